@@ -1,0 +1,51 @@
+# xinye — two commands: `make demo` and `make test`. Needs only Python 3.11 and make.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(UV) run --frozen
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test test-pg test-browser lint format bench check env clean
+
+$(UV):
+	@echo "uv not found: installing it into .tools/ (no global install)"
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+env: .venv/.synced
+
+demo: env
+	$(RUN) xinye demo
+
+test: env
+	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not browser"
+	$(RUN) pytest -m browser -p no:randomly
+
+test-pg: env
+	XINYE_DATABASE_URL=$${XINYE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xinye_ci} \
+		$(RUN) pytest -n $(PYTEST_WORKERS) -m "not browser"
+
+test-browser: env
+	$(RUN) pytest -m browser
+
+lint: env
+	$(RUN) ruff check src tests bench
+	$(RUN) ruff format --check src tests bench
+
+format: env
+	$(RUN) ruff check --fix src tests bench
+	$(RUN) ruff format src tests bench
+
+check: env
+	$(RUN) xinye makemigrations --check --dry-run
+	$(RUN) xinye check
+
+bench: env
+	@for b in bench/*_bench.py; do echo "== $$b"; $(RUN) python $$b || exit 1; done
+
+clean:
+	rm -rf var/ .pytest_cache

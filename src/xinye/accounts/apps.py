@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "xinye.accounts"
+    pillar = "system"
+    verbose_name = "账号与权限"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from xinye.accounts import signals  # noqa: F401
+        from xinye.accounts.services import sync_builtin_roles
+
+        post_migrate.connect(lambda **kw: sync_builtin_roles(), sender=self, weak=False)

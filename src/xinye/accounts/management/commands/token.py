@@ -1,0 +1,43 @@
+from django.core.management.base import CommandError
+
+from xinye.accounts.models import ApiToken, User
+from xinye.accounts.services import create_token, revoke_token
+from xinye.core.commands import XinyeCommand
+
+
+class Command(XinyeCommand):
+    help = "API 令牌：create USERNAME | list USERNAME | revoke PREFIX"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="op", required=True)
+        create = sub.add_parser("create", help="创建令牌；令牌单独打印在最后一行，只显示这一次")
+        create.add_argument("username")
+        create.add_argument("--name", default="", help="用途说明")
+        lst = sub.add_parser("list", help="列出用户的令牌")
+        lst.add_argument("username")
+        revoke = sub.add_parser("revoke", help="按前缀吊销令牌")
+        revoke.add_argument("prefix")
+
+    def handle(self, *args, **options):
+        op = options["op"]
+        if op in ("create", "list"):
+            user = User.objects.filter(username=options["username"]).first()
+            if user is None:
+                raise CommandError(f"用户 {options['username']} 不存在")
+        if op == "create":
+            if not user.is_active:
+                raise CommandError(f"用户 {user.username} 已停用")
+            token, key = create_token(user, name=options["name"])
+            self.stdout.write(f"已为 {user.username} 创建令牌 {token.prefix}…（请妥善保存，不会再次显示）")
+            self.stdout.write(key)
+        elif op == "list":
+            for token in user.api_tokens.all():
+                state = "已吊销" if token.revoked_at else "有效"
+                self.stdout.write(f"{token.prefix}\t{token.name}\t{token.created_at:%Y-%m-%d %H:%M}\t{state}")
+        else:
+            tokens = list(ApiToken.objects.filter(prefix=options["prefix"]))
+            if not tokens:
+                raise CommandError(f"没有前缀为 {options['prefix']} 的令牌")
+            for token in tokens:
+                revoke_token(token)
+            self.stdout.write(f"已吊销 {len(tokens)} 个令牌。")

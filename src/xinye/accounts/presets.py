@@ -1,0 +1,147 @@
+"""The built-in roles, as presets people understand (style.md: not JSON an administrator must write).
+
+A grant maps an object-type pattern to actions: "*" is every business object type (never accounts or
+audit: 等保 separation of duties), "app.*" an app's types, "app.model" one type.
+"""
+
+from dataclasses import dataclass, field
+
+ALL = ["view", "add", "change", "delete", "view_sensitive", "export", "import", "approve"]
+MANAGE = ["view", "add", "change", "view_sensitive", "export", "import", "approve"]
+READ = ["view", "export"]
+
+
+@dataclass(frozen=True)
+class RolePreset:
+    code: str
+    name: str
+    description: str
+    mode: (
+        str  # "tree": the bound unit's subtree (+ offices answering to it); "assigned": assigned enterprises
+    )
+    grants: dict = field(default_factory=dict)
+
+
+BUILTIN_ROLES = [
+    RolePreset("city_admin", "市级管理员", "市委组织部、市两新工委：全市一切业务数据", "tree", {"*": ALL}),
+    RolePreset(
+        "committee_admin",
+        "行业党委管理员",
+        "市级行业党委：本行业跨旗县的企业、党组织和工作（含所属行业党建办）",
+        "tree",
+        {"*": MANAGE},
+    ),
+    RolePreset(
+        "county_admin",
+        "县级管理员",
+        "旗县市区两新工委及行业党建办：本旗县的一切业务数据",
+        "tree",
+        {"*": MANAGE},
+    ),
+    RolePreset(
+        "department",
+        "行业主管部门",
+        "交通运输、邮政管理、商务、市场监管、网信：分块负责本行业企业",
+        "tree",
+        {
+            "orgs.*": ["view"],
+            "ledger.enterprise": READ,
+            "ledger.*": ["view"],
+            "coverage.*": ["view"],
+            "guidance.*": ["view"],
+            "appeals.*": ["view", "change"],
+            "hazards.*": ["view", "change"],
+        },
+    ),
+    RolePreset(
+        "mass_org",
+        "群团组织",
+        "工会、共青团、妇联：参与指导与服务",
+        "tree",
+        {
+            "orgs.*": ["view"],
+            "ledger.enterprise": ["view"],
+            "appeals.*": ["view", "change"],
+            "volunteers.*": ["view", "add", "change"],
+            "stations.*": ["view"],
+        },
+    ),
+    RolePreset(
+        "community_admin",
+        "社区管理员",
+        "街道、社区：兜底负责，运营服务站，办理诉求与随手拍",
+        "tree",
+        {
+            "orgs.*": ["view"],
+            "stations.*": MANAGE,
+            "appeals.*": MANAGE,
+            "hazards.*": MANAGE,
+            "volunteers.*": MANAGE,
+            "portal.*": ["view"],
+            "ledger.enterprise": ["view"],
+        },
+    ),
+    RolePreset(
+        "instructor",
+        "党建指导员",
+        "只看、只管所联系的企业：走访、发现问题、指导组建",
+        "assigned",
+        {
+            "orgs.*": ["view"],
+            "ledger.*": ["view"],
+            "guidance.*": ["view", "add", "change"],
+            "appeals.*": ["view", "add"],
+            "orglife.*": ["view"],
+            "members.*": ["view"],
+            "coverage.*": ["view"],
+        },
+    ),
+    RolePreset(
+        "liaison",
+        "驻企联络员",
+        "驻所联系企业：上传下达、收集诉求",
+        "assigned",
+        {
+            "orgs.*": ["view"],
+            "ledger.enterprise": ["view"],
+            "guidance.*": ["view", "add", "change"],
+            "appeals.*": ["view", "add"],
+        },
+    ),
+    RolePreset(
+        "secretary",
+        "支部书记",
+        "党组织书记、党务工作者：本组织的党员、会议、发展党员、党费与学习",
+        "tree",
+        {
+            "orgs.*": ["view"],
+            "ledger.*": ["view", "change", "view_sensitive", "export"],
+            "orglife.*": ALL,
+            "members.*": ALL,
+            "coverage.*": ["view"],
+        },
+    ),
+    RolePreset(
+        "sysadmin",
+        "系统管理员",
+        "等保三员之一：账号开通与系统配置，不接触业务数据",
+        "tree",
+        {
+            "accounts.user": ["view", "add", "change"],
+            "orgs.region": ["view", "add", "change"],
+            "orgs.orgunit": ["view", "add", "change"],
+        },
+    ),
+    RolePreset(
+        "secadmin",
+        "安全管理员",
+        "等保三员之一：授权、令牌与登录安全，不接触业务数据",
+        "tree",
+        {"accounts.*": ["view", "add", "change", "delete"], "axes.*": ["view", "delete"]},
+    ),
+    RolePreset(
+        "auditor", "审计员", "等保三员之一：只读审计日志，别无其他", "tree", {"audit.*": ["view", "export"]}
+    ),
+]
+
+PRESETS = {preset.code: preset for preset in BUILTIN_ROLES}

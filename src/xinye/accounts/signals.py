@@ -1,0 +1,34 @@
+"""Login, logout, failed logins and lockouts go to the audit log (等保: 登录审计)."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from xinye.audit.services import log_event
+
+
+def _ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    log_event("login", user=user, note="登录成功", ip=_ip(request))
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        log_event("logout", user=user, note="退出登录", ip=_ip(request))
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    log_event("login_failed", note=f"登录失败：{credentials.get('username', '')}", ip=_ip(request))
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    log_event(
+        "lockout", note=f"连续登录失败已锁定：{username or ''} @ {ip_address or ''}", ip=ip_address or ""
+    )

@@ -1,0 +1,80 @@
+"""The API at /api/v1/ (django-ninja). Each app contributes `router` in its api.py; found automatically."""
+
+import importlib
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from xinye.api.auth import AUTH
+
+api = NinjaAPI(
+    title="新业 API",
+    version="1",
+    description="新业态新就业群体党建工作平台。所有接口与工作台同一权限：超出管辖范围的对象一律返回 404。",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": "对象不存在或不在您的管辖范围内"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "未登录或令牌无效"}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": "请求参数有误", "errors": errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def _model_invalid(request, exc):
+    messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    errors = [{"field": k, "message": m} for k, ms in messages.items() for m in ms]
+    return api.create_response(request, {"detail": "数据校验未通过", "errors": errors}, status=422)
+
+
+@api.exception_handler(ValueError)
+def _value_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=422)
+
+
+def _mount_app_routers() -> None:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("xinye.") or config.name == "xinye.api":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{config.name}.api":
+                continue
+            raise
+        router = getattr(module, "router", None)
+        if router is not None:
+            api.add_router("", router, tags=[getattr(module, "TAG", config.verbose_name)])
+
+
+_mount_app_routers()

@@ -1,0 +1,131 @@
+"""Writing the change log. The signal handlers (signals.py) call `record_change`; importers that write
+in bulk call `record_bulk`; sensitive views and exports call `log_sensitive_access`."""
+
+import datetime
+import decimal
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from xinye.audit.models import ChangeLog
+from xinye.core.context import current_actor
+from xinye.core.masking import mask
+
+SKIPPED_FIELDS = {"password", "key_hash", "path", "depth", "last_login"}
+
+
+def _jsonable(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return "<binary>"
+    if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model, values: dict | None = None) -> dict:
+    """Field values as JSON, sensitive ones masked, lookup hashes and secrets left out."""
+    out = {}
+    for field in instance._meta.concrete_fields:
+        name = field.attname
+        if name in SKIPPED_FIELDS or name.endswith("_hash"):
+            continue
+        value = values[name] if values is not None else getattr(instance, name)
+        if getattr(field, "sensitive", False):
+            value = mask(field.mask, value) if value else ""
+        out[name] = _jsonable(value)
+    return out
+
+
+def _actor_fields():
+    actor = current_actor()
+    user = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    return {
+        "user": user,
+        "username": user.username if user else actor.label,
+        "request_id": actor.request_id,
+        "source": actor.source,
+        "ip": actor.ip,
+    }
+
+
+def record_change(
+    action: str, instance: models.Model, before: dict | None, after: dict | None
+) -> ChangeLog | None:
+    changed = []
+    if before is not None and after is not None:
+        changed = sorted(k for k in after if before.get(k) != after.get(k))
+        if not changed:
+            return None
+    return ChangeLog.objects.create(
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        before=before,
+        after=after,
+        changed_fields=changed,
+        **_actor_fields(),
+    )
+
+
+def record_bulk(action: str, model, rows: list[tuple[object, str, dict | None, dict | None]]) -> int:
+    """Log many changes of one model at once: rows of (pk, repr, before, after). Used by importers."""
+    ct = ContentType.objects.get_for_model(model)
+    actor = _actor_fields()
+    entries = [
+        ChangeLog(
+            action=action,
+            content_type=ct,
+            object_id=str(pk),
+            object_repr=str(text)[:255],
+            before=before,
+            after=after,
+            changed_fields=sorted(k for k in (after or {}) if (before or {}).get(k) != (after or {}).get(k)),
+            **actor,
+        )
+        for pk, text, before, after in rows
+    ]
+    ChangeLog.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def log_event(action: str, *, user=None, note: str = "", ip: str = "", obj=None) -> ChangeLog:
+    fields = _actor_fields()
+    if user is not None:
+        fields["user"] = user
+        fields["username"] = user.get_username()
+    if ip:
+        fields["ip"] = ip
+    extra = {}
+    if obj is not None:
+        extra = {
+            "content_type": ContentType.objects.get_for_model(type(obj)),
+            "object_id": str(obj.pk),
+            "object_repr": str(obj)[:255],
+        }
+    return ChangeLog.objects.create(action=action, note=note[:500], **fields, **extra)
+
+
+def log_sensitive_access(
+    kind: str, *, obj=None, model=None, count: int = 0, reason: str = "", fields=()
+) -> ChangeLog:
+    """Every unmasked view (`view_sensitive`) and every export (`export`) is logged (PIPL; domain.md)."""
+    note = reason
+    if fields:
+        note = f"字段：{'、'.join(fields)}；{reason}" if reason else f"字段：{'、'.join(fields)}"
+    if count:
+        note = f"{count} 条；{note}"
+    entry = log_event(kind, note=note, obj=obj)
+    if obj is None and model is not None:
+        ChangeLog.objects.filter(pk=entry.pk).update(
+            content_type=ContentType.objects.get_for_model(model),
+            object_repr=str(model._meta.verbose_name_plural),
+        )
+    return entry

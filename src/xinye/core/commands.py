@@ -1,0 +1,35 @@
+"""Base for xinye's management commands: the change log records them as source "cli"."""
+
+import getpass
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from xinye.core.context import actor_context
+
+
+class XinyeCommand(BaseCommand):
+    """Adds `--actor USERNAME`: the staff account the command acts as (its scope and its log entries).
+    Without it the command acts as the system, logged as cli:<os user>."""
+
+    source = "cli"
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.add_argument("--actor", help="以该工作人员账号的身份和权限执行（记入操作日志）")
+        return parser
+
+    def execute(self, *args, **options):
+        username = options.get("actor")
+        user = None
+        if username:
+            user = get_user_model().objects.filter(username=username, is_active=True).first()
+            if user is None:
+                raise CommandError(f"用户 {username} 不存在或已停用")
+        try:
+            os_user = getpass.getuser()
+        except Exception:  # noqa: BLE001
+            os_user = "unknown"
+        with actor_context(user, source=self.source, label=f"cli:{os_user}"):
+            options["actor_user"] = user
+            return super().execute(*args, **options)

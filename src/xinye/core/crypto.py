@@ -1,0 +1,51 @@
+"""Encryption at rest and keyed hashes for sensitive fields (PIPL art. 28).
+
+AES-256-GCM with a random 96-bit nonce per value; a keyed HMAC-SHA256 (a key derived from the same
+XINYE_FIELD_KEY) lets us look up and deduplicate without decrypting.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+PREFIX = "v1:"
+
+
+@lru_cache(maxsize=4)
+def _keys(field_key: str) -> tuple[AESGCM, bytes]:
+    raw = base64.urlsafe_b64decode(field_key + "=" * (-len(field_key) % 4))
+    if len(raw) < 32:
+        raise ValueError("XINYE_FIELD_KEY must decode to at least 32 bytes")
+    enc_key = hmac.new(raw, b"xinye-encrypt", hashlib.sha256).digest()
+    hash_key = hmac.new(raw, b"xinye-lookup", hashlib.sha256).digest()
+    return AESGCM(enc_key), hash_key
+
+
+def encrypt(plaintext: str | None) -> str | None:
+    if plaintext is None or plaintext == "":
+        return plaintext
+    aead, _ = _keys(settings.FIELD_KEY)
+    nonce = os.urandom(12)
+    sealed = aead.encrypt(nonce, plaintext.encode("utf-8"), None)
+    return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def decrypt(token: str | None) -> str | None:
+    if token is None or token == "" or not token.startswith(PREFIX):
+        return token
+    aead, _ = _keys(settings.FIELD_KEY)
+    blob = base64.b64decode(token[len(PREFIX) :])
+    return aead.decrypt(blob[:12], blob[12:], None).decode("utf-8")
+
+
+def keyed_hash(value: str | None) -> str:
+    """Stable lookup hash of a normalised value; empty for an empty value."""
+    if not value:
+        return ""
+    _, hash_key = _keys(settings.FIELD_KEY)
+    return hmac.new(hash_key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:40]

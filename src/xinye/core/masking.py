@@ -1,0 +1,37 @@
+"""Masking of sensitive values for display (domain.md privacy: `150502********1234`, `138****5678`)."""
+
+
+def mask_id_number(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_text(value: str | None) -> str:
+    """Free text about a person: only its length is shown."""
+    if not value:
+        return ""
+    return f"〔已隐藏，{len(value)} 字〕"
+
+
+def mask_name(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[0] + "*" * (len(value) - 1)
+
+
+MASKS = {"id_number": mask_id_number, "phone": mask_phone, "text": mask_text, "name": mask_name}
+
+
+def mask(kind: str, value: str | None) -> str:
+    return MASKS[kind](value)

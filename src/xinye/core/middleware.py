@@ -1,0 +1,59 @@
+"""Request id and actor context for every request."""
+
+from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
+
+
+def _source_for(path: str) -> str:
+    if path.startswith(("/api/", "/open311/")):
+        return "api"
+    if path.startswith("/m/"):
+        return "portal"
+    return "console"
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (echoed as X-Request-ID) before anything else runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming[:64] if incoming.isalnum() else new_request_id()
+        token = set_actor(
+            Actor(
+                request_id=request.request_id,
+                source=_source_for(request.path),
+                ip=request.META.get("REMOTE_ADDR", ""),
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_actor(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class ActorMiddleware:
+    """After authentication: records the logged-in user as the actor. API token users are set by the API auth."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            token = set_actor(
+                Actor(
+                    user=user,
+                    request_id=request.request_id,
+                    source=_source_for(request.path),
+                    ip=request.META.get("REMOTE_ADDR", ""),
+                )
+            )
+            try:
+                return self.get_response(request)
+            finally:
+                reset_actor(token)
+        return self.get_response(request)

@@ -1,0 +1,75 @@
+"""The console's sidebar, grouped by the article's six pillars, built from what each user may see.
+
+An app says where it belongs with `pillar` on its AppConfig; extra pages (dashboards, the matrix)
+with `nav_links = [(title, icon, url_name, object_type)]`. Nothing here needs editing when an app is added.
+"""
+
+from django.apps import apps
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+
+from xinye.accounts.permissions import has_action, object_type
+
+PILLARS = [
+    ("who", "一、谁负责"),
+    ("build", "二、怎么建"),
+    ("role", "三、作用发挥"),
+    ("support", "四、如何保障"),
+    ("people", "五、力量弱"),
+    ("institutions", "六、提质增效"),
+    ("system", "系统与审计"),
+]
+
+
+def _items_for(request, pillar: str) -> list[dict]:
+    user = request.user
+    items = []
+    for config in apps.get_app_configs():
+        if getattr(config, "pillar", None) != pillar:
+            continue
+        for title, icon, url_name, otype in getattr(config, "nav_links", []):
+            if otype and not has_action(user, "view", otype):
+                continue
+            try:
+                items.append({"title": title, "icon": icon, "link": reverse(url_name)})
+            except NoReverseMatch:
+                continue
+        for model, model_admin in admin.site._registry.items():
+            if model._meta.app_config is not config:
+                continue
+            if getattr(model_admin, "hide_in_nav", False):
+                continue
+            if not has_action(user, "view", object_type(model)) and not model_admin.has_module_permission(
+                request
+            ):
+                continue
+            items.append(
+                {
+                    "title": model._meta.verbose_name_plural,
+                    "icon": getattr(model_admin, "nav_icon", "list"),
+                    "link": reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"),
+                }
+            )
+    return items
+
+
+def sidebar(request) -> list[dict]:
+    groups = [
+        {"title": "首页", "items": [{"title": "工作台", "icon": "dashboard", "link": reverse("admin:index")}]}
+    ]
+    for code, title in PILLARS:
+        items = _items_for(request, code)
+        if items:
+            groups.append({"title": title, "collapsible": True, "separator": True, "items": items})
+    return groups
+
+
+def dashboard_callback(request, context):
+    """The console home: each app may contribute cards through `dashboard_cards(request)` on its AppConfig."""
+    cards = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "dashboard_cards", None)
+        if provider is not None:
+            cards.extend(provider(request))
+    context["xinye_cards"] = cards
+    return context

@@ -1,0 +1,226 @@
+"""Regions, org units (both lines), responsibility lookups."""
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from xinye.accounts.permissions import has_action
+from xinye.api.common import get_scoped, scoped
+from xinye.orgs.choices import ResponsibilityRole
+from xinye.orgs.models import OrgUnit, Region
+from xinye.orgs.services import gaps, owners_of, required_roles
+
+router = Router()
+TAG = "谁负责"
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    is_functional_zone: bool
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent_id
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    industry: str
+    region: str
+    parent: UnitRef | None
+    answers_to: UnitRef | None
+    depth: int
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+
+class UnitDetail(UnitOut):
+    children: list[UnitRef]
+    guided_units: list[UnitRef]
+
+    @staticmethod
+    def resolve_children(obj):
+        return obj.visible_children
+
+    @staticmethod
+    def resolve_guided_units(obj):
+        return obj.visible_guided
+
+
+class TreeNode(Schema):
+    id: int
+    name: str
+    kind: str
+    industry: str
+    region: str
+    answers_to: int | None
+    children: list["TreeNode"]
+
+
+TreeNode.model_rebuild()
+
+
+class HolderOut(Schema):
+    role: str
+    role_label: str
+    unit: UnitRef | None
+    agent: str | None
+    since: str | None
+
+
+class OwnersOut(Schema):
+    object_type: str
+    object_id: int
+    object: str
+    owners: list[HolderOut]
+    missing_roles: list[str]
+
+
+class GapOut(Schema):
+    object_id: int
+    object: str
+    missing_roles: list[str]
+
+
+@router.get("/regions", response=list[RegionOut], summary="行政区划")
+@paginate(LimitOffsetPagination)
+def list_regions(request, parent: str | None = None, level: str | None = None):
+    qs = scoped(request, Region.objects.all())
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+@router.get("/regions/{code}", response=RegionOut, summary="行政区划详情")
+def get_region(request, code: str):
+    return get_scoped(request, Region.objects.all(), code=code)
+
+
+@router.get("/org-units", response=list[UnitOut], summary="组织单位（含业务指导线）")
+@paginate(LimitOffsetPagination)
+def list_units(
+    request,
+    kind: str | None = None,
+    industry: str | None = None,
+    region: str | None = None,
+    answers_to: int | None = None,
+    parent: int | None = None,
+    q: str | None = None,
+):
+    qs = scoped(request, OrgUnit.objects.select_related("parent", "answers_to"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if industry:
+        qs = qs.filter(industry=industry)
+    if region:
+        qs = qs.filter(region_id=region)
+    if answers_to is not None:
+        qs = qs.filter(answers_to_id=answers_to)
+    if parent is not None:
+        qs = qs.filter(parent_id=parent)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+@router.get("/org-units/tree", response=list[TreeNode], summary="组织树（本人可见部分）")
+def unit_tree(request):
+    units = list(scoped(request, OrgUnit.objects.all()).order_by("path"))
+    visible = {u.pk for u in units}
+    nodes = {
+        u.pk: {
+            "id": u.pk,
+            "name": u.name,
+            "kind": u.kind,
+            "industry": u.industry,
+            "region": u.region_id,
+            "answers_to": u.answers_to_id,
+            "children": [],
+        }
+        for u in units
+    }
+    roots = []
+    for u in units:
+        (nodes[u.parent_id]["children"] if u.parent_id in visible else roots).append(nodes[u.pk])
+    return roots
+
+
+@router.get("/org-units/{unit_id}", response=UnitDetail, summary="组织单位详情")
+def get_unit(request, unit_id: int):
+    unit = get_scoped(request, OrgUnit.objects.select_related("parent", "answers_to"), pk=unit_id)
+    visible = scoped(request, OrgUnit.objects.all())
+    unit.visible_children = list(visible.filter(parent=unit))
+    unit.visible_guided = list(visible.filter(answers_to=unit))
+    return unit
+
+
+def _model_for(object_type: str):
+    try:
+        app_label, model_name = object_type.split(".")
+        return apps.get_model(app_label, model_name)
+    except (ValueError, LookupError):
+        raise Http404
+
+
+@router.get("/responsibilities/{object_type}/{object_id}", response=OwnersOut, summary="谁对该对象负责")
+def responsibility_lookup(request, object_type: str, object_id: int):
+    model = _model_for(object_type)
+    obj = get_scoped(request, model._default_manager.all(), pk=object_id)
+    owners = owners_of(obj)
+    holders = [
+        {
+            "role": role,
+            "role_label": ResponsibilityRole(role).label,
+            "unit": r.unit,
+            "agent": str(r.agent) if r.agent_id else None,
+            "since": r.since.isoformat() if r.since else None,
+        }
+        for role, rows in owners.items()
+        for r in rows
+    ]
+    missing = [r for r in required_roles(object_type) if not owners.get(r)]
+    return {
+        "object_type": object_type,
+        "object_id": obj.pk,
+        "object": str(obj),
+        "owners": holders,
+        "missing_roles": missing,
+    }
+
+
+@router.get("/responsibilities/{object_type}/gaps", response=list[GapOut], summary="责任缺位的对象")
+@paginate(LimitOffsetPagination)
+def responsibility_gaps(request, object_type: str, role: str | None = None):
+    model = _model_for(object_type)
+    if not has_action(request.user, "view", model):
+        raise Http404
+    roles = [role] if role else None
+    rows = gaps(scoped(request, model._default_manager.all()).order_by("pk"), roles)
+    return [{"object_id": o.pk, "object": str(o), "missing_roles": m} for o, m in rows]
+
+
+__all__ = ["router", "ContentType"]

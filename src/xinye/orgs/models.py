@@ -1,0 +1,173 @@
+"""Regions (GB/T 2260), the organisation tree with its second line, and the responsibility matrix."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from xinye.core.choices import Industry
+from xinye.core.scope import ScopeSpec
+from xinye.orgs.choices import RegionLevel, ResponsibilityRole, UnitKind
+
+
+class Region(models.Model):
+    """An administrative division by its GB/T 2260 code (or a functional zone such as 150571)."""
+
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("级别", max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_functional_zone = models.BooleanField("功能区（非法定行政区划）", default=False)
+
+    scope = ScopeSpec(everywhere=True)
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def subtree(self, unit: "OrgUnit"):
+        return self.filter(path__startswith=unit.path)
+
+    def answering_to(self, unit: "OrgUnit"):
+        """Offices on the second line: those whose 行业党委 is `unit` (or inside its subtree)."""
+        return self.filter(answers_to__path__startswith=unit.path)
+
+
+class OrgUnit(models.Model):
+    """One node of the organisation tree: a committee, office, department, community or party organisation.
+
+    `parent` is the first line (an industry office sits under its county's 两新工委); `answers_to` is the
+    second (the same office answers to its industry's 行业党委). Both are first-class and queryable.
+    """
+
+    code = models.CharField("编码", max_length=64, unique=True)
+    name = models.CharField("名称", max_length=128)
+    kind = models.CharField("类型", max_length=32, choices=UnitKind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    answers_to = models.ForeignKey(
+        "self",
+        verbose_name="业务指导（行业党委）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guided_units",
+        help_text="行业党建办同时对本行业的市级行业党委负责（上下联动、横向贯通）",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units"
+    )
+    industry = models.CharField("行业", max_length=16, choices=Industry.choices, blank=True, db_index=True)
+    path = models.CharField("树路径", max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
+    sort = models.IntegerField("排序", default=0)
+    is_active = models.BooleanField("在用", default=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = OrgUnitQuerySet.as_manager()
+    scope = ScopeSpec(unit="")
+
+    class Meta:
+        verbose_name = "组织单位"
+        verbose_name_plural = "组织单位"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        expected = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if self.path != expected:
+            old = self.path
+            self.path = expected
+            self.depth = expected.count("/") - 2
+            OrgUnit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            if old:
+                for child in OrgUnit.objects.filter(parent=self):
+                    child.save()
+
+    @property
+    def is_party_organisation(self) -> bool:
+        from xinye.orgs.choices import PARTY_ORG_KINDS
+
+        return self.kind in PARTY_ORG_KINDS
+
+    def ancestors(self):
+        ids = [int(p) for p in self.path.strip("/").split("/")[:-1] if p]
+        return OrgUnit.objects.filter(pk__in=ids).order_by("depth")
+
+
+class Responsibility(models.Model):
+    """ "Unit U (or field agent A) answers for object O in role R" — the responsibility matrix.
+
+    Generic over the answered-for object so the ledger, stations and later objects share one matrix.
+    """
+
+    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField("对象编号", db_index=True)
+    target = GenericForeignKey("content_type", "object_id")
+    role = models.CharField("责任角色", max_length=32, choices=ResponsibilityRole.choices, db_index=True)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+    )
+    agent = models.ForeignKey(
+        "guidance.Agent",
+        verbose_name="责任人（指导员/联络员）",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+    )
+    since = models.DateField("起始日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=255, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    # A responsibility row is visible wherever its unit is; agents' rows through their home unit.
+    scope = ScopeSpec(unit="unit")
+
+    class Meta:
+        verbose_name = "责任关系"
+        verbose_name_plural = "责任矩阵"
+        indexes = [models.Index(fields=["content_type", "object_id", "role"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False) | models.Q(agent__isnull=False),
+                name="responsibility_has_holder",
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "role", "unit", "agent"], name="responsibility_unique"
+            ),
+        ]
+
+    def __str__(self):
+        holder = self.unit or self.agent
+        return f"{holder} · {self.get_role_display()}"
+
+    @property
+    def holder_name(self) -> str:
+        return str(self.unit or self.agent)

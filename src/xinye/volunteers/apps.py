@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VolunteersConfig(AppConfig):
+    name = "xinye.volunteers"
+    pillar = "role"
+    verbose_name = "作用发挥 · 志愿服务"

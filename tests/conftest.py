@@ -1,0 +1,108 @@
+"""Shared fixtures: the 通辽 world built through the real demo loaders, clients per demo role."""
+
+import importlib
+import os
+import pkgutil
+
+import pytest
+from django.test import Client
+
+WORLD_APPS_DEFAULT = ("orgs", "accounts")
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Argon2 is the production hasher (tested in tests/accounts); tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = True
+
+
+def build_world() -> dict:
+    """The foundation world (org tree + demo accounts) and every app's `tests/<app>/world.py::extend(world)`."""
+    from xinye.accounts import demo as accounts_demo
+    from xinye.core.context import actor_context
+    from xinye.orgs import demo as orgs_demo
+
+    world: dict = {}
+    with actor_context(source="system", label="test-world"):
+        orgs_demo.load(world)
+        accounts_demo.load(world)
+        for module in world_extensions():
+            module.extend(world)
+    return world
+
+
+def world_extensions():
+    import tests
+
+    for info in sorted(pkgutil.iter_modules(tests.__path__), key=lambda m: m.name):
+        if info.ispkg:
+            try:
+                module = importlib.import_module(f"tests.{info.name}.world")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"tests.{info.name}.world":
+                    continue
+                raise
+            yield module
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        build_world()
+
+
+@pytest.fixture
+def world(db) -> dict:
+    """The 通辽 world as a dict of named objects (loaded once per session; lookups only here)."""
+    from xinye.accounts.models import User
+    from xinye.orgs.models import OrgUnit
+
+    if not OrgUnit.objects.filter(code="tl-zzb").exists():  # a transactional test flushed it
+        build_world()
+    units = {u.code: u for u in OrgUnit.objects.all()}
+    users = {u.username: u for u in User.objects.all()}
+    return {"units": units, "users": users}
+
+
+@pytest.fixture
+def rebuild_world_after(django_db_blocker):
+    """For transaction=True tests: they flush the database; put the shared world back afterwards."""
+    yield
+    with django_db_blocker.unblock():
+        build_world()
+
+
+def login(username: str) -> Client:
+    from xinye.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def client_for(world):
+    return login
+
+
+@pytest.fixture
+def api_client(world):
+    """A client authenticated with a real bearer token for the given demo user."""
+    from xinye.accounts.models import User
+    from xinye.accounts.services import create_token
+
+    def make(username: str) -> Client:
+        _, key = create_token(User.objects.get(username=username))
+        return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+os.environ.setdefault("XINYE_TESTING", "1")
