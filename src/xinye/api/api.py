@@ -1,6 +1,7 @@
 """The API at /api/v1/ (django-ninja). Each app contributes `router` in its api.py; found automatically."""
 
 import importlib
+import pkgutil
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,18 +64,20 @@ def _value_error(request, exc):
 
 
 def _mount_app_routers() -> None:
+    """Every `xinye.<app>.api` and `xinye.<app>.api_<part>` module with a `router` is mounted at /api/v1/."""
     for config in apps.get_app_configs():
         if not config.name.startswith("xinye.") or config.name == "xinye.api":
             continue
-        try:
-            module = importlib.import_module(f"{config.name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.api":
-                continue
-            raise
-        router = getattr(module, "router", None)
-        if router is not None:
-            api.add_router("", router, tags=[getattr(module, "TAG", config.verbose_name)])
+        names = sorted(
+            info.name
+            for info in pkgutil.iter_modules(config.module.__path__)
+            if info.name == "api" or info.name.startswith("api_")
+        )
+        for name in names:
+            module = importlib.import_module(f"{config.name}.{name}")
+            router = getattr(module, "router", None)
+            if router is not None:
+                api.add_router("", router, tags=[getattr(module, "TAG", config.verbose_name)])
 
 
 _mount_app_routers()

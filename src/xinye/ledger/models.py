@@ -1,0 +1,250 @@
+"""Survey ledgers (摸排台账): enterprises, practitioners, party members, party organisations, imports."""
+
+from django.conf import settings
+from django.db import models
+
+from xinye.core.choices import Industry
+from xinye.core.crypto import keyed_hash
+from xinye.core.fields import EncryptedTextField
+from xinye.core.scope import ScopeSpec
+from xinye.ledger.choices import (
+    CoordSystem,
+    Education,
+    EnterpriseType,
+    Gender,
+    MembershipHeld,
+    Occupation,
+    PoliticalStatus,
+)
+
+
+class Enterprise(models.Model):
+    """A new-business enterprise or a platform's local site (摸排: fixed place, ≥10 staff, real operations).
+
+    Owned by the county 行业党建办 of its industry (`unit`), in its county (`region`).
+    """
+
+    name = models.CharField("企业名称", max_length=128)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
+    industry = models.CharField("行业", max_length=16, choices=Industry.choices, db_index=True)
+    enterprise_type = models.CharField(
+        "类型", max_length=16, choices=EnterpriseType.choices, default=EnterpriseType.SITE
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="主管行业党建办", on_delete=models.PROTECT, related_name="enterprises"
+    )
+    address = models.CharField("地址", max_length=255, blank=True)
+    latitude = models.FloatField("纬度（WGS-84）", null=True, blank=True)
+    longitude = models.FloatField("经度（WGS-84）", null=True, blank=True)
+    coord_source = models.CharField(
+        "坐标来源", max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84, blank=True
+    )
+    staff_count = models.PositiveIntegerField("从业人员数", default=0)
+    legal_representative = models.CharField("法定代表人/负责人", max_length=32, blank=True)
+    contact_name = models.CharField("联系人", max_length=32, blank=True)
+    contact_phone = EncryptedTextField("联系电话", mask="phone")
+    contact_phone_hash = models.CharField(max_length=40, blank=True, editable=False)
+    in_survey_scope = models.BooleanField("纳入摸排范围", default=True)
+    is_active = models.BooleanField("在营", default=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(unit="unit", industry="industry", enterprise="pk")
+
+    class Meta:
+        verbose_name = "新业态企业"
+        verbose_name_plural = "新业态企业"
+        ordering = ["region_id", "industry", "name"]
+        indexes = [models.Index(fields=["region", "industry"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.contact_phone_hash = keyed_hash(self.contact_phone)
+        super().save(*args, **kwargs)
+
+
+class Practitioner(models.Model):
+    """A worker in a new-business enterprise (从业人员). ID and phone are encrypted; gender and birth date
+    are derived from the ID number."""
+
+    name = models.CharField("姓名", max_length=32)
+    id_number = EncryptedTextField("公民身份号码", mask="id_number")
+    id_hash = models.CharField(max_length=40, unique=True, editable=False)
+    phone = EncryptedTextField("手机号", mask="phone")
+    phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    ethnicity = models.CharField("民族", max_length=16, blank=True)
+    education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
+    occupation = models.CharField("职业", max_length=16, choices=Occupation.choices, default=Occupation.OTHER)
+    political_status = models.CharField(
+        "政治面貌",
+        max_length=16,
+        choices=PoliticalStatus.choices,
+        default=PoliticalStatus.MASSES,
+        db_index=True,
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="所在企业", on_delete=models.PROTECT, related_name="practitioners"
+    )
+    # Denormalised from the enterprise so scope filters need no join on large ledgers.
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="主管单位", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.CharField("行业", max_length=16, choices=Industry.choices, db_index=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = "从业人员"
+        verbose_name_plural = "从业人员"
+        ordering = ["enterprise_id", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.id_hash = keyed_hash(self.id_number)
+        self.phone_hash = keyed_hash(self.phone)
+        if self.enterprise_id:
+            self.unit_id = self.enterprise.unit_id
+            self.region_id = self.enterprise.region_id
+            self.industry = self.enterprise.industry
+        super().save(*args, **kwargs)
+
+
+class PartyOrganisation(models.Model):
+    """The ledger record of an enterprise party organisation (党委/党总支/党支部/联合/网络支部/党小组).
+
+    The organisation itself is an OrgUnit (`unit`, of a party kind) so scoping and the tree apply;
+    this record holds what the ledger needs: covered enterprises, secretary, founding and term.
+    """
+
+    unit = models.OneToOneField(
+        "orgs.OrgUnit", verbose_name="组织", on_delete=models.CASCADE, related_name="party_organisation"
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name="覆盖企业", related_name="party_organisations", blank=True
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.CharField("行业", max_length=16, choices=Industry.choices, blank=True)
+    secretary = models.ForeignKey(
+        "ledger.PartyMember",
+        verbose_name="书记",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    secretary_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="书记账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    committee = models.ManyToManyField(
+        "ledger.PartyMember", verbose_name="委员", related_name="committee_of", blank=True
+    )
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField("任期（年）", default=3)
+    next_election_on = models.DateField("下次换届日期", null=True, blank=True)
+    is_online = models.BooleanField("网上运行（虚拟支部/网络党小组）", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(unit="unit", industry="industry")
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["unit__path"]
+
+    def __str__(self):
+        return self.unit.name
+
+
+class PartyMember(models.Model):
+    """Party details of a practitioner who is a (probationary or full) member."""
+
+    practitioner = models.OneToOneField(
+        Practitioner, verbose_name="从业人员", on_delete=models.CASCADE, related_name="party_member"
+    )
+    # The party organisation the member belongs to (or, while unorganised, the enterprise's office).
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.CharField("行业", max_length=16, choices=Industry.choices, db_index=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="所在企业", on_delete=models.PROTECT, related_name="members"
+    )
+    is_full = models.BooleanField("正式党员", default=True, db_index=True)
+    joined_on = models.DateField("入党日期", null=True, blank=True)
+    full_member_on = models.DateField("转正日期", null=True, blank=True)
+    membership_held = models.CharField(
+        "组织关系", max_length=16, choices=MembershipHeld.choices, default=MembershipHeld.HERE
+    )
+    home_organisation = models.CharField("组织关系所在党组织（流动党员）", max_length=128, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员"
+        ordering = ["unit_id", "id"]
+
+    def __str__(self):
+        return self.practitioner.name
+
+
+class ImportBatch(models.Model):
+    """One import of a survey sheet: the file's hash makes a second import of the same file a no-op."""
+
+    kind = models.CharField("台账类型", max_length=16)
+    file_name = models.CharField("文件名", max_length=255)
+    file_hash = models.CharField("文件摘要（SHA-256）", max_length=64, db_index=True)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="导入单位", on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_created = models.PositiveIntegerField("新增", default=0)
+    rows_updated = models.PositiveIntegerField("更新", default=0)
+    rows_unchanged = models.PositiveIntegerField("未变", default=0)
+    committed = models.BooleanField("已写入", default=False)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    scope = ScopeSpec(unit="unit")
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.created_at:%Y-%m-%d %H:%M}）"
