@@ -60,3 +60,16 @@ class MembershipHeld(models.TextChoices):
     HERE = "here", "组织关系在本单位党组织"
     ELSEWHERE = "elsewhere", "流动党员（组织关系在外地/原单位）"
     NONE = "none", "暂未纳入党组织管理"
+
+
+class FormationState(models.TextChoices):
+    """规范组建流程: the steps a new enterprise party organisation goes through."""
+
+    PROPOSAL = "proposal", "提出组建建议"
+    APPLICATION = "application", "提交组建申请"
+    SUPERIOR_APPROVED = "superior_approved", "上级党组织批复同意"
+    MEMBERS_MEETING_ELECTED = "members_meeting_elected", "党员大会选举"
+    ESTABLISHMENT_APPROVED = "establishment_approved", "上级批复成立"
+    REGISTERED = "registered", "已录入台账"
+    REJECTED = "rejected", "未获批准"
+    WITHDRAWN = "withdrawn", "已撤回"

@@ -11,11 +11,13 @@ from xinye.ledger.choices import (
     CoordSystem,
     Education,
     EnterpriseType,
+    FormationState,
     Gender,
     MembershipHeld,
     Occupation,
     PoliticalStatus,
 )
+from xinye.orgs.choices import UnitKind
 
 
 class Enterprise(models.Model):
@@ -248,3 +250,109 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.created_at:%Y-%m-%d %H:%M}）"
+
+
+FORMATION_KINDS = [
+    (k.value, k.label)
+    for k in (
+        UnitKind.PARTY_COMMITTEE,
+        UnitKind.GENERAL_BRANCH,
+        UnitKind.BRANCH,
+        UnitKind.JOINT_BRANCH,
+        UnitKind.ONLINE_BRANCH,
+    )
+]
+
+
+class FormationCase(models.Model):
+    """One organisation being formed by the standard process (规范组建流程), from proposal to the ledger.
+
+    Owned by the lead enterprise's 行业党建办; a joint branch covers several enterprises (`enterprises`).
+    The state changes only through `ledger.services.apply_formation_transition`.
+    """
+
+    name = models.CharField("拟成立党组织名称", max_length=128)
+    kind = models.CharField("组织类型", max_length=32, choices=FORMATION_KINDS, default=UnitKind.BRANCH)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="牵头企业", on_delete=models.PROTECT, related_name="formation_cases"
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name="覆盖企业", related_name="formation_cases_covering", blank=True
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="主管行业党建办", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.CharField("行业", max_length=16, choices=Industry.choices, blank=True)
+    state = models.CharField(
+        "当前环节",
+        max_length=32,
+        choices=FormationState.choices,
+        default=FormationState.PROPOSAL,
+        db_index=True,
+    )
+    state_changed_on = models.DateField("本环节日期", null=True, blank=True)
+    organisation = models.ForeignKey(
+        PartyOrganisation,
+        verbose_name="成立的党组织",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="formation_cases",
+    )
+    note = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = "组建流程"
+        verbose_name_plural = "规范组建流程"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_state_display()}）"
+
+
+class FormationStep(models.Model):
+    """One step of a formation case: the transition, its date, who did it, the document and a note."""
+
+    case = models.ForeignKey(
+        FormationCase, verbose_name="组建流程", on_delete=models.CASCADE, related_name="steps"
+    )
+    from_state = models.CharField("原环节", max_length=32, choices=FormationState.choices, blank=True)
+    to_state = models.CharField("新环节", max_length=32, choices=FormationState.choices)
+    date = models.DateField("日期")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField("经办人姓名", max_length=64, blank=True)
+    document = models.FileField("文件（批复、会议记录等）", upload_to="ledger/formation/%Y/%m/", blank=True)
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    scope = ScopeSpec(unit="case__unit", industry="case__industry", enterprise="case__enterprise")
+
+    class Meta:
+        verbose_name = "组建环节"
+        verbose_name_plural = "组建环节"
+        ordering = ["case_id", "date", "id"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_to_state_display()}"
