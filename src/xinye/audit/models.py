@@ -3,22 +3,23 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.scope import ScopeSpec
 
 
 class LogAction(models.TextChoices):
-    CREATE = "create", "新增"
-    UPDATE = "update", "修改"
-    DELETE = "delete", "删除"
-    LOGIN = "login", "登录"
-    LOGOUT = "logout", "退出"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOCKOUT = "lockout", "锁定"
-    VIEW_SENSITIVE = "view_sensitive", "查看敏感信息"
-    EXPORT = "export", "导出"
-    IMPORT = "import", "导入"
-    TOKEN = "token", "令牌"
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    LOGIN = "login", _("登录")
+    LOGOUT = "logout", _("退出")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("锁定")
+    VIEW_SENSITIVE = "view_sensitive", _("查看敏感信息")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    TOKEN = "token", _("令牌")
 
 
 class ImmutableLogError(Exception):
@@ -31,40 +32,40 @@ class ChangeLog(models.Model):
     Sensitive values are stored masked. Rows cannot be changed or deleted through the application.
     """
 
-    time = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=_("用户"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
-    request_id = models.CharField("请求编号", max_length=64, blank=True, db_index=True)
-    source = models.CharField("渠道", max_length=16, blank=True, db_index=True)
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
+    source = models.CharField(_("渠道"), max_length=16, blank=True, db_index=True)
     ip = models.CharField("IP", max_length=64, blank=True)
-    action = models.CharField("操作", max_length=16, choices=LogAction.choices, db_index=True)
+    action = models.CharField(_("操作"), max_length=16, choices=LogAction.choices, db_index=True)
     content_type = models.ForeignKey(
         ContentType,
-        verbose_name="对象类型",
+        verbose_name=_("对象类型"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
-    object_repr = models.CharField("对象", max_length=255, blank=True)
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
-    changed_fields = models.JSONField("变更字段", default=list, blank=True)
-    note = models.CharField("说明", max_length=500, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    changed_fields = models.JSONField(_("变更字段"), default=list, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
 
     scope = ScopeSpec(everywhere=True)
 
     class Meta:
-        verbose_name = "操作日志"
-        verbose_name_plural = "操作日志"
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
         ordering = ["-time", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 

@@ -1,6 +1,7 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AgentKind(models.TextChoices):
-    INSTRUCTOR = "instructor", "党建指导员"
-    LIAISON = "liaison", "驻企联络员"
+    INSTRUCTOR = "instructor", _("党建指导员")
+    LIAISON = "liaison", _("驻企联络员")

@@ -7,7 +7,8 @@ from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action
-from xinye.api.common import get_scoped, scoped
+from xinye.api.common import get_scoped, require, scoped
+from xinye.orgs import services
 from xinye.orgs.choices import ResponsibilityRole
 from xinye.orgs.models import OrgUnit, Region
 from xinye.orgs.services import gaps, owners_of, required_roles
@@ -169,6 +170,61 @@ def unit_tree(request):
     return roots
 
 
+class UnitIn(Schema):
+    code: str
+    name: str
+    kind: str
+    region: str
+    parent: int
+    industry: str = ""
+    answers_to: int | None = None
+    sort: int = 0
+    is_active: bool = True
+
+
+class UnitPatch(Schema):
+    name: str | None = None
+    industry: str | None = None
+    answers_to: int | None = None
+    sort: int | None = None
+    is_active: bool | None = None
+
+
+@router.post("/org-units", response={201: UnitOut}, summary="新增组织单位")
+def create_unit_endpoint(request, payload: UnitIn):
+    require(request, "add", OrgUnit)
+    parent = get_scoped(request, OrgUnit.objects.all(), "add", pk=payload.parent)
+    unit = services.create_unit(
+        actor=request.user,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        region_id=payload.region,
+        parent_id=parent.pk,
+        industry=payload.industry,
+        answers_to_id=payload.answers_to,
+        sort=payload.sort,
+        is_active=payload.is_active,
+    )
+    return 201, unit
+
+
+@router.patch("/org-units/{unit_id}", response=UnitOut, summary="修改组织单位")
+def update_unit_endpoint(request, unit_id: int, payload: UnitPatch):
+    unit = get_scoped(request, OrgUnit.objects.all(), "change", pk=unit_id)
+    changes = payload.dict(exclude_unset=True)
+    if "answers_to" in changes:
+        changes["answers_to_id"] = changes.pop("answers_to")
+    return services.update_unit(unit, actor=request.user, **changes)
+
+
+@router.delete("/org-units/{unit_id}", response={204: None}, summary="删除组织单位")
+def delete_unit_endpoint(request, unit_id: int):
+    unit = get_scoped(request, OrgUnit.objects.all(), "delete", pk=unit_id)
+    services.delete_unit(unit, actor=request.user)
+    return 204, None
+
+
 @router.get("/org-units/{unit_id}", response=UnitDetail, summary="组织单位详情")
 def get_unit(request, unit_id: int):
     unit = get_scoped(request, OrgUnit.objects.select_related("parent", "answers_to"), pk=unit_id)
@@ -184,6 +240,17 @@ def _model_for(object_type: str):
         return apps.get_model(app_label, model_name)
     except (ValueError, LookupError):
         raise Http404
+
+
+@router.get("/responsibilities/{object_type}/gaps", response=list[GapOut], summary="责任缺位的对象")
+@paginate(LimitOffsetPagination)
+def responsibility_gaps(request, object_type: str, role: str | None = None):
+    model = _model_for(object_type)
+    if not has_action(request.user, "view", model):
+        raise Http404
+    roles = [role] if role else None
+    rows = gaps(scoped(request, model._default_manager.all()).order_by("pk"), roles)
+    return [{"object_id": o.pk, "object": str(o), "missing_roles": m} for o, m in rows]
 
 
 @router.get("/responsibilities/{object_type}/{object_id}", response=OwnersOut, summary="谁对该对象负责")
@@ -210,17 +277,6 @@ def responsibility_lookup(request, object_type: str, object_id: int):
         "owners": holders,
         "missing_roles": missing,
     }
-
-
-@router.get("/responsibilities/{object_type}/gaps", response=list[GapOut], summary="责任缺位的对象")
-@paginate(LimitOffsetPagination)
-def responsibility_gaps(request, object_type: str, role: str | None = None):
-    model = _model_for(object_type)
-    if not has_action(request.user, "view", model):
-        raise Http404
-    roles = [role] if role else None
-    rows = gaps(scoped(request, model._default_manager.all()).order_by("pk"), roles)
-    return [{"object_id": o.pk, "object": str(o), "missing_roles": m} for o, m in rows]
 
 
 __all__ = ["router", "ContentType"]

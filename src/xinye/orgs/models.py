@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
 from xinye.core.scope import ScopeSpec
@@ -12,24 +13,24 @@ from xinye.orgs.choices import RegionLevel, ResponsibilityRole, UnitKind
 class Region(models.Model):
     """An administrative division by its GB/T 2260 code (or a functional zone such as 150571)."""
 
-    code = models.CharField("区划代码", max_length=12, primary_key=True)
-    name = models.CharField("名称", max_length=64)
-    level = models.CharField("级别", max_length=16, choices=RegionLevel.choices)
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("级别"), max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级区划",
+        verbose_name=_("上级区划"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    is_functional_zone = models.BooleanField("功能区（非法定行政区划）", default=False)
+    is_functional_zone = models.BooleanField(_("功能区（非法定行政区划）"), default=False)
 
     scope = ScopeSpec(everywhere=True)
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
         ordering = ["code"]
 
     def __str__(self):
@@ -52,12 +53,12 @@ class OrgUnit(models.Model):
     second (the same office answers to its industry's 行业党委). Both are first-class and queryable.
     """
 
-    code = models.CharField("编码", max_length=64, unique=True)
-    name = models.CharField("名称", max_length=128)
-    kind = models.CharField("类型", max_length=32, choices=UnitKind.choices, db_index=True)
+    code = models.CharField(_("编码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=128)
+    kind = models.CharField(_("类型"), max_length=32, choices=UnitKind.choices, db_index=True)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级单位",
+        verbose_name=_("上级单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -65,30 +66,30 @@ class OrgUnit(models.Model):
     )
     answers_to = models.ForeignKey(
         "self",
-        verbose_name="业务指导（行业党委）",
+        verbose_name=_("业务指导（行业党委）"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="guided_units",
-        help_text="行业党建办同时对本行业的市级行业党委负责（上下联动、横向贯通）",
+        help_text=_("行业党建办同时对本行业的市级行业党委负责（上下联动、横向贯通）"),
     )
     region = models.ForeignKey(
-        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="units"
+        Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="units"
     )
-    industry = models.CharField("行业", max_length=16, choices=Industry.choices, blank=True, db_index=True)
-    path = models.CharField("树路径", max_length=255, db_index=True, editable=False, default="")
-    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
-    sort = models.IntegerField("排序", default=0)
-    is_active = models.BooleanField("在用", default=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, blank=True, db_index=True)
+    path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
+    sort = models.IntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = OrgUnitQuerySet.as_manager()
     scope = ScopeSpec(unit="")
 
     class Meta:
-        verbose_name = "组织单位"
-        verbose_name_plural = "组织单位"
+        verbose_name = _("组织单位")
+        verbose_name_plural = _("组织单位")
         ordering = ["path"]
 
     def __str__(self):
@@ -123,13 +124,13 @@ class Responsibility(models.Model):
     Generic over the answered-for object so the ledger, stations and later objects share one matrix.
     """
 
-    content_type = models.ForeignKey(ContentType, verbose_name="对象类型", on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField("对象编号", db_index=True)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("对象类型"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("对象编号"), db_index=True)
     target = GenericForeignKey("content_type", "object_id")
-    role = models.CharField("责任角色", max_length=32, choices=ResponsibilityRole.choices, db_index=True)
+    role = models.CharField(_("责任角色"), max_length=32, choices=ResponsibilityRole.choices, db_index=True)
     unit = models.ForeignKey(
         OrgUnit,
-        verbose_name="责任单位",
+        verbose_name=_("责任单位"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -137,22 +138,22 @@ class Responsibility(models.Model):
     )
     agent = models.ForeignKey(
         "guidance.Agent",
-        verbose_name="责任人（指导员/联络员）",
+        verbose_name=_("责任人（指导员/联络员）"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="responsibilities",
     )
-    since = models.DateField("起始日期", null=True, blank=True)
-    note = models.CharField("备注", max_length=255, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    since = models.DateField(_("起始日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     # A responsibility row is visible wherever its unit is; agents' rows through their home unit.
     scope = ScopeSpec(unit="unit")
 
     class Meta:
-        verbose_name = "责任关系"
-        verbose_name_plural = "责任矩阵"
+        verbose_name = _("责任关系")
+        verbose_name_plural = _("责任矩阵")
         indexes = [models.Index(fields=["content_type", "object_id", "role"])]
         constraints = [
             models.CheckConstraint(

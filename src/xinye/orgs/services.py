@@ -182,3 +182,82 @@ def responsible_types() -> list[tuple[str, object]]:
         except LookupError:
             continue
     return out
+
+
+# --- org units ---
+
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "industry",
+    "region_id",
+    "parent_id",
+    "answers_to_id",
+    "sort",
+    "is_active",
+)
+
+
+def _check_unit_scope(actor, action: str, anchor: OrgUnit | None, industry: str = "") -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from xinye.accounts.permissions import unit_in_scope
+
+    if actor is None:
+        return  # system (CLI without --actor, demo, migrations)
+    if anchor is None or not unit_in_scope(actor, action, OrgUnit, anchor, industry):
+        raise PermissionDenied("上级单位不在您的管辖范围内")
+
+
+def _validate_unit(unit: OrgUnit) -> None:
+    from django.core.exceptions import ValidationError
+
+    errors = {}
+    if unit.parent_id and unit.pk and unit.parent.path.startswith(unit.path or "\0"):
+        errors["parent"] = "上级单位不能是本单位或其下级"
+    if unit.answers_to_id and unit.answers_to.kind != "industry_committee":
+        errors["answers_to"] = "业务指导单位必须是行业党委"
+    if unit.kind == "industry_office" and not unit.industry:
+        errors["industry"] = "行业党建办必须指定行业"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_unit(*, actor=None, **fields) -> OrgUnit:
+    """Create an org unit under `parent` (which must be in the actor's scope)."""
+    unit = OrgUnit(**{k: v for k, v in fields.items() if k in UNIT_FIELDS})
+    _check_unit_scope(actor, "add", unit.parent if unit.parent_id else None, unit.industry)
+    unit.full_clean(exclude=["path", "depth"])
+    _validate_unit(unit)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: OrgUnit, *, actor=None, **fields) -> OrgUnit:
+    _check_unit_scope(actor, "change", unit, unit.industry)
+    for key, value in fields.items():
+        if key in UNIT_FIELDS:
+            setattr(unit, key, value)
+    if "parent_id" in fields:
+        _check_unit_scope(actor, "change", unit.parent, unit.industry)
+    unit.full_clean(exclude=["path", "depth"])
+    _validate_unit(unit)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def delete_unit(unit: OrgUnit, *, actor=None) -> None:
+    """Delete a unit that has no children and nothing attached (PROTECT relations refuse otherwise)."""
+    from django.db.models import ProtectedError
+
+    _check_unit_scope(actor, "delete", unit, unit.industry)
+    if unit.children.exists():
+        raise ValueError(f"“{unit.name}”还有下级单位，不能删除")
+    try:
+        unit.delete()
+    except ProtectedError:
+        raise ValueError(f"“{unit.name}”仍有关联的企业、人员或记录，不能删除，可改为停用")
