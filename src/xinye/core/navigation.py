@@ -7,17 +7,18 @@ with `nav_links = [(title, icon, url_name, object_type)]`. Nothing here needs ed
 from django.apps import apps
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, object_type
 
 PILLARS = [
-    ("who", "一、谁负责"),
-    ("build", "二、怎么建"),
-    ("role", "三、作用发挥"),
-    ("support", "四、如何保障"),
-    ("people", "五、力量弱"),
-    ("institutions", "六、提质增效"),
-    ("system", "系统与审计"),
+    ("who", _("一、谁负责")),
+    ("build", _("二、怎么建")),
+    ("role", _("三、作用发挥")),
+    ("support", _("四、如何保障")),
+    ("people", _("五、力量弱")),
+    ("institutions", _("六、提质增效")),
+    ("system", _("系统与审计")),
 ]
 
 
@@ -55,7 +56,7 @@ def _items_for(request, pillar: str) -> list[dict]:
 
 def sidebar(request) -> list[dict]:
     groups = [
-        {"title": "首页", "items": [{"title": "工作台", "icon": "dashboard", "link": reverse("admin:index")}]}
+        {"title": _("首页"), "items": [{"title": _("工作台"), "icon": "dashboard", "link": reverse("admin:index")}]}
     ]
     for code, title in PILLARS:
         items = _items_for(request, code)
