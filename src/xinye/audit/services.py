@@ -12,7 +12,7 @@ from xinye.audit.models import ChangeLog
 from xinye.core.context import current_actor
 from xinye.core.masking import mask
 
-SKIPPED_FIELDS = {"password", "key_hash", "path", "depth", "last_login"}
+SKIPPED_FIELDS = {"password", "key_hash", "path", "depth", "last_login", "updated_at"}
 
 
 def _jsonable(value):

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action
@@ -206,7 +206,7 @@ def create_unit_endpoint(request, payload: UnitIn):
         sort=payload.sort,
         is_active=payload.is_active,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.patch("/org-units/{unit_id}", response=UnitOut, summary="修改组织单位")
@@ -222,7 +222,7 @@ def update_unit_endpoint(request, unit_id: int, payload: UnitPatch):
 def delete_unit_endpoint(request, unit_id: int):
     unit = get_scoped(request, OrgUnit.objects.all(), "delete", pk=unit_id)
     services.delete_unit(unit, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/org-units/{unit_id}", response=UnitDetail, summary="组织单位详情")
@@ -261,7 +261,7 @@ def responsibility_lookup(request, object_type: str, object_id: int):
     holders = [
         {
             "role": role,
-            "role_label": ResponsibilityRole(role).label,
+            "role_label": str(ResponsibilityRole(role).label),
             "unit": r.unit,
             "agent": str(r.agent) if r.agent_id else None,
             "since": r.since.isoformat() if r.since else None,
