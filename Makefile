@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test test-pg test-browser lint format bench check env clean
+.PHONY: demo test test-pg test-browser lint format bench check env clean messages
 
 $(UV):
 	@echo "uv not found: installing it into .tools/ (no global install)"
@@ -23,7 +23,7 @@ demo: env
 
 test: env
 	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not browser"
-	$(RUN) pytest -m browser -p no:randomly
+	$(RUN) pytest -m browser; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status
 
 test-pg: env
 	XINYE_DATABASE_URL=$${XINYE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xinye_ci} \
@@ -31,6 +31,11 @@ test-pg: env
 
 test-browser: env
 	$(RUN) pytest -m browser
+
+messages: env
+	cd src/xinye && $(abspath $(UV)) run --frozen django-admin makemessages -l en --no-obsolete
+	$(RUN) python scripts/en_glossary.py
+	cd src/xinye && $(abspath $(UV)) run --frozen django-admin compilemessages -l en
 
 lint: env
 	$(RUN) ruff check src tests bench
