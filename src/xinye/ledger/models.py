@@ -116,13 +116,31 @@ class Practitioner(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def fill_derived(self, enterprise: "Enterprise | None" = None) -> "Practitioner":
+        """Set everything derived from other fields: lookup hashes, gender and birth date from a valid ID,
+        and the enterprise's unit/region/industry. The one definition, used by save() and by bulk writers
+        (importers, demo) before bulk_create; pass `enterprise` to avoid a query per row."""
+        from xinye.core.validators import clean_id_number
+
         self.id_hash = keyed_hash(self.id_number)
         self.phone_hash = keyed_hash(self.phone)
-        if self.enterprise_id:
-            self.unit_id = self.enterprise.unit_id
-            self.region_id = self.enterprise.region_id
-            self.industry = self.enterprise.industry
-        super().save(*args, **kwargs)
+        if self.id_number:
+            try:
+                info = clean_id_number(self.id_number)
+            except ValueError:
+                pass  # services refuse invalid IDs; legacy rows keep what they have
+            else:
+                self.gender = info.gender
+                self.birth_date = info.birth_date
+        enterprise = enterprise or (self.enterprise if self.enterprise_id else None)
+        if enterprise is not None:
+            self.unit_id = enterprise.unit_id
+            self.region_id = enterprise.region_id
+            self.industry = enterprise.industry
+        return self
 
 
 class PartyOrganisation(models.Model):
