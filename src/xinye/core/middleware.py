@@ -1,4 +1,6 @@
-"""Request id and actor context for every request."""
+"""Request id and actor context for every request; the content security policy."""
+
+from csp.middleware import CSPMiddleware
 
 from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
 
@@ -57,3 +59,16 @@ class ActorMiddleware:
             finally:
                 reset_actor(token)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """The site-wide CSP (settings.CONTENT_SECURITY_POLICY), plus 'unsafe-eval' for the staff console only:
+    django-unfold's Alpine.js evaluates its expressions at run time. The portal and API never get it."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path.startswith("/admin/"):
+            update = dict(parts.update or {})
+            update["script-src"] = [*update.get("script-src", []), "'unsafe-eval'"]
+            parts.update = update
+        return parts

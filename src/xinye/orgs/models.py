@@ -153,7 +153,7 @@ class Responsibility(models.Model):
 
     class Meta:
         verbose_name = _("责任关系")
-        verbose_name_plural = _("责任矩阵")
+        verbose_name_plural = _("责任关系")
         indexes = [models.Index(fields=["content_type", "object_id", "role"])]
         constraints = [
             models.CheckConstraint(
