@@ -29,8 +29,9 @@ def enterprise(unit: OrgUnit) -> Enterprise:
     )
 
 
-def person(unit: OrgUnit, name: str = "张三", *, birth=datetime.date(1995, 5, 1), phone="", ent=None,
-           id_number=None) -> Practitioner:
+def person(
+    unit: OrgUnit, name: str = "张三", *, birth=datetime.date(1995, 5, 1), phone="", ent=None, id_number=None
+) -> Practitioner:
     ent = ent or enterprise(unit)
     return Practitioner.objects.create(
         name=name,
@@ -41,8 +42,15 @@ def person(unit: OrgUnit, name: str = "张三", *, birth=datetime.date(1995, 5, 
     )
 
 
-def member(unit: OrgUnit, name: str = "李四", *, is_full=True, joined_on=datetime.date(2015, 7, 1),
-           party_unit=None, **kw) -> PartyMember:
+def member(
+    unit: OrgUnit,
+    name: str = "李四",
+    *,
+    is_full=True,
+    joined_on=datetime.date(2015, 7, 1),
+    party_unit=None,
+    **kw,
+) -> PartyMember:
     p = person(unit, name, **kw)
     p.political_status = PoliticalStatus.FULL if is_full else PoliticalStatus.PROBATIONARY
     p.save()

@@ -270,8 +270,12 @@ class FlowingMember(models.Model):
 class DuesBand(models.Model):
     """One row of the dues rate table: monthly after-tax income in (lower, upper] pays `rate` per cent."""
 
-    lower = models.DecimalField("月收入下限（不含，元）", max_digits=10, decimal_places=2, default=Decimal("0"))
-    upper = models.DecimalField("月收入上限（含，元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    lower = models.DecimalField(
+        "月收入下限（不含，元）", max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    upper = models.DecimalField(
+        "月收入上限（含，元）", max_digits=10, decimal_places=2, null=True, blank=True
+    )
     rate = models.DecimalField("比例（%）", max_digits=5, decimal_places=2)
     source = models.CharField("依据", max_length=128)
 
@@ -295,12 +299,19 @@ class IncomeDeclaration(models.Model):
     """
 
     member = models.ForeignKey(
-        "ledger.PartyMember", verbose_name="党员", on_delete=models.CASCADE, related_name="income_declarations"
+        "ledger.PartyMember",
+        verbose_name="党员",
+        on_delete=models.CASCADE,
+        related_name="income_declarations",
     )
-    unit = models.ForeignKey("orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+"
+    )
     month = models.DateField("月份（每月1日）")
     basis = models.CharField("计算依据", max_length=16, choices=DuesBasis.choices, default=DuesBasis.WAGE)
-    net_income = models.DecimalField("税后月收入（元）", max_digits=10, decimal_places=2, default=Decimal("0"))
+    net_income = models.DecimalField(
+        "税后月收入（元）", max_digits=10, decimal_places=2, default=Decimal("0")
+    )
     created_at = models.DateTimeField("申报时间", auto_now_add=True)
 
     scope = ScopeSpec(unit="unit", enterprise="member__enterprise")
@@ -321,7 +332,9 @@ class DuesPayment(models.Model):
     member = models.ForeignKey(
         "ledger.PartyMember", verbose_name="党员", on_delete=models.CASCADE, related_name="dues_payments"
     )
-    unit = models.ForeignKey("orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+"
+    )
     month_from = models.DateField("起始月份")
     month_to = models.DateField("截止月份")
     amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
@@ -353,7 +366,9 @@ class Course(models.Model):
     mode = models.CharField("形式", max_length=16, choices=CourseMode.choices, default=CourseMode.OFFLINE)
     kind = models.CharField("类别", max_length=32, choices=CourseKind.choices, default=CourseKind.THEORY)
     hours = models.DecimalField("学时", max_digits=6, decimal_places=1, default=Decimal("1"))
-    unit = models.ForeignKey("orgs.OrgUnit", verbose_name="主办单位", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="主办单位", on_delete=models.PROTECT, related_name="+"
+    )
     held_on = models.DateField("举办日期", null=True, blank=True)
     provider = models.CharField("授课人/平台", max_length=64, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -375,7 +390,9 @@ class StudyRecord(models.Model):
     practitioner = models.ForeignKey(
         "ledger.Practitioner", verbose_name="学员", on_delete=models.CASCADE, related_name="+"
     )
-    unit = models.ForeignKey("orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+"
+    )
     course = models.ForeignKey(
         Course, verbose_name="课程", null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
     )

@@ -264,7 +264,10 @@ def _problems(case, step_no: int, date: datetime.date, actors, late_reason: str)
             )
     if step_no == ADMISSION_VOTE:
         hours, days = training_hours(case.practitioner)
-        need_hours, need_days = Decimal(str(rule("candidate_training_hours"))), int(rule("candidate_training_days"))
+        need_hours, need_days = (
+            Decimal(str(rule("candidate_training_hours"))),
+            int(rule("candidate_training_days")),
+        )
         if hours < need_hours and days < need_days:
             problems.append(
                 f"发展对象集中培训仅 {hours.normalize():f} 学时（{days} 天），{SOURCE}第十九条要求不少于"
@@ -317,6 +320,7 @@ def open_case(practitioner: Practitioner, unit, date: datetime.date, *, actor=No
         raise ValueError(f"{practitioner.name} 已有进行中的发展党员档案")
     case = DevelopmentCase.objects.create(practitioner=practitioner, unit=unit)
     record_step(case, 1, date, actor=actor, note=note, documents=documents)
+    case.refresh_from_db()
     return case
 
 
@@ -387,7 +391,9 @@ def extend_probation(case: DevelopmentCase, months: int, decided_on: datetime.da
     if case.status != CaseStatus.OPEN or not APPROVAL <= case.current_step < PROBATION_VOTE:
         raise ValueError("只有已批准、尚未讨论转正的预备党员可以延长预备期")
     if case.probation_extended_months:
-        raise ValueError(f"{SOURCE}第三十四条：预备期只能延长一次（已延长 {case.probation_extended_months} 个月）")
+        raise ValueError(
+            f"{SOURCE}第三十四条：预备期只能延长一次（已延长 {case.probation_extended_months} 个月）"
+        )
     if not low <= months <= high:
         raise ValueError(f"{SOURCE}第三十四条：延长预备期不能少于 {low} 个月，最长不超过 {high} 个月")
     if not reason:
@@ -471,7 +477,9 @@ def pipeline(cases, members, *, year: int | None = None) -> dict:
         for c in counts:
             row(c["unit_id"], c["unit__name"], c["unit__region__name"])[key] = c["n"]
     probationary = (
-        members.filter(is_full=False).values("unit_id", "unit__name", "unit__region__name").annotate(n=Count("id"))
+        members.filter(is_full=False)
+        .values("unit_id", "unit__name", "unit__region__name")
+        .annotate(n=Count("id"))
     )
     for c in probationary:
         row(c["unit_id"], c["unit__name"], c["unit__region__name"])["probationary"] = c["n"]
@@ -484,7 +492,14 @@ def pipeline(cases, members, *, year: int | None = None) -> dict:
         for c in done:
             row(c["unit_id"], c["unit__name"], c["unit__region__name"])[key] = c["n"]
     ordered = sorted(rows.values(), key=lambda r: (r["region"] or "", r["unit"]))
-    keys = ["applicants", "activists", "candidates", "probationary", "admitted_this_year", "converted_this_year"]
+    keys = [
+        "applicants",
+        "activists",
+        "candidates",
+        "probationary",
+        "admitted_this_year",
+        "converted_this_year",
+    ]
     totals = {k: sum(r[k] for r in ordered) for k in keys}
     return {"year": year, "rows": ordered, "totals": totals}
 
@@ -690,7 +705,9 @@ def dues_base(member: PartyMember, month: datetime.date) -> tuple[str, Decimal |
     if latest.basis == DuesBasis.GIG:
         quarter_first = datetime.date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
         previous = [add_months(quarter_first, -3 + i) for i in range(3)]
-        incomes = list(member.income_declarations.filter(month__in=previous).values_list("net_income", flat=True))
+        incomes = list(
+            member.income_declarations.filter(month__in=previous).values_list("net_income", flat=True)
+        )
         if not incomes:
             raise ValueError(
                 f"{member} 为灵活就业，须申报上季度（{previous[0]:%Y-%m}至{previous[-1]:%Y-%m}）各月纯收入"
@@ -713,7 +730,9 @@ def monthly_dues(member: PartyMember, month: datetime.date) -> Decimal:
 
 
 @transaction.atomic
-def declare_income(member: PartyMember, month: datetime.date, net_income, *, basis=DuesBasis.WAGE, actor=None):
+def declare_income(
+    member: PartyMember, month: datetime.date, net_income, *, basis=DuesBasis.WAGE, actor=None
+):
     _check(actor, "change", member)
     if Decimal(net_income) < 0:
         raise ValueError("收入不能为负数")
@@ -837,8 +856,9 @@ def party_unit_of(practitioner: Practitioner, fallback=None):
 
 
 @transaction.atomic
-def create_course(*, title, unit, kind=CourseKind.THEORY, mode="offline", hours=1, held_on=None, provider="",
-                  actor=None) -> Course:
+def create_course(
+    *, title, unit, kind=CourseKind.THEORY, mode="offline", hours=1, held_on=None, provider="", actor=None
+) -> Course:
     _check_unit(actor, "add", Course, unit)
     if Decimal(hours) <= 0:
         raise ValueError("学时须大于 0")
@@ -912,4 +932,3 @@ def study_hours(records, *, group: str = "member", date_from=None, date_to=None)
             item.update(id=None, name=CourseKind(r["kind"]).label, unit="")
         out.append(item)
     return out
-

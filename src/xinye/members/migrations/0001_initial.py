@@ -8,254 +8,667 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ledger', '0002_formationcase_formationstep'),
-        ('orgs', '0001_initial'),
+        ("ledger", "0002_formationcase_formationstep"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DevelopmentStep',
+            name="DevelopmentStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(unique=True, verbose_name='步骤')),
-                ('stage', models.PositiveSmallIntegerField(verbose_name='阶段')),
-                ('stage_name', models.CharField(max_length=64, verbose_name='阶段名称')),
-                ('name', models.CharField(max_length=64, verbose_name='步骤名称')),
-                ('actors', models.CharField(blank=True, max_length=255, verbose_name='责任主体/参与人')),
-                ('documents', models.CharField(blank=True, max_length=255, verbose_name='形成材料')),
-                ('source', models.CharField(blank=True, max_length=128, verbose_name='依据')),
-                ('repeatable', models.BooleanField(default=False, verbose_name='可多次记录（如半年考察）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(unique=True, verbose_name="步骤")),
+                ("stage", models.PositiveSmallIntegerField(verbose_name="阶段")),
+                ("stage_name", models.CharField(max_length=64, verbose_name="阶段名称")),
+                ("name", models.CharField(max_length=64, verbose_name="步骤名称")),
+                ("actors", models.CharField(blank=True, max_length=255, verbose_name="责任主体/参与人")),
+                ("documents", models.CharField(blank=True, max_length=255, verbose_name="形成材料")),
+                ("source", models.CharField(blank=True, max_length=128, verbose_name="依据")),
+                ("repeatable", models.BooleanField(default=False, verbose_name="可多次记录（如半年考察）")),
             ],
             options={
-                'verbose_name': '发展党员步骤',
-                'verbose_name_plural': '发展党员25个步骤',
-                'ordering': ['number'],
+                "verbose_name": "发展党员步骤",
+                "verbose_name_plural": "发展党员25个步骤",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='DuesBand',
+            name="DuesBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lower', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10, verbose_name='月收入下限（不含，元）')),
-                ('upper', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='月收入上限（含，元）')),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='比例（%）')),
-                ('source', models.CharField(max_length=128, verbose_name='依据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "lower",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=10,
+                        verbose_name="月收入下限（不含，元）",
+                    ),
+                ),
+                (
+                    "upper",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=10,
+                        null=True,
+                        verbose_name="月收入上限（含，元）",
+                    ),
+                ),
+                ("rate", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="比例（%）")),
+                ("source", models.CharField(max_length=128, verbose_name="依据")),
             ],
             options={
-                'verbose_name': '党费比例档',
-                'verbose_name_plural': '党费比例表',
-                'ordering': ['lower'],
+                "verbose_name": "党费比例档",
+                "verbose_name_plural": "党费比例表",
+                "ordering": ["lower"],
             },
         ),
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=128, verbose_name='课程/培训名称')),
-                ('mode', models.CharField(choices=[('online', '线上'), ('offline', '线下')], default='offline', max_length=16, verbose_name='形式')),
-                ('kind', models.CharField(choices=[('theory', '理论学习'), ('candidate_training', '发展对象培训'), ('worker_training', '党务工作者培训'), ('other', '其他')], default='theory', max_length=32, verbose_name='类别')),
-                ('hours', models.DecimalField(decimal_places=1, default=Decimal('1'), max_digits=6, verbose_name='学时')),
-                ('held_on', models.DateField(blank=True, null=True, verbose_name='举办日期')),
-                ('provider', models.CharField(blank=True, max_length=64, verbose_name='授课人/平台')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit', verbose_name='主办单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=128, verbose_name="课程/培训名称")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("online", "线上"), ("offline", "线下")],
+                        default="offline",
+                        max_length=16,
+                        verbose_name="形式",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("theory", "理论学习"),
+                            ("candidate_training", "发展对象培训"),
+                            ("worker_training", "党务工作者培训"),
+                            ("other", "其他"),
+                        ],
+                        default="theory",
+                        max_length=32,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=1, default=Decimal("1"), max_digits=6, verbose_name="学时"
+                    ),
+                ),
+                ("held_on", models.DateField(blank=True, null=True, verbose_name="举办日期")),
+                ("provider", models.CharField(blank=True, max_length=64, verbose_name="授课人/平台")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.orgunit",
+                        verbose_name="主办单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '课程',
-                'verbose_name_plural': '学习课程',
-                'ordering': ['-held_on', 'title'],
+                "verbose_name": "课程",
+                "verbose_name_plural": "学习课程",
+                "ordering": ["-held_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='DevelopmentCase',
+            name="DevelopmentCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('current_step', models.PositiveSmallIntegerField(db_index=True, default=0, verbose_name='当前步骤')),
-                ('current_step_on', models.DateField(blank=True, null=True, verbose_name='当前步骤日期')),
-                ('status', models.CharField(choices=[('open', '培养考察中'), ('completed', '已转为正式党员'), ('cancelled', '已取消预备党员资格'), ('stopped', '终止培养')], db_index=True, default='open', max_length=16, verbose_name='状态')),
-                ('probation_extended_months', models.PositiveSmallIntegerField(default=0, verbose_name='延长预备期（月）')),
-                ('probation_extended_on', models.DateField(blank=True, null=True, verbose_name='延长预备期决定日期')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('close_reason', models.TextField(blank=True, verbose_name='结束原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.practitioner', verbose_name='发展对象（从业人员）')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='development_cases', to='orgs.orgunit', verbose_name='所在党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "current_step",
+                    models.PositiveSmallIntegerField(db_index=True, default=0, verbose_name="当前步骤"),
+                ),
+                ("current_step_on", models.DateField(blank=True, null=True, verbose_name="当前步骤日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "培养考察中"),
+                            ("completed", "已转为正式党员"),
+                            ("cancelled", "已取消预备党员资格"),
+                            ("stopped", "终止培养"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "probation_extended_months",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="延长预备期（月）"),
+                ),
+                (
+                    "probation_extended_on",
+                    models.DateField(blank=True, null=True, verbose_name="延长预备期决定日期"),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                ("close_reason", models.TextField(blank=True, verbose_name="结束原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.practitioner",
+                        verbose_name="发展对象（从业人员）",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="development_cases",
+                        to="orgs.orgunit",
+                        verbose_name="所在党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发展党员档案',
-                'verbose_name_plural': '发展党员',
-                'ordering': ['unit_id', '-updated_at'],
+                "verbose_name": "发展党员档案",
+                "verbose_name_plural": "发展党员",
+                "ordering": ["unit_id", "-updated_at"],
             },
         ),
         migrations.CreateModel(
-            name='DevelopmentRecord',
+            name="DevelopmentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('late_reason', models.TextField(blank=True, verbose_name='超期原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('actors', models.ManyToManyField(blank=True, related_name='+', to='ledger.partymember', verbose_name='培养联系人/入党介绍人')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='members.developmentcase', verbose_name='发展党员档案')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.developmentstep', verbose_name='步骤')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("late_reason", models.TextField(blank=True, verbose_name="超期原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "actors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="ledger.partymember",
+                        verbose_name="培养联系人/入党介绍人",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="members.developmentcase",
+                        verbose_name="发展党员档案",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.developmentstep",
+                        verbose_name="步骤",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发展步骤记录',
-                'verbose_name_plural': '发展步骤记录',
-                'ordering': ['case_id', 'step__number', 'date', 'id'],
+                "verbose_name": "发展步骤记录",
+                "verbose_name_plural": "发展步骤记录",
+                "ordering": ["case_id", "step__number", "date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DevelopmentDocument',
+            name="DevelopmentDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=128, verbose_name='材料名称')),
-                ('file', models.FileField(blank=True, upload_to='members/development/%Y/%m/', verbose_name='文件')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='members.developmentrecord', verbose_name='步骤记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=128, verbose_name="材料名称")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="members/development/%Y/%m/", verbose_name="文件"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="members.developmentrecord",
+                        verbose_name="步骤记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发展材料',
-                'verbose_name_plural': '发展材料',
+                "verbose_name": "发展材料",
+                "verbose_name_plural": "发展材料",
             },
         ),
         migrations.CreateModel(
-            name='DuesPayment',
+            name="DuesPayment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month_from', models.DateField(verbose_name='起始月份')),
-                ('month_to', models.DateField(verbose_name='截止月份')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='金额（元）')),
-                ('paid_on', models.DateField(verbose_name='交纳日期')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_payments', to='ledger.partymember', verbose_name='党员')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit', verbose_name='所在党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month_from", models.DateField(verbose_name="起始月份")),
+                ("month_to", models.DateField(verbose_name="截止月份")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="金额（元）")),
+                ("paid_on", models.DateField(verbose_name="交纳日期")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dues_payments",
+                        to="ledger.partymember",
+                        verbose_name="党员",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.orgunit",
+                        verbose_name="所在党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党费交纳',
-                'verbose_name_plural': '党费交纳',
-                'ordering': ['-paid_on', '-id'],
+                "verbose_name": "党费交纳",
+                "verbose_name_plural": "党费交纳",
+                "ordering": ["-paid_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FlowingMember',
+            name="FlowingMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('home_organisation', models.CharField(max_length=128, verbose_name='组织关系所在党组织')),
-                ('home_region', models.CharField(max_length=64, verbose_name='流出地')),
-                ('home_contact', models.CharField(blank=True, max_length=32, verbose_name='流出地党组织联系人')),
-                ('home_contact_phone', xinye.core.fields.EncryptedTextField(blank=True, default='', mask='phone', verbose_name='流出地联系电话')),
-                ('home_contact_phone_hash', models.CharField(blank=True, editable=False, max_length=40)),
-                ('certificate_no', models.CharField(blank=True, max_length=64, verbose_name='流动党员活动证编号')),
-                ('registered_on', models.DateField(verbose_name='登记日期')),
-                ('period_until', models.DateField(blank=True, null=True, verbose_name='预计在本地至')),
-                ('status', models.CharField(choices=[('active', '在本地参加组织生活'), ('ended', '已离开/已结束')], default='active', max_length=16, verbose_name='状态')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='flowing', to='ledger.partymember', verbose_name='党员')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flowing_members', to='orgs.orgunit', verbose_name='流入地党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("home_organisation", models.CharField(max_length=128, verbose_name="组织关系所在党组织")),
+                ("home_region", models.CharField(max_length=64, verbose_name="流出地")),
+                (
+                    "home_contact",
+                    models.CharField(blank=True, max_length=32, verbose_name="流出地党组织联系人"),
+                ),
+                (
+                    "home_contact_phone",
+                    xinye.core.fields.EncryptedTextField(
+                        blank=True, default="", mask="phone", verbose_name="流出地联系电话"
+                    ),
+                ),
+                ("home_contact_phone_hash", models.CharField(blank=True, editable=False, max_length=40)),
+                (
+                    "certificate_no",
+                    models.CharField(blank=True, max_length=64, verbose_name="流动党员活动证编号"),
+                ),
+                ("registered_on", models.DateField(verbose_name="登记日期")),
+                ("period_until", models.DateField(blank=True, null=True, verbose_name="预计在本地至")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "在本地参加组织生活"), ("ended", "已离开/已结束")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flowing",
+                        to="ledger.partymember",
+                        verbose_name="党员",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="flowing_members",
+                        to="orgs.orgunit",
+                        verbose_name="流入地党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '流动党员',
-                'verbose_name_plural': '流动党员',
-                'ordering': ['unit_id', '-registered_on'],
+                "verbose_name": "流动党员",
+                "verbose_name_plural": "流动党员",
+                "ordering": ["unit_id", "-registered_on"],
             },
         ),
         migrations.CreateModel(
-            name='TransferLetter',
+            name="TransferLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('outgoing', '转出'), ('incoming', '转入')], max_length=16, verbose_name='方向')),
-                ('letter_no', models.CharField(blank=True, max_length=64, verbose_name='介绍信编号')),
-                ('member_name', models.CharField(max_length=32, verbose_name='党员姓名')),
-                ('is_probationary', models.BooleanField(default=False, verbose_name='预备党员')),
-                ('other_organisation', models.CharField(max_length=128, verbose_name='对方党组织')),
-                ('other_region', models.CharField(blank=True, max_length=64, verbose_name='对方所在地')),
-                ('cross_province', models.BooleanField(default=False, verbose_name='跨省（区、市）')),
-                ('issued_on', models.DateField(verbose_name='开具日期')),
-                ('valid_until', models.DateField(editable=False, verbose_name='有效期至')),
-                ('status', models.CharField(choices=[('issued', '已开具（待回执）'), ('received', '回执已返回'), ('expired', '已过期'), ('cancelled', '已作废')], db_index=True, default='issued', max_length=16, verbose_name='状态')),
-                ('receipt_on', models.DateField(blank=True, null=True, verbose_name='回执/报到日期')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transfer_letters', to='ledger.partymember', verbose_name='党员')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfer_letters', to='orgs.orgunit', verbose_name='本方党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("outgoing", "转出"), ("incoming", "转入")],
+                        max_length=16,
+                        verbose_name="方向",
+                    ),
+                ),
+                ("letter_no", models.CharField(blank=True, max_length=64, verbose_name="介绍信编号")),
+                ("member_name", models.CharField(max_length=32, verbose_name="党员姓名")),
+                ("is_probationary", models.BooleanField(default=False, verbose_name="预备党员")),
+                ("other_organisation", models.CharField(max_length=128, verbose_name="对方党组织")),
+                ("other_region", models.CharField(blank=True, max_length=64, verbose_name="对方所在地")),
+                ("cross_province", models.BooleanField(default=False, verbose_name="跨省（区、市）")),
+                ("issued_on", models.DateField(verbose_name="开具日期")),
+                ("valid_until", models.DateField(editable=False, verbose_name="有效期至")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "已开具（待回执）"),
+                            ("received", "回执已返回"),
+                            ("expired", "已过期"),
+                            ("cancelled", "已作废"),
+                        ],
+                        db_index=True,
+                        default="issued",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("receipt_on", models.DateField(blank=True, null=True, verbose_name="回执/报到日期")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transfer_letters",
+                        to="ledger.partymember",
+                        verbose_name="党员",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfer_letters",
+                        to="orgs.orgunit",
+                        verbose_name="本方党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织关系介绍信',
-                'verbose_name_plural': '组织关系转接',
-                'ordering': ['-issued_on', '-id'],
+                "verbose_name": "组织关系介绍信",
+                "verbose_name_plural": "组织关系转接",
+                "ordering": ["-issued_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IncomeDeclaration',
+            name="IncomeDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='月份（每月1日）')),
-                ('basis', models.CharField(choices=[('wage', '固定工资（税后月收入）'), ('gig', '灵活就业（上季度月均纯收入）'), ('student', '学生党员'), ('dibao', '享受低保'), ('unemployed', '失业/下岗')], default='wage', max_length=16, verbose_name='计算依据')),
-                ('net_income', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10, verbose_name='税后月收入（元）')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='申报时间')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='income_declarations', to='ledger.partymember', verbose_name='党员')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit', verbose_name='所在党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="月份（每月1日）")),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("wage", "固定工资（税后月收入）"),
+                            ("gig", "灵活就业（上季度月均纯收入）"),
+                            ("student", "学生党员"),
+                            ("dibao", "享受低保"),
+                            ("unemployed", "失业/下岗"),
+                        ],
+                        default="wage",
+                        max_length=16,
+                        verbose_name="计算依据",
+                    ),
+                ),
+                (
+                    "net_income",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=10, verbose_name="税后月收入（元）"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="申报时间")),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="income_declarations",
+                        to="ledger.partymember",
+                        verbose_name="党员",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.orgunit",
+                        verbose_name="所在党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '收入申报',
-                'verbose_name_plural': '党费收入申报',
-                'ordering': ['member_id', '-month'],
-                'constraints': [models.UniqueConstraint(fields=('member', 'month'), name='members_income_month')],
+                "verbose_name": "收入申报",
+                "verbose_name_plural": "党费收入申报",
+                "ordering": ["member_id", "-month"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("member", "month"), name="members_income_month")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StepInterval',
+            name="StepInterval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_days', models.PositiveIntegerField(default=0, verbose_name='最少间隔（天）')),
-                ('max_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='最长间隔（天）')),
-                ('rule', models.CharField(max_length=255, verbose_name='规则说明')),
-                ('source', models.CharField(max_length=128, verbose_name='依据')),
-                ('from_step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intervals_from', to='members.developmentstep', verbose_name='起算步骤')),
-                ('to_step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intervals_to', to='members.developmentstep', verbose_name='目标步骤')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("min_days", models.PositiveIntegerField(default=0, verbose_name="最少间隔（天）")),
+                (
+                    "max_days",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="最长间隔（天）"),
+                ),
+                ("rule", models.CharField(max_length=255, verbose_name="规则说明")),
+                ("source", models.CharField(max_length=128, verbose_name="依据")),
+                (
+                    "from_step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intervals_from",
+                        to="members.developmentstep",
+                        verbose_name="起算步骤",
+                    ),
+                ),
+                (
+                    "to_step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intervals_to",
+                        to="members.developmentstep",
+                        verbose_name="目标步骤",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '步骤间隔规则',
-                'verbose_name_plural': '步骤间隔规则',
-                'ordering': ['to_step__number', 'from_step__number'],
-                'constraints': [models.UniqueConstraint(fields=('from_step', 'to_step'), name='members_interval_pair')],
+                "verbose_name": "步骤间隔规则",
+                "verbose_name_plural": "步骤间隔规则",
+                "ordering": ["to_step__number", "from_step__number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("from_step", "to_step"), name="members_interval_pair")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StudyRecord',
+            name="StudyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('theory', '理论学习'), ('candidate_training', '发展对象培训'), ('worker_training', '党务工作者培训'), ('other', '其他')], default='theory', max_length=32, verbose_name='类别')),
-                ('title', models.CharField(blank=True, max_length=128, verbose_name='学习内容')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('hours', models.DecimalField(decimal_places=1, default=Decimal('0'), max_digits=6, verbose_name='学时')),
-                ('points', models.PositiveIntegerField(blank=True, null=True, verbose_name='积分')),
-                ('source', models.CharField(choices=[('here', '本平台记录'), ('imported', '外部平台导入')], default='here', max_length=16, verbose_name='来源')),
-                ('platform', models.CharField(blank=True, max_length=32, verbose_name='来源平台')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('course', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='records', to='members.course', verbose_name='课程')),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ledger.practitioner', verbose_name='学员')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.orgunit', verbose_name='所在党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("theory", "理论学习"),
+                            ("candidate_training", "发展对象培训"),
+                            ("worker_training", "党务工作者培训"),
+                            ("other", "其他"),
+                        ],
+                        default="theory",
+                        max_length=32,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=128, verbose_name="学习内容")),
+                ("date", models.DateField(verbose_name="日期")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=1, default=Decimal("0"), max_digits=6, verbose_name="学时"
+                    ),
+                ),
+                ("points", models.PositiveIntegerField(blank=True, null=True, verbose_name="积分")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("here", "本平台记录"), ("imported", "外部平台导入")],
+                        default="here",
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("platform", models.CharField(blank=True, max_length=32, verbose_name="来源平台")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "course",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="records",
+                        to="members.course",
+                        verbose_name="课程",
+                    ),
+                ),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="ledger.practitioner",
+                        verbose_name="学员",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.orgunit",
+                        verbose_name="所在党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '学习记录',
-                'verbose_name_plural': '学习记录',
-                'ordering': ['-date', 'id'],
-                'indexes': [models.Index(fields=['practitioner', 'kind'], name='members_stu_practit_825e16_idx')],
+                "verbose_name": "学习记录",
+                "verbose_name_plural": "学习记录",
+                "ordering": ["-date", "id"],
+                "indexes": [
+                    models.Index(fields=["practitioner", "kind"], name="members_stu_practit_825e16_idx")
+                ],
             },
         ),
     ]
