@@ -35,7 +35,7 @@ GLOSSARY = {
     "所在区划": "Region", "树路径": "Tree path", "层级": "Depth", "排序": "Order", "在用": "Active",
     "更新时间": "Updated at", "组织单位": "Organisation units", "责任角色": "Responsibility role",
     "责任单位": "Responsible unit", "责任人（指导员/联络员）": "Responsible person (instructor/liaison)",
-    "起始日期": "Since", "备注": "Note", "责任关系": "Responsibility", "责任矩阵": "Responsibility matrix",
+    "起始日期": "Since", "备注": "Note", "责任关系": "Responsibilities", "责任矩阵": "Responsibility matrix",
     "新业 · 新就业群体党建工作平台": "xinye · party-building platform for new-employment workers", "新业": "xinye",
     "新业态新就业群体党建": "Party building in new business forms", "首页": "Home", "工作台": "Dashboard",
     "组织树": "Organisation tree", "一、谁负责": "1. Who is responsible", "二、怎么建": "2. Building organisations",

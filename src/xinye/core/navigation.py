@@ -56,7 +56,10 @@ def _items_for(request, pillar: str) -> list[dict]:
 
 def sidebar(request) -> list[dict]:
     groups = [
-        {"title": _("首页"), "items": [{"title": _("工作台"), "icon": "dashboard", "link": reverse("admin:index")}]}
+        {
+            "title": _("首页"),
+            "items": [{"title": _("工作台"), "icon": "dashboard", "link": reverse("admin:index")}],
+        }
     ]
     for code, title in PILLARS:
         items = _items_for(request, code)
