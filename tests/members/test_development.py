@@ -62,7 +62,10 @@ def _actors_for(step, s):
     return s["contacts"][:1] if step == 5 else s["contacts"] if step == 9 else []
 
 
-def _train(s, hours=Decimal("24"), day=D(2025, 4, 10)):
+TRAINING_DAY = D(2025, 4, 10)
+
+
+def _train(s, hours=Decimal("24"), day=TRAINING_DAY):
     services.record_study(
         s["applicant"], day, kind=CourseKind.CANDIDATE_TRAINING, title="发展对象集中培训", hours=hours
     )

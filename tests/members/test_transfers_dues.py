@@ -127,7 +127,10 @@ def test_register_flowing_member_creates_local_party_member(branch):
 # --- dues ---
 
 
-def _dues(member, income, month=D(2026, 5, 1)):
+MAY = D(2026, 5, 1)
+
+
+def _dues(member, income, month=MAY):
     services.declare_income(member, month, Decimal(income))
     return services.monthly_dues(member, month)
 

@@ -285,7 +285,7 @@ def next_step(case: DevelopmentCase) -> NextStep:
     step = DevelopmentStep.objects.get(number=number)
     dates = _step_dates(case)
     earliest, latest = case.current_step_on, None
-    for interval, start, min_days, max_days in _interval_bounds(case, number, dates):
+    for _interval, start, min_days, max_days in _interval_bounds(case, number, dates):
         candidate = start + datetime.timedelta(days=min_days)
         earliest = max(earliest, candidate) if earliest else candidate
         if max_days is not None:
