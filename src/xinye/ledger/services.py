@@ -9,7 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from xinye.core.choices import Industry
 from xinye.core.validators import clean_id_number, clean_mobile, clean_uscc, normalise
@@ -35,8 +35,6 @@ from xinye.ledger.models import (
 from xinye.orgs.choices import ResponsibilityRole, UnitKind
 from xinye.orgs.models import OrgUnit, Responsibility
 
-# Kinds whose organisation belongs to one enterprise (单独组建); a joint branch or any organisation covering
-# several enterprises counts as 联合组建.
 JOINT_KINDS = (UnitKind.JOINT_BRANCH,)
 ORG_KINDS = (
     UnitKind.PARTY_COMMITTEE,
@@ -272,7 +270,7 @@ def _member_unit(enterprise: Enterprise) -> OrgUnit:
     return org.unit if org is not None else enterprise.unit
 
 
-def _sync_party_status(p: Practitioner, *, actor=None) -> None:
+def sync_party_status(p: Practitioner, *, actor=None) -> None:
     """政治面貌 and the party-member ledger say the same thing: a (probationary) member has a PartyMember row."""
     member = PartyMember.objects.filter(practitioner=p).first()
     if p.political_status in PARTY_STATUSES:
@@ -315,7 +313,7 @@ def create_practitioner(*, actor=None, enterprise: Enterprise, **fields) -> Prac
         raise ValidationError({"id_number": f"公民身份号码：该人员已登记在“{dup.enterprise.name}”"})
     p = Practitioner(**values)
     p.save()
-    _sync_party_status(p, actor=actor)
+    sync_party_status(p, actor=actor)
     return p
 
 
@@ -335,7 +333,7 @@ def update_practitioner(p: Practitioner, *, actor=None, **fields) -> Practitione
         if key not in ("created_at", "updated_at"):
             setattr(p, key, value)
     p.save()
-    _sync_party_status(p, actor=actor)
+    sync_party_status(p, actor=actor)
     return p
 
 
@@ -534,24 +532,29 @@ def due_for_election(queryset=None, *, today: datetime.date | None = None, days:
 
 
 # --- coverage status ---
-
-
-def _org_subqueries():
-    own = PartyOrganisation.objects.filter(enterprises=OuterRef("pk")).exclude(unit__kind__in=JOINT_KINDS)
-    joint = PartyOrganisation.objects.filter(enterprises=OuterRef("pk"), unit__kind__in=JOINT_KINDS)
-    return own, joint
+# rules.md §Coverage (中办发〔2012〕11号), as the coverage engine (xinye.coverage.engine) defines it:
+# 单独组建 = an organisation (党委/党总支/党支部/网络党支部) covering this enterprise and no other;
+# 联合组建 = a 联合党支部 or any organisation covering several; 工作覆盖 = an active instructor or liaison;
+# a 党小组 gives no organisation coverage; the strongest status wins.
+OWN_KINDS = (UnitKind.PARTY_COMMITTEE, UnitKind.GENERAL_BRANCH, UnitKind.BRANCH, UnitKind.ONLINE_BRANCH)
 
 
 def annotate_coverage_status(queryset):
     """Adds `coverage_status` (CoverageStatus value) to an Enterprise queryset, in one query."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
 
-    own, joint = _org_subqueries()
+    sized = PartyOrganisation.objects.annotate(n_covered=Count("enterprises", distinct=True))
+    own = sized.filter(n_covered=1, unit__kind__in=OWN_KINDS).filter(enterprises=OuterRef("pk"))
+    joint = sized.filter(Q(unit__kind__in=JOINT_KINDS) | Q(n_covered__gt=1, unit__kind__in=OWN_KINDS)).filter(
+        enterprises=OuterRef("pk")
+    )
     ct = ContentType.objects.get_for_model(Enterprise)
     work = Responsibility.objects.filter(
         content_type=ct,
         object_id=OuterRef("pk"),
         role__in=[ResponsibilityRole.INSTRUCTOR, ResponsibilityRole.LIAISON],
+        agent__is_active=True,
     )
     return queryset.annotate(
         coverage_status=Case(
@@ -564,13 +567,7 @@ def annotate_coverage_status(queryset):
 
 
 def coverage_status(enterprise: Enterprise) -> str:
-    """单独组建 / 联合组建 / 工作覆盖 / 空白 for one enterprise (rules.md coverage definitions)."""
-    try:  # the coverage engine is the authority where it exists
-        from xinye.coverage.engine import coverage_status as engine_status  # type: ignore[import-not-found]
-    except ImportError:
-        engine_status = None
-    if engine_status is not None:
-        return engine_status(enterprise)
+    """单独组建 / 联合组建 / 工作覆盖 / 空白 (a CoverageStatus value) for one enterprise."""
     return annotate_coverage_status(Enterprise.objects.filter(pk=enterprise.pk)).values_list(
         "coverage_status", flat=True
     )[0]
@@ -624,6 +621,36 @@ def _actor_name(actor) -> str:
     return getattr(actor, "display_name", "") or actor.get_username()
 
 
+def formation_errors(enterprises, kind: str, date: datetime.date | None = None) -> dict:
+    """Why these enterprises cannot start forming an organisation of `kind` (field → Chinese message)."""
+    errors = {}
+    if kind not in ORG_KINDS:
+        errors["kind"] = "组织类型：应为党委、党总支、党支部、联合党支部或网络（虚拟）党支部"
+    if not enterprises:
+        errors["enterprises"] = "覆盖企业：至少选择一家企业"
+    if errors:
+        return errors
+    if kind == UnitKind.JOINT_BRANCH and len(enterprises) < 2:
+        errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
+    elif kind == UnitKind.JOINT_BRANCH and len(enterprises) > rules.joint_branch_max_units():
+        errors["enterprises"] = f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业"
+    elif kind != UnitKind.JOINT_BRANCH and len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
+        errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"
+    elif len({e.region_id for e in enterprises}) > 1:
+        errors["enterprises"] = "覆盖企业：应为同一旗县区的企业"
+    else:
+        need = rules.branch_min_full_members()
+        full = _full_members(enterprises)
+        taken = PartyOrganisation.objects.filter(enterprises__in=enterprises, unit__kind__in=OWN_KINDS)
+        if full < need:
+            errors["enterprises"] = f"覆盖企业：正式党员合计 {full} 人，不足 {need} 人，暂不具备组建条件"
+        elif kind != UnitKind.JOINT_BRANCH and taken.exists():
+            errors["enterprises"] = "覆盖企业：该企业已有本单位党组织"
+    if date and date > _today():
+        errors["date"] = "日期：不能晚于今天"
+    return errors
+
+
 @transaction.atomic
 def start_formation(
     *,
@@ -638,31 +665,8 @@ def start_formation(
     """Open a formation case at the proposal step. 支部工作条例 ch. 2: the covered enterprises need ≥ 3 full
     members together; an enterprise that already has its own organisation cannot form another."""
     enterprises = list(enterprises)
-    errors = {}
-    if kind not in ORG_KINDS:
-        errors["kind"] = "组织类型：应为党委、党总支、党支部、联合党支部或网络（虚拟）党支部"
-    if not enterprises:
-        errors["enterprises"] = "覆盖企业：至少选择一家企业"
-    _raise(errors)
-    if kind == UnitKind.JOINT_BRANCH and len(enterprises) < 2:
-        errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
-    elif kind == UnitKind.JOINT_BRANCH and len(enterprises) > rules.joint_branch_max_units():
-        errors["enterprises"] = f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业"
-    elif kind != UnitKind.JOINT_BRANCH and len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
-        errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"
-    if len({e.region_id for e in enterprises}) > 1:
-        errors["enterprises"] = "覆盖企业：应为同一旗县区的企业"
-    need = rules.branch_min_full_members()
-    full = _full_members(enterprises)
-    if full < need:
-        errors["enterprises"] = f"覆盖企业：正式党员合计 {full} 人，不足 {need} 人，暂不具备组建条件"
-    taken = PartyOrganisation.objects.filter(enterprises__in=enterprises).exclude(unit__kind__in=JOINT_KINDS)
-    if kind != UnitKind.JOINT_BRANCH and taken.exists():
-        errors["enterprises"] = "覆盖企业：该企业已有本单位党组织"
     date = date or _today()
-    if date > _today():
-        errors["date"] = "日期：不能晚于今天"
-    _raise(errors)
+    _raise(formation_errors(enterprises, kind, date))
     lead = enterprises[0]
     _check_new(actor, FormationCase, lead.unit, lead.industry)
     for ent in enterprises:

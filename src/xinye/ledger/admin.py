@@ -1,0 +1,582 @@
+"""Console for the survey ledgers. Lists always show ID numbers and phones masked; a change page shows them
+in clear only to roles with view_sensitive, and each such view is logged (PIPL; domain.md privacy)."""
+
+import copy
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import construct_instance
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from xinye.accounts.permissions import has_action, restrict
+from xinye.audit.services import log_sensitive_access
+from xinye.core.admin import ScopedAdmin, sensitive_fields
+from xinye.core.validators import clean_id_number, clean_mobile
+from xinye.ledger import services
+from xinye.ledger.choices import PARTY_STATUSES, CoverageStatus, FormationState
+from xinye.ledger.models import (
+    Enterprise,
+    FormationCase,
+    FormationStep,
+    PartyMember,
+    PartyOrganisation,
+    Practitioner,
+)
+from xinye.orgs.choices import ResponsibilityRole
+
+
+class SensitiveViewLogMixin:
+    """Out of scope (or no view grant at all) is a 404 before any permission check, so a 403 never confirms
+    that an object exists; logs `view_sensitive` when a user allowed to see them opens a change page."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.get_object(request, object_id) is None:
+            raise Http404("对象不存在或不在您的管辖范围内")
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if (
+            request.method == "GET"
+            and getattr(response, "status_code", 200) == 200
+            and self.may_see_sensitive(request)
+        ):
+            obj = self.get_object(request, object_id)
+            shown = [
+                f.verbose_name
+                for f in sensitive_fields(self.model)
+                if obj is not None and getattr(obj, f.name)
+            ]
+            if obj is not None and shown:
+                log_sensitive_access("view_sensitive", obj=obj, fields=[str(f) for f in shown])
+        return response
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for err in errs:
+                form.add_error(target, err)
+    else:
+        for err in exc.messages:
+            form.add_error(None, err)
+
+
+# --- enterprises ---
+
+
+class CoverageStatusFilter(admin.SimpleListFilter):
+    title = "覆盖状态"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return CoverageStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in CoverageStatus.values:
+            return services.filter_by_status(queryset, self.value())
+        return queryset
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = list(services.ENTERPRISE_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        probe = construct_instance(self, copy.copy(self.instance))
+        try:
+            services._clean_enterprise(probe)
+        except ValidationError as exc:
+            _apply_errors(self, exc)
+        else:
+            for name in ("uscc", "contact_phone"):
+                if name in data:
+                    data[name] = getattr(probe, name)
+        return data
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SensitiveViewLogMixin, ScopedAdmin):
+    form = EnterpriseForm
+    list_display = [
+        "name",
+        "industry",
+        "enterprise_type",
+        "region",
+        "unit",
+        "staff_count",
+        "status_label",
+        "contact_phone_masked",
+    ]
+    list_filter = [
+        CoverageStatusFilter,
+        "region",
+        "industry",
+        "enterprise_type",
+        "in_survey_scope",
+        "is_active",
+    ]
+    search_fields = ["name", "uscc", "address"]
+    list_select_related = ["region", "unit"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["owners", "practitioner_count", "status_label"]
+    fieldsets = [
+        (
+            "基本信息",
+            {"fields": ["name", "uscc", "industry", "enterprise_type", "region", "unit", "staff_count"]},
+        ),
+        ("地址与坐标", {"fields": ["address", "latitude", "longitude", "coord_source"]}),
+        (
+            "联系人",
+            {
+                "fields": [
+                    "legal_representative",
+                    "contact_name",
+                    "contact_phone",
+                    "in_survey_scope",
+                    "is_active",
+                ]
+            },
+        ),
+        ("覆盖与责任", {"fields": ["status_label", "practitioner_count", "owners"]}),
+    ]
+    nav_icon = "store"
+
+    def get_queryset(self, request):
+        return services.annotate_coverage_status(super().get_queryset(request))
+
+    @admin.display(description="覆盖状态", ordering="coverage_status")
+    def status_label(self, obj):
+        value = getattr(obj, "coverage_status", None)
+        if value is None and obj.pk:
+            value = services.coverage_status(obj)
+        return CoverageStatus(value).label if value else "-"
+
+    @admin.display(description="从业人员（台账登记）")
+    def practitioner_count(self, obj):
+        if not obj.pk:
+            return "-"
+        return f"{obj.practitioners.count()} 人（其中党员 {obj.members.count()} 人）"
+
+    @admin.display(description="责任矩阵")
+    def owners(self, obj):
+        from xinye.orgs.services import owners_of, required_roles
+
+        if not obj.pk:
+            return "-"
+        required = set(required_roles("ledger.enterprise"))
+        rows = []
+        for role, holders in owners_of(obj).items():
+            names = "、".join(h.holder_name for h in holders)
+            if not names:
+                names = "（缺）" if role in required else "—"
+            rows.append((ResponsibilityRole(role).label, names))
+        return format_html(
+            '<table class="text-sm">{}</table>',
+            format_html_join("", '<tr><th class="pr-4 text-left">{}</th><td>{}</td></tr>', rows),
+        )
+
+
+# --- practitioners ---
+
+
+class PractitionerForm(forms.ModelForm):
+    class Meta:
+        model = Practitioner
+        fields = list(services.PRACTITIONER_FIELDS)
+
+    def clean_id_number(self):
+        try:
+            return clean_id_number(self.cleaned_data.get("id_number", "")).number
+        except ValueError as exc:
+            raise ValidationError(f"公民身份号码：{exc}")
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        if not value:
+            return ""
+        try:
+            return clean_mobile(value)
+        except ValueError as exc:
+            raise ValidationError(f"手机号：{exc}")
+
+    def clean(self):
+        data = super().clean()
+        number = data.get("id_number")
+        if number:
+            from xinye.core.crypto import keyed_hash
+
+            dup = Practitioner.objects.filter(id_hash=keyed_hash(number)).exclude(pk=self.instance.pk).first()
+            if dup is not None:
+                self.add_error("id_number", "公民身份号码：该人员已登记")
+        status = data.get("political_status")
+        if (
+            self.instance.pk
+            and status
+            and status not in PARTY_STATUSES
+            and PartyMember.objects.filter(practitioner=self.instance).exists()
+        ):
+            self.add_error(
+                "political_status",
+                "政治面貌：该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌",
+            )
+        return data
+
+
+class PartyMemberInline(admin.StackedInline):
+    model = PartyMember
+    fk_name = "practitioner"
+    extra = 0
+    can_delete = False
+    fields = ["unit", "is_full", "joined_on", "full_member_on", "membership_held", "home_organisation"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return has_action(request.user, "view", PartyMember)
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(SensitiveViewLogMixin, ScopedAdmin):
+    form = PractitionerForm
+    list_display = [
+        "name",
+        "gender",
+        "birth_date",
+        "id_number_masked",
+        "phone_masked",
+        "ethnicity",
+        "occupation",
+        "political_status",
+        "enterprise",
+        "region",
+    ]
+    list_filter = ["region", "industry", "occupation", "political_status", "gender", "ethnicity", "education"]
+    search_fields = ["name", "enterprise__name"]
+    list_select_related = ["enterprise", "region"]
+    autocomplete_fields = ["enterprise"]
+    readonly_fields = ["gender", "birth_date", "unit", "region", "industry"]
+    fields = [
+        "name",
+        "id_number",
+        "phone",
+        "gender",
+        "birth_date",
+        "ethnicity",
+        "education",
+        "occupation",
+        "political_status",
+        "enterprise",
+        "unit",
+        "region",
+        "industry",
+    ]
+    inlines = [PartyMemberInline]
+    nav_icon = "badge"
+
+    def get_search_results(self, request, queryset, search_term):
+        """An exact ID number or phone is found through its keyed hash (the values are encrypted)."""
+        from xinye.core.crypto import keyed_hash
+        from xinye.core.validators import normalise
+
+        term = normalise(search_term).upper()
+        if len(term) == 18:
+            return queryset.filter(id_hash=keyed_hash(term)), False
+        if len(term) == 11 and term.isdigit():
+            return queryset.filter(phone_hash=keyed_hash(term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        obj.fill_derived()  # unit/region/industry from the enterprise, so the scope check sees them
+        super().save_model(request, obj, form, change)
+        services.sync_party_status(obj)
+
+
+# --- party members ---
+
+
+@admin.register(PartyMember)
+class PartyMemberAdmin(SensitiveViewLogMixin, ScopedAdmin):
+    list_display = ["name", "enterprise", "unit", "is_full", "joined_on", "full_member_on", "membership_held"]
+    list_filter = ["region", "industry", "is_full", "membership_held"]
+    search_fields = ["practitioner__name", "enterprise__name", "home_organisation"]
+    list_select_related = ["practitioner", "enterprise", "unit"]
+    autocomplete_fields = ["practitioner", "enterprise", "unit"]
+    readonly_fields = ["region", "industry"]
+    fields = [
+        "practitioner",
+        "enterprise",
+        "unit",
+        "is_full",
+        "joined_on",
+        "full_member_on",
+        "membership_held",
+        "home_organisation",
+        "region",
+        "industry",
+    ]
+    nav_icon = "how_to_reg"
+
+    @admin.display(description="姓名", ordering="practitioner__name")
+    def name(self, obj):
+        return obj.practitioner.name
+
+    def save_model(self, request, obj, form, change):
+        obj.region_id, obj.industry = obj.practitioner.region_id, obj.practitioner.industry
+        try:
+            services._clean_member(obj)
+        except ValidationError as exc:
+            raise PermissionDenied("；".join(exc.messages))
+        super().save_model(request, obj, form, change)
+        status = "full" if obj.is_full else "probationary"
+        if obj.practitioner.political_status != status:
+            obj.practitioner.political_status = status
+            obj.practitioner.save(update_fields=["political_status", "updated_at"])
+
+
+# --- party organisations ---
+
+
+class DueForElectionFilter(admin.SimpleListFilter):
+    title = "换届"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("1", "90 天内到期（含已超期）")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return services.due_for_election(queryset)
+        return queryset
+
+
+@admin.register(PartyOrganisation)
+class PartyOrganisationAdmin(SensitiveViewLogMixin, ScopedAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "region",
+        "industry",
+        "enterprise_count",
+        "secretary",
+        "founded_on",
+        "next_election_on",
+        "is_online",
+    ]
+    list_filter = [DueForElectionFilter, "region", "industry", "unit__kind", "is_online"]
+    search_fields = ["unit__name", "enterprises__name"]
+    list_select_related = ["unit", "region", "secretary__practitioner"]
+    autocomplete_fields = ["secretary", "secretary_user"]
+    filter_horizontal = ["enterprises", "committee"]
+    readonly_fields = ["unit", "region", "industry", "term_years"]
+    fields = [
+        "unit",
+        "region",
+        "industry",
+        "enterprises",
+        "secretary",
+        "secretary_user",
+        "committee",
+        "founded_on",
+        "term_years",
+        "next_election_on",
+        "is_online",
+    ]
+    nav_icon = "flag"
+
+    def has_add_permission(self, request):
+        return False  # organisations are formed through 规范组建流程 (or imported)
+
+    @admin.display(description="名称", ordering="unit__name")
+    def name(self, obj):
+        return obj.unit.name
+
+    @admin.display(description="类型", ordering="unit__kind")
+    def kind(self, obj):
+        return obj.unit.get_kind_display()
+
+    @admin.display(description="覆盖企业数")
+    def enterprise_count(self, obj):
+        return obj.enterprises.count()
+
+
+# --- formation workflow ---
+
+
+class FormationCaseForm(forms.ModelForm):
+    date = forms.DateField(label="建议日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = FormationCase
+        fields = ["name", "kind", "enterprise", "enterprises", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            return data
+        lead = data.get("enterprise")
+        if lead is None:
+            return data
+        enterprises = [lead, *[e for e in (data.get("enterprises") or []) if e.pk != lead.pk]]
+        for field, message in services.formation_errors(
+            enterprises, data.get("kind"), data.get("date")
+        ).items():
+            self.add_error(field if field in self.fields else None, message)
+        data["all_enterprises"] = enterprises
+        return data
+
+
+class FormationStepInline(admin.TabularInline):
+    model = FormationStep
+    extra = 0
+    can_delete = False
+    fields = ["date", "from_state", "to_state", "actor_name", "document", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return has_action(request.user, "view", FormationCase)
+
+
+class TransitionForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.FileField(label="文件（批复、会议记录等）", required=False)
+
+
+@admin.register(FormationCase)
+class FormationCaseAdmin(SensitiveViewLogMixin, ScopedAdmin):
+    form = FormationCaseForm
+    list_display = ["name", "kind", "enterprise", "region", "industry", "state", "state_changed_on"]
+    list_filter = ["state", "kind", "region", "industry"]
+    search_fields = ["name", "enterprise__name", "enterprises__name"]
+    list_select_related = ["enterprise", "region"]
+    autocomplete_fields = ["enterprise"]
+    filter_horizontal = ["enterprises"]
+    inlines = [FormationStepInline]
+    nav_icon = "conversion_path"
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "kind", "enterprise", "enterprises", "date", "note"]
+        return [
+            "name",
+            "kind",
+            "enterprise",
+            "enterprises",
+            "state",
+            "state_changed_on",
+            "organisation",
+            "next_steps",
+            "note",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "kind",
+            "enterprise",
+            "enterprises",
+            "state",
+            "state_changed_on",
+            "organisation",
+            "next_steps",
+        ]
+
+    @admin.display(description="下一步")
+    def next_steps(self, obj):
+        request = getattr(self, "_request", None)
+        user = request.user if request is not None else None
+        states = services.allowed_transitions(obj, user)
+        if not states:
+            return "流程已结束" if not services.TRANSITIONS.get(obj.state) else "无可办理的环节"
+        return format_html_join(
+            " ",
+            '<a class="bg-primary-600 text-white px-3 py-1 rounded" href="{}">{}</a>',
+            (
+                (reverse("admin:ledger_formationcase_transition", args=[obj.pk, s]), FormationState(s).label)
+                for s in states
+            ),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._request = request  # next_steps shows only the steps this user may take
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        case = services.start_formation(
+            actor=request.user,
+            enterprises=form.cleaned_data["all_enterprises"],
+            kind=obj.kind,
+            name=obj.name,
+            date=form.cleaned_data.get("date"),
+            note=obj.note,
+        )
+        obj.pk = case.pk
+        obj.__dict__.update({k: v for k, v in case.__dict__.items() if not k.startswith("_")})
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/<str:state>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="ledger_formationcase_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, pk, state):
+        case = restrict(FormationCase.objects.all(), request.user, "change").filter(pk=pk).first()
+        if case is None or state not in FormationState.values:
+            raise Http404("对象不存在或不在您的管辖范围内")
+        form = TransitionForm(
+            request.POST or None, request.FILES or None, initial={"date": services._today()}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.apply_formation_transition(
+                    case,
+                    state,
+                    actor=request.user,
+                    date=form.cleaned_data["date"],
+                    note=form.cleaned_data["note"],
+                    document=form.cleaned_data.get("document"),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已办理：{FormationState(state).label}")
+                return HttpResponseRedirect(reverse("admin:ledger_formationcase_change", args=[case.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{case.name}：{FormationState(state).label}",
+            "case": case,
+            "state_label": FormationState(state).label,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "ledger/formation_transition.html", context)

@@ -1,0 +1,93 @@
+import uuid
+
+from tests.ledger.factories import make_enterprise, make_member, make_practitioner
+from tests.matrix import MatrixType, register
+from xinye.ledger.models import FormationCase, PartyOrganisation
+from xinye.orgs.choices import UnitKind
+from xinye.orgs.models import OrgUnit
+
+
+def _enterprise(unit, world):
+    return make_enterprise(unit, contact_phone="13912345678")
+
+
+def _practitioner(unit, world):
+    return make_practitioner(make_enterprise(unit))
+
+
+def _member(unit, world):
+    return make_member(make_enterprise(unit))
+
+
+def _organisation(unit, world):
+    ent = make_enterprise(unit)
+    branch = OrgUnit.objects.create(
+        code=f"t-po-{uuid.uuid4().hex[:8]}",
+        name=f"中共{ent.name}支部委员会",
+        kind=UnitKind.BRANCH,
+        parent=unit,
+        region=unit.region,
+        industry=ent.industry,
+    )
+    org = PartyOrganisation.objects.create(unit=branch, region=unit.region, industry=ent.industry)
+    org.enterprises.set([ent])
+    return org
+
+
+def _case(unit, world):
+    ent = make_enterprise(unit)
+    case = FormationCase.objects.create(
+        name=f"中共{ent.name}支部委员会",
+        enterprise=ent,
+        unit=unit,
+        region=unit.region,
+        industry=ent.industry,
+    )
+    case.enterprises.set([ent])
+    return case
+
+
+register(
+    MatrixType(
+        "ledger.enterprise",
+        _enterprise,
+        api_detail="/api/v1/enterprises/{pk}",
+        api_list="/api/v1/enterprises",
+        enterprise_of=lambda e: e,
+    )
+)
+register(
+    MatrixType(
+        "ledger.practitioner",
+        _practitioner,
+        api_detail="/api/v1/practitioners/{pk}",
+        api_list="/api/v1/practitioners",
+        enterprise_of=lambda p: p.enterprise,
+    )
+)
+register(
+    MatrixType(
+        "ledger.partymember",
+        _member,
+        api_detail="/api/v1/party-members/{pk}",
+        api_list="/api/v1/party-members",
+        enterprise_of=lambda m: m.enterprise,
+    )
+)
+register(
+    MatrixType(
+        "ledger.partyorganisation",
+        _organisation,
+        api_detail="/api/v1/organisations/{pk}",
+        api_list="/api/v1/organisations",
+    )
+)
+register(
+    MatrixType(
+        "ledger.formationcase",
+        _case,
+        api_detail="/api/v1/formation-cases/{pk}",
+        api_list="/api/v1/formation-cases",
+        enterprise_of=lambda c: c.enterprise,
+    )
+)
