@@ -1,0 +1,7 @@
+"""Runs after the ledger demo: rebuild the coverage aggregates from the demo ledger (bulk-written)."""
+
+from xinye.coverage import services
+
+
+def load(world: dict) -> None:
+    world["coverage"] = services.refresh()

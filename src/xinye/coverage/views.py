@@ -1,0 +1,250 @@
+"""Console pages: the coverage dashboard, the enterprises behind each figure, joint-branch proposals."""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from xinye.accounts.permissions import has_action
+from xinye.core.choices import Industry
+from xinye.coverage import engine, services
+from xinye.coverage.models import CoverageCell
+from xinye.orgs.services import county_regions
+
+
+def _context(request, title):
+    return {**admin.site.each_context(request), "title": title}
+
+
+def _filters(request):
+    region = request.GET.get("region") or None
+    industry = request.GET.get("industry") or None
+    try:
+        services.check_filters(region, industry)
+    except ValueError:
+        raise Http404 from None
+    return region, industry
+
+
+def _check(request):
+    if not has_action(request.user, "view", CoverageCell):
+        raise Http404
+
+
+def _list_link(**params) -> str:
+    params = {k: v for k, v in params.items() if v}
+    return reverse("coverage:enterprises") + ("?" + urlencode(params) if params else "")
+
+
+def _percent(rate: float) -> str:
+    return f"{rate * 100:.1f}%"
+
+
+def _bars(rows, label_key, region, industry, link_key):
+    """Rows of the by-county / by-industry table as CSS bar widths (no JavaScript)."""
+    top = max((r["enterprises"] for r in rows), default=0) or 1
+    out = []
+    for r in rows:
+        width = 100 * r["enterprises"] / top
+        filt = {"region": region, "industry": industry, link_key: r[link_key]}
+        segments = []
+        for status in engine.STATUSES:
+            n = r[status]
+            if n:
+                segments.append(
+                    {
+                        "status": status,
+                        "label": engine.STATUS_LABELS[status],
+                        "n": n,
+                        "width": width * n / r["enterprises"],
+                        "link": _list_link(status=status, **filt),
+                    }
+                )
+        out.append(
+            {
+                **r,
+                "label": r[label_key],
+                "segments": segments,
+                "link": _list_link(**filt),
+                "organisation_rate_pct": _percent(r["organisation_rate"]),
+                "work_rate_pct": _percent(r["work_rate"]),
+                "independent_rate_pct": _percent(r["independent_rate"]),
+            }
+        )
+    return out
+
+
+def dashboard(request):
+    """Overview figures for the user's scope, bars by county and industry, 应建尽建 and joint proposals."""
+    _check(request)
+    region, industry = _filters(request)
+    figures = services.overview(request.user, region, industry)
+    cov = figures["coverage"]
+    filt = {"region": region, "industry": industry}
+    orgs = figures["party_organisations"]
+    tiles = [
+        {"title": "新业态企业", "value": figures["enterprises"], "link": _list_link(**filt)},
+        {"title": "从业人员", "value": figures["practitioners"], "link": _list_link(**filt)},
+        {
+            "title": "党员",
+            "value": figures["party_members"],
+            "note": f"正式 {figures['party_members_full']}，预备 {figures['party_members_probationary']}",
+            "link": _list_link(**filt),
+        },
+        {
+            "title": "企业党组织",
+            "value": orgs["total"],
+            "note": f"党委 {orgs['党委']}，党总支 {orgs['党总支']}，党支部 {orgs['党支部']}（联合 {orgs['联合党支部']}）",
+            "link": _list_link(status="independent", **filt),
+        },
+        {"title": "党建指导员", "value": figures["instructors"], "link": _list_link(**filt)},
+        {"title": "驻企联络员", "value": figures["liaisons"], "link": _list_link(**filt)},
+        {"title": "行业党委", "value": figures["industry_committees"], "link": ""},
+        {"title": "行业党建办", "value": figures["industry_offices"], "link": ""},
+    ]
+    rates = [
+        {
+            "title": "组织覆盖率",
+            "value": _percent(cov["organisation_rate"]),
+            "note": "（单独组建＋联合组建）÷ 企业数",
+        },
+        {"title": "单独组建率", "value": _percent(cov["independent_rate"]), "note": "单独组建 ÷ 企业数"},
+        {
+            "title": "工作覆盖率",
+            "value": _percent(cov["work_rate"]),
+            "note": "（单独＋联合＋工作覆盖）÷ 企业数",
+        },
+    ]
+    statuses = [
+        {"status": s, "label": engine.STATUS_LABELS[s], "value": cov[s], "link": _list_link(status=s, **filt)}
+        for s in engine.STATUSES
+    ]
+    must_form = list(
+        services.enterprise_rows(request.user, region=region, industry=industry, must_form=True)[:20]
+    )
+    must_form_rows = [
+        {"enterprise": e, "reason": services.must_form_reason(e.coverage)}
+        for e in sorted(must_form, key=lambda e: -e.coverage.members_full)
+    ]
+    groups, unmatched = services.proposals_for(request.user, region, industry)
+    context = _context(request, "组织覆盖统计")
+    context.update(
+        {
+            "tiles": tiles,
+            "rates": rates,
+            "statuses": statuses,
+            "must_form": must_form_rows,
+            "must_form_total": figures["must_form"],
+            "must_form_link": _list_link(must_form="1", **filt),
+            "proposals": groups[:10],
+            "proposal_total": len(groups),
+            "unmatched_total": len(unmatched),
+            "by_county": _bars(
+                services.coverage_rows(request.user, "county", region, industry),
+                "region_name",
+                region,
+                industry,
+                "region",
+            ),
+            "by_industry": _bars(
+                services.coverage_rows(request.user, "industry", region, industry),
+                "industry_label",
+                region,
+                industry,
+                "industry",
+            ),
+            "regions": county_regions(),
+            "industries": Industry.choices,
+            "region": region or "",
+            "industry": industry or "",
+            "status_labels": engine.STATUS_LABELS,
+        }
+    )
+    return TemplateResponse(request, "coverage/dashboard.html", context)
+
+
+def enterprises(request):
+    """The enterprises behind a figure, filtered by status, county, industry or 应建尽建."""
+    _check(request)
+    region, industry = _filters(request)
+    status = request.GET.get("status") or None
+    if status and status not in engine.STATUSES:
+        raise Http404
+    must_form = request.GET.get("must_form") == "1"
+    qs = services.enterprise_rows(
+        request.user, status=status, region=region, industry=industry, must_form=must_form
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    heading = " · ".join(
+        x
+        for x in (
+            dict(Industry.choices).get(industry, "") if industry else "",
+            engine.STATUS_LABELS.get(status, "") if status else "",
+            "应建尽建" if must_form else "",
+        )
+        if x
+    )
+    query = {k: v for k, v in {"status": status, "region": region, "industry": industry}.items() if v}
+    if must_form:
+        query["must_form"] = "1"
+    context = _context(request, "覆盖企业清单" + (f"（{heading}）" if heading else ""))
+    context.update(
+        {
+            "page": page,
+            "rows": [
+                {
+                    "e": e,
+                    "label": engine.STATUS_LABELS[e.coverage.status],
+                    "reason": services.must_form_reason(e.coverage),
+                }
+                for e in page.object_list
+            ],
+            "total": page.paginator.count,
+            "must_form": must_form,
+            "query": urlencode(query),
+            "regions": county_regions(),
+            "industries": Industry.choices,
+            "statuses": [(s, engine.STATUS_LABELS[s]) for s in engine.STATUSES],
+            "region": region or "",
+            "industry": industry or "",
+            "status": status or "",
+        }
+    )
+    return TemplateResponse(request, "coverage/enterprises.html", context)
+
+
+def proposals(request):
+    """Every joint-branch proposal with its explanation, and the enterprises that could not be grouped."""
+    _check(request)
+    region, industry = _filters(request)
+    groups, unmatched = services.proposals_for(request.user, region, industry)
+    context = _context(request, "联合组建建议")
+    context.update(
+        {
+            "groups": groups,
+            "unmatched": unmatched,
+            "regions": county_regions(),
+            "industries": Industry.choices,
+            "region": region or "",
+            "industry": industry or "",
+        }
+    )
+    return TemplateResponse(request, "coverage/proposals.html", context)
+
+
+def dashboard_cards(request) -> list[dict]:
+    """Console home cards {title, value, link}: the caller's coverage and what needs doing."""
+    if not has_action(request.user, "view", CoverageCell):
+        return []
+    figures = services.overview(request.user)
+    cov = figures["coverage"]
+    home = reverse("coverage:dashboard")
+    return [
+        {"title": "工作覆盖率", "value": _percent(cov["work_rate"]), "link": home},
+        {"title": "组织覆盖率", "value": _percent(cov["organisation_rate"]), "link": home},
+        {"title": "应建尽建企业", "value": figures["must_form"], "link": _list_link(must_form="1")},
+        {"title": "空白企业", "value": cov["blank"], "link": _list_link(status="blank")},
+    ]
