@@ -1,8 +1,9 @@
 """Every state change of the members app, one function each (style.md: Zulip's do_* actions).
 
 Development steps are checked against the 细则 (order, intervals as `StepInterval` rows, age, actors,
-training hours) and refused with a Chinese message that names the rule and counts the days. The ledger
-app has no service for status changes, so `_set_status` / `_make_member` write the ledger rows here.
+training hours) and refused with a Chinese message that names the rule and counts the days. Party
+membership rows are written through `ledger.services.save_party_member`; the pre-membership statuses
+(申请人, 积极分子, 发展对象, back to 群众) through `_set_status`, as the ledger has no service for them.
 """
 
 from __future__ import annotations
@@ -118,20 +119,11 @@ def _set_status(practitioner: Practitioner, status: str) -> None:
 
 
 def _make_member(practitioner: Practitioner, unit, *, is_full: bool, joined_on, **extra) -> PartyMember:
-    member = PartyMember.objects.filter(practitioner=practitioner).first()
-    values = {"unit": unit, "is_full": is_full, "joined_on": joined_on, **extra}
-    if member is None:
-        return PartyMember.objects.create(
-            practitioner=practitioner,
-            region_id=practitioner.region_id,
-            industry=practitioner.industry,
-            enterprise_id=practitioner.enterprise_id,
-            **values,
-        )
-    for key, value in values.items():
-        setattr(member, key, value)
-    member.save()
-    return member
+    """Create or update the ledger's PartyMember through the ledger's own service (which also keeps
+    政治面貌 in step). Scope was checked by the calling members service, so no actor is passed on."""
+    from xinye.ledger.services import save_party_member
+
+    return save_party_member(practitioner, unit=unit, is_full=is_full, joined_on=joined_on, **extra)
 
 
 # --- member development ---
