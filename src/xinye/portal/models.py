@@ -5,11 +5,13 @@ from django.db import models
 from xinye.core.crypto import keyed_hash
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
+from xinye.ledger.choices import Occupation
 
 
 class Worker(models.Model):
     """A portal user, known by the keyed hash of their phone. Holds no more than the work needs;
-    `unit` is the community/station they registered (备案) with, which is what staff scope follows."""
+    `unit` is the community/station they registered (备案) with, which is what staff scope follows.
+    The ID number is stored only after a separate consent to sensitive processing (PIPL art. 29)."""
 
     phone = EncryptedTextField("手机号", mask="phone")
     phone_hash = models.CharField(max_length=40, unique=True, editable=False)
@@ -38,6 +40,19 @@ class Worker(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    occupation = models.CharField("职业", max_length=16, choices=Occupation.choices, blank=True)
+    enterprise_name = models.CharField("所在企业/平台", max_length=128, blank=True)
+    id_number = EncryptedTextField("公民身份号码", mask="id_number")
+    id_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name="备案服务站",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_workers",
+    )
+    registered_at = models.DateTimeField("备案时间", null=True, blank=True)
     created_at = models.DateTimeField("注册时间", auto_now_add=True)
     last_seen_at = models.DateTimeField("最近访问", null=True, blank=True)
 
@@ -52,4 +67,115 @@ class Worker(models.Model):
 
     def save(self, *args, **kwargs):
         self.phone_hash = keyed_hash(self.phone)
+        self.id_hash = keyed_hash(self.id_number)
         super().save(*args, **kwargs)
+
+    @property
+    def is_registered(self) -> bool:
+        return self.registered_at is not None
+
+
+class NoticeKind(models.TextChoices):
+    GENERAL = "general", "个人信息保护政策"
+    SENSITIVE = "sensitive", "敏感个人信息处理规则"
+
+
+class PrivacyNotice(models.Model):
+    """A published version of a privacy notice. The newest published version of each kind is current;
+    a worker who consented to an older version is asked again."""
+
+    kind = models.CharField("类型", max_length=16, choices=NoticeKind.choices)
+    version = models.CharField("版本", max_length=16)
+    title = models.CharField("标题", max_length=64)
+    text = models.TextField("正文")
+    published_at = models.DateTimeField("发布时间")
+
+    scope = ScopeSpec(everywhere=True)
+
+    class Meta:
+        verbose_name = "隐私告知"
+        verbose_name_plural = "隐私告知"
+        ordering = ["kind", "-published_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="notice_kind_version")]
+
+    def __str__(self):
+        return f"{self.title}（{self.version}）"
+
+    @classmethod
+    def current(cls, kind: str) -> "PrivacyNotice | None":
+        from django.utils import timezone
+
+        return (
+            cls.objects.filter(kind=kind, published_at__lte=timezone.now()).order_by("-published_at").first()
+        )
+
+
+class Consent(models.Model):
+    """A worker's consent to one notice version (general, or the separate one for sensitive data)."""
+
+    worker = models.ForeignKey(
+        Worker, verbose_name="从业人员", on_delete=models.CASCADE, related_name="consents"
+    )
+    notice = models.ForeignKey(
+        PrivacyNotice, verbose_name="告知版本", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=16, choices=NoticeKind.choices)
+    given_at = models.DateTimeField("同意时间", auto_now_add=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+
+    scope = ScopeSpec(unit="worker__unit")
+
+    class Meta:
+        verbose_name = "同意记录"
+        verbose_name_plural = "同意记录"
+        ordering = ["-given_at"]
+
+    def __str__(self):
+        return f"{self.worker} · {self.notice}"
+
+
+class SmsCode(models.Model):
+    """A sign-in code sent to a phone: stored hashed, single use, short-lived. Rows double as the
+    rate-limit ledger (per phone and per IP), which works across server processes."""
+
+    phone_hash = models.CharField(max_length=40, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    audit_exclude = True  # hashes only; logging each code would only add noise
+
+    class Meta:
+        indexes = [models.Index(fields=["ip", "created_at"], name="smscode_ip_time")]
+
+    def __str__(self):
+        return f"code {self.pk}"
+
+
+class SubmissionKind(models.TextChoices):
+    APPEAL = "appeal", "诉求"
+    HAZARD = "hazard", "随手拍"
+
+
+class Submission(models.Model):
+    """What a worker filed through the portal, keyed by the form's idempotency key: a retried POST finds
+    its first result here and creates nothing again. Also the per-worker submission rate ledger."""
+
+    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="submissions")
+    kind = models.CharField(max_length=8, choices=SubmissionKind.choices)
+    key = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    audit_exclude = True  # the appeal/report itself is audited by its own app
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["worker", "key"], name="submission_worker_key")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"

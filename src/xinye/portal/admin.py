@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from xinye.core.admin import ScopedAdmin
+from xinye.portal.models import Consent, PrivacyNotice, Worker
+from xinye.stations.admin import NotFoundFirstMixin
+
+
+class ConsentInline(admin.TabularInline):
+    model = Consent
+    extra = 0
+    fields = ["notice", "kind", "given_at", "withdrawn_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Worker)
+class WorkerAdmin(NotFoundFirstMixin, ScopedAdmin):
+    """Registered workers, seen by the community they registered with. Phone and ID masked by default."""
+
+    nav_icon = "badge"
+    list_display = ["__str__", "occupation", "enterprise_name", "unit", "region", "registered_at"]
+    list_filter = ["occupation", "region"]
+    search_fields = ["name", "enterprise_name"]
+    fields = [
+        "name",
+        "phone",
+        "occupation",
+        "enterprise_name",
+        "id_number",
+        "unit",
+        "region",
+        "station",
+        "practitioner",
+        "registered_at",
+        "created_at",
+        "last_seen_at",
+    ]
+    readonly_fields = ["practitioner", "registered_at", "created_at", "last_seen_at", "station"]
+    inlines = [ConsentInline]
+
+    def has_add_permission(self, request):
+        return False  # workers sign themselves up on the portal
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(NotFoundFirstMixin, ScopedAdmin):
+    """Published notice versions; a new version makes every worker consent again."""
+
+    nav_icon = "policy"
+    list_display = ["title", "kind", "version", "published_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # a published version is a record of what people agreed to: never edited, superseded instead
+        return super().has_change_permission(request, obj) and (obj is None or obj.published_at is None)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,75 @@
+"""Portal sign-in, separate from staff accounts: the worker's id lives in the session under our own key.
+
+Staff auth (django.contrib.auth) is untouched; a browser may hold both. CSRF protection is on for every
+portal form (Django's middleware); the session cookie is the only credential.
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from xinye.portal.models import NoticeKind, Worker
+
+SESSION_KEY = "xinye_portal_worker_id"
+PENDING_KEY = "xinye_portal_pending_phone"  # verified phone awaiting consent (encrypted)
+
+
+def current_worker(request) -> Worker | None:
+    cached = getattr(request, "_portal_worker", False)
+    if cached is not False:
+        return cached
+    worker = None
+    if hasattr(request, "session"):
+        worker_id = request.session.get(SESSION_KEY)
+        if worker_id:
+            worker = Worker.objects.filter(pk=worker_id).first()
+            if worker is None:
+                request.session.pop(SESSION_KEY, None)
+    request._portal_worker = worker
+    return worker
+
+
+def login_worker(request, worker: Worker) -> None:
+    request.session.cycle_key()  # no session fixation
+    request.session[SESSION_KEY] = worker.pk
+    request.session.pop(PENDING_KEY, None)
+    request._portal_worker = worker
+    Worker.objects.filter(pk=worker.pk).update(last_seen_at=timezone.now())
+
+
+def logout_worker(request) -> None:
+    request.session.pop(SESSION_KEY, None)
+    request.session.pop(PENDING_KEY, None)
+    request.session.cycle_key()
+    request._portal_worker = None
+
+
+def safe_next(request, default: str = "portal:home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=False):
+        if target.startswith("/m/"):
+            return target
+    return reverse(default)
+
+
+def worker_required(view):
+    """Signed-in worker who accepted the current general privacy notice; else off to sign in / consent,
+    coming back to this page afterwards."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        from xinye.portal import services
+
+        worker = current_worker(request)
+        if worker is None:
+            return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
+        if not services.has_consent(worker, NoticeKind.GENERAL):
+            return redirect(f"{reverse('portal:consent')}?{urlencode({'next': request.get_full_path()})}")
+        request.worker = worker
+        return view(request, *args, **kwargs)
+
+    return wrapped

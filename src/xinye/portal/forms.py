@@ -1,0 +1,106 @@
+"""Portal forms: plain Django forms, server-side validation, Chinese messages; they work without JS."""
+
+import uuid
+
+from django import forms
+
+from xinye.ledger.choices import Occupation
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label="手机号",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class CodeForm(forms.Form):
+    phone = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label="短信验证码",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
+        error_messages={"min_length": "验证码为 6 位数字", "required": "请输入验证码"},
+    )
+
+
+class RegisterForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=32)
+    occupation = forms.ChoiceField(
+        label="职业", choices=[("", "请选择")] + list(Occupation.choices), required=False
+    )
+    enterprise_name = forms.CharField(label="所在企业/平台", max_length=128, required=False)
+    community = forms.ChoiceField(label="备案社区", required=False)
+    station = forms.CharField(widget=forms.HiddenInput, required=False)
+    id_number = forms.CharField(
+        label="身份证号（选填）",
+        max_length=18,
+        required=False,
+        help_text="用于与从业人员台账核对；需单独同意敏感信息处理",
+    )
+    sensitive_consent = forms.BooleanField(label="我单独同意《敏感个人信息处理规则》", required=False)
+    volunteer = forms.BooleanField(
+        label="我愿意成为志愿者（“移动探头”、平安建设、文明创建等）", required=False
+    )
+    volunteer_skills = forms.CharField(label="志愿服务特长（选填）", max_length=100, required=False)
+
+    def __init__(self, *args, communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = [("", "请选择")] + list(communities)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=32, required=False)
+    occupation = forms.ChoiceField(
+        label="职业", choices=[("", "请选择")] + list(Occupation.choices), required=False
+    )
+    enterprise_name = forms.CharField(label="所在企业/平台", max_length=128, required=False)
+    id_number = forms.CharField(label="身份证号", max_length=18, required=False, help_text="留空即删除")
+
+
+class AppealForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    category = forms.ChoiceField(label="诉求类别")
+    text = forms.CharField(label="诉求内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    sensitive_consent = forms.BooleanField(
+        label="本诉求涉及个人困难，我单独同意《敏感个人信息处理规则》", required=False
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "请选择")] + list(categories)
+
+
+class ReportForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput)
+    category = forms.ChoiceField(label="问题类别")
+    description = forms.CharField(
+        label="问题描述", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    latitude = forms.FloatField(
+        label="纬度", min_value=-90, max_value=90, error_messages={"required": "请提供位置"}
+    )
+    longitude = forms.FloatField(
+        label="经度", min_value=-180, max_value=180, error_messages={"required": "请提供位置"}
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "请选择")] + list(categories)
+
+
+class RateForm(forms.Form):
+    satisfied = forms.ChoiceField(
+        label="您对办理结果", choices=[("1", "满意"), ("0", "不满意")], widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label="意见（选填）", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,25 @@
+"""Publish the first versions of the two privacy notices, so sign-up always has a notice to agree to."""
+
+import datetime
+
+from django.db import migrations
+
+
+def publish(apps, schema_editor):
+    from xinye.portal.notices import GENERAL_V1, SENSITIVE_V1
+
+    PrivacyNotice = apps.get_model("portal", "PrivacyNotice")
+    when = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for kind, title, text in (
+        ("general", "个人信息保护政策", GENERAL_V1),
+        ("sensitive", "敏感个人信息处理规则", SENSITIVE_V1),
+    ):
+        PrivacyNotice.objects.get_or_create(
+            kind=kind, version="1.0", defaults={"title": title, "text": text, "published_at": when}
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("portal", "0003_worker_station_consent_worker_and_more")]
+
+    operations = [migrations.RunPython(publish, migrations.RunPython.noop)]

@@ -1,0 +1,45 @@
+"""Portal rules a city may change: settings with these defaults (each names the reason for its figure)."""
+
+from django.conf import settings
+
+
+def _get(name, default):
+    return getattr(settings, name, default)
+
+
+def sms_backend() -> str:
+    """Dotted path of the SMS backend class; the default prints codes to the log (demo/console)."""
+    return _get("XINYE_SMS_BACKEND", "xinye.portal.sms.ConsoleBackend")
+
+
+def code_ttl_seconds() -> int:
+    """A sign-in code lives 5 minutes (issue #4)."""
+    return _get("XINYE_SMS_CODE_TTL", 300)
+
+
+def code_max_attempts() -> int:
+    """Wrong guesses before a code is burnt (6 digits: stops brute force within its life)."""
+    return _get("XINYE_SMS_CODE_MAX_ATTEMPTS", 5)
+
+
+def code_rate_limits() -> dict:
+    """Codes per phone: 1 a minute, 5 an hour; per IP: 20 an hour (SMS cost and abuse)."""
+    return _get(
+        "XINYE_SMS_RATE_LIMITS",
+        {"phone_per_minute": 1, "phone_per_hour": 5, "ip_per_hour": 20},
+    )
+
+
+def submission_rate_per_hour() -> int:
+    """Appeals + hazard reports one worker may file an hour (flood protection, not a quota)."""
+    return _get("XINYE_PORTAL_SUBMISSIONS_PER_HOUR", 20)
+
+
+def photo_max_bytes() -> int:
+    return _get("XINYE_PORTAL_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def sensitive_appeal_labels() -> tuple:
+    """Appeal categories about a person's own difficulties (PIPL art. 28): filing one needs the separate
+    sensitive-information consent. Matched on the category's Chinese label."""
+    return _get("XINYE_PORTAL_SENSITIVE_APPEAL_LABELS", ("生活困难", "心理"))

@@ -1,0 +1,371 @@
+"""Portal services: sign-in codes, consent, 备案, a worker's own data, and submissions to the appeal and
+hazard apps (each retried request finds its first result by idempotency key)."""
+
+import datetime
+import hmac
+import importlib
+import secrets
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinye.core.crypto import keyed_hash
+from xinye.core.validators import clean_id_number, clean_mobile
+from xinye.portal import rules
+from xinye.portal.models import Consent, NoticeKind, PrivacyNotice, SmsCode, Submission, Worker
+
+
+class RateLimited(ValueError):
+    """Too many requests; the message says in Chinese when to try again."""
+
+
+# --- sign-in codes ----------------------------------------------------------------------------------
+
+
+def _code_hash(phone: str, code: str) -> str:
+    return keyed_hash(f"sms-code:{phone}:{code}")
+
+
+def request_code(phone: str, *, ip: str | None = None) -> str:
+    """Send a 6-digit sign-in code to `phone` (rate-limited per phone and per IP). Returns the clean phone."""
+    from xinye.portal.sms import get_backend
+
+    phone = clean_mobile(phone)
+    phone_hash = keyed_hash(phone)
+    now = timezone.now()
+    limits = rules.code_rate_limits()
+    recent = SmsCode.objects.filter(phone_hash=phone_hash, created_at__gte=now - datetime.timedelta(hours=1))
+    if (
+        recent.filter(created_at__gte=now - datetime.timedelta(minutes=1)).count()
+        >= limits["phone_per_minute"]
+    ):
+        raise RateLimited("验证码已发送，请 1 分钟后再重新获取")
+    if recent.count() >= limits["phone_per_hour"]:
+        raise RateLimited(f"该手机号 1 小时内获取验证码已达 {limits['phone_per_hour']} 次，请稍后再试")
+    if ip and (
+        SmsCode.objects.filter(ip=ip, created_at__gte=now - datetime.timedelta(hours=1)).count()
+        >= limits["ip_per_hour"]
+    ):
+        raise RateLimited("当前网络获取验证码过于频繁，请 1 小时后再试")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    ttl = rules.code_ttl_seconds()
+    with transaction.atomic():
+        # a new code replaces any earlier unused one
+        SmsCode.objects.filter(phone_hash=phone_hash, used_at__isnull=True).update(used_at=now)
+        SmsCode.objects.create(
+            phone_hash=phone_hash,
+            code_hash=_code_hash(phone, code),
+            ip=ip or None,
+            created_at=now,
+            expires_at=now + datetime.timedelta(seconds=ttl),
+        )
+    get_backend().send_code(phone, code, max(1, ttl // 60))
+    return phone
+
+
+def verify_code(phone: str, code: str) -> str:
+    """Check a code: single use, within its life, a few attempts. Returns the clean phone or raises."""
+    phone = clean_mobile(phone)
+    code = (code or "").strip()
+    now = timezone.now()
+    row = (
+        SmsCode.objects.filter(phone_hash=keyed_hash(phone), used_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if row is None:
+        raise ValueError("验证码无效或已使用，请重新获取")
+    if row.expires_at <= now:
+        raise ValueError("验证码已过期，请重新获取")
+    if not hmac.compare_digest(row.code_hash, _code_hash(phone, code)):
+        row.attempts += 1
+        burnt = row.attempts >= rules.code_max_attempts()
+        SmsCode.objects.filter(pk=row.pk).update(attempts=row.attempts, used_at=now if burnt else None)
+        if burnt:
+            raise ValueError("验证码错误次数过多，请重新获取")
+        raise ValueError("验证码错误")
+    if SmsCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) != 1:
+        raise ValueError("验证码无效或已使用，请重新获取")  # a concurrent use won
+    return phone
+
+
+# --- workers and consent ----------------------------------------------------------------------------
+
+
+def worker_for_phone(phone: str) -> Worker | None:
+    return Worker.objects.filter(phone_hash=keyed_hash(phone)).first()
+
+
+def has_consent(worker: Worker, kind: str) -> bool:
+    """Consent to the *current* version of the notice of this kind, not withdrawn."""
+    notice = PrivacyNotice.current(kind)
+    if notice is None:
+        return kind == NoticeKind.GENERAL  # nothing published yet: nothing to agree to (demo without data)
+    return Consent.objects.filter(worker=worker, notice=notice, withdrawn_at__isnull=True).exists()
+
+
+@transaction.atomic
+def give_consent(worker: Worker, kind: str, *, ip: str | None = None) -> Consent | None:
+    notice = PrivacyNotice.current(kind)
+    if notice is None:
+        return None
+    existing = Consent.objects.filter(worker=worker, notice=notice, withdrawn_at__isnull=True).first()
+    return existing or Consent.objects.create(worker=worker, notice=notice, kind=kind, ip=ip or None)
+
+
+@transaction.atomic
+def withdraw_consent(worker: Worker, kind: str) -> None:
+    """Withdrawing the sensitive consent erases what it covered (the ID number and its link)."""
+    Consent.objects.filter(worker=worker, kind=kind, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    if kind == NoticeKind.SENSITIVE and (worker.id_number or worker.practitioner_id):
+        worker.id_number = ""
+        worker.practitioner = None
+        worker.save()
+
+
+@transaction.atomic
+def sign_up(phone: str, *, ip: str | None = None) -> Worker:
+    """Create (or find) the worker for a verified phone and record the general consent (required)."""
+    phone = clean_mobile(phone)
+    worker = worker_for_phone(phone)
+    if worker is None:
+        worker = Worker(phone=phone)
+        worker.save()
+    give_consent(worker, NoticeKind.GENERAL, ip=ip)
+    return worker
+
+
+def _clean_id_for(worker: Worker, id_number: str) -> str:
+    if not id_number:
+        return ""
+    if not has_consent(worker, NoticeKind.SENSITIVE):
+        raise ValueError("填写身份证号前，请先单独同意《敏感个人信息处理规则》")
+    return clean_id_number(id_number).number
+
+
+def _link_practitioner(worker: Worker) -> None:
+    from xinye.ledger.models import Practitioner
+
+    worker.practitioner = (
+        Practitioner.objects.filter(id_hash=keyed_hash(worker.id_number)).first()
+        if worker.id_number
+        else None
+    )
+
+
+@transaction.atomic
+def register(
+    worker: Worker,
+    *,
+    station=None,
+    community=None,
+    name: str,
+    occupation: str = "",
+    enterprise_name: str = "",
+    id_number: str = "",
+    volunteer: bool = False,
+    volunteer_skills: str = "",
+) -> Worker:
+    """备案 at a station (its community) or a community: the worker's unit and region follow, so that
+    community's staff see them. An ID number (sensitive consent required) links the practitioner ledger."""
+    if station is not None:
+        community = station.unit
+    if community is None:
+        raise ValueError("请选择备案的服务站或社区")
+    name = (name or "").strip()
+    if not name:
+        raise ValueError("请填写姓名")
+    worker.name = name[:32]
+    worker.occupation = occupation or ""
+    worker.enterprise_name = (enterprise_name or "").strip()[:128]
+    worker.station = station
+    worker.unit = community
+    worker.region = community.region
+    if id_number:
+        worker.id_number = _clean_id_for(worker, id_number)
+        _link_practitioner(worker)
+    worker.registered_at = worker.registered_at or timezone.now()
+    worker.save()
+    if volunteer:
+        volunteers = _optional("xinye.volunteers.services")
+        if volunteers is None or not hasattr(volunteers, "register_volunteer"):
+            raise ValueError("志愿者登记暂未开放")
+        volunteers.register_volunteer(worker=worker, skills=volunteer_skills)
+    return worker
+
+
+@transaction.atomic
+def correct_data(
+    worker: Worker, *, name: str, occupation: str, enterprise_name: str, id_number: str | None
+) -> Worker:
+    """The worker corrects their own data (PIPL art. 46). An empty ID number removes it."""
+    worker.name = (name or "").strip()[:32]
+    worker.occupation = occupation or ""
+    worker.enterprise_name = (enterprise_name or "").strip()[:128]
+    if id_number is not None:
+        worker.id_number = _clean_id_for(worker, id_number.strip())
+        _link_practitioner(worker)
+    worker.save()
+    return worker
+
+
+def _optional(module: str):
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+@transaction.atomic
+def delete_worker_data(worker: Worker) -> None:
+    """Delete the worker's personal data (PIPL art. 47): appeals and reports stay for the record but
+    lose every link to the person; the worker row, consents and submissions go; check-ins keep only counts."""
+    for name in ("xinye.appeals.services", "xinye.hazards.services", "xinye.volunteers.services"):
+        module = _optional(name)
+        if module is not None and hasattr(module, "anonymise_worker"):
+            module.anonymise_worker(worker)
+    worker.delete()
+
+
+# --- submissions ------------------------------------------------------------------------------------
+
+PHOTO_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def check_photo(upload) -> None:
+    """Photos only (JPEG, PNG, WebP by their bytes, not the name) and not too large."""
+    if upload is None:
+        return
+    limit = rules.photo_max_bytes()
+    if upload.size > limit:
+        raise ValueError(f"照片不能超过 {limit // (1024 * 1024)} MB")
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    ok = any(head.startswith(sig) for sig, _t in PHOTO_SIGNATURES) or (
+        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    )
+    if not ok:
+        raise ValueError("只能上传 JPG、PNG 或 WebP 格式的照片")
+
+
+def clean_key(key: str) -> str:
+    try:
+        return str(uuid.UUID(str(key)))
+    except ValueError:
+        raise ValueError("表单已失效，请刷新页面后重新提交")
+
+
+def _submit(worker: Worker, kind: str, key: str, create) -> tuple[Submission, bool]:
+    key = clean_key(key)
+    existing = Submission.objects.filter(worker=worker, key=key).first()
+    if existing is not None:
+        return existing, False
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if (
+        Submission.objects.filter(worker=worker, created_at__gte=since).count()
+        >= rules.submission_rate_per_hour()
+    ):
+        raise RateLimited(f"提交过于频繁，请稍后再试（每小时最多提交 {rules.submission_rate_per_hour()} 次）")
+    with transaction.atomic():
+        obj = create(f"portal-{worker.pk}-{key}")
+        return Submission.objects.get_or_create(
+            worker=worker, key=key, defaults={"kind": kind, "object_id": obj.pk}
+        )
+
+
+def appeals_module():
+    return _optional("xinye.appeals.services")
+
+
+def hazards_module():
+    return _optional("xinye.hazards.services")
+
+
+def is_sensitive_category(label: str) -> bool:
+    return any(word in str(label) for word in rules.sensitive_appeal_labels())
+
+
+def submit_appeal(
+    worker: Worker, *, category: str, text: str, photos=(), key: str
+) -> tuple[Submission, bool]:
+    """File an appeal through the appeals app. Categories about personal difficulties need the sensitive
+    consent first; the text is then stored encrypted by the appeals app."""
+    module = appeals_module()
+    if module is None:
+        raise ValueError("诉求功能暂未开放")
+    from xinye.appeals.choices import AppealCategory
+
+    labels = dict(AppealCategory.choices)
+    if category not in labels:
+        raise ValueError("请选择诉求类别")
+    if is_sensitive_category(labels[category]) and not has_consent(worker, NoticeKind.SENSITIVE):
+        raise ValueError("反映个人困难需先单独同意《敏感个人信息处理规则》")
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValueError("请把诉求写清楚（至少 5 个字）")
+    for photo in photos:
+        check_photo(photo)
+    return _submit(
+        worker,
+        "appeal",
+        key,
+        lambda k: module.submit_appeal(
+            worker=worker,
+            category=category,
+            text=text,
+            photos=tuple(photos),
+            idempotency_key=k,
+            source="portal",
+            region=worker.region,
+        ),
+    )
+
+
+def submit_report(
+    worker: Worker,
+    *,
+    category: str,
+    description: str,
+    latitude,
+    longitude,
+    photo=None,
+    key: str,
+    coord_system: str = "wgs84",
+) -> tuple[Submission, bool]:
+    """File a 随手拍 report about a place (never about tracking a person) through the hazards app."""
+    module = hazards_module()
+    if module is None:
+        raise ValueError("随手拍功能暂未开放")
+    from xinye.hazards.choices import HazardCategory
+
+    if category not in HazardCategory.values:
+        raise ValueError("请选择问题类别")
+    if latitude is None or longitude is None:
+        raise ValueError("请提供位置（允许定位，或在地图上选点后填写坐标）")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError("坐标超出范围")
+    check_photo(photo)
+    return _submit(
+        worker,
+        "hazard",
+        key,
+        lambda k: module.submit_report(
+            worker=worker,
+            category=category,
+            description=(description or "").strip(),
+            latitude=latitude,
+            longitude=longitude,
+            coord_system=coord_system,
+            photo=photo,
+            idempotency_key=k,
+        ),
+    )

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from xinye.portal import views
+
+app_name = "portal"
+url_prefix = "m/"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("s/<slug:code>/", views.station, name="station"),
+    path("s/<slug:code>/checkin/", views.checkin, name="checkin"),
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("consent/", views.consent, name="consent"),
+    path("consent/sensitive/", views.sensitive_consent, name="sensitive_consent"),
+    path("notice/<str:kind>/", views.notice, name="notice"),
+    path("register/", views.register, name="register"),
+    path("appeal/", views.appeal_new, name="appeal_new"),
+    path("report/", views.report_new, name="report_new"),
+    path("my/", views.mine, name="mine"),
+    path("my/appeals/<int:pk>/", views.appeal_detail, name="appeal"),
+    path("my/reports/<int:pk>/", views.report_detail, name="report"),
+    path("my/data/", views.mydata, name="mydata"),
+    path("my/data/delete/", views.delete_data, name="delete_data"),
+]

@@ -1,0 +1,538 @@
+"""The worker portal /m/: find a station, check in, sign in by SMS code, consent, 备案, appeals,
+随手拍 and "我的". Every form works without JavaScript; portal.js only fills in the location."""
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from xinye.orgs.choices import UnitKind
+from xinye.orgs.models import OrgUnit, Region
+from xinye.portal import auth, services
+from xinye.portal.auth import current_worker, worker_required
+from xinye.portal.forms import (
+    AppealForm,
+    CodeForm,
+    PhoneForm,
+    ProfileForm,
+    RateForm,
+    RegisterForm,
+    ReportForm,
+    new_key,
+)
+from xinye.portal.models import NoticeKind, PrivacyNotice, Submission
+from xinye.stations import geo
+from xinye.stations import services as station_services
+from xinye.stations.choices import StationStatus
+from xinye.stations.models import Station
+
+HOME_LIMIT = 3
+
+
+def _ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _nav(station):
+    return {
+        "amap": geo.amap_nav_url(station.latitude, station.longitude, station.name),
+        "baidu": geo.baidu_nav_url(station.latitude, station.longitude, station.name),
+    }
+
+
+def distance_text(metres: float) -> str:
+    return f"{metres:.0f} 米" if metres < 1000 else f"{metres / 1000:.1f} 公里"
+
+
+def _float(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _counties():
+    return list(Region.objects.filter(parent_id__isnull=False, level__in=["county", "zone"]).order_by("code"))
+
+
+def _streets_by_county():
+    streets = OrgUnit.objects.filter(kind=UnitKind.STREET, is_active=True).order_by("region_id", "sort")
+    groups: dict = {}
+    for s in streets.select_related("region"):
+        groups.setdefault(s.region.name, []).append((s.pk, s.name))
+    return list(groups.items())
+
+
+def home(request):
+    """Nearest stations to the phone's location (GET lat/lng, filled by portal.js or typed), or the open
+    stations of a chosen county/street."""
+    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    region, street = request.GET.get("region") or "", request.GET.get("street") or ""
+    results, error, mode = [], "", ""
+    if lat is not None and lng is not None:
+        mode = "near"
+        try:
+            for near in station_services.nearest(lat, lng, HOME_LIMIT):
+                results.append(
+                    {
+                        "station": near.station,
+                        "distance": near.distance,
+                        "distance_text": distance_text(near.distance),
+                        "nav": _nav(near.station),
+                    }
+                )
+        except ValueError as exc:
+            error = str(exc)
+    elif region or street:
+        mode = "area"
+        qs = Station.objects.filter(status=StationStatus.OPEN).select_related("region")
+        if street.isdigit():
+            qs = qs.filter(unit__parent_id=int(street))
+        elif region:
+            qs = qs.filter(region_id=region)
+        for station in qs.order_by("code")[:30]:
+            results.append({"station": station, "distance": None, "nav": _nav(station)})
+    context = {
+        "results": results,
+        "mode": mode,
+        "error": error,
+        "counties": _counties(),
+        "streets": _streets_by_county(),
+        "region": region,
+        "street": street,
+        "worker": current_worker(request),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def station(request, code):
+    """The QR code's target: what the station offers, when it opens, and 签到."""
+    station = get_object_or_404(Station.objects.select_related("region", "unit"), code=code)
+    worker = current_worker(request)
+    checked_in = False
+    if worker is not None:
+        checked_in = station.checkins.filter(worker=worker, day=timezone.localdate()).exists()
+    context = {
+        "station": station,
+        "nav": _nav(station),
+        "worker": worker,
+        "checked_in": checked_in,
+        "photos": list(station.photos.all()[:3]),
+    }
+    return render(request, "portal/station.html", context)
+
+
+@require_POST
+def checkin(request, code):
+    station = get_object_or_404(Station, code=code)
+    worker = current_worker(request)
+    if worker is None or not services.has_consent(worker, NoticeKind.GENERAL):
+        messages.info(request, "请先登录，登录后再点“签到”")
+        return redirect(f"{reverse('portal:login')}?next={station.get_absolute_url()}")
+    try:
+        _checkin, created = station_services.check_in(station, worker)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "签到成功，欢迎歇歇脚！" if created else "今天已在本站签到过了")
+    return redirect(station.get_absolute_url())
+
+
+# --- sign-in ----------------------------------------------------------------------------------------
+
+
+def login(request):
+    """Phone → code → (first time) consent. Rate limits are explained in Chinese on the form."""
+    next_url = auth.safe_next(request)
+    if request.method == "POST" and request.POST.get("step") == "verify":
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                phone = services.verify_code(form.cleaned_data["phone"], form.cleaned_data["code"])
+            except ValueError as exc:
+                form.add_error("code", str(exc))
+            else:
+                worker = services.worker_for_phone(phone)
+                if worker is not None and services.has_consent(worker, NoticeKind.GENERAL):
+                    auth.login_worker(request, worker)
+                    return redirect(next_url)
+                from xinye.core.crypto import encrypt
+
+                request.session.cycle_key()
+                request.session[auth.PENDING_KEY] = encrypt(phone)
+                return redirect(f"{reverse('portal:consent')}?next={next_url}")
+        return render(request, "portal/login_code.html", {"form": form, "next": next_url})
+    if request.method == "POST":
+        form = PhoneForm(request.POST)
+        if form.is_valid():
+            try:
+                phone = services.request_code(form.cleaned_data["phone"], ip=_ip(request))
+            except ValueError as exc:
+                form.add_error("phone", str(exc))
+            else:
+                code_form = CodeForm(initial={"phone": phone})
+                return render(
+                    request,
+                    "portal/login_code.html",
+                    {"form": code_form, "next": next_url, "masked": phone[:3] + "****" + phone[-4:]},
+                )
+        return render(request, "portal/login.html", {"form": form, "next": next_url})
+    return render(request, "portal/login.html", {"form": PhoneForm(), "next": next_url})
+
+
+@require_POST
+def logout(request):
+    auth.logout_worker(request)
+    return redirect("portal:home")
+
+
+def consent(request):
+    """The general privacy notice; agreeing is required to sign up (and again when a new version is out)."""
+    from xinye.core.crypto import decrypt
+
+    next_url = auth.safe_next(request)
+    worker = current_worker(request)
+    pending = request.session.get(auth.PENDING_KEY)
+    if worker is None and not pending:
+        return redirect("portal:login")
+    notice = PrivacyNotice.current(NoticeKind.GENERAL)
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("agree") != "1":
+            error = "需要同意《个人信息保护政策》才能注册使用；不同意也可以继续查找服务站。"
+        else:
+            if worker is None:
+                worker = services.sign_up(decrypt(pending), ip=_ip(request))
+                auth.login_worker(request, worker)
+            else:
+                services.give_consent(worker, NoticeKind.GENERAL, ip=_ip(request))
+            return redirect(next_url)
+    return render(request, "portal/consent.html", {"notice": notice, "next": next_url, "error": error})
+
+
+@worker_required
+def sensitive_consent(request):
+    worker = request.worker
+    notice = PrivacyNotice.current(NoticeKind.SENSITIVE)
+    if request.method == "POST":
+        if request.POST.get("action") == "withdraw":
+            services.withdraw_consent(worker, NoticeKind.SENSITIVE)
+            messages.success(request, "已撤回敏感个人信息处理同意，已删除您的身份证号")
+        elif request.POST.get("agree") == "1":
+            services.give_consent(worker, NoticeKind.SENSITIVE, ip=_ip(request))
+            messages.success(request, "已记录您的单独同意")
+        return redirect(auth.safe_next(request, "portal:mydata"))
+    return render(
+        request,
+        "portal/sensitive.html",
+        {
+            "notice": notice,
+            "given": services.has_consent(worker, NoticeKind.SENSITIVE),
+            "next": auth.safe_next(request, "portal:mydata"),
+        },
+    )
+
+
+def notice(request, kind):
+    if kind not in NoticeKind.values:
+        raise Http404
+    return render(request, "portal/notice.html", {"notice": PrivacyNotice.current(kind)})
+
+
+# --- 备案 and own data ----------------------------------------------------------------------------
+
+
+def _community_choices():
+    communities = OrgUnit.objects.filter(kind=UnitKind.COMMUNITY, is_active=True).select_related("parent")
+    return [(c.pk, f"{c.parent.name if c.parent_id else ''} {c.name}") for c in communities.order_by("path")]
+
+
+@worker_required
+def register(request):
+    worker = request.worker
+    station = None
+    code = request.POST.get("station") or request.GET.get("station") or ""
+    if code:
+        station = Station.objects.filter(code=code).select_related("unit").first()
+    initial = {
+        "name": worker.name,
+        "occupation": worker.occupation,
+        "enterprise_name": worker.enterprise_name,
+        "community": worker.unit_id or "",
+        "station": station.code if station else "",
+    }
+    form = RegisterForm(request.POST or None, initial=initial, communities=_community_choices())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        community = None
+        if not station and data["community"]:
+            community = OrgUnit.objects.filter(pk=data["community"], kind=UnitKind.COMMUNITY).first()
+        try:
+            if data["id_number"] and data["sensitive_consent"]:
+                services.give_consent(worker, NoticeKind.SENSITIVE, ip=_ip(request))
+            services.register(
+                worker,
+                station=station,
+                community=community,
+                name=data["name"],
+                occupation=data["occupation"],
+                enterprise_name=data["enterprise_name"],
+                id_number=data["id_number"],
+                volunteer=data["volunteer"],
+                volunteer_skills=data["volunteer_skills"],
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            linked = "，已与从业人员台账核对一致" if worker.practitioner_id else ""
+            messages.success(request, f"备案成功{linked}")
+            return redirect("portal:mine")
+    return render(
+        request,
+        "portal/register.html",
+        {
+            "form": form,
+            "station": station,
+            "sensitive_given": services.has_consent(worker, NoticeKind.SENSITIVE),
+        },
+    )
+
+
+@worker_required
+def mydata(request):
+    """See and correct own data; delete it (PIPL art. 45–47)."""
+    worker = request.worker
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "name": worker.name,
+            "occupation": worker.occupation,
+            "enterprise_name": worker.enterprise_name,
+            "id_number": worker.id_number,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correct_data(
+                worker,
+                name=data["name"],
+                occupation=data["occupation"],
+                enterprise_name=data["enterprise_name"],
+                id_number=data["id_number"],
+            )
+        except ValueError as exc:
+            form.add_error("id_number", str(exc))
+        else:
+            messages.success(request, "已保存")
+            return redirect("portal:mydata")
+    from xinye.portal.models import Consent
+
+    context = {
+        "worker": worker,
+        "form": form,
+        "consents": Consent.objects.filter(worker=worker).select_related("notice"),
+        "checkins": worker.checkins.select_related("station")[:20],
+        "submissions": Submission.objects.filter(worker=worker).values("kind").annotate(n=Count("id")),
+        "sensitive_given": services.has_consent(worker, NoticeKind.SENSITIVE),
+    }
+    return render(request, "portal/mydata.html", context)
+
+
+@worker_required
+@require_POST
+def delete_data(request):
+    if request.POST.get("confirm") != "1":
+        messages.error(request, "请勾选“我确认删除”")
+        return redirect("portal:mydata")
+    services.delete_worker_data(request.worker)
+    auth.logout_worker(request)
+    messages.success(request, "您的个人信息已删除；已提交的诉求和随手拍已匿名保留。")
+    return redirect("portal:home")
+
+
+# --- appeals and reports ----------------------------------------------------------------------------
+
+
+def _appeal_categories():
+    try:
+        from xinye.appeals.choices import AppealCategory
+    except ImportError:
+        return None
+    return list(AppealCategory.choices)
+
+
+def _hazard_categories():
+    try:
+        from xinye.hazards.choices import HazardCategory
+    except ImportError:
+        return None
+    return list(HazardCategory.choices)
+
+
+def _photos(request, name, limit):
+    files = request.FILES.getlist(name)[:limit]
+    return [f for f in files if f.size]
+
+
+@worker_required
+def appeal_new(request):
+    worker = request.worker
+    categories = _appeal_categories()
+    if categories is None or services.appeals_module() is None:
+        return render(request, "portal/unavailable.html", {"title": "我要诉求"})
+    sensitive = [c for c, label in categories if services.is_sensitive_category(label)]
+    form = AppealForm(request.POST or None, initial={"key": new_key()}, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["sensitive_consent"]:
+                services.give_consent(worker, NoticeKind.SENSITIVE, ip=_ip(request))
+            sub, _created = services.submit_appeal(
+                worker,
+                category=data["category"],
+                text=data["text"],
+                photos=_photos(request, "photos", 3),
+                key=data["key"],
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("portal:appeal", pk=sub.object_id)
+    return render(
+        request,
+        "portal/appeal_form.html",
+        {
+            "form": form,
+            "sensitive_codes": sensitive,
+            "sensitive_given": services.has_consent(worker, NoticeKind.SENSITIVE),
+        },
+    )
+
+
+@worker_required
+def report_new(request):
+    worker = request.worker
+    categories = _hazard_categories()
+    if categories is None or services.hazards_module() is None:
+        return render(request, "portal/unavailable.html", {"title": "随手拍"})
+    form = ReportForm(request.POST or None, initial={"key": new_key()}, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        photos = _photos(request, "photo", 1)
+        try:
+            sub, _created = services.submit_report(
+                worker,
+                category=data["category"],
+                description=data["description"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                photo=photos[0] if photos else None,
+                key=data["key"],
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("portal:report", pk=sub.object_id)
+    return render(request, "portal/report_form.html", {"form": form})
+
+
+def _own(worker, kind, pk):
+    if not Submission.objects.filter(worker=worker, kind=kind, object_id=pk).exists():
+        raise Http404
+    if kind == "appeal":
+        from xinye.appeals.models import Appeal as model
+    else:
+        from xinye.hazards.models import HazardReport as model
+    return get_object_or_404(model, pk=pk)
+
+
+def _status(obj) -> str:
+    display = getattr(obj, "get_status_display", None)
+    return display() if callable(display) else str(getattr(obj, "status", ""))
+
+
+def _timeline(obj):
+    try:
+        return list(obj.timeline())
+    except AttributeError:
+        return []
+
+
+def _rateable(appeal) -> bool:
+    flag = getattr(appeal, "rateable", None)
+    if callable(flag):
+        flag = flag()
+    if flag is not None:
+        return bool(flag)
+    return any(word in _status(appeal) for word in ("办结", "回访"))
+
+
+@worker_required
+def appeal_detail(request, pk):
+    appeal = _own(request.worker, "appeal", pk)
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeals_module().rate_appeal(
+                appeal,
+                worker=request.worker,
+                satisfied=form.cleaned_data["satisfied"] == "1",
+                comment=form.cleaned_data["comment"],
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "感谢您的评价")
+            return redirect("portal:appeal", pk=pk)
+    context = {
+        "appeal": appeal,
+        "status": _status(appeal),
+        "timeline": _timeline(appeal),
+        "rateable": _rateable(appeal),
+        "form": form,
+    }
+    return render(request, "portal/appeal_detail.html", context)
+
+
+@worker_required
+def report_detail(request, pk):
+    report = _own(request.worker, "hazard", pk)
+    return render(
+        request,
+        "portal/report_detail.html",
+        {"report": report, "status": _status(report), "timeline": _timeline(report)},
+    )
+
+
+@worker_required
+def mine(request):
+    """我的: own appeals and reports with their status, and volunteer hours."""
+    worker = request.worker
+    subs = list(Submission.objects.filter(worker=worker)[:50])
+    objects: dict = {"appeal": {}, "hazard": {}}
+    ids = {kind: [s.object_id for s in subs if s.kind == kind] for kind in objects}
+    if ids["appeal"] and services.appeals_module() is not None:
+        from xinye.appeals.models import Appeal
+
+        objects["appeal"] = Appeal.objects.in_bulk(ids["appeal"])
+    if ids["hazard"] and services.hazards_module() is not None:
+        from xinye.hazards.models import HazardReport
+
+        objects["hazard"] = HazardReport.objects.in_bulk(ids["hazard"])
+    items = []
+    for sub in subs:
+        obj = objects[sub.kind].get(sub.object_id)
+        if obj is None:
+            continue
+        url = reverse("portal:appeal" if sub.kind == "appeal" else "portal:report", args=[sub.object_id])
+        category = getattr(obj, "get_category_display", lambda: "")()
+        items.append({"sub": sub, "obj": obj, "status": _status(obj), "url": url, "category": category})
+    hours = None
+    volunteers = services._optional("xinye.volunteers.services")
+    if volunteers is not None and hasattr(volunteers, "hours_for"):
+        hours = volunteers.hours_for(worker)
+    return render(request, "portal/mine.html", {"worker": worker, "items": items, "hours": hours})

@@ -1,0 +1,164 @@
+"""Stations: the public nearest search (workers' phones, no sign-in) and the scoped staff API."""
+
+import datetime
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from xinye.api.common import get_scoped, scoped
+from xinye.stations import geo, services
+from xinye.stations.models import Station
+
+router = Router()
+TAG = "服务站"
+
+
+class LatLng(Schema):
+    lat: float
+    lng: float
+
+
+class NearestItem(Schema):
+    id: int
+    code: str
+    name: str
+    address: str
+    latitude: float = Field(description="WGS-84")
+    longitude: float = Field(description="WGS-84")
+    distance: float = Field(description="到查询点的距离（米）")
+    gcj02: LatLng = Field(description="GCJ-02 坐标（高德/腾讯地图）")
+    bd09: LatLng = Field(description="BD-09 坐标（百度地图）")
+    amap_url: str
+    baidu_url: str
+    url: str
+    amenities: list[str]
+    open_24h: bool
+    green_channel: bool
+
+
+class NearestOut(Schema):
+    items: list[NearestItem]
+    count: int
+
+
+class NearestQuery(Schema):
+    lat: float = Field(..., ge=-90, le=90, description="纬度（WGS-84）")
+    lng: float = Field(..., ge=-180, le=180, description="经度（WGS-84）")
+    limit: int = Field(3, ge=1, le=20)
+
+
+def nearest_item(near: services.Near) -> dict:
+    s = near.station
+    glat, glng = geo.wgs84_to_gcj02(s.latitude, s.longitude)
+    blat, blng = geo.gcj02_to_bd09(glat, glng)
+    return {
+        "id": s.pk,
+        "code": s.code,
+        "name": s.name,
+        "address": s.address,
+        "latitude": s.latitude,
+        "longitude": s.longitude,
+        "distance": round(near.distance, 1),
+        "gcj02": {"lat": round(glat, 6), "lng": round(glng, 6)},
+        "bd09": {"lat": round(blat, 6), "lng": round(blng, 6)},
+        "amap_url": geo.amap_nav_url(s.latitude, s.longitude, s.name),
+        "baidu_url": geo.baidu_nav_url(s.latitude, s.longitude, s.name),
+        "url": s.get_absolute_url(),
+        "amenities": s.amenity_labels(),
+        "open_24h": s.open_24h,
+        "green_channel": s.green_channel,
+    }
+
+
+@router.get("/stations/nearest", response=NearestOut, auth=None, summary="最近的服务站（公开）")
+def nearest(request, q: Query[NearestQuery]):
+    """The nearest open stations to a WGS-84 point (a phone's GPS), nearest first; `distance` in metres,
+    with GCJ-02/BD-09 coordinates and 高德/百度 navigation links. No sign-in needed."""
+    items = [nearest_item(n) for n in services.nearest(q.lat, q.lng, q.limit)]
+    return {"items": items, "count": len(items)}
+
+
+class StationOut(Schema):
+    id: int
+    code: str
+    name: str
+    host_kind: str
+    unit: int
+    unit_name: str
+    region: str
+    address: str
+    latitude: float
+    longitude: float
+    coord_source: str
+    amenities: list[str]
+    hours: list[str]
+    open_24h: bool
+    holiday_note: str
+    status: str
+    green_channel: bool
+    url: str
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit_id
+
+    @staticmethod
+    def resolve_unit_name(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+
+class DayCount(Schema):
+    day: datetime.date
+    count: int
+
+
+@router.get("/stations", response=list[StationOut], summary="服务站列表")
+@paginate(LimitOffsetPagination)
+def list_stations(request, region: str | None = None, status: str | None = None, q: str | None = None):
+    qs = scoped(request, Station.objects.select_related("unit")).order_by("code")
+    if region:
+        qs = qs.filter(region_id=region)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+@router.get("/stations/{int:station_id}", response=StationOut, summary="服务站详情")
+def get_station(request, station_id: int):
+    return get_scoped(request, Station.objects.select_related("unit"), pk=station_id)
+
+
+@router.get("/stations/{int:station_id}/checkins", response=list[DayCount], summary="服务站每日签到数")
+def station_checkins(request, station_id: int, days: int = 14):
+    station = get_scoped(request, Station.objects.all(), pk=station_id)
+    days = max(1, min(days, 366))
+    counts = services.daily_counts([station], days).get(station.pk, {})
+    today = timezone.localdate()
+    return [
+        {
+            "day": today - datetime.timedelta(days=i),
+            "count": counts.get(today - datetime.timedelta(days=i), 0),
+        }
+        for i in range(days)
+    ]
+
+
+class StatusIn(Schema):
+    status: str
+
+
+@router.post("/stations/{int:station_id}/status", response=StationOut, summary="开放/暂停/关闭服务站")
+def change_status(request, station_id: int, payload: StatusIn):
+    station = get_scoped(request, Station.objects.select_related("unit"), "change", pk=station_id)
+    return services.set_status(station, payload.status, actor=request.user)

@@ -1,0 +1,185 @@
+"""Service stations (新业态党建服务站/驿站) and the check-ins workers make at them."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from xinye.core.crypto import keyed_hash
+from xinye.core.fields import EncryptedTextField
+from xinye.core.scope import ScopeSpec
+from xinye.ledger.choices import CoordSystem
+from xinye.stations.choices import WEEKDAYS, Amenity, HostKind, StationStatus
+
+_HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
+
+
+def default_hours() -> list[str]:
+    return ["08:00-20:00"] * 7
+
+
+class Station(models.Model):
+    """A station where workers rest, drink, charge and get help. Owned by its host community (`unit`),
+    which runs it (兜底); the host may be an enterprise, business district or building. Coordinates are
+    stored in WGS-84 only, with the system they were captured in recorded in `coord_source`."""
+
+    code = models.SlugField("站点编码", max_length=16, unique=True, help_text="二维码地址 /m/s/<编码>/ 使用")
+    name = models.CharField("站点名称", max_length=128)
+    host_kind = models.CharField(
+        "依托类型", max_length=16, choices=HostKind.choices, default=HostKind.COMMUNITY
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="所属社区", on_delete=models.PROTECT, related_name="stations"
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+    )
+    host_enterprise = models.ForeignKey(
+        "ledger.Enterprise",
+        verbose_name="依托企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="stations",
+    )
+    host_name = models.CharField("依托单位（商圈/楼宇名称）", max_length=128, blank=True)
+    address = models.CharField("地址", max_length=255)
+    latitude = models.FloatField("纬度（WGS-84）")
+    longitude = models.FloatField("经度（WGS-84）")
+    coord_source = models.CharField(
+        "坐标采集来源", max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84
+    )
+    amenities = models.JSONField("服务项目", default=list, blank=True)
+    hours = models.JSONField(
+        "每周开放时间", default=default_hours, blank=True, help_text="周一至周日，如 08:00-20:00，空为不开放"
+    )
+    open_24h = models.BooleanField("24小时开放", default=False)
+    holiday_note = models.CharField("节假日安排", max_length=255, blank=True)
+    contact_name = models.CharField("联系人", max_length=32, blank=True)
+    contact_phone = EncryptedTextField("联系电话", mask="phone")
+    contact_phone_hash = models.CharField(max_length=40, blank=True, editable=False)
+    status = models.CharField(
+        "状态", max_length=8, choices=StationStatus.choices, default=StationStatus.OPEN, db_index=True
+    )
+    green_channel = models.BooleanField("小哥绿色通道", default=False)
+    description = models.TextField("简介", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(unit="unit")
+
+    class Meta:
+        verbose_name = "服务站"
+        verbose_name_plural = "服务站"
+        ordering = ["region_id", "code"]
+        indexes = [
+            # nearest search: bbox prefilter on open stations only (a partial, covering index)
+            models.Index(
+                fields=["latitude", "longitude"],
+                name="station_open_latlng",
+                condition=models.Q(status="open"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.contact_phone_hash = keyed_hash(self.contact_phone)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"/m/s/{self.code}/"
+
+    def clean(self):
+        errors = {}
+        if not (-90 <= (self.latitude or 0) <= 90) or not (-180 <= (self.longitude or 0) <= 180):
+            errors["latitude"] = "坐标超出范围"
+        bad = [a for a in (self.amenities or []) if a not in Amenity.values]
+        if bad:
+            errors["amenities"] = f"未知的服务项目：{'、'.join(map(str, bad))}"
+        hours = self.hours or []
+        if len(hours) != 7 or any(h and not _HOURS.match(h) for h in hours):
+            errors["hours"] = "开放时间应为 7 项（周一至周日），每项形如 08:00-20:00 或留空"
+        if self.unit_id and self.region_id and self.unit.region_id != self.region_id:
+            errors["region"] = "所在旗县区应与所属社区一致"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def public_url(self) -> str:
+        """The absolute URL printed in the QR code."""
+        base = getattr(settings, "XINYE_PUBLIC_BASE_URL", "").rstrip("/")
+        return f"{base}{self.get_absolute_url()}" if base else self.get_absolute_url()
+
+    def amenity_labels(self) -> list[str]:
+        labels = dict(Amenity.choices)
+        return [labels[a] for a in self.amenities or [] if a in labels]
+
+    def hours_rows(self) -> list[tuple[str, str]]:
+        """Weekly hours as (days, hours) rows, consecutive equal days merged: [("周一至周五", "08:00-20:00")]."""
+        if self.open_24h:
+            return [("每天", "24小时开放")]
+        hours = list(self.hours or []) + [""] * (7 - len(self.hours or []))
+        rows, start = [], 0
+        for i in range(1, 8):
+            if i == 7 or hours[i] != hours[start]:
+                days = WEEKDAYS[start] if i - 1 == start else f"{WEEKDAYS[start]}至{WEEKDAYS[i - 1]}"
+                rows.append((days, hours[start] or "不开放"))
+                start = i
+        return rows
+
+
+class StationPhoto(models.Model):
+    """A photo of a station (door, inside), shown on its page."""
+
+    station = models.ForeignKey(
+        Station, verbose_name="服务站", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.FileField("照片", upload_to="stations/%Y/%m/")
+    caption = models.CharField("说明", max_length=64, blank=True)
+    sort = models.IntegerField("排序", default=0)
+
+    scope = ScopeSpec(unit="station__unit")
+
+    class Meta:
+        verbose_name = "服务站照片"
+        verbose_name_plural = "服务站照片"
+        ordering = ["sort", "pk"]
+
+    def __str__(self):
+        return self.caption or f"照片{self.pk}"
+
+
+class StationCheckIn(models.Model):
+    """A worker's visit to a station, at most one per station and day (counted per station and day).
+    The worker link is cleared when the worker deletes their data; the count stays."""
+
+    station = models.ForeignKey(
+        Station, verbose_name="服务站", on_delete=models.CASCADE, related_name="checkins"
+    )
+    worker = models.ForeignKey(
+        "portal.Worker",
+        verbose_name="从业人员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="checkins",
+    )
+    day = models.DateField("日期", db_index=True)
+    created_at = models.DateTimeField("签到时间", auto_now_add=True)
+
+    scope = ScopeSpec(unit="station__unit")
+    audit_exclude = True  # a visit is not a change of business data; counted, not audited
+
+    class Meta:
+        verbose_name = "签到"
+        verbose_name_plural = "签到记录"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["station", "worker", "day"], name="checkin_once_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.station} · {self.day.isoformat()}"
