@@ -8,7 +8,7 @@ import time_machine
 from tests.stations.factories import make_station
 from xinye.portal.models import Worker
 from xinye.stations import services
-from xinye.stations.models import Station, StationCheckIn
+from xinye.stations.models import Station
 
 
 @pytest.fixture

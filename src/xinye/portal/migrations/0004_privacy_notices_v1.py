@@ -14,9 +14,11 @@ def publish(apps, schema_editor):
         ("general", "个人信息保护政策", GENERAL_V1),
         ("sensitive", "敏感个人信息处理规则", SENSITIVE_V1),
     ):
-        PrivacyNotice.objects.get_or_create(
-            kind=kind, version="1.0", defaults={"title": title, "text": text, "published_at": when}
-        )
+        if not PrivacyNotice.objects.filter(kind=kind, version="1.0").exists():
+            # bulk_create: no save signals (the change log's table may not exist yet at this point)
+            PrivacyNotice.objects.bulk_create(
+                [PrivacyNotice(kind=kind, version="1.0", title=title, text=text, published_at=when)]
+            )
 
 
 class Migration(migrations.Migration):
