@@ -1,0 +1,158 @@
+"""API and console: refusals reach the user in Chinese, the case page shows the next allowed step,
+the pipeline counts, and a secretary sees only their own organisation."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.members import factories as f
+from xinye.members import services
+from xinye.members.choices import CourseKind
+
+D = datetime.date
+NOW = datetime.datetime(2026, 6, 30, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def two_branches(world):
+    inside = f.branch(world["units"]["djb-kerqin-delivery"], "科尔沁骑手党支部")
+    outside = f.branch(world["units"]["djb-naiman-delivery"], "奈曼骑手党支部")
+    with time_machine.travel(NOW, tick=False):
+        yield inside, outside
+
+
+def _activist_case(unit, name):
+    person = f.person(unit, name)
+    case = services.open_case(person, unit, D(2025, 11, 1))
+    services.record_step(case, 2, D(2025, 11, 10))
+    services.record_step(case, 3, D(2026, 1, 5))
+    return case
+
+
+def test_api_refuses_too_early_step_with_rule_and_days(two_branches, api_client):
+    inside, _ = two_branches
+    case = _activist_case(inside, "骑手甲")
+    contact = f.member(inside, "联系人")
+    client = api_client("secretary")
+    url = f"/api/v1/members/development-cases/{case.pk}/steps"
+    ok = client.post(url, {"step": 4, "date": "2026-01-10"}, content_type="application/json")
+    assert ok.status_code == 201
+    ok = client.post(
+        url, {"step": 5, "date": "2026-01-10", "actor_ids": [contact.pk]}, content_type="application/json"
+    )
+    assert ok.status_code == 201
+    assert ok.json()["next"]["step"] == 6
+    client.post(url, {"step": 6, "date": "2026-06-20"}, content_type="application/json")
+    refused = client.post(url, {"step": 7, "date": "2026-06-25"}, content_type="application/json")
+    assert refused.status_code == 422
+    detail = refused.json()["detail"]
+    assert "距确定为入党积极分子仅 171 天" in detail and "第十三条" in detail and "还差 194 天" in detail
+    detail = client.get(f"/api/v1/members/development-cases/{case.pk}").json()
+    assert detail["current_step"] == 6 and detail["next"]["earliest"] == "2027-01-05"
+    assert [r["step"] for r in detail["records"]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_secretary_sees_only_own_organisation(two_branches, api_client, client_for):
+    inside, outside = two_branches
+    mine, theirs = _activist_case(inside, "本支部"), _activist_case(outside, "外支部")
+    client = api_client("secretary")
+    ids = {c["id"] for c in client.get("/api/v1/members/development-cases", {"limit": 500}).json()["items"]}
+    assert mine.pk in ids and theirs.pk not in ids
+    assert client.get(f"/api/v1/members/development-cases/{theirs.pk}").status_code == 404
+    step = client.post(
+        f"/api/v1/members/development-cases/{theirs.pk}/steps",
+        {"step": 4, "date": "2026-01-10"},
+        content_type="application/json",
+    )
+    assert step.status_code == 404
+    console = client_for("secretary")
+    assert (
+        console.post(
+            reverse("admin:members_developmentcase_step", args=[theirs.pk]), {"step": 4, "date": "2026-01-10"}
+        ).status_code
+        == 404
+    )
+    theirs.refresh_from_db()
+    assert theirs.current_step == 3
+
+
+def test_pipeline_counts(two_branches, api_client):
+    inside, outside = two_branches
+    _activist_case(inside, "积极分子一")
+    _activist_case(inside, "积极分子二")
+    services.open_case(f.person(inside, "申请人"), inside, D(2026, 6, 1))
+    _activist_case(outside, "外县积极分子")
+    f.member(inside, "预备党员", is_full=False, joined_on=D(2026, 1, 1))
+    data = api_client("secretary").get("/api/v1/members/pipeline", {"unit": inside.pk}).json()
+    row = next(r for r in data["rows"] if r["unit_id"] == inside.pk)
+    assert (row["applicants"], row["activists"], row["candidates"], row["probationary"]) == (1, 2, 0, 1)
+    assert all(r["unit_id"] != outside.pk for r in data["rows"])
+    city = api_client("city_admin").get("/api/v1/members/pipeline").json()
+    assert city["totals"]["activists"] >= 3
+
+
+def test_console_case_page_shows_history_and_next_step(two_branches, client_for):
+    inside, _ = two_branches
+    case = _activist_case(inside, "页面测试")
+    console = client_for("secretary")
+    url = reverse("admin:members_developmentcase_change", args=[case.pk])
+    page = console.get(url).content.decode()
+    assert "第3步 推荐和确定入党积极分子" in page and "第4步 上级党委备案" in page
+    response = console.post(
+        reverse("admin:members_developmentcase_step", args=[case.pk]),
+        {"step": 7, "date": "2026-06-01"},
+        follow=True,
+    )
+    assert "步骤顺序不符" in response.content.decode()
+    console.post(
+        reverse("admin:members_developmentcase_step", args=[case.pk]), {"step": 4, "date": "2026-01-10"}
+    )
+    case.refresh_from_db()
+    assert case.current_step == 4
+
+
+def test_console_pages_render(two_branches, client_for):
+    inside, _ = two_branches
+    member = f.member(inside, "欠费者")
+    services.declare_income(member, D(2026, 1, 1), Decimal("3000"))
+    services.record_study(member.practitioner, D(2026, 5, 1), title="党章", hours=2, kind=CourseKind.THEORY)
+    console = client_for("secretary")
+    assert "欠费者" in console.get(reverse("members:arrears")).content.decode()
+    assert "欠费者" in console.get(reverse("members:study_hours")).content.decode()
+    assert console.get(reverse("members:pipeline")).status_code == 200
+    assert console.get(reverse("members:study_import")).status_code == 200
+    assert client_for("community_admin").get(reverse("members:pipeline")).status_code == 404
+
+
+def test_dues_and_import_api(two_branches, api_client):
+    inside, _ = two_branches
+    member = f.member(inside, "交费人", id_number="150502199203034567")
+    client = api_client("secretary")
+    r = client.post(
+        "/api/v1/members/dues/declarations",
+        {"member_id": member.pk, "month": "2026-01-01", "net_income": "5000"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    dues = client.get(f"/api/v1/members/dues/members/{member.pk}", {"month": "2026-05-01"}).json()
+    assert dues["amount"] == "50.00" and dues["arrears_months"] == 5
+    short = client.post(
+        "/api/v1/members/dues/payments",
+        {
+            "member_id": member.pk,
+            "month_from": "2026-01-01",
+            "month_to": "2026-05-01",
+            "amount": "100",
+            "paid_on": "2026-06-01",
+        },
+        content_type="application/json",
+    )
+    assert short.status_code == 422 and "应交 250.00 元" in short.json()["detail"]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    csv = "姓名,身份证号,日期,积分\n交费人,150502199203034567,2026-06-01,30\n".encode()
+    r = client.post("/api/v1/members/study-import?commit=true", {"file": SimpleUploadedFile("x.csv", csv)})
+    assert r.status_code == 200 and r.json()["committed"] and r.json()["created"] == 1
