@@ -1,0 +1,273 @@
+"""Appeals (诉求) and their 12345-style closed loop: the appeal, its tasks per unit, events, reminders."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from xinye.appeals.choices import (
+    OPEN_TASK_STATES,
+    AppealCategory,
+    AppealSource,
+    AppealStatus,
+    EventKind,
+    LimitKind,
+    ReminderKind,
+    TaskStatus,
+)
+from xinye.core.fields import EncryptedTextField
+from xinye.core.scope import ScopeSpec
+
+
+class Appeal(models.Model):
+    """A worker's request for help. `unit` is the worker's community (or the routing unit when the worker
+    has none), so that community sees it; the work itself is split into AppealTasks, one per unit.
+    The text is about a person: encrypted at rest and masked for roles without view_sensitive."""
+
+    number = models.CharField("编号", max_length=20, unique=True, null=True, blank=True, editable=False)
+    worker = models.ForeignKey(
+        "portal.Worker",
+        verbose_name="提出人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals",
+    )
+    source = models.CharField(
+        "来源", max_length=16, choices=AppealSource.choices, default=AppealSource.PORTAL
+    )
+    category = models.CharField("类别", max_length=20, choices=AppealCategory.choices)
+    limit_kind = models.CharField("时限类别", max_length=16, choices=LimitKind.choices)
+    text = EncryptedTextField("诉求内容", mask="text")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="属地单位", on_delete=models.PROTECT, related_name="appeals"
+    )
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name="旗县区", on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "ledger.Enterprise",
+        verbose_name="相关企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appeals",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED, db_index=True
+    )
+    idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    answer_due_at = models.DateTimeField("答复时限", null=True, blank=True)
+    due_at = models.DateTimeField("办结时限", null=True, blank=True)
+    extended = models.BooleanField("已延期", default=False)
+    extension_reason = models.CharField("延期理由", max_length=255, blank=True)
+    answer = EncryptedTextField("答复内容", mask="text")
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    return_visit_due_at = models.DateTimeField("回访时间", null=True, blank=True)
+    visited_at = models.DateTimeField("回访完成", null=True, blank=True)
+    visit_note = models.CharField("回访记录", max_length=255, blank=True)
+    satisfied = models.BooleanField("满意", null=True, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=255, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    reject_reason = models.CharField("不予受理理由", max_length=255, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(unit="unit", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = "诉求"
+        verbose_name_plural = "诉求"
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["worker", "submitted_at"], name="appeal_worker_time")]
+
+    def __str__(self):
+        return f"{self.number or '诉求'} · {self.get_category_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if not self.number:
+            local = timezone.localtime(self.submitted_at)
+            self.number = f"SQ{local:%Y%m%d}{self.pk:05d}"
+            type(self).objects.filter(pk=self.pk).update(number=self.number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (AppealStatus.SUBMITTED, AppealStatus.ACCEPTED, AppealStatus.DISPATCHED)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Visible on read: an open appeal past its completion deadline."""
+        return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
+
+    def timeline(self) -> list[tuple]:
+        """What the worker may see, oldest first: (time, Chinese text)."""
+        return [
+            (e.created_at, e.public_text)
+            for e in self.events.filter(public=True).order_by("created_at", "pk")
+        ]
+
+
+class AppealPhoto(models.Model):
+    """A photo attached to an appeal (type and size checked by appeals.uploads)."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", upload_to="appeals/%Y/%m/")
+    content_type = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope = ScopeSpec(unit="appeal__unit")
+
+    class Meta:
+        verbose_name = "诉求照片"
+        verbose_name_plural = "诉求照片"
+
+    def __str__(self):
+        return self.file.name
+
+
+class AppealTask(models.Model):
+    """One unit's share of an appeal (派单): signed, handled, answered, finished — or sent back (回退)
+    when mis-routed. `unit` is the assigned unit: a community sees its own tasks only."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="tasks")
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="appeal_tasks"
+    )
+    instruction = models.TextField("派单说明", blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
+    )
+    assigned_at = models.DateTimeField("派单时间", default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="派单人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sign_due_at = models.DateTimeField("签收时限", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    answer_due_at = models.DateTimeField("答复时限", null=True, blank=True)
+    due_at = models.DateTimeField("办结时限", null=True, blank=True, db_index=True)
+    answer = EncryptedTextField("答复内容", mask="text")
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    finished_at = models.DateTimeField("办结时间", null=True, blank=True)
+    return_reason = models.CharField("回退理由", max_length=255, blank=True)
+    returned_at = models.DateTimeField("回退时间", null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name="督办单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    scope = ScopeSpec(unit="unit", enterprise="appeal__enterprise")
+
+    class Meta:
+        verbose_name = "诉求任务"
+        verbose_name_plural = "诉求任务"
+        ordering = ["due_at", "pk"]
+
+    def __str__(self):
+        return f"{self.appeal.number or self.appeal_id} → {self.unit}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TASK_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
+
+    @property
+    def signed_in_time(self) -> bool:
+        return bool(self.signed_at and (self.sign_due_at is None or self.signed_at <= self.sign_due_at))
+
+
+class AppealEvent(models.Model):
+    """One step of the loop, who did it and when. `public_text` is what the worker sees (empty = staff only)."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="events")
+    task = models.ForeignKey(
+        AppealTask,
+        verbose_name="任务",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    kind = models.CharField("环节", max_length=16, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人", max_length=64, blank=True)
+    note = models.TextField("说明", blank=True)
+    public = models.BooleanField("从业人员可见", default=False)
+    public_text = models.TextField("对从业人员显示", blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    scope = ScopeSpec(unit="appeal__unit")
+    audit_exclude = True  # the event row is itself the log of the step
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AppealReminder(models.Model):
+    """A reminder written by `xinye tick` for a unit: overdue (催办), escalation to the superior (督办), or
+    a return visit that is due. `key` makes tick idempotent: one reminder per task/appeal and kind."""
+
+    key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField("类型", max_length=16, choices=ReminderKind.choices)
+    appeal = models.ForeignKey(
+        Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="reminders"
+    )
+    task = models.ForeignKey(
+        AppealTask,
+        verbose_name="任务",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="提醒单位", on_delete=models.CASCADE, related_name="appeal_reminders"
+    )
+    message = models.CharField("内容", max_length=255)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读", null=True, blank=True)
+
+    scope = ScopeSpec(unit="unit")
+
+    class Meta:
+        verbose_name = "催办督办提醒"
+        verbose_name_plural = "催办督办提醒"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,816 @@
+"""The appeal loop (rules.md §Appeals, 12345 / 接诉即办): 受理 → 派单 → 签收 → 办理 → 答复 → 办结 → 回访 → 评价,
+回退 of a mis-routed task, reopening on 不满意, reminders/escalation by `xinye tick`, statistics.
+
+Every step is one function here: one transaction, a scope check when given a staff actor, an AppealEvent
+row with actor and time. Console, API, portal and CLI call these and nothing else writes.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from xinye.accounts.permissions import has_action, in_scope
+from xinye.appeals import deadlines, rules
+from xinye.appeals.choices import (
+    OPEN_TASK_STATES,
+    AppealCategory,
+    AppealSource,
+    AppealStatus,
+    EventKind,
+    LimitKind,
+    ReminderKind,
+    TaskStatus,
+)
+from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealReminder, AppealTask
+from xinye.appeals.uploads import validate_photos
+from xinye.core.context import current_actor
+from xinye.orgs.choices import UnitKind
+from xinye.orgs.models import OrgUnit
+
+# --- transition tables: state → allowed next states ---
+
+APPEAL_TRANSITIONS = {
+    AppealStatus.SUBMITTED: {AppealStatus.ACCEPTED, AppealStatus.REJECTED},
+    AppealStatus.ACCEPTED: {AppealStatus.DISPATCHED, AppealStatus.REJECTED},
+    # back to ACCEPTED when every task was sent back (回退) and the appeal waits for re-dispatch
+    AppealStatus.DISPATCHED: {AppealStatus.ANSWERED, AppealStatus.ACCEPTED},
+    AppealStatus.ANSWERED: {AppealStatus.CLOSED, AppealStatus.DISPATCHED},
+    AppealStatus.CLOSED: {AppealStatus.VISITED, AppealStatus.RATED, AppealStatus.DISPATCHED},
+    AppealStatus.VISITED: {AppealStatus.RATED, AppealStatus.DISPATCHED},
+    AppealStatus.RATED: {AppealStatus.DISPATCHED},  # only on 不满意 (reopen)
+    AppealStatus.REJECTED: set(),
+}
+
+TASK_TRANSITIONS = {
+    TaskStatus.ASSIGNED: {TaskStatus.SIGNED, TaskStatus.RETURNED},
+    TaskStatus.SIGNED: {TaskStatus.ANSWERED, TaskStatus.RETURNED},
+    TaskStatus.ANSWERED: {TaskStatus.FINISHED, TaskStatus.SIGNED},
+    TaskStatus.FINISHED: {TaskStatus.SIGNED},  # reopened on 不满意
+    TaskStatus.RETURNED: set(),
+}
+
+
+def _apply(obj, table: dict, new_state: str, labels) -> None:
+    current = obj.status
+    if new_state not in table.get(current, set()):
+        raise ValueError(f"当前状态“{labels(current).label}”不能转为“{labels(new_state).label}”")
+    obj.status = new_state
+
+
+def apply_appeal(appeal: Appeal, new_state: str) -> None:
+    """The one place an appeal changes state; refuses what the table does not allow."""
+    _apply(appeal, APPEAL_TRANSITIONS, new_state, AppealStatus)
+
+
+def apply_task(task: AppealTask, new_state: str) -> None:
+    _apply(task, TASK_TRANSITIONS, new_state, TaskStatus)
+
+
+# --- helpers ---
+
+
+def _actor_label(actor) -> str:
+    if actor is not None:
+        return getattr(actor, "display_name", "") or actor.get_username()
+    return current_actor().label or "系统"
+
+
+def _event(appeal, kind, *, actor=None, task=None, note="", public_text="", at=None, label="") -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        task=task,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=label or _actor_label(actor),
+        note=note,
+        public=bool(public_text),
+        public_text=public_text,
+        created_at=at or timezone.now(),
+    )
+
+
+def _check(actor, action: str, obj) -> None:
+    if actor is not None and not in_scope(actor, action, obj):
+        raise PermissionDenied("该诉求不在您的管辖范围内")
+
+
+def _fmt(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _first_community(region) -> OrgUnit | None:
+    if region is None:
+        return None
+    return (
+        OrgUnit.objects.filter(kind=UnitKind.COMMUNITY, region=region, is_active=True)
+        .order_by("path")
+        .first()
+    )
+
+
+def county_work_committee(region) -> OrgUnit | None:
+    qs = OrgUnit.objects.filter(kind=UnitKind.WORK_COMMITTEE, is_active=True)
+    unit = qs.filter(region=region).order_by("depth").first() if region is not None else None
+    return unit or qs.order_by("depth").first()
+
+
+def _responsible_unit(enterprise, role: str) -> OrgUnit | None:
+    if enterprise is None:
+        return None
+    from django.contrib.contenttypes.models import ContentType
+
+    from xinye.orgs.models import Responsibility
+
+    row = (
+        Responsibility.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(enterprise)),
+            object_id=enterprise.pk,
+            role=role,
+            unit__isnull=False,
+        )
+        .select_related("unit")
+        .first()
+    )
+    return row.unit if row else None
+
+
+def home_unit(*, worker=None, region=None, enterprise=None) -> OrgUnit | None:
+    """Where an appeal belongs (属地): the worker's community, else the enterprise's 兜底 community,
+    else the first community of the region, else the county 两新工委."""
+    if worker is not None and worker.unit_id:
+        return worker.unit
+    unit = _responsible_unit(enterprise, "community")
+    if unit is not None:
+        return unit
+    region = (
+        region
+        or (worker.region if worker is not None else None)
+        or (enterprise.region if enterprise else None)
+    )
+    return _first_community(region) or county_work_committee(region)
+
+
+def _resolve_target(target: str, appeal: Appeal) -> OrgUnit | None:
+    for option in target.split("|"):
+        option = option.strip()
+        unit = None
+        if option == "community":
+            unit = appeal.unit if appeal.unit.kind == UnitKind.COMMUNITY else _first_community(appeal.region)
+        elif option == "county_wc":
+            unit = county_work_committee(appeal.region)
+        elif option.startswith("role:"):
+            unit = _responsible_unit(appeal.enterprise, option[5:])
+        elif option.startswith("unit:"):
+            unit = OrgUnit.objects.filter(code=option[5:], is_active=True).first()
+        if unit is not None:
+            return unit
+    return None
+
+
+def route(appeal: Appeal) -> list[OrgUnit]:
+    """Default 派单 targets from the category, the worker's county and the responsibility matrix
+    (rules.DEFAULT_ROUTING). Never empty: falls back to the appeal's own unit."""
+    units = []
+    for target in rules.routing(appeal.category):
+        unit = _resolve_target(target, appeal)
+        if unit is not None and unit not in units:
+            units.append(unit)
+    return units or [appeal.unit]
+
+
+# --- submission ---
+
+
+def _check_rate(worker) -> None:
+    count, seconds = rules.rate_limit()
+    since = timezone.now() - datetime.timedelta(seconds=seconds)
+    if Appeal.objects.filter(worker=worker, submitted_at__gte=since).count() >= count:
+        minutes = max(1, seconds // 60)
+        raise ValidationError(f"提交过于频繁：每 {minutes} 分钟最多提交 {count} 件诉求，请稍后再试")
+
+
+def _existing(idempotency_key: str, worker) -> Appeal | None:
+    appeal = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+    if appeal is not None and worker is not None and appeal.worker_id not in (None, worker.pk):
+        raise ValueError("请求编号冲突，请刷新页面后重新提交")
+    return appeal
+
+
+def submit_appeal(
+    *,
+    worker,
+    category: str,
+    text: str,
+    photos=(),
+    idempotency_key: str,
+    source: str = AppealSource.PORTAL,
+    region=None,
+    created_by=None,
+    enterprise=None,
+) -> Appeal:
+    """File an appeal. Idempotent on `idempotency_key`: a retried request returns the first appeal and
+    creates nothing. Portal submissions are rate-limited per worker; photos are type- and size-checked.
+    Appeals collected on visits (source "visit", worker None, created_by the staff user) enter the same loop."""
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise ValidationError("缺少或无效的请求编号（idempotency key）")
+    existing = _existing(idempotency_key, worker)
+    if existing is not None:
+        return existing
+    if category not in AppealCategory.values:
+        raise ValidationError(f"未知的诉求类别：{category}")
+    if source not in AppealSource.values:
+        raise ValidationError(f"未知的诉求来源：{source}")
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValidationError("请用至少 5 个字说明您的诉求")
+    if len(text) > 2000:
+        raise ValidationError("诉求内容不能超过 2000 字")
+    if worker is None and created_by is None:
+        raise ValidationError("诉求须有提出人或录入人")
+    if created_by is not None and not has_action(created_by, "add", Appeal):
+        raise PermissionDenied("无权录入诉求")
+    checked = validate_photos(photos)
+    if enterprise is None and worker is not None and worker.practitioner_id:
+        enterprise = worker.practitioner.enterprise
+    unit = home_unit(worker=worker, region=region, enterprise=enterprise)
+    if unit is None:
+        raise ValidationError("无法确定诉求的属地单位，请选择所在旗县区")
+    region = region or (worker.region if worker is not None and worker.region_id else None) or unit.region
+    if worker is not None and source == AppealSource.PORTAL:
+        _check_rate(worker)
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(
+                worker=worker,
+                source=source,
+                category=category,
+                limit_kind=rules.category_limit(category),
+                text=text,
+                unit=unit,
+                region=region,
+                enterprise=enterprise,
+                idempotency_key=idempotency_key,
+                created_by=created_by,
+            )
+            for file, content_type, ext in checked:
+                photo = AppealPhoto(appeal=appeal, content_type=content_type)
+                photo.file.save(f"{appeal.number}-{len(checked)}.{ext}", file, save=True)
+            label = "从业人员" if source == AppealSource.PORTAL else ""
+            note = {AppealSource.VISIT: "走访中收集", AppealSource.STAFF: "工作人员代为录入"}.get(source, "")
+            _event(
+                appeal,
+                EventKind.SUBMITTED,
+                actor=created_by,
+                label=label,
+                note=note,
+                public_text="诉求已提交，等待受理",
+            )
+    except IntegrityError:
+        appeal = _existing(idempotency_key, worker)
+        if appeal is None:
+            raise
+    return appeal
+
+
+# --- the loop, staff side ---
+
+
+@transaction.atomic
+def accept_appeal(appeal: Appeal, *, actor=None, at=None) -> Appeal:
+    """受理: deadlines from the category's limit class (answer, completion) on the working-day calendar."""
+    _check(actor, "change", appeal)
+    apply_appeal(appeal, AppealStatus.ACCEPTED)
+    now = at or timezone.now()
+    appeal.accepted_at = now
+    appeal.answer_due_at = deadlines.add(now, rules.limit(appeal.limit_kind, "answer"))
+    appeal.due_at = max(appeal.answer_due_at, deadlines.add(now, rules.limit(appeal.limit_kind, "finish")))
+    appeal.save()
+    _event(
+        appeal,
+        EventKind.ACCEPTED,
+        actor=actor,
+        at=now,
+        public_text=f"已受理，将于 {_fmt(appeal.answer_due_at)} 前答复",
+    )
+    return appeal
+
+
+@transaction.atomic
+def reject_appeal(appeal: Appeal, *, actor=None, reason: str) -> Appeal:
+    _check(actor, "change", appeal)
+    if not reason.strip():
+        raise ValueError("不予受理须说明理由")
+    apply_appeal(appeal, AppealStatus.REJECTED)
+    appeal.reject_reason = reason.strip()[:255]
+    appeal.save()
+    _event(appeal, EventKind.REJECTED, actor=actor, note=reason, public_text=f"不予受理：{reason.strip()}")
+    return appeal
+
+
+def _task_deadlines(task: AppealTask, kind: str, now) -> None:
+    task.sign_due_at = deadlines.add(now, rules.limit(kind, "sign"))
+    task.answer_due_at = deadlines.add(now, rules.limit(kind, "answer"))
+    task.due_at = max(task.answer_due_at, deadlines.add(now, rules.limit(kind, "finish")))
+
+
+@transaction.atomic
+def dispatch_appeal(
+    appeal: Appeal, *, actor=None, units=None, instruction: str = "", at=None
+) -> list[AppealTask]:
+    """派单: one task per unit (default: `route(appeal)`). Accepts a still-unaccepted appeal first.
+    Also used to re-dispatch after 回退 or to add a unit to an appeal in progress."""
+    _check(actor, "change", appeal)
+    now = at or timezone.now()
+    if appeal.status == AppealStatus.SUBMITTED:
+        accept_appeal(appeal, actor=actor, at=now)
+    if appeal.status not in (AppealStatus.ACCEPTED, AppealStatus.DISPATCHED):
+        raise ValueError(f"“{appeal.get_status_display()}”的诉求不能派单")
+    units = list(units) if units else route(appeal)
+    busy = set(appeal.tasks.filter(status__in=OPEN_TASK_STATES).values_list("unit_id", flat=True))
+    tasks = []
+    for unit in units:
+        if unit.pk in busy:
+            continue
+        task = AppealTask(
+            appeal=appeal,
+            unit=unit,
+            instruction=instruction,
+            assigned_at=now,
+            assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _task_deadlines(task, appeal.limit_kind, now)
+        task.save()
+        tasks.append(task)
+        _event(
+            appeal,
+            EventKind.DISPATCHED,
+            actor=actor,
+            task=task,
+            at=now,
+            note=instruction,
+            public_text=f"已转交{unit.name}办理",
+        )
+    if not tasks:
+        raise ValueError("所选单位已有在办任务，无需重复派单")
+    if appeal.status == AppealStatus.ACCEPTED:
+        apply_appeal(appeal, AppealStatus.DISPATCHED)
+        appeal.save()
+    return tasks
+
+
+@transaction.atomic
+def sign_task(task: AppealTask, *, actor=None, at=None) -> AppealTask:
+    """签收: the unit acknowledges the task; counts for 响应率 when within `sign_due_at`."""
+    _check(actor, "change", task)
+    apply_task(task, TaskStatus.SIGNED)
+    task.signed_at = at or timezone.now()
+    task.save()
+    _event(
+        task.appeal,
+        EventKind.SIGNED,
+        actor=actor,
+        task=task,
+        at=task.signed_at,
+        public_text=f"{task.unit.name}已签收，正在办理",
+    )
+    return task
+
+
+@transaction.atomic
+def add_progress(task: AppealTask, *, actor=None, note: str, public: bool = False, at=None) -> AppealEvent:
+    """办理: a progress note; `public` ones appear on the worker's timeline."""
+    _check(actor, "change", task)
+    if task.status != TaskStatus.SIGNED:
+        raise ValueError("请先签收任务，再记录办理进展")
+    if not note.strip():
+        raise ValueError("办理进展不能为空")
+    return _event(
+        task.appeal,
+        EventKind.PROGRESS,
+        actor=actor,
+        task=task,
+        note=note,
+        at=at,
+        public_text=f"办理进展：{note.strip()}" if public else "",
+    )
+
+
+@transaction.atomic
+def answer_task(task: AppealTask, *, actor=None, answer: str, at=None) -> AppealTask:
+    """答复 by the unit to the dispatcher (the appeal's answer to the worker is `answer_appeal`)."""
+    _check(actor, "change", task)
+    if not answer.strip():
+        raise ValueError("答复内容不能为空")
+    apply_task(task, TaskStatus.ANSWERED)
+    task.answer = answer.strip()
+    task.answered_at = at or timezone.now()
+    task.save()
+    _event(task.appeal, EventKind.TASK_ANSWERED, actor=actor, task=task, note=answer, at=task.answered_at)
+    return task
+
+
+@transaction.atomic
+def finish_task(task: AppealTask, *, actor=None, at=None) -> AppealTask:
+    _check(actor, "change", task)
+    apply_task(task, TaskStatus.FINISHED)
+    task.finished_at = at or timezone.now()
+    task.save()
+    _event(task.appeal, EventKind.TASK_FINISHED, actor=actor, task=task, at=task.finished_at)
+    return task
+
+
+@transaction.atomic
+def return_task(task: AppealTask, *, actor=None, reason: str, at=None) -> AppealTask:
+    """回退: a mis-routed task goes back to the dispatcher with a reason, within 2 working days of
+    assignment (rules.md). When no task is left open the appeal waits for re-dispatch."""
+    _check(actor, "change", task)
+    if not reason.strip():
+        raise ValueError("回退须说明理由")
+    now = at or timezone.now()
+    limit_at = deadlines.add(task.assigned_at, rules.return_within())
+    if now > limit_at:
+        raise ValueError(
+            f"回退须在派单后 {deadlines.describe(rules.return_within())}内提出（截至 {_fmt(limit_at)}）"
+        )
+    apply_task(task, TaskStatus.RETURNED)
+    task.return_reason = reason.strip()[:255]
+    task.returned_at = now
+    task.save()
+    _event(task.appeal, EventKind.RETURNED, actor=actor, task=task, note=reason, at=now)
+    appeal = task.appeal
+    live = appeal.tasks.exclude(status=TaskStatus.RETURNED)
+    if appeal.status == AppealStatus.DISPATCHED and not live.exists():
+        apply_appeal(appeal, AppealStatus.ACCEPTED)
+        appeal.save()
+    return task
+
+
+@transaction.atomic
+def extend_appeal(appeal: Appeal, *, actor=None, reason: str) -> Appeal:
+    """A complaint/complex case may be extended once, with a reason (rules.md)."""
+    _check(actor, "change", appeal)
+    if appeal.limit_kind != LimitKind.COMPLAINT:
+        raise ValueError("只有投诉/复杂事项可以延期")
+    if appeal.extended:
+        raise ValueError("该诉求已延期一次，不能再次延期")
+    if not reason.strip():
+        raise ValueError("延期须说明理由")
+    if not appeal.is_open or appeal.due_at is None:
+        raise ValueError("只有办理中的诉求可以延期")
+    span = rules.extension()
+    appeal.due_at = deadlines.add(appeal.due_at, span)
+    appeal.answer_due_at = (
+        deadlines.add(appeal.answer_due_at, span) if appeal.answer_due_at else appeal.due_at
+    )
+    appeal.extended = True
+    appeal.extension_reason = reason.strip()[:255]
+    appeal.save()
+    for task in appeal.tasks.filter(status__in=OPEN_TASK_STATES):
+        task.due_at = deadlines.add(task.due_at, span)
+        task.answer_due_at = deadlines.add(task.answer_due_at, span)
+        task.save()
+    _event(
+        appeal,
+        EventKind.EXTENDED,
+        actor=actor,
+        note=reason,
+        public_text=f"办理时限延长至 {_fmt(appeal.due_at)}",
+    )
+    return appeal
+
+
+@transaction.atomic
+def answer_appeal(appeal: Appeal, *, actor=None, answer: str, at=None) -> Appeal:
+    """答复 to the worker, once every live task has answered."""
+    _check(actor, "change", appeal)
+    if not answer.strip():
+        raise ValueError("答复内容不能为空")
+    live = appeal.tasks.exclude(status=TaskStatus.RETURNED)
+    if not live.exists():
+        raise ValueError("尚未派单，不能答复")
+    if live.filter(status__in=OPEN_TASK_STATES).exists():
+        raise ValueError("还有承办单位未答复，不能答复诉求人")
+    apply_appeal(appeal, AppealStatus.ANSWERED)
+    appeal.answer = answer.strip()
+    appeal.answered_at = at or timezone.now()
+    appeal.save()
+    _event(
+        appeal, EventKind.ANSWERED, actor=actor, at=appeal.answered_at, public_text=f"答复：{appeal.answer}"
+    )
+    return appeal
+
+
+@transaction.atomic
+def close_appeal(appeal: Appeal, *, actor=None, at=None) -> Appeal:
+    """办结: finishes the answered tasks; the return visit falls due the day after (rules.md)."""
+    _check(actor, "change", appeal)
+    now = at or timezone.now()
+    apply_appeal(appeal, AppealStatus.CLOSED)
+    for task in appeal.tasks.filter(status=TaskStatus.ANSWERED):
+        apply_task(task, TaskStatus.FINISHED)
+        task.finished_at = now
+        task.save()
+        _event(appeal, EventKind.TASK_FINISHED, actor=actor, task=task, at=now)
+    appeal.closed_at = now
+    appeal.return_visit_due_at = deadlines.start_of_next_day(now, rules.return_visit_after()[0])
+    appeal.save()
+    _event(appeal, EventKind.CLOSED, actor=actor, at=now, public_text="已办结，欢迎对办理结果进行评价")
+    return appeal
+
+
+@transaction.atomic
+def return_visit(
+    appeal: Appeal, *, actor=None, note: str = "", satisfied: bool | None = None, at=None
+) -> Appeal:
+    """回访 by staff; a rating given on the call is recorded as the worker's 评价."""
+    _check(actor, "change", appeal)
+    now = at or timezone.now()
+    apply_appeal(appeal, AppealStatus.VISITED)
+    appeal.visited_at = now
+    appeal.visit_note = note.strip()[:255]
+    appeal.save()
+    _event(appeal, EventKind.VISITED, actor=actor, note=note, at=now, public_text="工作人员已回访")
+    if satisfied is not None:
+        _rate(appeal, satisfied=satisfied, comment=note, actor=actor, at=now)
+    return appeal
+
+
+def _rate(appeal: Appeal, *, satisfied: bool, comment: str, actor=None, at=None, label="") -> Appeal:
+    now = at or timezone.now()
+    apply_appeal(appeal, AppealStatus.RATED)
+    appeal.satisfied = satisfied
+    appeal.rating_comment = (comment or "").strip()[:255]
+    appeal.rated_at = now
+    appeal.save()
+    verdict = "满意" if satisfied else "不满意"
+    _event(
+        appeal,
+        EventKind.RATED,
+        actor=actor,
+        label=label,
+        note=comment,
+        at=now,
+        public_text=f"评价：{verdict}" + (f"（{appeal.rating_comment}）" if appeal.rating_comment else ""),
+    )
+    if not satisfied:
+        reopen_appeal(
+            appeal,
+            reason=f"诉求人不满意：{appeal.rating_comment}" if appeal.rating_comment else "诉求人不满意",
+            at=now,
+        )
+    return appeal
+
+
+@transaction.atomic
+def rate_appeal(appeal: Appeal, *, worker, satisfied: bool, comment: str = "") -> Appeal:
+    """评价 by the worker after 办结 (or after the return visit). 不满意 reopens the case."""
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if worker is None or appeal.worker_id != worker.pk:
+        raise PermissionDenied("只能评价本人的诉求")
+    if appeal.status not in (AppealStatus.CLOSED, AppealStatus.VISITED):
+        raise ValueError("诉求办结后才能评价" if appeal.status != AppealStatus.RATED else "您已评价过该诉求")
+    return _rate(appeal, satisfied=satisfied, comment=comment, label="诉求人")
+
+
+@transaction.atomic
+def reopen_appeal(appeal: Appeal, *, actor=None, reason: str, at=None) -> Appeal:
+    """Reopen (重新办理): the units that handled it get their tasks back with fresh deadlines."""
+    _check(actor, "change", appeal)
+    now = at or timezone.now()
+    apply_appeal(appeal, AppealStatus.DISPATCHED)
+    appeal.reopened_count += 1
+    appeal.answer_due_at = deadlines.add(now, rules.limit(appeal.limit_kind, "answer"))
+    appeal.due_at = max(appeal.answer_due_at, deadlines.add(now, rules.limit(appeal.limit_kind, "finish")))
+    appeal.closed_at = appeal.answered_at = appeal.visited_at = appeal.return_visit_due_at = None
+    appeal.save()
+    for task in appeal.tasks.filter(status__in=(TaskStatus.FINISHED, TaskStatus.ANSWERED)):
+        apply_task(task, TaskStatus.SIGNED)
+        task.assigned_at = now
+        _task_deadlines(task, appeal.limit_kind, now)
+        task.signed_at = now
+        task.finished_at = task.answered_at = None
+        task.escalated_to = None
+        task.save()
+    _event(
+        appeal,
+        EventKind.REOPENED,
+        actor=actor,
+        note=reason,
+        at=now,
+        public_text=f"已重新办理，将于 {_fmt(appeal.answer_due_at)} 前再次答复",
+    )
+    return appeal
+
+
+# --- the worker's rights over their data ---
+
+
+@transaction.atomic
+def anonymise_worker(worker) -> int:
+    """A worker deleted their data: their appeals stay for the statistics, unlinked from them, with the
+    text, answers about them and photos erased. Returns the number of appeals anonymised."""
+    appeals = list(Appeal.objects.filter(worker=worker))
+    for appeal in appeals:
+        for photo in appeal.photos.all():
+            photo.file.delete(save=False)
+            photo.delete()
+        appeal.worker = None
+        appeal.text = "（已应本人要求删除）"
+        appeal.rating_comment = ""
+        appeal.save()
+        appeal.events.filter(kind=EventKind.RATED).update(note="", public_text="")
+        _event(appeal, EventKind.ANONYMISED, label="系统")
+    return len(appeals)
+
+
+# --- xinye tick: reminders, escalation, return visits ---
+
+
+@dataclass
+class TickResult:
+    reminded: int = 0
+    escalated: int = 0
+    visits_due: int = 0
+    details: list = field(default_factory=list)
+
+
+def _remind(key, kind, appeal, unit, message, task=None, now=None) -> bool:
+    _obj, created = AppealReminder.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "appeal": appeal,
+            "task": task,
+            "unit": unit,
+            "message": message[:255],
+            "created_at": now or timezone.now(),
+        },
+    )
+    return created
+
+
+@transaction.atomic
+def tick(now=None) -> TickResult:
+    """Run by cron / a systemd timer every few minutes (`xinye tick`). Idempotent: a reminder is keyed by
+    task, kind and deadline, so running twice writes nothing new.
+    - 催办: the day after a task's deadline passes (rules.md: "a reminder the day after");
+    - 督办: reported to the unit's superior (its parent unit) if still open 5 working days after the deadline;
+    - 回访: the day after 办结, a reminder to the appeal's unit to call the worker back."""
+    now = now or timezone.now()
+    result = TickResult()
+    today = deadlines.local_date(now)
+    remind_days = rules.remind_after()[0]
+    escalate_days = rules.escalate_after()[0]
+    overdue = (
+        AppealTask.objects.filter(status__in=OPEN_TASK_STATES, due_at__lt=now)
+        .select_related("appeal", "unit", "unit__parent")
+        .order_by("due_at", "pk")
+    )
+    for task in overdue:
+        due_day = deadlines.local_date(task.due_at)
+        stamp = int(task.due_at.timestamp())
+        if today >= due_day + datetime.timedelta(days=remind_days):
+            message = f"催办：{task.appeal.number}（{task.appeal.get_category_display()}）已超过办结时限 {_fmt(task.due_at)}"
+            if _remind(
+                f"overdue:{task.pk}:{stamp}", ReminderKind.OVERDUE, task.appeal, task.unit, message, task, now
+            ):
+                _event(task.appeal, EventKind.REMINDED, task=task, note=message, at=now, label="系统（tick）")
+                result.reminded += 1
+                result.details.append(message)
+        if today >= deadlines.add_workdays(due_day, escalate_days):
+            superior = task.unit.parent or county_work_committee(task.appeal.region)
+            message = (
+                f"督办：{task.unit.name}承办的 {task.appeal.number} 逾期 {escalate_days} 个工作日仍未办结，"
+                f"报{superior.name}督办"
+            )
+            if _remind(
+                f"escalate:{task.pk}:{stamp}",
+                ReminderKind.ESCALATION,
+                task.appeal,
+                superior,
+                message,
+                task,
+                now,
+            ):
+                task.escalated_to = superior
+                task.save(update_fields=["escalated_to", "updated_at"])
+                _event(
+                    task.appeal, EventKind.ESCALATED, task=task, note=message, at=now, label="系统（tick）"
+                )
+                result.escalated += 1
+                result.details.append(message)
+    visits = Appeal.objects.filter(
+        status=AppealStatus.CLOSED, return_visit_due_at__lte=now, visited_at__isnull=True
+    )
+    for appeal in visits.select_related("unit"):
+        stamp = int(appeal.closed_at.timestamp()) if appeal.closed_at else 0
+        message = f"回访：{appeal.number} 已于 {_fmt(appeal.closed_at)} 办结，请回访诉求人"
+        if _remind(
+            f"visit:{appeal.pk}:{stamp}", ReminderKind.RETURN_VISIT, appeal, appeal.unit, message, None, now
+        ):
+            _event(appeal, EventKind.VISIT_DUE, note=message, at=now, label="系统（tick）")
+            result.visits_due += 1
+            result.details.append(message)
+    return result
+
+
+# --- statistics: 响应率, 解决率, 满意率 ---
+
+
+def _rate_of(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+@dataclass
+class UnitStats:
+    unit: OrgUnit | None
+    tasks: int = 0
+    signed_in_time: int = 0
+    finished: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    overdue: int = 0
+
+    @property
+    def response_rate(self):
+        return _rate_of(self.signed_in_time, self.tasks)
+
+    @property
+    def resolution_rate(self):
+        return _rate_of(self.finished, self.tasks)
+
+    @property
+    def satisfaction_rate(self):
+        return _rate_of(self.satisfied, self.rated)
+
+    def as_dict(self) -> dict:
+        return {
+            "unit_id": self.unit.pk if self.unit else None,
+            "unit": self.unit.name if self.unit else "合计",
+            "tasks": self.tasks,
+            "signed_in_time": self.signed_in_time,
+            "finished": self.finished,
+            "rated": self.rated,
+            "satisfied": self.satisfied,
+            "overdue": self.overdue,
+            "response_rate": self.response_rate,
+            "resolution_rate": self.resolution_rate,
+            "satisfaction_rate": self.satisfaction_rate,
+        }
+
+
+def period_tasks(tasks, start: datetime.date | None = None, end: datetime.date | None = None):
+    """Tasks assigned within [start, end] (local dates), mis-routed (回退) ones left out."""
+    tz = timezone.get_default_timezone()
+    tasks = tasks.exclude(status=TaskStatus.RETURNED)
+    if start:
+        tasks = tasks.filter(
+            assigned_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min), tz)
+        )
+    if end:
+        tasks = tasks.filter(
+            assigned_at__lt=timezone.make_aware(
+                datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min), tz
+            )
+        )
+    return tasks
+
+
+def statistics(tasks, *, now=None) -> tuple[UnitStats, list[UnitStats]]:
+    """Per assigned unit and in total over a task queryset (already restricted and filtered by period):
+    响应率 = tasks signed within the limit ÷ tasks; 解决率 = finished ÷ tasks; 满意率 = satisfied ÷ rated
+    (the appeal's rating counts for each unit that worked on it)."""
+    now = now or timezone.now()
+    rows: dict[int, UnitStats] = {}
+    total = UnitStats(None)
+    for task in tasks.select_related("unit", "appeal").order_by("unit__path", "pk"):
+        row = rows.setdefault(task.unit_id, UnitStats(task.unit))
+        for target in (row, total):
+            target.tasks += 1
+            target.signed_in_time += task.signed_in_time
+            target.finished += task.status == TaskStatus.FINISHED
+            if task.appeal.satisfied is not None:
+                target.rated += 1
+                target.satisfied += bool(task.appeal.satisfied)
+            target.overdue += bool(task.is_open and task.due_at and task.due_at < now)
+    return total, sorted(rows.values(), key=lambda r: r.unit.path)
+
+
+def overdue_tasks(tasks, *, now=None):
+    now = now or timezone.now()
+    return (
+        tasks.filter(status__in=OPEN_TASK_STATES, due_at__lt=now)
+        .select_related("appeal", "unit")
+        .order_by("due_at")
+    )
+
+
+def open_filter() -> Q:
+    return Q(status__in=OPEN_TASK_STATES)

@@ -1,0 +1,204 @@
+"""Volunteering services: register (from 备案), publish, sign up (idempotent), confirm attendance
+(credits hours to the ledger), hours per worker, totals by county and industry."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from xinye.accounts.permissions import in_scope, unit_in_scope
+from xinye.volunteers.choices import ActivityCategory, ActivityStatus, SignupStatus
+from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
+
+
+def _industry_of(worker) -> str:
+    if worker.practitioner_id:
+        return worker.practitioner.industry or ""
+    return ""
+
+
+@transaction.atomic
+def register_volunteer(*, worker, skills: str = "", unit=None) -> VolunteerProfile:
+    """Register (or update) a worker as a volunteer with their community; idempotent per worker."""
+    unit = unit or worker.unit
+    if unit is None:
+        raise ValidationError("请先在服务站或社区完成备案，再登记为志愿者")
+    region = worker.region or unit.region
+    profile, created = VolunteerProfile.objects.get_or_create(
+        worker=worker,
+        defaults={"unit": unit, "region": region, "skills": skills[:255], "industry": _industry_of(worker)},
+    )
+    if not created:
+        changed = False
+        for name, value in (
+            ("skills", skills[:255] or profile.skills),
+            ("unit", unit),
+            ("region", region),
+            ("industry", _industry_of(worker) or profile.industry),
+            ("is_active", True),
+        ):
+            if getattr(profile, name) != value:
+                setattr(profile, name, value)
+                changed = True
+        if changed:
+            profile.save()
+    return profile
+
+
+@transaction.atomic
+def publish_activity(
+    *,
+    actor=None,
+    unit,
+    title: str,
+    category: str,
+    place: str,
+    starts_at,
+    ends_at,
+    capacity: int = 20,
+    hours: Decimal | None = None,
+    description: str = "",
+    station=None,
+) -> VolunteerActivity:
+    if actor is not None and not unit_in_scope(actor, "add", VolunteerActivity, unit):
+        raise PermissionDenied("发布单位不在您的管辖范围内")
+    if category not in ActivityCategory.values:
+        raise ValidationError(f"未知的活动类别：{category}")
+    if ends_at <= starts_at:
+        raise ValidationError("结束时间须晚于开始时间")
+    if capacity < 1:
+        raise ValidationError("名额至少为 1")
+    if hours is None:
+        hours = (Decimal((ends_at - starts_at).total_seconds()) / 3600).quantize(Decimal("0.01"))
+    return VolunteerActivity.objects.create(
+        title=title,
+        category=category,
+        unit=unit,
+        region=unit.region,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        hours=hours,
+        description=description,
+        station=station,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def sign_up(activity: VolunteerActivity, *, worker) -> VolunteerSignup:
+    """Sign up (idempotent: signing up twice returns the same row); refuses full or closed activities."""
+    profile = getattr(worker, "volunteer_profile", None)
+    if profile is None or not profile.is_active:
+        raise ValidationError("请先登记为志愿者")
+    existing = VolunteerSignup.objects.filter(activity=activity, profile=profile).first()
+    if existing is not None and existing.status != SignupStatus.CANCELLED:
+        return existing
+    with transaction.atomic():
+        activity = VolunteerActivity.objects.select_for_update().get(pk=activity.pk)
+        if activity.status != ActivityStatus.PUBLISHED or activity.starts_at <= timezone.now():
+            raise ValidationError("该活动已停止报名")
+        if activity.taken >= activity.capacity:
+            raise ValidationError("名额已满")
+        if existing is not None:
+            existing.status = SignupStatus.SIGNED_UP
+            existing.signed_up_at = timezone.now()
+            existing.save()
+            return existing
+        try:
+            with transaction.atomic():
+                return VolunteerSignup.objects.create(activity=activity, profile=profile)
+        except IntegrityError:
+            return VolunteerSignup.objects.get(activity=activity, profile=profile)
+
+
+@transaction.atomic
+def cancel_signup(signup: VolunteerSignup, *, worker) -> VolunteerSignup:
+    if signup.profile.worker_id != worker.pk:
+        raise PermissionDenied("只能取消本人的报名")
+    if signup.status != SignupStatus.SIGNED_UP:
+        raise ValueError("该报名不能取消")
+    signup.status = SignupStatus.CANCELLED
+    signup.save()
+    return signup
+
+
+@transaction.atomic
+def confirm_attendance(
+    signup: VolunteerSignup,
+    *,
+    actor=None,
+    attended: bool = True,
+    hours: Decimal | None = None,
+    note: str = "",
+) -> VolunteerSignup:
+    """Staff confirm who came: attendance credits the activity's hours (or `hours`) to the ledger once."""
+    if actor is not None and not in_scope(actor, "change", signup.activity):
+        raise PermissionDenied("该活动不在您的管辖范围内")
+    if signup.status == SignupStatus.CANCELLED:
+        raise ValueError("已取消的报名不能确认")
+    signup.status = SignupStatus.ATTENDED if attended else SignupStatus.ABSENT
+    signup.confirmed_at = timezone.now()
+    signup.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    signup.save()
+    credit = VolunteerHours.objects.filter(signup=signup).first()
+    if attended:
+        amount = Decimal(hours if hours is not None else signup.activity.hours).quantize(Decimal("0.01"))
+        if amount <= 0 or amount > 24:
+            raise ValidationError("时长须在 0 到 24 小时之间")
+        if credit is None:
+            VolunteerHours.objects.create(
+                profile=signup.profile,
+                activity=signup.activity,
+                signup=signup,
+                unit=signup.activity.unit,
+                hours=amount,
+                note=note[:255],
+                recorded_by=signup.confirmed_by,
+            )
+        elif credit.hours != amount:
+            credit.hours = amount
+            credit.save()
+    elif credit is not None:
+        credit.delete()
+    return signup
+
+
+def hours_for(worker) -> Decimal:
+    """Total confirmed volunteer hours of a worker."""
+    total = VolunteerHours.objects.filter(profile__worker=worker).aggregate(s=Sum("hours"))["s"]
+    return (total or Decimal("0")).quantize(Decimal("0.01"))
+
+
+def totals(profiles, by: str = "region") -> list[dict]:
+    """Volunteers and hours grouped by county (`region`) or `industry` over a (restricted) profile queryset."""
+    from xinye.core.choices import Industry
+
+    key = "region__name" if by == "region" else "industry"
+    rows = (
+        profiles.values(key)
+        .annotate(volunteers=Count("pk", distinct=True), hours=Sum("hours__hours"))
+        .order_by(key)
+    )
+    labels = dict(Industry.choices)
+    out = []
+    for row in rows:
+        name = row[key] or "未关联行业"
+        if by != "region":
+            name = labels.get(row[key], name)
+        out.append(
+            {
+                "name": str(name),
+                "volunteers": row["volunteers"],
+                "hours": (row["hours"] or Decimal("0")).quantize(Decimal("0.01")),
+            }
+        )
+    return out
+
+
+def anonymise_worker(worker) -> int:
+    """Volunteer records belong to the person: deleting their data removes the profile and its hours."""
+    deleted, _ = VolunteerProfile.objects.filter(worker=worker).delete()
+    return deleted

@@ -1,0 +1,40 @@
+"""Small builders shared by the appeals, hazards and volunteers tests."""
+
+import io
+import itertools
+import uuid
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+_phones = itertools.count(1)
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64
+
+
+def worker(unit_code="street-kerqin-1-c1", **extra):
+    from xinye.orgs.models import OrgUnit
+    from xinye.portal.models import Worker
+
+    unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
+    n = next(_phones)
+    return Worker.objects.create(
+        phone=f"139{uuid.uuid4().int % 10**8:08d}",
+        name=f"测试骑手{n}",
+        unit=unit,
+        region=unit.region if unit else extra.pop("region", None),
+        **extra,
+    )
+
+
+def key() -> str:
+    return uuid.uuid4().hex
+
+
+def upload(data=PNG, name="photo.png"):
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def stream(data=PNG):
+    return io.BytesIO(data)

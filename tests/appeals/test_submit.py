@@ -1,0 +1,132 @@
+"""Submitting appeals: idempotency, photos checked by content, rate limit, visit appeals."""
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from tests.appeals.helpers import JPEG, PNG, WEBP, key, upload, worker
+from xinye.appeals import services
+from xinye.appeals.choices import AppealCategory, AppealStatus
+from xinye.appeals.models import Appeal
+from xinye.appeals.uploads import validate_image
+
+
+def test_same_key_twice_gives_one_appeal(world):
+    w = worker()
+    k = key()
+    first = services.submit_appeal(worker=w, category="wages", text="老板拖欠三个月工资", idempotency_key=k)
+    again = services.submit_appeal(worker=w, category="wages", text="老板拖欠三个月工资", idempotency_key=k)
+    assert first.pk == again.pk
+    assert Appeal.objects.filter(idempotency_key=k).count() == 1
+    assert first.unit == w.unit and first.status == AppealStatus.SUBMITTED
+    assert first.number.startswith("SQ")
+    assert first.timeline()[0][1] == "诉求已提交，等待受理"
+
+
+def test_text_is_encrypted_at_rest(world):
+    w = worker()
+    a = services.submit_appeal(
+        worker=w, category="hardship", text="家里老人住院需要帮助", idempotency_key=key()
+    )
+    with connection.cursor() as cur:
+        cur.execute("select text from appeals_appeal where id = %s", [a.pk])
+        raw = cur.fetchone()[0]
+    assert "老人" not in raw
+    assert Appeal.objects.get(pk=a.pk).text == "家里老人住院需要帮助"
+
+
+def test_photos_checked_by_magic_bytes_not_extension(world):
+    assert validate_image(upload(PNG, "a.jpg"))[0] == "image/png"
+    assert validate_image(upload(JPEG, "a.png"))[0] == "image/jpeg"
+    assert validate_image(upload(WEBP, "a.bin"))[0] == "image/webp"
+    with pytest.raises(ValidationError, match="不是 JPEG、PNG 或 WebP"):
+        validate_image(upload(b"GIF89a" + b"\x00" * 20, "a.png"))
+    with pytest.raises(ValidationError, match="超过 5 MB"):
+        validate_image(upload(PNG + b"\x00" * (5 * 1024 * 1024), "big.png"))
+    w = worker()
+    with pytest.raises(ValidationError, match="最多上传 3 张"):
+        services.submit_appeal(
+            worker=w,
+            category="other",
+            text="四张照片试试看",
+            idempotency_key=key(),
+            photos=[upload() for _ in range(4)],
+        )
+    a = services.submit_appeal(
+        worker=w,
+        category="other",
+        text="两张照片的诉求",
+        idempotency_key=key(),
+        photos=[upload(), upload(JPEG, "x.jpg")],
+    )
+    assert sorted(p.content_type for p in a.photos.all()) == ["image/jpeg", "image/png"]
+
+
+def test_rate_limit_per_worker(world, settings):
+    settings.XINYE_APPEAL_RATE_LIMIT = (3, 3600)
+    w = worker()
+    for _ in range(3):
+        services.submit_appeal(worker=w, category="jobs", text="想找一份夜班工作", idempotency_key=key())
+    with pytest.raises(ValidationError, match="提交过于频繁"):
+        services.submit_appeal(worker=w, category="jobs", text="想找一份夜班工作", idempotency_key=key())
+    # a retry of an earlier submission is not a new submission
+    k = Appeal.objects.filter(worker=w).first().idempotency_key
+    assert services.submit_appeal(worker=w, category="jobs", text="想找一份夜班工作", idempotency_key=k)
+
+
+def test_visit_appeal_by_staff(world):
+    staff = world["users"]["kerqin_admin"]
+    region = world["units"]["lxgw-kerqin"].region
+    a = services.submit_appeal(
+        worker=None,
+        category=AppealCategory.SCHOOL,
+        text="走访中骑手反映孩子入学难",
+        idempotency_key=key(),
+        source="visit",
+        region=region,
+        created_by=staff,
+    )
+    assert a.worker is None and a.created_by == staff and a.region == region
+    assert a.unit.kind == "community" and a.unit.region == region
+
+
+def test_key_of_another_worker_is_refused(world):
+    k = key()
+    services.submit_appeal(worker=worker(), category="other", text="第一位骑手的诉求", idempotency_key=k)
+    with pytest.raises(ValueError, match="请求编号冲突"):
+        services.submit_appeal(worker=worker(), category="other", text="第二位骑手的诉求", idempotency_key=k)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_identical_submissions_make_one_row(rebuild_world_after):
+    from tests.conftest import build_world
+
+    build_world()
+    w = worker()
+    k = key()
+    results, errors = [], []
+    barrier = threading.Barrier(20)
+
+    def submit():
+        try:
+            barrier.wait()
+            results.append(
+                services.submit_appeal(
+                    worker=w, category="wages", text="拖欠工资两个月", idempotency_key=k
+                ).pk
+            )
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert Appeal.objects.filter(idempotency_key=k).count() == 1
+    assert len(set(results)) == 1 and len(results) == 20
