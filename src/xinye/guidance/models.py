@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from xinye.core.choices import Industry
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
-from xinye.guidance.choices import AgentKind
+from xinye.guidance.choices import AgentKind, AssessmentGrade, ProblemStatus
 
 
 class Agent(models.Model):
@@ -52,3 +52,150 @@ class Agent(models.Model):
 
         self.phone_hash = keyed_hash(self.phone)
         super().save(*args, **kwargs)
+
+
+class Visit(models.Model):
+    """A visit (走访对接) by an instructor or liaison to an enterprise, or to a site noted in words.
+
+    Owned by the enterprise's 行业党建办 (or, for a site without an enterprise, the agent's unit), so the
+    enterprise's owners see it; instructors and liaisons see the visits of their assigned enterprises.
+    """
+
+    date = models.DateField(_("走访日期"), db_index=True)
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("走访人"), on_delete=models.PROTECT, related_name="visits"
+    )
+    enterprise = models.ForeignKey(
+        "ledger.Enterprise",
+        verbose_name=_("走访企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    site_note = models.CharField(_("站点/场所（无企业时）"), max_length=128, blank=True)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    region = models.ForeignKey(
+        "orgs.Region",
+        verbose_name=_("所在旗县区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    industry = models.CharField(
+        _("行业"), max_length=16, choices=Industry.choices, blank=True, editable=False
+    )
+    people_met = models.CharField(_("见面人员"), max_length=255, blank=True)
+    topics = models.JSONField(_("走访内容"), default=list, blank=True)
+    summary = models.TextField(_("情况记录"), blank=True)
+    is_heart_to_heart = models.BooleanField(_("谈心谈话"), default=False)
+    is_care_visit = models.BooleanField(_("走访慰问"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprise")
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["agent", "date"]), models.Index(fields=["enterprise", "date"])]
+
+    def __str__(self):
+        where = self.enterprise.name if self.enterprise_id else self.site_note
+        return f"{self.date:%Y-%m-%d} {self.agent.name} 走访 {where}"
+
+    def save(self, *args, **kwargs):
+        self.fill_owner()
+        super().save(*args, **kwargs)
+
+    def fill_owner(self) -> "Visit":
+        """Owner unit, region and industry follow the enterprise (or the agent when there is none)."""
+        if self.enterprise_id:
+            ent = self.enterprise
+            self.unit_id, self.region_id, self.industry = ent.unit_id, ent.region_id, ent.industry
+        elif self.agent_id:
+            self.unit_id, self.region_id, self.industry = (
+                self.agent.unit_id,
+                self.agent.region_id,
+                self.agent.industry,
+            )
+        return self
+
+    @property
+    def topic_labels(self) -> list[str]:
+        from xinye.guidance.choices import VisitTopic
+
+        labels = dict(VisitTopic.choices)
+        return [str(labels.get(t, t)) for t in self.topics or []]
+
+
+class VisitProblem(models.Model):
+    """A problem found on a visit, tracked to resolution; it may become an appeal in the appeals loop."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("走访记录"), on_delete=models.CASCADE, related_name="problems"
+    )
+    description = models.TextField(_("问题描述"))
+    category = models.CharField(_("问题类别"), max_length=32, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ProblemStatus.choices, default=ProblemStatus.OPEN, db_index=True
+    )
+    resolved_on = models.DateField(_("解决日期"), null=True, blank=True)
+    resolution = models.TextField(_("解决情况"), blank=True)
+    appeal_id = models.PositiveBigIntegerField(_("转为诉求编号"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    scope = ScopeSpec(unit="visit__unit", industry="visit__industry", enterprise="visit__enterprise")
+
+    class Meta:
+        verbose_name = _("走访发现的问题")
+        verbose_name_plural = _("走访发现的问题")
+        ordering = ["status", "-id"]
+
+    def __str__(self):
+        return self.description[:40]
+
+
+class InstructorAssessment(models.Model):
+    """The yearly assessment of an instructor (or liaison) in the four grades of rules.md."""
+
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("指导员/联络员"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    grade = models.CharField(_("考核等次"), max_length=16, choices=AssessmentGrade.choices)
+    comment = models.TextField(_("评语"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("考核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    scope = ScopeSpec(unit="agent__unit", industry="agent__industry")
+
+    class Meta:
+        verbose_name = _("年度考核")
+        verbose_name_plural = _("指导员年度考核")
+        ordering = ["-year", "agent__name"]
+        constraints = [models.UniqueConstraint(fields=["agent", "year"], name="assessment_agent_year")]
+
+    def __str__(self):
+        return f"{self.agent.name} {self.year} 年度：{self.get_grade_display()}"

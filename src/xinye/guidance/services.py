@@ -1,0 +1,574 @@
+"""Instructors and liaisons: assignment (分级分片), visits (走访), problems, quotas and yearly assessment.
+
+Every state change is one function here, in one transaction, checking the actor's scope when given one.
+The computations (the assignment proposal, due status, evidence) are plain functions over plain values.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from xinye.accounts.permissions import in_scope, restrict, unit_in_scope
+from xinye.guidance import assignment
+from xinye.guidance.choices import AgentKind, AssessmentGrade, DueStatus, ProblemStatus, VisitTopic
+from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
+from xinye.guidance.rules import rule
+from xinye.orgs.choices import ResponsibilityRole
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def quarter_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the quarter containing `day`."""
+    q = (day.month - 1) // 3
+    start = datetime.date(day.year, q * 3 + 1, 1)
+    end_month = q * 3 + 3
+    end = (datetime.date(day.year + (end_month == 12), end_month % 12 + 1, 1)) - datetime.timedelta(days=1)
+    return start, end
+
+
+def quarter_label(day: datetime.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+# --- assignment: from the database to the plain function and back ---
+
+
+def _enterprise_ct():
+    from django.contrib.contenttypes.models import ContentType
+
+    from xinye.ledger.models import Enterprise
+
+    return ContentType.objects.get_for_model(Enterprise)
+
+
+def assignment_inputs(enterprises, agents=None):
+    """Plain inputs for `assignment.propose` from an Enterprise queryset (already restricted) and agents
+    (default: active agents of the enterprises' counties and of any county, so fallbacks can be found)."""
+    from xinye.ledger.models import PartyOrganisation
+    from xinye.ledger.services import OWN_KINDS
+    from xinye.orgs.models import Responsibility
+
+    enterprises = list(enterprises.select_related("region"))
+    ids = [e.pk for e in enterprises]
+    own = set(
+        PartyOrganisation.objects.filter(enterprises__in=ids, unit__kind__in=OWN_KINDS).values_list(
+            "enterprises", flat=True
+        )
+    )
+    if agents is None:
+        agents = Agent.objects.filter(is_active=True, kind__in=assignment.KINDS)
+    agents = list(agents)
+    ent_inputs = [
+        assignment.EnterpriseInput(
+            id=e.pk,
+            name=e.name,
+            county=e.region_id,
+            lat=e.latitude,
+            lng=e.longitude,
+            has_own_organisation=e.pk in own,
+            county_name=e.region.name,
+        )
+        for e in enterprises
+    ]
+    rows = Responsibility.objects.filter(
+        content_type=_enterprise_ct(),
+        role__in=[ResponsibilityRole.INSTRUCTOR, ResponsibilityRole.LIAISON],
+        agent__isnull=False,
+    ).values_list("object_id", "agent_id", "role")
+    input_ids = set(ids)
+    existing, outside = [], defaultdict(int)
+    for object_id, agent_id, role in rows:
+        if object_id in input_ids:
+            existing.append(assignment.ExistingAssignment(object_id, agent_id, role))
+        else:
+            outside[agent_id] += 1
+    agent_inputs = [
+        assignment.AgentInput(
+            id=a.pk,
+            name=a.name,
+            kind=a.kind,
+            county=a.region_id,
+            lat=a.latitude,
+            lng=a.longitude,
+            current_load=outside.get(a.pk, 0),
+        )
+        for a in agents
+    ]
+    return ent_inputs, agent_inputs, existing
+
+
+def propose_for(enterprises, *, replan: bool = False, kinds=assignment.KINDS, tolerance=None):
+    """The proposal for an Enterprise queryset, read from the database."""
+    ents, agents, existing = assignment_inputs(enterprises)
+    return assignment.propose(ents, agents, existing, replan=replan, kinds=kinds, tolerance=tolerance)
+
+
+@transaction.atomic
+def confirm_assignment(proposal_items, *, actor=None, since: datetime.date | None = None) -> list:
+    """Record confirmed proposal items in the responsibility matrix (role instructor/liaison, one agent per
+    enterprise and role: a confirmed item replaces the previous holder). Each item is a ProposalItem or a
+    dict with enterprise_id, agent_id and kind (or role). The actor must be able to change the enterprise."""
+    from xinye.ledger.models import Enterprise
+    from xinye.orgs.services import assign_responsibility
+
+    recorded = []
+    since = since or today()
+    for item in proposal_items:
+        get = item.get if isinstance(item, dict) else lambda k, d=None, _i=item: getattr(_i, k, d)
+        kind = get("kind") or get("role")
+        if kind not in (ResponsibilityRole.INSTRUCTOR, ResponsibilityRole.LIAISON):
+            raise ValidationError(f"责任角色应为党建指导员或驻企联络员，而不是“{kind}”")
+        ent_qs = Enterprise.objects.filter(pk=get("enterprise_id"))
+        agent_qs = Agent.objects.filter(pk=get("agent_id"), is_active=True)
+        if actor is not None:
+            ent_qs = restrict(ent_qs, actor, "change")
+            agent_qs = restrict(agent_qs, actor, "view")
+        ent, agent = ent_qs.first(), agent_qs.first()
+        if ent is None:
+            raise PermissionDenied(f"企业 {get('enterprise_id')} 不存在或不在您的管辖范围内")
+        if agent is None:
+            raise PermissionDenied(f"指导员/联络员 {get('agent_id')} 不存在、已离岗或不在您的管辖范围内")
+        if agent.kind != kind:
+            raise ValidationError(f"{agent.name} 是{agent.get_kind_display()}，不能担任该企业的{kind}")
+        recorded.append(
+            assign_responsibility(
+                ent, kind, agent=agent, since=since, note="分级分片分配（确认）", replace=True
+            )
+        )
+    return recorded
+
+
+def agent_of(user) -> Agent | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Agent.objects.filter(user=user, is_active=True).first()
+
+
+def assigned_enterprise_ids(agent: Agent) -> list[int]:
+    from xinye.orgs.models import Responsibility
+
+    return list(
+        Responsibility.objects.filter(content_type=_enterprise_ct(), agent=agent)
+        .values_list("object_id", flat=True)
+        .distinct()
+    )
+
+
+# --- visits ---
+
+
+def _clean_topics(topics) -> list[str]:
+    topics = list(topics or [])
+    by_label = {str(label): value for value, label in VisitTopic.choices}
+    out = []
+    for t in topics:
+        value = by_label.get(t, t)
+        if value not in VisitTopic.values:
+            raise ValidationError(
+                {"topics": f"走访内容“{t}”无效，应为：{'、'.join(map(str, VisitTopic.labels))}"}
+            )
+        if value not in out:
+            out.append(value)
+    return out
+
+
+@transaction.atomic
+def record_visit(
+    *,
+    actor=None,
+    agent: Agent | None = None,
+    enterprise=None,
+    site_note: str = "",
+    date: datetime.date | None = None,
+    people_met: str = "",
+    topics=(),
+    summary: str = "",
+    is_heart_to_heart: bool = False,
+    is_care_visit: bool = False,
+    problems=(),
+) -> Visit:
+    """Log a visit (and any problems found). An agent logs their own visits (default: the actor's agent); the
+    enterprise must be within the actor's scope (for instructors and liaisons: one they are assigned to)."""
+    agent = agent or agent_of(actor)
+    errors = {}
+    if agent is None:
+        errors["agent"] = "请选择走访人（指导员或联络员）"
+    if enterprise is None and not (site_note or "").strip():
+        errors["enterprise"] = "请选择走访企业，或填写走访的站点/场所"
+    date = date or today()
+    if date > today():
+        errors["date"] = "走访日期不能晚于今天"
+    if errors:
+        raise ValidationError(errors)
+    if actor is not None:
+        if enterprise is not None:
+            from xinye.ledger.models import Enterprise
+
+            if not restrict(Enterprise.objects.filter(pk=enterprise.pk), actor, "view").exists():
+                raise PermissionDenied("该企业不在您的管辖或联系范围内")
+            if not unit_in_scope(actor, "add", Visit, enterprise.unit, enterprise.industry):
+                raise PermissionDenied("您无权为该企业记录走访")
+        elif not unit_in_scope(actor, "add", Visit, agent.unit, agent.industry):
+            raise PermissionDenied("您无权记录走访")
+        own = agent_of(actor)
+        if own is not None and own.pk != agent.pk and not in_scope(actor, "change", agent):
+            raise PermissionDenied("只能记录本人的走访")
+    visit = Visit(
+        agent=agent,
+        enterprise=enterprise,
+        site_note=(site_note or "").strip(),
+        date=date,
+        people_met=people_met.strip(),
+        topics=_clean_topics(topics),
+        summary=summary.strip(),
+        is_heart_to_heart=is_heart_to_heart,
+        is_care_visit=is_care_visit,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    visit.save()
+    for text in problems:
+        if (text or "").strip():
+            add_problem(visit, text.strip())
+    return visit
+
+
+@transaction.atomic
+def add_problem(visit: Visit, description: str, *, category: str = "", actor=None) -> VisitProblem:
+    if actor is not None and not in_scope(actor, "change", visit):
+        raise PermissionDenied("对象不存在或不在您的管辖范围内")
+    if not description.strip():
+        raise ValidationError({"description": "请填写问题描述"})
+    return VisitProblem.objects.create(visit=visit, description=description.strip(), category=category)
+
+
+# Problem workflow: state → allowed next states (a resolved problem may be reopened).
+PROBLEM_TRANSITIONS = {
+    ProblemStatus.OPEN: (ProblemStatus.IN_PROGRESS, ProblemStatus.RESOLVED),
+    ProblemStatus.IN_PROGRESS: (ProblemStatus.RESOLVED, ProblemStatus.OPEN),
+    ProblemStatus.RESOLVED: (ProblemStatus.OPEN,),
+}
+
+
+@transaction.atomic
+def set_problem_status(
+    problem: VisitProblem, status: str, *, actor=None, on: datetime.date | None = None, resolution: str = ""
+) -> VisitProblem:
+    """Move a problem along its transition table; resolving records the date and how it was solved."""
+    if actor is not None and not in_scope(actor, "change", problem):
+        raise PermissionDenied("对象不存在或不在您的管辖范围内")
+    allowed = PROBLEM_TRANSITIONS.get(problem.status, ())
+    if status not in allowed:
+        names = "、".join(str(ProblemStatus(s).label) for s in allowed) or "无"
+        raise ValidationError(
+            f"问题当前为“{problem.get_status_display()}”，不能改为“{ProblemStatus(status).label if status in ProblemStatus.values else status}”（可改为：{names}）"
+        )
+    problem.status = status
+    if status == ProblemStatus.RESOLVED:
+        problem.resolved_on = on or today()
+        if problem.resolved_on < problem.visit.date:
+            raise ValidationError({"resolved_on": "解决日期不能早于发现问题的走访日期"})
+    else:
+        problem.resolved_on = None
+    if resolution:
+        problem.resolution = resolution.strip()
+    problem.save()
+    return problem
+
+
+@transaction.atomic
+def convert_problem_to_appeal(problem: VisitProblem, *, actor=None, category: str = "general"):
+    """Hand a problem to the appeals loop (诉求收集 → 任务分解 → 跟踪落实). Idempotent per problem."""
+    if actor is not None and not in_scope(actor, "change", problem):
+        raise PermissionDenied("对象不存在或不在您的管辖范围内")
+    try:
+        from xinye.appeals.services import submit_appeal
+    except ImportError as exc:
+        raise ValidationError("诉求办理功能尚未启用，暂不能转为诉求") from exc
+    visit = problem.visit
+    region = visit.enterprise.region if visit.enterprise_id else visit.region
+    where = visit.enterprise.name if visit.enterprise_id else visit.site_note
+    appeal = submit_appeal(
+        worker=None,
+        category=category,
+        text=f"{where}：{problem.description}（{visit.date:%Y-%m-%d} 走访发现，走访人 {visit.agent.name}）",
+        idempotency_key=f"visit-problem-{problem.pk}",
+        source="visit",
+        region=region,
+        created_by=actor,
+    )
+    problem.appeal_id = appeal.pk
+    if problem.status == ProblemStatus.OPEN:
+        problem.status = ProblemStatus.IN_PROGRESS
+    problem.save()
+    return appeal
+
+
+# --- quotas: quarterly visits per assigned enterprise, yearly 谈心 and 慰问 ---
+
+
+@dataclass
+class DueRow:
+    enterprise_id: int
+    enterprise_name: str
+    status: str
+    last_visit: datetime.date | None
+    quarter_end: datetime.date
+    days_left: int
+    message: str
+
+    @property
+    def status_label(self) -> str:
+        return str(DueStatus(self.status).label)
+
+
+def due_status(
+    enterprises: list[tuple[int, str]], visit_dates: dict[int, list[datetime.date]], as_of: datetime.date
+) -> list[DueRow]:
+    """For each (id, name) enterprise, given the agent's visit dates to it: visited this quarter (done), not
+    yet (due), or not visited last quarter either (overdue). rules.md: ≥ 1 visit per enterprise per quarter.
+    Overdue first, then due by the oldest last visit."""
+    need = int(rule("visits_per_quarter"))
+    q_start, q_end = quarter_of(as_of)
+    prev_start, _prev_end = quarter_of(q_start - datetime.timedelta(days=1))
+    days_left = (q_end - as_of).days
+    rows = []
+    for ent_id, name in enterprises:
+        dates = sorted(d for d in visit_dates.get(ent_id, []) if d <= as_of)
+        last = dates[-1] if dates else None
+        this_q = sum(1 for d in dates if d >= q_start)
+        prev_q = sum(1 for d in dates if prev_start <= d < q_start)
+        last_text = f"上次走访 {last:%Y-%m-%d}" if last else "尚无走访记录"
+        if this_q >= need:
+            status, msg = DueStatus.DONE, f"本季度已走访（{last:%Y-%m-%d}）"
+        elif prev_q < need:
+            status = DueStatus.OVERDUE
+            msg = f"上季度未走访，本季度也未走访，{last_text}；请在 {q_end:%Y-%m-%d} 前走访"
+        else:
+            status = DueStatus.DUE
+            msg = f"本季度尚未走访，还剩 {days_left} 天（{q_end:%Y-%m-%d} 截止），{last_text}"
+        rows.append(DueRow(ent_id, name, status, last, q_end, days_left, msg))
+    order = {DueStatus.OVERDUE: 0, DueStatus.DUE: 1, DueStatus.DONE: 2}
+    rows.sort(key=lambda r: (order[r.status], r.last_visit or datetime.date.min, r.enterprise_name))
+    return rows
+
+
+def due_for_agent(agent: Agent, as_of: datetime.date | None = None, enterprises=None) -> list[DueRow]:
+    """The agent's assigned enterprises with their quarterly-visit status ("my list")."""
+    from xinye.ledger.models import Enterprise
+
+    as_of = as_of or today()
+    if enterprises is None:
+        enterprises = Enterprise.objects.filter(pk__in=assigned_enterprise_ids(agent))
+    ents = list(enterprises.order_by("name").values_list("pk", "name"))
+    since = quarter_of(quarter_of(as_of)[0] - datetime.timedelta(days=1))[0]
+    dates = defaultdict(list)
+    for ent_id, day in Visit.objects.filter(
+        agent=agent, enterprise_id__in=[e[0] for e in ents], date__gte=since
+    ).values_list("enterprise_id", "date"):
+        dates[ent_id].append(day)
+    # the last visit may be older than the previous quarter: fetch it for the message
+    older = (
+        Visit.objects.filter(
+            agent=agent, enterprise_id__in=[e for e, _n in ents if e not in dates], date__lt=since
+        )
+        .order_by()
+        .values_list("enterprise_id", "date")
+    )
+    for ent_id, day in older:
+        dates[ent_id].append(day)
+    return due_status(ents, dates, as_of)
+
+
+def overdue_list(agents, as_of: datetime.date | None = None) -> list[tuple[Agent, DueRow]]:
+    """Across several agents (a restricted queryset): every assigned enterprise not yet visited this quarter,
+    overdue first. Three queries whatever the number of agents."""
+    from xinye.ledger.models import Enterprise
+    from xinye.orgs.models import Responsibility
+
+    as_of = as_of or today()
+    agents = {a.pk: a for a in agents}
+    pairs = defaultdict(list)
+    for object_id, agent_id in Responsibility.objects.filter(
+        content_type=_enterprise_ct(), agent_id__in=list(agents)
+    ).values_list("object_id", "agent_id"):
+        pairs[agent_id].append(object_id)
+    names = dict(
+        Enterprise.objects.filter(pk__in={e for ids in pairs.values() for e in ids}).values_list("pk", "name")
+    )
+    dates = defaultdict(lambda: defaultdict(list))
+    for agent_id, ent_id, day in Visit.objects.filter(agent_id__in=list(agents), date__lte=as_of).values_list(
+        "agent_id", "enterprise_id", "date"
+    ):
+        dates[agent_id][ent_id].append(day)
+    out = []
+    for agent_id, ent_ids in pairs.items():
+        rows = due_status([(e, names.get(e, str(e))) for e in ent_ids], dates[agent_id], as_of)
+        out += [(agents[agent_id], r) for r in rows if r.status != DueStatus.DONE]
+    order = {DueStatus.OVERDUE: 0, DueStatus.DUE: 1}
+    out.sort(key=lambda t: (order[t[1].status], t[0].region_id, t[0].name, t[1].enterprise_name))
+    return out
+
+
+# --- yearly evidence and assessment ---
+
+
+@dataclass
+class Evidence:
+    """What an agent did in a year, computed from visits and problems (shown beside the assessment)."""
+
+    year: int
+    assigned: int = 0
+    visits: int = 0
+    enterprises_visited: int = 0
+    quarter_coverage: float = 0.0  # share of (enterprise, elapsed quarter) pairs with a visit
+    heart_to_heart: int = 0
+    care_visits: int = 0
+    problems_found: int = 0
+    problems_resolved: int = 0
+    appeals: int = 0
+    shortfalls: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"联系企业 {self.assigned} 家，走访 {self.visits} 次（覆盖 {self.enterprises_visited} 家，"
+            f"季度走访完成率 {self.quarter_coverage:.0%}），谈心谈话 {self.heart_to_heart} 次，走访慰问 "
+            f"{self.care_visits} 次，发现问题 {self.problems_found} 个、已解决 {self.problems_resolved} 个"
+        )
+
+
+def evidence(
+    year: int,
+    assigned_ids,
+    visits: list[tuple[int | None, datetime.date, bool, bool]],
+    problems: list[tuple[str, int | None]],
+    as_of: datetime.date,
+) -> Evidence:
+    """Plain evidence: visits as (enterprise id, date, 谈心, 慰问), problems as (status, appeal id)."""
+    ev = Evidence(year=year, assigned=len(set(assigned_ids)))
+    in_year = [v for v in visits if v[1].year == year and v[1] <= as_of]
+    ev.visits = len(in_year)
+    ev.enterprises_visited = len({v[0] for v in in_year if v[0] in set(assigned_ids)})
+    ev.heart_to_heart = sum(1 for v in in_year if v[2])
+    ev.care_visits = sum(1 for v in in_year if v[3])
+    ev.problems_found = len(problems)
+    ev.problems_resolved = sum(1 for s, _a in problems if s == ProblemStatus.RESOLVED)
+    ev.appeals = sum(1 for _s, a in problems if a)
+    # quarters of the year that have ended by as_of (the current one counts once it is over)
+    quarters = []
+    for q in range(4):
+        start = datetime.date(year, q * 3 + 1, 1)
+        end = quarter_of(start)[1]
+        if end <= as_of:
+            quarters.append((start, end))
+    if quarters and assigned_ids:
+        done = sum(
+            1
+            for ent in set(assigned_ids)
+            for start, end in quarters
+            if any(v[0] == ent and start <= v[1] <= end for v in in_year)
+        )
+        ev.quarter_coverage = done / (len(quarters) * len(set(assigned_ids)))
+    elif not quarters:
+        ev.quarter_coverage = 1.0 if not assigned_ids else 0.0
+    if quarters and ev.quarter_coverage < 1:
+        ev.shortfalls.append(
+            f"季度走访未全覆盖（完成率 {ev.quarter_coverage:.0%}，要求每家企业每季度至少 1 次）"
+        )
+    year_over = datetime.date(year, 12, 31) <= as_of
+    if ev.heart_to_heart < int(rule("heart_to_heart_per_year")):
+        ev.shortfalls.append(
+            f"谈心谈话 {ev.heart_to_heart} 次，{'未达到' if year_over else '尚未达到'}每年至少 "
+            f"{rule('heart_to_heart_per_year')} 次"
+        )
+    if ev.care_visits < int(rule("care_visits_per_year")):
+        ev.shortfalls.append(
+            f"走访慰问 {ev.care_visits} 次，{'未达到' if year_over else '尚未达到'}每年至少 {rule('care_visits_per_year')} 次"
+        )
+    return ev
+
+
+def evidence_for(agent: Agent, year: int, as_of: datetime.date | None = None) -> Evidence:
+    as_of = as_of or today()
+    visits = list(
+        Visit.objects.filter(agent=agent, date__year=year).values_list(
+            "enterprise_id", "date", "is_heart_to_heart", "is_care_visit"
+        )
+    )
+    problems = list(
+        VisitProblem.objects.filter(visit__agent=agent, visit__date__year=year).values_list(
+            "status", "appeal_id"
+        )
+    )
+    return evidence(
+        year, assigned_enterprise_ids(agent), visits, problems, min(as_of, datetime.date(year, 12, 31))
+    )
+
+
+def evidence_many(agents, year: int, as_of: datetime.date | None = None) -> dict[int, Evidence]:
+    """Evidence for many agents in four queries."""
+    from xinye.orgs.models import Responsibility
+
+    as_of = as_of or today()
+    agents = list(agents)
+    ids = [a.pk for a in agents]
+    assigned, visits, problems = defaultdict(list), defaultdict(list), defaultdict(list)
+    for object_id, agent_id in Responsibility.objects.filter(
+        content_type=_enterprise_ct(), agent_id__in=ids
+    ).values_list("object_id", "agent_id"):
+        assigned[agent_id].append(object_id)
+    for agent_id, *row in Visit.objects.filter(agent_id__in=ids, date__year=year).values_list(
+        "agent_id", "enterprise_id", "date", "is_heart_to_heart", "is_care_visit"
+    ):
+        visits[agent_id].append(tuple(row))
+    for agent_id, status, appeal in VisitProblem.objects.filter(
+        visit__agent_id__in=ids, visit__date__year=year
+    ).values_list("visit__agent_id", "status", "appeal_id"):
+        problems[agent_id].append((status, appeal))
+    end = min(as_of, datetime.date(year, 12, 31))
+    return {a.pk: evidence(year, assigned[a.pk], visits[a.pk], problems[a.pk], end) for a in agents}
+
+
+@transaction.atomic
+def assess(
+    agent: Agent, year: int, grade: str, *, actor=None, comment: str = "", on: datetime.date | None = None
+) -> InstructorAssessment:
+    """Record (or correct) the yearly assessment of an agent in one of the four grades."""
+    if grade not in AssessmentGrade.values:
+        by_label = {str(label): value for value, label in AssessmentGrade.choices}
+        if grade not in by_label:
+            raise ValidationError({"grade": f"考核等次应为：{'、'.join(map(str, AssessmentGrade.labels))}"})
+        grade = by_label[grade]
+    if year > today().year:
+        raise ValidationError({"year": "不能考核尚未开始的年度"})
+    if actor is not None:
+        if not in_scope(actor, "view", agent):
+            raise PermissionDenied("该指导员/联络员不在您的管辖范围内")
+        if not unit_in_scope(actor, "add", InstructorAssessment, agent.unit, agent.industry):
+            raise PermissionDenied("您无权考核该指导员/联络员")
+        if agent.user_id and agent.user_id == actor.pk:
+            raise PermissionDenied("不能考核本人")
+    obj, _ = InstructorAssessment.objects.update_or_create(
+        agent=agent,
+        year=year,
+        defaults={
+            "grade": grade,
+            "comment": comment.strip(),
+            "assessed_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "assessed_on": on or today(),
+        },
+    )
+    return obj
+
+
+__all__ = ["AgentKind", "Q"]
