@@ -7,7 +7,7 @@ a detail shows them in clear only to roles with view_sensitive, and each such vi
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action
@@ -267,7 +267,7 @@ def get_enterprise(request, enterprise_id: int):
 def create_enterprise(request, payload: EnterpriseIn):
     require(request, "add", Enterprise)
     ent = services.create_enterprise(actor=request.user, **_enterprise_fields(request, payload.dict()))
-    return 201, enterprise_detail(request, _enterprise_qs(request).get(pk=ent.pk))
+    return Status(201, enterprise_detail(request, _enterprise_qs(request).get(pk=ent.pk)))
 
 
 @router.patch("/enterprises/{int:enterprise_id}", response=EnterpriseDetail, summary="修改企业")
@@ -410,7 +410,7 @@ def create_practitioner(request, payload: PractitionerIn):
     data = payload.dict()
     enterprise = get_scoped(request, Enterprise.objects.all(), pk=data.pop("enterprise"))
     p = services.create_practitioner(actor=request.user, enterprise=enterprise, **data)
-    return 201, practitioner_detail(request, p)
+    return Status(201, practitioner_detail(request, p))
 
 
 @router.patch("/practitioners/{int:practitioner_id}", response=PractitionerOut, summary="修改从业人员")
@@ -815,7 +815,7 @@ def create_formation_case(request, payload: FormationIn):
         date=payload.date,
         note=payload.note,
     )
-    return 201, formation_detail(request, case)
+    return Status(201, formation_detail(request, case))
 
 
 @router.post("/formation-cases/{int:case_id}/transitions", response=FormationDetail, summary="办理下一环节")

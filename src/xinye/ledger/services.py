@@ -503,9 +503,9 @@ def set_committee(org: PartyOrganisation, members, *, actor=None) -> PartyOrgani
             )
         if not low <= len(members) <= high:
             raise ValidationError({"committee": f"委员：支部委员会应为 {low}–{high} 人"})
-        foreign = [m for m in members if m.unit_id != org.unit_id]
-        if foreign:
-            raise ValidationError({"committee": f"委员：{foreign[0]} 不是本组织的党员"})
+        foreign = PartyMember.objects.filter(pk__in=[m.pk for m in members]).exclude(unit=org.unit).first()
+        if foreign is not None:
+            raise ValidationError({"committee": f"委员：{foreign} 不是本组织的党员"})
     org.committee.set(members)
     return org
 
