@@ -15,7 +15,9 @@ from xinye.appeals.choices import AppealCategory, LimitKind
 DEFAULT_LIMITS = {
     LimitKind.EMERGENCY: {"sign": (1, "hours"), "answer": (2, "hours"), "finish": (2, "hours")},
     LimitKind.URGENT: {"sign": (4, "hours"), "answer": (24, "hours"), "finish": (24, "hours")},
-    LimitKind.GENERAL: {"sign": (1, "workdays"), "answer": (3, "workdays"), "finish": (7, "days")},
+    # "7 days to finish" counted in working days, so that it never falls before the 3-working-day answer
+    # limit across a holiday such as National Day.
+    LimitKind.GENERAL: {"sign": (1, "workdays"), "answer": (3, "workdays"), "finish": (7, "workdays")},
     LimitKind.COMPLAINT: {"sign": (1, "workdays"), "answer": (15, "days"), "finish": (15, "days")},
 }
 DEFAULT_RETURN_WITHIN = (2, "workdays")  # 回退 only within 2 working days of assignment

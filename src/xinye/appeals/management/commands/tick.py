@@ -1,0 +1,25 @@
+"""`xinye tick`: periodic duties of the appeal loop — 催办 the day after a deadline, 督办 to the superior unit
+5 working days later, return visits due the day after 办结. Idempotent; run it every few minutes from cron
+or a systemd timer, e.g. `*/5 * * * * xinye tick --quiet`."""
+
+from xinye.appeals import services
+from xinye.core.commands import XinyeCommand
+
+
+class Command(XinyeCommand):
+    help = "诉求办理定时任务：逾期催办、督办上报、回访提醒（可重复执行，不会重复提醒）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="只在有新提醒时输出")
+
+    def handle(self, *args, **options):
+        result = services.tick()
+        for line in result.details:
+            self.stdout.write(line)
+        total = result.reminded + result.escalated + result.visits_due
+        if total or not options["quiet"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"催办 {result.reminded} 件，督办 {result.escalated} 件，待回访 {result.visits_due} 件"
+                )
+            )
