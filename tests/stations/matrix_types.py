@@ -9,14 +9,18 @@ _phones = itertools.count(1)
 
 
 def _worker(unit, world):
-    return Worker.objects.create(phone=f"1380475{next(_phones):04d}", name="测试骑手", unit=unit, region=unit.region)
+    return Worker.objects.create(
+        phone=f"1380475{next(_phones):04d}", name="测试骑手", unit=unit, region=unit.region
+    )
 
 
 def _checkin(unit, world):
     import datetime
 
     station = make_station(unit)
-    return StationCheckIn.objects.create(station=station, worker=_worker(unit, world), day=datetime.date(2026, 11, 28))
+    return StationCheckIn.objects.create(
+        station=station, worker=_worker(unit, world), day=datetime.date(2026, 11, 28)
+    )
 
 
 register(

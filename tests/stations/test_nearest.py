@@ -43,7 +43,9 @@ def test_nearest_only_open_stations(client, spread):
 
 def test_nearest_limit_default_and_bounds(client, spread):
     assert len(client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG}).json()["items"]) == 3
-    assert len(client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 1}).json()["items"]) == 1
+    assert (
+        len(client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 1}).json()["items"]) == 1
+    )
     bad = client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 0})
     assert bad.status_code == 422 and "detail" in bad.json()
     assert client.get("/api/v1/stations/nearest", {"lat": 123, "lng": LNG}).status_code == 422
@@ -65,7 +67,8 @@ def test_nearest_needs_no_sign_in_and_matches_brute_force(client, world):
     unit = world["units"]["street-kerqin-1-c1"]
     rng = random.Random(7)
     stations = [
-        make_station(unit, lat=LAT + rng.uniform(-0.5, 0.5), lng=LNG + rng.uniform(-0.5, 0.5)) for _ in range(60)
+        make_station(unit, lat=LAT + rng.uniform(-0.5, 0.5), lng=LNG + rng.uniform(-0.5, 0.5))
+        for _ in range(60)
     ]
     for _ in range(10):
         lat, lng = LAT + rng.uniform(-0.6, 0.6), LNG + rng.uniform(-0.6, 0.6)
@@ -93,9 +96,13 @@ def test_staff_change_status_in_scope_only(api_client, world):
     mine = make_station(world["units"]["street-kerqin-1-c1"])
     other = make_station(world["units"]["street-kerqin-2-c1"])
     client = api_client("community_admin")
-    r = client.post(f"/api/v1/stations/{mine.pk}/status", {"status": "paused"}, content_type="application/json")
+    r = client.post(
+        f"/api/v1/stations/{mine.pk}/status", {"status": "paused"}, content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "paused"
-    r = client.post(f"/api/v1/stations/{other.pk}/status", {"status": "paused"}, content_type="application/json")
+    r = client.post(
+        f"/api/v1/stations/{other.pk}/status", {"status": "paused"}, content_type="application/json"
+    )
     assert r.status_code == 404
     other.refresh_from_db()
     assert other.status == "open"
