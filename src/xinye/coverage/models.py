@@ -141,6 +141,8 @@ class AgentPlacement(models.Model):
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
     industry = models.CharField("行业", max_length=16, blank=True)
+    # Placed in more than one cell: the only rows needed to turn per-cell counts into distinct people.
+    multi = models.BooleanField("跨单元", default=False, db_index=True)
 
     scope = ScopeSpec(unit="unit", industry="industry")
     audit_exclude = True

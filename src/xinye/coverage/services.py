@@ -321,6 +321,11 @@ def _write_agents(agent_qs, requested=()) -> set[Key]:
             objs[(a["id"], unit_id, region_id, industry)] = AgentPlacement(
                 agent_id=a["id"], role=a["kind"], unit_id=unit_id, region_id=region_id, industry=industry
             )
+    per_agent = defaultdict(int)
+    for agent_id, *_rest in objs:
+        per_agent[agent_id] += 1
+    for (agent_id, *_rest), placement in objs.items():
+        placement.multi = per_agent[agent_id] > 1
     AgentPlacement.objects.bulk_create(objs.values(), batch_size=2000)
     return old | {(p.unit_id, p.region_id, p.industry) for p in objs.values()}
 
@@ -602,15 +607,15 @@ def overview(user, region: str | None = None, industry: str | None = None) -> di
     cells = visible_cells(user, region, industry)
     agg = cells.aggregate(**{f: Sum(f) for f in CELL_SUM_FIELDS})
     totals = {k: v or 0 for k, v in agg.items()}
-    agents = restrict(AgentPlacement.objects.all(), user, "view").filter(region_q(region))
+    people = {"instructor": totals["instructors"], "liaison": totals["liaisons"]}
+    # Cells count each person once; a person placed in several visible cells was counted once per cell.
+    multi = restrict(AgentPlacement.objects.filter(multi=True), user, "view").filter(region_q(region))
     if industry:
-        agents = agents.filter(industry=industry)
-    people = agents.aggregate(
-        instructors=Count("agent_id", distinct=True, filter=Q(role="instructor")),
-        liaisons=Count("agent_id", distinct=True, filter=Q(role="liaison")),
-    )
+        multi = multi.filter(industry=industry)
+    for role, n in multi.values_list("agent_id", "role").annotate(n=Count("pk")).values_list("role", "n"):
+        people[role] = people.get(role, 0) - (n - 1)
     committees, offices = _structure_counts(user, region, industry)
-    return _figures(totals, people["instructors"], people["liaisons"], committees, offices)
+    return _figures(totals, people["instructor"], people["liaison"], committees, offices)
 
 
 def naive_overview(user, region: str | None = None, industry: str | None = None) -> dict:

@@ -182,10 +182,11 @@ def responsibility_changed(sender, instance, raw=False, **kwargs):
         return
     enterprises, agents = set(), set()
     old = getattr(instance, "_coverage_old", None)
-    if old and old[0] == services._enterprise_ct().pk:
+    if old and old[0] == services._enterprise_ct().pk and old[2]:
         enterprises.add(old[1])
         agents.add(old[2])
-    if _is_enterprise_row(instance):
+    # Only rows held by a person (instructor, liaison) bear on coverage; units' rows are read live (gaps).
+    if _is_enterprise_row(instance) and instance.agent_id:
         enterprises.add(instance.object_id)
         agents.add(instance.agent_id)
     if enterprises:

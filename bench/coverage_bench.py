@@ -1,0 +1,478 @@
+"""Benchmark: GET /api/v1/stats/overview on a province-sized ledger.
+
+Builds a fresh database (SQLite file under a temporary directory, or `--database-url` for PostgreSQL),
+loads the 通辽 org tree and demo accounts, writes N enterprises and M practitioners (plus members,
+organisations, instructors, liaisons in the seed's proportions) with raw bulk SQL, rebuilds the coverage
+aggregates once (`coverage.services.refresh`, timed), then times the overview endpoint through Django's test
+client for a city admin and a county admin. As a same-run baseline it times the naive per-request scan
+(`coverage.services.naive_overview`: COUNTs over the ledger tables through restrict()) and prints the ratio.
+
+    uv run python bench/coverage_bench.py                      # 100,000 enterprises, 5,000,000 practitioners
+    uv run python bench/coverage_bench.py --enterprises 2000 --practitioners 50000
+    uv run python bench/coverage_bench.py --database-url postgres://user@/xinye_bench
+
+Target: ≤ 100 ms median for the endpoint on SQLite and PostgreSQL.
+"""
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--practitioners", type=int, default=5_000_000)
+    parser.add_argument("--database-url", help="默认：临时目录中的 SQLite 文件")
+    parser.add_argument("--requests", type=int, default=50, help="每个账号计时的请求数")
+    parser.add_argument("--naive-requests", type=int, default=5, help="基线（逐次扫描台账）计时次数")
+    parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument("--keep", action="store_true", help="保留生成的 SQLite 数据库（默认结束后删除）")
+    return parser.parse_args()
+
+
+def setup_django(args, workdir: Path):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinye.settings")
+    os.environ["XINYE_VAR_DIR"] = str(workdir)
+    os.environ["XINYE_DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["XINYE_DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "audit", interactive=False, verbosity=0)  # data migrations elsewhere are logged
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+class Writer:
+    """Raw INSERTs with executemany, in batches, every NOT NULL column filled."""
+
+    def __init__(self, batch=20_000):
+        from django.db import connection
+
+        self.connection = connection
+        self.batch = batch
+
+    def insert(self, model, columns, rows):
+        """Rows of `columns`; every other column gets its field's default ('' for text, NULL if nullable)."""
+        from django.utils import timezone
+
+        extra_cols, extra_vals = [], []
+        for f in model._meta.concrete_fields:
+            if f.column in columns or f.primary_key:
+                continue
+            if f.null:
+                value = None
+            elif f.has_default():
+                value = f.get_default()
+            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                value = timezone.now()
+            else:
+                value = ""
+            extra_cols.append(f.column)
+            extra_vals.append(value)
+        if extra_cols:
+            columns = [*columns, *extra_cols]
+            extra = tuple(extra_vals)
+            rows = (tuple(r) + extra for r in rows)
+        table = model._meta.db_table
+        qn = self.connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        n = 0
+        with self.connection.cursor() as cursor:
+            chunk = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= self.batch:
+                    cursor.executemany(sql, chunk)
+                    n += len(chunk)
+                    chunk = []
+            if chunk:
+                cursor.executemany(sql, chunk)
+                n += len(chunk)
+        return n
+
+    def reset_sequences(self, *models):
+        from django.core.management.color import no_style
+
+        statements = self.connection.ops.sequence_reset_sql(no_style(), list(models))
+        with self.connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def build_ledger(args):
+    """Enterprises spread over the 53 offices (riders and couriers the largest), practitioners, ~3.4 % of them
+    party members (350/10,381), organisations in ~17 % of enterprises (53/310, some joint), one liaison per
+    enterprise and instructors for about a sixth (50 instructors and 179 liaisons per 310 enterprises)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from xinye.guidance.models import Agent
+    from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
+    from xinye.orgs.models import OrgUnit, Responsibility
+
+    rnd = random.Random(args.seed)
+    now = timezone.now()
+    w = Writer()
+    offices = list(
+        OrgUnit.objects.filter(kind="industry_office").values("id", "region_id", "industry", "path")
+    )
+    weight = {"delivery": 4, "express": 3, "logistics": 2, "freight": 1.5, "internet": 1}
+    weights = [weight[o["industry"]] for o in offices]
+    n_ent, n_prac = args.enterprises, args.practitioners
+    started = time.monotonic()
+    with transaction.atomic():
+        ent_office = rnd.choices(range(len(offices)), weights=weights, k=n_ent)
+        base_lat = {o["region_id"]: 43.0 + (int(o["region_id"]) % 97) * 0.05 for o in offices}
+
+        def enterprises():
+            for i in range(n_ent):
+                o = offices[ent_office[i]]
+                yield (
+                    i + 1,
+                    f"企业{i + 1}",
+                    o["industry"],
+                    "site",
+                    o["region_id"],
+                    o["id"],
+                    "",
+                    base_lat[o["region_id"]] + rnd.random() * 0.3,
+                    122.0 + rnd.random() * 0.4,
+                    "wgs84",
+                    0,
+                    "",
+                    "",
+                    "",
+                    "",
+                    True,
+                    True,
+                    now,
+                    now,
+                )
+
+        w.insert(
+            Enterprise,
+            [
+                "id",
+                "name",
+                "industry",
+                "enterprise_type",
+                "region_id",
+                "unit_id",
+                "address",
+                "latitude",
+                "longitude",
+                "coord_source",
+                "staff_count",
+                "legal_representative",
+                "contact_name",
+                "contact_phone",
+                "contact_phone_hash",
+                "in_survey_scope",
+                "is_active",
+                "created_at",
+                "updated_at",
+            ],
+            enterprises(),
+        )
+        member_every = 30  # ≈ 3.4 %
+        prac_ent = [0] * (n_prac + 1)
+
+        def practitioners():
+            for i in range(1, n_prac + 1):
+                e = rnd.randrange(n_ent)
+                prac_ent[i] = e + 1
+                o = offices[ent_office[e]]
+                status = "full" if i % member_every == 0 else "masses"
+                yield (
+                    i,
+                    f"从业者{i}",
+                    "",
+                    f"bench-{i}",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "other",
+                    status,
+                    e + 1,
+                    o["id"],
+                    o["region_id"],
+                    o["industry"],
+                    now,
+                    now,
+                )
+
+        w.insert(
+            Practitioner,
+            [
+                "id",
+                "name",
+                "id_number",
+                "id_hash",
+                "phone",
+                "phone_hash",
+                "gender",
+                "ethnicity",
+                "occupation",
+                "political_status",
+                "enterprise_id",
+                "unit_id",
+                "region_id",
+                "industry",
+                "created_at",
+                "updated_at",
+            ],
+            practitioners(),
+        )
+
+        def members():
+            for i in range(member_every, n_prac + 1, member_every):
+                e = prac_ent[i]
+                o = offices[ent_office[e - 1]]
+                yield (
+                    i // member_every,
+                    i,
+                    o["id"],
+                    o["region_id"],
+                    o["industry"],
+                    e,
+                    i % 7 != 0,
+                    "here",
+                    "",
+                    now,
+                    now,
+                )
+
+        w.insert(
+            PartyMember,
+            [
+                "id",
+                "practitioner_id",
+                "unit_id",
+                "region_id",
+                "industry",
+                "enterprise_id",
+                "is_full",
+                "membership_held",
+                "home_organisation",
+                "created_at",
+                "updated_at",
+            ],
+            members(),
+        )
+        # Organisations: ~17 % of enterprises; one in five of them a joint branch over 3 neighbours.
+        first_unit = (OrgUnit.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        n_org = max(1, n_ent * 53 // 310)
+        org_ents = rnd.sample(range(1, n_ent + 1), min(n_ent, n_org * 2))
+        units, orgs, links = [], [], []
+        pos = 0
+        for k in range(n_org):
+            unit_id = first_unit + k
+            joint = k % 5 == 0
+            covered = org_ents[pos : pos + (3 if joint else 1)]
+            pos += len(covered)
+            if not covered:
+                break
+            o = offices[ent_office[covered[0] - 1]]
+            kind = "joint_branch" if joint else ("party_committee" if k == 1 else "branch")
+            units.append(
+                (
+                    unit_id,
+                    f"bench-org-{unit_id}",
+                    f"党支部{unit_id}",
+                    kind,
+                    o["id"],
+                    o["region_id"],
+                    o["industry"],
+                    f"{o['path']}{unit_id}/",
+                    o["path"].count("/") - 1,
+                    0,
+                    True,
+                    now,
+                    now,
+                )
+            )
+            orgs.append((k + 1, unit_id, o["region_id"], o["industry"], 3, False, now, now))
+            links.extend((k + 1, e) for e in covered)
+        w.insert(
+            OrgUnit,
+            [
+                "id",
+                "code",
+                "name",
+                "kind",
+                "parent_id",
+                "region_id",
+                "industry",
+                "path",
+                "depth",
+                "sort",
+                "is_active",
+                "created_at",
+                "updated_at",
+            ],
+            units,
+        )
+        w.insert(
+            PartyOrganisation,
+            ["id", "unit_id", "region_id", "industry", "term_years", "is_online", "created_at", "updated_at"],
+            orgs,
+        )
+        w.insert(PartyOrganisation.enterprises.through, ["partyorganisation_id", "enterprise_id"], links)
+        # Agents: liaisons ≈ 179/310 of enterprises, instructors ≈ 50/310; every enterprise gets a liaison and
+        # every sixth an instructor. Dispatched 分级分片: each covers a run of enterprises of one office (a run
+        # that crosses into the next office places the person in two cells, as happens in the field).
+        from django.contrib.contenttypes.models import ContentType
+
+        ct = ContentType.objects.get_for_model(Enterprise).pk
+        n_liaison, n_instructor = max(1, n_ent * 179 // 310), max(1, n_ent * 50 // 310)
+        in_office_order = sorted(range(1, n_ent + 1), key=lambda e: ent_office[e - 1])
+        agents, resp = [], []
+        rid = 0
+        for kind, count, first_id, covered in (
+            ("liaison", n_liaison, 1, in_office_order),
+            ("instructor", n_instructor, n_liaison + 1, in_office_order[::6]),
+        ):
+            for k in range(count):
+                run = covered[k * len(covered) // count : (k + 1) * len(covered) // count]
+                o = offices[ent_office[run[0] - 1]] if run else offices[k % len(offices)]
+                agents.append(
+                    (
+                        first_id + k,
+                        kind,
+                        f"人员{first_id + k}",
+                        "",
+                        "",
+                        o["id"],
+                        o["region_id"],
+                        o["industry"],
+                        True,
+                        now,
+                    )
+                )
+                for e in run:
+                    rid += 1
+                    resp.append((rid, ct, e, kind, first_id + k, "", now))
+        w.insert(
+            Agent,
+            [
+                "id",
+                "kind",
+                "name",
+                "phone",
+                "phone_hash",
+                "unit_id",
+                "region_id",
+                "industry",
+                "is_active",
+                "created_at",
+            ],
+            agents,
+        )
+        w.insert(
+            Responsibility,
+            ["id", "content_type_id", "object_id", "role", "agent_id", "note", "created_at"],
+            resp,
+        )
+        w.reset_sequences(
+            Enterprise, Practitioner, PartyMember, OrgUnit, PartyOrganisation, Agent, Responsibility
+        )
+    return time.monotonic() - started
+
+
+def timed(fn, n):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times), p95
+
+
+def main():
+    args = parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="xinye-coverage-bench-"))
+    setup_django(args, workdir)
+    from django.db import connection
+    from django.test import Client
+
+    from xinye.accounts import demo as accounts_demo
+    from xinye.accounts.models import User
+    from xinye.accounts.services import create_token
+    from xinye.core.context import actor_context
+    from xinye.coverage import services
+    from xinye.orgs import demo as orgs_demo
+
+    print(f"数据库：{connection.vendor}（{connection.settings_dict['NAME']}）")
+    with actor_context(source="system", label="bench"):
+        orgs_demo.load({})
+        accounts_demo.load({})
+    print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
+    print(f"  原始 SQL 写入用时 {build_ledger(args):.1f} 秒")
+    t = time.monotonic()
+    services.refresh()
+    print(f"  全量重算覆盖统计（coverage-refresh）用时 {time.monotonic() - t:.1f} 秒")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    print("")
+    print(f"{'账号':<16}{'接口中位数':>12}{'接口 P95':>12}{'逐次扫描中位数':>16}{'倍数':>10}  企业/从业人员")
+    for username in ("city_admin", "kerqin_admin"):
+        user = User.objects.get(username=username)
+        _, key = create_token(user)
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+        def call(client=client):
+            response = client.get("/api/v1/stats/overview")
+            assert response.status_code == 200, response.content
+            return response
+
+        figures = call().json()
+        median, p95 = timed(call, args.requests)
+
+        def naive(user=user):
+            fresh = User.objects.get(pk=user.pk)  # a request's user: grants resolved anew
+            return services.naive_overview(fresh)
+
+        baseline = naive()
+        for key in ("enterprises", "practitioners", "party_members", "instructors", "liaisons", "coverage"):
+            assert baseline[key] == figures[key], (key, baseline[key], figures[key])
+        naive_median, _ = timed(naive, args.naive_requests)
+        print(
+            f"{username:<16}{median:>10.1f}ms{p95:>10.1f}ms{naive_median:>14.1f}ms{naive_median / median:>9.1f}×  "
+            f"{figures['enterprises']:,}/{figures['practitioners']:,}"
+        )
+    print("")
+    print("目标：接口中位数 ≤ 100 ms。")
+    connection.close()
+    if args.keep:
+        print(f"数据库保留在 {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
