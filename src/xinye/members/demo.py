@@ -213,6 +213,11 @@ def load_transfers_and_flowing(rng, today):
             issued_on=today - 40 * DAY,
             letter_no=f"赤组转〔{today:%Y}〕{rng.randrange(10, 99)}号",
         )
+    secretary_unit = (
+        PartyOrganisation.objects.filter(secretary_user__username="secretary")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
     here = list(
         PartyMember.objects.filter(membership_held=MembershipHeld.HERE, is_full=True)
         .exclude(
@@ -223,6 +228,15 @@ def load_transfers_and_flowing(rng, today):
         .select_related("practitioner", "unit")
         .order_by("-pk")[:6]
     )
+    mine = (
+        PartyMember.objects.filter(unit_id=secretary_unit, membership_held=MembershipHeld.HERE, is_full=True)
+        .exclude(pk__in=[m.pk for m in here])
+        .select_related("unit")
+        .order_by("-pk")
+        .first()
+    )
+    if mine is not None and len(here) >= 4:
+        here[3] = mine  # the demo secretary sees a letter whose 回执 has not come back
     if len(here) >= 4:
         received = services.issue_transfer(
             direction=Direction.INCOMING,

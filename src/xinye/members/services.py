@@ -738,8 +738,8 @@ def declare_income(
 
 def paid_months(member: PartyMember) -> set[datetime.date]:
     months = set()
-    for first, last in member.dues_payments.values_list("month_from", "month_to"):
-        months.update(months_between(first, last))
+    for payment in member.dues_payments.all():  # uses a prefetch when the caller made one
+        months.update(months_between(payment.month_from, payment.month_to))
     return months
 
 
@@ -805,7 +805,11 @@ def arrears_months(member: PartyMember, as_of: datetime.date | None = None) -> i
     """Consecutive unpaid months ending with the month before `as_of` (党章 art. 9: 连续六个月不交纳党费
     is treated as leaving; health checks flag 3 and alarm at 6). 0 for members paying elsewhere."""
     as_of = as_of or today()
-    unpaid = set(unpaid_months(member, as_of))
+    return _consecutive(unpaid_months(member, as_of), as_of)
+
+
+def _consecutive(unpaid: list[datetime.date], as_of: datetime.date) -> int:
+    unpaid = set(unpaid)
     count, month = 0, add_months(month_start(as_of), -1)
     while month in unpaid:
         count += 1
@@ -826,7 +830,7 @@ def arrears_list(members, as_of: datetime.date | None = None) -> list[dict]:
                     "member": member,
                     "unpaid": unpaid,
                     "unpaid_count": len(unpaid),
-                    "consecutive": arrears_months(member, as_of),
+                    "consecutive": _consecutive(unpaid, as_of),
                 }
             )
     out.sort(key=lambda r: (-r["consecutive"], -r["unpaid_count"], r["member"].pk))
