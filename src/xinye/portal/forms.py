@@ -68,23 +68,23 @@ class ProfileForm(forms.Form):
 
 class AppealForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
+    region = forms.ChoiceField(label="所在旗县区", required=False, help_text="未备案时用于确定由哪里办理")
     category = forms.ChoiceField(label="诉求类别")
     text = forms.CharField(label="诉求内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
     sensitive_consent = forms.BooleanField(
         label="本诉求涉及个人困难，我单独同意《敏感个人信息处理规则》", required=False
     )
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "请选择")] + list(categories)
+        self.fields["region"].choices = [("", "请选择")] + list(regions)
 
 
 class ReportForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
     category = forms.ChoiceField(label="问题类别")
-    description = forms.CharField(
-        label="问题描述", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     latitude = forms.FloatField(
         label="纬度", min_value=-90, max_value=90, error_messages={"required": "请提供位置"}
     )

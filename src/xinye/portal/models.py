@@ -154,28 +154,3 @@ class SmsCode(models.Model):
 
     def __str__(self):
         return f"code {self.pk}"
-
-
-class SubmissionKind(models.TextChoices):
-    APPEAL = "appeal", "诉求"
-    HAZARD = "hazard", "随手拍"
-
-
-class Submission(models.Model):
-    """What a worker filed through the portal, keyed by the form's idempotency key: a retried POST finds
-    its first result here and creates nothing again. Also the per-worker submission rate ledger."""
-
-    worker = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="submissions")
-    kind = models.CharField(max_length=8, choices=SubmissionKind.choices)
-    key = models.CharField(max_length=64)
-    object_id = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    audit_exclude = True  # the appeal/report itself is audited by its own app
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["worker", "key"], name="submission_worker_key")]
-
-    def __str__(self):
-        return f"{self.kind} {self.object_id}"

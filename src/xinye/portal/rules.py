@@ -30,15 +30,6 @@ def code_rate_limits() -> dict:
     )
 
 
-def submission_rate_per_hour() -> int:
-    """Appeals + hazard reports one worker may file an hour (flood protection, not a quota)."""
-    return _get("XINYE_PORTAL_SUBMISSIONS_PER_HOUR", 20)
-
-
-def photo_max_bytes() -> int:
-    return _get("XINYE_PORTAL_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-
-
 def sensitive_appeal_labels() -> tuple:
     """Appeal categories about a person's own difficulties (PIPL art. 28): filing one needs the separate
     sensitive-information consent. Matched on the category's Chinese label."""

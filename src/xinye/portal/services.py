@@ -13,7 +13,7 @@ from django.utils import timezone
 from xinye.core.crypto import keyed_hash
 from xinye.core.validators import clean_id_number, clean_mobile
 from xinye.portal import rules
-from xinye.portal.models import Consent, NoticeKind, PrivacyNotice, SmsCode, Submission, Worker
+from xinye.portal.models import Consent, NoticeKind, PrivacyNotice, SmsCode, Worker
 
 
 class RateLimited(ValueError):
@@ -232,29 +232,7 @@ def delete_worker_data(worker: Worker) -> None:
     worker.delete()
 
 
-# --- submissions ------------------------------------------------------------------------------------
-
-PHOTO_SIGNATURES = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-def check_photo(upload) -> None:
-    """Photos only (JPEG, PNG, WebP by their bytes, not the name) and not too large."""
-    if upload is None:
-        return
-    limit = rules.photo_max_bytes()
-    if upload.size > limit:
-        raise ValueError(f"照片不能超过 {limit // (1024 * 1024)} MB")
-    upload.seek(0)
-    head = upload.read(12)
-    upload.seek(0)
-    ok = any(head.startswith(sig) for sig, _t in PHOTO_SIGNATURES) or (
-        head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    )
-    if not ok:
-        raise ValueError("只能上传 JPG、PNG 或 WebP 格式的照片")
+# --- submissions (the appeal and hazard apps own the rows, their checks and rate limits) -------------
 
 
 def clean_key(key: str) -> str:
@@ -264,22 +242,9 @@ def clean_key(key: str) -> str:
         raise ValueError("表单已失效，请刷新页面后重新提交")
 
 
-def _submit(worker: Worker, kind: str, key: str, create) -> tuple[Submission, bool]:
-    key = clean_key(key)
-    existing = Submission.objects.filter(worker=worker, key=key).first()
-    if existing is not None:
-        return existing, False
-    since = timezone.now() - datetime.timedelta(hours=1)
-    if (
-        Submission.objects.filter(worker=worker, created_at__gte=since).count()
-        >= rules.submission_rate_per_hour()
-    ):
-        raise RateLimited(f"提交过于频繁，请稍后再试（每小时最多提交 {rules.submission_rate_per_hour()} 次）")
-    with transaction.atomic():
-        obj = create(f"portal-{worker.pk}-{key}")
-        return Submission.objects.get_or_create(
-            worker=worker, key=key, defaults={"kind": kind, "object_id": obj.pk}
-        )
+def portal_key(worker: Worker, key: str) -> str:
+    """The idempotency key sent on: the form's uuid4, bound to this worker (≤ 64 characters)."""
+    return f"portal-{worker.pk}-{clean_key(key)}"
 
 
 def appeals_module():
@@ -294,39 +259,26 @@ def is_sensitive_category(label: str) -> bool:
     return any(word in str(label) for word in rules.sensitive_appeal_labels())
 
 
-def submit_appeal(
-    worker: Worker, *, category: str, text: str, photos=(), key: str
-) -> tuple[Submission, bool]:
-    """File an appeal through the appeals app. Categories about personal difficulties need the sensitive
-    consent first; the text is then stored encrypted by the appeals app."""
+def submit_appeal(worker: Worker, *, category: str, text: str, photos=(), key: str, region=None):
+    """File an appeal through the appeals app; a retried form (same key) returns the first appeal.
+    Categories about personal difficulties need the separate sensitive consent first."""
     module = appeals_module()
     if module is None:
         raise ValueError("诉求功能暂未开放")
     from xinye.appeals.choices import AppealCategory
 
     labels = dict(AppealCategory.choices)
-    if category not in labels:
-        raise ValueError("请选择诉求类别")
-    if is_sensitive_category(labels[category]) and not has_consent(worker, NoticeKind.SENSITIVE):
-        raise ValueError("反映个人困难需先单独同意《敏感个人信息处理规则》")
-    text = (text or "").strip()
-    if len(text) < 5:
-        raise ValueError("请把诉求写清楚（至少 5 个字）")
-    for photo in photos:
-        check_photo(photo)
-    return _submit(
-        worker,
-        "appeal",
-        key,
-        lambda k: module.submit_appeal(
-            worker=worker,
-            category=category,
-            text=text,
-            photos=tuple(photos),
-            idempotency_key=k,
-            source="portal",
-            region=worker.region,
-        ),
+    if category in labels and is_sensitive_category(labels[category]):
+        if not has_consent(worker, NoticeKind.SENSITIVE):
+            raise ValueError("反映个人困难需先单独同意《敏感个人信息处理规则》")
+    return module.submit_appeal(
+        worker=worker,
+        category=category,
+        text=text,
+        photos=tuple(photos),
+        idempotency_key=portal_key(worker, key),
+        source="portal",
+        region=worker.region or region,
     )
 
 
@@ -340,32 +292,18 @@ def submit_report(
     photo=None,
     key: str,
     coord_system: str = "wgs84",
-) -> tuple[Submission, bool]:
+):
     """File a 随手拍 report about a place (never about tracking a person) through the hazards app."""
     module = hazards_module()
     if module is None:
         raise ValueError("随手拍功能暂未开放")
-    from xinye.hazards.choices import HazardCategory
-
-    if category not in HazardCategory.values:
-        raise ValueError("请选择问题类别")
-    if latitude is None or longitude is None:
-        raise ValueError("请提供位置（允许定位，或在地图上选点后填写坐标）")
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValueError("坐标超出范围")
-    check_photo(photo)
-    return _submit(
-        worker,
-        "hazard",
-        key,
-        lambda k: module.submit_report(
-            worker=worker,
-            category=category,
-            description=(description or "").strip(),
-            latitude=latitude,
-            longitude=longitude,
-            coord_system=coord_system,
-            photo=photo,
-            idempotency_key=k,
-        ),
+    return module.submit_report(
+        worker=worker,
+        category=category,
+        description=description,
+        latitude=latitude,
+        longitude=longitude,
+        coord_system=coord_system,
+        photo=photo,
+        idempotency_key=portal_key(worker, key),
     )

@@ -2,7 +2,7 @@
 随手拍 and "我的". Every form works without JavaScript; portal.js only fills in the location."""
 
 from django.contrib import messages
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,13 +23,20 @@ from xinye.portal.forms import (
     ReportForm,
     new_key,
 )
-from xinye.portal.models import NoticeKind, PrivacyNotice, Submission
+from xinye.portal.models import NoticeKind, PrivacyNotice
 from xinye.stations import geo
 from xinye.stations import services as station_services
 from xinye.stations.choices import StationStatus
 from xinye.stations.models import Station
 
 HOME_LIMIT = 3
+
+
+def _reason(exc) -> str:
+    """A service's refusal as one Chinese sentence for the form."""
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
 
 
 def _ip(request) -> str:
@@ -336,10 +343,23 @@ def mydata(request):
         "form": form,
         "consents": Consent.objects.filter(worker=worker).select_related("notice"),
         "checkins": worker.checkins.select_related("station")[:20],
-        "submissions": Submission.objects.filter(worker=worker).values("kind").annotate(n=Count("id")),
+        "submissions": _own_counts(worker),
         "sensitive_given": services.has_consent(worker, NoticeKind.SENSITIVE),
     }
     return render(request, "portal/mydata.html", context)
+
+
+def _own_counts(worker) -> list[tuple[str, int]]:
+    out = []
+    if services.appeals_module() is not None:
+        from xinye.appeals.models import Appeal
+
+        out.append(("诉求", Appeal.objects.filter(worker=worker).count()))
+    if services.hazards_module() is not None:
+        from xinye.hazards.models import HazardReport
+
+        out.append(("随手拍", HazardReport.objects.filter(worker=worker).count()))
+    return out
 
 
 @worker_required
@@ -358,11 +378,15 @@ def delete_data(request):
 
 
 def _appeal_categories():
+    """Grouped for the select (权益保障 / 生活困难 / 个性化服务 / 其他) as the appeals app defines them."""
     try:
-        from xinye.appeals.choices import AppealCategory
+        from xinye.appeals import choices
     except ImportError:
         return None
-    return list(AppealCategory.choices)
+    groups = getattr(choices, "CATEGORY_GROUPS", None)
+    if groups:
+        return [(title, [(c.value, c.label) for c in members]) for title, members in groups]
+    return list(choices.AppealCategory.choices)
 
 
 def _hazard_categories():
@@ -384,30 +408,35 @@ def appeal_new(request):
     categories = _appeal_categories()
     if categories is None or services.appeals_module() is None:
         return render(request, "portal/unavailable.html", {"title": "我要诉求"})
-    sensitive = [c for c, label in categories if services.is_sensitive_category(label)]
-    form = AppealForm(request.POST or None, initial={"key": new_key()}, categories=categories)
+    form = AppealForm(
+        request.POST or None,
+        initial={"key": new_key()},
+        categories=categories,
+        regions=[(r.code, r.name) for r in _counties()],
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if data["sensitive_consent"]:
                 services.give_consent(worker, NoticeKind.SENSITIVE, ip=_ip(request))
-            sub, _created = services.submit_appeal(
+            appeal = services.submit_appeal(
                 worker,
                 category=data["category"],
                 text=data["text"],
                 photos=_photos(request, "photos", 3),
                 key=data["key"],
+                region=Region.objects.filter(code=data["region"]).first() if data["region"] else None,
             )
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except (ValueError, ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _reason(exc))
         else:
-            return redirect("portal:appeal", pk=sub.object_id)
+            return redirect("portal:appeal", pk=appeal.pk)
     return render(
         request,
         "portal/appeal_form.html",
         {
             "form": form,
-            "sensitive_codes": sensitive,
+            "worker": worker,
             "sensitive_given": services.has_consent(worker, NoticeKind.SENSITIVE),
         },
     )
@@ -424,7 +453,7 @@ def report_new(request):
         data = form.cleaned_data
         photos = _photos(request, "photo", 1)
         try:
-            sub, _created = services.submit_report(
+            report = services.submit_report(
                 worker,
                 category=data["category"],
                 description=data["description"],
@@ -433,21 +462,20 @@ def report_new(request):
                 photo=photos[0] if photos else None,
                 key=data["key"],
             )
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except (ValueError, ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _reason(exc))
         else:
-            return redirect("portal:report", pk=sub.object_id)
+            return redirect("portal:report", pk=report.pk)
     return render(request, "portal/report_form.html", {"form": form})
 
 
 def _own(worker, kind, pk):
-    if not Submission.objects.filter(worker=worker, kind=kind, object_id=pk).exists():
-        raise Http404
+    """The worker's own appeal or report; anyone else's is simply not found."""
     if kind == "appeal":
         from xinye.appeals.models import Appeal as model
     else:
         from xinye.hazards.models import HazardReport as model
-    return get_object_or_404(model, pk=pk)
+    return get_object_or_404(model, pk=pk, worker=worker)
 
 
 def _status(obj) -> str:
@@ -463,12 +491,10 @@ def _timeline(obj):
 
 
 def _rateable(appeal) -> bool:
-    flag = getattr(appeal, "rateable", None)
-    if callable(flag):
-        flag = flag()
-    if flag is not None:
-        return bool(flag)
-    return any(word in _status(appeal) for word in ("办结", "回访"))
+    """评价 is open after 办结 or the return visit (the appeals app's rate_appeal enforces the same)."""
+    from xinye.appeals.choices import AppealStatus
+
+    return appeal.status in (AppealStatus.CLOSED, AppealStatus.VISITED)
 
 
 @worker_required
@@ -483,8 +509,8 @@ def appeal_detail(request, pk):
                 satisfied=form.cleaned_data["satisfied"] == "1",
                 comment=form.cleaned_data["comment"],
             )
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except (ValueError, ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _reason(exc))
         else:
             messages.success(request, "感谢您的评价")
             return redirect("portal:appeal", pk=pk)
@@ -512,25 +538,36 @@ def report_detail(request, pk):
 def mine(request):
     """我的: own appeals and reports with their status, and volunteer hours."""
     worker = request.worker
-    subs = list(Submission.objects.filter(worker=worker)[:50])
-    objects: dict = {"appeal": {}, "hazard": {}}
-    ids = {kind: [s.object_id for s in subs if s.kind == kind] for kind in objects}
-    if ids["appeal"] and services.appeals_module() is not None:
+    items = []
+    if services.appeals_module() is not None:
         from xinye.appeals.models import Appeal
 
-        objects["appeal"] = Appeal.objects.in_bulk(ids["appeal"])
-    if ids["hazard"] and services.hazards_module() is not None:
+        for a in Appeal.objects.filter(worker=worker).order_by("-pk")[:30]:
+            items.append(
+                {
+                    "kind": "诉求",
+                    "obj": a,
+                    "when": getattr(a, "submitted_at", None),
+                    "category": a.get_category_display(),
+                    "status": _status(a),
+                    "url": reverse("portal:appeal", args=[a.pk]),
+                }
+            )
+    if services.hazards_module() is not None:
         from xinye.hazards.models import HazardReport
 
-        objects["hazard"] = HazardReport.objects.in_bulk(ids["hazard"])
-    items = []
-    for sub in subs:
-        obj = objects[sub.kind].get(sub.object_id)
-        if obj is None:
-            continue
-        url = reverse("portal:appeal" if sub.kind == "appeal" else "portal:report", args=[sub.object_id])
-        category = getattr(obj, "get_category_display", lambda: "")()
-        items.append({"sub": sub, "obj": obj, "status": _status(obj), "url": url, "category": category})
+        for r in HazardReport.objects.filter(worker=worker).order_by("-pk")[:30]:
+            items.append(
+                {
+                    "kind": "随手拍",
+                    "obj": r,
+                    "when": r.created_at,
+                    "category": r.get_category_display(),
+                    "status": _status(r),
+                    "url": reverse("portal:report", args=[r.pk]),
+                }
+            )
+    items.sort(key=lambda it: it["when"] or timezone.now(), reverse=True)
     hours = None
     volunteers = services._optional("xinye.volunteers.services")
     if volunteers is not None and hasattr(volunteers, "hours_for"):

@@ -1,0 +1,190 @@
+"""Appeals and 随手拍 filed from the portal through the appeals/hazards services: idempotent by the form's
+key, sensitive categories behind the separate consent, photos checked, "我的" with timeline and rating."""
+
+import base64
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.portal.helpers import sign_in
+from xinye.core.crypto import keyed_hash
+from xinye.portal.models import Worker
+from xinye.portal.sms import OUTBOX
+
+appeals_services = pytest.importorskip("xinye.appeals.services")
+from xinye.appeals.models import Appeal  # noqa: E402
+from xinye.hazards.models import HazardReport  # noqa: E402
+
+PHONE = "13904750003"
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_outbox():
+    OUTBOX.clear()
+
+
+@pytest.fixture
+def worker_client(client, world):
+    sign_in(client, PHONE)
+    client.post("/m/register/", {"name": "骑手小王", "community": world["units"]["street-kerqin-1-c1"].pk})
+    return client
+
+
+def _key(client, url):
+    html = client.get(url).content.decode()
+    return re.search(r'name="key" value="([0-9a-f-]{36})"', html).group(1)
+
+
+def test_same_key_twice_gives_one_appeal_and_the_same_response(worker_client):
+    key = _key(worker_client, "/m/appeal/")
+    data = {"key": key, "category": "wages", "text": "平台拖欠两个月工资，共 6000 元"}
+    first = worker_client.post("/m/appeal/", data)
+    second = worker_client.post("/m/appeal/", data)  # the flaky network's retry
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    worker = Worker.objects.get(phone_hash=keyed_hash(PHONE))
+    assert Appeal.objects.filter(worker=worker).count() == 1
+    appeal = Appeal.objects.get(worker=worker)
+    assert first["Location"] == f"/m/my/appeals/{appeal.pk}/"
+    assert appeal.unit.code == "street-kerqin-1-c1"  # routed to where they registered
+    # a fresh form (new key) is a new appeal
+    worker_client.post("/m/appeal/", {**data, "key": _key(worker_client, "/m/appeal/")})
+    assert Appeal.objects.filter(worker=worker).count() == 2
+
+
+def test_each_render_gets_a_fresh_uuid4_key(worker_client):
+    assert _key(worker_client, "/m/appeal/") != _key(worker_client, "/m/appeal/")
+    assert re.fullmatch(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+        _key(worker_client, "/m/report/"),
+    )
+
+
+def test_a_tampered_key_is_refused(worker_client):
+    html = worker_client.post(
+        "/m/appeal/", {"key": "x", "category": "wages", "text": "拖欠工资三个月了"}
+    ).content.decode()
+    assert "表单已失效" in html
+    assert Appeal.objects.count() == 0
+
+
+def test_hardship_appeal_needs_the_sensitive_consent(worker_client):
+    data = {
+        "key": _key(worker_client, "/m/appeal/"),
+        "category": "hardship",
+        "text": "家人生病，生活困难，需要帮助",
+    }
+    html = worker_client.post("/m/appeal/", data).content.decode()
+    assert "需先单独同意" in html
+    assert Appeal.objects.count() == 0  # nothing stored
+    r = worker_client.post("/m/appeal/", {**data, "sensitive_consent": "on"})
+    assert r.status_code == 302 and Appeal.objects.count() == 1
+
+
+def test_appeal_with_photo_and_a_non_image_refused(worker_client):
+    fake = SimpleUploadedFile("wage.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
+    data = {
+        "key": _key(worker_client, "/m/appeal/"),
+        "category": "legal_aid",
+        "text": "想咨询法律援助，工伤赔偿",
+    }
+    html = worker_client.post("/m/appeal/", {**data, "photos": fake}).content.decode()
+    assert "不是 JPEG、PNG 或 WebP" in html and Appeal.objects.count() == 0
+    photo = SimpleUploadedFile("wage.png", PNG, content_type="image/png")
+    r = worker_client.post("/m/appeal/", {**data, "photos": photo})
+    assert r.status_code == 302
+    assert Appeal.objects.get().photos.count() == 1
+
+
+def test_hazard_report_idempotent_and_listed_in_mine(worker_client):
+    key = _key(worker_client, "/m/report/")
+    data = {
+        "key": key,
+        "category": "manhole",
+        "description": "井盖缺失，雨夜危险",
+        "latitude": "43.6225",
+        "longitude": "122.256",
+    }
+    photo = SimpleUploadedFile("hole.png", PNG, content_type="image/png")
+    r1 = worker_client.post("/m/report/", {**data, "photo": photo})
+    r2 = worker_client.post("/m/report/", data)
+    assert r1.status_code == r2.status_code == 302 and r1["Location"] == r2["Location"]
+    assert HazardReport.objects.count() == 1
+    report = HazardReport.objects.get()
+    assert report.photo and report.latitude == pytest.approx(43.6225)
+    mine = worker_client.get("/m/my/").content.decode()
+    assert "随手拍 · 井盖缺失" in mine
+    detail = worker_client.get(r1["Location"]).content.decode()
+    assert "已收到" in detail
+
+
+def test_mine_shows_timeline_and_rating_after_closure(worker_client, world):
+    data = {"key": _key(worker_client, "/m/appeal/"), "category": "wages", "text": "平台拖欠工资，请帮忙协调"}
+    location = worker_client.post("/m/appeal/", data)["Location"]
+    appeal = Appeal.objects.get()
+    page = worker_client.get(location).content.decode()
+    assert "诉求已提交，等待受理" in page and "提交评价" not in page
+    assert "诉求 · 欠薪" in worker_client.get("/m/my/").content.decode()
+    # staff close the loop: accept, dispatch, sign, answer, finish, close
+    s = appeals_services
+    city = world["users"]["city_admin"]
+    s.accept_appeal(appeal, actor=city)
+    s.dispatch_appeal(appeal, actor=city, units=[world["units"]["street-kerqin-1-c1"]])
+    task = appeal.tasks.get()
+    s.sign_task(task, actor=city)
+    s.answer_task(task, actor=city, answer="已协调平台补发工资")
+    s.finish_task(task, actor=city)
+    appeal.refresh_from_db()
+    if appeal.status == "dispatched":
+        s.answer_appeal(appeal, actor=city, answer="已协调平台补发工资")
+        appeal.refresh_from_db()
+    if appeal.status == "answered":
+        s.close_appeal(appeal, actor=city)
+    page = worker_client.get(location).content.decode()
+    assert "提交评价" in page
+    r = worker_client.post(location, {"satisfied": "1", "comment": "很快"}, follow=True)
+    assert "感谢您的评价" in r.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.satisfied is True and appeal.status == "rated"
+
+
+def test_someone_elses_appeal_is_404(worker_client):
+    from django.test import Client
+
+    data = {"key": _key(worker_client, "/m/appeal/"), "category": "wages", "text": "拖欠工资三个月了"}
+    location = worker_client.post("/m/appeal/", data)["Location"]
+    other = Client()
+    sign_in(other, "13904750004")
+    assert other.get(location).status_code == 404
+
+
+def test_deleting_own_data_anonymises_submissions(worker_client):
+    data = {"key": _key(worker_client, "/m/appeal/"), "category": "wages", "text": "平台拖欠两个月工资"}
+    worker_client.post("/m/appeal/", data)
+    worker_client.post("/m/my/data/delete/", {"confirm": "1"})
+    appeal = Appeal.objects.get()
+    assert appeal.worker_id is None and "拖欠" not in appeal.text
+    assert not Worker.objects.filter(phone_hash=keyed_hash(PHONE)).exists()
+
+
+def test_volunteer_opt_in_at_registration(client, world):
+    from xinye.volunteers.models import VolunteerProfile
+
+    sign_in(client, "13904750005")
+    r = client.post(
+        "/m/register/",
+        {
+            "name": "志愿小李",
+            "community": world["units"]["street-kerqin-1-c1"].pk,
+            "volunteer": "on",
+            "volunteer_skills": "急救",
+        },
+    )
+    assert r.status_code == 302
+    profile = VolunteerProfile.objects.get(worker__phone_hash=keyed_hash("13904750005"))
+    assert profile.skills == "急救"
+    assert "志愿服务时长" in client.get("/m/my/").content.decode()
