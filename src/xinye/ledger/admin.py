@@ -404,9 +404,16 @@ class PartyOrganisationAdmin(SensitiveViewLogMixin, ScopedAdmin):
     def kind(self, obj):
         return obj.unit.get_kind_display()
 
-    @admin.display(description="覆盖企业数")
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(n_enterprises=Count("enterprises", distinct=True))
+
+    @admin.display(description="覆盖企业数", ordering="n_enterprises")
     def enterprise_count(self, obj):
-        return obj.enterprises.count()
+        return (
+            getattr(obj, "n_enterprises", None) if hasattr(obj, "n_enterprises") else obj.enterprises.count()
+        )
 
 
 # --- formation workflow ---

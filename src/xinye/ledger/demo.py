@@ -475,9 +475,20 @@ def load(world: dict) -> None:
     if Enterprise.objects.filter(uscc__in=usccs).exists():
         _fill_world(world, usccs)
         return
-    with transaction.atomic():
+    with transaction.atomic(), _coverage_deferred():
         _load(world, rng, rows)
     _fill_world(world, usccs)
+
+
+def _coverage_deferred():
+    """The coverage aggregates are recomputed once at the end rather than on every save."""
+    try:
+        from xinye.coverage.services import deferred
+    except ImportError:  # pragma: no cover - coverage is always installed in this project
+        import contextlib
+
+        return contextlib.nullcontext()
+    return deferred()
 
 
 def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
