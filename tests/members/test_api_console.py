@@ -156,3 +156,10 @@ def test_dues_and_import_api(two_branches, api_client):
     csv = "姓名,身份证号,日期,积分\n交费人,150502199203034567,2026-06-01,30\n".encode()
     r = client.post("/api/v1/members/study-import?commit=true", {"file": SimpleUploadedFile("x.csv", csv)})
     assert r.status_code == 200 and r.json()["committed"] and r.json()["created"] == 1
+
+
+def test_dashboard_cards(two_branches, client_for):
+    inside, _ = two_branches
+    _activist_case(inside, "首页积极分子")
+    page = client_for("secretary").get(reverse("admin:index")).content.decode()
+    assert "发展党员梯队" in page and "介绍信过期未回执" in page

@@ -216,3 +216,23 @@ def test_flowing_members_pay_at_home(branch):
         registered_on=D(2026, 1, 1),
     )
     assert services.arrears_months(flowing.member, D(2026, 9, 1)) == 0
+
+
+def test_expire_command(branch, capsys):
+    from django.core.management import call_command
+
+    letter = services.issue_transfer(
+        direction=Direction.OUTGOING,
+        unit=branch["unit"],
+        member_name="过期者",
+        other_organisation="外地支部",
+        other_region="黑龙江省",
+        issued_on=D(2026, 1, 5),
+    )
+    call_command("expire_transfers", "--as-of", "2026-07-04")
+    letter.refresh_from_db()
+    assert letter.status == TransferStatus.ISSUED  # 6 months across provinces: valid to 2026-07-04
+    call_command("expire_transfers", "--as-of", "2026-07-05")
+    letter.refresh_from_db()
+    assert letter.status == TransferStatus.EXPIRED
+    assert "已标记" in capsys.readouterr().out

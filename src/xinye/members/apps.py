@@ -11,3 +11,42 @@ class MembersConfig(AppConfig):
         ("学时统计", "timer", "members:study_hours", "members.studyrecord"),
         ("导入学习记录", "upload_file", "members:study_import", "members.studyrecord"),
     ]
+
+    def dashboard_cards(self, request):
+        """Console home: the development pipeline and the transfers whose 回执 is overdue, in the user's scope."""
+        from django.db.models import Q
+        from django.urls import reverse
+
+        from xinye.accounts.permissions import has_action, restrict
+        from xinye.ledger.models import PartyMember
+        from xinye.members import services
+        from xinye.members.models import DevelopmentCase, TransferLetter
+
+        cards = []
+        if has_action(request.user, "view", DevelopmentCase):
+            cases = restrict(DevelopmentCase.objects.all(), request.user, "view")
+            totals = services.pipeline(cases, restrict(PartyMember.objects.all(), request.user, "view"))[
+                "totals"
+            ]
+            cards.append(
+                {
+                    "title": "发展党员梯队",
+                    "value": totals["activists"] + totals["candidates"],
+                    "note": f"申请人 {totals['applicants']} · 积极分子 {totals['activists']} · 发展对象 "
+                    f"{totals['candidates']} · 预备党员 {totals['probationary']}",
+                    "link": reverse("members:pipeline"),
+                }
+            )
+        if has_action(request.user, "view", TransferLetter):
+            letters = restrict(TransferLetter.objects.all(), request.user, "view")
+            overdue = letters.filter(
+                Q(status="expired") | Q(status="issued", valid_until__lt=services.today())
+            ).count()
+            cards.append(
+                {
+                    "title": "介绍信过期未回执",
+                    "value": overdue,
+                    "link": reverse("admin:members_transferletter_changelist") + "?status__exact=expired",
+                }
+            )
+        return cards

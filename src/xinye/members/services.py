@@ -294,6 +294,9 @@ def next_step(case: DevelopmentCase) -> NextStep:
             f"发展对象培训已 {hours.normalize():f} 学时、{days} 天（须 ≥{rule('candidate_training_hours')} 学时或 ≥"
             f"{rule('candidate_training_days')} 天）"
         )
+    end = probation_end(case)
+    if end and APPROVAL <= case.current_step < PROBATION_VOTE and end <= today():
+        info.reasons.append(f"预备期已于 {_fmt(end)} 期满，应及时讨论其能否转为正式党员（第三十三条）")
     if number in ACTORS_AT_STEP:
         low, high, label, _article = ACTORS_AT_STEP[number]
         info.reasons.append(f"须指定 {low if low == high else f'{low}–{high}'} 名正式党员作{label}")
