@@ -163,3 +163,34 @@ def test_dashboard_cards(two_branches, client_for):
     _activist_case(inside, "首页积极分子")
     page = client_for("secretary").get(reverse("admin:index")).content.decode()
     assert "发展党员梯队" in page and "介绍信过期未回执" in page
+
+
+def test_console_add_case_and_payment_through_services(two_branches, client_for):
+    inside, _ = two_branches
+    person = f.person(inside, "工作台申请人", birth=D(2010, 1, 1))
+    console = client_for("secretary")
+    add = reverse("admin:members_developmentcase_add")
+    data = {"practitioner": person.pk, "unit": inside.pk, "applied_on": "2026-06-01", "note": ""}
+    data.update({"records-TOTAL_FORMS": 0, "records-INITIAL_FORMS": 0})
+    refused = console.post(add, data)
+    assert refused.status_code == 200 and "未满 18 周岁" in refused.content.decode()
+    adult = f.person(inside, "成年申请人")
+    response = console.post(add, {**data, "practitioner": adult.pk})
+    assert response.status_code == 302
+    from xinye.members.models import DevelopmentCase
+
+    case = DevelopmentCase.objects.get(practitioner=adult)
+    assert case.current_step == 1 and case.records.count() == 1
+    member = f.member(inside, "工作台交费")
+    services.declare_income(member, D(2026, 1, 1), Decimal("6000"))
+    pay = reverse("admin:members_duespayment_add")
+    payment = {
+        "member": member.pk,
+        "month_from": "2026-01-01",
+        "month_to": "2026-02-01",
+        "paid_on": "2026-03-01",
+    }
+    short = console.post(pay, {**payment, "amount": "100"})
+    assert "应交 180.00 元" in short.content.decode()
+    assert console.post(pay, {**payment, "amount": "180"}).status_code == 302
+    assert member.dues_payments.count() == 1

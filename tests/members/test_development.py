@@ -251,3 +251,17 @@ def test_next_step_shows_earliest_date(setup):
     info = services.next_step(case)
     assert info.step.number == 7 and info.earliest == D(2025, 3, 1)
     assert [s.number for s in info.also] == [6]
+
+
+def test_conversion_approval_within_three_months(setup):
+    case = run_until(setup, 24)
+    with time_machine.travel(datetime.datetime(2026, 9, 30, tzinfo=datetime.UTC), tick=False):
+        with pytest.raises(StepRefused) as exc:
+            services.record_step(case, 24, D(2026, 8, 20))  # 102 days after the 2026-05-10 vote
+        assert (
+            "已 102 天" in str(exc.value)
+            and "第三十五条" in str(exc.value)
+            and "超出 10 天" in str(exc.value)
+        )
+        services.record_step(case, 24, D(2026, 8, 20), late_reason="上级党委换届，经组织部门同意延期审批")
+    assert PartyMember.objects.get(practitioner=setup["applicant"]).is_full
