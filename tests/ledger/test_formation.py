@@ -182,6 +182,8 @@ def test_term_expiry_list(office, api_client, client_for):
     )
     page = client_for("kerqin_admin").get("/admin/ledger/due-for-election/").content.decode()
     assert due.unit.name in page and later.unit.name not in page and "已超期" in page
+    home = client_for("kerqin_admin").get("/admin/").content.decode()
+    assert "换届提醒" in home and "/admin/ledger/due-for-election/" in home
     services.record_election(due, datetime.date(2026, 11, 20))
     assert due.next_election_on == datetime.date(2029, 11, 20)
     assert due not in set(services.due_for_election(PartyOrganisation.objects.all()))

@@ -8,3 +8,40 @@ class LedgerConfig(AppConfig):
     nav_links = [
         ("换届提醒", "event_repeat", "ledger:due_for_election", "ledger.partyorganisation"),
     ]
+
+    def dashboard_cards(self, request):
+        """Console home: organisations due for election and formation cases under way, in the user's scope."""
+        from django.urls import reverse
+
+        from xinye.accounts.permissions import has_action, restrict
+        from xinye.ledger import services
+        from xinye.ledger.models import FormationCase, PartyOrganisation
+
+        cards = []
+        if has_action(request.user, "view", PartyOrganisation):
+            due = services.due_for_election(
+                restrict(PartyOrganisation.objects.all(), request.user, "view")
+            ).count()
+            cards.append(
+                {
+                    "title": "换届提醒",
+                    "value": due,
+                    "note": "90 天内任期届满（含超期）的党组织",
+                    "link": reverse("ledger:due_for_election"),
+                }
+            )
+        if has_action(request.user, "view", FormationCase):
+            open_cases = (
+                restrict(FormationCase.objects.all(), request.user, "view")
+                .exclude(state__in=["registered", "rejected", "withdrawn"])
+                .count()
+            )
+            cards.append(
+                {
+                    "title": "组建中",
+                    "value": open_cases,
+                    "note": "规范组建流程办理中的党组织",
+                    "link": reverse("admin:ledger_formationcase_changelist"),
+                }
+            )
+        return cards
