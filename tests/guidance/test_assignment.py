@@ -73,7 +73,11 @@ def test_nearest_other_county_only_when_none_at_home_and_it_says_so():
 def test_existing_assignments_are_kept_without_replan():
     ents = [ent(i) for i in range(1, 7)]
     agents = [agent(1, "liaison"), agent(2, "liaison")]
-    existing = [ExistingAssignment(1, 1, "liaison"), ExistingAssignment(2, 1, "liaison"), ExistingAssignment(3, 2, "liaison")]
+    existing = [
+        ExistingAssignment(1, 1, "liaison"),
+        ExistingAssignment(2, 1, "liaison"),
+        ExistingAssignment(3, 2, "liaison"),
+    ]
     p = propose(ents, agents, existing, kinds=("liaison",))
     assert {i.enterprise_id for i in p.items} == {4, 5, 6}  # only those without a liaison
     assert all(i.change == "new" for i in p.items)

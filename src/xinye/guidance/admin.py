@@ -1,7 +1,20 @@
+from django import forms
 from django.contrib import admin
+from django.http import Http404
 
-from xinye.core.admin import ScopedAdmin
-from xinye.guidance.models import Agent
+from xinye.core.admin import ScopedAdmin as _ScopedAdmin
+from xinye.guidance.choices import VisitTopic
+from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
+
+
+class ScopedAdmin(_ScopedAdmin):
+    """Out of scope, or no view grant at all, is a 404 before Django's permission check: a 403 would confirm
+    that the object exists."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.get_object(request, object_id) is None:
+            raise Http404("对象不存在或不在您的管辖范围内")
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Agent)
@@ -24,3 +37,137 @@ class AgentAdmin(ScopedAdmin):
         "is_active",
     ]
     nav_icon = "support_agent"
+
+
+class VisitForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        label="走访内容", choices=VisitTopic.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Visit
+        fields = [
+            "date",
+            "agent",
+            "enterprise",
+            "site_note",
+            "people_met",
+            "topics",
+            "summary",
+            "is_heart_to_heart",
+            "is_care_visit",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("enterprise") and not (data.get("site_note") or "").strip():
+            raise forms.ValidationError("请选择走访企业，或填写走访的站点/场所")
+        return data
+
+
+class VisitProblemInline(admin.TabularInline):
+    model = VisitProblem
+    extra = 0
+    fields = ["description", "status", "resolved_on", "resolution", "appeal_id"]
+    readonly_fields = ["appeal_id"]
+
+    def has_add_permission(self, request, obj=None):
+        return True if obj is None else self.has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        from xinye.accounts.permissions import has_action, in_scope
+
+        return has_action(request.user, "change", VisitProblem) and (
+            obj is None or in_scope(request.user, "change", obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        from xinye.accounts.permissions import has_action
+
+        return has_action(request.user, "delete", VisitProblem)
+
+    def has_view_permission(self, request, obj=None):
+        from xinye.accounts.permissions import has_action
+
+        return has_action(request.user, "view", VisitProblem)
+
+
+@admin.register(Visit)
+class VisitAdmin(ScopedAdmin):
+    form = VisitForm
+    list_display = ["date", "agent", "enterprise_or_site", "topic_list", "is_heart_to_heart", "is_care_visit"]
+    list_filter = ["is_heart_to_heart", "is_care_visit", "region", "industry", "agent__kind"]
+    search_fields = ["enterprise__name", "site_note", "agent__name", "summary"]
+    date_hierarchy = "date"
+    list_select_related = ["agent", "enterprise"]
+    inlines = [VisitProblemInline]
+    nav_icon = "directions_walk"
+
+    @admin.display(description="走访企业/站点")
+    def enterprise_or_site(self, obj):
+        return obj.enterprise.name if obj.enterprise_id else obj.site_note
+
+    @admin.display(description="走访内容")
+    def topic_list(self, obj):
+        return "、".join(obj.topic_labels)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agent":
+            from xinye.guidance.services import agent_of
+
+            own = agent_of(request.user)
+            if own is not None and not request.user.role_assignments.filter(role__mode="tree").exists():
+                kwargs["queryset"] = Agent.objects.filter(pk=own.pk)
+                kwargs["initial"] = own.pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.fill_owner()
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(VisitProblem)
+class VisitProblemAdmin(ScopedAdmin):
+    list_display = ["description_short", "visit", "status", "resolved_on", "appeal_id"]
+    list_filter = ["status"]
+    search_fields = ["description", "visit__enterprise__name"]
+    list_select_related = ["visit__agent", "visit__enterprise"]
+    fields = ["visit", "description", "category", "status", "resolved_on", "resolution", "appeal_id"]
+    readonly_fields = ["visit", "appeal_id"]
+    nav_icon = "report_problem"
+
+    @admin.display(description="问题")
+    def description_short(self, obj):
+        return obj.description[:40]
+
+    def has_add_permission(self, request):
+        return False  # problems are found on a visit: add them there
+
+
+@admin.register(InstructorAssessment)
+class InstructorAssessmentAdmin(ScopedAdmin):
+    list_display = ["agent", "year", "grade", "evidence_summary", "assessed_by", "assessed_on"]
+    list_filter = ["year", "grade", "agent__kind", "agent__region"]
+    search_fields = ["agent__name"]
+    list_select_related = ["agent", "assessed_by"]
+    fields = ["agent", "year", "grade", "comment", "assessed_on", "evidence_summary"]
+    readonly_fields = ["evidence_summary"]
+    nav_icon = "grading"
+
+    @admin.display(description="考核依据（系统统计）")
+    def evidence_summary(self, obj):
+        from xinye.guidance.services import evidence_for
+
+        if obj is None or not obj.agent_id:
+            return "—"
+        ev = evidence_for(obj.agent, obj.year)
+        text = ev.summary
+        if ev.shortfalls:
+            text += "；不足：" + "；".join(ev.shortfalls)
+        return text
+
+    def save_model(self, request, obj, form, change):
+        obj.assessed_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,130 @@
+from django.contrib import admin
+
+from xinye.accounts.permissions import has_action, in_scope, restrict
+from xinye.guidance.admin import ScopedAdmin
+from xinye.orglife.models import Attendance, Meeting, MeetingPhoto, MeetingRule, OnlineGroup
+from xinye.orgs.choices import PARTY_ORG_KINDS
+from xinye.orgs.models import OrgUnit
+
+
+class _ScopedInline(admin.TabularInline):
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return has_action(request.user, "view", self.model)
+
+    def has_add_permission(self, request, obj=None):
+        return has_action(request.user, "add", self.model) and (
+            obj is None or in_scope(request.user, "change", obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return has_action(request.user, "change", self.model) and (
+            obj is None or in_scope(request.user, "change", obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return has_action(request.user, "delete", self.model) and (
+            obj is None or in_scope(request.user, "change", obj)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if getattr(related, "scope", None) is not None:
+            kwargs["queryset"] = restrict(related._default_manager.all(), request.user, "view")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AttendanceInline(_ScopedInline):
+    model = Attendance
+    fields = ["member", "status", "reason", "online"]
+    autocomplete_fields = []
+
+
+class PhotoInline(_ScopedInline):
+    model = MeetingPhoto
+    fields = ["file", "caption"]
+
+
+def _party_units(request):
+    return restrict(OrgUnit.objects.filter(kind__in=PARTY_ORG_KINDS), request.user, "view")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ScopedAdmin):
+    list_display = ["date", "kind", "topic", "unit", "is_online", "attendance_text", "quorum_flag"]
+    list_filter = ["kind", "is_online", "quorum_met", "region", "industry"]
+    search_fields = ["topic", "unit__name"]
+    date_hierarchy = "date"
+    list_select_related = ["unit"]
+    fields = [
+        "unit",
+        "kind",
+        "date",
+        "topic",
+        "place",
+        "is_online",
+        "online_group",
+        "online_link",
+        "minutes",
+        "quorum_text",
+    ]
+    readonly_fields = ["quorum_text"]
+    inlines = [AttendanceInline, PhotoInline]
+    nav_icon = "groups"
+
+    @admin.display(description="出席")
+    def attendance_text(self, obj):
+        return f"{obj.present}/{obj.expected}" if obj.expected else "—"
+
+    @admin.display(description="法定人数", boolean=True)
+    def quorum_flag(self, obj):
+        return obj.quorum_met
+
+    @admin.display(description="法定人数核验")
+    def quorum_text(self, obj):
+        return obj.quorum_note or "—"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = _party_units(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from xinye.orglife.services import check_quorum
+
+        check_quorum(form.instance)
+
+
+@admin.register(OnlineGroup)
+class OnlineGroupAdmin(ScopedAdmin):
+    list_display = ["name", "unit", "platform", "member_count", "is_active"]
+    list_filter = ["platform", "is_active", "industry"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit"]
+    fields = ["unit", "name", "platform", "link", "leader", "members", "is_active"]
+    filter_horizontal = ["members"]
+    nav_icon = "forum"
+
+    @admin.display(description="成员数")
+    def member_count(self, obj):
+        return obj.members.count()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            kwargs["queryset"] = _party_units(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(MeetingRule)
+class MeetingRuleAdmin(ScopedAdmin):
+    list_display = ["kind", "period", "min_count", "condition", "source", "is_active"]
+    list_editable = []
+    fields = ["kind", "period", "min_count", "condition", "source", "is_active"]
+    nav_icon = "event_repeat"
