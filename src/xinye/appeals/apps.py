@@ -5,3 +5,27 @@ class AppealsConfig(AppConfig):
     name = "xinye.appeals"
     pillar = "support"
     verbose_name = "如何保障 · 诉求办理"
+    nav_links = [("诉求办理统计", "monitoring", "appeals:stats", "appeals.appealtask")]
+
+    def dashboard_cards(self, request):
+        from xinye.accounts.permissions import has_action, restrict
+        from xinye.appeals.models import AppealTask
+        from xinye.appeals.services import overdue_tasks
+
+        if not has_action(request.user, "view", AppealTask):
+            return []
+        tasks = restrict(AppealTask.objects.all(), request.user, "view")
+        from django.urls import reverse
+
+        return [
+            {
+                "title": "待签收诉求任务",
+                "value": tasks.filter(status="assigned").count(),
+                "link": reverse("admin:appeals_appealtask_changelist") + "?status__exact=assigned",
+            },
+            {
+                "title": "逾期诉求任务",
+                "value": overdue_tasks(tasks).count(),
+                "link": reverse("appeals:stats"),
+            },
+        ]

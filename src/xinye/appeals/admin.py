@@ -1,0 +1,149 @@
+"""Console: appeals, tasks and reminders. Rows are read here; every step of the loop is taken on the
+办理 page (appeals:work), which calls the services — the change form never writes the loop's fields."""
+
+from django.contrib import admin
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from xinye.appeals.models import Appeal, AppealEvent, AppealReminder, AppealTask
+from xinye.audit.services import log_sensitive_access
+from xinye.core.admin import ScopedAdmin, sensitive_fields
+
+
+class _LoopAdmin(ScopedAdmin):
+    """Read-only rows with a link to the 办理 page; 404 before any permission check when out of scope."""
+
+    def has_add_permission(self, request):
+        return False  # appeals enter through the portal, visits or the 办理 page's services
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the loop is a record: nothing is deleted
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [f.name for f in self.model._meta.concrete_fields if not getattr(f, "sensitive", False)]
+        extra = list(super().get_readonly_fields(request, obj))
+        if self.may_see_sensitive(request):
+            extra += [f.name for f in sensitive_fields(self.model)]
+        return list(dict.fromkeys([*self.extra_readonly, *names, *extra]))
+
+    extra_readonly: tuple = ()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("对象不存在或不在您的管辖范围内")
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if (
+            request.method == "GET"
+            and getattr(response, "status_code", 200) == 200
+            and self.may_see_sensitive(request)
+        ):
+            shown = [str(f.verbose_name) for f in sensitive_fields(self.model) if getattr(obj, f.name)]
+            if shown:
+                log_sensitive_access("view_sensitive", obj=obj, fields=shown)
+        return response
+
+
+def _overdue(obj) -> str:
+    if obj.is_overdue:
+        return format_html('<span class="text-red-600 font-semibold">逾期</span>')
+    return "—"
+
+
+_overdue.short_description = "逾期"
+
+
+class TaskInline(admin.TabularInline):
+    model = AppealTask
+    fields = (
+        "unit",
+        "status",
+        "assigned_at",
+        "sign_due_at",
+        "signed_at",
+        "due_at",
+        "finished_at",
+        "return_reason",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = AppealEvent
+    fields = ("created_at", "kind", "actor_label", "task", "public_text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(_LoopAdmin):
+    nav_icon = "support_agent"
+    list_display = ("number", "category", "status", "unit", "source", "submitted_at", "due_at", _overdue)
+    list_filter = ("status", "category", "source", "limit_kind", "region")
+    search_fields = ("number",)
+    date_hierarchy = "submitted_at"
+    list_select_related = ("unit",)
+    inlines = [TaskInline, EventInline]
+    extra_readonly = ("work_link",)
+    exclude = ("idempotency_key",)
+
+    @admin.display(description="办理")
+    def work_link(self, obj):
+        return format_html(
+            '<a class="underline" href="{}">进入办理页面 →</a>', reverse("appeals:work", args=[obj.pk])
+        )
+
+
+@admin.register(AppealTask)
+class AppealTaskAdmin(_LoopAdmin):
+    nav_icon = "assignment"
+    list_display = (
+        "appeal",
+        "unit",
+        "status",
+        "assigned_at",
+        "sign_due_at",
+        "due_at",
+        _overdue,
+        "escalated_to",
+    )
+    list_filter = ("status", "appeal__category")
+    search_fields = ("appeal__number",)
+    list_select_related = ("appeal", "unit", "escalated_to")
+    extra_readonly = ("work_link",)
+
+    @admin.display(description="办理")
+    def work_link(self, obj):
+        return format_html(
+            '<a class="underline" href="{}">进入办理页面 →</a>', reverse("appeals:work", args=[obj.appeal_id])
+        )
+
+
+@admin.register(AppealReminder)
+class AppealReminderAdmin(_LoopAdmin):
+    nav_icon = "notification_important"
+    list_display = ("created_at", "kind", "unit", "message", "read_at")
+    list_filter = ("kind", "read_at")
+    actions = ["mark_read"]
+
+    @admin.action(description="标记为已读")
+    def mark_read(self, request, queryset):
+        queryset.filter(read_at__isnull=True).update(read_at=timezone.now())

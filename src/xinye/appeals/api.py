@@ -1,0 +1,419 @@
+"""Appeals under /api/v1/: the loop's steps as POST actions, scoped exactly like the console.
+An appeal is visible to its 属地 unit's tree; a task to its assigned unit's tree (a community sees its own
+tasks only). Text is masked unless the caller has view_sensitive; unmasked reads are logged."""
+
+import datetime
+
+from django.http import Http404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from xinye.accounts.permissions import has_action, restrict
+from xinye.api.common import get_scoped, require, scoped
+from xinye.appeals import services
+from xinye.appeals.models import Appeal, AppealReminder, AppealTask
+from xinye.audit.services import log_sensitive_access
+from xinye.core.masking import mask
+from xinye.orgs.models import OrgUnit, Region
+
+router = Router()
+TAG = "诉求办理"
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class TaskOut(Schema):
+    id: int
+    appeal_id: int
+    appeal_number: str | None
+    unit: UnitRef
+    status: str
+    status_label: str
+    instruction: str
+    assigned_at: datetime.datetime
+    sign_due_at: datetime.datetime | None
+    signed_at: datetime.datetime | None
+    answer_due_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    answered_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    return_reason: str
+    overdue: bool
+    escalated_to: UnitRef | None
+
+    @staticmethod
+    def resolve_appeal_number(obj):
+        return obj.appeal.number
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_overdue
+
+
+class EventOut(Schema):
+    at: datetime.datetime = Field(..., alias="created_at")
+    kind: str
+    kind_label: str
+    actor: str = Field(..., alias="actor_label")
+    task_id: int | None
+    note: str
+    public_text: str
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+
+class AppealOut(Schema):
+    id: int
+    number: str | None
+    category: str
+    category_label: str
+    source: str
+    limit_kind: str
+    status: str
+    status_label: str
+    text: str
+    unit: UnitRef
+    region: str
+    submitted_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    answer_due_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    extended: bool
+    answered_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    return_visit_due_at: datetime.datetime | None
+    satisfied: bool | None
+    reopened_count: int
+    overdue: bool
+
+    @staticmethod
+    def resolve_category_label(obj):
+        return obj.get_category_display()
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_overdue
+
+    @staticmethod
+    def resolve_text(obj, context):
+        return obj.text if getattr(obj, "_unmasked", False) else mask("text", obj.text)
+
+
+class AppealDetail(AppealOut):
+    answer: str
+    tasks: list[TaskOut]
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_answer(obj):
+        return obj.answer if getattr(obj, "_unmasked", False) else mask("text", obj.answer)
+
+    @staticmethod
+    def resolve_tasks(obj):
+        return list(obj.tasks.select_related("unit", "escalated_to", "appeal"))
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(obj.events.all())
+
+
+class AppealIn(Schema):
+    category: str
+    text: str
+    idempotency_key: str
+    source: str = "staff"
+    region: str | None = None
+    enterprise: int | None = None
+
+
+class ReasonIn(Schema):
+    text: str = ""
+
+
+class DispatchIn(Schema):
+    units: list[int] = []
+    instruction: str = ""
+
+
+class VisitIn(Schema):
+    note: str = ""
+    satisfied: bool | None = None
+
+
+class ProgressIn(Schema):
+    note: str
+    public: bool = False
+
+
+class RatesOut(Schema):
+    unit_id: int | None
+    unit: str
+    tasks: int
+    signed_in_time: int
+    finished: int
+    rated: int
+    satisfied: int
+    overdue: int
+    response_rate: float | None
+    resolution_rate: float | None
+    satisfaction_rate: float | None
+
+
+class StatsOut(Schema):
+    unit: UnitRef | None
+    from_date: datetime.date | None
+    to_date: datetime.date | None
+    total: RatesOut
+    by_unit: list[RatesOut]
+    overdue: list[TaskOut]
+
+
+class StatsQuery(Schema):
+    unit: int | None = None
+    from_: datetime.date | None = Field(None, alias="from", description="派单日期起（含），如 2026-11-01")
+    to: datetime.date | None = Field(None, description="派单日期止（含）")
+
+
+class ReminderOut(Schema):
+    id: int
+    kind: str
+    appeal_id: int
+    task_id: int | None
+    unit: UnitRef
+    message: str
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+def _unmask(request, appeals):
+    if has_action(request.user, "view_sensitive", Appeal):
+        for a in appeals:
+            a._unmasked = True
+        if appeals:
+            if len(appeals) == 1:
+                log_sensitive_access("view_sensitive", obj=appeals[0], fields=["诉求内容"], reason="API")
+            else:
+                log_sensitive_access("view_sensitive", model=Appeal, count=len(appeals), reason="API 列表")
+    return appeals
+
+
+def _rates(d: dict) -> dict:
+    return {k: (float(v) if k.endswith("_rate") and v is not None else v) for k, v in d.items()}
+
+
+@router.get("/appeals/stats", response=StatsOut, summary="诉求办理统计：响应率、解决率、满意率、逾期清单")
+def appeal_stats(request, filters: Query[StatsQuery]):
+    if not has_action(request.user, "view", AppealTask):
+        raise Http404
+    unit, start, end = filters.unit, filters.from_, filters.to
+    tasks = scoped(request, AppealTask.objects.all())
+    unit_obj = None
+    if unit is not None:
+        unit_obj = get_scoped(request, OrgUnit.objects.all(), pk=unit)
+        tasks = tasks.filter(unit__path__startswith=unit_obj.path)
+    total, rows = services.statistics(services.period_tasks(tasks, start or None, end or None))
+    return {
+        "unit": unit_obj,
+        "from_date": start,
+        "to_date": end,
+        "total": _rates(total.as_dict()),
+        "by_unit": [_rates(r.as_dict()) for r in rows],
+        "overdue": list(services.overdue_tasks(tasks).select_related("escalated_to")[:200]),
+    }
+
+
+@router.get("/appeals", response=list[AppealOut], summary="诉求列表")
+@paginate(LimitOffsetPagination)
+def list_appeals(
+    request,
+    status: str | None = None,
+    category: str | None = None,
+    overdue: bool | None = None,
+    unit: int | None = None,
+):
+    qs = scoped(request, Appeal.objects.select_related("unit"))
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    if overdue:
+        from django.utils import timezone
+
+        qs = qs.filter(status__in=("submitted", "accepted", "dispatched"), due_at__lt=timezone.now())
+    return qs
+
+
+@router.get("/appeals/{appeal_id}", response=AppealDetail, summary="诉求详情（含任务与办理记录）")
+def get_appeal(request, appeal_id: int):
+    appeal = get_scoped(request, Appeal.objects.select_related("unit"), pk=appeal_id)
+    return _unmask(request, [appeal])[0]
+
+
+@router.post("/appeals", response={201: AppealDetail}, summary="录入诉求（工作人员代录、走访收集）")
+def create_appeal(request, payload: AppealIn):
+    require(request, "add", Appeal)
+    region = Region.objects.filter(code=payload.region).first() if payload.region else None
+    enterprise = None
+    if payload.enterprise is not None:
+        from xinye.ledger.models import Enterprise
+
+        enterprise = get_scoped(request, Enterprise.objects.all(), pk=payload.enterprise)
+    appeal = services.submit_appeal(
+        worker=None,
+        category=payload.category,
+        text=payload.text,
+        idempotency_key=payload.idempotency_key,
+        source=payload.source if payload.source in ("staff", "visit") else "staff",
+        region=region,
+        created_by=request.user,
+        enterprise=enterprise,
+    )
+    return Status(201, _unmask(request, [appeal])[0])
+
+
+def _appeal_for_change(request, appeal_id):
+    return get_scoped(request, Appeal.objects.all(), "change", pk=appeal_id)
+
+
+def _detail(request, appeal):
+    appeal.refresh_from_db()
+    return _unmask(request, [appeal])[0]
+
+
+@router.post("/appeals/{appeal_id}/accept", response=AppealDetail, summary="受理")
+def accept(request, appeal_id: int):
+    appeal = _appeal_for_change(request, appeal_id)
+    services.accept_appeal(appeal, actor=request.user)
+    return _detail(request, appeal)
+
+
+@router.post("/appeals/{appeal_id}/reject", response=AppealDetail, summary="不予受理")
+def reject(request, appeal_id: int, payload: ReasonIn):
+    appeal = _appeal_for_change(request, appeal_id)
+    services.reject_appeal(appeal, actor=request.user, reason=payload.text)
+    return _detail(request, appeal)
+
+
+@router.post(
+    "/appeals/{appeal_id}/dispatch", response=AppealDetail, summary="派单（不指定单位则按规则默认派单）"
+)
+def dispatch(request, appeal_id: int, payload: DispatchIn):
+    appeal = _appeal_for_change(request, appeal_id)
+    units = list(OrgUnit.objects.filter(pk__in=payload.units, is_active=True)) if payload.units else None
+    if payload.units and len(units) != len(set(payload.units)):
+        raise Http404
+    services.dispatch_appeal(appeal, actor=request.user, units=units, instruction=payload.instruction)
+    return _detail(request, appeal)
+
+
+@router.post("/appeals/{appeal_id}/extend", response=AppealDetail, summary="延期（投诉/复杂事项，限一次）")
+def extend(request, appeal_id: int, payload: ReasonIn):
+    appeal = _appeal_for_change(request, appeal_id)
+    services.extend_appeal(appeal, actor=request.user, reason=payload.text)
+    return _detail(request, appeal)
+
+
+@router.post("/appeals/{appeal_id}/answer", response=AppealDetail, summary="答复诉求人")
+def answer(request, appeal_id: int, payload: ReasonIn):
+    appeal = _appeal_for_change(request, appeal_id)
+    services.answer_appeal(appeal, actor=request.user, answer=payload.text)
+    return _detail(request, appeal)
+
+
+@router.post("/appeals/{appeal_id}/close", response=AppealDetail, summary="办结")
+def close(request, appeal_id: int):
+    appeal = _appeal_for_change(request, appeal_id)
+    services.close_appeal(appeal, actor=request.user)
+    return _detail(request, appeal)
+
+
+@router.post("/appeals/{appeal_id}/visit", response=AppealDetail, summary="回访（可记录满意度）")
+def visit(request, appeal_id: int, payload: VisitIn):
+    appeal = _appeal_for_change(request, appeal_id)
+    services.return_visit(appeal, actor=request.user, note=payload.note, satisfied=payload.satisfied)
+    return _detail(request, appeal)
+
+
+@router.get("/appeal-tasks", response=list[TaskOut], summary="诉求任务（本单位承办的）")
+@paginate(LimitOffsetPagination)
+def list_tasks(request, status: str | None = None, overdue: bool | None = None, unit: int | None = None):
+    qs = scoped(request, AppealTask.objects.select_related("unit", "appeal", "escalated_to"))
+    if status:
+        qs = qs.filter(status=status)
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    if overdue:
+        qs = services.overdue_tasks(qs)
+    return qs
+
+
+@router.get("/appeal-tasks/{task_id}", response=TaskOut, summary="诉求任务详情")
+def get_task(request, task_id: int):
+    return get_scoped(
+        request, AppealTask.objects.select_related("unit", "appeal", "escalated_to"), pk=task_id
+    )
+
+
+def _task_for_change(request, task_id):
+    return get_scoped(request, AppealTask.objects.select_related("appeal", "unit"), "change", pk=task_id)
+
+
+@router.post("/appeal-tasks/{task_id}/sign", response=TaskOut, summary="签收")
+def sign(request, task_id: int):
+    return services.sign_task(_task_for_change(request, task_id), actor=request.user)
+
+
+@router.post("/appeal-tasks/{task_id}/progress", response={201: EventOut}, summary="记录办理进展")
+def progress(request, task_id: int, payload: ProgressIn):
+    event = services.add_progress(
+        _task_for_change(request, task_id), actor=request.user, note=payload.note, public=payload.public
+    )
+    return Status(201, event)
+
+
+@router.post("/appeal-tasks/{task_id}/answer", response=TaskOut, summary="承办单位答复")
+def task_answer(request, task_id: int, payload: ReasonIn):
+    return services.answer_task(_task_for_change(request, task_id), actor=request.user, answer=payload.text)
+
+
+@router.post("/appeal-tasks/{task_id}/finish", response=TaskOut, summary="承办单位办结")
+def task_finish(request, task_id: int):
+    return services.finish_task(_task_for_change(request, task_id), actor=request.user)
+
+
+@router.post(
+    "/appeal-tasks/{task_id}/return", response=TaskOut, summary="回退（派错单位，2 个工作日内，须说明理由）"
+)
+def task_return(request, task_id: int, payload: ReasonIn):
+    return services.return_task(_task_for_change(request, task_id), actor=request.user, reason=payload.text)
+
+
+@router.get("/appeal-reminders", response=list[ReminderOut], summary="催办、督办与回访提醒")
+@paginate(LimitOffsetPagination)
+def list_reminders(request, unread: bool | None = None):
+    qs = scoped(request, AppealReminder.objects.select_related("unit"))
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+__all__ = ["router", "restrict"]

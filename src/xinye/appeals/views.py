@@ -1,0 +1,172 @@
+"""Console pages: the 办理 page of one appeal (every step of the loop through the services) and the
+statistics page (响应率, 解决率, 满意率, overdue list) per unit and period."""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from xinye.accounts.permissions import has_action, in_scope, restrict
+from xinye.appeals import services
+from xinye.appeals.choices import AppealStatus, TaskStatus
+from xinye.appeals.models import Appeal, AppealReminder, AppealTask
+from xinye.audit.services import log_sensitive_access
+from xinye.core.masking import mask
+from xinye.orgs.choices import UnitKind
+from xinye.orgs.models import OrgUnit
+
+DISPATCH_KINDS = (
+    UnitKind.COMMUNITY,
+    UnitKind.STREET,
+    UnitKind.WORK_COMMITTEE,
+    UnitKind.DEPARTMENT,
+    UnitKind.MASS_ORG,
+    UnitKind.INDUSTRY_OFFICE,
+)
+
+
+def _context(request, title):
+    return {**admin.site.each_context(request), "title": title}
+
+
+def _appeal_for(request, pk) -> Appeal:
+    """The appeal if the user may see it or holds one of its tasks; otherwise 404."""
+    appeal = restrict(Appeal.objects.all(), request.user, "view").filter(pk=pk).first()
+    if appeal is None:
+        task_units = restrict(AppealTask.objects.filter(appeal_id=pk), request.user, "view")
+        if not task_units.exists():
+            raise Http404("对象不存在或不在您的管辖范围内")
+        appeal = Appeal.objects.get(pk=pk)
+    return appeal
+
+
+def _post(request, appeal):
+    action = request.POST.get("action", "")
+    user = request.user
+    task = None
+    if request.POST.get("task"):
+        task = (
+            restrict(AppealTask.objects.filter(appeal=appeal), user, "change")
+            .filter(pk=request.POST["task"])
+            .first()
+        )
+        if task is None:
+            raise Http404("任务不存在或不在您的管辖范围内")
+    text = request.POST.get("text", "").strip()
+    if action == "accept":
+        services.accept_appeal(appeal, actor=user)
+    elif action == "reject":
+        services.reject_appeal(appeal, actor=user, reason=text)
+    elif action == "dispatch":
+        ids = [int(i) for i in request.POST.getlist("units") if i.isdigit()]
+        units = list(OrgUnit.objects.filter(pk__in=ids)) or None
+        services.dispatch_appeal(appeal, actor=user, units=units, instruction=text)
+    elif action == "extend":
+        services.extend_appeal(appeal, actor=user, reason=text)
+    elif action == "answer":
+        services.answer_appeal(appeal, actor=user, answer=text)
+    elif action == "close":
+        services.close_appeal(appeal, actor=user)
+    elif action == "visit":
+        verdict = request.POST.get("satisfied", "")
+        satisfied = {"1": True, "0": False}.get(verdict)
+        services.return_visit(appeal, actor=user, note=text, satisfied=satisfied)
+    elif action == "sign" and task:
+        services.sign_task(task, actor=user)
+    elif action == "progress" and task:
+        services.add_progress(task, actor=user, note=text, public=bool(request.POST.get("public")))
+    elif action == "task_answer" and task:
+        services.answer_task(task, actor=user, answer=text)
+    elif action == "task_finish" and task:
+        services.finish_task(task, actor=user)
+    elif action == "return" and task:
+        services.return_task(task, actor=user, reason=text)
+    else:
+        raise ValueError("未知的操作")
+
+
+def work(request, pk: int):
+    appeal = _appeal_for(request, pk)
+    if request.method == "POST":
+        try:
+            _post(request, appeal)
+            messages.success(request, "已保存")
+        except (ValueError, ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("appeals:work", pk=appeal.pk)
+    user = request.user
+    sensitive = has_action(user, "view_sensitive", Appeal) and in_scope(user, "view", appeal)
+    if sensitive:
+        log_sensitive_access("view_sensitive", obj=appeal, fields=["诉求内容"])
+    can_change = in_scope(user, "change", appeal)
+    changeable = set(restrict(appeal.tasks.all(), user, "change").values_list("pk", flat=True))
+    tasks = list(appeal.tasks.select_related("unit", "escalated_to").order_by("assigned_at", "pk"))
+    for task in tasks:
+        task.can_change = task.pk in changeable
+        task.answer_shown = task.answer if sensitive else mask("text", task.answer)
+    suggested = services.route(appeal) if can_change else []
+    units = (
+        OrgUnit.objects.filter(kind__in=DISPATCH_KINDS, is_active=True).order_by("path") if can_change else []
+    )
+    context = _context(request, f"诉求办理：{appeal.number}")
+    context.update(
+        {
+            "appeal": appeal,
+            "text": appeal.text if sensitive else mask("text", appeal.text),
+            "answer": appeal.answer if sensitive else mask("text", appeal.answer),
+            "tasks": tasks,
+            "events": appeal.events.select_related("task__unit").order_by("created_at", "pk"),
+            "photos": appeal.photos.all() if sensitive else [],
+            "can_change": can_change,
+            "suggested": suggested,
+            "units": units,
+            "S": AppealStatus,
+            "T": TaskStatus,
+            "now": timezone.now(),
+        }
+    )
+    return TemplateResponse(request, "appeals/work.html", context)
+
+
+def _parse_date(value: str | None):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def stats(request):
+    """Rates per assigned unit over a period; the unit filter narrows to one unit's subtree."""
+    if not has_action(request.user, "view", AppealTask):
+        raise Http404
+    today = timezone.localdate()
+    start = _parse_date(request.GET.get("from")) or today.replace(day=1) - datetime.timedelta(days=60)
+    end = _parse_date(request.GET.get("to")) or today
+    tasks = restrict(AppealTask.objects.all(), request.user, "view")
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = restrict(OrgUnit.objects.all(), request.user, "view").filter(pk=request.GET["unit"]).first()
+        if unit is not None:
+            tasks = tasks.filter(unit__path__startswith=unit.path)
+    total, rows = services.statistics(services.period_tasks(tasks, start, end))
+    overdue = services.overdue_tasks(tasks)[:200]
+    reminders = restrict(AppealReminder.objects.all(), request.user, "view").filter(read_at__isnull=True)[:50]
+    units = restrict(OrgUnit.objects.filter(kind__in=DISPATCH_KINDS), request.user, "view").order_by("path")
+    context = _context(request, "诉求办理统计")
+    context.update(
+        {
+            "total": total,
+            "rows": rows,
+            "overdue": overdue,
+            "reminders": reminders,
+            "start": start,
+            "end": end,
+            "unit": unit,
+            "units": units[:500],
+        }
+    )
+    return TemplateResponse(request, "appeals/stats.html", context)

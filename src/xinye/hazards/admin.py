@@ -1,0 +1,71 @@
+"""Console: hazard reports with their nearby duplicates and the reporter-visible timeline; status changes
+go through the 处理 page (hazards:work) and its services."""
+
+from django.contrib import admin
+from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from xinye.core.admin import ScopedAdmin
+from xinye.hazards import services
+from xinye.hazards.models import HazardEvent, HazardReport
+
+
+class EventInline(admin.TabularInline):
+    model = HazardEvent
+    fields = ("created_at", "status", "actor_label", "note", "public_text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HazardReport)
+class HazardReportAdmin(ScopedAdmin):
+    nav_icon = "report"
+    list_display = ("id", "category", "status", "unit", "source", "created_at", "close_reason")
+    list_filter = ("status", "category", "source", "close_reason", "region")
+    search_fields = ("description", "address")
+    date_hierarchy = "created_at"
+    list_select_related = ("unit",)
+    inlines = [EventInline]
+    exclude = ("idempotency_key", "worker")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        names = [
+            f.name for f in self.model._meta.concrete_fields if f.name not in ("idempotency_key", "worker")
+        ]
+        return ["work_link", "nearby", *names]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.get_object(request, object_id) is None:
+            raise Http404("对象不存在或不在您的管辖范围内")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="处理")
+    def work_link(self, obj):
+        return format_html(
+            '<a class="underline" href="{}">进入处理页面 →</a>', reverse("hazards:work", args=[obj.pk])
+        )
+
+    @admin.display(description="附近疑似重复（50 米内、同类、未关闭）")
+    def nearby(self, obj):
+        rows = services.duplicates_of(obj)
+        if not rows:
+            return "无"
+        return format_html_join(
+            "、",
+            '<a class="underline" href="{}">#{}</a>（{} 米）',
+            ((reverse("admin:hazards_hazardreport_change", args=[r.pk]), r.pk, round(d)) for r, d in rows),
+        )

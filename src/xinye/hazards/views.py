@@ -1,0 +1,57 @@
+"""Console page: handle one hazard report (status, notes the reporter sees, close with a reason)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from xinye.accounts.permissions import in_scope, restrict
+from xinye.hazards import services
+from xinye.hazards.choices import CloseReason, HazardStatus
+from xinye.hazards.models import HazardReport
+
+
+def work(request, pk: int):
+    report = restrict(HazardReport.objects.select_related("unit"), request.user, "view").filter(pk=pk).first()
+    if report is None:
+        raise Http404("对象不存在或不在您的管辖范围内")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        text = request.POST.get("text", "")
+        try:
+            if action in (HazardStatus.ACKNOWLEDGED, HazardStatus.IN_PROGRESS, HazardStatus.OPEN):
+                services.set_status(report, action, actor=request.user, note=text)
+            elif action == "note":
+                services.add_note(
+                    report, actor=request.user, note=text, public=bool(request.POST.get("public"))
+                )
+            elif action == "close":
+                dup = None
+                if request.POST.get("duplicate_of", "").isdigit():
+                    dup = HazardReport.objects.filter(pk=request.POST["duplicate_of"]).first()
+                services.close_report(
+                    report,
+                    actor=request.user,
+                    reason=request.POST.get("reason", ""),
+                    note=text,
+                    duplicate_of=dup,
+                )
+            else:
+                raise ValueError("未知的操作")
+            messages.success(request, "已保存")
+        except (ValueError, ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("hazards:work", pk=report.pk)
+    context = {
+        **admin.site.each_context(request),
+        "title": f"随手拍处理：#{report.pk} {report.get_category_display()}",
+        "report": report,
+        "events": report.events.order_by("created_at", "pk"),
+        "duplicates": services.duplicates_of(report),
+        "can_change": in_scope(request.user, "change", report),
+        "S": HazardStatus,
+        "reasons": CloseReason.choices,
+        "next_states": services.TRANSITIONS.get(report.status, set()),
+    }
+    return TemplateResponse(request, "hazards/work.html", context)

@@ -1,0 +1,166 @@
+"""Volunteering under /api/v1/: profiles, activities, sign-ups, attendance, totals — scoped like the console."""
+
+import datetime
+from decimal import Decimal
+
+from ninja import Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from xinye.api.common import get_scoped, require, scoped
+from xinye.orgs.models import OrgUnit
+from xinye.volunteers import services
+from xinye.volunteers.models import VolunteerActivity, VolunteerProfile, VolunteerSignup
+
+router = Router()
+TAG = "志愿服务"
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class ProfileOut(Schema):
+    id: int
+    worker: str
+    unit: UnitRef
+    region: str
+    industry: str
+    skills: str
+    is_active: bool
+    joined_at: datetime.datetime
+    hours: Decimal
+
+    @staticmethod
+    def resolve_worker(obj):
+        return str(obj.worker)
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_hours(obj):
+        return services.hours_for(obj.worker)
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    category: str
+    unit: UnitRef
+    region: str
+    place: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    capacity: int
+    taken: int
+    hours: Decimal
+    status: str
+    description: str
+
+    @staticmethod
+    def resolve_region(obj):
+        return obj.region_id
+
+
+class ActivityIn(Schema):
+    unit: int
+    title: str
+    category: str
+    place: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    capacity: int = 20
+    hours: Decimal | None = None
+    description: str = ""
+
+
+class SignupOut(Schema):
+    id: int
+    activity_id: int
+    profile_id: int
+    worker: str
+    status: str
+    signed_up_at: datetime.datetime
+    confirmed_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_worker(obj):
+        return str(obj.profile.worker)
+
+
+class ConfirmIn(Schema):
+    attended: bool = True
+    hours: Decimal | None = None
+    note: str = ""
+
+
+class TotalOut(Schema):
+    name: str
+    volunteers: int
+    hours: Decimal
+
+
+@router.get("/volunteers/totals", response=list[TotalOut], summary="志愿者与志愿时长：按旗县区或行业合计")
+def totals(request, by: str = "region"):
+    require(request, "view", VolunteerProfile)
+    profiles = scoped(request, VolunteerProfile.objects.filter(is_active=True))
+    return services.totals(profiles, "industry" if by == "industry" else "region")
+
+
+@router.get("/volunteers", response=list[ProfileOut], summary="志愿者")
+@paginate(LimitOffsetPagination)
+def list_profiles(request, unit: int | None = None):
+    qs = scoped(request, VolunteerProfile.objects.select_related("unit", "worker"))
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    return qs
+
+
+@router.get("/volunteers/{profile_id}", response=ProfileOut, summary="志愿者详情（含累计时长）")
+def get_profile(request, profile_id: int):
+    return get_scoped(request, VolunteerProfile.objects.select_related("unit", "worker"), pk=profile_id)
+
+
+@router.get("/volunteer-activities", response=list[ActivityOut], summary="志愿活动")
+@paginate(LimitOffsetPagination)
+def list_activities(request, category: str | None = None, status: str | None = None):
+    qs = scoped(request, VolunteerActivity.objects.select_related("unit"))
+    if category:
+        qs = qs.filter(category=category)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+@router.post("/volunteer-activities", response={201: ActivityOut}, summary="发布志愿活动")
+def create_activity(request, payload: ActivityIn):
+    require(request, "add", VolunteerActivity)
+    unit = get_scoped(request, OrgUnit.objects.all(), pk=payload.unit)
+    data = payload.dict()
+    data.pop("unit")
+    return Status(201, services.publish_activity(actor=request.user, unit=unit, **data))
+
+
+@router.get("/volunteer-activities/{activity_id}", response=ActivityOut, summary="志愿活动详情")
+def get_activity(request, activity_id: int):
+    return get_scoped(request, VolunteerActivity.objects.select_related("unit"), pk=activity_id)
+
+
+@router.get("/volunteer-activities/{activity_id}/signups", response=list[SignupOut], summary="活动报名名单")
+def list_signups(request, activity_id: int):
+    activity = get_scoped(request, VolunteerActivity.objects.all(), pk=activity_id)
+    return list(activity.signups.select_related("profile__worker"))
+
+
+@router.post(
+    "/volunteer-signups/{signup_id}/confirm", response=SignupOut, summary="确认参加（计入时长）或未到"
+)
+def confirm(request, signup_id: int, payload: ConfirmIn):
+    signup = get_scoped(
+        request, VolunteerSignup.objects.select_related("activity", "profile__worker"), "change", pk=signup_id
+    )
+    return services.confirm_attendance(
+        signup, actor=request.user, attended=payload.attended, hours=payload.hours, note=payload.note
+    )
