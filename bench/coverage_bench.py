@@ -94,6 +94,13 @@ class Writer:
             f"VALUES ({', '.join(['%s'] * len(columns))})"
         )
         n = 0
+        if self.connection.vendor == "postgresql":  # COPY: the fast bulk path of PostgreSQL
+            copy_sql = f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+            with self.connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    n += 1
+            return n
         with self.connection.cursor() as cursor:
             chunk = []
             for row in rows:

@@ -222,3 +222,41 @@ def test_refresh_one_county_leaves_others(small, world):
     CoverageCell.objects.filter(region=region).delete()
     services.refresh(region.code)
     assert snapshot() == before
+
+
+def test_people_are_counted_once_across_cells(small, world):
+    from xinye.guidance.models import Agent
+    from xinye.orgs.services import assign_responsibility
+
+    region, _offices, e = small
+    user = world["users"]["city_admin"]
+    idle = Agent.objects.get(kind="instructor", responsibilities__isnull=True, unit__region=region)
+    assign_responsibility(e["own"], "instructor", agent=idle)  # 快递 cell
+    assign_responsibility(e["blank"], "instructor", agent=idle)  # 外卖骑手 cell
+    assert services.overview(user, region=region.code)["instructors"] == 2
+    assert services.overview(user, region=region.code, industry="express")["instructors"] == 2
+    assert services.overview(user, region=region.code, industry="delivery")["instructors"] == 1
+    for industry in (None, "express", "delivery"):
+        assert services.overview(user, region.code, industry) == services.naive_overview(
+            user, region.code, industry
+        )
+    assert status(e["blank"]) == "work"
+    assert_matches_full_recompute()
+
+
+def test_assigned_roles_see_their_enterprises_only(small, world):
+    from xinye.accounts.permissions import clear_cache
+    from xinye.guidance.models import Agent
+    from xinye.orgs.services import assign_responsibility
+
+    _region, offices, e = small
+    user = world["users"]["instructor"]
+    agent_ = Agent.objects.create(
+        kind="instructor", name="演示指导员", unit=offices["express"], region=_region, user=user
+    )
+    assign_responsibility(e["work"], "instructor", agent=agent_)
+    clear_cache(user)
+    figures = services.overview(user)
+    assert figures["enterprises"] == 1 and figures["party_members"] == 4
+    assert figures["coverage"]["work"] == 1 and figures["must_form"] == 1
+    assert [r["enterprises"] for r in services.coverage_rows(user, "county")] == [1]

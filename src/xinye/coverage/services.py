@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 
 from xinye.accounts.permissions import grants_for, object_type, restrict
 from xinye.core.choices import Industry
@@ -648,14 +648,23 @@ def naive_overview(user, region: str | None = None, industry: str | None = None)
         members_full=scoped(m.PartyMember).filter(is_full=True).count(),
         members_probationary=scoped(m.PartyMember).filter(is_full=False).count(),
     )
-    covering = m.PartyOrganisation.objects.filter(enterprises__in=enterprises).values("pk")
-    kinds = (
-        m.PartyOrganisation.objects.filter(pk__in=covering)
-        .values_list("unit__kind")
-        .annotate(n=Count("pk"))
+    # An organisation counts where its lowest-numbered covered enterprise is (as in the cells): once.
+    through = m.PartyOrganisation.enterprises.through
+    covering = through.objects.filter(enterprise_id__in=enterprises.values("pk")).values(
+        "partyorganisation_id"
+    )
+    first = dict(
+        through.objects.filter(partyorganisation_id__in=covering)
+        .values_list("partyorganisation_id")
+        .annotate(first=Min("enterprise_id"))
         .order_by()
     )
-    for kind, n in kinds:
+    visible = {e.id for e in loaded.enterprises}
+    counted = [oid for oid, eid in first.items() if eid in visible]
+    kinds = (
+        m.PartyOrganisation.objects.filter(pk__in=counted).values_list("unit__kind").annotate(n=Count("pk"))
+    )
+    for kind, n in kinds.order_by():
         if kind in ORG_FIELDS:
             totals[ORG_FIELDS[kind]] = n
     people = (
