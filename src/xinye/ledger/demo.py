@@ -441,7 +441,14 @@ def plan_organisations(rng: random.Random, rows: list[dict]) -> dict:
             full[i] += 1 if rng.random() < 0.85 else 0
             remaining -= 1
         k += 1
-    return {"committee": committee, "own": own, "groups": groups, "members": members, "full": full}
+    return {
+        "committee": committee,
+        "own": own,
+        "groups": groups,
+        "members": members,
+        "full": full,
+        "candidates": candidates,
+    }
 
 
 # --- loading ---
@@ -731,7 +738,23 @@ def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
     for ent, role, agent in assignments:
         assign_responsibility(ent, role, agent=agent)
 
+    _formation_cases(enterprises, plan)
     _link_demo_users(world, enterprises, orgs, agents)
+
+
+def _formation_cases(enterprises, plan) -> None:
+    """Two of the 应建尽建 enterprises are already on their way through 规范组建流程."""
+    from xinye.ledger.services import apply_formation_transition, start_formation
+
+    first, second = (enterprises[i] for i in plan["candidates"][:2])
+    case = start_formation(
+        enterprises=[first], date=datetime.date(2026, 5, 12), note="摸排发现 3 名正式党员，建议单独组建党支部"
+    )
+    apply_formation_transition(case, "application", date=datetime.date(2026, 5, 20), note="企业提交组建申请")
+    apply_formation_transition(
+        case, "superior_approved", date=datetime.date(2026, 6, 3), note="行业党建办批复同意筹建"
+    )
+    start_formation(enterprises=[second], date=datetime.date(2026, 6, 15), note="指导员走访后提出组建建议")
 
 
 def _link_demo_users(world, enterprises, orgs, agents) -> None:
