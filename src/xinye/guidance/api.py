@@ -246,7 +246,7 @@ def problem_status(request, problem_id: int, payload: ProblemStatusIn):
 
 
 class AppealIn(Schema):
-    category: str = "general"
+    category: str | None = None  # an appeals category (wages, school, hardship, … other)
 
 
 @router.post("/visit-problems/{problem_id}/appeal", response=ProblemOut, summary="问题转为诉求")

@@ -286,8 +286,9 @@ def set_problem_status(
 
 
 @transaction.atomic
-def convert_problem_to_appeal(problem: VisitProblem, *, actor=None, category: str = "general"):
-    """Hand a problem to the appeals loop (诉求收集 → 任务分解 → 跟踪落实). Idempotent per problem."""
+def convert_problem_to_appeal(problem: VisitProblem, *, actor=None, category: str | None = None):
+    """Hand a problem to the appeals loop (诉求收集 → 任务分解 → 跟踪落实). Idempotent per problem.
+    `category` is an appeals category (default: the problem's own category, else 其他)."""
     if actor is not None and not in_scope(actor, "change", problem):
         raise PermissionDenied("对象不存在或不在您的管辖范围内")
     try:
@@ -299,12 +300,13 @@ def convert_problem_to_appeal(problem: VisitProblem, *, actor=None, category: st
     where = visit.enterprise.name if visit.enterprise_id else visit.site_note
     appeal = submit_appeal(
         worker=None,
-        category=category,
+        category=category or problem.category or "other",
         text=f"{where}：{problem.description}（{visit.date:%Y-%m-%d} 走访发现，走访人 {visit.agent.name}）",
         idempotency_key=f"visit-problem-{problem.pk}",
         source="visit",
         region=region,
         created_by=actor,
+        enterprise=visit.enterprise,
     )
     problem.appeal_id = appeal.pk
     if problem.status == ProblemStatus.OPEN:

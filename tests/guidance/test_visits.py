@@ -1,0 +1,236 @@
+"""Visits, quotas and the overdue list on a frozen clock; assignment confirmation; API and console pages."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.guidance import helpers
+from xinye.accounts.permissions import clear_cache
+from xinye.guidance import services
+from xinye.guidance.models import Visit, VisitProblem
+from xinye.orgs.models import Responsibility
+from xinye.orgs.services import assign_responsibility
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def field(world):
+    """The demo instructor as an agent with three Kerqin enterprises and one in Naiman they do not cover."""
+    user = world["users"]["instructor"]
+    kerqin = world["units"]["djb-kerqin-delivery"]
+    agent = helpers.agent(kerqin, "instructor", "王指导", user=user)
+    ents = [helpers.enterprise(kerqin, f"美团外卖{n}站") for n in ("明仁", "建国", "和平")]
+    for e in ents:
+        assign_responsibility(e, "instructor", agent=agent)
+    other = helpers.enterprise(world["units"]["djb-naiman-delivery"], "奈曼某站")
+    clear_cache(user)
+    return {"user": user, "agent": agent, "ents": ents, "other": other}
+
+
+def _visit(agent, ent, day, **kw):
+    return Visit.objects.create(agent=agent, enterprise=ent, date=day, **kw)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_quarterly_due_and_overdue_list(field):
+    agent, (e1, e2, e3) = field["agent"], field["ents"]
+    _visit(agent, e1, dt.date(2026, 10, 15))  # this quarter: done
+    _visit(agent, e2, dt.date(2026, 8, 1))  # last quarter only: due this quarter
+    _visit(agent, e3, dt.date(2026, 5, 1))  # not last quarter either: overdue
+    rows = {r.enterprise_name: r for r in services.due_for_agent(agent)}
+    assert rows["美团外卖明仁站"].status == "done"
+    assert rows["美团外卖建国站"].status == "due"
+    assert (
+        rows["美团外卖建国站"].message == "本季度尚未走访，还剩 41 天（2026-12-31 截止），上次走访 2026-08-01"
+    )
+    assert rows["美团外卖和平站"].status == "overdue"
+    assert "上次走访 2026-05-01" in rows["美团外卖和平站"].message
+    assert [r.enterprise_name for r in services.due_for_agent(agent)][0] == "美团外卖和平站"  # overdue first
+    listed = services.overdue_list([agent])
+    assert [(a.pk, r.enterprise_name, r.status) for a, r in listed] == [
+        (agent.pk, "美团外卖和平站", "overdue"),
+        (agent.pk, "美团外卖建国站", "due"),
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_yearly_evidence_and_quotas(field):
+    agent, (e1, e2, e3) = field["agent"], field["ents"]
+    for q_month in (2, 5, 8):
+        for e in (e1, e2, e3):
+            _visit(agent, e, dt.date(2026, q_month, 10))
+    v = _visit(agent, e1, dt.date(2026, 6, 1), is_heart_to_heart=True)
+    VisitProblem.objects.create(
+        visit=v, description="缺少休息点", status="resolved", resolved_on=dt.date(2026, 6, 9)
+    )
+    VisitProblem.objects.create(visit=v, description="子女入学")
+    ev = services.evidence_for(agent, 2026)
+    assert (ev.assigned, ev.visits, ev.enterprises_visited) == (3, 10, 3)
+    assert ev.quarter_coverage == 1.0  # Q1–Q3 are over and fully visited; Q4 is still running
+    assert (ev.heart_to_heart, ev.care_visits, ev.problems_found, ev.problems_resolved) == (1, 0, 2, 1)
+    assert ev.shortfalls == ["走访慰问 0 次，尚未达到每年至少 1 次"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_record_visit_only_for_assigned_enterprises(field):
+    user, agent, ent = field["user"], field["agent"], field["ents"][0]
+    visit = services.record_visit(
+        actor=user, enterprise=ent, topics=["政策宣讲", "care"], summary="宣讲", problems=["充电难", " "]
+    )
+    assert visit.agent == agent and visit.unit == ent.unit and visit.topics == ["policy", "care"]
+    assert [p.description for p in visit.problems.all()] == ["充电难"]
+    with pytest.raises(PermissionDenied):
+        services.record_visit(actor=user, enterprise=field["other"])
+    with pytest.raises(ValidationError, match="晚于今天"):
+        services.record_visit(actor=user, enterprise=ent, date=dt.date(2026, 12, 1))
+    with pytest.raises(ValidationError, match="走访内容"):
+        services.record_visit(actor=user, enterprise=ent, topics=["喝茶"])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_problem_workflow(field):
+    visit = _visit(field["agent"], field["ents"][0], dt.date(2026, 11, 2))
+    problem = VisitProblem.objects.create(visit=visit, description="充电桩不足")
+    services.set_problem_status(problem, "resolved", resolution="社区加装 4 个充电桩")
+    assert problem.resolved_on == dt.date(2026, 11, 20)
+    with pytest.raises(ValidationError, match="不能改为“解决中”"):
+        services.set_problem_status(problem, "in_progress")
+    services.set_problem_status(problem, "open")
+    assert problem.resolved_on is None
+
+
+def test_convert_problem_to_appeal_is_idempotent(field, world):
+    pytest.importorskip("xinye.appeals.services")
+    from xinye.appeals import services as appeals
+
+    if not hasattr(appeals, "submit_appeal"):
+        pytest.skip("appeals.submit_appeal not available yet")
+    visit = _visit(field["agent"], field["ents"][0], dt.date(2026, 11, 2))
+    problem = VisitProblem.objects.create(visit=visit, description="骑手子女入学难")
+    admin = world["users"]["kerqin_admin"]
+    first = services.convert_problem_to_appeal(problem, actor=admin)
+    again = services.convert_problem_to_appeal(problem, actor=admin)
+    assert first.pk == again.pk == problem.appeal_id
+    assert problem.status == "in_progress"
+
+
+def test_confirm_assignment_is_scope_checked(world):
+    kerqin_admin = world["users"]["kerqin_admin"]
+    office = world["units"]["djb-kerqin-express"]
+    ent = helpers.enterprise(office)
+    liaison = helpers.agent(office, "liaison", "李联络")
+    services.confirm_assignment(
+        [{"enterprise_id": ent.pk, "agent_id": liaison.pk, "kind": "liaison"}], actor=kerqin_admin
+    )
+    assert Responsibility.objects.filter(object_id=ent.pk, role="liaison", agent=liaison).exists()
+    naiman = helpers.enterprise(world["units"]["djb-naiman-express"])
+    with pytest.raises(PermissionDenied):
+        services.confirm_assignment(
+            [{"enterprise_id": naiman.pk, "agent_id": liaison.pk, "kind": "liaison"}], actor=kerqin_admin
+        )
+    with pytest.raises(ValidationError, match="是驻企联络员"):
+        services.confirm_assignment(
+            [{"enterprise_id": ent.pk, "agent_id": liaison.pk, "kind": "instructor"}], actor=kerqin_admin
+        )
+
+
+def test_assignment_api_propose_then_confirm(world, api_client):
+    office = world["units"]["djb-kerqin-logistics"]
+    ents = [helpers.enterprise(office, f"物流园{i}", lat=43.6 + i * 0.01, lng=122.26) for i in range(4)]
+    for i in range(2):
+        helpers.agent(office, "instructor", f"指导员甲{i}", latitude=43.6 + i * 0.03, longitude=122.26)
+        helpers.agent(office, "liaison", f"联络员乙{i}", latitude=43.6 + i * 0.03, longitude=122.26)
+    client = api_client("kerqin_admin")
+    r = client.post("/api/v1/assignments/propose", {"region": "150502"}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    mine = [i for i in r.json()["items"] if i["enterprise_id"] in {e.pk for e in ents}]
+    assert {(i["enterprise_id"], i["kind"]) for i in mine} == {
+        (e.pk, k) for e in ents for k in ("instructor", "liaison")
+    }
+    assert all(
+        i["explanation"].startswith("科尔沁区 物流园") and "同一旗县" in i["explanation"] for i in mine
+    )
+    r = client.post(
+        "/api/v1/assignments/confirm",
+        {"items": [{k: i[k] for k in ("enterprise_id", "agent_id", "kind")} for i in mine]},
+        content_type="application/json",
+    )
+    assert r.json() == {"recorded": 8}
+    r = client.post("/api/v1/assignments/propose", {"region": "150502"}, content_type="application/json")
+    assert not [i for i in r.json()["items"] if i["enterprise_id"] in {e.pk for e in ents}]
+    # an instructor cannot plan assignments
+    assert (
+        api_client("instructor")
+        .post("/api/v1/assignments/propose", {}, content_type="application/json")
+        .status_code
+        == 403
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_visit_api_and_my_list(field, api_client):
+    client = api_client("instructor")
+    ent = field["ents"][1]
+    r = client.post(
+        "/api/v1/visits",
+        {"enterprise_id": ent.pk, "topics": ["policy"], "summary": "宣讲新政策", "problems": ["缺少饮水点"]},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["problems"][0]["status"] == "open"
+    r = client.post("/api/v1/visits", {"enterprise_id": field["other"].pk}, content_type="application/json")
+    assert r.status_code == 404
+    rows = client.get("/api/v1/guidance/my-enterprises").json()
+    assert {row["enterprise_name"]: row["status"] for row in rows}[ent.name] == "done"
+    assert client.get("/api/v1/guidance/my-enterprises", {"status": "overdue"}).json()  # never visited before
+
+
+@time_machine.travel(NOW, tick=False)
+def test_phone_page_lists_my_enterprises_and_logs_a_visit(field, client_for):
+    client = client_for("instructor")
+    page = client.get("/admin/guidance/my/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "美团外卖明仁站" in text and "逾期未走访" in text and 'name="viewport"' in text
+    assert "奈曼某站" not in text
+    ent = field["ents"][0]
+    r = client.post(
+        "/admin/guidance/my/",
+        {
+            "enterprise": ent.pk,
+            "date": "2026-11-19",
+            "topics": ["care"],
+            "is_care_visit": "1",
+            "summary": "慰问",
+        },
+    )
+    assert r.status_code == 302
+    visit = Visit.objects.get(agent=field["agent"], enterprise=ent)
+    assert visit.is_care_visit and visit.date == dt.date(2026, 11, 19)
+    # someone else's enterprise is not offered and cannot be forced
+    client.post("/admin/guidance/my/", {"enterprise": field["other"].pk, "summary": "x"})
+    assert not Visit.objects.filter(enterprise=field["other"]).exists()
+
+
+def test_assignment_console_page(world, client_for):
+    office = world["units"]["djb-kerqin-internet"]
+    ent = helpers.enterprise(office, "某直播基地", lat=43.62, lng=122.27)
+    helpers.agent(office, "instructor", "赵指导", latitude=43.62, longitude=122.26)
+    client = client_for("kerqin_admin")
+    page = client.get("/admin/guidance/assignment/", {"county": "150502"})
+    assert page.status_code == 200
+    assert "科尔沁区 某直播基地 → 党建指导员 赵指导：同一旗县" in page.content.decode()
+    client.post(
+        "/admin/guidance/assignment/",
+        {
+            "county": "150502",
+            "confirm": "1",
+            "pick": [f"{ent.pk}:instructor"],
+            f"agent-{ent.pk}-instructor": "",
+        },
+    )
+    assert client_for("instructor").get("/admin/guidance/assignment/").status_code == 404

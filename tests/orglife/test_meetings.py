@@ -1,0 +1,183 @@
+"""Meetings through the services and the API: quorum flagged, attendance checked, health from the database."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.guidance import helpers
+from xinye.orglife import services
+from xinye.orglife.models import Meeting, MeetingRule
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 10, 10, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def branch(world):
+    """A Kerqin rider branch (inside the demo secretary's scope) with four full members and one probationary."""
+    unit = helpers.branch(
+        world["units"]["djb-kerqin-delivery"], "美团外卖明仁站党支部", next_election_on=dt.date(2028, 1, 1)
+    )
+    members = [helpers.member(unit, n) for n in ("甲一", "乙二", "丙三", "丁四")]
+    members.append(helpers.member(unit, "戊五", is_full=False))
+    return unit, members
+
+
+def test_meeting_rules_are_seeded_as_data():
+    rules = {r.kind: (r.period, r.min_count) for r in MeetingRule.objects.all()}
+    assert rules["general_meeting"] == ("quarter", 1)
+    assert rules["committee_meeting"] == ("month", 1)
+    assert rules["theme_day"] == ("month", 1)
+    assert rules["life_meeting"] == ("year", 1)
+    assert len(rules) == 8
+
+
+def test_general_meeting_without_quorum_is_flagged(branch, world):
+    unit, (a, b, c, d, probationary) = branch
+    secretary = world["users"]["secretary"]
+    present = [(a, "present"), (b, "present"), (probationary, "present")]
+    away = [(c, "leave", "跑单"), (d, "absent", "联系不上")]
+    meeting = services.record_meeting(
+        actor=secretary,
+        unit=unit,
+        kind="general_meeting",
+        date=dt.date(2026, 9, 5),
+        topic="发展党员表决",
+        place="站点会议室",
+        attendance=present + away,
+    )
+    meeting.refresh_from_db()
+    # probationary members have no vote: 2 of 4 voting members is not more than half
+    assert (meeting.expected, meeting.present, meeting.quorum_met) == (4, 2, False)
+    assert meeting.quorum_note == "有表决权党员应到 4 人，实到 2 人，未超过半数"
+    services.set_attendance(meeting, present + [(c, "present"), (d, "absent", "联系不上")], actor=secretary)
+    meeting.refresh_from_db()
+    assert meeting.quorum_met is True
+
+
+def test_attendance_is_checked(branch, world):
+    unit, members = branch
+    meeting = services.record_meeting(
+        unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="主题党日", place="站点"
+    )
+    stranger = helpers.member(helpers.branch(world["units"]["djb-kerqin-express"]), "外人")
+    with pytest.raises(ValidationError, match="不属于"):
+        services.set_attendance(meeting, [(stranger, "present")])
+    with pytest.raises(ValidationError, match="须写明原因"):
+        services.set_attendance(meeting, [(members[0], "absent")])
+    with pytest.raises(ValidationError, match="会议地点"):
+        services.record_meeting(unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="x")
+    naiman = helpers.branch(world["units"]["djb-naiman-delivery"])
+    with pytest.raises(PermissionDenied):
+        services.record_meeting(
+            actor=world["users"]["secretary"],
+            unit=naiman,
+            kind="theme_day",
+            date=dt.date(2026, 9, 8),
+            topic="x",
+            place="y",
+        )
+
+
+def test_online_meeting_in_an_online_group(branch):
+    unit, members = branch
+    group = services.create_online_group(
+        unit=unit, name="明仁站网络党小组", platform="微信群", members=members[:3]
+    )
+    meeting = services.record_meeting(
+        unit=unit,
+        kind="group_meeting",
+        date=dt.date(2026, 9, 20),
+        topic="线上学习",
+        online_group=group,
+        attendance=[(m, "present", "", True) for m in members[:3]],
+    )
+    assert meeting.is_online and meeting.attendance.filter(online=True).count() == 3
+
+
+@time_machine.travel(NOW, tick=False)
+def test_health_from_the_database_and_the_api(branch, world, api_client, monkeypatch):
+    monkeypatch.setattr(services, "_arrears", lambda member, as_of: 0)  # dues are members' business: all paid
+    unit, (a, b, c, d, p) = branch
+    everyone = [(m, "present") for m in (a, b, c, d, p)]
+    for day in (dt.date(2026, 7, 8), dt.date(2026, 8, 8)):
+        services.record_meeting(
+            unit=unit, kind="theme_day", date=day, topic="主题党日", place="站点", attendance=everyone
+        )
+    services.record_meeting(
+        unit=unit,
+        kind="party_lecture",
+        date=dt.date(2026, 9, 12),
+        topic="党课",
+        place="站点",
+        attendance=everyone,
+    )
+    (h,) = services.assess_all(
+        __import__("xinye.ledger.models", fromlist=["PartyOrganisation"]).PartyOrganisation.objects.filter(
+            unit=unit
+        ),
+        "2026Q3",
+    )
+    # no online group or 党小组: 党小组会 not required; no committee: 支委会 not required
+    assert h.missing == [
+        "本季度应召开支部党员大会 1 次，实际 0 次",
+        "本季度应召开主题党日 3 次，实际 2 次（9 月未召开）",
+    ]
+    assert h.parts == {"meetings": 36.0, "attendance": 20.0, "members": 10.0, "term": 10.0}
+    assert h.score == 76 and h.normal
+    client = api_client("secretary")
+    r = client.get("/api/v1/orglife/health", {"period": "2026Q3"})
+    assert r.status_code == 200
+    mine = [o for o in r.json()["items"] if o["unit_id"] == unit.pk]
+    assert mine and mine[0]["missing"] == h.missing
+    r = client.get(f"/api/v1/orglife/health/{unit.pk}", {"period": "2026Q3"})
+    assert r.json()["checks"][0]["label"] == "支部党员大会"
+    naiman = helpers.branch(world["units"]["djb-naiman-delivery"])
+    assert client.get(f"/api/v1/orglife/health/{naiman.pk}").status_code == 404
+    page = client_for_page(world, "city_admin").get(
+        "/admin/orglife/health/", {"period": "2026Q3", "all": "1"}
+    )
+    assert page.status_code == 200 and "美团外卖明仁站党支部" in page.content.decode()
+
+
+def client_for_page(world, username):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(world["users"][username])
+    return c
+
+
+def test_meeting_api_for_the_secretary(branch, world, api_client):
+    unit, members = branch
+    client = api_client("secretary")
+    payload = {
+        "unit_id": unit.pk,
+        "kind": "committee_meeting",
+        "date": "2026-09-03",
+        "topic": "研究发展对象",
+        "place": "站点",
+        "attendance": [{"member_id": m.pk, "status": "present"} for m in members[:2]],
+    }
+    r = client.post("/api/v1/meetings", payload, content_type="application/json")
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["quorum_met"] is None and "未设支部委员会" in body["quorum_note"]
+    assert len(body["attendance"]) == 2
+    naiman = helpers.branch(world["units"]["djb-naiman-delivery"])
+    r = client.post(
+        "/api/v1/meetings",
+        {**payload, "unit_id": naiman.pk, "attendance": None},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    assert Meeting.objects.filter(unit=unit).count() == 1
+    # an instructor may look but not record
+    assert (
+        api_client("instructor")
+        .post("/api/v1/meetings", payload, content_type="application/json")
+        .status_code
+        == 403
+    )
