@@ -676,52 +676,81 @@ def end_flowing(flowing: FlowingMember, *, actor=None) -> FlowingMember:
 # --- dues ---
 
 
-def dues_rate(income: Decimal) -> Decimal:
+def _bands() -> list[DuesBand]:
+    bands = list(DuesBand.objects.order_by("lower"))
+    if not bands:
+        raise ValueError("党费比例表未配置")
+    return bands
+
+
+def rate_for(income: Decimal, bands: list[DuesBand]) -> Decimal:
     """The band rate (per cent) for a monthly after-tax income: (lower, upper] per DuesBand rows."""
     income = Decimal(income)
-    for band in DuesBand.objects.order_by("lower"):
+    for band in bands:
         if income > band.lower and (band.upper is None or income <= band.upper):
             return band.rate
-    first = DuesBand.objects.order_by("lower").first()
-    if first is not None and income <= first.lower:
-        return first.rate
-    raise ValueError("党费比例表未配置")
+    return bands[0].rate  # at or below the lowest bound (e.g. no income)
 
 
-def dues_base(member: PartyMember, month: datetime.date) -> tuple[str, Decimal | None]:
-    """(basis, base income) for a month. Gig workers: the previous calendar quarter's average monthly
-    net income (党费规定 on 灵活就业); others: the latest declaration on or before the month."""
+def dues_rate(income: Decimal) -> Decimal:
+    return rate_for(income, _bands())
+
+
+def previous_quarter(month: datetime.date) -> list[datetime.date]:
+    quarter_first = datetime.date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
+    return [add_months(quarter_first, -3 + i) for i in range(3)]
+
+
+def base_from(declarations: dict, month: datetime.date, who: str = "该党员") -> tuple[str, Decimal | None]:
+    """(basis, base income) for a month from {month: (basis, net income)}. Gig workers: the previous
+    calendar quarter's average monthly net income (党费规定 on 灵活就业); others: the latest declaration
+    on or before the month. A pure function, shared by `monthly_dues` and bulk loaders."""
     month = month_start(month)
-    latest = member.income_declarations.filter(month__lte=month).order_by("-month").first()
-    if latest is None:
-        raise ValueError(f"{member} 尚无 {month:%Y-%m} 及以前的收入申报")
-    if latest.basis in FLAT_BASES:
-        return latest.basis, None
-    if latest.basis == DuesBasis.GIG:
-        quarter_first = datetime.date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
-        previous = [add_months(quarter_first, -3 + i) for i in range(3)]
-        incomes = list(
-            member.income_declarations.filter(month__in=previous).values_list("net_income", flat=True)
-        )
+    earlier = [m for m in declarations if m <= month]
+    if not earlier:
+        raise ValueError(f"{who} 尚无 {month:%Y-%m} 及以前的收入申报")
+    basis, income = declarations[max(earlier)]
+    if basis in FLAT_BASES:
+        return basis, None
+    if basis == DuesBasis.GIG:
+        previous = previous_quarter(month)
+        incomes = [declarations[m][1] for m in previous if m in declarations]
         if not incomes:
             raise ValueError(
-                f"{member} 为灵活就业，须申报上季度（{previous[0]:%Y-%m}至{previous[-1]:%Y-%m}）各月纯收入"
+                f"{who} 为灵活就业，须申报上季度（{previous[0]:%Y-%m}至{previous[-1]:%Y-%m}）各月纯收入"
             )
         # Months of the quarter without a declaration count as no income (the average is over 3 months).
         return DuesBasis.GIG, (sum(incomes, Decimal("0")) / 3).quantize(CENT, ROUND_HALF_UP)
-    return latest.basis, latest.net_income
+    return basis, income
+
+
+def dues_for_month(
+    declarations: dict, month: datetime.date, *, joined_on=None, bands, who="该党员"
+) -> Decimal:
+    """The dues owed for a month, in yuan with 2 places (ROUND_HALF_UP). 预备党员 owe from the month the
+    支部大会 admitted them; students, 低保 and unemployed members pay the flat 0.2 元."""
+    month = month_start(month)
+    if joined_on and month < month_start(joined_on):
+        return Decimal("0.00")
+    basis, base = base_from(declarations, month, who)
+    if basis in FLAT_BASES:
+        return Decimal(str(rule("dues_flat_amount"))).quantize(CENT)
+    return (base * rate_for(base, bands) / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _declarations(member: PartyMember) -> dict:
+    return {m: (b, i) for m, b, i in member.income_declarations.values_list("month", "basis", "net_income")}
+
+
+def dues_base(member: PartyMember, month: datetime.date) -> tuple[str, Decimal | None]:
+    return base_from(_declarations(member), month, str(member))
 
 
 def monthly_dues(member: PartyMember, month: datetime.date) -> Decimal:
-    """The dues a member owes for a month, in yuan with 2 places (ROUND_HALF_UP). 预备党员 owe from the
-    month the 支部大会 admitted them; students, 低保 and unemployed members pay the flat 0.2 元."""
-    month = month_start(month)
-    if member.joined_on and month < month_start(member.joined_on):
-        return Decimal("0.00")
-    basis, base = dues_base(member, month)
-    if basis in FLAT_BASES:
-        return Decimal(str(rule("dues_flat_amount"))).quantize(CENT)
-    return (base * dues_rate(base) / Decimal(100)).quantize(CENT, ROUND_HALF_UP)
+    """The dues a member owes for a month (see `dues_for_month`)."""
+    return dues_for_month(
+        _declarations(member), month, joined_on=member.joined_on, bands=_bands(), who=str(member)
+    )
 
 
 @transaction.atomic
@@ -774,7 +803,14 @@ def record_payment(
     already = sorted(paid_months(member) & set(months))
     if already:
         raise ValueError("以下月份已交纳：" + "、".join(f"{m:%Y-%m}" for m in already))
-    owed = sum((monthly_dues(member, m) for m in months), Decimal("0"))
+    declarations, bands = _declarations(member), _bands()
+    owed = sum(
+        (
+            dues_for_month(declarations, m, joined_on=member.joined_on, bands=bands, who=str(member))
+            for m in months
+        ),
+        Decimal("0"),
+    )
     amount = Decimal(amount).quantize(CENT, ROUND_HALF_UP)
     if amount < owed:
         raise ValueError(f"{month_from:%Y-%m}至{month_to:%Y-%m} 应交 {owed} 元，实交 {amount} 元，不足")
