@@ -85,13 +85,20 @@ def test_rules_of_the_workflow(ready, office, world):
     with pytest.raises(ValidationError) as exc:
         services.apply_formation_transition(case, "application", date=datetime.date(2026, 9, 1))
     assert "不能早于上一环节日期 2026-10-01" in exc.value.message_dict["date"][0]
-    case = services.apply_formation_transition(case, "application")
+    secretary = world["users"]["secretary"]  # may record steps (change) but holds no approve grant
+    case = services.apply_formation_transition(case, "application", actor=secretary)
+    assert case.steps.get(to_state="application").actor == secretary
     with pytest.raises(ValidationError) as exc:
         services.apply_formation_transition(case, "rejected")
     assert "须写明理由" in exc.value.message_dict["note"][0]
-    # An instructor may record steps but not approve (no approve grant).
-    with pytest.raises(PermissionDenied):
-        services.apply_formation_transition(case, "superior_approved", actor=world["users"]["instructor"])
+    assert services.allowed_transitions(case, secretary) == ["withdrawn"]
+    with pytest.raises(PermissionDenied) as denied:
+        services.apply_formation_transition(case, "superior_approved", actor=secretary)
+    assert "审批权限" in str(denied.value)
+    with pytest.raises(PermissionDenied):  # an instructor only views the ledger
+        services.apply_formation_transition(case, "withdrawn", actor=world["users"]["instructor"], note="x")
+    case.refresh_from_db()
+    assert case.state == "application"
 
 
 @time_machine.travel(TODAY, tick=False)

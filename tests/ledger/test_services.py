@@ -195,3 +195,14 @@ def test_practitioner_row_values_match_save(office):
     p = services.create_practitioner(enterprise=ent, name="斯琴", id_number=number, phone="13800001111")
     for key in ("name", "id_hash", "phone_hash", "gender", "birth_date", "unit_id", "region_id", "industry"):
         assert values[key] == getattr(p, key), key
+
+
+def test_moving_an_enterprise_carries_its_people_along(world):
+    ent = make_enterprise(world["units"]["djb-kerqin-delivery"], name="美团外卖科尔沁施介配送站")
+    member = make_member(ent)
+    services.update_enterprise(ent, industry="express")
+    member.refresh_from_db()
+    member.practitioner.refresh_from_db()
+    assert ent.unit.code == "djb-kerqin-express"
+    assert (member.practitioner.unit_id, member.practitioner.industry) == (ent.unit_id, "express")
+    assert (member.unit_id, member.industry) == (ent.unit_id, "express")

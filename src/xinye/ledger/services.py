@@ -200,6 +200,13 @@ def update_enterprise(ent: Enterprise, *, actor=None, **fields) -> Enterprise:
     Practitioner.objects.filter(enterprise=ent).exclude(
         unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry
     ).update(unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry)
+    PartyMember.objects.filter(enterprise=ent).exclude(region_id=ent.region_id, industry=ent.industry).update(
+        region_id=ent.region_id, industry=ent.industry
+    )
+    # Unorganised members sit at the enterprise's office: they follow it to the new one.
+    PartyMember.objects.filter(enterprise=ent, unit__kind=UnitKind.INDUSTRY_OFFICE).exclude(
+        unit=ent.unit
+    ).update(unit=ent.unit)
     return ent
 
 
