@@ -194,3 +194,71 @@ def test_console_add_case_and_payment_through_services(two_branches, client_for)
     assert "应交 180.00 元" in short.content.decode()
     assert console.post(pay, {**payment, "amount": "180"}).status_code == 302
     assert member.dues_payments.count() == 1
+
+
+def test_transfer_and_flowing_api(two_branches, api_client):
+    inside, outside = two_branches
+    client = api_client("secretary")
+    person = f.person(inside, "赤峰快递员")
+    r = client.post(
+        "/api/v1/members/flowing-members",
+        {
+            "practitioner_id": person.pk,
+            "unit_id": inside.pk,
+            "home_organisation": "中共赤峰市红山区某社区党支部",
+            "home_region": "内蒙古自治区赤峰市",
+            "registered_on": "2026-03-01",
+            "home_contact_phone": "13904761234",
+            "joined_on": "2019-07-01",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["home_contact_phone"] == "139****1234"
+    member_id = person.party_member.pk
+    r = client.post(
+        "/api/v1/members/transfers",
+        {
+            "direction": "incoming",
+            "unit_id": inside.pk,
+            "member_id": member_id,
+            "other_organisation": "中共赤峰市红山区某社区党支部",
+            "other_region": "内蒙古自治区赤峰市",
+            "issued_on": "2026-05-01",
+        },
+        content_type="application/json",
+    )
+    letter = r.json()
+    assert r.status_code == 201 and letter["valid_until"] == "2026-07-31" and not letter["cross_province"]
+    r = client.post(
+        f"/api/v1/members/transfers/{letter['id']}/receipt",
+        {"received_on": "2026-05-20"},
+        content_type="application/json",
+    )
+    assert r.json()["status"] == "received"
+    person.party_member.refresh_from_db()
+    assert person.party_member.membership_held == "here"
+    elsewhere = client.post(
+        "/api/v1/members/transfers",
+        {
+            "direction": "outgoing",
+            "unit_id": outside.pk,
+            "member_name": "x",
+            "other_organisation": "y",
+            "issued_on": "2026-05-01",
+        },
+        content_type="application/json",
+    )
+    assert elsewhere.status_code == 404  # the other county's branch is outside the secretary's scope
+
+
+def test_lists_do_not_grow_queries_per_row(two_branches, api_client, django_assert_max_num_queries):
+    inside, _ = two_branches
+    for i in range(6):
+        member = f.member(inside, f"党员{i}")
+        services.declare_income(member, D(2026, 1, 1), Decimal("3000"))
+        _activist_case(inside, f"积极分子{i}")
+    client = api_client("city_admin")
+    with django_assert_max_num_queries(15):
+        assert client.get("/api/v1/members/development-cases", {"limit": 50}).status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get("/api/v1/members/dues/arrears", {"unit": inside.pk}).json()["count"] >= 6
