@@ -185,3 +185,49 @@ def test_anonymise_keeps_report_without_person(world):
     assert services.anonymise_worker(w) == 1
     r.refresh_from_db()
     assert r.worker is None
+
+
+def test_rate_limit_on_reports(world, settings):
+    settings.XINYE_HAZARD_RATE_LIMIT = (2, 3600)
+    w = worker()
+    for _ in range(2):
+        services.submit_report(
+            worker=w, category="fire", description="隐患", latitude=LAT, longitude=LNG, idempotency_key=key()
+        )
+    with pytest.raises(ValidationError, match="提交过于频繁"):
+        services.submit_report(
+            worker=w, category="fire", description="隐患", latitude=LAT, longitude=LNG, idempotency_key=key()
+        )
+
+
+def test_console_pages(world, client_for):
+    from django.urls import reverse
+
+    r = services.submit_report(
+        worker=worker(),
+        category="fire",
+        description="楼道堆物",
+        latitude=LAT,
+        longitude=LNG,
+        idempotency_key=key(),
+    )
+    r.unit = world["units"]["street-kerqin-1-c1"]
+    r.save()
+    dup = services.submit_report(
+        worker=worker(),
+        category="fire",
+        description="楼道堆了很多东西",
+        latitude=LAT + 0.0001,
+        longitude=LNG,
+        idempotency_key=key(),
+    )
+    c = client_for("community_admin")
+    page = c.get(reverse("admin:hazards_hazardreport_change", args=[r.pk]))
+    assert page.status_code == 200 and f"#{dup.pk}" in page.content.decode()
+    url = reverse("hazards:work", args=[r.pk])
+    assert c.get(url).status_code == 200
+    c.post(url, {"action": "acknowledged", "text": "马上处理"})
+    c.post(url, {"action": "close", "reason": "duplicate", "duplicate_of": dup.pk, "text": ""})
+    r.refresh_from_db()
+    assert r.status == HazardStatus.CLOSED and r.duplicate_of == dup
+    assert client_for("community_admin").get(reverse("hazards:work", args=[dup.pk])).status_code in (200, 404)

@@ -62,3 +62,58 @@ def test_totals_by_county(world):
     services.confirm_attendance(services.sign_up(act, worker=w))
     rows = {r["name"]: r for r in services.totals(VolunteerProfile.objects.filter(worker=w))}
     assert rows["奈曼旗"]["hours"] == Decimal("1.50") and rows["奈曼旗"]["volunteers"] == 1
+
+
+def test_api_and_console(world, api_client, client_for):
+    from django.urls import reverse
+
+    w = worker()
+    services.register_volunteer(worker=w)
+    act = _activity(world)
+    signup = services.sign_up(act, worker=w)
+    c = api_client("community_admin")
+    r = c.post(
+        f"/api/v1/volunteer-signups/{signup.pk}/confirm",
+        {"attended": True, "hours": "2.5"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["status"] == "attended"
+    assert services.hours_for(w) == Decimal("2.50")
+    totals = c.get("/api/v1/volunteers/totals").json()
+    assert any(t["name"] == "科尔沁区" and Decimal(t["hours"]) >= Decimal("2.5") for t in totals)
+    assert c.get("/api/v1/volunteers/totals", {"by": "industry"}).status_code == 200
+    # another county's staff cannot confirm it
+    assert (
+        api_client("rider_committee_admin")
+        .post(f"/api/v1/volunteer-signups/{signup.pk}/confirm", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    start = timezone.now() + datetime.timedelta(days=5)
+    r = c.post(
+        "/api/v1/volunteer-activities",
+        {
+            "unit": world["units"]["street-kerqin-1-c2"].pk,
+            "title": "清雪",
+            "category": "civility",
+            "place": "永清大街",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + datetime.timedelta(hours=2)).isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["hours"] in ("2.00", 2.0, "2")
+    r = c.post(
+        "/api/v1/volunteer-activities",
+        {
+            "unit": world["units"]["street-naiman-1-c1"].pk,
+            "title": "清雪",
+            "category": "civility",
+            "place": "x",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + datetime.timedelta(hours=2)).isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    assert client_for("community_admin").get(reverse("volunteers:totals")).status_code == 200

@@ -790,16 +790,21 @@ def statistics(tasks, *, now=None) -> tuple[UnitStats, list[UnitStats]]:
     now = now or timezone.now()
     rows: dict[int, UnitStats] = {}
     total = UnitStats(None)
+    rated_appeals: set[int] = set()
     for task in tasks.select_related("unit", "appeal").order_by("unit__path", "pk"):
         row = rows.setdefault(task.unit_id, UnitStats(task.unit))
         for target in (row, total):
             target.tasks += 1
             target.signed_in_time += task.signed_in_time
             target.finished += task.status == TaskStatus.FINISHED
-            if task.appeal.satisfied is not None:
-                target.rated += 1
-                target.satisfied += bool(task.appeal.satisfied)
             target.overdue += bool(task.is_open and task.due_at and task.due_at < now)
+        if task.appeal.satisfied is not None:
+            row.rated += 1
+            row.satisfied += bool(task.appeal.satisfied)
+            if task.appeal_id not in rated_appeals:  # in the total, an appeal is rated once
+                rated_appeals.add(task.appeal_id)
+                total.rated += 1
+                total.satisfied += bool(task.appeal.satisfied)
     return total, sorted(rows.values(), key=lambda r: r.unit.path)
 
 
