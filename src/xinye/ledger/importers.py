@@ -1,0 +1,1691 @@
+"""Import of survey sheets (摸排台账): enterprises, practitioners, party members, party organisations.
+
+One column spec per kind (`SPECS`) is used by the template, the importer and the exporter alike. The pipeline
+streams rows (xlsx via python-calamine, openpyxl as fallback; CSV in UTF-8, UTF-8 with BOM or GB18030), finds
+the header row under title rows and merged cells, validates every row before anything is written, decides
+create / update / unchanged against the ledger by the keyed hash (ID) or the credit code, and commits all rows
+or none in one transaction, in batches, with the change log written in bulk. The same file (same kind, same
+SHA-256) committed twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from xinye.core.choices import Industry
+from xinye.core.crypto import keyed_hash
+from xinye.core.masking import mask
+from xinye.core.validators import clean_id_number, clean_mobile, clean_uscc, normalise
+from xinye.ledger import rules
+from xinye.ledger.choices import (
+    PARTY_STATUSES,
+    CoordSystem,
+    Education,
+    EnterpriseType,
+    MembershipHeld,
+    Occupation,
+    PoliticalStatus,
+)
+from xinye.ledger.models import Enterprise, ImportBatch, PartyMember, PartyOrganisation, Practitioner
+from xinye.orgs.choices import UnitKind
+
+BATCH = 2000  # rows validated, looked up and written per round trip to the database
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+HEADER_SCAN_ROWS = 10  # title rows above the header: WPS/Excel sheets from the field rarely have more
+MAX_KEPT_ERRORS = 100_000
+
+
+class ImportUsageError(Exception):
+    """The file cannot be read at all (unknown kind, missing file, unreadable format): CLI exit code 2."""
+
+
+# --- column specs: one definition per kind ---
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text name id phone uscc date choice int float bool region enterprise enterprises
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    choices: type | None = None
+    note: str = ""
+    width: int = 16
+
+    @property
+    def sensitive(self) -> str:
+        return {"id": "id_number", "phone": "phone"}.get(self.kind, "")
+
+    @property
+    def is_text_cell(self) -> bool:
+        """Written as text in templates and exports so Excel keeps every digit (IDs, phones, codes)."""
+        return self.kind in ("id", "phone", "uscc", "text", "name", "region", "enterprise", "enterprises")
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    label: str
+    model: type
+    columns: tuple[Column, ...]
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def _choice_note(choices) -> str:
+    return "可填：" + "、".join(str(label) for label in choices.labels)
+
+
+ENTERPRISE_REF_NOTE = "填写企业名称或统一社会信用代码（须已在企业台账中）"
+YES_NO_NOTE = "填“是”或“否”"
+DATE_NOTE = "如 2026-11-28、2026/11/28 或 2026年11月28日"
+
+_NAME = Column("name", "姓名", "name", ("人员姓名", "从业人员姓名", "党员姓名"), required=True, width=10)
+_ID = Column(
+    "id_number",
+    "公民身份号码",
+    "id",
+    ("身份证号", "身份证号码", "身份证", "居民身份证号码", "证件号码", "身份证件号码"),
+    required=True,
+    note="18 位，末位可为 X；请保持文本格式，勿转为数字",
+    width=22,
+)
+_PHONE = Column(
+    "phone",
+    "手机号",
+    "phone",
+    ("手机", "手机号码", "联系电话", "电话", "联系方式"),
+    note="11 位手机号",
+    width=14,
+)
+_ENTERPRISE = Column(
+    "enterprise",
+    "所在企业",
+    "enterprise",
+    ("企业名称", "所在单位", "工作单位", "企业", "所属企业", "单位名称"),
+    required=True,
+    note=ENTERPRISE_REF_NOTE,
+    width=28,
+)
+_ENTERPRISE_USCC = Column(
+    "enterprise_uscc",
+    "所在企业统一社会信用代码",
+    "uscc",
+    ("统一社会信用代码", "信用代码", "社会信用代码", "企业信用代码"),
+    note="可选；填写后按代码匹配企业",
+    width=22,
+)
+
+SPECS: dict[str, Spec] = {
+    "enterprises": Spec(
+        "enterprises",
+        "新业态企业",
+        Enterprise,
+        (
+            Column("name", "企业名称", "text", ("企业", "单位名称", "名称"), required=True, width=30),
+            Column(
+                "uscc",
+                "统一社会信用代码",
+                "uscc",
+                ("信用代码", "社会信用代码", "统一代码"),
+                note="18 位，不含 I、O、Z、S、V；同一代码视为同一企业",
+                width=22,
+            ),
+            Column(
+                "industry",
+                "行业",
+                "choice",
+                ("所属行业", "行业类别"),
+                required=True,
+                choices=Industry,
+                note=_choice_note(Industry),
+            ),
+            Column(
+                "enterprise_type",
+                "类型",
+                "choice",
+                ("企业类型", "业态", "企业类别"),
+                choices=EnterpriseType,
+                note=_choice_note(EnterpriseType),
+                width=20,
+            ),
+            Column(
+                "region",
+                "所在旗县区",
+                "region",
+                ("旗县区", "旗县市区", "所在地区", "区县", "所属旗县区", "行政区划代码", "区划代码"),
+                required=True,
+                note="旗县区名称或区划代码，如 科尔沁区 或 150502",
+            ),
+            Column("address", "地址", "text", ("经营地址", "详细地址", "注册地址"), width=30),
+            Column("longitude", "经度", "float", (), note="WGS-84 坐标", width=12),
+            Column("latitude", "纬度", "float", (), note="WGS-84 坐标", width=12),
+            Column("coord_source", "坐标来源", "choice", ("坐标系",), choices=CoordSystem, width=20),
+            Column(
+                "staff_count", "从业人员数", "int", ("员工人数", "从业人数", "职工人数", "人数"), width=10
+            ),
+            Column(
+                "legal_representative",
+                "法定代表人/负责人",
+                "text",
+                ("法定代表人", "负责人", "法人", "法人代表"),
+                width=12,
+            ),
+            Column("contact_name", "联系人", "text", (), width=10),
+            Column(
+                "contact_phone",
+                "联系电话",
+                "phone",
+                ("联系人电话", "手机", "手机号", "联系人手机"),
+                note="11 位手机号",
+                width=14,
+            ),
+            Column("in_survey_scope", "纳入摸排范围", "bool", ("摸排范围",), note=YES_NO_NOTE, width=10),
+            Column("is_active", "在营", "bool", ("是否在营", "经营状态"), note=YES_NO_NOTE, width=8),
+        ),
+    ),
+    "practitioners": Spec(
+        "practitioners",
+        "从业人员",
+        Practitioner,
+        (
+            _NAME,
+            _ID,
+            _PHONE,
+            _ENTERPRISE,
+            _ENTERPRISE_USCC,
+            Column("ethnicity", "民族", "name", (), width=8),
+            Column(
+                "education", "学历", "choice", ("文化程度",), choices=Education, note=_choice_note(Education)
+            ),
+            Column(
+                "occupation",
+                "职业",
+                "choice",
+                ("岗位", "工种"),
+                choices=Occupation,
+                note=_choice_note(Occupation),
+            ),
+            Column(
+                "political_status",
+                "政治面貌",
+                "choice",
+                (),
+                choices=PoliticalStatus,
+                note=_choice_note(PoliticalStatus),
+            ),
+        ),
+    ),
+    "members": Spec(
+        "members",
+        "党员",
+        PartyMember,
+        (
+            _NAME,
+            _ID,
+            _PHONE,
+            _ENTERPRISE,
+            _ENTERPRISE_USCC,
+            Column(
+                "political_status",
+                "政治面貌",
+                "choice",
+                ("党员类别", "党员类型"),
+                required=True,
+                choices=PoliticalStatus,
+                note="填“正式党员”或“预备党员”",
+            ),
+            Column("joined_on", "入党日期", "date", ("入党时间",), note=DATE_NOTE, width=12),
+            Column("full_member_on", "转正日期", "date", ("转正时间",), note=DATE_NOTE, width=12),
+            Column(
+                "membership_held",
+                "组织关系",
+                "choice",
+                ("组织关系情况", "组织关系所在"),
+                choices=MembershipHeld,
+                note=_choice_note(MembershipHeld),
+                width=24,
+            ),
+            Column(
+                "home_organisation",
+                "组织关系所在党组织",
+                "text",
+                ("原党组织", "流出党组织", "组织关系所在单位"),
+                note="流动党员必填",
+                width=24,
+            ),
+        ),
+    ),
+    "organisations": Spec(
+        "organisations",
+        "党组织",
+        PartyOrganisation,
+        (
+            Column("name", "组织名称", "text", ("党组织名称", "名称"), required=True, width=32),
+            Column(
+                "kind",
+                "组织类型",
+                "choice",
+                ("类型", "党组织类型"),
+                required=True,
+                choices=UnitKind,
+                note="党委、党总支、党支部、联合党支部、网络（虚拟）党支部",
+            ),
+            Column(
+                "enterprises",
+                "覆盖企业",
+                "enterprises",
+                ("所在企业", "企业名称", "覆盖单位"),
+                required=True,
+                note="企业名称或统一社会信用代码，多家用顿号“、”分隔，牵头企业在前",
+                width=40,
+            ),
+            Column("founded_on", "成立日期", "date", ("成立时间", "组建日期"), note=DATE_NOTE, width=12),
+            Column(
+                "term_years", "任期（年）", "int", ("任期",), note="党支部、党总支 3 年，党委 5 年", width=10
+            ),
+            Column(
+                "next_election_on", "下次换届日期", "date", ("换届日期", "届满日期"), note=DATE_NOTE, width=14
+            ),
+            Column("is_online", "网上运行", "bool", ("虚拟支部",), note=YES_NO_NOTE, width=10),
+        ),
+    ),
+}
+
+ORG_KINDS = (
+    UnitKind.PARTY_COMMITTEE,
+    UnitKind.GENERAL_BRANCH,
+    UnitKind.BRANCH,
+    UnitKind.JOINT_BRANCH,
+    UnitKind.ONLINE_BRANCH,
+)
+
+# Common words in field sheets for the choices (the labels themselves and the codes are always accepted).
+CHOICE_ALIASES: dict[type, dict[str, str]] = {
+    Industry: {
+        "外卖": "delivery",
+        "骑手": "delivery",
+        "大货车": "freight",
+        "网约车": "freight",
+        "货运": "freight",
+    },
+    EnterpriseType: {
+        "平台企业": "platform",
+        "平台": "platform",
+        "加盟站点": "site",
+        "站点": "site",
+        "配送站": "site",
+        "网点": "outlet",
+        "营业部": "outlet",
+        "车队": "fleet",
+        "运输公司": "fleet",
+        "仓储": "warehouse",
+        "分拨中心": "warehouse",
+        "直播": "studio",
+        "电商": "studio",
+    },
+    Education: {
+        "小学": "primary",
+        "初中": "junior",
+        "高中": "senior",
+        "中专": "senior",
+        "技校": "senior",
+        "职高": "senior",
+        "专科": "college",
+        "大专": "college",
+        "本科": "bachelor",
+        "大学": "bachelor",
+        "硕士": "postgrad",
+        "博士": "postgrad",
+        "研究生": "postgrad",
+    },
+    Occupation: {
+        "骑手": "rider",
+        "外卖员": "rider",
+        "配送员": "rider",
+        "快递小哥": "courier",
+        "揽投员": "courier",
+        "司机": "truck_driver",
+        "网约车": "ride_driver",
+        "主播": "streamer",
+        "网红": "streamer",
+        "仓储": "warehouse",
+        "分拣员": "warehouse",
+        "站长": "dispatcher",
+        "调度": "dispatcher",
+        "管理": "office",
+        "客服": "office",
+        "技术": "office",
+    },
+    PoliticalStatus: {
+        "中共党员": "full",
+        "党员": "full",
+        "正式": "full",
+        "预备": "probationary",
+        "中共预备党员": "probationary",
+        "团员": "league",
+        "共青团员": "league",
+        "积极分子": "activist",
+        "申请人": "applicant",
+        "无": "masses",
+    },
+    MembershipHeld: {
+        "本单位": "here",
+        "在本单位": "here",
+        "流动党员": "elsewhere",
+        "外地": "elsewhere",
+        "未纳入": "none",
+    },
+    CoordSystem: {
+        "WGS84": "wgs84",
+        "GPS": "wgs84",
+        "GCJ02": "gcj02",
+        "高德": "gcj02",
+        "腾讯": "gcj02",
+        "微信": "gcj02",
+        "BD09": "bd09",
+        "百度": "bd09",
+    },
+    UnitKind: {"基层党委": "party_committee", "网络党支部": "online_branch", "虚拟党支部": "online_branch"},
+}
+
+_TRUE = {"是", "Y", "YES", "TRUE", "1", "√", "在营", "纳入"}
+_FALSE = {"否", "N", "NO", "FALSE", "0", "×", "停业", "注销", "不纳入"}
+
+
+def _key(text) -> str:
+    """Header / choice lookup key: NFKC (full-width → half-width), no spaces, no required-marks."""
+    k = normalise(text).upper()
+    for mark in ("*", "(必填)", "(选填)", "必填"):
+        k = k.replace(mark, "")
+    return k.replace("-", "").replace("_", "")
+
+
+def choice_map(choices) -> dict[str, str]:
+    out = {}
+    for value, label in choices.choices:
+        out[_key(value)] = value
+        out[_key(label)] = value
+        # "网络（虚拟）党支部" / "主播/网红": each part alone as well
+        for part in re.split(r"[/（）()]", str(label)):
+            if part and _key(part) not in out:
+                out[_key(part)] = value
+    for alias, value in CHOICE_ALIASES.get(choices, {}).items():
+        out.setdefault(_key(alias), value)
+    return out
+
+
+# --- reading ---
+
+
+def file_sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def detect_encoding(path) -> str:
+    """UTF-8 with BOM, UTF-8, or GB18030 (WPS and older Excel save Chinese CSV as GBK/GB18030)."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise ImportUsageError("无法识别 CSV 文件的编码（支持 UTF-8、带 BOM 的 UTF-8 和 GB18030/GBK）")
+
+
+def _csv_rows(path) -> Iterator[list]:
+    encoding = detect_encoding(path)
+    with open(path, encoding=encoding, newline="") as fh:
+        try:
+            yield from csv.reader(fh)
+        except UnicodeDecodeError as exc:
+            raise ImportUsageError(f"CSV 文件编码不一致，无法读取（{encoding}）") from exc
+        except csv.Error as exc:
+            raise ImportUsageError(f"CSV 文件格式错误：{exc}") from exc
+
+
+def _xlsx_rows(path) -> Iterator[list]:
+    try:
+        from python_calamine import CalamineWorkbook
+
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception:  # noqa: BLE001 — anything calamine cannot read goes to openpyxl
+        rows = None
+    if rows is not None:
+        yield from rows
+        return
+    if str(path).lower().endswith(".xls"):
+        raise ImportUsageError("无法读取该 .xls 文件，请另存为 .xlsx 后再导入")
+    try:
+        import openpyxl  # uses defusedxml when installed (it is a dependency)
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001
+        raise ImportUsageError("无法读取该 Excel 文件，文件可能已损坏或不是 .xlsx 格式") from exc
+    try:
+        for row in wb.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        wb.close()
+
+
+def read_rows(path) -> Iterator[list]:
+    suffix = Path(str(path)).suffix.lower()
+    if not Path(str(path)).exists():
+        raise ImportUsageError(f"文件不存在：{path}")
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return _xlsx_rows(path)
+    raise ImportUsageError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件")
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _header_map(spec: Spec) -> dict[str, str]:
+    out = {}
+    for col in spec.columns:
+        for name in (col.header, *col.aliases):
+            out.setdefault(_key(name), col.key)
+    return out
+
+
+def find_header(spec: Spec, head_rows: list[list]) -> tuple[int, dict[int, str]]:
+    """(index of the header row in head_rows, {column index: column key}). An empty header cell takes the
+    value above it (a header merged over two rows keeps its text in the top cell)."""
+    names = _header_map(spec)
+    best = (-1, {}, 0)
+    for i, row in enumerate(head_rows):
+        above = head_rows[i - 1] if i > 0 else []
+        mapping: dict[int, str] = {}
+        for j, cell in enumerate(row):
+            text = cell_text(cell)
+            if not text and j < len(above):
+                text = cell_text(above[j])
+            key = names.get(_key(text))
+            if key and key not in mapping.values():
+                mapping[j] = key
+        if len(mapping) > best[2]:
+            best = (i, mapping, len(mapping))
+    return best[0], best[1]
+
+
+# --- parsing one cell ---
+
+_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel serial date (1900 system)
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        raise ValueError("不是有效日期")
+    text = normalise(value)
+    if re.fullmatch(r"\d{5}(\.0)?", text):
+        return _EXCEL_EPOCH + datetime.timedelta(days=int(float(text)))
+    if re.fullmatch(r"\d{8}", text):
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    text = text.split("00:00:00")[0].rstrip("T")
+    m = _DATE_RE.match(text)
+    if not m:
+        raise ValueError("日期格式应为 2026-11-28、2026/11/28 或 2026年11月28日")
+    try:
+        return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise ValueError("不是有效日期") from None
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def shown_value(col: Column | None, value) -> str:
+    """The cell as an error report shows it: ID numbers and phones masked (PIPL)."""
+    text = cell_text(value)
+    if isinstance(value, float) and col is not None and col.kind == "id":
+        text = f"{value:.14E}".replace("E+", "E+")
+    if col is not None and col.sensitive and text:
+        return mask(col.sensitive, normalise(text))
+    return text[:60]
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self):
+        where = f"［{self.column}］" if self.column else ""
+        value = f"“{self.value}”" if self.value else ""
+        return f"第 {self.row} 行{where}{value}：{self.reason}"
+
+
+class CellError(Exception):
+    def __init__(self, key: str, reason: str):
+        super().__init__(reason)
+        self.key = key
+        self.reason = reason
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str
+    file_hash: str = ""
+    header_row: int = 0
+    rows_total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_count: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    committed: bool = False
+    already: ImportBatch | None = None
+    batch: ImportBatch | None = None
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def summary(self) -> str:
+        label = SPECS[self.kind].label
+        if self.already is not None:
+            when = timezone.localtime(self.already.created_at).strftime("%Y-%m-%d %H:%M")
+            who = self.already.user.get_username() if self.already.user_id else "系统"
+            return (
+                f"该文件已于 {when} 由 {who} 导入（{label}，{self.already.rows_total} 行），"
+                "本次未做任何更改。"
+            )
+        verb = "已写入" if self.committed else "预检"
+        return (
+            f"{label}{verb}：共 {self.rows_total} 行，新增 {self.created}，更新 {self.updated}，"
+            f"未变 {self.unchanged}，错误 {self.error_count}"
+        )
+
+    def as_dict(self, max_errors: int = 200) -> dict:
+        return {
+            "kind": self.kind,
+            "file_name": self.file_name,
+            "file_hash": self.file_hash,
+            "header_row": self.header_row,
+            "rows": self.rows_total,
+            "create": self.created,
+            "update": self.updated,
+            "unchanged": self.unchanged,
+            "error": self.error_count,
+            "committed": self.committed,
+            "already_imported": self.already is not None,
+            "summary": self.summary(),
+            "errors": [
+                {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason, "message": str(e)}
+                for e in self.errors[:max_errors]
+            ],
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+# --- the pipeline ---
+
+
+class Importer:
+    """Validates (and with `commit`, writes) one file of one kind for one user (None = the system)."""
+
+    spec: Spec
+
+    def __init__(
+        self, user=None, *, progress: Callable[[int], None] | None = None, progress_every: int = 10_000
+    ):
+        self.user = user
+        self.progress = progress
+        self.progress_every = progress_every
+        self._scope_cache: dict = {}
+        self._units: dict = {}
+        self._regions = None
+        self._ents = None
+        self.today = timezone.localdate()
+
+    # scope
+    def allowed(self, unit_id, industry: str, model=None) -> bool:
+        if self.user is None:
+            return True
+        model = model or self.spec.model
+        key = (model, unit_id, industry)
+        if key not in self._scope_cache:
+            from xinye.accounts.permissions import unit_in_scope
+
+            self._scope_cache[key] = unit_in_scope(self.user, "import", model, self.unit(unit_id), industry)
+        return self._scope_cache[key]
+
+    def unit(self, unit_id):
+        from xinye.orgs.models import OrgUnit
+
+        if unit_id not in self._units:
+            self._units[unit_id] = OrgUnit.objects.filter(pk=unit_id).first()
+        return self._units[unit_id]
+
+    def regions(self) -> dict[str, object]:
+        if self._regions is None:
+            from xinye.orgs.models import Region
+
+            self._regions = {}
+            for r in Region.objects.all():
+                self._regions[_key(r.code)] = r
+                self._regions.setdefault(_key(r.name), r)
+        return self._regions
+
+    def region_name(self, code) -> str:
+        r = self.regions().get(_key(code))
+        return r.name if r else str(code)
+
+    # enterprise references
+    def enterprises(self):
+        if self._ents is None:
+            by_id, by_uscc, by_name = {}, {}, {}
+            for row in Enterprise.objects.values_list(
+                "id", "name", "uscc", "unit_id", "region_id", "industry"
+            ):
+                by_id[row[0]] = row
+                if row[2]:
+                    by_uscc[row[2]] = row
+                by_name.setdefault(row[1].strip(), []).append(row)
+            self._ents = (by_id, by_uscc, by_name)
+        return self._ents
+
+    def resolve_enterprise(self, key: str, value, uscc_value=None):
+        """(id, name, uscc, unit_id, region_id, industry) of an enterprise by credit code or exact name."""
+        _, by_uscc, by_name = self.enterprises()
+        if not is_blank(uscc_value):
+            try:
+                code = clean_uscc(cell_text(uscc_value))
+            except ValueError as exc:
+                raise CellError("enterprise_uscc", str(exc)) from None
+            row = by_uscc.get(code)
+            if row is None:
+                raise CellError("enterprise_uscc", "企业台账中没有该统一社会信用代码的企业，请先导入企业台账")
+            return row
+        text = cell_text(value)
+        if not text:
+            raise CellError(key, "不能为空")
+        code = normalise(text).upper()
+        if len(code) == 18 and code in by_uscc:
+            return by_uscc[code]
+        rows = by_name.get(text) or by_name.get(text.replace(" ", ""))
+        if not rows:
+            raise CellError(key, "企业台账中没有该企业（按名称或统一社会信用代码查找），请先导入企业台账")
+        if len(rows) > 1:
+            raise CellError(key, "有多家同名企业，请改填统一社会信用代码")
+        return rows[0]
+
+    def check_enterprise_scope(self, key: str, ent) -> None:
+        if not self.allowed(ent[3], ent[5]):
+            raise CellError(key, f"该企业属于{self.region_name(ent[4])}，不在您的导入范围内（整行拒绝导入）")
+
+    # cells
+    def parse(self, col: Column, raw):
+        """Parse one non-blank cell; raise ValueError with the Chinese reason."""
+        kind = col.kind
+        if kind == "name":
+            return normalise(raw)
+        if kind == "text":
+            return re.sub(r"\s+", " ", cell_text(raw)).strip()
+        if kind == "id":
+            if isinstance(raw, str) and "*" in raw:
+                raise ValueError("身份证号已脱敏（含 *），请使用完整号码（不脱敏导出的文件）")
+            return clean_id_number(raw, today=self.today)
+        if kind == "phone":
+            if isinstance(raw, str) and "*" in raw:
+                raise ValueError("手机号已脱敏（含 *），请填写完整号码")
+            return clean_mobile(raw)
+        if kind == "uscc":
+            return clean_uscc(cell_text(raw))
+        if kind == "date":
+            return parse_date(raw)
+        if kind == "choice":
+            cmap = _CHOICE_MAPS[col.choices]
+            value = cmap.get(_key(cell_text(raw)))
+            if value is None:
+                labels = "、".join(
+                    str(lbl)
+                    for v, lbl in col.choices.choices
+                    if col.choices is not UnitKind or v in ORG_KINDS
+                )
+                raise ValueError(f"应为 {labels} 之一")
+            return value
+        if kind == "int":
+            text = normalise(cell_text(raw))
+            try:
+                number = float(text)
+            except ValueError:
+                raise ValueError("应为整数") from None
+            if not number.is_integer() or number < 0:
+                raise ValueError("应为非负整数")
+            return int(number)
+        if kind == "float":
+            try:
+                return float(normalise(cell_text(raw)))
+            except ValueError:
+                raise ValueError("应为数字") from None
+        if kind == "bool":
+            text = _key(cell_text(raw))
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            raise ValueError("应填“是”或“否”")
+        if kind == "region":
+            region = self.regions().get(_key(cell_text(raw)))
+            if region is None:
+                raise ValueError("不是本市的旗县区名称或区划代码")
+            return region
+        return raw  # enterprise references are resolved by the handler
+
+    def parse_row(self, cells: list, colmap: dict[int, str]) -> tuple[dict, dict, list[tuple[str, str]]]:
+        """(parsed values by key, raw values by key, [(key, reason)])."""
+        raw: dict = {}
+        for j, key in colmap.items():
+            if j < len(cells):
+                raw[key] = cells[j]
+        values, errs = {}, []
+        for col in self.spec.columns:
+            value = raw.get(col.key)
+            if is_blank(value):
+                if col.required and not (
+                    col.key == "enterprise" and not is_blank(raw.get("enterprise_uscc"))
+                ):
+                    errs.append((col.key, "必填项为空"))
+                continue
+            try:
+                values[col.key] = self.parse(col, value)
+            except ValueError as exc:
+                errs.append((col.key, str(exc)))
+        return values, raw, errs
+
+    # the run
+    def run(self, path, *, file_name: str = "", commit: bool = False, unit=None) -> ImportResult:
+        path = Path(str(path))
+        result = ImportResult(self.spec.kind, file_name or path.name)
+        if not path.exists():
+            raise ImportUsageError(f"文件不存在：{path}")
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise ImportUsageError(
+                f"不支持的文件类型“{path.suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件"
+            )
+        result.file_hash = file_sha256(path)
+        already = (
+            ImportBatch.objects.filter(kind=self.spec.kind, file_hash=result.file_hash, committed=True)
+            .select_related("user")
+            .order_by("created_at")
+            .first()
+        )
+        if already is not None:
+            result.already = already
+            result.rows_total = result.unchanged = already.rows_total
+            return result
+        if not commit:
+            self._run(path, result, write=False)
+            return result
+        try:
+            with transaction.atomic():
+                self._run(path, result, write=True)
+                if result.error_count:
+                    raise _Rollback
+                self.after_commit()
+                result.batch = ImportBatch.objects.create(
+                    kind=self.spec.kind,
+                    file_name=result.file_name[:255],
+                    file_hash=result.file_hash,
+                    unit=unit or self.default_unit(),
+                    user=self.user,
+                    rows_total=result.rows_total,
+                    rows_created=result.created,
+                    rows_updated=result.updated,
+                    rows_unchanged=result.unchanged,
+                    committed=True,
+                )
+                result.committed = True
+        except _Rollback:
+            result.committed = False
+        return result
+
+    def default_unit(self):
+        from xinye.orgs.models import OrgUnit
+
+        if self.user is not None:
+            ra = self.user.role_assignments.select_related("unit").order_by("pk").first()
+            if ra is not None:
+                return ra.unit
+        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+
+    def _run(self, path, result: ImportResult, *, write: bool) -> None:
+        rows = read_rows(path)
+        head = []
+        for row in rows:
+            head.append(list(row))
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+        header_index, colmap = find_header(self.spec, head)
+        result.header_row = header_index + 1
+        missing = [
+            c.header
+            for c in self.spec.columns
+            if c.required
+            and c.key not in colmap.values()
+            and not (c.key == "enterprise" and "enterprise_uscc" in colmap.values())
+        ]
+        if header_index < 0 or missing:
+            reason = f"找不到表头或缺少必填列：{'、'.join(missing)}（前 {HEADER_SCAN_ROWS} 行中未找到包含这些列名的表头行）"
+            self._error(result, max(header_index + 1, 1), "", "", reason)
+            return
+        self.seen: dict = {}
+        self.result = result
+        self.write = write
+        chunk: list = []
+
+        def data_rows():
+            for k, row in enumerate(head[header_index + 1 :]):
+                yield header_index + 2 + k, row
+            for k, row in enumerate(rows):
+                yield len(head) + 1 + k, row
+
+        for number, cells in data_rows():
+            if all(is_blank(c) for c in cells):
+                continue
+            result.rows_total += 1
+            values, raw, errs = self.parse_row(list(cells), colmap)
+            chunk.append((number, values, raw, errs))
+            if len(chunk) >= BATCH:
+                self._chunk(chunk)
+                chunk = []
+            if self.progress and result.rows_total % self.progress_every == 0:
+                self.progress(result.rows_total)
+        if chunk:
+            self._chunk(chunk)
+        if self.progress and result.rows_total % self.progress_every:
+            self.progress(result.rows_total)
+
+    def _error(self, result: ImportResult, row: int, key: str, value, reason: str) -> None:
+        col = next((c for c in self.spec.columns if c.key == key), None)
+        result.error_count += 1
+        if len(result.errors) < MAX_KEPT_ERRORS:
+            result.errors.append(RowError(row, col.header if col else "", shown_value(col, value), reason))
+
+    def _chunk(self, chunk: list) -> None:
+        """Resolve, dedupe, classify (and write) one batch of rows."""
+        good = []
+        for number, values, raw, errs in chunk:
+            if not errs:
+                try:
+                    item = self.prepare(number, values, raw)
+                except CellError as exc:
+                    errs = [(exc.key, exc.reason)]
+                else:
+                    if item is not None:
+                        good.append(item)
+            for key, reason in errs:
+                self._error(self.result, number, key, raw.get(key), reason)
+        if not good:
+            return
+        plan = self.classify(good)
+        if self.write and not self.result.error_count:
+            self.apply(plan)
+
+    def _dup(self, key, number: int, col: str, raw) -> bool:
+        first = self.seen.get(key)
+        if first is not None:
+            self._error(self.result, number, col, raw.get(col), f"与第 {first} 行重复")
+            return True
+        self.seen[key] = number
+        return False
+
+    # per kind
+    def prepare(self, number: int, values: dict, raw: dict):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def classify(self, items: list):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def apply(self, plan) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def after_commit(self) -> None:
+        pass
+
+
+def _masked_log(values: dict, sensitive: dict[str, str]) -> dict:
+    out = {}
+    for k, v in values.items():
+        if k.endswith("_hash"):
+            continue
+        if k in sensitive:
+            v = mask(sensitive[k], v) if v else ""
+        elif isinstance(v, datetime.date):
+            v = v.isoformat()
+        out[k] = v
+    return out
+
+
+def _bulk_update_grouped(model, updates: list[tuple[int, dict]]) -> None:
+    """bulk_update per set of changed fields, so no object writes a field it did not change."""
+    groups: dict[tuple, list] = {}
+    for pk, values in updates:
+        groups.setdefault(tuple(sorted(values)), []).append(model(pk=pk, **values))
+    for names, objs in groups.items():
+        model.objects.bulk_update(objs, list(names), batch_size=500)
+
+
+def _refresh_coverage(enterprise_ids) -> None:
+    try:
+        from xinye.coverage import services as coverage
+    except ImportError:  # pragma: no cover - the coverage app is always installed in this project
+        return
+    coverage.refresh_enterprises(set(enterprise_ids))
+
+
+# --- practitioners and members ---
+
+PEOPLE_FIELDS = (
+    "name",
+    "phone_hash",
+    "enterprise_id",
+    "ethnicity",
+    "education",
+    "occupation",
+    "political_status",
+)
+MEMBER_FIELDS = ("is_full", "joined_on", "full_member_on", "membership_held", "home_organisation")
+PEOPLE_SENSITIVE = {"id_number": "id_number", "phone": "phone"}
+
+
+class PractitionerImporter(Importer):
+    """Practitioners (从业人员) keyed by the ID's keyed hash; 政治面貌 预备/正式党员 keeps a PartyMember row."""
+
+    spec = SPECS["practitioners"]
+    members = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.touched_enterprises: set[int] = set()
+        self._member_units: dict[int, int] | None = None
+
+    def prepare(self, number, values, raw):
+        info = values["id_number"]
+        if self._dup(int(info.number[:17]), number, "id_number", raw):  # 17 digits fix the check digit
+            return None
+        ent = self.resolve_enterprise("enterprise", raw.get("enterprise"), raw.get("enterprise_uscc"))
+        self.check_enterprise_scope(
+            "enterprise" if is_blank(raw.get("enterprise_uscc")) else "enterprise_uscc", ent
+        )
+        status = values.get("political_status")
+        member = {}
+        if self.members:
+            if status not in PARTY_STATUSES:
+                raise CellError("political_status", "党员台账只收录预备党员和正式党员")
+            member = {k: values[k] for k in MEMBER_FIELDS if k in values}
+            member["is_full"] = status == PoliticalStatus.FULL
+            self._check_member(member, info)
+        person = {
+            "name": values["name"],
+            "enterprise_id": ent[0],
+            **{
+                k: values[k]
+                for k in ("ethnicity", "education", "occupation", "political_status")
+                if k in values
+            },
+        }
+        if "phone" in values:
+            person["phone"] = values["phone"]
+            person["phone_hash"] = keyed_hash(values["phone"])
+        return {
+            "row": number,
+            "raw": raw,
+            "hash": keyed_hash(info.number),
+            "info": info,
+            "ent": ent,
+            "person": person,
+            "member": member,
+        }
+
+    def _check_member(self, m: dict, info) -> None:
+        joined, full = m.get("joined_on"), m.get("full_member_on")
+        if joined and joined > self.today:
+            raise CellError("joined_on", "入党日期不能晚于今天")
+        min_age = rules.rule("min_join_age")
+        if joined:
+            b = info.birth_date
+            age = joined.year - b.year - ((joined.month, joined.day) < (b.month, b.day))
+            if age < min_age:
+                raise CellError("joined_on", f"入党时应年满 {min_age} 周岁（按身份证号出生日期计算）")
+        if full and joined and full < joined:
+            raise CellError("full_member_on", "转正日期不能早于入党日期")
+        if full and not m["is_full"]:
+            raise CellError("full_member_on", "预备党员不应有转正日期")
+        if m.get("membership_held") == MembershipHeld.ELSEWHERE and not m.get("home_organisation"):
+            raise CellError("home_organisation", "流动党员须填写组织关系所在党组织")
+
+    def member_unit(self, enterprise_id: int, office_id: int) -> int:
+        """The enterprise's organisation (党委 before 支部, as the ledger service decides), else its office."""
+        if self._member_units is None:
+            through = PartyOrganisation.enterprises.through
+            self._member_units = {}
+            for eid, unit_id in through.objects.order_by(
+                "partyorganisation__unit__kind", "partyorganisation_id"
+            ).values_list("enterprise_id", "partyorganisation__unit_id"):
+                self._member_units.setdefault(eid, unit_id)
+        return self._member_units.get(enterprise_id, office_id)
+
+    def classify(self, items):
+        existing = {
+            row["id_hash"]: row
+            for row in Practitioner.objects.filter(id_hash__in=[i["hash"] for i in items]).values(
+                "id",
+                "id_hash",
+                "phone",
+                "unit_id",
+                "industry",
+                "region_id",
+                *PEOPLE_FIELDS,
+                "party_member__id",
+                *(f"party_member__{k}" for k in MEMBER_FIELDS),
+                "party_member__unit_id",
+            )
+        }
+        plan = {"create": [], "update": []}
+        for item in items:
+            old = existing.get(item["hash"])
+            item["old"] = old
+            ent = item["ent"]
+            if old is None:
+                self.result.created += 1
+                plan["create"].append(item)
+                continue
+            if old["enterprise_id"] != ent[0] and not self.allowed(old["unit_id"], old["industry"]):
+                self._error(
+                    self.result,
+                    item["row"],
+                    "id_number",
+                    item["raw"].get("id_number"),
+                    f"该人员已登记在{self.region_name(old['region_id'])}的企业，不在您的导入范围内",
+                )
+                continue
+            person = item["person"]
+            changed = {k: v for k, v in person.items() if k != "phone" and old.get(k) != v}
+            status = person.get("political_status", old["political_status"])
+            is_member = old["party_member__id"] is not None
+            if is_member and status not in PARTY_STATUSES:
+                self._error(
+                    self.result,
+                    item["row"],
+                    "political_status",
+                    item["raw"].get("political_status"),
+                    "该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌",
+                )
+                continue
+            member_changed = {}
+            if item["member"] or status in PARTY_STATUSES:
+                want = dict(item["member"]) or {"is_full": status == PoliticalStatus.FULL}
+                want.setdefault("is_full", status == PoliticalStatus.FULL)
+                member_changed = {k: v for k, v in want.items() if old.get(f"party_member__{k}") != v}
+                if not is_member:
+                    member_changed = want
+            if not changed and not member_changed:
+                self.result.unchanged += 1
+                continue
+            self.result.updated += 1
+            item["changed"] = changed
+            item["member_changed"] = member_changed
+            plan["update"].append(item)
+        return plan
+
+    def apply(self, plan) -> None:
+        from xinye.audit.services import record_bulk
+
+        now = timezone.now()
+        new_people = []
+        for item in plan["create"]:
+            info, ent, person = item["info"], item["ent"], item["person"]
+            new_people.append(
+                Practitioner(
+                    id_number=info.number,
+                    id_hash=item["hash"],
+                    gender=info.gender,
+                    birth_date=info.birth_date,
+                    unit_id=ent[3],
+                    region_id=ent[4],
+                    industry=ent[5],
+                    **person,
+                )
+            )
+            self.touched_enterprises.add(ent[0])
+        Practitioner.objects.bulk_create(new_people, batch_size=1000)
+        logs_create, members_new = [], []
+        for p, item in zip(new_people, plan["create"], strict=True):
+            after = {k: getattr(p, k) for k in ("name", "id_number", "phone", *PEOPLE_FIELDS[2:])}
+            logs_create.append((p.pk, p.name, None, _masked_log(after, PEOPLE_SENSITIVE)))
+            if p.political_status in PARTY_STATUSES:
+                members_new.append(self._new_member(p.pk, item))
+        people_updates, member_updates, logs_update = [], [], []
+        for item in plan["update"]:
+            old, ent, changed = item["old"], item["ent"], dict(item["changed"])
+            self.touched_enterprises.add(ent[0])
+            moved = "enterprise_id" in changed
+            if changed:
+                before = {k: old.get(k) for k in changed}
+                after = dict(changed)
+                if "phone_hash" in changed:
+                    changed["phone"] = item["person"]["phone"]
+                    before["phone"], after["phone"] = old["phone"], changed["phone"]
+                if moved:
+                    changed.update(unit_id=ent[3], region_id=ent[4], industry=ent[5])
+                    self.touched_enterprises.add(old["enterprise_id"])
+                people_updates.append((old["id"], {**changed, "updated_at": now}))
+                logs_update.append(
+                    (
+                        old["id"],
+                        item["person"]["name"],
+                        _masked_log(before, PEOPLE_SENSITIVE),
+                        _masked_log(after, PEOPLE_SENSITIVE),
+                    )
+                )
+            member_changed = dict(item["member_changed"])
+            if old["party_member__id"] is None:
+                if member_changed:
+                    members_new.append(self._new_member(old["id"], item))
+                continue
+            if moved:
+                member_changed.update(
+                    enterprise_id=ent[0],
+                    unit_id=self.member_unit(ent[0], ent[3]),
+                    region_id=ent[4],
+                    industry=ent[5],
+                )
+            if member_changed:
+                member_updates.append((old["party_member__id"], {**member_changed, "updated_at": now}))
+        _bulk_update_grouped(Practitioner, people_updates)
+        _bulk_update_grouped(PartyMember, member_updates)
+        if members_new:
+            PartyMember.objects.bulk_create(members_new, batch_size=1000)
+        if logs_create:
+            record_bulk("create", Practitioner, logs_create)
+        if logs_update:
+            record_bulk("update", Practitioner, logs_update)
+        if members_new:
+            fields = ("practitioner_id", "enterprise_id", "unit_id", *MEMBER_FIELDS)
+            record_bulk(
+                "create",
+                PartyMember,
+                [
+                    (m.pk, m.practitioner_id, None, _masked_log({k: getattr(m, k) for k in fields}, {}))
+                    for m in members_new
+                ],
+            )
+        if member_updates:
+            record_bulk(
+                "update",
+                PartyMember,
+                [
+                    (pk, pk, None, _masked_log({k: v for k, v in vals.items() if k != "updated_at"}, {}))
+                    for pk, vals in member_updates
+                ],
+            )
+
+    def _new_member(self, practitioner_id: int, item) -> PartyMember:
+        ent = item["ent"]
+        status = item["person"].get("political_status") or (item["old"] or {}).get("political_status")
+        fields = {"is_full": status == PoliticalStatus.FULL, **item["member"]}
+        return PartyMember(
+            practitioner_id=practitioner_id,
+            enterprise_id=ent[0],
+            unit_id=self.member_unit(ent[0], ent[3]),
+            region_id=ent[4],
+            industry=ent[5],
+            **fields,
+        )
+
+    def after_commit(self) -> None:
+        _refresh_coverage(self.touched_enterprises)
+
+
+class MemberImporter(PractitionerImporter):
+    """Party members (党员): the practitioner (created if new) and the party details in one row."""
+
+    spec = SPECS["members"]
+    members = True
+
+
+# --- enterprises ---
+
+ENTERPRISE_COMPARE = (
+    "name",
+    "uscc",
+    "industry",
+    "enterprise_type",
+    "region_id",
+    "address",
+    "latitude",
+    "longitude",
+    "coord_source",
+    "staff_count",
+    "legal_representative",
+    "contact_name",
+    "contact_phone_hash",
+    "in_survey_scope",
+    "is_active",
+)
+
+
+class EnterpriseImporter(Importer):
+    """Enterprises keyed by the credit code (or, without one, by name within the county)."""
+
+    spec = SPECS["enterprises"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.touched: set[int] = set()
+        self._offices = None
+
+    def office(self, region_id: str, industry: str):
+        if self._offices is None:
+            from xinye.orgs.models import OrgUnit
+
+            self._offices = {}
+            for u in OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_OFFICE).order_by("sort", "code"):
+                self._offices.setdefault((u.region_id, u.industry), u)
+                self._units[u.pk] = u
+        return self._offices.get((region_id, industry))
+
+    def prepare(self, number, values, raw):
+        region = values["region"]
+        key = values.get("uscc") or ("name", values["name"], region.pk)
+        if self._dup(key, number, "uscc" if values.get("uscc") else "name", raw):
+            return None
+        fields = {k: v for k, v in values.items() if k != "region"}
+        fields["region_id"] = region.pk
+        if "contact_phone" in fields:
+            fields["contact_phone_hash"] = keyed_hash(fields["contact_phone"])
+        return {"row": number, "raw": raw, "key": key, "fields": fields}
+
+    def classify(self, items):
+        _, by_uscc, by_name = self.enterprises()
+        plan = {"create": [], "update": []}
+        for item in items:
+            f = item["fields"]
+            row = by_uscc.get(f["uscc"]) if f.get("uscc") else None
+            if row is None and not f.get("uscc"):
+                rows = [r for r in by_name.get(f["name"], []) if r[4] == f["region_id"]]
+                row = rows[0] if len(rows) == 1 else None
+            old = Enterprise.objects.filter(pk=row[0]).first() if row else None
+            same_place = old is not None and old.region_id == f["region_id"] and old.industry == f["industry"]
+            unit = old.unit if same_place else self.office(f["region_id"], f["industry"])
+            if unit is None:
+                self._error(
+                    self.result,
+                    item["row"],
+                    "region",
+                    item["raw"].get("region"),
+                    f"{self.region_name(f['region_id'])}没有该行业的行业党建办",
+                )
+                continue
+            self._units[unit.pk] = unit
+            if not self.allowed(unit.pk, f["industry"]):
+                self._error(
+                    self.result,
+                    item["row"],
+                    "region",
+                    item["raw"].get("region"),
+                    f"{self.region_name(f['region_id'])}的{Industry(f['industry']).label}企业不在您的导入范围内（整行拒绝导入）",
+                )
+                continue
+            if old is not None and not same_place and not self.allowed(old.unit_id, old.industry):
+                self._error(
+                    self.result,
+                    item["row"],
+                    "name",
+                    item["raw"].get("name"),
+                    "该企业已登记在您管辖范围外的旗县区或行业，不能改动",
+                )
+                continue
+            item["unit"] = unit
+            item["old"] = old
+            if old is None:
+                self.result.created += 1
+                plan["create"].append(item)
+                continue
+            changed = {}
+            for k, v in f.items():
+                if k == "contact_phone":
+                    continue
+                cur = getattr(old, k)
+                if isinstance(v, float) and isinstance(cur, float) and abs(v - cur) < 1e-9:
+                    continue
+                if cur != v:
+                    changed[k] = v
+            if old.unit_id != unit.pk:
+                changed["unit_id"] = unit.pk
+            if not changed:
+                self.result.unchanged += 1
+                continue
+            item["changed"] = changed
+            self.result.updated += 1
+            plan["update"].append(item)
+        return plan
+
+    def apply(self, plan) -> None:
+        from xinye.audit.services import record_bulk
+
+        sensitive = {"contact_phone": "phone"}
+        new = []
+        for item in plan["create"]:
+            ent = Enterprise(unit=item["unit"], **item["fields"])
+            new.append(ent)
+        Enterprise.objects.bulk_create(new, batch_size=500)
+        logs = []
+        by_id, by_uscc, by_name = self.enterprises()
+        for ent in new:
+            self.touched.add(ent.pk)
+            row = (ent.pk, ent.name, ent.uscc, ent.unit_id, ent.region_id, ent.industry)
+            by_id[ent.pk] = row
+            if ent.uscc:
+                by_uscc[ent.uscc] = row
+            by_name.setdefault(ent.name, []).append(row)
+            logs.append(
+                (
+                    ent.pk,
+                    ent.name,
+                    None,
+                    _masked_log(
+                        {k: getattr(ent, k) for k in (*ENTERPRISE_COMPARE, "unit_id", "contact_phone")},
+                        sensitive,
+                    ),
+                )
+            )
+        if logs:
+            record_bulk("create", Enterprise, logs)
+        now = timezone.now()
+        logs = []
+        for item in plan["update"]:
+            old, changed = item["old"], item["changed"]
+            before = {k: getattr(old, k) for k in changed}
+            if "contact_phone_hash" in changed:
+                before["contact_phone"] = old.contact_phone
+                changed["contact_phone"] = item["fields"]["contact_phone"]
+            for k, v in changed.items():
+                setattr(old, k, v)
+            old.updated_at = now
+            logs.append((old.pk, old.name, _masked_log(before, sensitive), _masked_log(changed, sensitive)))
+            self.touched.add(old.pk)
+        if plan["update"]:
+            names = sorted({k for item in plan["update"] for k in item["changed"]} | {"updated_at"})
+            Enterprise.objects.bulk_update([i["old"] for i in plan["update"]], names, batch_size=500)
+            for item in plan["update"]:
+                ent = item["old"]
+                # Denormalised copies follow the enterprise (scope filters rely on them).
+                Practitioner.objects.filter(enterprise=ent).exclude(
+                    unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry
+                ).update(unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry)
+            record_bulk("update", Enterprise, logs)
+
+    def after_commit(self) -> None:
+        _refresh_coverage(self.touched)
+
+
+# --- party organisations ---
+
+
+class OrganisationImporter(Importer):
+    """Party organisations keyed by name; created through the ledger service (an OrgUnit each), few rows."""
+
+    spec = SPECS["organisations"]
+
+    def prepare(self, number, values, raw):
+        if values["kind"] not in ORG_KINDS:
+            raise CellError("kind", "应为党委、党总支、党支部、联合党支部或网络（虚拟）党支部")
+        if self._dup(values["name"], number, "name", raw):
+            return None
+        refs = [p for p in re.split(r"[、,，;；\n]+", cell_text(raw.get("enterprises"))) if p.strip()]
+        ents = []
+        for ref in refs:
+            ent = self.resolve_enterprise("enterprises", ref.strip())
+            if not self.allowed(ent[3], ent[5]):
+                raise CellError("enterprises", f"企业“{ent[1]}”不在您的导入范围内（整行拒绝导入）")
+            ents.append(ent)
+        if not ents:
+            raise CellError("enterprises", "必填项为空")
+        return {"row": number, "raw": raw, "values": values, "ents": ents}
+
+    def classify(self, items):
+        existing = {
+            o.unit.name: o
+            for o in PartyOrganisation.objects.filter(unit__name__in=[i["values"]["name"] for i in items])
+            .select_related("unit")
+            .prefetch_related("enterprises")
+        }
+        plan = {"create": [], "update": []}
+        for item in items:
+            v = item["values"]
+            old = existing.get(v["name"])
+            item["old"] = old
+            if old is None:
+                self.result.created += 1
+                plan["create"].append(item)
+                continue
+            if not self.allowed(old.unit_id, old.industry):
+                self._error(self.result, item["row"], "name", v["name"], "该党组织不在您的导入范围内")
+                continue
+            changed = {}
+            if v["kind"] != old.unit.kind:
+                self._error(
+                    self.result,
+                    item["row"],
+                    "kind",
+                    item["raw"].get("kind"),
+                    f"已有同名{old.unit.get_kind_display()}，组织类型不能通过导入修改",
+                )
+                continue
+            for k in ("founded_on", "term_years", "next_election_on", "is_online"):
+                if k in v and getattr(old, k) != v[k]:
+                    changed[k] = v[k]
+            ids = [e[0] for e in item["ents"]]
+            if sorted(ids) != sorted(e.pk for e in old.enterprises.all()):
+                changed["enterprises"] = ids
+            if not changed:
+                self.result.unchanged += 1
+                continue
+            item["changed"] = changed
+            self.result.updated += 1
+            plan["update"].append(item)
+        return plan
+
+    def apply(self, plan) -> None:
+        from django.core.exceptions import ValidationError
+
+        from xinye.ledger import services
+
+        for item in plan["create"]:
+            v = item["values"]
+            try:
+                org = services.create_party_organisation(
+                    actor=self.user,
+                    kind=v["kind"],
+                    enterprises=[Enterprise.objects.get(pk=e[0]) for e in item["ents"]],
+                    name=v["name"],
+                    founded_on=v.get("founded_on"),
+                    is_online=v.get("is_online"),
+                )
+            except ValidationError as exc:
+                for reason in exc.messages:
+                    self._error(
+                        self.result, item["row"], "enterprises", item["raw"].get("enterprises"), reason
+                    )
+                continue
+            extra = {k: v[k] for k in ("term_years", "next_election_on") if k in v}
+            if extra:
+                for k, val in extra.items():
+                    setattr(org, k, val)
+                org.save()
+        for item in plan["update"]:
+            org, changed = item["old"], dict(item["changed"])
+            ids = changed.pop("enterprises", None)
+            for k, val in changed.items():
+                setattr(org, k, val)
+            if changed:
+                org.save()
+            if ids is not None:
+                org.enterprises.set(ids)
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    "enterprises": EnterpriseImporter,
+    "practitioners": PractitionerImporter,
+    "members": MemberImporter,
+    "organisations": OrganisationImporter,
+}
+
+_CHOICE_MAPS = {
+    c.choices: choice_map(c.choices) for spec in SPECS.values() for c in spec.columns if c.choices
+}
+
+
+def get_spec(kind: str) -> Spec:
+    if kind not in SPECS:
+        raise ImportUsageError(f"未知的台账类型“{kind}”，可选：{'、'.join(SPECS)}")
+    return SPECS[kind]
+
+
+def run_import(
+    kind: str,
+    path,
+    *,
+    user=None,
+    commit: bool = False,
+    file_name: str = "",
+    unit=None,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 10_000,
+) -> ImportResult:
+    """Validate (and with `commit`, write all or nothing) one survey sheet. Raises ImportUsageError when
+    the file cannot be read at all; row problems are in the result's errors."""
+    get_spec(kind)
+    importer = IMPORTERS[kind](user, progress=progress, progress_every=progress_every)
+    return importer.run(path, file_name=file_name, commit=commit, unit=unit)
+
+
+def error_report(kind: str, path, result: ImportResult, out) -> None:
+    """The original rows with an added 错误说明 column (xlsx), for fixing the sheet and importing it again."""
+    import xlsxwriter
+
+    by_row: dict[int, list[str]] = {}
+    for e in result.errors:
+        by_row.setdefault(e.row, []).append(f"［{e.column}］{e.reason}" if e.column else e.reason)
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "constant_memory": True,
+        },
+    )
+    ws = wb.add_worksheet("错误报告")
+    text = wb.add_format({"num_format": "@"})
+    bad = wb.add_format({"font_color": "#B91C1C", "text_wrap": True})
+    head = wb.add_format({"bold": True, "bg_color": "#FDE68A"})
+    width = 0
+    try:
+        rows = list(_iter_limited(read_rows(path)))
+    except ImportUsageError:
+        rows = []
+    header_index = result.header_row - 1
+    for row in rows:
+        width = max(width, len(row))
+    for i, row in enumerate(rows):
+        number = i + 1
+        for j, cell in enumerate(row):
+            if isinstance(cell, int | float) and not isinstance(cell, bool):
+                ws.write_number(i, j, cell)
+            else:
+                ws.write_string(i, j, cell_text(cell), text)
+        if i == header_index:
+            ws.write_string(i, width, "错误说明", head)
+        elif number in by_row:
+            ws.write_string(i, width, "；".join(by_row[number]), bad)
+    ws.set_column(width, width, 60)
+    wb.close()
+
+
+def _iter_limited(rows, limit: int = 1_100_000):
+    for i, row in enumerate(rows):
+        if i >= limit:
+            break
+        yield list(row)
+
+
+def write_upload(uploaded, directory: Path, suffix: str) -> Path:
+    """Save an uploaded file in chunks (never read whole into memory); returns its path."""
+    import uuid
+
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{uuid.uuid4().hex}{suffix}"
+    with open(path, "wb") as fh:
+        for chunk in uploaded.chunks():
+            fh.write(chunk)
+    return path
+
+
+__all__ = [
+    "SPECS",
+    "ImportResult",
+    "ImportUsageError",
+    "RowError",
+    "error_report",
+    "get_spec",
+    "run_import",
+]

@@ -1,0 +1,23 @@
+"""xinye template KIND [-o FILE]: write the xlsx template of a survey ledger."""
+
+from django.core.management.base import CommandError
+
+from xinye.core.commands import XinyeCommand
+from xinye.ledger.exporters import write_template
+from xinye.ledger.importers import SPECS
+
+
+class Command(XinyeCommand):
+    help = "生成摸排台账导入模板（xlsx：中文表头、填写说明，身份证号和手机号列为文本格式）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="台账类型：" + "、".join(SPECS))
+        parser.add_argument("-o", "--output", help="输出文件（默认：<类型>模板.xlsx）")
+
+    def handle(self, *args, **options):
+        kind = options["kind"]
+        if kind not in SPECS:
+            raise CommandError(f"未知的台账类型“{kind}”，可选：{'、'.join(SPECS)}", returncode=2)
+        out = options.get("output") or f"{SPECS[kind].label}台账模板.xlsx"
+        write_template(kind, out)
+        self.stdout.write(f"模板已写入 {out}")
