@@ -231,3 +231,21 @@ def test_console_pages(world, client_for):
     r.refresh_from_db()
     assert r.status == HazardStatus.CLOSED and r.duplicate_of == dup
     assert client_for("community_admin").get(reverse("hazards:work", args=[dup.pk])).status_code in (200, 404)
+
+
+def test_routed_to_the_nearest_stations_community(world):
+    from tests.stations.factories import make_station
+
+    near = world["units"]["street-kulun-1-c2"]
+    far = world["units"]["street-kulun-2-c1"]
+    make_station(near, lat=42.7350, lng=121.7760)
+    make_station(far, lat=42.80, lng=121.90)
+    r = services.submit_report(
+        worker=worker("street-kerqin-1-c1"),
+        category="sanitation",
+        description="垃圾堆积",
+        latitude=42.7352,
+        longitude=121.7761,
+        idempotency_key=key(),
+    )
+    assert r.unit == near and r.region == near.region

@@ -72,14 +72,18 @@ def _check(actor, obj) -> None:
 
 def _community_near(lat: float, lng: float) -> OrgUnit | None:
     try:
+        from xinye.stations.models import Station
         from xinye.stations.services import nearest
     except ImportError:  # pragma: no cover - the stations app is part of xinye
         return None
     try:
         near = nearest(lat, lng, 1)
-    except Exception:  # noqa: BLE001 - no station data is not an error for a report
+    except ValueError:  # out of range: no station can be near
         return None
-    return near[0].station.unit if near else None
+    if not near:
+        return None
+    station = Station.objects.select_related("unit").filter(pk=near[0].station.pk).first()
+    return station.unit if station else None
 
 
 def route_report(*, category: str, latitude: float, longitude: float, worker=None) -> OrgUnit:
