@@ -91,3 +91,17 @@ register(
         enterprise_of=lambda c: c.enterprise,
     )
 )
+
+
+def _batch(unit, world):
+    from xinye.ledger.models import ImportBatch
+
+    return ImportBatch.objects.create(
+        kind="practitioners",
+        file_name="科尔沁区从业人员摸排表.xlsx",
+        file_hash=uuid.uuid4().hex * 2,
+        unit=unit,
+    )
+
+
+register(MatrixType("ledger.importbatch", _batch))

@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.audit.services import log_sensitive_access
-from xinye.core.admin import ScopedAdmin, sensitive_fields
+from xinye.core.admin import ReadOnlyAdmin, ScopedAdmin, sensitive_fields
 from xinye.core.validators import clean_id_number, clean_mobile
 from xinye.ledger import services
 from xinye.ledger.choices import PARTY_STATUSES, CoverageStatus, FormationState
@@ -22,6 +22,7 @@ from xinye.ledger.models import (
     Enterprise,
     FormationCase,
     FormationStep,
+    ImportBatch,
     PartyMember,
     PartyOrganisation,
     Practitioner,
@@ -587,3 +588,25 @@ class FormationCaseAdmin(SensitiveViewLogMixin, ScopedAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "ledger/formation_transition.html", context)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(SensitiveViewLogMixin, ReadOnlyAdmin):
+    """The record of survey sheets imported (the import itself lives in importers.py and its pages)."""
+
+    list_display = [
+        "file_name",
+        "kind",
+        "unit",
+        "user",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "committed",
+        "created_at",
+    ]
+    list_filter = ["kind", "committed"]
+    search_fields = ["file_name", "file_hash"]
+    list_select_related = ["unit", "user"]
+    nav_icon = "upload_file"
