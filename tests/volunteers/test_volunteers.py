@@ -117,3 +117,15 @@ def test_api_and_console(world, api_client, client_for):
     )
     assert r.status_code == 404
     assert client_for("community_admin").get(reverse("volunteers:totals")).status_code == 200
+
+
+def test_portal_helpers(world):
+    w = worker()
+    services.register_volunteer(worker=w)
+    act = _activity(world)
+    assert act in list(services.open_activities(region=act.region))
+    services.sign_up(act, worker=w)
+    assert [s.activity for s in services.signups_for(w)] == [act]
+    services.cancel_signup(services.signups_for(w)[0], worker=w)
+    assert services.signups_for(w)[0].status == SignupStatus.CANCELLED
+    assert services.sign_up(act, worker=w).status == SignupStatus.SIGNED_UP  # signing up again revives it

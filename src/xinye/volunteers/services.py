@@ -166,6 +166,23 @@ def confirm_attendance(
     return signup
 
 
+def open_activities(*, region=None, limit: int = 50):
+    """Activities a worker can still sign up to (published, not started), soonest first; for the portal."""
+    qs = VolunteerActivity.objects.filter(status=ActivityStatus.PUBLISHED, starts_at__gt=timezone.now())
+    if region is not None:
+        qs = qs.filter(region=region)
+    return qs.select_related("unit").order_by("starts_at")[:limit]
+
+
+def signups_for(worker):
+    """A worker's sign-ups with their activity, newest activity first; for "我的"."""
+    return (
+        VolunteerSignup.objects.filter(profile__worker=worker)
+        .select_related("activity", "credit")
+        .order_by("-activity__starts_at")
+    )
+
+
 def hours_for(worker) -> Decimal:
     """Total confirmed volunteer hours of a worker."""
     total = VolunteerHours.objects.filter(profile__worker=worker).aggregate(s=Sum("hours"))["s"]
