@@ -99,3 +99,9 @@ def test_hours_by_member_and_organisation(people):
     by_unit = services.study_hours(qs, group="unit", date_from=D(2026, 4, 2))
     assert by_unit[0]["hours"] == Decimal("10")
     assert services.training_hours(people["a"].practitioner) == (Decimal("16"), 2)
+    services.record_study(people["b"].practitioner, D(2026, 5, 3), title="党史", hours=3)
+    by_month = services.study_hours(StudyRecord.objects.filter(unit=people["unit"]), group="month")
+    assert sorted((r["name"], r["hours"]) for r in by_month) == [
+        ("2026-04", Decimal("18")),
+        ("2026-05", Decimal("3")),
+    ]

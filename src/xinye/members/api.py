@@ -789,7 +789,7 @@ def create_study(request, payload: StudyIn):
     )
 
 
-@router.get("/members/study-hours", response=list[HoursOut], summary="学时统计（按人员/党组织/类别）")
+@router.get("/members/study-hours", response=list[HoursOut], summary="学时统计（按人员/党组织/类别/月份）")
 def hours(
     request,
     group: str = "member",

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from xinye.accounts.permissions import in_scope, unit_in_scope
@@ -109,7 +110,7 @@ def _check_unit(actor, action: str, model, unit) -> None:
         raise PermissionDenied("所选党组织不在您的管辖范围内")
 
 
-# --- ledger writes (no ledger service exists for these) ---
+# --- ledger writes: membership through ledger.services; pre-membership statuses here ---
 
 
 def _set_status(practitioner: Practitioner, status: str) -> None:
@@ -944,13 +945,16 @@ def study_hours(records, *, group: str = "member", date_from=None, date_to=None)
         records = records.filter(date__gte=date_from)
     if date_to:
         records = records.filter(date__lte=date_to)
+    if group == "month":
+        records = records.annotate(period=TruncMonth("date"))
     fields = {
         "member": ["practitioner_id", "practitioner__name", "unit__name"],
         "unit": ["unit_id", "unit__name"],
         "kind": ["kind"],
+        "month": ["period"],
     }.get(group)
     if fields is None:
-        raise ValueError("分组方式须为 member、unit 或 kind")
+        raise ValueError("分组方式须为 member（人员）、unit（党组织）、kind（类别）或 month（月份）")
     rows = (
         records.values(*fields)
         .annotate(hours=Sum("hours"), points=Sum("points"), records=Count("id"))
@@ -963,6 +967,8 @@ def study_hours(records, *, group: str = "member", date_from=None, date_to=None)
             item.update(id=r["practitioner_id"], name=r["practitioner__name"], unit=r["unit__name"])
         elif group == "unit":
             item.update(id=r["unit_id"], name=r["unit__name"], unit=r["unit__name"])
+        elif group == "month":
+            item.update(id=None, name=f"{r['period']:%Y-%m}", unit="")
         else:
             item.update(id=None, name=CourseKind(r["kind"]).label, unit="")
         out.append(item)

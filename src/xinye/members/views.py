@@ -82,7 +82,11 @@ def study_hours(request):
     """Study hours by member, organisation or kind over a period."""
     if not has_action(request.user, "view", StudyRecord):
         raise Http404
-    group = request.GET.get("group") if request.GET.get("group") in ("member", "unit", "kind") else "member"
+    group = (
+        request.GET.get("group")
+        if request.GET.get("group") in ("member", "unit", "kind", "month")
+        else "member"
+    )
     date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
     qs = _filtered(request, restrict(StudyRecord.objects.all(), request.user, "view"))
     kind = request.GET.get("kind")
