@@ -80,8 +80,10 @@ def test_demo_reproduces_the_seed(world, api_client):
     assert sec.unit.kind == "branch" and sec.unit.industry == "delivery" and sec.unit.region_id == "150502"
     assert PartyOrganisation.objects.get(unit=sec.unit).secretary_user == users["secretary"]
     # The instructor sees only assigned enterprises.
-    assigned = Agent.objects.get(user=users["instructor"]).responsibilities.count()
+    agent = Agent.objects.get(user=users["instructor"])
+    assigned = agent.responsibilities.count()
     assert _count(api_client("instructor"), "/api/v1/enterprises") == assigned
+    assert _count(client, "/api/v1/enterprises", agent=agent.pk) == assigned  # the roster: who covers what
     assert len(demo_world["enterprises"]) == 310 and len(demo_world["party_orgs"]) == 53
 
     counts = (

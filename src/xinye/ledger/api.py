@@ -235,10 +235,12 @@ def list_enterprises(
     status: str | None = None,
     enterprise_type: str | None = None,
     unit: int | None = None,
+    agent: int | None = None,
     q: str | None = None,
 ):
     """Filters: `region` (county code), `industry`, `status` (覆盖状态: independent/joint/work/blank or
-    单独组建/联合组建/工作覆盖/空白), `enterprise_type`, `unit` (行业党建办 id), `q` (name or credit code)."""
+    单独组建/联合组建/工作覆盖/空白), `enterprise_type`, `unit` (行业党建办 id), `agent` (the enterprises an
+    instructor or liaison is assigned to), `q` (name or credit code)."""
     qs = _enterprise_qs(request)
     if region:
         qs = qs.filter(region_id=region)
@@ -250,6 +252,15 @@ def list_enterprises(
         qs = qs.filter(enterprise_type=enterprise_type)
     if unit is not None:
         qs = qs.filter(unit_id=unit)
+    if agent is not None:
+        from django.contrib.contenttypes.models import ContentType
+
+        from xinye.orgs.models import Responsibility
+
+        assigned = Responsibility.objects.filter(
+            content_type=ContentType.objects.get_for_model(Enterprise), agent_id=agent
+        ).values("object_id")
+        qs = qs.filter(pk__in=assigned)
     if q:
         from django.db.models import Q
 
