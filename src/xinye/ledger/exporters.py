@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from xinye.core.masking import mask
 from xinye.ledger.choices import MembershipHeld
-from xinye.ledger.importers import SPECS, Spec, get_spec
+from xinye.ledger.importers import SPECS, Spec, acting_as, get_spec
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -255,7 +255,8 @@ def export_ledger(kind: str, out, *, user=None, unmasked: bool = False, reason: 
     if kind == "organisations":
         sensitive = []
     note = f"不脱敏导出，理由：{reason.strip()}" if unmasked else "脱敏导出"
-    log_sensitive_access(
-        "export", model=model, count=count, reason=note, fields=sensitive if unmasked else ()
-    )
+    with acting_as(user, "system"):
+        log_sensitive_access(
+            "export", model=model, count=count, reason=note, fields=sensitive if unmasked else ()
+        )
     return count

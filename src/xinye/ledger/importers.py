@@ -1615,7 +1615,19 @@ def run_import(
     the file cannot be read at all; row problems are in the result's errors."""
     get_spec(kind)
     importer = IMPORTERS[kind](user, progress=progress, progress_every=progress_every)
-    return importer.run(path, file_name=file_name, commit=commit, unit=unit)
+    with acting_as(user, "import"):
+        return importer.run(path, file_name=file_name, commit=commit, unit=unit)
+
+
+def acting_as(user, source: str):
+    """The change log's actor: the request's or command's when set, else `user` (services called directly)."""
+    import contextlib
+
+    from xinye.core.context import actor_context, current_actor
+
+    if user is None or current_actor().user is not None:
+        return contextlib.nullcontext()
+    return actor_context(user, source=source)
 
 
 def error_report(kind: str, path, result: ImportResult, out) -> None:
