@@ -110,7 +110,7 @@ def load(world: dict) -> None:
     categories = list(AppealCategory.values)
     transport = OrgUnit.objects.filter(code="dept-transport").first()
     for i in range(N):
-        worker = workers[(i * 5) % len(workers)]
+        worker = workers[rng.randrange(len(workers))]
         category = categories[i % len(categories)]
         stage = STAGES[i % len(STAGES)]
         days_ago = 35 if stage == "overdue" else rng.randint(1, 30)
