@@ -69,6 +69,11 @@ def test_demo_reproduces_the_seed(world, api_client):
     # a realistic Mongolian share, ages 18–58 on the demo's reference date.
     people = list(Practitioner.objects.only("id_number", "ethnicity", "birth_date", "gender"))
     assert all(p.birth_date and p.gender for p in people)
+    from xinye.ledger.demo import REFERENCE_DATE
+    from xinye.ledger.services import age_on
+
+    ages = [age_on(p.birth_date, REFERENCE_DATE) for p in people]
+    assert min(ages) == 18 and max(ages) == 58
     assert sum(p.id_number.startswith("1523") for p in people) > 500
     mongolian = sum(p.ethnicity == "蒙古族" for p in people) / len(people)
     assert 0.2 <= mongolian <= 0.3
