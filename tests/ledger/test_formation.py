@@ -202,3 +202,26 @@ def test_case_list_filters(ready, api_client):
     r = api_client("kerqin_admin").get("/api/v1/formation-cases", {"status": "proposal"})
     assert r.json()["count"] == FormationCase.objects.filter(state="proposal", region="150502").count() >= 1
     assert api_client("kerqin_admin").get("/api/v1/formation-cases", {"status": "bogus"}).status_code == 422
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_step_document_upload_through_the_api(ready, api_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = services.start_formation(enterprises=[ready], date=datetime.date(2026, 10, 1))
+    client = api_client("kerqin_admin")
+    url = f"/api/v1/formation-cases/{case.pk}/transitions/upload"
+    bad = SimpleUploadedFile("申请书.exe", b"MZ...", content_type="application/octet-stream")
+    r = client.post(url, {"to_state": "application", "date": "2026-10-08", "document": bad})
+    assert r.status_code == 422 and "只接受" in r.json()["errors"][0]["message"]
+    pdf = SimpleUploadedFile("组建申请书.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    r = client.post(
+        url, {"to_state": "application", "date": "2026-10-08", "note": "申请书已盖章", "document": pdf}
+    )
+    assert r.status_code == 200, r.content
+    step = r.json()["steps"][-1]
+    assert (
+        step["to_state"] == "application"
+        and step["document"].endswith(".pdf")
+        and step["note"] == "申请书已盖章"
+    )

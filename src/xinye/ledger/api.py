@@ -7,7 +7,7 @@ a detail shows them in clear only to roles with view_sensitive, and each such vi
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action
@@ -834,5 +834,25 @@ def apply_transition(request, case_id: int, payload: TransitionIn):
     case = get_scoped(request, FormationCase.objects.all(), "change", pk=case_id)
     case = services.apply_formation_transition(
         case, payload.to_state, actor=request.user, date=payload.date, note=payload.note
+    )
+    return formation_detail(request, case)
+
+
+@router.post(
+    "/formation-cases/{int:case_id}/transitions/upload",
+    response=FormationDetail,
+    summary="办理下一环节（附文件：批复、会议记录等）",
+)
+def apply_transition_with_document(
+    request,
+    case_id: int,
+    to_state: Form[str],
+    date: Form[datetime.date | None] = None,
+    note: Form[str] = "",
+    document: File[UploadedFile] = None,
+):
+    case = get_scoped(request, FormationCase.objects.all(), "change", pk=case_id)
+    case = services.apply_formation_transition(
+        case, to_state, actor=request.user, date=date, note=note, document=document
     )
     return formation_detail(request, case)

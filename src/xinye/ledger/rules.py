@@ -20,6 +20,9 @@ DEFAULTS = {
     # 支部工作条例: a branch with ≥ 7 full members elects a committee of 3–5 (≤ 7); below that, a 书记 only.
     "committee_min_full_members": 7,
     "committee_size": (3, 7),
+    # Documents attached to formation steps (批复、会议记录、申请书): size and kinds accepted.
+    "document_max_bytes": 20 * 1024 * 1024,
+    "document_extensions": (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".ofd"),
     # Minimum age to join the party (发展党员工作细则: 年满十八岁).
     "min_join_age": 18,
 }

@@ -674,6 +674,7 @@ def start_formation(
     enterprises = list(enterprises)
     date = date or _today()
     _raise(formation_errors(enterprises, kind, date))
+    check_document(document)
     lead = enterprises[0]
     _check_new(actor, FormationCase, lead.unit, lead.industry)
     for ent in enterprises:
@@ -702,6 +703,21 @@ def start_formation(
         note=note,
     )
     return case
+
+
+def check_document(document) -> None:
+    """A step's document must be of an accepted kind and size (rules: document_extensions, document_max_bytes)."""
+    if not document:
+        return
+    import os
+
+    ext = os.path.splitext(getattr(document, "name", "") or "")[1].lower()
+    allowed = rules.rule("document_extensions")
+    if ext not in allowed:
+        raise ValidationError({"document": f"文件：只接受 {'、'.join(allowed)} 格式"})
+    limit = rules.rule("document_max_bytes")
+    if (getattr(document, "size", 0) or 0) > limit:
+        raise ValidationError({"document": f"文件：不能超过 {limit // (1024 * 1024)} MB"})
 
 
 @transaction.atomic
@@ -742,6 +758,7 @@ def apply_formation_transition(
         raise ValidationError({"date": f"日期：不能早于上一环节日期 {case.state_changed_on:%Y-%m-%d}"})
     if to_state in (S.REJECTED, S.WITHDRAWN) and not note.strip():
         raise ValidationError({"note": "说明：不批准或撤回时须写明理由"})
+    check_document(document)
     if to_state == S.REGISTERED:
         established = case.steps.filter(to_state=S.ESTABLISHMENT_APPROVED).order_by("-date").first()
         case.organisation = create_party_organisation(
