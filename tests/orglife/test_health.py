@@ -45,11 +45,11 @@ def test_known_history_gives_known_score_and_missing_items():
         "1 名党员连续 6 个月以上未参加组织生活（丁四），按规定视为自行脱党，须立即处置",
         "1 名党员连续 3 个月以上未参加组织生活（丙三），须及时提醒教育",
     ]
-    # meetings 3/5 of 60 = 36, attendance 12/16 of 20 = 15, members 2/4 of 10 = 5, term due in 52 days = 5
+    # meetings 3/5 of 60 = 36, attendance 12/16 of 20 = 15, members 2/4 of 10 = 5, term due 62 days after the quarter = 5
     assert h.parts == {"meetings": 36.0, "attendance": 15.0, "members": 5.0, "term": 5.0}
     assert h.score == 61
     assert not h.normal
-    assert h.term == "due" and h.reminders == ["任期将于 2026-12-01 届满（52 天后），请做好换届准备"]
+    assert h.term == "due" and h.reminders == ["任期将于 2026-12-01 届满（62 天后），请做好换届准备"]
     # no committee and no party groups: 支委会 and 党小组会 are not required; yearly rules wait for Q4
     assert {c.kind for c in h.checks} == {"general_meeting", "party_lecture", "theme_day"}
 

@@ -274,7 +274,10 @@ def assess(
         checks.append(check)
         if check.required and check.held < check.required:
             total_held = sum(
-                1 for m in valid if m.kind == rule.kind and subs[0][0] <= m.date <= min(subs[-1][1], as_of)
+                1
+                for m in valid
+                if m.kind == rule.kind
+                and any(start <= m.date <= end for start, end, _n in subs if end <= as_of)
             )
             where = f"（{'、'.join(check.short)}未召开）" if len(subs) > 1 else ""
             scope_words = words if rule.period != "year" or period.kind == "year" else "本年度"
@@ -291,17 +294,20 @@ def assess(
     expected = sum(m.expected for m in in_period)
     rate = (sum(min(m.present, m.expected) for m in in_period) / expected) if expected else None
 
+    # Members and term are judged at the end of the period (or today, for the period in progress).
+    ref = min(period.end, as_of)
+
     # Members missing organisational life (or dues) for 3 and 6 months.
-    first_meeting = min((m.date for m in org.meetings if m.date <= as_of), default=None)
+    first_meeting = min((m.date for m in org.meetings if m.date <= ref), default=None)
     flags: list[MemberFlag] = []
     for member in org.members:
-        since = member.last_present
-        if since is None:
+        since = member.last_present if member.last_present and member.last_present <= ref else None
+        if since is None and member.last_present is None:
             # Never attended: count from when records begin for them (joining, or the first meeting here).
             candidates = [d for d in (member.joined_on, first_meeting) if d is not None]
             since = max(candidates) if first_meeting is not None and candidates else None
         if since is not None:
-            months = _months_between(since, as_of)
+            months = _months_between(since, ref)
             if months >= flag_months:
                 level = "alarm" if months >= alarm_months else "flag"
                 flags.append(MemberFlag(member.id, member.name, "life", months, level))
@@ -323,7 +329,7 @@ def assess(
     term = "unknown"
     term_points = 1.0
     if org.next_election_on is not None:
-        days = (org.next_election_on - as_of).days
+        days = (org.next_election_on - ref).days
         if days < 0:
             term, term_points = "expired", 0.0
             missing.append(f"任期已于 {org.next_election_on:%Y-%m-%d} 届满，应按期换届")

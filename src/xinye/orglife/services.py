@@ -344,7 +344,8 @@ def assess_all(
     as_of = as_of or today()
     if not isinstance(period, hc.HealthPeriod):
         period = hc.parse_period(period, as_of)
-    inputs, _orgs = org_inputs(organisations, period, as_of, dues=dues)
+    # members' last attendance and dues are read at the end of the period (or today, if it is still running)
+    inputs, _orgs = org_inputs(organisations, period, min(period.end, as_of), dues=dues)
     rules = rule_inputs()
     results = [
         hc.assess(
