@@ -418,6 +418,16 @@ def timed(fn, n):
 def main():
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="xinye-coverage-bench-"))
+    try:
+        run(args, workdir)
+    finally:
+        if args.keep:
+            print(f"数据库保留在 {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args, workdir: Path):
     setup_django(args, workdir)
     from django.db import connection
     from django.test import Client
@@ -475,10 +485,6 @@ def main():
     print("")
     print("目标：接口中位数 ≤ 100 ms。")
     connection.close()
-    if args.keep:
-        print(f"数据库保留在 {workdir}")
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

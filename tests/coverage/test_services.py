@@ -260,3 +260,23 @@ def test_assigned_roles_see_their_enterprises_only(small, world):
     assert figures["enterprises"] == 1 and figures["party_members"] == 4
     assert figures["coverage"]["work"] == 1 and figures["must_form"] == 1
     assert [r["enterprises"] for r in services.coverage_rows(user, "county")] == [1]
+
+
+def test_coverage_refresh_command(small, world):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    region, _offices, _e = small
+    kept = snapshot()
+    CoverageCell.objects.all().delete()
+    EnterpriseCoverage.objects.all().delete()
+    out = StringIO()
+    call_command("coverage_refresh", stdout=out)
+    assert "已重算" in out.getvalue()
+    assert snapshot() == kept
+    call_command("coverage_refresh", "--region", region.code, stdout=out)
+    assert snapshot() == kept
+    with pytest.raises(CommandError, match="未知的区划代码"):
+        call_command("coverage_refresh", "--region", "999999")

@@ -5,6 +5,7 @@ They are excluded from the change log (the ledger changes that cause them are lo
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
 from xinye.core.scope import ScopeSpec
@@ -20,38 +21,38 @@ class CoverageCell(models.Model):
     """
 
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="主管行业党建办", on_delete=models.CASCADE, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("主管行业党建办"), on_delete=models.CASCADE, related_name="+"
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="旗县区", on_delete=models.CASCADE, related_name="+"
+        "orgs.Region", verbose_name=_("旗县区"), on_delete=models.CASCADE, related_name="+"
     )
-    industry = models.CharField("行业", max_length=16, choices=Industry.choices, blank=True)
-    enterprises_total = models.PositiveIntegerField("台账企业数", default=0)
-    enterprises = models.PositiveIntegerField("摸排范围内企业数", default=0)
-    independent = models.PositiveIntegerField("单独组建", default=0)
-    joint = models.PositiveIntegerField("联合组建", default=0)
-    work = models.PositiveIntegerField("工作覆盖", default=0)
-    blank = models.PositiveIntegerField("空白", default=0)
-    must_form = models.PositiveIntegerField("应建未建", default=0)
-    practitioners = models.PositiveIntegerField("从业人员", default=0)
-    members_full = models.PositiveIntegerField("正式党员", default=0)
-    members_probationary = models.PositiveIntegerField("预备党员", default=0)
-    org_party_committee = models.PositiveIntegerField("党委", default=0)
-    org_general_branch = models.PositiveIntegerField("党总支", default=0)
-    org_branch = models.PositiveIntegerField("党支部", default=0)
-    org_joint_branch = models.PositiveIntegerField("联合党支部", default=0)
-    org_online_branch = models.PositiveIntegerField("网络党支部", default=0)
-    org_party_group = models.PositiveIntegerField("党小组", default=0)
-    instructors = models.PositiveIntegerField("党建指导员", default=0)
-    liaisons = models.PositiveIntegerField("驻企联络员", default=0)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, blank=True)
+    enterprises_total = models.PositiveIntegerField(_("台账企业数"), default=0)
+    enterprises = models.PositiveIntegerField(_("摸排范围内企业数"), default=0)
+    independent = models.PositiveIntegerField(_("单独组建"), default=0)
+    joint = models.PositiveIntegerField(_("联合组建"), default=0)
+    work = models.PositiveIntegerField(_("工作覆盖"), default=0)
+    blank = models.PositiveIntegerField(_("空白"), default=0)
+    must_form = models.PositiveIntegerField(_("应建未建"), default=0)
+    practitioners = models.PositiveIntegerField(_("从业人员"), default=0)
+    members_full = models.PositiveIntegerField(_("正式党员"), default=0)
+    members_probationary = models.PositiveIntegerField(_("预备党员"), default=0)
+    org_party_committee = models.PositiveIntegerField(_("党委"), default=0)
+    org_general_branch = models.PositiveIntegerField(_("党总支"), default=0)
+    org_branch = models.PositiveIntegerField(_("党支部"), default=0)
+    org_joint_branch = models.PositiveIntegerField(_("联合党支部"), default=0)
+    org_online_branch = models.PositiveIntegerField(_("网络党支部"), default=0)
+    org_party_group = models.PositiveIntegerField(_("党小组"), default=0)
+    instructors = models.PositiveIntegerField(_("党建指导员"), default=0)
+    liaisons = models.PositiveIntegerField(_("驻企联络员"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", industry="industry")
     audit_exclude = True
 
     class Meta:
-        verbose_name = "覆盖统计单元"
-        verbose_name_plural = "覆盖统计单元"
+        verbose_name = _("覆盖统计单元")
+        verbose_name_plural = _("覆盖统计单元")
         ordering = ["region_id", "industry", "unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "region", "industry"], name="coverage_cell_unique")
@@ -66,43 +67,43 @@ class EnterpriseCoverage(models.Model):
 
     enterprise = models.OneToOneField(
         "ledger.Enterprise",
-        verbose_name="企业",
+        verbose_name=_("企业"),
         primary_key=True,
         on_delete=models.CASCADE,
         related_name="coverage",
     )
     # The enterprise's cell, copied so a moved enterprise's old cell can be recomputed.
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="主管单位", on_delete=models.CASCADE, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("主管单位"), on_delete=models.CASCADE, related_name="+"
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="旗县区", on_delete=models.CASCADE, related_name="+"
+        "orgs.Region", verbose_name=_("旗县区"), on_delete=models.CASCADE, related_name="+"
     )
-    industry = models.CharField("行业", max_length=16, choices=Industry.choices, blank=True)
-    in_scope = models.BooleanField("纳入统计", default=True, db_index=True)
-    status = models.CharField("覆盖状态", max_length=16, choices=CoverageStatus.choices, db_index=True)
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, blank=True)
+    in_scope = models.BooleanField(_("纳入统计"), default=True, db_index=True)
+    status = models.CharField(_("覆盖状态"), max_length=16, choices=CoverageStatus.choices, db_index=True)
     organisation = models.ForeignKey(
         "ledger.PartyOrganisation",
-        verbose_name="覆盖党组织",
+        verbose_name=_("覆盖党组织"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    practitioners = models.PositiveIntegerField("从业人员", default=0)
-    members_full = models.PositiveIntegerField("正式党员", default=0)
-    members_probationary = models.PositiveIntegerField("预备党员", default=0)
-    has_instructor = models.BooleanField("有党建指导员", default=False)
-    has_liaison = models.BooleanField("有驻企联络员", default=False)
-    must_form = models.BooleanField("应建未建", default=False, db_index=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    practitioners = models.PositiveIntegerField(_("从业人员"), default=0)
+    members_full = models.PositiveIntegerField(_("正式党员"), default=0)
+    members_probationary = models.PositiveIntegerField(_("预备党员"), default=0)
+    has_instructor = models.BooleanField(_("有党建指导员"), default=False)
+    has_liaison = models.BooleanField(_("有驻企联络员"), default=False)
+    must_form = models.BooleanField(_("应建未建"), default=False, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprise")
     audit_exclude = True
 
     class Meta:
-        verbose_name = "企业覆盖状态"
-        verbose_name_plural = "企业覆盖状态"
+        verbose_name = _("企业覆盖状态")
+        verbose_name_plural = _("企业覆盖状态")
         indexes = [models.Index(fields=["unit", "region", "industry"])]
 
     def __str__(self):
@@ -114,18 +115,18 @@ class OrganisationPlacement(models.Model):
 
     # Plain ids, not foreign keys: placements are rebuilt while their organisation or agent is being
     # deleted (signal handlers run mid-delete), and must never hold up or dangle from that delete.
-    organisation_id = models.PositiveBigIntegerField("党组织编号", primary_key=True)
-    kind = models.CharField("组织类型", max_length=32)
+    organisation_id = models.PositiveBigIntegerField(_("党组织编号"), primary_key=True)
+    kind = models.CharField(_("组织类型"), max_length=32)
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
-    industry = models.CharField("行业", max_length=16, blank=True)
+    industry = models.CharField(_("行业"), max_length=16, blank=True)
 
     scope = ScopeSpec(unit="unit", industry="industry")
     audit_exclude = True
 
     class Meta:
-        verbose_name = "党组织统计归属"
-        verbose_name_plural = "党组织统计归属"
+        verbose_name = _("党组织统计归属")
+        verbose_name_plural = _("党组织统计归属")
         indexes = [models.Index(fields=["unit", "region", "industry"])]
 
     def __str__(self):
@@ -136,20 +137,20 @@ class AgentPlacement(models.Model):
     """Where an instructor or liaison is counted: the cell of each enterprise they are assigned to, or —
     while assigned to none — their own unit, county and industry. Counted distinct per person."""
 
-    agent_id = models.PositiveBigIntegerField("人员编号", db_index=True)
-    role = models.CharField("角色", max_length=16)  # instructor | liaison
+    agent_id = models.PositiveBigIntegerField(_("人员编号"), db_index=True)
+    role = models.CharField(_("角色"), max_length=16)  # instructor | liaison
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
-    industry = models.CharField("行业", max_length=16, blank=True)
+    industry = models.CharField(_("行业"), max_length=16, blank=True)
     # Placed in more than one cell: the only rows needed to turn per-cell counts into distinct people.
-    multi = models.BooleanField("跨单元", default=False, db_index=True)
+    multi = models.BooleanField(_("跨单元"), default=False, db_index=True)
 
     scope = ScopeSpec(unit="unit", industry="industry")
     audit_exclude = True
 
     class Meta:
-        verbose_name = "指导员联络员统计归属"
-        verbose_name_plural = "指导员联络员统计归属"
+        verbose_name = _("指导员联络员统计归属")
+        verbose_name_plural = _("指导员联络员统计归属")
         constraints = [
             models.UniqueConstraint(
                 fields=["agent_id", "role", "unit", "region", "industry"], name="agent_placement_unique"

@@ -20,9 +20,11 @@ import contextvars
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
+from django.utils import translation
 
 from xinye.accounts.permissions import grants_for, object_type, restrict
 from xinye.core.choices import Industry
@@ -837,7 +839,8 @@ def proposals_for(
     ]
     statuses = {e.id: engine.StatusOut(engine.BLANK) for e in inputs}
     names = dict(Region.objects.values_list("code", "name"))
-    labels = {k: str(v) for k, v in Industry.choices}
+    with translation.override(settings.LANGUAGE_CODE):  # the explanations are Chinese sentences
+        labels = {k: str(v) for k, v in Industry.choices}
     result = engine.propose_joint_branches(
         inputs,
         statuses,
