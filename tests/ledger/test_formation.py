@@ -225,3 +225,22 @@ def test_step_document_upload_through_the_api(ready, api_client):
         and step["document"].endswith(".pdf")
         and step["note"] == "申请书已盖章"
     )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_console_starts_a_case_and_refuses_an_unready_one(ready, office, client_for):
+    client = client_for("kerqin_admin")
+    assert (
+        client.get(f"/admin/ledger/formationcase/add/?enterprise={ready.pk}&kind=branch").status_code == 200
+    )
+    lonely = make_enterprise(office)
+    data = {"name": "", "kind": "branch", "enterprise": lonely.pk, "date": "2026-11-01", "note": ""}
+    data.update({"steps-TOTAL_FORMS": 0, "steps-INITIAL_FORMS": 0})
+    response = client.post("/admin/ledger/formationcase/add/", data)
+    assert response.status_code == 200 and "不足 3 人，暂不具备组建条件" in response.content.decode()
+    data.update(enterprise=ready.pk, note="指导员建议")
+    response = client.post("/admin/ledger/formationcase/add/", data)
+    assert response.status_code == 302
+    case = FormationCase.objects.get(enterprise=ready)
+    assert case.state == "proposal" and case.name == "中共中通快递科尔沁西门网点支部"
+    assert case.steps.get().actor.username == "kerqin_admin"

@@ -427,6 +427,12 @@ class FormationCaseForm(forms.ModelForm):
         model = FormationCase
         fields = ["name", "kind", "enterprise", "enterprises", "note"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "name" in self.fields and not self.instance.pk:
+            self.fields["name"].required = False
+            self.fields["name"].help_text = "留空则按企业名称自动命名"
+
     def clean(self):
         data = super().clean()
         if self.instance.pk:
@@ -440,6 +446,8 @@ class FormationCaseForm(forms.ModelForm):
         ).items():
             self.add_error(field if field in self.fields else None, message)
         data["all_enterprises"] = enterprises
+        if not (data.get("name") or "").strip() and data.get("kind"):
+            data["name"] = services.default_org_name(data["kind"], enterprises)
         return data
 
 
@@ -544,6 +552,10 @@ class FormationCaseAdmin(SensitiveViewLogMixin, ScopedAdmin):
     def save_related(self, request, form, formsets, change):
         if change:
             super().save_related(request, form, formsets, change)
+            return
+        # start_formation already set the covered enterprises (lead first) and wrote the first step.
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_urls(self):
         return [
