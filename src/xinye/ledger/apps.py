@@ -7,6 +7,8 @@ class LedgerConfig(AppConfig):
     verbose_name = "怎么建 · 摸排台账"
     nav_links = [
         ("换届提醒", "event_repeat", "ledger:due_for_election", "ledger.partyorganisation"),
+        # The import/export pages (importers.py, views_io.py); hidden until their URLs are mounted.
+        ("台账导入导出", "upload_file", "ledger_io:index", "ledger.importbatch"),
     ]
 
     def dashboard_cards(self, request):
