@@ -233,3 +233,20 @@ def test_checkin_counted_per_day(client, station):
     StationCheckIn.objects.update(day=today - datetime.timedelta(days=1))
     client.post("/m/s/pt001/checkin/")
     assert StationCheckIn.objects.count() == 2
+
+
+def test_anonymous_station_page_is_reused_and_personal_pages_are_not(client, station):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/m/s/pt001/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/m/s/pt001/").content.decode()
+    assert len(queries) == 0 and "和平社区驿站" in html  # served from the cache
+    assert "csrfmiddlewaretoken" not in html  # nothing per-visitor in it
+    station.name = "改名后的驿站"
+    station.save()
+    assert "改名后的驿站" in client.get("/m/s/pt001/").content.decode()
+    sign_in(client, PHONE, next_url="/m/s/pt001/")
+    html = client.get("/m/s/pt001/").content.decode()
+    assert "csrfmiddlewaretoken" in html and "签到需要先用手机号登录" not in html

@@ -34,3 +34,9 @@ def sensitive_appeal_labels() -> tuple:
     """Appeal categories about a person's own difficulties (PIPL art. 28): filing one needs the separate
     sensitive-information consent. Matched on the category's Chinese label."""
     return _get("XINYE_PORTAL_SENSITIVE_APPEAL_LABELS", ("生活困难", "心理"))
+
+
+def station_page_cache_seconds() -> int:
+    """How long an anonymous station page (the QR target) is reused before it is rendered again; a
+    change to the station shows within this time on every server process."""
+    return _get("XINYE_PORTAL_STATION_CACHE_SECONDS", 60)

@@ -2,16 +2,18 @@
 随手拍 and "我的". Every form works without JavaScript; portal.js only fills in the location."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit, Region
-from xinye.portal import auth, services
+from xinye.portal import auth, rules, services
 from xinye.portal.auth import current_worker, worker_required
 from xinye.portal.forms import (
     AppealForm,
@@ -44,10 +46,7 @@ def _ip(request) -> str:
 
 
 def _nav(station):
-    return {
-        "amap": geo.amap_nav_url(station.latitude, station.longitude, station.name),
-        "baidu": geo.baidu_nav_url(station.latitude, station.longitude, station.name),
-    }
+    return geo.edge(station.latitude, station.longitude, station.name)
 
 
 def distance_text(metres: float) -> str:
@@ -88,6 +87,7 @@ def home(request):
                         "station": near.station,
                         "distance": near.distance,
                         "distance_text": distance_text(near.distance),
+                        "region_name": near.station.region_name,
                         "nav": _nav(near.station),
                     }
                 )
@@ -101,7 +101,14 @@ def home(request):
         elif region:
             qs = qs.filter(region_id=region)
         for station in qs.order_by("code")[:30]:
-            results.append({"station": station, "distance": None, "nav": _nav(station)})
+            results.append(
+                {
+                    "station": station,
+                    "distance": None,
+                    "region_name": station.region.name,
+                    "nav": _nav(station),
+                }
+            )
     context = {
         "results": results,
         "mode": mode,
@@ -116,20 +123,31 @@ def home(request):
 
 
 def station(request, code):
-    """The QR code's target: what the station offers, when it opens, and 签到."""
-    station = get_object_or_404(Station.objects.select_related("region", "unit"), code=code)
+    """The QR code's target: what the station offers, when it opens, and 签到.
+
+    Most visitors arrive anonymously from a QR scan; their page holds nothing personal (the 签到 button is a
+    link to sign-in), so it is rendered once per station and process and reused for a short while."""
     worker = current_worker(request)
+    anonymous = worker is None and "messages" not in request.COOKIES
+    cache_key = f"portal:station:{code}"
+    if anonymous:
+        html = cache.get(cache_key)
+        if html is not None:
+            return _vary(HttpResponse(html))
+    station = get_object_or_404(Station.objects.select_related("region"), code=code)
     checked_in = False
     if worker is not None:
         checked_in = station.checkins.filter(worker=worker, day=timezone.localdate()).exists()
-    context = {
-        "station": station,
-        "nav": _nav(station),
-        "worker": worker,
-        "checked_in": checked_in,
-        "photos": list(station.photos.all()[:3]),
-    }
-    return render(request, "portal/station.html", context)
+    context = {"station": station, "nav": _nav(station), "worker": worker, "checked_in": checked_in}
+    response = render(request, "portal/station.html", context)
+    if anonymous:
+        cache.set(cache_key, response.content.decode(), rules.station_page_cache_seconds())
+    return _vary(response)
+
+
+def _vary(response):
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 @require_POST

@@ -32,6 +32,8 @@ class Amenity(models.TextChoices):
     OPEN_24H = "24h", "24小时"
 
 
+AMENITY_LABELS = {a.value: a.label for a in Amenity}
+
 STANDARD_AMENITIES = [
     Amenity.REST_TOILET,
     Amenity.WATER_COOL,

@@ -7,6 +7,7 @@ Arguments and results are (lat, lng) in degrees, latitude first, everywhere in x
 """
 
 import math
+from urllib.parse import quote
 
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -117,21 +118,32 @@ def bbox(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, 
 
 def amap_nav_url(lat: float, lng: float, name: str) -> str:
     """高德 URI API (uri.amap.com): GCJ-02 coordinates, opens the app or the mobile web page."""
-    from urllib.parse import quote
-
-    glat, glng = wgs84_to_gcj02(lat, lng)
-    return (
-        f"https://uri.amap.com/navigation?to={glng:.6f},{glat:.6f},{quote(name)}"
-        "&mode=ride&coordinate=gaode&callnative=1&src=xinye"
-    )
+    return _amap(*wgs84_to_gcj02(lat, lng), quote(name))
 
 
 def baidu_nav_url(lat: float, lng: float, name: str) -> str:
     """百度 URI API (api.map.baidu.com/direction): BD-09 coordinates."""
-    from urllib.parse import quote
+    return _baidu(*wgs84_to_bd09(lat, lng), quote(name))
 
-    blat, blng = wgs84_to_bd09(lat, lng)
+
+def _amap(glat: float, glng: float, qname: str) -> str:
     return (
-        f"https://api.map.baidu.com/direction?destination=latlng:{blat:.6f},{blng:.6f}|name:{quote(name)}"
+        f"https://uri.amap.com/navigation?to={glng:.6f},{glat:.6f},{qname}"
+        "&mode=ride&coordinate=gaode&callnative=1&src=xinye"
+    )
+
+
+def _baidu(blat: float, blng: float, qname: str) -> str:
+    return (
+        f"https://api.map.baidu.com/direction?destination=latlng:{blat:.6f},{blng:.6f}|name:{qname}"
         "&mode=riding&region=%E9%80%9A%E8%BE%BD&output=html&coord_type=bd09ll&src=xinye"
     )
+
+
+def edge(lat: float, lng: float, name: str) -> dict:
+    """Everything a map link needs from one WGS-84 point, each conversion done once:
+    {"gcj02": (lat, lng), "bd09": (lat, lng), "amap": url, "baidu": url}."""
+    gcj = wgs84_to_gcj02(lat, lng)
+    bd = gcj02_to_bd09(*gcj)
+    qname = quote(name)
+    return {"gcj02": gcj, "bd09": bd, "amap": _amap(*gcj, qname), "baidu": _baidu(*bd, qname)}

@@ -10,7 +10,7 @@ from xinye.core.crypto import keyed_hash
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
 from xinye.ledger.choices import CoordSystem
-from xinye.stations.choices import WEEKDAYS, Amenity, HostKind, StationStatus
+from xinye.stations.choices import AMENITY_LABELS, WEEKDAYS, Amenity, HostKind, StationStatus
 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
@@ -114,8 +114,7 @@ class Station(models.Model):
         return f"{base}{self.get_absolute_url()}" if base else self.get_absolute_url()
 
     def amenity_labels(self) -> list[str]:
-        labels = dict(Amenity.choices)
-        return [labels[a] for a in self.amenities or [] if a in labels]
+        return [AMENITY_LABELS[a] for a in self.amenities or [] if a in AMENITY_LABELS]
 
     def hours_rows(self) -> list[tuple[str, str]]:
         """Weekly hours as (days, hours) rows, consecutive equal days merged: [("周一至周五", "08:00-20:00")]."""

@@ -1,0 +1,406 @@
+"""Portal benchmark: the production WSGI server (gunicorn, sync workers) on loopback, measured in one run.
+
+    uv run python bench/portal_bench.py                      # HTTP mode, 350 demo stations
+    uv run python bench/portal_bench.py --seconds 10 --connections 50
+    uv run python bench/portal_bench.py --stations 500000    # nearest-query latency with N stations
+
+HTTP mode builds a temporary SQLite database (demo org structure + the 350 demo stations + bench workers
+with portal sessions), starts `gunicorn xinye.wsgi:application` with 2 sync workers on 127.0.0.1 and drives
+it with a small load generator (threads, http.client keep-alive where the server allows it; bounded in
+requests and seconds). It measures, in the same run:
+  - /healthz — the framework's minimal JSON view (the baseline);
+  - GET /api/v1/stations/nearest — the public nearest-stations endpoint;
+  - GET /m/s/<code>/ — the station page (the QR target);
+  - POST /m/appeal/ — appeal submission through the portal form (signed-in workers, CSRF, unique
+    idempotency keys), each answered with the redirect to the new appeal.
+and prints req/s, errors and the ratio to the minimal view. Targets (issue #4): nearest and station page
+≥ 0.5× the minimal view; appeal submission ≥ 500 req/s with 0 errors at 50 connections.
+
+--stations N mode loads N stations uniformly over 通辽's extent and reports the median (and p95) time of
+a nearest query (services.nearest, limit 3) at random points; target ≤ 5 ms median at 500,000.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+HOST = "127.0.0.1"
+# 通辽's extent (WGS-84), for random stations and query points in --stations mode
+EXTENT = (42.25, 45.70, 119.20, 123.70)
+KERQIN = (43.6225, 122.2560)
+
+
+def setup_django(tmp: Path) -> None:
+    os.environ["XINYE_VAR_DIR"] = str(tmp)
+    os.environ["XINYE_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ.setdefault("XINYE_SECRET_KEY", "bench-" + uuid.uuid4().hex * 2)
+    os.environ.setdefault("XINYE_FIELD_KEY", "YmVuY2gtZmllbGQta2V5LW5vdC1hLXNlY3JldC0zMmJ5dGVz")
+    os.environ["XINYE_ALLOWED_HOSTS"] = f"{HOST},localhost"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "portal_bench_settings"
+    sys.path.insert(0, str(BENCH_DIR))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def load_structure() -> dict:
+    from xinye.accounts import demo as accounts_demo
+    from xinye.core.context import actor_context
+    from xinye.orgs import demo as orgs_demo
+    from xinye.stations import demo as stations_demo
+
+    world: dict = {}
+    with actor_context(source="system", label="bench"):
+        orgs_demo.load(world)
+        accounts_demo.load(world)
+        stations_demo.load(world)
+    return world
+
+
+def make_sessions(world: dict, count: int) -> list[tuple[str, str]]:
+    """`count` registered, consenting workers, each with a portal session and a CSRF secret."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from xinye.portal import services
+    from xinye.portal.auth import SESSION_KEY
+    from xinye.portal.models import NoticeKind
+
+    community = world["communities"]["street-kerqin-1-c1"]
+    out = []
+    for i in range(count):
+        worker = services.sign_up(f"1390999{i:04d}")
+        worker.name, worker.unit, worker.region = f"压测{i}", community, community.region
+        worker.save()
+        services.give_consent(worker, NoticeKind.GENERAL)
+        store = SessionStore()
+        store[SESSION_KEY] = worker.pk
+        store.create()
+        out.append((store.session_key, _get_new_csrf_string()))
+    return out
+
+
+# --- the load generator -------------------------------------------------------------------------------
+
+
+class Result:
+    def __init__(self):
+        self.ok = 0
+        self.errors = 0
+        self.statuses: dict = {}
+        self.lock = threading.Lock()
+
+
+def _worker_loop(port, make_request, deadline, budget, result, expect):
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    ok = errors = 0
+    statuses: dict = {}
+    while time.monotonic() < deadline:
+        with result.lock:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+        method, path, body, headers = make_request()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.status in expect:
+                ok += 1
+            else:
+                errors += 1
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn.close()
+    with result.lock:
+        result.ok += ok
+        result.errors += errors
+        for k, v in statuses.items():
+            result.statuses[k] = result.statuses.get(k, 0) + v
+
+
+def run_load(port, factory, *, connections, seconds, max_requests, expect=(200,)) -> tuple[float, Result]:
+    """`connections` threads, each with its own keep-alive connection; stops at `seconds` or
+    `max_requests`, whichever comes first. Returns (requests per second, result)."""
+    result = Result()
+    budget = [max_requests]
+    started = time.monotonic()
+    deadline = started + seconds
+    threads = [
+        threading.Thread(
+            target=_worker_loop, args=(port, factory(i), deadline, budget, result, expect), daemon=True
+        )
+        for i in range(connections)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 60)
+    elapsed = time.monotonic() - started
+    return (result.ok + result.errors) / elapsed, result
+
+
+def wait_ready(port, timeout=60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not become ready")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def http_mode(args) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="xinye-portal-bench-"))
+    try:
+        setup_django(tmp)
+        print("准备数据：组织结构 + 350 个服务站 …", flush=True)
+        world = load_structure()
+        sessions = make_sessions(world, args.connections)
+        from xinye.stations.models import Station
+
+        codes = list(Station.objects.values_list("code", flat=True))
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(BENCH_DIR), str(ROOT / "src"), env.get("PYTHONPATH", "")])
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "xinye.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "5",
+        ]
+        server = subprocess.Popen(cmd, env=env, cwd=str(tmp), start_new_session=True)
+        try:
+            wait_ready(port)
+            rng = random.Random(1)
+            points = [
+                (KERQIN[0] + rng.uniform(-0.08, 0.08), KERQIN[1] + rng.uniform(-0.1, 0.1))
+                for _ in range(1000)
+            ]
+
+            def get(path_fn):
+                def factory(i):
+                    def make():
+                        return "GET", path_fn(), None, {"Host": f"{HOST}:{port}"}
+
+                    return make
+
+                return factory
+
+            counter = iter(range(10**9))
+
+            def nearest_path():
+                lat, lng = points[next(counter) % len(points)]
+                return f"/api/v1/stations/nearest?lat={lat:.6f}&lng={lng:.6f}&limit=3"
+
+            def station_path():
+                return f"/m/s/{codes[next(counter) % len(codes)]}/"
+
+            def appeal_factory(i):
+                session_key, csrf = sessions[i % len(sessions)]
+                headers = {
+                    "Host": f"{HOST}:{port}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+                }
+
+                def make():
+                    body = urllib.parse.urlencode(
+                        {
+                            "csrfmiddlewaretoken": csrf,
+                            "key": str(uuid.uuid4()),
+                            "category": "wages",
+                            "text": "压测：平台拖欠工资，请帮忙协调。",
+                        }
+                    )
+                    return "POST", "/m/appeal/", body, headers
+
+                return make
+
+            scenarios = [
+                ("minimal JSON view (/healthz)", get(lambda: "/healthz"), (200,)),
+                ("nearest stations API", get(nearest_path), (200,)),
+                ("station page /m/s/<code>/", get(station_path), (200,)),
+                ("appeal submission (portal POST)", appeal_factory, (302,)),
+            ]
+            # warm up every route once per worker process
+            for _name, factory, expect in scenarios:
+                run_load(
+                    port, factory, connections=args.workers * 2, seconds=2, max_requests=50, expect=expect
+                )
+            from xinye.appeals.models import Appeal
+
+            before = Appeal.objects.count()
+            rows = []
+            for name, factory, expect in scenarios:
+                rps, result = run_load(
+                    port,
+                    factory,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    max_requests=args.max_requests,
+                    expect=expect,
+                )
+                rows.append((name, rps, result))
+            created = Appeal.objects.count() - before
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(30)
+        baseline = rows[0][1]
+        print()
+        print(
+            f"gunicorn {args.workers} sync workers, {args.connections} connections, ≤{args.seconds}s / ≤{args.max_requests} requests per scenario"
+        )
+        print(f"{'scenario':<36}{'req/s':>10}{'ok':>9}{'errors':>8}{'× minimal':>11}  statuses")
+        for name, rps, result in rows:
+            print(
+                f"{name:<36}{rps:>10.0f}{result.ok:>9}{result.errors:>8}{rps / baseline:>11.2f}  {dict(sorted(result.statuses.items()))}"
+            )
+        appeal_ok = rows[3][2].ok
+        print(
+            f"appeals created: {created} for {appeal_ok} successful submissions (duplicates: {created - appeal_ok})"
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def stations_mode(args) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="xinye-stations-bench-"))
+    try:
+        setup_django(tmp)
+        from django.db import connection
+
+        world = load_structure()
+        from xinye.stations import services
+        from xinye.stations.models import Station
+
+        community = world["communities"]["street-kerqin-1-c1"]
+        n = args.stations - Station.objects.count()
+        rng = random.Random(500)
+        started = time.monotonic()
+        table = Station._meta.db_table
+        from django.utils import timezone
+
+        now = timezone.now().isoformat()
+        batch = []
+        sql = (
+            f"INSERT INTO {table} (code, name, host_kind, unit_id, region_id, host_name, address, latitude, longitude,"
+            " coord_source, amenities, hours, open_24h, holiday_note, contact_name, contact_phone,"
+            " contact_phone_hash, status, green_channel, description, created_at, updated_at)"
+            " VALUES (%s, %s, 'community', %s, %s, '', '', %s, %s, 'wgs84', '[]', '[]', 0, '', '', '', '', %s, 0, '', %s, %s)"
+        )
+        with connection.cursor() as cursor:
+            for i in range(n):
+                status = "open" if i % 10 else "closed"
+                batch.append(
+                    (
+                        f"b{i:07d}",
+                        f"压测站{i}",
+                        community.pk,
+                        community.region_id,
+                        rng.uniform(EXTENT[0], EXTENT[1]),
+                        rng.uniform(EXTENT[2], EXTENT[3]),
+                        status,
+                        now,
+                        now,
+                    )
+                )
+                if len(batch) == 20000:
+                    cursor.executemany(sql, batch)
+                    batch.clear()
+            if batch:
+                cursor.executemany(sql, batch)
+            cursor.execute("ANALYZE")
+        total = Station.objects.count()
+        print(f"{total} stations ({n} inserted in {time.monotonic() - started:.1f}s; 90% open)")
+        qrng = random.Random(7)
+        points = [
+            (qrng.uniform(EXTENT[0], EXTENT[1]), qrng.uniform(EXTENT[2], EXTENT[3]))
+            for _ in range(args.queries)
+        ]
+        for lat, lng in points[:50]:
+            services.nearest(lat, lng, 3)  # warm the page cache
+        times = []
+        for lat, lng in points:
+            t0 = time.perf_counter()
+            found = services.nearest(lat, lng, 3)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert len(found) == 3
+        times.sort()
+        median = statistics.median(times)
+        p95 = times[int(len(times) * 0.95) - 1]
+        verdict = "OK" if median <= 5 else "ABOVE TARGET"
+        print(
+            f"nearest (limit 3) over {len(times)} random points: median {median:.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms — target ≤ 5 ms median: {verdict}"
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=5, help="per scenario, upper bound")
+    parser.add_argument("--max-requests", type=int, default=20000, help="per scenario, upper bound")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--stations", type=int, default=0, help="nearest-latency mode with this many stations"
+    )
+    parser.add_argument("--queries", type=int, default=1000, help="nearest queries in --stations mode")
+    args = parser.parse_args()
+    if args.stations:
+        stations_mode(args)
+    else:
+        http_mode(args)
+
+
+if __name__ == "__main__":
+    main()
