@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 def _load_ledger_demo() -> dict:
     """The demo loaders the ledger depends on, then the ledger's own (as `xinye demo` runs them)."""
     from xinye.accounts import demo as accounts_demo
+    from xinye.coverage import demo as coverage_demo
     from xinye.ledger import demo as ledger_demo
     from xinye.orgs import demo as orgs_demo
 
@@ -19,6 +20,7 @@ def _load_ledger_demo() -> dict:
         orgs_demo.load(world)
         accounts_demo.load(world)
         ledger_demo.load(world)
+        coverage_demo.load(world)  # the statistics' aggregates, rebuilt after the bulk-written ledger
     return world
 
 
@@ -47,6 +49,18 @@ def test_demo_reproduces_the_seed(world, api_client):
     assert branches + joint == 52 and joint > 0
     assert Agent.objects.filter(kind="instructor").count() == 50
     assert Agent.objects.filter(kind="liaison").count() == 179
+    stats = client.get("/api/v1/stats/overview").json()
+    assert (stats["enterprises"], stats["practitioners"], stats["party_members"]) == (310, 10_381, 350)
+    assert (stats["instructors"], stats["liaisons"]) == (50, 179)
+    orgs = stats["party_organisations"]
+    assert (orgs["total"], orgs["党委"], orgs["党总支"], orgs["党支部"], orgs["联合党支部"]) == (
+        53,
+        1,
+        0,
+        52,
+        joint,
+    )
+    assert stats["coverage"]["work_rate"] == 1.0
     # 100 % work coverage: no enterprise is blank, every one has every required owner and an instructor.
     assert _count(client, "/api/v1/enterprises", status="blank") == 0
     enterprises = Enterprise.objects.all()
