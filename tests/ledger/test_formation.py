@@ -244,3 +244,18 @@ def test_console_starts_a_case_and_refuses_an_unready_one(ready, office, client_
     case = FormationCase.objects.get(enterprise=ready)
     assert case.state == "proposal" and case.name == "中共中通快递科尔沁西门网点支部"
     assert case.steps.get().actor.username == "kerqin_admin"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_elections_command(office):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    due = _org(office, datetime.date(2023, 12, 20))
+    out = StringIO()
+    call_command("elections", "--region", "150502", "--actor", "kerqin_admin", stdout=out)
+    assert "2026-12-20  还有 22 天" in out.getvalue() and due.unit.name in out.getvalue()
+    out = StringIO()
+    call_command("elections", "--actor", "rider_committee_admin", stdout=out)
+    assert due.unit.name not in out.getvalue() and "共 0 个党组织 90 天内应换届" in out.getvalue()
