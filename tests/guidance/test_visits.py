@@ -197,6 +197,7 @@ def test_phone_page_lists_my_enterprises_and_logs_a_visit(field, client_for):
     text = page.content.decode()
     assert "美团外卖明仁站" in text and "逾期未走访" in text and 'name="viewport"' in text
     assert "奈曼某站" not in text
+    assert "本季度待走访" in client.get("/admin/").content.decode()  # the console home card
     ent = field["ents"][0]
     r = client.post(
         "/admin/guidance/my/",

@@ -11,3 +11,37 @@ class GuidanceConfig(AppConfig):
         ("季度走访提醒", "event_busy", "guidance:overdue", "guidance.visit"),
         ("年度考核与依据", "grading", "guidance:assessments", "guidance.instructorassessment"),
     ]
+
+    def dashboard_cards(self, request):
+        """Console home: for an instructor/liaison, their enterprises due this quarter; for staff, the overdue
+        quarterly visits in their scope."""
+        from django.urls import reverse
+
+        from xinye.accounts.permissions import has_action, restrict
+        from xinye.guidance import services
+        from xinye.guidance.models import Agent, Visit
+
+        if not has_action(request.user, "view", Visit):
+            return []
+        own = services.agent_of(request.user)
+        if own is not None:
+            rows = services.due_for_agent(own)
+            pending = [r for r in rows if r.status != "done"]
+            return [
+                {
+                    "title": "本季度待走访",
+                    "value": len(pending),
+                    "note": f"联系企业 {len(rows)} 家，其中逾期 {sum(1 for r in rows if r.status == 'overdue')} 家",
+                    "link": reverse("guidance:my"),
+                }
+            ]
+        agents = restrict(Agent.objects.filter(is_active=True), request.user)
+        rows = services.overdue_list(agents)
+        return [
+            {
+                "title": "季度走访逾期",
+                "value": sum(1 for _a, r in rows if r.status == "overdue"),
+                "note": f"上季度和本季度均未走访的企业（人次）；本季度待走访共 {len(rows)} 项",
+                "link": reverse("guidance:overdue"),
+            }
+        ]
