@@ -239,6 +239,28 @@ def _explain(
     return text + "）"
 
 
+class _Grid:
+    """Enterprises bucketed in cells at least `km` wide, so a neighbour search looks at 3 × 3 cells only."""
+
+    def __init__(self, members: list[EnterpriseIn], km: float):
+        top = max((abs(e.latitude) for e in members), default=0.0)
+        self.dlat = max(km, 1e-6) / 111.195
+        # A degree of longitude is shortest at the highest latitude: size cells for it.
+        self.dlon = max(km, 1e-6) / (111.195 * max(math.cos(math.radians(min(top, 89.0))), 0.01))
+        self.cells: dict[tuple[int, int], list[EnterpriseIn]] = defaultdict(list)
+        for e in members:
+            self.cells[self._key(e)].append(e)
+
+    def _key(self, e: EnterpriseIn) -> tuple[int, int]:
+        return (math.floor(e.latitude / self.dlat), math.floor(e.longitude / self.dlon))
+
+    def around(self, e: EnterpriseIn):
+        i, j = self._key(e)
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                yield from self.cells.get((i + di, j + dj), ())
+
+
 def propose_joint_branches(
     enterprises: Iterable[EnterpriseIn],
     statuses: dict[int, StatusOut],
@@ -278,6 +300,7 @@ def propose_joint_branches(
     result = Proposals()
     for region in sorted(by_region):
         members = by_region[region]
+        grid = _Grid(members, max_distance_km)
         used: set[int] = set()
         leads = sorted((e for e in members if e.full_members > 0), key=lambda e: (-e.full_members, e.id))
         for lead in leads:
@@ -286,7 +309,7 @@ def propose_joint_branches(
             near = sorted(
                 (
                     (d, e)
-                    for e in members
+                    for e in grid.around(lead)
                     if e.id != lead.id
                     and e.id not in used
                     and (d := _distance(lead, e)) <= max_distance_km

@@ -56,6 +56,7 @@ CELL_SUM_FIELDS = (
     "liaisons",
 )
 Key = tuple[int, str, str]  # (unit_id, region_id, industry)
+LARGE_BATCH = 5000  # enterprises: above this, refresh_enterprises() rebuilds everything instead
 
 
 def _ledger():
@@ -442,6 +443,9 @@ def refresh_enterprises(ids, *, extra_keys: set[Key] = frozenset()) -> None:
         return
     if not ids and not extra_keys:
         return
+    if len(ids) > LARGE_BATCH:  # a big import: one full rebuild beats thousands of IN lists
+        refresh()
+        return
     m = _ledger()
     keys = set(extra_keys)
     if ids:
@@ -806,22 +810,27 @@ def must_form_reason(cov: EnterpriseCoverage) -> str:
     )
 
 
+def proposal_pool(user, region: str | None = None, industry: str | None = None):
+    """The enterprises a joint branch could be proposed for: in scope, no organisation, < 3 full members."""
+    check_filters(region, industry)
+    qs = restrict(_ledger().Enterprise.objects.all(), user, "view").filter(region_q(region))
+    if industry:
+        qs = qs.filter(industry=industry)
+    return qs.filter(
+        coverage__in_scope=True,
+        coverage__status__in=(engine.WORK, engine.BLANK),
+        coverage__members_full__lt=rules.branch_min_full_members(),
+    )
+
+
 def proposals_for(
     user, region: str | None = None, industry: str | None = None
 ) -> tuple[list[dict], list[dict]]:
     """Joint-branch proposals over the enterprises the user may see: (groups, unmatched), both as dicts."""
     from xinye.orgs.models import Region
 
-    check_filters(region, industry)
     threshold = rules.branch_min_full_members()
-    qs = restrict(_ledger().Enterprise.objects.all(), user, "view").filter(region_q(region))
-    if industry:
-        qs = qs.filter(industry=industry)
-    qs = qs.filter(
-        coverage__in_scope=True,
-        coverage__status__in=(engine.WORK, engine.BLANK),
-        coverage__members_full__lt=threshold,
-    )
+    qs = proposal_pool(user, region, industry)
     rows = list(
         qs.values("id", "name", "region_id", "industry", "latitude", "longitude", "coverage__members_full")
     )

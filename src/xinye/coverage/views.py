@@ -14,6 +14,8 @@ from xinye.coverage import engine, services
 from xinye.coverage.models import CoverageCell
 from xinye.orgs.services import county_regions
 
+DASHBOARD_POOL_MAX = 3000  # enterprises: above this the dashboard asks to choose a county for proposals
+
 
 def _context(request, title):
     return {**admin.site.each_context(request), "title": title}
@@ -129,7 +131,12 @@ def dashboard(request):
         {"enterprise": e, "reason": services.must_form_reason(e.coverage)}
         for e in sorted(must_form, key=lambda e: -e.coverage.members_full)
     ]
-    groups, unmatched = services.proposals_for(request.user, region, industry)
+    # Proposals are computed on demand; over a whole province's pool, ask for a county first.
+    pool = services.proposal_pool(request.user, region, industry).count()
+    if pool <= DASHBOARD_POOL_MAX:
+        groups, unmatched = services.proposals_for(request.user, region, industry)
+    else:
+        groups, unmatched = None, []
     context = _context(request, "组织覆盖统计")
     context.update(
         {
@@ -139,8 +146,9 @@ def dashboard(request):
             "must_form": must_form_rows,
             "must_form_total": figures["must_form"],
             "must_form_link": _list_link(must_form="1", **filt),
-            "proposals": groups[:10],
-            "proposal_total": len(groups),
+            "proposals": (groups or [])[:10],
+            "proposal_total": len(groups) if groups is not None else None,
+            "proposal_pool": pool,
             "unmatched_total": len(unmatched),
             "by_county": _bars(
                 services.coverage_rows(request.user, "county", region, industry),
