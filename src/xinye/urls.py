@@ -1,5 +1,7 @@
 import importlib
+import pkgutil
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -34,6 +36,14 @@ def _app_pages():
                 raise
             continue
         patterns.append(path(getattr(module, "url_prefix", f"admin/{app}/"), include(module)))
+    # `urls_<part>.py` modules are mounted the same way (helper_common.md), each at its own url_prefix.
+    for config in apps.get_app_configs():
+        if config.name.startswith("xinye."):
+            for info in sorted(pkgutil.iter_modules(config.module.__path__), key=lambda m: m.name):
+                if info.name.startswith("urls_"):
+                    module = importlib.import_module(f"{config.name}.{info.name}")
+                    prefix = getattr(module, "url_prefix", f"admin/{config.label}/")
+                    patterns.append(path(prefix, include(module)))
     return patterns
 
 

@@ -851,8 +851,15 @@ class Importer:
 
     # the run
     def run(self, path, *, file_name: str = "", commit: bool = False, unit=None) -> ImportResult:
+        for _ in self.run_iter(path, file_name=file_name, commit=commit, unit=unit):
+            pass
+        return self.result
+
+    def run_iter(self, path, *, file_name: str = "", commit: bool = False, unit=None) -> Iterator[int]:
+        """Like run(), yielding the number of rows processed every `progress_every` rows (for pages that
+        show progress while the import runs); the result is in `self.result` at the end."""
         path = Path(str(path))
-        result = ImportResult(self.spec.kind, file_name or path.name)
+        result = self.result = ImportResult(self.spec.kind, file_name or path.name)
         if not path.exists():
             raise ImportUsageError(f"文件不存在：{path}")
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -869,13 +876,13 @@ class Importer:
         if already is not None:
             result.already = already
             result.rows_total = result.unchanged = already.rows_total
-            return result
+            return
         if not commit:
-            self._run(path, result, write=False)
-            return result
+            yield from self._run(path, result, write=False)
+            return
         try:
             with transaction.atomic():
-                self._run(path, result, write=True)
+                yield from self._run(path, result, write=True)
                 if result.error_count:
                     raise _Rollback
                 self.after_commit()
@@ -894,7 +901,6 @@ class Importer:
                 result.committed = True
         except _Rollback:
             result.committed = False
-        return result
 
     def default_unit(self):
         from xinye.orgs.models import OrgUnit
@@ -905,7 +911,7 @@ class Importer:
                 return ra.unit
         return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
 
-    def _run(self, path, result: ImportResult, *, write: bool) -> None:
+    def _run(self, path, result: ImportResult, *, write: bool) -> Iterator[int]:
         rows = read_rows(path)
         head = []
         for row in rows:
@@ -945,12 +951,16 @@ class Importer:
             if len(chunk) >= BATCH:
                 self._chunk(chunk)
                 chunk = []
-            if self.progress and result.rows_total % self.progress_every == 0:
-                self.progress(result.rows_total)
+            if result.rows_total % self.progress_every == 0:
+                if self.progress:
+                    self.progress(result.rows_total)
+                yield result.rows_total
         if chunk:
             self._chunk(chunk)
-        if self.progress and result.rows_total % self.progress_every:
-            self.progress(result.rows_total)
+        if result.rows_total % self.progress_every:
+            if self.progress:
+                self.progress(result.rows_total)
+            yield result.rows_total
 
     def _error(self, result: ImportResult, row: int, key: str, value, reason: str) -> None:
         col = next((c for c in self.spec.columns if c.key == key), None)

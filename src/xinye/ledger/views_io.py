@@ -1,0 +1,235 @@
+"""Console wizard for the survey sheets: upload → preview (with progress) → confirm → commit → result,
+plus template downloads and exports. The import itself is `ledger.importers.run_import`'s pipeline.
+
+A job is a saved upload plus a small JSON file (kind, owner, result) in a private directory outside MEDIA,
+named by a random token; only its owner may see or commit it.
+"""
+
+import json
+import tempfile
+import uuid
+from html import escape
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from xinye.accounts.permissions import has_action, restrict
+from xinye.ledger.api_io import XLSX, check_upload
+from xinye.ledger.exporters import check_export, export_ledger, write_template
+from xinye.ledger.importers import (
+    IMPORTERS,
+    SPECS,
+    ImportResult,
+    ImportUsageError,
+    RowError,
+    acting_as,
+    error_report,
+)
+from xinye.ledger.models import ImportBatch
+
+PROGRESS_EVERY = 5000
+SHOWN_ERRORS = 100
+
+
+def job_dir() -> Path:
+    return Path(getattr(settings, "XINYE_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "xinye-imports")
+
+
+def _context(request, title: str) -> dict:
+    return {**admin.site.each_context(request), "title": title}
+
+
+def _kinds(request, action: str) -> list[tuple[str, str]]:
+    return [(k, s.label) for k, s in SPECS.items() if has_action(request.user, action, s.model)]
+
+
+def index(request):
+    """Choose a ledger, upload a sheet; download templates; export; the latest imports in scope."""
+    importable, exportable = _kinds(request, "import"), _kinds(request, "export")
+    if not importable and not exportable:
+        raise Http404
+    sensitive = [
+        (k, lbl) for k, lbl in exportable if has_action(request.user, "view_sensitive", SPECS[k].model)
+    ]
+    batches = list(restrict(ImportBatch.objects.select_related("user", "unit"), request.user, "view")[:20])
+    for b in batches:
+        b.kind_label = SPECS[b.kind].label if b.kind in SPECS else b.kind
+    context = _context(request, "台账导入导出")
+    context.update(
+        {
+            "importable": importable,
+            "exportable": exportable,
+            "sensitive": sensitive,
+            "max_mb": settings.XINYE_IMPORT_MAX_BYTES // 1048576,
+            "batches": batches,
+        }
+    )
+    return TemplateResponse(request, "ledger/io_index.html", context)
+
+
+# --- jobs ---
+
+
+def _job_path(token: str) -> Path:
+    if not token.isalnum():
+        raise Http404
+    return job_dir() / f"{token}.json"
+
+
+def _load_job(request, token: str) -> dict:
+    path = _job_path(token)
+    if not path.exists():
+        raise Http404
+    job = json.loads(path.read_text("utf-8"))
+    if job["user_id"] != request.user.pk:
+        raise Http404
+    return job
+
+
+def _save_job(token: str, job: dict) -> None:
+    _job_path(token).write_text(json.dumps(job, ensure_ascii=False), "utf-8")
+
+
+@require_POST
+def upload(request):
+    kind = request.POST.get("kind", "")
+    if kind not in SPECS or not has_action(request.user, "import", SPECS[kind].model):
+        raise Http404
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, "请选择要导入的文件")
+        return redirect("ledger_io:index")
+    try:
+        suffix = check_upload(uploaded.name, uploaded.size)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("ledger_io:index")
+    directory = job_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex
+    path = directory / f"{token}{suffix}"
+    with open(path, "wb") as fh:
+        for chunk in uploaded.chunks():
+            fh.write(chunk)
+    _save_job(
+        token, {"kind": kind, "file_name": uploaded.name, "path": str(path), "user_id": request.user.pk}
+    )
+    return redirect("ledger_io:run", token=token)
+
+
+_PAGE_HEAD = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:sans-serif;margin:2rem;color:#1f2937}}progress{{width:24rem}}p{{margin:.2rem 0}}</style>
+</head><body><h1>{title}</h1><p>文件：{name}</p><!--{pad}-->
+"""
+
+
+def run(request, token: str):
+    """Runs the preview (GET) or the commit (POST from the preview page) and streams progress lines; at the
+    end the browser moves on to the result page."""
+    job = _load_job(request, token)
+    kind = job["kind"]
+    spec = SPECS[kind]
+    commit = request.method == "POST"
+    if not has_action(request.user, "import", spec.model):
+        raise Http404
+    if commit and not job.get("result", {}).get("error") == 0:
+        raise PermissionDenied("请先预检，预检无误后才能写入")
+    importer = IMPORTERS[kind](request.user, progress_every=PROGRESS_EVERY)
+    user = request.user
+    result_url = reverse("ledger_io:result", args=[token])
+    title = f"{spec.label}台账{'写入' if commit else '预检'}"
+
+    def stream():
+        yield _PAGE_HEAD.format(title=title, name=escape(job["file_name"]), pad=" " * 1024)
+        try:
+            with acting_as(user, "import"):
+                for done in importer.run_iter(job["path"], file_name=job["file_name"], commit=commit):
+                    yield f"<p>已处理 {done} 行…</p>\n"
+            result = importer.result
+            job["result"] = result.as_dict(max_errors=10_000)
+            job["header_row"] = result.header_row
+        except ImportUsageError as exc:
+            job["result"] = {"usage_error": str(exc)}
+        _save_job(token, job)
+        yield (
+            f'<p>完成。<a href="{result_url}">查看结果</a></p>'
+            f"<script>location.replace({json.dumps(result_url)})</script></body></html>"
+        )
+
+    response = StreamingHttpResponse(stream(), content_type="text/html; charset=utf-8")
+    response["X-Accel-Buffering"] = "no"  # let nginx pass progress lines through
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def result(request, token: str):
+    job = _load_job(request, token)
+    spec = SPECS[job["kind"]]
+    res = job.get("result")
+    if res is None:
+        return redirect("ledger_io:run", token=token)
+    context = _context(request, f"{spec.label}台账导入结果")
+    context.update(
+        {
+            "job": job,
+            "token": token,
+            "res": res,
+            "label": spec.label,
+            "errors": res.get("errors", [])[:SHOWN_ERRORS],
+            "more_errors": max(0, res.get("error", 0) - SHOWN_ERRORS),
+            "can_commit": res.get("error") == 0
+            and not res.get("committed")
+            and not res.get("already_imported")
+            and (res.get("create", 0) + res.get("update", 0)) > 0,
+        }
+    )
+    return TemplateResponse(request, "ledger/io_result.html", context)
+
+
+def report(request, token: str):
+    """The error report: the original rows with an added 错误说明 column."""
+    job = _load_job(request, token)
+    res = job.get("result") or {}
+    result = ImportResult(job["kind"], job["file_name"], header_row=job.get("header_row", 1))
+    result.errors = [RowError(e["row"], e["column"], e["value"], e["reason"]) for e in res.get("errors", [])]
+    fh = tempfile.TemporaryFile()
+    error_report(job["kind"], job["path"], result, fh)
+    fh.seek(0)
+    name = Path(job["file_name"]).stem
+    return FileResponse(fh, as_attachment=True, filename=f"{name}-错误报告.xlsx", content_type=XLSX)
+
+
+def template(request, kind: str):
+    if kind not in SPECS or not has_action(request.user, "view", SPECS[kind].model):
+        raise Http404
+    fh = tempfile.TemporaryFile()
+    write_template(kind, fh)
+    fh.seek(0)
+    return FileResponse(
+        fh, as_attachment=True, filename=f"{SPECS[kind].label}台账模板.xlsx", content_type=XLSX
+    )
+
+
+def export(request, kind: str):
+    """GET: masked export. POST with `unmasked` and `reason`: unmasked export (view_sensitive), logged."""
+    if kind not in SPECS or not has_action(request.user, "export", SPECS[kind].model):
+        raise Http404
+    unmasked = request.method == "POST" and bool(request.POST.get("unmasked"))
+    reason = request.POST.get("reason", "") if request.method == "POST" else ""
+    try:
+        check_export(request.user, kind, unmasked=unmasked, reason=reason)
+    except (PermissionDenied, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect("ledger_io:index")
+    fh = tempfile.TemporaryFile()
+    export_ledger(kind, fh, user=request.user, unmasked=unmasked, reason=reason)
+    fh.seek(0)
+    name = f"{SPECS[kind].label}台账{'（不脱敏）' if unmasked else ''}.xlsx"
+    return FileResponse(fh, as_attachment=True, filename=name, content_type=XLSX)
