@@ -90,7 +90,7 @@ class EnterpriseForm(forms.ModelForm):
         data = super().clean()
         probe = construct_instance(self, copy.copy(self.instance))
         try:
-            services._clean_enterprise(probe)
+            services.clean_enterprise(probe)
         except ValidationError as exc:
             _apply_errors(self, exc)
         else:
@@ -334,7 +334,7 @@ class PartyMemberAdmin(SensitiveViewLogMixin, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         obj.region_id, obj.industry = obj.practitioner.region_id, obj.practitioner.industry
         try:
-            services._clean_member(obj)
+            services.clean_member(obj)
         except ValidationError as exc:
             raise PermissionDenied("；".join(exc.messages))
         super().save_model(request, obj, form, change)
@@ -572,7 +572,7 @@ class FormationCaseAdmin(SensitiveViewLogMixin, ScopedAdmin):
         if case is None or state not in FormationState.values:
             raise Http404("对象不存在或不在您的管辖范围内")
         form = TransitionForm(
-            request.POST or None, request.FILES or None, initial={"date": services._today()}
+            request.POST or None, request.FILES or None, initial={"date": services.local_today()}
         )
         if request.method == "POST" and form.is_valid():
             try:

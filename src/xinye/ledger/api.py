@@ -607,7 +607,7 @@ class OrganisationDue(OrganisationOut):
 
     @staticmethod
     def resolve_days_left(obj):
-        return (obj.next_election_on - services._today()).days
+        return (obj.next_election_on - services.local_today()).days
 
 
 class OrganisationDetail(OrganisationOut):

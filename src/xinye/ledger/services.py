@@ -45,7 +45,8 @@ ORG_KINDS = (
 )
 
 
-def _today() -> datetime.date:
+def local_today() -> datetime.date:
+    """Today in Asia/Shanghai (the calendar the rules count in)."""
     from django.utils import timezone
 
     return timezone.localdate()
@@ -120,7 +121,8 @@ def office_for(region, industry: str) -> OrgUnit | None:
     )
 
 
-def _clean_enterprise(ent: Enterprise) -> None:
+def clean_enterprise(ent: Enterprise) -> None:
+    """Normalise and validate an enterprise in place; fills the owning office. Raises ValidationError."""
     errors = {}
     ent.name = (ent.name or "").strip()
     if not ent.name:
@@ -179,7 +181,7 @@ def create_enterprise(*, actor=None, **fields) -> Enterprise:
     """Add an enterprise to the survey ledger; the owning 行业党建办 defaults to its county's office."""
     ent = Enterprise()
     _set(ent, fields, ENTERPRISE_FIELDS)
-    _clean_enterprise(ent)
+    clean_enterprise(ent)
     _check_new(actor, Enterprise, ent.unit, ent.industry)
     ent.save()
     return ent
@@ -193,7 +195,7 @@ def update_enterprise(ent: Enterprise, *, actor=None, **fields) -> Enterprise:
         if "unit" not in fields and "unit_id" not in fields:
             ent.unit = None
             ent.unit_id = None
-    _clean_enterprise(ent)
+    clean_enterprise(ent)
     _check_new(actor, Enterprise, ent.unit, ent.industry, action="change")
     ent.save()
     # Denormalised copies follow the enterprise (scope filters rely on them).
@@ -349,10 +351,11 @@ def update_practitioner(p: Practitioner, *, actor=None, **fields) -> Practitione
 MEMBER_FIELDS = ("is_full", "joined_on", "full_member_on", "membership_held", "home_organisation", "unit")
 
 
-def _clean_member(m: PartyMember) -> None:
+def clean_member(m: PartyMember) -> None:
+    """Validate a member's party details (dates, age at joining, 流动党员's home organisation)."""
     errors = {}
     birth = m.practitioner.birth_date
-    if m.joined_on and m.joined_on > _today():
+    if m.joined_on and m.joined_on > local_today():
         errors["joined_on"] = "入党日期：不能晚于今天"
     if m.joined_on and birth and age_on(birth, m.joined_on) < rules.rule("min_join_age"):
         errors["joined_on"] = f"入党日期：入党时应年满 {rules.rule('min_join_age')} 周岁"
@@ -384,7 +387,7 @@ def save_party_member(practitioner: Practitioner, *, actor=None, **fields) -> Pa
         _check_obj(actor, member)
     _set(member, fields, MEMBER_FIELDS)
     member.region_id, member.industry = practitioner.region_id, practitioner.industry
-    _clean_member(member)
+    clean_member(member)
     member.save()
     status = PoliticalStatus.FULL if member.is_full else PoliticalStatus.PROBATIONARY
     if practitioner.political_status != status:
@@ -442,7 +445,7 @@ def create_party_organisation(
             errors["enterprises"] = "覆盖企业：联合党支部应由同一旗县区、地域相邻的企业组成"
     elif len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
         errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"
-    if founded_on and founded_on > _today():
+    if founded_on and founded_on > local_today():
         errors["founded_on"] = "成立日期：不能晚于今天"
     _raise(errors)
     lead = enterprises[0]
@@ -458,7 +461,7 @@ def create_party_organisation(
         industry=lead.industry,
     )
     unit.save()
-    founded_on = founded_on or _today()
+    founded_on = founded_on or local_today()
     term = rules.term_years(kind)
     org = PartyOrganisation.objects.create(
         unit=unit,
@@ -521,7 +524,7 @@ def set_committee(org: PartyOrganisation, members, *, actor=None) -> PartyOrgani
 def record_election(org: PartyOrganisation, held_on: datetime.date, *, actor=None) -> PartyOrganisation:
     """换届: the election held on `held_on` starts a new term."""
     _check_obj(actor, org)
-    if held_on > _today():
+    if held_on > local_today():
         raise ValidationError({"next_election_on": "换届日期：不能晚于今天"})
     org.next_election_on = add_years(held_on, org.term_years)
     org.save()
@@ -530,7 +533,7 @@ def record_election(org: PartyOrganisation, held_on: datetime.date, *, actor=Non
 
 def due_for_election(queryset=None, *, today: datetime.date | None = None, days: int | None = None):
     """Organisations whose term ends within `days` (default: the 90-day rule), overdue ones included."""
-    today = today or _today()
+    today = today or local_today()
     days = rules.rule("election_notice_days") if days is None else days
     qs = queryset if queryset is not None else PartyOrganisation.objects.all()
     return qs.filter(
@@ -653,7 +656,7 @@ def formation_errors(enterprises, kind: str, date: datetime.date | None = None) 
             errors["enterprises"] = f"覆盖企业：正式党员合计 {full} 人，不足 {need} 人，暂不具备组建条件"
         elif kind != UnitKind.JOINT_BRANCH and taken.exists():
             errors["enterprises"] = "覆盖企业：该企业已有本单位党组织"
-    if date and date > _today():
+    if date and date > local_today():
         errors["date"] = "日期：不能晚于今天"
     return errors
 
@@ -672,7 +675,7 @@ def start_formation(
     """Open a formation case at the proposal step. 支部工作条例 ch. 2: the covered enterprises need ≥ 3 full
     members together; an enterprise that already has its own organisation cannot form another."""
     enterprises = list(enterprises)
-    date = date or _today()
+    date = date or local_today()
     _raise(formation_errors(enterprises, kind, date))
     check_document(document)
     lead = enterprises[0]
@@ -751,8 +754,8 @@ def apply_formation_transition(
         )
     if actor is not None and to_state in APPROVAL_STEPS and not has_action(actor, "approve", FormationCase):
         raise PermissionDenied("此环节需要上级党组织审批权限")
-    date = date or _today()
-    if date > _today():
+    date = date or local_today()
+    if date > local_today():
         raise ValidationError({"date": "日期：不能晚于今天"})
     if case.state_changed_on and date < case.state_changed_on:
         raise ValidationError({"date": f"日期：不能早于上一环节日期 {case.state_changed_on:%Y-%m-%d}"})

@@ -13,7 +13,7 @@ def due_for_election(request):
     """Organisations whose term ends within the notice period (default 90 days), overdue ones first."""
     if not has_action(request.user, "view", PartyOrganisation):
         raise Http404
-    today = services._today()
+    today = services.local_today()
     try:
         days = int(request.GET.get("days") or rules.rule("election_notice_days"))
     except ValueError:

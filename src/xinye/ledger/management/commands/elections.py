@@ -22,7 +22,7 @@ class Command(XinyeCommand):
         if options["region"]:
             qs = qs.filter(region_id=options["region"])
         days = options["days"] if options["days"] is not None else rules.rule("election_notice_days")
-        today = services._today()
+        today = services.local_today()
         rows = list(services.due_for_election(qs, today=today, days=days).order_by("next_election_on", "pk"))
         for org in rows:
             left = (org.next_election_on - today).days
