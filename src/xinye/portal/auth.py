@@ -26,7 +26,7 @@ def current_worker(request) -> Worker | None:
     if hasattr(request, "session"):
         worker_id = request.session.get(SESSION_KEY)
         if worker_id:
-            worker = Worker.objects.filter(pk=worker_id).first()
+            worker = Worker.objects.select_related("region", "unit").filter(pk=worker_id).first()
             if worker is None:
                 request.session.pop(SESSION_KEY, None)
     request._portal_worker = worker

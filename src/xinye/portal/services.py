@@ -8,6 +8,7 @@ import secrets
 import uuid
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
 from xinye.core.crypto import keyed_hash
@@ -98,11 +99,16 @@ def worker_for_phone(phone: str) -> Worker | None:
 
 
 def has_consent(worker: Worker, kind: str) -> bool:
-    """Consent to the *current* version of the notice of this kind, not withdrawn."""
-    notice = PrivacyNotice.current(kind)
-    if notice is None:
-        return kind == NoticeKind.GENERAL  # nothing published yet: nothing to agree to (demo without data)
-    return Consent.objects.filter(worker=worker, notice=notice, withdrawn_at__isnull=True).exists()
+    """Consent to the *current* version of the notice of this kind, not withdrawn (one query; the
+    first versions are published by a migration, so there is always a notice to agree to)."""
+    current = (
+        PrivacyNotice.objects.filter(kind=kind, published_at__lte=timezone.now())
+        .order_by("-published_at")
+        .values("pk")[:1]
+    )
+    return Consent.objects.filter(
+        worker=worker, notice_id=Subquery(current), withdrawn_at__isnull=True
+    ).exists()
 
 
 @transaction.atomic

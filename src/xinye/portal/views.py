@@ -430,7 +430,7 @@ def appeal_new(request):
         request.POST or None,
         initial={"key": new_key()},
         categories=categories,
-        regions=[(r.code, r.name) for r in _counties()],
+        regions=[] if worker.unit_id else [(r.code, r.name) for r in _counties()],
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
