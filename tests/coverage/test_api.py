@@ -171,3 +171,11 @@ def test_dashboard_cards(world, rf):
     assert all(set(c) == {"title", "value", "link"} for c in cards)
     request.user = world["users"]["sysadmin"]
     assert apps.get_app_config("coverage").dashboard_cards(request) == []
+
+
+def test_dashboard_asks_for_a_county_over_a_large_pool(world, client_for, four, monkeypatch):
+    from xinye.coverage import views
+
+    monkeypatch.setattr(views, "DASHBOARD_POOL_MAX", 0)
+    text = client_for("city_admin").get(reverse("coverage:dashboard")).content.decode()
+    assert "请先选择旗县区查看建议" in text
