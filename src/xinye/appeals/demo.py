@@ -96,7 +96,9 @@ def demo_workers(world) -> list[Worker]:
 
 
 def _backdate(appeal: Appeal, start: datetime.datetime) -> None:
-    Appeal.objects.filter(pk=appeal.pk).update(submitted_at=start)
+    number = f"SQ{timezone.localtime(start):%Y%m%d}{appeal.pk:05d}"
+    Appeal.objects.filter(pk=appeal.pk).update(submitted_at=start, number=number)
+    appeal.number = number
     AppealEvent.objects.filter(appeal=appeal).update(created_at=start)
     appeal.submitted_at = start
 
@@ -113,7 +115,10 @@ def load(world: dict) -> None:
         worker = workers[rng.randrange(len(workers))]
         category = categories[i % len(categories)]
         stage = STAGES[i % len(STAGES)]
-        days_ago = 35 if stage == "overdue" else rng.randint(1, 30)
+        # every step happens in the past: the longest path below takes about 4 days
+        days_ago = (
+            35 if stage == "overdue" else rng.randint(1 if stage in ("submitted", "dispatched") else 6, 30)
+        )
         start = now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 10))
         source = AppealSource.VISIT if i % 9 == 4 else AppealSource.PORTAL
         appeal = services.submit_appeal(
@@ -176,9 +181,13 @@ def load(world: dict) -> None:
             appeal.refresh_from_db()
             if appeal.worker_id:
                 services.rate_appeal(
-                    appeal, worker=appeal.worker, satisfied=False, comment="问题没有彻底解决"
+                    appeal,
+                    worker=appeal.worker,
+                    satisfied=False,
+                    comment="问题没有彻底解决",
+                    at=visit_at + datetime.timedelta(hours=2),
                 )
             else:
                 # a visit appeal has no portal worker to rate: staff reopen on the call's verdict
-                services.reopen_appeal(appeal, reason="回访不满意")
+                services.reopen_appeal(appeal, reason="回访不满意", at=visit_at)
     services.tick(now)

@@ -567,14 +567,14 @@ def _rate(appeal: Appeal, *, satisfied: bool, comment: str, actor=None, at=None,
 
 
 @transaction.atomic
-def rate_appeal(appeal: Appeal, *, worker, satisfied: bool, comment: str = "") -> Appeal:
+def rate_appeal(appeal: Appeal, *, worker, satisfied: bool, comment: str = "", at=None) -> Appeal:
     """评价 by the worker after 办结 (or after the return visit). 不满意 reopens the case."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if worker is None or appeal.worker_id != worker.pk:
         raise PermissionDenied("只能评价本人的诉求")
     if appeal.status not in (AppealStatus.CLOSED, AppealStatus.VISITED):
         raise ValueError("诉求办结后才能评价" if appeal.status != AppealStatus.RATED else "您已评价过该诉求")
-    return _rate(appeal, satisfied=satisfied, comment=comment, label="诉求人")
+    return _rate(appeal, satisfied=satisfied, comment=comment, label="诉求人", at=at)
 
 
 @transaction.atomic
