@@ -235,3 +235,74 @@ def test_assignment_console_page(world, client_for):
         },
     )
     assert client_for("instructor").get("/admin/guidance/assignment/").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_problem_api_and_admin_actions(field, api_client, client_for):
+    visit = _visit(field["agent"], field["ents"][0], dt.date(2026, 11, 2))
+    problem = VisitProblem.objects.create(visit=visit, description="缺少饮水点")
+    client = api_client("instructor")
+    r = client.post(
+        f"/api/v1/visit-problems/{problem.pk}/status",
+        {"status": "resolved", "resolution": "已加装饮水机"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["resolved_on"] == "2026-11-20"
+    r = client.post(
+        f"/api/v1/visit-problems/{problem.pk}/status",
+        {"status": "in_progress"},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and "不能改为“解决中”" in r.json()["errors"][0]["message"]
+    # the console moves the status only through the workflow's actions
+    admin = client_for("kerqin_admin")
+    admin.post("/admin/guidance/visitproblem/", {"action": "reopen", "_selected_action": [problem.pk]})
+    problem.refresh_from_db()
+    assert problem.status == "open" and problem.resolved_on is None
+
+
+def test_assessment_api_with_evidence(world, api_client):
+    office = world["units"]["djb-kerqin-express"]
+    instructor = helpers.agent(office, "instructor", "孙指导")
+    client = api_client("kerqin_admin")
+    r = client.post(
+        "/api/v1/assessments",
+        {"agent_id": instructor.pk, "year": 2025, "grade": "称职", "comment": "走访扎实"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["grade"] == "competent" and body["evidence"]["year"] == 2025
+    assert "谈心谈话 0 次，未达到每年至少 1 次" in body["evidence"]["shortfalls"]
+    r = client.post(
+        "/api/v1/assessments",
+        {"agent_id": instructor.pk, "year": 2025, "grade": "很好"},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    naiman = helpers.agent(world["units"]["djb-naiman-express"], "instructor")
+    r = client.post(
+        "/api/v1/assessments",
+        {"agent_id": naiman.pk, "year": 2025, "grade": "competent"},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+
+
+def test_cli_proposes_and_confirms(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    office = world["units"]["djb-kulun-delivery"] if "djb-kulun-delivery" in world["units"] else None
+    if office is None:
+        office = next(
+            u for c, u in world["units"].items() if c.startswith("djb-") and u.region_id == "150524"
+        )
+    ent = helpers.enterprise(office, "库伦某配送站", lat=42.73, lng=121.77)
+    helpers.agent(office, "liaison", "钱联络", latitude=42.74, longitude=121.77)
+    out = StringIO()
+    call_command("propose_assignments", "--region", "150524", "--confirm", stdout=out)
+    text = out.getvalue()
+    assert "库伦旗 库伦某配送站 → 驻企联络员 钱联络：同一旗县" in text
+    assert Responsibility.objects.filter(object_id=ent.pk, role="liaison", agent__name="钱联络").exists()

@@ -181,3 +181,62 @@ def test_meeting_api_for_the_secretary(branch, world, api_client):
         .status_code
         == 403
     )
+
+
+def test_online_group_api(branch, world, api_client):
+    unit, members = branch
+    client = api_client("secretary")
+    r = client.post(
+        "/api/v1/online-groups",
+        {
+            "unit_id": unit.pk,
+            "name": "骑手网络党小组",
+            "platform": "微信群",
+            "member_ids": [m.pk for m in members[:2]],
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert sorted(r.json()["member_ids"]) == sorted(m.pk for m in members[:2])
+    stranger = helpers.member(helpers.branch(world["units"]["djb-kerqin-express"]))
+    r = client.post(
+        "/api/v1/online-groups",
+        {"unit_id": unit.pk, "name": "x", "member_ids": [stranger.pk]},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+
+
+def test_health_list_queries_do_not_grow_with_organisations(
+    world, api_client, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(services, "_arrears", lambda member, as_of: None)
+    parent = world["units"]["djb-kerqin-freight"]
+    for i in range(6):
+        unit = helpers.branch(parent, f"货运党支部{i}")
+        m = helpers.member(unit)
+        services.record_meeting(
+            unit=unit,
+            kind="theme_day",
+            date=dt.date(2026, 7, 8),
+            topic="t",
+            place="p",
+            attendance=[(m, "present")],
+        )
+    client = api_client("city_admin")
+    with django_assert_max_num_queries(20):
+        r = client.get("/api/v1/orglife/health", {"period": "2026Q3", "limit": 100})
+    assert r.status_code == 200 and r.json()["count"] >= 6
+
+
+def test_cli_lists_organisations_not_running_normally(branch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("orglife_health", "--period", "2026Q3", stdout=out)
+    assert (
+        "美团外卖明仁站党支部" in out.getvalue()
+        and "本季度应召开支部党员大会 1 次，实际 0 次" in out.getvalue()
+    )

@@ -69,7 +69,7 @@ class VisitProblemInline(admin.TabularInline):
     model = VisitProblem
     extra = 0
     fields = ["description", "status", "resolved_on", "resolution", "appeal_id"]
-    readonly_fields = ["appeal_id"]
+    readonly_fields = ["status", "resolved_on", "appeal_id"]
 
     def has_add_permission(self, request, obj=None):
         return True if obj is None else self.has_change_permission(request, obj)
@@ -128,6 +128,75 @@ class VisitAdmin(ScopedAdmin):
         super().save_model(request, obj, form, change)
 
 
+def _apply(modeladmin, request, queryset, func, done: str):
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    ok = 0
+    for problem in queryset.select_related("visit__agent", "visit__enterprise"):
+        try:
+            func(problem)
+        except (ValidationError, PermissionDenied) as exc:
+            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            modeladmin.message_user(request, f"{problem}：{text}", messages.ERROR)
+        else:
+            ok += 1
+    if ok:
+        modeladmin.message_user(request, f"{ok} 个问题{done}", messages.SUCCESS)
+
+
+@admin.action(description="标记为解决中")
+def mark_in_progress(modeladmin, request, queryset):
+    from xinye.guidance.services import set_problem_status
+
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda p: set_problem_status(p, "in_progress", actor=request.user),
+        "已标记为解决中",
+    )
+
+
+@admin.action(description="标记为已解决（今天）")
+def mark_resolved(modeladmin, request, queryset):
+    from xinye.guidance.services import set_problem_status
+
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda p: set_problem_status(p, "resolved", actor=request.user),
+        "已解决",
+    )
+
+
+@admin.action(description="重新打开")
+def reopen(modeladmin, request, queryset):
+    from xinye.guidance.services import set_problem_status
+
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda p: set_problem_status(p, "open", actor=request.user),
+        "已重新打开",
+    )
+
+
+@admin.action(description="转为诉求（进入诉求办理闭环）")
+def to_appeal(modeladmin, request, queryset):
+    from xinye.guidance.services import convert_problem_to_appeal
+
+    _apply(
+        modeladmin,
+        request,
+        queryset,
+        lambda p: convert_problem_to_appeal(p, actor=request.user),
+        "已转为诉求",
+    )
+
+
 @admin.register(VisitProblem)
 class VisitProblemAdmin(ScopedAdmin):
     list_display = ["description_short", "visit", "status", "resolved_on", "appeal_id"]
@@ -135,7 +204,9 @@ class VisitProblemAdmin(ScopedAdmin):
     search_fields = ["description", "visit__enterprise__name"]
     list_select_related = ["visit__agent", "visit__enterprise"]
     fields = ["visit", "description", "category", "status", "resolved_on", "resolution", "appeal_id"]
-    readonly_fields = ["visit", "appeal_id"]
+    # the status moves only through the workflow (guidance.services.PROBLEM_TRANSITIONS): use the actions
+    readonly_fields = ["visit", "status", "resolved_on", "appeal_id"]
+    actions = [mark_in_progress, mark_resolved, reopen, to_appeal]
     nav_icon = "report_problem"
 
     @admin.display(description="问题")
