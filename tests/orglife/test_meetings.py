@@ -240,3 +240,36 @@ def test_cli_lists_organisations_not_running_normally(branch):
         "美团外卖明仁站党支部" in out.getvalue()
         and "本季度应召开支部党员大会 1 次，实际 0 次" in out.getvalue()
     )
+
+
+def test_secretary_records_a_meeting_with_attendance_in_the_console(branch, client_for):
+    unit, (a, b, c, d, p) = branch
+    client = client_for("secretary")
+    assert client.get("/admin/orglife/meeting/add/").status_code == 200
+    data = {
+        "unit": unit.pk,
+        "kind": "general_meeting",
+        "date": "2026-09-05",
+        "topic": "表决发展对象",
+        "place": "站点",
+        "minutes": "",
+        "online_link": "",
+        "attendance-TOTAL_FORMS": 4,
+        "attendance-INITIAL_FORMS": 0,
+        "photos-TOTAL_FORMS": 0,
+        "photos-INITIAL_FORMS": 0,
+    }
+    rows = [(a, "present", ""), (b, "present", ""), (c, "present", ""), (d, "leave", "")]
+    for i, (m, status, reason) in enumerate(rows):
+        data |= {
+            f"attendance-{i}-member": m.pk,
+            f"attendance-{i}-status": status,
+            f"attendance-{i}-reason": reason,
+        }
+    r = client.post("/admin/orglife/meeting/add/", data)
+    assert r.status_code == 200 and "请假或缺席须写明原因" in r.content.decode()
+    data["attendance-3-reason"] = "跑单"
+    r = client.post("/admin/orglife/meeting/add/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    meeting = Meeting.objects.get(unit=unit, topic="表决发展对象")
+    assert (meeting.expected, meeting.present, meeting.quorum_met) == (4, 3, True)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from xinye.accounts.permissions import has_action, in_scope, restrict
@@ -35,10 +36,48 @@ class _ScopedInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class AttendanceForm(forms.ModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["member", "status", "reason", "online"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != "present" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "请假或缺席须写明原因")
+        return data
+
+
 class AttendanceInline(_ScopedInline):
     model = Attendance
+    form = AttendanceForm
     fields = ["member", "status", "reason", "online"]
-    autocomplete_fields = []
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "unit",
+            "kind",
+            "date",
+            "topic",
+            "place",
+            "is_online",
+            "online_group",
+            "online_link",
+            "minutes",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        online = data.get("is_online") or data.get("online_group")
+        if not online and not (data.get("place") or "").strip():
+            self.add_error("place", "请填写会议地点，或选择线上召开")
+        group, unit = data.get("online_group"), data.get("unit")
+        if group and unit and group.unit_id != unit.pk:
+            self.add_error("online_group", "网络党小组不属于该党组织")
+        return data
 
 
 class PhotoInline(_ScopedInline):
@@ -52,6 +91,7 @@ def _party_units(request):
 
 @admin.register(Meeting)
 class MeetingAdmin(ScopedAdmin):
+    form = MeetingForm
     list_display = ["date", "kind", "topic", "unit", "is_online", "attendance_text", "quorum_flag"]
     list_filter = ["kind", "is_online", "quorum_met", "region", "industry"]
     search_fields = ["topic", "unit__name"]
