@@ -110,7 +110,9 @@ def work(request, pk: int):
         task.answer_shown = task.answer if sensitive else mask("text", task.answer)
     suggested = services.route(appeal) if can_change else []
     units = (
-        OrgUnit.objects.filter(kind__in=DISPATCH_KINDS, is_active=True).order_by("path") if can_change else []
+        OrgUnit.objects.filter(kind__in=DISPATCH_KINDS, is_active=True).order_by("kind", "path")
+        if can_change
+        else []
     )
     context = _context(request, f"诉求办理：{appeal.number}")
     context.update(

@@ -1,11 +1,14 @@
 """Demo hazard reports: ~40 across the counties near service stations, in every state, with a few
 nearby duplicates. Deterministic (seeded); idempotent (keyed by idempotency key)."""
 
+import datetime
 import random
+
+from django.utils import timezone
 
 from xinye.hazards import services
 from xinye.hazards.choices import CloseReason, HazardCategory, HazardStatus
-from xinye.hazards.models import HazardReport
+from xinye.hazards.models import HazardEvent, HazardReport
 
 SEED = 311
 N = 40
@@ -30,6 +33,18 @@ TEXTS = {
     HazardCategory.SANITATION: "路边垃圾堆积多日无人清运",
     HazardCategory.OTHER: "交通信号灯故障，路口拥堵",
 }
+
+
+def _backdate(report: HazardReport, start) -> None:
+    """Spread a demo report's steps over the past days (the services stamp them with the current time)."""
+    for k, event in enumerate(report.events.order_by("pk")):
+        HazardEvent.objects.filter(pk=event.pk).update(created_at=start + datetime.timedelta(hours=6 * k))
+    steps = report.events.count()
+    HazardReport.objects.filter(pk=report.pk).update(
+        created_at=start,
+        acknowledged_at=start + datetime.timedelta(hours=6) if report.acknowledged_at else None,
+        closed_at=start + datetime.timedelta(hours=6 * (steps - 1)) if report.closed_at else None,
+    )
 
 
 def load(world: dict) -> None:
@@ -64,6 +79,7 @@ def load(world: dict) -> None:
             coord_system="wgs84",
         )
         made.append(report)
+        start = timezone.now() - datetime.timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 12))
         stage = i % 5
         if stage >= 1:
             services.set_status(report, HazardStatus.ACKNOWLEDGED, note="已收到，正在核实")
@@ -71,6 +87,7 @@ def load(world: dict) -> None:
             services.set_status(report, HazardStatus.IN_PROGRESS, note="已通知责任单位")
         if stage >= 3:
             services.close_report(report, reason=CloseReason.FIXED, note="已处理完毕，感谢您的上报")
+        _backdate(report, start)
     for report in made:
         report.refresh_from_db()
         if report.status != HazardStatus.CLOSED:
