@@ -7,13 +7,13 @@ class PortalConfig(AppConfig):
     verbose_name = "作用发挥 · 从业人员"
 
     def ready(self):
-        from django.core.cache import cache
         from django.db.models.signals import post_save
 
+        from xinye.portal import pagecache
         from xinye.stations.models import Station
 
         def forget_station_page(sender, instance, **kwargs):
             # this process's cached anonymous page; other processes expire it within the cache time
-            cache.delete(f"portal:station:{instance.code}")
+            pagecache.forget(instance.code)
 
         post_save.connect(forget_station_page, sender=Station, weak=False, dispatch_uid="portal_station_page")

@@ -2,7 +2,6 @@
 随手拍 and "我的". Every form works without JavaScript; portal.js only fills in the location."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit, Region
-from xinye.portal import auth, rules, services
+from xinye.portal import auth, pagecache, rules, services
 from xinye.portal.auth import current_worker, worker_required
 from xinye.portal.forms import (
     AppealForm,
@@ -129,11 +128,10 @@ def station(request, code):
     link to sign-in), so it is rendered once per station and process and reused for a short while."""
     worker = current_worker(request)
     anonymous = worker is None and "messages" not in request.COOKIES
-    cache_key = f"portal:station:{code}"
     if anonymous:
-        html = cache.get(cache_key)
-        if html is not None:
-            return _vary(HttpResponse(html))
+        content = pagecache.get(code)
+        if content is not None:
+            return _vary(HttpResponse(content))
     station = get_object_or_404(Station.objects.select_related("region"), code=code)
     checked_in = False
     if worker is not None:
@@ -141,7 +139,7 @@ def station(request, code):
     context = {"station": station, "nav": _nav(station), "worker": worker, "checked_in": checked_in}
     response = render(request, "portal/station.html", context)
     if anonymous:
-        cache.set(cache_key, response.content.decode(), rules.station_page_cache_seconds())
+        pagecache.put(code, response.content, rules.station_page_cache_seconds())
     return _vary(response)
 
 
