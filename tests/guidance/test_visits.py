@@ -306,3 +306,20 @@ def test_cli_proposes_and_confirms(world):
     text = out.getvalue()
     assert "库伦旗 库伦某配送站 → 驻企联络员 钱联络：同一旗县" in text
     assert Responsibility.objects.filter(object_id=ent.pk, role="liaison", agent__name="钱联络").exists()
+
+
+def test_field_agents_log_only_their_own_visits_and_do_not_grade(field, world, api_client):
+    colleague = helpers.agent(world["units"]["djb-kerqin-delivery"], "instructor", "同事")
+    with pytest.raises(PermissionDenied, match="只能记录本人的走访"):
+        services.record_visit(actor=field["user"], agent=colleague, enterprise=field["ents"][0])
+    r = api_client("instructor").post(
+        "/api/v1/assessments",
+        {"agent_id": colleague.pk, "year": 2025, "grade": "excellent"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403
+    # a county admin may log a visit for an agent of the county
+    visit = services.record_visit(
+        actor=world["users"]["kerqin_admin"], agent=colleague, enterprise=field["ents"][0]
+    )
+    assert visit.agent == colleague

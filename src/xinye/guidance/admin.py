@@ -239,6 +239,16 @@ class InstructorAssessmentAdmin(ScopedAdmin):
             text += "；不足：" + "；".join(ev.shortfalls)
         return text
 
+    def has_add_permission(self, request):
+        from xinye.guidance.services import is_field_agent
+
+        return super().has_add_permission(request) and not is_field_agent(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        from xinye.guidance.services import is_field_agent
+
+        return super().has_change_permission(request, obj) and not is_field_agent(request.user)
+
     def save_model(self, request, obj, form, change):
         obj.assessed_by = request.user
         super().save_model(request, obj, form, change)

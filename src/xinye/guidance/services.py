@@ -154,6 +154,13 @@ def agent_of(user) -> Agent | None:
     return Agent.objects.filter(user=user, is_active=True).first()
 
 
+def is_field_agent(user) -> bool:
+    """An instructor or liaison acting as such: linked to an agent and holding no unit-wide (tree) role."""
+    if user is None or agent_of(user) is None:
+        return False
+    return not user.role_assignments.filter(role__mode="tree").exists()
+
+
 def assigned_enterprise_ids(agent: Agent) -> list[int]:
     from xinye.orgs.models import Responsibility
 
@@ -220,9 +227,11 @@ def record_visit(
                 raise PermissionDenied("您无权为该企业记录走访")
         elif not unit_in_scope(actor, "add", Visit, agent.unit, agent.industry):
             raise PermissionDenied("您无权记录走访")
-        own = agent_of(actor)
-        if own is not None and own.pk != agent.pk and not in_scope(actor, "change", agent):
-            raise PermissionDenied("只能记录本人的走访")
+        if is_field_agent(actor):
+            if agent_of(actor).pk != agent.pk:
+                raise PermissionDenied("只能记录本人的走访")
+        elif not in_scope(actor, "view", agent):
+            raise PermissionDenied("该指导员/联络员不在您的管辖范围内")
     visit = Visit(
         agent=agent,
         enterprise=enterprise,
@@ -560,6 +569,8 @@ def assess(
             raise PermissionDenied("您无权考核该指导员/联络员")
         if agent.user_id and agent.user_id == actor.pk:
             raise PermissionDenied("不能考核本人")
+        if is_field_agent(actor):
+            raise PermissionDenied("年度考核由派出单位进行，指导员、联络员不能考核")
     obj, _ = InstructorAssessment.objects.update_or_create(
         agent=agent,
         year=year,
