@@ -91,6 +91,24 @@ def test_visit_appeal_by_staff(world):
     )
     assert a.worker is None and a.created_by == staff and a.region == region
     assert a.unit.kind == "community" and a.unit.region == region
+    by_label = services.submit_appeal(
+        worker=None,
+        category="子女入学",
+        text="走访中收集的入学问题",
+        idempotency_key=key(),
+        source="visit",
+        region=region,
+    )
+    assert by_label.category == AppealCategory.SCHOOL and by_label.created_by is None
+    with pytest.raises(ValidationError, match="未知的诉求类别"):
+        services.submit_appeal(
+            worker=None,
+            category="资金",
+            text="走访中收集的问题",
+            idempotency_key=key(),
+            source="visit",
+            region=region,
+        )
 
 
 def test_key_of_another_worker_is_refused(world):

@@ -221,6 +221,8 @@ def submit_appeal(
     existing = _existing(idempotency_key, worker)
     if existing is not None:
         return existing
+    by_label = {str(label): value for value, label in AppealCategory.choices}
+    category = by_label.get(category, category)  # a Chinese label (e.g. from a visit record) is accepted too
     if category not in AppealCategory.values:
         raise ValidationError(f"未知的诉求类别：{category}")
     if source not in AppealSource.values:
@@ -230,8 +232,8 @@ def submit_appeal(
         raise ValidationError("请用至少 5 个字说明您的诉求")
     if len(text) > 2000:
         raise ValidationError("诉求内容不能超过 2000 字")
-    if worker is None and created_by is None:
-        raise ValidationError("诉求须有提出人或录入人")
+    if worker is None and source == AppealSource.PORTAL:
+        raise ValidationError("从业人员提交的诉求须有提出人")
     if created_by is not None and not has_action(created_by, "add", Appeal):
         raise PermissionDenied("无权录入诉求")
     checked = validate_photos(photos)
