@@ -273,3 +273,27 @@ def test_secretary_records_a_meeting_with_attendance_in_the_console(branch, clie
     assert r.status_code == 302, r.content.decode()[:3000]
     meeting = Meeting.objects.get(unit=unit, topic="表决发展对象")
     assert (meeting.expected, meeting.present, meeting.quorum_met) == (4, 3, True)
+
+
+def test_only_the_city_edits_meeting_rules(world, client_for):
+    from xinye.orglife.services import can_edit_rules
+
+    assert can_edit_rules(world["users"]["city_admin"])
+    assert not can_edit_rules(world["users"]["secretary"])
+    assert not can_edit_rules(world["users"]["kerqin_admin"])
+    rule = MeetingRule.objects.get(kind="theme_day")
+    client = client_for("secretary")
+    assert client.get(f"/admin/orglife/meetingrule/{rule.pk}/change/").status_code == 200  # may read
+    client.post(
+        f"/admin/orglife/meetingrule/{rule.pk}/change/",
+        {
+            "kind": "theme_day",
+            "period": "year",
+            "min_count": 1,
+            "condition": "always",
+            "source": "x",
+            "is_active": "on",
+        },
+    )
+    rule.refresh_from_db()
+    assert rule.period == "month"

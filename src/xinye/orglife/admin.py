@@ -168,3 +168,16 @@ class MeetingRuleAdmin(ScopedAdmin):
     list_editable = []
     fields = ["kind", "period", "min_count", "condition", "source", "is_active"]
     nav_icon = "event_repeat"
+
+    def has_add_permission(self, request):
+        from xinye.orglife.services import can_edit_rules
+
+        return can_edit_rules(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        from xinye.orglife.services import can_edit_rules
+
+        return can_edit_rules(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switch a rule off instead (is_active), so past health checks stay explainable

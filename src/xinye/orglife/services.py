@@ -251,6 +251,24 @@ def set_group_members(group: OnlineGroup, members, *, actor=None) -> OnlineGroup
     return group
 
 
+# --- who may change the rules ---
+
+
+def can_edit_rules(user) -> bool:
+    """Meeting rules are city-wide data: only a city-level role (bound at the root of the tree, not narrowed to
+    one industry) with change on MeetingRule may edit them — never a branch secretary."""
+    from xinye.accounts.permissions import grants_for
+    from xinye.orgs.models import OrgUnit
+
+    root = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first()
+    if root is None:
+        return False
+    return any(
+        g.allows("change", "orglife.meetingrule") and root.path in g.prefixes and not g.industry
+        for g in grants_for(user)
+    )
+
+
 # --- health from the database ---
 
 
