@@ -133,3 +133,25 @@ def test_masked_on_console_for_roles_without_view_sensitive(world, client_for):
     assert page.status_code == 200
     body = page.content.decode()
     assert "想咨询工伤认定流程" not in body and "已隐藏" in body
+
+
+def test_console_lists_render(world, client_for):
+    a = _appeal()
+    services.dispatch_appeal(a)
+    c = client_for("community_admin")
+    for name in (
+        "appeals_appeal",
+        "appeals_appealtask",
+        "appeals_appealreminder",
+        "hazards_hazardreport",
+        "volunteers_volunteerprofile",
+        "volunteers_volunteeractivity",
+        "volunteers_volunteersignup",
+        "volunteers_volunteerhours",
+    ):
+        r = c.get(reverse(f"admin:{name}_changelist"))
+        assert r.status_code == 200, name
+    body = c.get(reverse("admin:appeals_appeal_changelist")).content.decode()
+    assert a.number in body and reverse("appeals:work", args=[a.pk]) in body
+    home = c.get(reverse("admin:index")).content.decode()
+    assert "待签收诉求任务" in home and "待处理随手拍" in home

@@ -96,7 +96,17 @@ class EventInline(admin.TabularInline):
 @admin.register(Appeal)
 class AppealAdmin(_LoopAdmin):
     nav_icon = "support_agent"
-    list_display = ("number", "category", "status", "unit", "source", "submitted_at", "due_at", _overdue)
+    list_display = (
+        "number",
+        "category",
+        "status",
+        "unit",
+        "source",
+        "submitted_at",
+        "due_at",
+        _overdue,
+        "work",
+    )
     list_filter = ("status", "category", "source", "limit_kind", "region")
     search_fields = ("number",)
     date_hierarchy = "submitted_at"
@@ -104,6 +114,10 @@ class AppealAdmin(_LoopAdmin):
     inlines = [TaskInline, EventInline]
     extra_readonly = ("work_link",)
     exclude = ("idempotency_key",)
+
+    @admin.display(description="办理")
+    def work(self, obj):
+        return format_html('<a class="underline" href="{}">办理</a>', reverse("appeals:work", args=[obj.pk]))
 
     @admin.display(description="办理")
     def work_link(self, obj):
@@ -134,6 +148,12 @@ class AppealTaskAdmin(_LoopAdmin):
     def work_link(self, obj):
         return format_html(
             '<a class="underline" href="{}">进入办理页面 →</a>', reverse("appeals:work", args=[obj.appeal_id])
+        )
+
+    @admin.display(description="办理")
+    def work(self, obj):
+        return format_html(
+            '<a class="underline" href="{}">办理</a>', reverse("appeals:work", args=[obj.appeal_id])
         )
 
 
