@@ -323,3 +323,22 @@ def test_field_agents_log_only_their_own_visits_and_do_not_grade(field, world, a
         actor=world["users"]["kerqin_admin"], agent=colleague, enterprise=field["ents"][0]
     )
     assert visit.agent == colleague
+
+
+@time_machine.travel(NOW, tick=False)
+def test_overdue_api_and_visit_list_queries(field, api_client, django_assert_max_num_queries):
+    agent, ents = field["agent"], field["ents"]
+    for e in ents:
+        for month in (4, 8, 10):
+            v = _visit(agent, e, dt.date(2026, month, 3))
+            VisitProblem.objects.create(visit=v, description="问题")
+    _visit(agent, ents[0], dt.date(2026, 11, 3))
+    Visit.objects.filter(enterprise=ents[2], date__month__in=(8, 10)).delete()  # last seen in April: overdue
+    client = api_client("kerqin_admin")
+    r = client.get("/api/v1/guidance/overdue")
+    mine = [i for i in r.json()["items"] if i["agent_id"] == agent.pk]
+    assert [(i["enterprise_name"], i["status"]) for i in mine] == [("美团外卖和平站", "overdue")]
+    assert mine[0]["agent_name"] == "王指导" and mine[0]["status_label"] == "逾期未走访"
+    with django_assert_max_num_queries(12):
+        r = client.get("/api/v1/visits", {"limit": 50})
+    assert r.json()["count"] >= 8

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from xinye.accounts.permissions import in_scope, restrict, unit_in_scope
 from xinye.guidance import assignment
-from xinye.guidance.choices import AgentKind, AssessmentGrade, DueStatus, ProblemStatus, VisitTopic
+from xinye.guidance.choices import AssessmentGrade, DueStatus, ProblemStatus, VisitTopic
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
 from xinye.guidance.rules import rule
 from xinye.orgs.choices import ResponsibilityRole
@@ -582,6 +581,3 @@ def assess(
         },
     )
     return obj
-
-
-__all__ = ["AgentKind", "Q"]
