@@ -106,3 +106,11 @@ def test_staff_change_status_in_scope_only(api_client, world):
     assert r.status_code == 404
     other.refresh_from_db()
     assert other.status == "open"
+
+
+def test_openapi_documents_the_public_nearest_endpoint(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    op = schema["paths"]["/api/v1/stations/nearest"]["get"]
+    assert {p["name"] for p in op["parameters"]} == {"lat", "lng", "limit"}
+    assert not op.get("security")  # public: no sign-in
+    assert "200" in op["responses"]
