@@ -56,7 +56,10 @@ def grants_for(user) -> list[Grant]:
     grants = []
     for ra in user.role_assignments.select_related("role", "unit"):
         second_line = OrgUnit.objects.answering_to(ra.unit).values_list("path", flat=True)
-        prefixes = tuple(sorted({ra.unit.path, *second_line}))
+        paths = sorted({ra.unit.path, *second_line})
+        # A path under another one adds nothing to a startswith filter (the city's grant would otherwise
+        # carry every office of the second line): keep the outermost paths only.
+        prefixes = tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
         grants.append(Grant(ra.role.code, ra.role.mode, ra.unit_id, prefixes, ra.industry, ra.role.grants))
     user._xinye_grants = grants
     return grants
