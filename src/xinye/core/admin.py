@@ -29,6 +29,13 @@ class ScopedAdmin(ModelAdmin):
     def get_queryset(self, request):
         return restrict(super().get_queryset(request), request.user, "view")
 
+    def get_object(self, request, object_id, from_field=None):
+        # Before any permission check: an object outside scope is absent (404), never "forbidden" (403).
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("对象不存在或不在您的管辖范围内")
+        return obj
+
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404("对象不存在或不在您的管辖范围内")
 
@@ -108,6 +115,20 @@ class ScopedAdmin(ModelAdmin):
                 display.short_description = field.verbose_name
                 return display
         raise AttributeError(name)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Every unmasked view of sensitive values is logged (domain.md privacy)."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200 and self.may_see_sensitive(request):
+            from django.contrib.admin.utils import unquote
+
+            from xinye.audit.services import log_sensitive_access
+
+            obj = self.get_object(request, unquote(object_id))
+            shown = [str(f.verbose_name) for f in sensitive_fields(self.model) if getattr(obj, f.name)]
+            if shown:
+                log_sensitive_access("view_sensitive", obj=obj, fields=shown)
+        return response
 
     # --- per-object history from the change log ---
     def history_view(self, request, object_id, extra_context=None):

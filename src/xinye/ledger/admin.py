@@ -13,8 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from xinye.accounts.permissions import has_action, restrict
-from xinye.audit.services import log_sensitive_access
-from xinye.core.admin import ReadOnlyAdmin, ScopedAdmin, sensitive_fields
+from xinye.core.admin import ReadOnlyAdmin, ScopedAdmin
 from xinye.core.validators import clean_id_number, clean_mobile
 from xinye.ledger import services
 from xinye.ledger.choices import PARTY_STATUSES, CoverageStatus, FormationState
@@ -28,30 +27,6 @@ from xinye.ledger.models import (
     Practitioner,
 )
 from xinye.orgs.choices import ResponsibilityRole
-
-
-class SensitiveViewLogMixin:
-    """Out of scope (or no view grant at all) is a 404 before any permission check, so a 403 never confirms
-    that an object exists; logs `view_sensitive` when a user allowed to see them opens a change page."""
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if self.get_object(request, object_id) is None:
-            raise Http404("对象不存在或不在您的管辖范围内")
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if (
-            request.method == "GET"
-            and getattr(response, "status_code", 200) == 200
-            and self.may_see_sensitive(request)
-        ):
-            obj = self.get_object(request, object_id)
-            shown = [
-                f.verbose_name
-                for f in sensitive_fields(self.model)
-                if obj is not None and getattr(obj, f.name)
-            ]
-            if obj is not None and shown:
-                log_sensitive_access("view_sensitive", obj=obj, fields=[str(f) for f in shown])
-        return response
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -101,7 +76,7 @@ class EnterpriseForm(forms.ModelForm):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SensitiveViewLogMixin, ScopedAdmin):
+class EnterpriseAdmin(ScopedAdmin):
     form = EnterpriseForm
     list_display = [
         "name",
@@ -247,7 +222,7 @@ class PartyMemberInline(admin.StackedInline):
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(SensitiveViewLogMixin, ScopedAdmin):
+class PractitionerAdmin(ScopedAdmin):
     form = PractitionerForm
     list_display = [
         "name",
@@ -306,7 +281,7 @@ class PractitionerAdmin(SensitiveViewLogMixin, ScopedAdmin):
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(SensitiveViewLogMixin, ScopedAdmin):
+class PartyMemberAdmin(ScopedAdmin):
     list_display = ["name", "enterprise", "unit", "is_full", "joined_on", "full_member_on", "membership_held"]
     list_filter = ["region", "industry", "is_full", "membership_held"]
     search_fields = ["practitioner__name", "enterprise__name", "home_organisation"]
@@ -361,7 +336,7 @@ class DueForElectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartyOrganisation)
-class PartyOrganisationAdmin(SensitiveViewLogMixin, ScopedAdmin):
+class PartyOrganisationAdmin(ScopedAdmin):
     list_display = [
         "name",
         "kind",
@@ -475,7 +450,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(FormationCase)
-class FormationCaseAdmin(SensitiveViewLogMixin, ScopedAdmin):
+class FormationCaseAdmin(ScopedAdmin):
     form = FormationCaseForm
     list_display = ["name", "kind", "enterprise", "region", "industry", "state", "state_changed_on"]
     list_filter = ["state", "kind", "region", "industry"]
@@ -603,7 +578,7 @@ class FormationCaseAdmin(SensitiveViewLogMixin, ScopedAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(SensitiveViewLogMixin, ReadOnlyAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     """The record of survey sheets imported (the import itself lives in importers.py and its pages)."""
 
     list_display = [

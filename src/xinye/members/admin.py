@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from xinye.accounts.permissions import grants_for, object_type, restrict
-from xinye.audit.services import log_sensitive_access
-from xinye.core.admin import ScopedAdmin, sensitive_fields
+from xinye.core.admin import ScopedAdmin
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
 from xinye.members.choices import TransferStatus
@@ -69,19 +68,6 @@ class ServiceAdmin(ScopedAdmin):
 
     def _performs(self, obj) -> bool:
         return True
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # Out of scope (or no view grant at all) is a 404 before any permission check: a 403 would
-        # confirm that the object exists.
-        obj = self.get_object(request, object_id)
-        if obj is None:
-            raise Http404("对象不存在或不在您的管辖范围内")
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and self.may_see_sensitive(request):
-            shown = [str(f.verbose_name) for f in sensitive_fields(self.model) if getattr(obj, f.name)]
-            if shown:
-                log_sensitive_access("view_sensitive", obj=obj, fields=shown)
-        return response
 
     def save_model(self, request, obj, form, change):
         result = getattr(form, "_result", None)
