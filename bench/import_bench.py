@@ -43,13 +43,37 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 HEADERS = ["姓名", "公民身份号码", "手机号", "所在企业", "民族", "学历", "职业", "政治面貌"]
 EDUCATION = ["初中", "高中/中专/技校", "大专", "大学本科"]
 OCCUPATION = ["外卖骑手", "快递员", "货车司机", "网约车司机", "仓储/分拣"]
-PHONE_PREFIXES = ["130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "158", "159",
-                  "186", "187", "188", "133", "153", "180", "181", "189", "177"]
+PHONE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "158",
+    "159",
+    "186",
+    "187",
+    "188",
+    "133",
+    "153",
+    "180",
+    "181",
+    "189",
+    "177",
+]
 STATUS = ["群众"] * 12 + ["共青团员"] * 3
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--memory", action="store_true", help="导入 1,000,000 行 CSV，输出峰值内存")
     parser.add_argument("--memory-rows", type=int, default=1_000_000)
@@ -89,8 +113,13 @@ def build_world():
         for i, office in enumerate(OrgUnit.objects.filter(kind="industry_office", region_id="150502")[:5]):
             body = f"91150502MA0{i:06d}"
             code = body + uscc.calc_check_digit(body)
-            ent = services.create_enterprise(name=f"科尔沁区测试企业{i + 1}", uscc=code, industry=office.industry,
-                                             region=office.region, unit=office)
+            ent = services.create_enterprise(
+                name=f"科尔沁区测试企业{i + 1}",
+                uscc=code,
+                industry=office.industry,
+                region=office.region,
+                unit=office,
+            )
             names.append(ent.name)
     return names
 
@@ -172,16 +201,34 @@ def time_raw(path: Path) -> float:
         next(reader)
 
         def tuples():
-            for name, number, phone, ent_name, eth, education, occ, status in reader:
+            for name, number, phone, ent_name, eth, education, _occupation, _status in reader:
                 e = ents[ent_name]
-                yield (name, number, number, phone, phone, "", None, eth, edu.get(education, ""), "other",
-                       "masses", e.pk, e.unit_id, e.region_id, e.industry, now, now)
+                yield (
+                    name,
+                    number,
+                    number,
+                    phone,
+                    phone,
+                    "",
+                    None,
+                    eth,
+                    edu.get(education, ""),
+                    "other",
+                    "masses",
+                    e.pk,
+                    e.unit_id,
+                    e.region_id,
+                    e.industry,
+                    now,
+                    now,
+                )
 
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                with connection.cursor() as cur, cur.cursor.copy(
-                    f"COPY ledger_practitioner ({columns}) FROM STDIN"
-                ) as copy:
+                with (
+                    connection.cursor() as cur,
+                    cur.cursor.copy(f"COPY ledger_practitioner ({columns}) FROM STDIN") as copy,
+                ):
                     for row in tuples():
                         copy.write_row(row)
             else:
@@ -210,7 +257,9 @@ def time_import_export(path: Path) -> float:
         id_number = fields.Field(attribute="id_number", column_name="公民身份号码")
         phone = fields.Field(attribute="phone", column_name="手机号")
         enterprise = fields.Field(
-            attribute="enterprise", column_name="所在企业", widget=widgets.ForeignKeyWidget(Enterprise, "name")
+            attribute="enterprise",
+            column_name="所在企业",
+            widget=widgets.ForeignKeyWidget(Enterprise, "name"),
         )
         ethnicity = fields.Field(attribute="ethnicity", column_name="民族")
 
@@ -229,7 +278,9 @@ def time_import_export(path: Path) -> float:
     started = time.perf_counter()
     with open(path, encoding="utf-8") as fh:
         dataset = tablib.Dataset().load(fh.read(), format="csv")
-    result = PractitionerResource().import_data(dataset, dry_run=False, use_transactions=True, raise_errors=True)
+    result = PractitionerResource().import_data(
+        dataset, dry_run=False, use_transactions=True, raise_errors=True
+    )
     elapsed = time.perf_counter() - started
     if result.has_errors() or result.has_validation_errors():
         raise SystemExit("django-import-export reported errors")
@@ -254,7 +305,9 @@ def main():
             n = args.memory_rows
             path = workdir / "memory.csv"
             write_csv(path, person_rows(n, 0, enterprises, rnd))
-            print(f"generated {n} rows ({path.stat().st_size / 1048576:.0f} MiB CSV); RSS before: {peak_rss_mib():.0f} MiB")
+            print(
+                f"generated {n} rows ({path.stat().st_size / 1048576:.0f} MiB CSV); RSS before: {peak_rss_mib():.0f} MiB"
+            )
             elapsed = time_xinye(path, "memory")
             print(f"xinye CSV  {n:>9} rows  {elapsed:8.2f} s  {n / elapsed:10.0f} rows/s")
             print(f"peak RSS: {peak_rss_mib():.0f} MiB (target ≤ 500 MiB)")
