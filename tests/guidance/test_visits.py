@@ -342,3 +342,19 @@ def test_overdue_api_and_visit_list_queries(field, api_client, django_assert_max
     with django_assert_max_num_queries(12):
         r = client.get("/api/v1/visits", {"limit": 50})
     assert r.json()["count"] >= 8
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_newly_assigned_enterprise_is_due_not_overdue_and_counts_from_its_quarter(field):
+    agent = field["agent"]
+    fresh = helpers.enterprise(field["ents"][0].unit, "新站点")
+    Responsibility.objects.filter(agent=agent).update(since=dt.date(2026, 4, 1))
+    assign_responsibility(fresh, "instructor", agent=agent, since=dt.date(2026, 11, 2))
+    rows = {r.enterprise_name: r.status for r in services.due_for_agent(agent)}
+    assert rows["新站点"] == "due" and rows["美团外卖明仁站"] == "overdue"
+    for e in field["ents"]:
+        for day in (dt.date(2026, 5, 5), dt.date(2026, 8, 5)):
+            _visit(agent, e, day)
+    ev = services.evidence_for(agent, 2026)
+    # Q1 was before the assignment and Q4 is not over: Q2 and Q3 for three enterprises, all visited
+    assert ev.quarter_coverage == 1.0 and ev.assigned == 4

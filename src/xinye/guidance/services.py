@@ -160,6 +160,18 @@ def is_field_agent(user) -> bool:
     return not user.role_assignments.filter(role__mode="tree").exists()
 
 
+def assignment_dates(agent_ids) -> dict[int, dict[int, datetime.date | None]]:
+    """agent id → enterprise id → the date the assignment began (None when not recorded)."""
+    from xinye.orgs.models import Responsibility
+
+    out: dict[int, dict[int, datetime.date | None]] = defaultdict(dict)
+    for agent_id, object_id, since in Responsibility.objects.filter(
+        content_type=_enterprise_ct(), agent_id__in=list(agent_ids)
+    ).values_list("agent_id", "object_id", "since"):
+        out[agent_id][object_id] = since
+    return out
+
+
 def assigned_enterprise_ids(agent: Agent) -> list[int]:
     from xinye.orgs.models import Responsibility
 
@@ -342,11 +354,16 @@ class DueRow:
 
 
 def due_status(
-    enterprises: list[tuple[int, str]], visit_dates: dict[int, list[datetime.date]], as_of: datetime.date
+    enterprises: list[tuple[int, str]],
+    visit_dates: dict[int, list[datetime.date]],
+    as_of: datetime.date,
+    since: dict[int, datetime.date | None] | None = None,
 ) -> list[DueRow]:
     """For each (id, name) enterprise, given the agent's visit dates to it: visited this quarter (done), not
-    yet (due), or not visited last quarter either (overdue). rules.md: ≥ 1 visit per enterprise per quarter.
-    Overdue first, then due by the oldest last visit."""
+    yet (due), or not visited last quarter either (overdue) — an enterprise assigned only this quarter
+    (`since`) cannot be overdue. rules.md: ≥ 1 visit per enterprise per quarter. Overdue first, then due by
+    the oldest last visit."""
+    since = since or {}
     need = int(rule("visits_per_quarter"))
     q_start, q_end = quarter_of(as_of)
     prev_start, _prev_end = quarter_of(q_start - datetime.timedelta(days=1))
@@ -360,7 +377,7 @@ def due_status(
         last_text = f"上次走访 {last:%Y-%m-%d}" if last else "尚无走访记录"
         if this_q >= need:
             status, msg = DueStatus.DONE, f"本季度已走访（{last:%Y-%m-%d}）"
-        elif prev_q < need:
+        elif prev_q < need and not (since.get(ent_id) and since[ent_id] >= q_start):
             status = DueStatus.OVERDUE
             msg = f"上季度未走访，本季度也未走访，{last_text}；请在 {q_end:%Y-%m-%d} 前走访"
         else:
@@ -396,22 +413,17 @@ def due_for_agent(agent: Agent, as_of: datetime.date | None = None, enterprises=
     )
     for ent_id, day in older:
         dates[ent_id].append(day)
-    return due_status(ents, dates, as_of)
+    return due_status(ents, dates, as_of, assignment_dates([agent.pk])[agent.pk])
 
 
 def overdue_list(agents, as_of: datetime.date | None = None) -> list[tuple[Agent, DueRow]]:
     """Across several agents (a restricted queryset): every assigned enterprise not yet visited this quarter,
     overdue first. Three queries whatever the number of agents."""
     from xinye.ledger.models import Enterprise
-    from xinye.orgs.models import Responsibility
 
     as_of = as_of or today()
     agents = {a.pk: a for a in agents}
-    pairs = defaultdict(list)
-    for object_id, agent_id in Responsibility.objects.filter(
-        content_type=_enterprise_ct(), agent_id__in=list(agents)
-    ).values_list("object_id", "agent_id"):
-        pairs[agent_id].append(object_id)
+    pairs = assignment_dates(agents)
     names = dict(
         Enterprise.objects.filter(pk__in={e for ids in pairs.values() for e in ids}).values_list("pk", "name")
     )
@@ -422,7 +434,7 @@ def overdue_list(agents, as_of: datetime.date | None = None) -> list[tuple[Agent
         dates[agent_id][ent_id].append(day)
     out = []
     for agent_id, ent_ids in pairs.items():
-        rows = due_status([(e, names.get(e, str(e))) for e in ent_ids], dates[agent_id], as_of)
+        rows = due_status([(e, names.get(e, str(e))) for e in ent_ids], dates[agent_id], as_of, ent_ids)
         out += [(agents[agent_id], r) for r in rows if r.status != DueStatus.DONE]
     order = {DueStatus.OVERDUE: 0, DueStatus.DUE: 1}
     out.sort(key=lambda t: (order[t[1].status], t[0].region_id, t[0].name, t[1].enterprise_name))
@@ -464,34 +476,34 @@ def evidence(
     problems: list[tuple[str, int | None]],
     as_of: datetime.date,
 ) -> Evidence:
-    """Plain evidence: visits as (enterprise id, date, 谈心, 慰问), problems as (status, appeal id)."""
-    ev = Evidence(year=year, assigned=len(set(assigned_ids)))
+    """Plain evidence: visits as (enterprise id, date, 谈心, 慰问), problems as (status, appeal id); the
+    assigned enterprises as ids or as {id: assignment date} (a quarter counts from the one assigned in)."""
+    since = dict(assigned_ids) if isinstance(assigned_ids, dict) else dict.fromkeys(assigned_ids)
+    ev = Evidence(year=year, assigned=len(since))
     in_year = [v for v in visits if v[1].year == year and v[1] <= as_of]
     ev.visits = len(in_year)
-    ev.enterprises_visited = len({v[0] for v in in_year if v[0] in set(assigned_ids)})
+    ev.enterprises_visited = len({v[0] for v in in_year if v[0] in since})
     ev.heart_to_heart = sum(1 for v in in_year if v[2])
     ev.care_visits = sum(1 for v in in_year if v[3])
     ev.problems_found = len(problems)
     ev.problems_resolved = sum(1 for s, _a in problems if s == ProblemStatus.RESOLVED)
     ev.appeals = sum(1 for _s, a in problems if a)
-    # quarters of the year that have ended by as_of (the current one counts once it is over)
+    # (enterprise, quarter) pairs due: quarters of the year that have ended by as_of, from the assignment's
     quarters = []
     for q in range(4):
         start = datetime.date(year, q * 3 + 1, 1)
         end = quarter_of(start)[1]
         if end <= as_of:
             quarters.append((start, end))
-    if quarters and assigned_ids:
-        done = sum(
-            1
-            for ent in set(assigned_ids)
-            for start, end in quarters
-            if any(v[0] == ent and start <= v[1] <= end for v in in_year)
-        )
-        ev.quarter_coverage = done / (len(quarters) * len(set(assigned_ids)))
-    elif not quarters:
-        ev.quarter_coverage = 1.0 if not assigned_ids else 0.0
-    if quarters and ev.quarter_coverage < 1:
+    due = [
+        (ent, start, end)
+        for ent, day in since.items()
+        for start, end in quarters
+        if day is None or quarter_of(day)[0] <= start
+    ]
+    done = sum(1 for ent, start, end in due if any(v[0] == ent and start <= v[1] <= end for v in in_year))
+    ev.quarter_coverage = done / len(due) if due else 1.0
+    if due and ev.quarter_coverage < 1:
         ev.shortfalls.append(
             f"季度走访未全覆盖（完成率 {ev.quarter_coverage:.0%}，要求每家企业每季度至少 1 次）"
         )
@@ -520,23 +532,17 @@ def evidence_for(agent: Agent, year: int, as_of: datetime.date | None = None) ->
             "status", "appeal_id"
         )
     )
-    return evidence(
-        year, assigned_enterprise_ids(agent), visits, problems, min(as_of, datetime.date(year, 12, 31))
-    )
+    assigned = assignment_dates([agent.pk])[agent.pk]
+    return evidence(year, assigned, visits, problems, min(as_of, datetime.date(year, 12, 31)))
 
 
 def evidence_many(agents, year: int, as_of: datetime.date | None = None) -> dict[int, Evidence]:
     """Evidence for many agents in four queries."""
-    from xinye.orgs.models import Responsibility
-
     as_of = as_of or today()
     agents = list(agents)
     ids = [a.pk for a in agents]
-    assigned, visits, problems = defaultdict(list), defaultdict(list), defaultdict(list)
-    for object_id, agent_id in Responsibility.objects.filter(
-        content_type=_enterprise_ct(), agent_id__in=ids
-    ).values_list("object_id", "agent_id"):
-        assigned[agent_id].append(object_id)
+    assigned = assignment_dates(ids)
+    visits, problems = defaultdict(list), defaultdict(list)
     for agent_id, *row in Visit.objects.filter(agent_id__in=ids, date__year=year).values_list(
         "agent_id", "enterprise_id", "date", "is_heart_to_heart", "is_care_visit"
     ):
