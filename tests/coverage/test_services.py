@@ -280,3 +280,17 @@ def test_coverage_refresh_command(small, world):
     assert snapshot() == kept
     with pytest.raises(CommandError, match="未知的区划代码"):
         call_command("coverage_refresh", "--region", "999999")
+
+
+def test_lists_behind_the_rates(small, world):
+    region, _offices, e = small
+    user = world["users"]["city_admin"]
+
+    def names(status):
+        return {x.name for x in services.enterprise_rows(user, status=status, region=region.code)}
+
+    assert names("organised") == {e["own"].name, e["j1"].name, e["j2"].name}
+    assert names("covered") == names("organised") | {e["work"].name}
+    assert names(None) == names("covered") | {e["blank"].name}
+    with pytest.raises(ValueError, match="未知的覆盖状态"):
+        names("nonsense")

@@ -230,7 +230,8 @@ def coverage_enterprises(
     must_form: bool = False,
     include_out_of_scope: bool = False,
 ):
-    """status: independent 单独组建 / joint 联合组建 / work 工作覆盖 / blank 空白。默认只列摸排范围内在营企业。"""
+    """status: independent 单独组建 / joint 联合组建 / work 工作覆盖 / blank 空白；organised 组织覆盖（单独＋联合）/
+    covered 已覆盖（单独＋联合＋工作）。默认只列摸排范围内在营企业。"""
     require(request, "view", CoverageCell)
     return services.enterprise_rows(
         request.user,

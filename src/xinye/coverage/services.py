@@ -768,13 +768,26 @@ def coverage_rows(
     return rows
 
 
+# The lists behind each figure: one status, or the numerators of the two coverage rates.
+STATUS_FILTERS = {
+    **{s: (s,) for s in engine.STATUSES},
+    "organised": (engine.INDEPENDENT, engine.JOINT),  # 组织覆盖
+    "covered": (engine.INDEPENDENT, engine.JOINT, engine.WORK),  # 工作覆盖率的分子
+}
+STATUS_FILTER_LABELS = {
+    **engine.STATUS_LABELS,
+    "organised": "组织覆盖（单独＋联合）",
+    "covered": "已覆盖（单独＋联合＋工作）",
+}
+
+
 def enterprise_rows(
     user, *, status=None, region=None, industry=None, must_form=None, include_out_of_scope=False
 ):
     """The enterprises behind a figure: the user's enterprises joined to their coverage, filtered."""
     check_filters(region, industry)
-    if status and status not in engine.STATUSES:
-        raise ValueError(f"未知的覆盖状态：{status}，应为 {'/'.join(engine.STATUSES)}")
+    if status and status not in STATUS_FILTERS:
+        raise ValueError(f"未知的覆盖状态：{status}，应为 {'/'.join(STATUS_FILTERS)}")
     qs = restrict(_ledger().Enterprise.objects.all(), user, "view").filter(region_q(region))
     qs = qs.filter(coverage__isnull=False)
     if not include_out_of_scope:
@@ -782,7 +795,7 @@ def enterprise_rows(
     if industry:
         qs = qs.filter(industry=industry)
     if status:
-        qs = qs.filter(coverage__status=status)
+        qs = qs.filter(coverage__status__in=STATUS_FILTERS[status])
     if must_form:
         qs = qs.filter(coverage__must_form=True)
     return qs.select_related("coverage", "region", "coverage__organisation__unit").order_by(

@@ -100,7 +100,7 @@ def dashboard(request):
             "title": "企业党组织",
             "value": orgs["total"],
             "note": f"党委 {orgs['党委']}，党总支 {orgs['党总支']}，党支部 {orgs['党支部']}（联合 {orgs['联合党支部']}）",
-            "link": _list_link(status="independent", **filt),
+            "link": _list_link(status="organised", **filt),
         },
         {"title": "党建指导员", "value": figures["instructors"], "link": _list_link(**filt)},
         {"title": "驻企联络员", "value": figures["liaisons"], "link": _list_link(**filt)},
@@ -112,12 +112,19 @@ def dashboard(request):
             "title": "组织覆盖率",
             "value": _percent(cov["organisation_rate"]),
             "note": "（单独组建＋联合组建）÷ 企业数",
+            "link": _list_link(status="organised", **filt),
         },
-        {"title": "单独组建率", "value": _percent(cov["independent_rate"]), "note": "单独组建 ÷ 企业数"},
+        {
+            "title": "单独组建率",
+            "value": _percent(cov["independent_rate"]),
+            "note": "单独组建 ÷ 企业数",
+            "link": _list_link(status="independent", **filt),
+        },
         {
             "title": "工作覆盖率",
             "value": _percent(cov["work_rate"]),
             "note": "（单独＋联合＋工作覆盖）÷ 企业数",
+            "link": _list_link(status="covered", **filt),
         },
     ]
     statuses = [
@@ -179,7 +186,7 @@ def enterprises(request):
     _check(request)
     region, industry = _filters(request)
     status = request.GET.get("status") or None
-    if status and status not in engine.STATUSES:
+    if status and status not in services.STATUS_FILTERS:
         raise Http404
     must_form = request.GET.get("must_form") == "1"
     qs = services.enterprise_rows(
@@ -190,7 +197,7 @@ def enterprises(request):
         x
         for x in (
             dict(Industry.choices).get(industry, "") if industry else "",
-            engine.STATUS_LABELS.get(status, "") if status else "",
+            services.STATUS_FILTER_LABELS.get(status, "") if status else "",
             "应建尽建" if must_form else "",
         )
         if x
@@ -215,7 +222,7 @@ def enterprises(request):
             "query": urlencode(query),
             "regions": county_regions(),
             "industries": Industry.choices,
-            "statuses": [(s, engine.STATUS_LABELS[s]) for s in engine.STATUSES],
+            "statuses": list(services.STATUS_FILTER_LABELS.items()),
             "region": region or "",
             "industry": industry or "",
             "status": status or "",
