@@ -143,3 +143,14 @@ def test_period_parsing():
 )
 def test_quorum_rules(kind, voting, present, committee, present_c, met):
     assert quorum(kind, voting, present, committee, present_c)[2] is met
+
+
+def test_a_large_branch_without_a_committee_is_told_to_elect_one():
+    members = tuple(hc.MemberInput(i, f"党员{i}") for i in range(8))
+    org = hc.OrgInput(id=6, name="大支部", members=members)
+    h = hc.assess(org, RULES, hc.parse_period("2026Q1", dt.date(2026, 4, 2)), dt.date(2026, 4, 2))
+    assert "正式党员 8 名（7 名以上），应设立支部委员会" in h.missing
+    small = hc.assess(
+        hc.OrgInput(id=7, name="小支部", members=members[:6]), RULES, h.period, dt.date(2026, 4, 2)
+    )
+    assert not any("支部委员会" in m for m in small.missing)

@@ -229,6 +229,7 @@ def assess(
     notice_days: int = 90,
     weights: dict | None = None,
     healthy_score: int = 70,
+    committee_min_full_members: int = 7,
 ) -> Health:
     """The health of one organisation in one period, as of a date (see the module docstring)."""
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
@@ -324,6 +325,11 @@ def assess(
                     f"{' 等' if len(names) > 5 else ''}）{tail}"
                 )
     flagged_members = {f.member_id for f in flags}
+
+    # 支部工作条例: a branch with ≥ 7 full members elects a 支部委员会 (then 支委会 is due monthly).
+    full = sum(1 for m in org.members if m.is_full)
+    if not org.has_committee and full >= committee_min_full_members and org.kind != "party_group":
+        missing.append(f"正式党员 {full} 名（{committee_min_full_members} 名以上），应设立支部委员会")
 
     # Term of office (换届).
     term = "unknown"

@@ -376,6 +376,7 @@ def assess_all(
             notice_days=int(rule("election_notice_days")),
             weights=rule("weights"),
             healthy_score=int(rule("healthy_score")),
+            committee_min_full_members=int(rule("committee_min_full_members")),
         )
         for o in inputs
     ]
