@@ -414,7 +414,8 @@ def _key(text) -> str:
 
 
 def choice_map(choices) -> dict[str, str]:
-    out = {}
+    """Lookup key (see `_key`) → value; the labels as written are keys too (the common case, no normalising)."""
+    out = {str(label): value for value, label in choices.choices}
     for value, label in choices.choices:
         out[_key(value)] = value
         out[_key(label)] = value
@@ -744,6 +745,10 @@ class Importer:
     def resolve_enterprise(self, key: str, value, uscc_value=None):
         """(id, name, uscc, unit_id, region_id, industry) of an enterprise by credit code or exact name."""
         _, by_uscc, by_name = self.enterprises()
+        if is_blank(uscc_value) and isinstance(value, str):
+            hit = by_name.get(value)
+            if hit is not None and len(hit) == 1:  # the exact name as written: most rows of a sheet
+                return hit[0]
         if not is_blank(uscc_value):
             try:
                 code = clean_uscc(cell_text(uscc_value))
@@ -792,7 +797,9 @@ class Importer:
             return parse_date(raw)
         if kind == "choice":
             cmap = _CHOICE_MAPS[col.choices]
-            value = cmap.get(_key(cell_text(raw)))
+            value = cmap.get(raw) if isinstance(raw, str) else None  # the label exactly as written
+            if value is None:
+                value = cmap.get(_key(cell_text(raw)))
             if value is None:
                 labels = "、".join(
                     str(lbl)
