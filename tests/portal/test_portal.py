@@ -250,3 +250,15 @@ def test_anonymous_station_page_is_reused_and_personal_pages_are_not(client, sta
     sign_in(client, PHONE, next_url="/m/s/pt001/")
     html = client.get("/m/s/pt001/").content.decode()
     assert "csrfmiddlewaretoken" in html and "签到需要先用手机号登录" not in html
+
+
+def test_unmasked_worker_page_is_logged(client, client_for, world):
+    from xinye.audit.models import ChangeLog
+
+    sign_in(client, PHONE)
+    client.post("/m/register/", {"name": "王五", "community": world["units"]["street-kerqin-1-c1"].pk})
+    worker = Worker.objects.get(phone_hash=keyed_hash(PHONE))
+    html = client_for("city_admin").get(f"/admin/portal/worker/{worker.pk}/change/").content.decode()
+    assert PHONE in html
+    entry = ChangeLog.objects.filter(action="view_sensitive", object_id=str(worker.pk)).latest("id")
+    assert entry.username == "city_admin" and "手机号" in entry.note

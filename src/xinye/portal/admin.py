@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from xinye.core.admin import ScopedAdmin
 from xinye.portal.models import Consent, PrivacyNotice, Worker
-from xinye.stations.admin import NotFoundFirstMixin
 
 
 class ConsentInline(admin.TabularInline):
@@ -20,7 +19,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Worker)
-class WorkerAdmin(NotFoundFirstMixin, ScopedAdmin):
+class WorkerAdmin(ScopedAdmin):
     """Registered workers, seen by the community they registered with. Phone and ID masked by default."""
 
     nav_icon = "badge"
@@ -49,7 +48,7 @@ class WorkerAdmin(NotFoundFirstMixin, ScopedAdmin):
 
 
 @admin.register(PrivacyNotice)
-class PrivacyNoticeAdmin(NotFoundFirstMixin, ScopedAdmin):
+class PrivacyNoticeAdmin(ScopedAdmin):
     """Published notice versions; a new version makes every worker consent again."""
 
     nav_icon = "policy"

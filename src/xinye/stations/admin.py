@@ -1,35 +1,13 @@
 from django import forms
 from django.contrib import admin
-from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
-from xinye.audit.services import log_sensitive_access
-from xinye.core.admin import ScopedAdmin, sensitive_fields
+from xinye.core.admin import ScopedAdmin
 from xinye.ledger.choices import CoordSystem
 from xinye.stations import geo
 from xinye.stations.choices import Amenity
 from xinye.stations.models import Station, StationCheckIn, StationPhoto
-
-
-class NotFoundFirstMixin:
-    """Out of scope (or no view grant at all) is a 404 before any permission check, so a 403 never
-    confirms that an object exists; an unmasked change page is logged as a sensitive view."""
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is None:
-            raise Http404("对象不存在或不在您的管辖范围内")
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if (
-            request.method == "GET"
-            and getattr(response, "status_code", 200) == 200
-            and self.may_see_sensitive(request)
-        ):
-            shown = [str(f.verbose_name) for f in sensitive_fields(self.model) if getattr(obj, f.name)]
-            if shown:
-                log_sensitive_access("view_sensitive", obj=obj, fields=shown)
-        return response
 
 
 class StationForm(forms.ModelForm):
@@ -109,7 +87,7 @@ class StationPhotoInline(admin.TabularInline):
 
 
 @admin.register(Station)
-class StationAdmin(NotFoundFirstMixin, ScopedAdmin):
+class StationAdmin(ScopedAdmin):
     form = StationForm
     nav_icon = "storefront"
     list_display = ["code", "name", "region", "unit", "host_kind", "status", "green_channel", "poster_links"]
@@ -153,7 +131,7 @@ class StationAdmin(NotFoundFirstMixin, ScopedAdmin):
 
 
 @admin.register(StationCheckIn)
-class StationCheckInAdmin(NotFoundFirstMixin, ScopedAdmin):
+class StationCheckInAdmin(ScopedAdmin):
     nav_icon = "how_to_reg"
     list_display = ["station", "day", "created_at"]
     list_filter = ["day"]
