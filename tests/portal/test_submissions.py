@@ -188,3 +188,17 @@ def test_volunteer_opt_in_at_registration(client, world):
     profile = VolunteerProfile.objects.get(worker__phone_hash=keyed_hash("13904750005"))
     assert profile.skills == "急救"
     assert "志愿服务时长" in client.get("/m/my/").content.decode()
+
+
+def test_report_without_gps_uses_a_nearby_station(worker_client, world):
+    from tests.stations.factories import make_station
+
+    station = make_station(world["units"]["street-kerqin-1-c1"], code="landmk", lat=43.6301, lng=122.2702)
+    html = worker_client.get("/m/report/").content.decode()
+    assert 'value="landmk"' in html
+    data = {"key": _key(worker_client, "/m/report/"), "category": "lights", "description": "路灯不亮"}
+    assert "请提供位置" in worker_client.post("/m/report/", data).content.decode()
+    r = worker_client.post("/m/report/", {**data, "near_station": "landmk"})
+    assert r.status_code == 302
+    report = HazardReport.objects.get()
+    assert (report.latitude, report.longitude) == (station.latitude, station.longitude)

@@ -85,16 +85,21 @@ class ReportForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
     category = forms.ChoiceField(label="问题类别")
     description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    latitude = forms.FloatField(
-        label="纬度", min_value=-90, max_value=90, error_messages={"required": "请提供位置"}
-    )
-    longitude = forms.FloatField(
-        label="经度", min_value=-180, max_value=180, error_messages={"required": "请提供位置"}
-    )
+    latitude = forms.FloatField(label="纬度", min_value=-90, max_value=90, required=False)
+    longitude = forms.FloatField(label="经度", min_value=-180, max_value=180, required=False)
+    near_station = forms.ChoiceField(label="或：就在这个服务站附近", required=False)
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), stations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "请选择")] + list(categories)
+        self.fields["near_station"].choices = [("", "—")] + list(stations)
+
+    def clean(self):
+        data = super().clean()
+        has_point = data.get("latitude") is not None and data.get("longitude") is not None
+        if not has_point and not data.get("near_station"):
+            raise forms.ValidationError("请提供位置：点“使用当前位置”，或选择附近的服务站")
+        return data
 
 
 class RateForm(forms.Form):

@@ -458,23 +458,38 @@ def appeal_new(request):
     )
 
 
+def _stations_near_worker(worker):
+    """Without JS there is no GPS: the open stations of the worker's county (or 科尔沁区) as landmarks."""
+    qs = Station.objects.filter(status=StationStatus.OPEN, region_id=worker.region_id or "150502")
+    return [(s.code, s.name) for s in qs.order_by("code").only("code", "name")[:200]]
+
+
 @worker_required
 def report_new(request):
     worker = request.worker
     categories = _hazard_categories()
     if categories is None or services.hazards_module() is None:
         return render(request, "portal/unavailable.html", {"title": "随手拍"})
-    form = ReportForm(request.POST or None, initial={"key": new_key()}, categories=categories)
+    form = ReportForm(
+        request.POST or None,
+        initial={"key": new_key()},
+        categories=categories,
+        stations=_stations_near_worker(worker),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         photos = _photos(request, "photo", 1)
+        lat, lng = data["latitude"], data["longitude"]
+        if lat is None or lng is None:
+            landmark = Station.objects.filter(code=data["near_station"]).first()
+            lat, lng = (landmark.latitude, landmark.longitude) if landmark else (None, None)
         try:
             report = services.submit_report(
                 worker,
                 category=data["category"],
                 description=data["description"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
+                latitude=lat,
+                longitude=lng,
                 photo=photos[0] if photos else None,
                 key=data["key"],
             )
