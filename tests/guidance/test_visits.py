@@ -358,3 +358,19 @@ def test_a_newly_assigned_enterprise_is_due_not_overdue_and_counts_from_its_quar
     ev = services.evidence_for(agent, 2026)
     # Q1 was before the assignment and Q4 is not over: Q2 and Q3 for three enterprises, all visited
     assert ev.quarter_coverage == 1.0 and ev.assigned == 4
+
+
+@time_machine.travel(NOW, tick=False)
+def test_add_a_problem_to_a_visit_through_the_api(field, api_client):
+    visit = _visit(field["agent"], field["ents"][0], dt.date(2026, 11, 2))
+    r = api_client("instructor").post(
+        f"/api/v1/visits/{visit.pk}/problems", {"description": "缺少雨具"}, content_type="application/json"
+    )
+    assert r.status_code == 201 and r.json()["status"] == "open"
+    other = Visit.objects.create(
+        agent=helpers.agent(field["other"].unit), enterprise=field["other"], date=dt.date(2026, 11, 2)
+    )
+    r = api_client("instructor").post(
+        f"/api/v1/visits/{other.pk}/problems", {"description": "x"}, content_type="application/json"
+    )
+    assert r.status_code == 404

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.guidance import helpers
 from xinye.orglife import services
-from xinye.orglife.models import Meeting, MeetingRule
+from xinye.orglife.models import Meeting, MeetingRule, OnlineGroup
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 10, 10, 9, 0, tzinfo=dt.UTC)
@@ -297,3 +297,27 @@ def test_only_the_city_edits_meeting_rules(world, client_for):
     )
     rule.refresh_from_db()
     assert rule.period == "month"
+
+
+def test_meeting_patch_and_group_console_checks(branch, world, api_client, client_for):
+    unit, members = branch
+    meeting = services.record_meeting(
+        unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="旧", place="站点"
+    )
+    client = api_client("secretary")
+    r = client.patch(
+        f"/api/v1/meetings/{meeting.pk}",
+        {"topic": "新主题", "is_online": True, "place": ""},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["topic"] == "新主题" and r.json()["is_online"]
+    r = client.patch(f"/api/v1/meetings/{meeting.pk}", {"is_online": False}, content_type="application/json")
+    assert r.status_code == 422  # offline without a place
+    stranger = helpers.member(helpers.branch(world["units"]["djb-kerqin-delivery"], "别的支部"))
+    admin = client_for("kerqin_admin")
+    r = admin.post(
+        "/admin/orglife/onlinegroup/add/",
+        {"unit": unit.pk, "name": "网络党小组", "members": [stranger.pk], "is_active": "on"},
+    )
+    assert r.status_code == 200 and "不能加入其网络党小组" in r.content.decode()
+    assert not OnlineGroup.objects.filter(unit=unit).exists()

@@ -217,6 +217,19 @@ def create_visit(request, payload: VisitIn):
     return Status(201, _visits(request).get(pk=visit.pk))
 
 
+class ProblemIn(Schema):
+    description: str
+    category: str = ""
+
+
+@router.post("/visits/{visit_id}/problems", response={201: ProblemOut}, summary="为走访补记发现的问题")
+def add_problem(request, visit_id: int, payload: ProblemIn):
+    visit = get_scoped(request, Visit.objects.all(), "change", pk=visit_id)
+    return Status(
+        201, services.add_problem(visit, payload.description, category=payload.category, actor=request.user)
+    )
+
+
 @router.get("/visit-problems", response=list[ProblemOut], summary="走访发现的问题")
 @paginate(LimitOffsetPagination)
 def list_problems(request, status: str | None = None):

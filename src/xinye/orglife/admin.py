@@ -142,8 +142,28 @@ class MeetingAdmin(ScopedAdmin):
         check_quorum(form.instance)
 
 
+class OnlineGroupForm(forms.ModelForm):
+    class Meta:
+        model = OnlineGroup
+        fields = ["unit", "name", "platform", "link", "leader", "members", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        unit = data.get("unit")
+        if unit is not None:
+            outside = [m for m in data.get("members") or [] if not m.unit.path.startswith(unit.path)]
+            leader = data.get("leader")
+            if leader is not None and not leader.unit.path.startswith(unit.path):
+                outside.append(leader)
+            if outside:
+                names = "、".join(str(m) for m in outside)
+                raise forms.ValidationError(f"{names} 不是{unit.name}的党员，不能加入其网络党小组")
+        return data
+
+
 @admin.register(OnlineGroup)
 class OnlineGroupAdmin(ScopedAdmin):
+    form = OnlineGroupForm
     list_display = ["name", "unit", "platform", "member_count", "is_active"]
     list_filter = ["platform", "is_active", "industry"]
     search_fields = ["name", "unit__name"]

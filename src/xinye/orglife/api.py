@@ -145,6 +145,23 @@ def create_meeting(request, payload: MeetingIn):
     return Status(201, _meetings(request).get(pk=meeting.pk))
 
 
+class MeetingPatch(Schema):
+    kind: str | None = None
+    date: datetime.date | None = None
+    topic: str | None = None
+    place: str | None = None
+    is_online: bool | None = None
+    online_link: str | None = None
+    minutes: str | None = None
+
+
+@router.patch("/meetings/{meeting_id}", response=MeetingDetail, summary="修改会议")
+def update_meeting(request, meeting_id: int, payload: MeetingPatch):
+    meeting = get_scoped(request, _meetings(request, "change"), "change", pk=meeting_id)
+    services.update_meeting(meeting, actor=request.user, **payload.dict(exclude_unset=True))
+    return _meetings(request).get(pk=meeting.pk)
+
+
 @router.post("/meetings/{meeting_id}/attendance", response=MeetingDetail, summary="登记出席（替换原记录）")
 def put_attendance(request, meeting_id: int, payload: list[AttendanceIn]):
     meeting = get_scoped(request, _meetings(request, "change"), "change", pk=meeting_id)
