@@ -133,3 +133,24 @@ def test_demo_has_350_stations_in_9_counties_idempotently(db):
     demo.load(world)
     assert sorted(stations.values_list("code", "latitude", "longitude", "name")) == before
     assert Station.objects.filter(code__in=[s.code for s in world["stations"]]).count() == 350
+
+
+def test_console_home_cards_count_own_stations(client_for, world):
+    from django.apps import apps
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = world["users"]["community_admin"]
+
+    def cards():
+        return {c["title"]: c["value"] for c in apps.get_app_config("stations").dashboard_cards(request)}
+
+    before = cards()
+    make_station(world["units"]["street-kerqin-2-c1"])  # another street: not theirs
+    assert cards() == before
+    mine = make_station(world["units"]["street-kerqin-1-c1"])
+    services.check_in(mine, Worker.objects.create(phone="13904759904"))
+    after = cards()
+    assert after["开放的服务站"] == before["开放的服务站"] + 1
+    assert after["今日服务站签到"] == before["今日服务站签到"] + 1
+    assert client_for("community_admin").get("/admin/").status_code == 200
