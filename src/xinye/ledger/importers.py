@@ -584,7 +584,7 @@ def shown_value(col: Column | None, value) -> str:
     """The cell as an error report shows it: ID numbers and phones masked (PIPL)."""
     text = cell_text(value)
     if isinstance(value, float) and col is not None and col.kind == "id":
-        text = f"{value:.14E}".replace("E+", "E+")
+        text = f"{value:.14E}"  # as Excel shows it: 1.50502199001011E+17
     if col is not None and col.sensitive and text:
         return mask(col.sensitive, normalise(text))
     return text[:60]
