@@ -69,7 +69,7 @@ def test_unknown_station_is_404(client, db):
 
 def test_checkin_needs_sign_in_then_returns_to_the_station(client, station):
     r = client.post("/m/s/pt001/checkin/")
-    assert r.status_code == 302 and r["Location"].startswith("/m/login/?next=/m/s/pt001/")
+    assert r.status_code == 302 and r["Location"] == "/m/login/?next=%2Fm%2Fs%2Fpt001%2F"
     r = sign_in(client, PHONE, next_url="/m/s/pt001/")
     assert r["Location"] == "/m/s/pt001/"
     r = client.post("/m/s/pt001/checkin/", follow=True)

@@ -1,6 +1,8 @@
 """The worker portal /m/: find a station, check in, sign in by SMS code, consent, 备案, appeals,
 随手拍 and "我的". Every form works without JavaScript; portal.js only fills in the location."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -154,7 +156,7 @@ def checkin(request, code):
     worker = current_worker(request)
     if worker is None or not services.has_consent(worker, NoticeKind.GENERAL):
         messages.info(request, "请先登录，登录后再点“签到”")
-        return redirect(f"{reverse('portal:login')}?next={station.get_absolute_url()}")
+        return redirect(f"{reverse('portal:login')}?{urlencode({'next': station.get_absolute_url()})}")
     try:
         _checkin, created = station_services.check_in(station, worker)
     except ValueError as exc:
@@ -186,7 +188,7 @@ def login(request):
 
                 request.session.cycle_key()
                 request.session[auth.PENDING_KEY] = encrypt(phone)
-                return redirect(f"{reverse('portal:consent')}?next={next_url}")
+                return redirect(f"{reverse('portal:consent')}?{urlencode({'next': next_url})}")
         return render(request, "portal/login_code.html", {"form": form, "next": next_url})
     if request.method == "POST":
         form = PhoneForm(request.POST)

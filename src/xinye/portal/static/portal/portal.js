@@ -1,9 +1,9 @@
 /* Enhancement only: fill in the phone's location (with the browser's consent prompt). Forms work without it. */
 (function () {
   if (!("geolocation" in navigator)) return;
-  function locate(done) {
+  function locate(done, failed) {
     navigator.geolocation.getCurrentPosition(function (p) { done(p.coords.latitude, p.coords.longitude); },
-      function () { alert("无法获取位置，请允许定位，或按地区查找。"); },
+      function () { alert("无法获取位置，请允许定位，或按地区查找。"); if (failed) failed(); },
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   }
   var btn = document.getElementById("locate");
@@ -16,7 +16,7 @@
         document.getElementById("lat").value = lat.toFixed(6);
         document.getElementById("lng").value = lng.toFixed(6);
         document.getElementById("geo-form").submit();
-      });
+      }, function () { btn.disabled = false; btn.textContent = "使用我的位置查找"; });
     });
   }
   var fill = document.getElementById("locate-fill");
