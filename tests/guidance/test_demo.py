@@ -27,7 +27,7 @@ def test_demo_keeps_assignments_and_shows_some_organisations_not_running_normall
     from xinye.orgs.models import Responsibility
 
     def rows():
-        return sorted(
+        return set(
             Responsibility.objects.values_list("content_type_id", "object_id", "role", "unit_id", "agent_id")
         )
 
