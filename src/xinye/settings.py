@@ -231,6 +231,10 @@ XINYE_RULES = {
     "general_branch_members": (50, 100),
     "committee_min_members": 100,
 }
+# Open311 clients: "key1:label1,key2:label2" (staff API tokens are accepted as api_key too).
+XINYE_OPEN311_KEYS = dict(
+    item.split(":", 1) if ":" in item else (item, "open311") for item in env_list("XINYE_OPEN311_KEYS")
+)
 # Responsibility roles every enterprise must have an owner in (domain.md pillar 1: no enterprise without an owner).
 XINYE_REQUIRED_RESPONSIBILITIES = {
     "ledger.enterprise": ["industry_committee", "county_office", "department", "community", "liaison"],

@@ -49,7 +49,7 @@ BUILTIN_ROLES = [
             "ledger.*": ["view"],
             "coverage.*": ["view"],
             "guidance.*": ["view"],
-            "appeals.*": ["view", "change"],
+            "appeals.*": ["view", "change", "view_sensitive"],
             "hazards.*": ["view", "change"],
         },
     ),
@@ -61,7 +61,7 @@ BUILTIN_ROLES = [
         {
             "orgs.*": ["view"],
             "ledger.enterprise": ["view"],
-            "appeals.*": ["view", "change"],
+            "appeals.*": ["view", "change", "view_sensitive"],
             "volunteers.*": ["view", "add", "change"],
             "stations.*": ["view"],
         },

@@ -2,18 +2,16 @@
 办理 page (appeals:work), which calls the services — the change form never writes the loop's fields."""
 
 from django.contrib import admin
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from xinye.appeals.models import Appeal, AppealEvent, AppealReminder, AppealTask
-from xinye.audit.services import log_sensitive_access
 from xinye.core.admin import ScopedAdmin, sensitive_fields
 
 
 class _LoopAdmin(ScopedAdmin):
-    """Read-only rows with a link to the 办理 page; 404 before any permission check when out of scope."""
+    """Read-only rows with a link to the 办理 page."""
 
     def has_add_permission(self, request):
         return False  # appeals enter through the portal, visits or the 办理 page's services
@@ -29,21 +27,6 @@ class _LoopAdmin(ScopedAdmin):
         return list(dict.fromkeys([*self.extra_readonly, *names, *extra]))
 
     extra_readonly: tuple = ()
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is None:
-            raise Http404("对象不存在或不在您的管辖范围内")
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if (
-            request.method == "GET"
-            and getattr(response, "status_code", 200) == 200
-            and self.may_see_sensitive(request)
-        ):
-            shown = [str(f.verbose_name) for f in sensitive_fields(self.model) if getattr(obj, f.name)]
-            if shown:
-                log_sensitive_access("view_sensitive", obj=obj, fields=shown)
-        return response
 
 
 def _overdue(obj) -> str:
