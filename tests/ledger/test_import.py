@@ -331,3 +331,25 @@ def test_cli_process_exit_code(world, kerqin, tmp_path):
     with pytest.raises(SystemExit) as exc:
         command.run_from_argv(["xinye", "import", "nonsense", str(bad)])
     assert exc.value.code == 2
+
+
+def test_existing_practitioner_becomes_member_and_member_cannot_be_demoted(world, kerqin, tmp_path):
+    worker = make_practitioner(kerqin, name="老骑手", phone="13800001111")
+    headers = ["姓名", "身份证号", "所在企业", "政治面貌", "入党日期", "转正日期"]
+    path = xlsx(
+        tmp_path / "m.xlsx",
+        headers,
+        [["老骑手", worker.id_number, kerqin.name, "正式党员", "2010-07-01", "2011-07-01"]],
+    )
+    result = run_import("members", path, commit=True)
+    assert (result.created, result.updated) == (0, 1), [str(e) for e in result.errors]
+    worker.refresh_from_db()
+    assert worker.political_status == "full"
+    member = PartyMember.objects.get(practitioner=worker)
+    assert member.is_full and str(member.joined_on) == "2010-07-01" and member.enterprise_id == kerqin.pk
+    # the practitioners sheet may not quietly turn a member back into 群众
+    sheet = xlsx(tmp_path / "p.xlsx", PRACTITIONER_HEADERS, [person("老骑手", worker.id_number, kerqin.name)])
+    result = run_import("practitioners", sheet, commit=True)
+    assert result.error_count == 1 and result.errors[0].column == "政治面貌"
+    assert "党员减少" in result.errors[0].reason
+    assert PartyMember.objects.filter(practitioner=worker).exists()
