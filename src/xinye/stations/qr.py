@@ -20,14 +20,21 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     return out.getvalue()
 
 
-def qr_svg(url: str, scale: int = 10) -> bytes:
+def qr_svg(url: str, scale: int = 10, *, omitsize: bool = False) -> bytes:
     out = io.BytesIO()
     segno.make(url, error="m", micro=False).save(
-        out, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True, title="扫码进入服务站"
+        out,
+        kind="svg",
+        scale=scale,
+        border=2,
+        xmldecl=False,
+        svgns=True,
+        title="扫码进入服务站",
+        omitsize=omitsize,
     )
     return out.getvalue()
 
 
 def qr_svg_inline(url: str) -> str:
-    """SVG markup for embedding in the A4 print page (scales with CSS)."""
-    return qr_svg(url, scale=1).decode("utf-8")
+    """SVG markup for embedding in the A4 print page: a viewBox and no fixed size, so CSS sets its size."""
+    return qr_svg(url, scale=1, omitsize=True).decode("utf-8")
