@@ -256,6 +256,22 @@ def _assign_pool(proposal, kind, label, pool_agents, todo, load, previous, tol, 
     dist = {(a.id, e.id): distance_km(a.lat, a.lng, e.lat, e.lng) for a in pool_agents for e in todo}
     remaining = {e.id: e for e in todo}
 
+    def order(a, ents):
+        # each agent's candidates nearest first (unknown distances last, then by id): the greedy only ever
+        # needs an agent's nearest remaining enterprise, so a pointer into this list replaces a full scan
+        return sorted(ents, key=lambda e: (dist[(a.id, e.id)] is None, dist[(a.id, e.id)] or 0.0, e.id))
+
+    nearest = {a.id: order(a, todo) for a in pool_agents}
+    kept = {a.id: order(a, [e for e in todo if previous.get(e.id) == a.id]) for a in pool_agents}
+    pointer = {("n", a.id): 0 for a in pool_agents} | {("k", a.id): 0 for a in pool_agents}
+
+    def first_remaining(tag, a, lists):
+        items, i = lists[a.id], pointer[(tag, a.id)]
+        while i < len(items) and items[i].id not in remaining:
+            i += 1
+        pointer[(tag, a.id)] = i
+        return items[i] if i < len(items) else None
+
     def under_cap(a):
         return a.capacity is None or load[a.id] < a.capacity
 
@@ -265,16 +281,12 @@ def _assign_pool(proposal, kind, label, pool_agents, todo, load, previous, tol, 
         eligible = [a for a in open_agents if load[a.id] < floor + max(tol, 1)]
         best = None
         for a in eligible:
-            for e in remaining.values():
+            for flag, tag, lists in ((0, "k", kept), (1, "n", nearest)):
+                e = first_remaining(tag, a, lists)
+                if e is None:
+                    continue
                 d = dist[(a.id, e.id)]
-                key = (
-                    0 if previous.get(e.id) == a.id else 1,
-                    d is None,
-                    d if d is not None else 0.0,
-                    load[a.id],
-                    e.id,
-                    a.id,
-                )
+                key = (flag, d is None, d if d is not None else 0.0, load[a.id], e.id, a.id)
                 if best is None or key < best[0]:
                     best = (key, a, e, d)
         _key, agent, ent, d = best
