@@ -313,6 +313,8 @@ def test_cli_exit_codes(world, kerqin, tmp_path, capsys):
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     assert _cli("practitioners", tmp_path / "broken.xlsx") == 2
     assert _cli("practitioners", good, "--actor", "kerqin_admin") == 0
+    assert _cli("practitioners", good, "--actor", "kerqin_admin", "--unit", "lxgw-kailu") == 2
+    assert _cli("practitioners", good, "--unit", "no-such-unit") == 2
 
 
 def test_cli_process_exit_code(world, kerqin, tmp_path):

@@ -44,6 +44,10 @@ class Command(XinyeCommand):
             unit = OrgUnit.objects.filter(code=options["unit"]).first()
             if unit is None:
                 raise CommandError(f"组织代码 {options['unit']} 不存在", returncode=2)
+            from xinye.accounts.permissions import unit_in_scope
+
+            if user is not None and not unit_in_scope(user, "import", model, unit):
+                raise CommandError(f"{unit.name}不在 {user.get_username()} 的导入范围内", returncode=2)
 
         def progress(done: int) -> None:
             sys.stderr.write(f"已处理 {done} 行…\n")
