@@ -194,7 +194,10 @@ class CellOut(Schema):
 @router.get("/stats/overview", response=Overview, summary="统计概览（本人管辖范围）")
 def stats_overview(request, region: str | None = None, industry: str | None = None):
     """企业、从业人员、党员、党组织（党委/党总支/党支部，其中联合党支部）、指导员、联络员、行业党委、行业党建办，
-    以及组织覆盖率、单独组建率、工作覆盖率。"""
+    以及组织覆盖率、单独组建率、工作覆盖率。
+
+    比率为 0–1 的小数，保留 4 位（范围内没有企业时为 0.0）；分母为纳入摸排范围的在营企业。党支部含普通、联合与网络
+    党支部，“联合党支部”为其中的联合党支部数；党小组单列，不计入 total。指导员、联络员按人计（跨单元只计一次）。"""
     require(request, "view", CoverageCell)
     return services.overview(request.user, region, industry)
 
