@@ -119,3 +119,37 @@ def test_capacity_is_respected_while_others_can_take_more():
 def test_no_agent_anywhere_is_reported_not_invented():
     p = propose([ent(1)], [], [], kinds=("liaison",))
     assert p.items == [] and p.unassigned == [(1, "liaison", "全市没有在岗的驻企联络员")]
+
+
+def test_random_counties_keep_the_invariants():
+    import random
+
+    for seed in range(5):
+        rng = random.Random(seed)
+        ents = [
+            ent(
+                i,
+                rng.choice([KERQIN, KAILU]),
+                43.6 + rng.uniform(-0.1, 0.1),
+                122.0 + rng.uniform(-0.3, 0.3),
+                rng.random() < 0.2,
+            )
+            for i in range(1, 80)
+        ]
+        ents += [ent(100 + i, KULUN, None, None) for i in range(5)]  # no coordinates, no agents of its own
+        agents = [
+            agent(1000 + k, kind, rng.choice([KERQIN, KAILU]), 43.6 + rng.uniform(-0.1, 0.1), 122.0)
+            for k, kind in enumerate(["instructor"] * 9 + ["liaison"] * 23)
+        ]
+        agents += [agent(2000, "instructor", KERQIN), agent(2001, "liaison", KAILU)]  # at least one each
+        tol = rng.choice([1, 2])
+        p = propose(ents, agents, [], tolerance=tol)
+        for kind in ("instructor", "liaison"):
+            got = Counter(i.enterprise_id for i in p.for_kind(kind))
+            assert set(got) == {e.id for e in ents if kind == "instructor" or not e.has_own_organisation}
+            assert set(got.values()) == {1}
+            for county in (KERQIN, KAILU):
+                ids = [a.id for a in agents if a.kind == kind and a.county == county]
+                counts = [p.loads[i] for i in ids]
+                if counts:
+                    assert max(counts) - min(counts) <= tol, (seed, kind, county, counts)
