@@ -16,6 +16,12 @@ requests and seconds). It measures, in the same run:
 and prints req/s, errors and the ratio to the minimal view. Targets (issue #4): nearest and station page
 ≥ 0.5× the minimal view; appeal submission ≥ 500 req/s with 0 errors at 50 connections.
 
+Notes for reading the figures: the load generator is Python (threads under one GIL) on the same machine,
+so it competes with the server for CPU; with SQLite every write (an appeal, the session the portal saves on
+each request) takes the one database write lock, and two worker processes then wait on each other —
+compare `--workers 1`. Persistent DB connections are on (as production has them, see
+portal_bench_settings.py).
+
 --stations N mode loads N stations uniformly over 通辽's extent and reports the median (and p95) time of
 a nearest query (services.nearest, limit 3) at random points; target ≤ 5 ms median at 500,000.
 """
