@@ -374,3 +374,9 @@ def test_add_a_problem_to_a_visit_through_the_api(field, api_client):
         f"/api/v1/visits/{other.pk}/problems", {"description": "x"}, content_type="application/json"
     )
     assert r.status_code == 404
+
+
+def test_phone_page_for_staff_without_an_agent_says_so(world, client_for):
+    page = client_for("kerqin_admin").get("/admin/guidance/my/")
+    assert page.status_code == 200 and "本账号未关联党建指导员或驻企联络员" in page.content.decode()
+    assert client_for("union_staff").get("/admin/guidance/my/").status_code == 404

@@ -109,7 +109,10 @@ def my(request):
 
     agent = services.agent_of(request.user)
     if agent is None:
-        raise Http404("本账号未关联指导员或联络员")
+        if not has_action(request.user, "view", Visit):
+            raise Http404
+        context = _context(request, "我的联系企业", agent=None)
+        return TemplateResponse(request, "guidance/my.html", context)
     assigned = restrict(
         Enterprise.objects.filter(pk__in=services.assigned_enterprise_ids(agent)), request.user
     )
