@@ -12,38 +12,20 @@ from xinye.core import views as core_views
 
 
 def _app_pages():
-    """Apps with pages of their own contribute `xinye.<app>.urls`, mounted at its `url_prefix`
-    (default `admin/<app>/`, i.e. console pages)."""
+    """Apps with pages of their own contribute `xinye.<app>.urls` and `urls_<part>` modules, each mounted at
+    its `url_prefix` (default `admin/<app>/`, i.e. console pages, which must come before the admin's own)."""
     patterns = []
-    for app in (
-        "orgs",
-        "ledger",
-        "coverage",
-        "stations",
-        "portal",
-        "appeals",
-        "hazards",
-        "volunteers",
-        "orglife",
-        "members",
-        "guidance",
-        "audit",
-    ):
-        try:
-            module = importlib.import_module(f"xinye.{app}.urls")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"xinye.{app}.urls":
-                raise
-            continue
-        patterns.append(path(getattr(module, "url_prefix", f"admin/{app}/"), include(module)))
-    # `urls_<part>.py` modules are mounted the same way (helper_common.md), each at its own url_prefix.
     for config in apps.get_app_configs():
-        if config.name.startswith("xinye."):
-            for info in sorted(pkgutil.iter_modules(config.module.__path__), key=lambda m: m.name):
-                if info.name.startswith("urls_"):
-                    module = importlib.import_module(f"{config.name}.{info.name}")
-                    prefix = getattr(module, "url_prefix", f"admin/{config.label}/")
-                    patterns.append(path(prefix, include(module)))
+        if not config.name.startswith("xinye."):
+            continue
+        names = sorted(
+            info.name
+            for info in pkgutil.iter_modules(config.module.__path__)
+            if info.name == "urls" or info.name.startswith("urls_")
+        )
+        for name in names:
+            module = importlib.import_module(f"{config.name}.{name}")
+            patterns.append(path(getattr(module, "url_prefix", f"admin/{config.label}/"), include(module)))
     return patterns
 
 
