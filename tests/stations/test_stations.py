@@ -154,3 +154,18 @@ def test_console_home_cards_count_own_stations(client_for, world):
     assert after["开放的服务站"] == before["开放的服务站"] + 1
     assert after["今日服务站签到"] == before["今日服务站签到"] + 1
     assert client_for("community_admin").get("/admin/").status_code == 200
+
+
+def test_station_photo_must_be_an_image(station):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from xinye.stations.models import StationPhoto
+
+    bad = StationPhoto(station=station, image=SimpleUploadedFile("door.jpg", b"<?php echo 1; ?>"))
+    with pytest.raises(ValidationError, match="JPEG、PNG 或 WebP"):
+        bad.full_clean()
+    good = StationPhoto(
+        station=station, image=SimpleUploadedFile("door.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+    )
+    good.full_clean()

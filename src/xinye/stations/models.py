@@ -15,6 +15,23 @@ from xinye.stations.choices import AMENITY_LABELS, WEEKDAYS, Amenity, HostKind, 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
 
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+def validate_photo(file) -> None:
+    """A station photo is a JPEG, PNG or WebP image (by its bytes, not its name) of at most 5 MB."""
+    if file.size > PHOTO_MAX_BYTES:
+        raise ValidationError("照片不能超过 5 MB")
+    file.seek(0)
+    head = file.read(12)
+    file.seek(0)
+    if not (
+        head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"))
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+    ):
+        raise ValidationError("只能上传 JPEG、PNG 或 WebP 格式的照片")
+
+
 def default_hours() -> list[str]:
     return ["08:00-20:00"] * 7
 
@@ -136,7 +153,7 @@ class StationPhoto(models.Model):
     station = models.ForeignKey(
         Station, verbose_name="服务站", on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.FileField("照片", upload_to="stations/%Y/%m/")
+    image = models.FileField("照片", upload_to="stations/%Y/%m/", validators=[validate_photo])
     caption = models.CharField("说明", max_length=64, blank=True)
     sort = models.IntegerField("排序", default=0)
 
