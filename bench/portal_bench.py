@@ -189,6 +189,47 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def concurrent_identical(port, session, count):
+    """`count` threads POST the same form (same idempotency key) at once: one row, one answer."""
+    from xinye.appeals.models import Appeal
+
+    session_key, csrf = session
+    key = str(uuid.uuid4())
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": csrf,
+            "key": key,
+            "category": "wages",
+            "text": "并发重复提交：同一个请求编号。",
+        }
+    )
+    headers = {
+        "Host": f"{HOST}:{port}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+    }
+    barrier = threading.Barrier(count)
+    locations, statuses, lock = set(), {}, threading.Lock()
+
+    def post():
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        barrier.wait()
+        conn.request("POST", "/m/appeal/", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        with lock:
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            locations.add(response.getheader("Location"))
+        conn.close()
+
+    threads = [threading.Thread(target=post) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return Appeal.objects.filter(idempotency_key__endswith=key).count(), locations, statuses
+
+
 def http_mode(args) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="xinye-portal-bench-"))
     try:
@@ -297,6 +338,7 @@ def http_mode(args) -> None:
                 )
                 rows.append((name, rps, result))
             created = Appeal.objects.count() - before
+            same_key = concurrent_identical(port, sessions[0], 20)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(30)
@@ -313,6 +355,11 @@ def http_mode(args) -> None:
         appeal_ok = rows[3][2].ok
         print(
             f"appeals created: {created} for {appeal_ok} successful submissions (duplicates: {created - appeal_ok})"
+        )
+        rows_for_key, locations, statuses = same_key
+        print(
+            f"20 concurrent identical submissions (one key, both server processes): {rows_for_key} appeal row(s), "
+            f"{len(locations)} distinct redirect(s), statuses {statuses}"
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
