@@ -312,17 +312,35 @@ def http_mode(args) -> None:
 
                 return make
 
+            def signed_in_station_factory(i):
+                session_key, csrf = sessions[i % len(sessions)]
+                headers = {"Host": f"{HOST}:{port}", "Cookie": f"sessionid={session_key}; csrftoken={csrf}"}
+
+                def make():
+                    return "GET", station_path(), None, headers
+
+                return make
+
             scenarios = [
                 ("minimal JSON view (/healthz)", get(lambda: "/healthz"), (200,)),
                 ("nearest stations API", get(nearest_path), (200,)),
                 ("station page /m/s/<code>/", get(station_path), (200,)),
                 ("appeal submission (portal POST)", appeal_factory, (302,)),
+                ("(info) station page, signed in", signed_in_station_factory, (200,)),
             ]
-            # warm up every route once per worker process
+            # warm up every route in every worker process, and the anonymous pages of all stations
+            # (the steady state: each is rendered once per process and cache period)
             for _name, factory, expect in scenarios:
                 run_load(
                     port, factory, connections=args.workers * 2, seconds=2, max_requests=50, expect=expect
                 )
+            run_load(
+                port,
+                get(station_path),
+                connections=args.workers * 2,
+                seconds=30,
+                max_requests=len(codes) * args.workers * 3,
+            )
             from xinye.appeals.models import Appeal
 
             before = Appeal.objects.count()
