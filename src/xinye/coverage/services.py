@@ -428,6 +428,7 @@ def deferred():
         yield
     finally:
         _deferred.reset(token)
+    # Reached only when the block succeeded: after an error the caller's transaction is rolled back anyway.
     refresh_enterprises(pending["enterprises"])
     refresh_organisations(pending["organisations"])
     refresh_agents(pending["agents"])
