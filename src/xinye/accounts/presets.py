@@ -89,7 +89,9 @@ BUILTIN_ROLES = [
         {
             "orgs.*": ["view"],
             "ledger.*": ["view"],
-            "guidance.*": ["view", "add", "change"],
+            "guidance.*": ["view"],
+            "guidance.visit": ["view", "add", "change"],
+            "guidance.visitproblem": ["view", "add", "change"],
             "appeals.*": ["view", "add"],
             "orglife.*": ["view"],
             "members.*": ["view"],
@@ -104,7 +106,9 @@ BUILTIN_ROLES = [
         {
             "orgs.*": ["view"],
             "ledger.enterprise": ["view"],
-            "guidance.*": ["view", "add", "change"],
+            "guidance.*": ["view"],
+            "guidance.visit": ["view", "add", "change"],
+            "guidance.visitproblem": ["view", "add", "change"],
             "appeals.*": ["view", "add"],
         },
     ),
