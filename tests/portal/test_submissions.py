@@ -202,3 +202,39 @@ def test_report_without_gps_uses_a_nearby_station(worker_client, world):
     assert r.status_code == 302
     report = HazardReport.objects.get()
     assert (report.latitude, report.longitude) == (station.latitude, station.longitude)
+
+
+def test_volunteer_signs_up_to_an_activity_and_cancels(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from xinye.volunteers import services as volunteers
+
+    community = world["units"]["street-kerqin-1-c1"]
+    activity = volunteers.publish_activity(
+        unit=community,
+        title="雨夜平安巡逻",
+        category="safety",
+        place="明仁大街",
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        ends_at=timezone.now() + datetime.timedelta(days=2, hours=2),
+    )
+    sign_in(client, "13904750006")
+    html = client.get("/m/volunteer/").content.decode()
+    assert "雨夜平安巡逻" in html and "备案并登记为志愿者" in html and "报名</button>" not in html
+    client.post("/m/register/", {"name": "小赵", "community": community.pk, "volunteer": "on"})
+    html = client.get("/m/volunteer/").content.decode()
+    assert "报名</button>" in html
+    r = client.post(f"/m/volunteer/{activity.pk}/signup/", follow=True)
+    assert "已报名：雨夜平安巡逻" in r.content.decode()
+    assert activity.taken == 1
+    signup = activity.signups.get()
+    r = client.post(f"/m/volunteer/signups/{signup.pk}/cancel/", follow=True)
+    assert "已取消报名" in r.content.decode()
+    assert activity.taken == 0
+    from django.test import Client
+
+    other = Client()
+    sign_in(other, "13904750007")
+    assert other.post(f"/m/volunteer/signups/{signup.pk}/cancel/").status_code == 404

@@ -21,4 +21,7 @@ urlpatterns = [
     path("my/reports/<int:pk>/", views.report_detail, name="report"),
     path("my/data/", views.mydata, name="mydata"),
     path("my/data/delete/", views.delete_data, name="delete_data"),
+    path("volunteer/", views.volunteer, name="volunteer"),
+    path("volunteer/<int:pk>/signup/", views.volunteer_signup, name="volunteer_signup"),
+    path("volunteer/signups/<int:pk>/cancel/", views.volunteer_cancel, name="volunteer_cancel"),
 ]

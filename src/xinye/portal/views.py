@@ -606,3 +606,70 @@ def mine(request):
     if volunteers is not None and hasattr(volunteers, "hours_for"):
         hours = volunteers.hours_for(worker)
     return render(request, "portal/mine.html", {"worker": worker, "items": items, "hours": hours})
+
+
+# --- volunteering (the volunteers app owns activities, sign-ups and hours) ------------------------------
+
+
+def _volunteers():
+    module = services._optional("xinye.volunteers.services")
+    return module if module is not None and hasattr(module, "open_activities") else None
+
+
+@worker_required
+def volunteer(request):
+    """Activities open for sign-up in the worker's county, their own sign-ups and confirmed hours."""
+    module = _volunteers()
+    if module is None:
+        return render(request, "portal/unavailable.html", {"title": "志愿服务"})
+    worker = request.worker
+    profile = getattr(worker, "volunteer_profile", None)
+    signups = list(module.signups_for(worker)) if profile is not None else []
+    mine = {s.activity_id: s for s in signups if s.status != "cancelled"}
+    activities = list(module.open_activities(region=worker.region))
+    return render(
+        request,
+        "portal/volunteer.html",
+        {
+            "profile": profile,
+            "activities": [(a, mine.get(a.pk)) for a in activities],
+            "signups": signups,
+            "hours": module.hours_for(worker),
+        },
+    )
+
+
+@worker_required
+@require_POST
+def volunteer_signup(request, pk):
+    module = _volunteers()
+    if module is None:
+        raise Http404
+    from xinye.volunteers.models import VolunteerActivity
+
+    activity = get_object_or_404(VolunteerActivity, pk=pk)
+    try:
+        module.sign_up(activity, worker=request.worker)
+    except (ValueError, ValidationError, PermissionDenied) as exc:
+        messages.error(request, _reason(exc))
+    else:
+        messages.success(request, f"已报名：{activity.title}")
+    return redirect("portal:volunteer")
+
+
+@worker_required
+@require_POST
+def volunteer_cancel(request, pk):
+    module = _volunteers()
+    if module is None:
+        raise Http404
+    from xinye.volunteers.models import VolunteerSignup
+
+    signup = get_object_or_404(VolunteerSignup, pk=pk, profile__worker=request.worker)
+    try:
+        module.cancel_signup(signup, worker=request.worker)
+    except (ValueError, ValidationError, PermissionDenied) as exc:
+        messages.error(request, _reason(exc))
+    else:
+        messages.success(request, "已取消报名")
+    return redirect("portal:volunteer")
