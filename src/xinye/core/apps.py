@@ -10,12 +10,16 @@ REFERENCE_SEEDS = [
 ]
 
 
-def restore_reference_data(**kwargs) -> None:
+def restore_reference_data(using="default", **kwargs) -> None:
     from django.apps import apps
+    from django.db import connections
     from django.utils.module_loading import import_string
 
+    tables = set(connections[using].introspection.table_names())
     for path in REFERENCE_SEEDS:
-        import_string(path)(apps, None)
+        app_label = path.split(".")[1]
+        if all(m._meta.db_table in tables for m in apps.get_app_config(app_label).get_models()):
+            import_string(path)(apps, None)  # skipped while that app is not migrated (e.g. `migrate ledger`)
 
 
 class CoreConfig(AppConfig):
