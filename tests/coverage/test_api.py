@@ -179,3 +179,25 @@ def test_dashboard_asks_for_a_county_over_a_large_pool(world, client_for, four, 
     monkeypatch.setattr(views, "DASHBOARD_POOL_MAX", 0)
     text = client_for("city_admin").get(reverse("coverage:dashboard")).content.decode()
     assert "请先选择旗县区查看建议" in text
+
+
+def test_joint_proposals_and_unmatched_through_the_api(world, api_client):
+    office = OrgUnit.objects.get(code="djb-kerqin-express")
+    a = enterprise(office, "联合测试甲", lat=43.65, lon=122.20)
+    b = enterprise(office, "联合测试乙", lat=43.652, lon=122.20)  # 220 m north
+    lone = enterprise(OrgUnit.objects.get(code="djb-naiman-express"), "孤立测试丙", lat=42.85, lon=120.65)
+    members(a, full=2)
+    members(b, full=1)
+    members(lone, full=1)
+    client = api_client("city_admin")
+    groups = client.get("/api/v1/coverage/joint-proposals", {"limit": 500}).json()["items"]
+    ours = [g for g in groups if {e["name"] for e in g["enterprises"]} & {"联合测试甲", "联合测试乙"}]
+    assert len(ours) == 1 and [e["name"] for e in ours[0]["enterprises"]][:2] == ["联合测试甲", "联合测试乙"]
+    assert ours[0]["explanation"].startswith("科尔沁区 2 家快递企业相距不超过 0.2 公里，合计正式党员 3 名")
+    unmatched = client.get("/api/v1/coverage/joint-proposals/unmatched", {"limit": 500}).json()["items"]
+    assert "孤立测试丙" in {u["name"] for u in unmatched}
+    # A county admin sees proposals of the county only.
+    kerqin = (
+        api_client("kerqin_admin").get("/api/v1/coverage/joint-proposals/unmatched", {"limit": 500}).json()
+    )
+    assert "孤立测试丙" not in {u["name"] for u in kerqin["items"]}

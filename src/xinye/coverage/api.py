@@ -264,6 +264,25 @@ def coverage_joint_proposals(request, region: str | None = None, industry: str |
     return groups
 
 
+class UnmatchedOut(Schema):
+    id: int
+    name: str
+    full_members: int
+    reason: str
+
+
+@router.get(
+    "/coverage/joint-proposals/unmatched",
+    response=list[UnmatchedOut],
+    summary="暂无法就近联合组建的企业（有党员而凑不足 3 名正式党员）",
+)
+@paginate(LimitOffsetPagination)
+def coverage_joint_unmatched(request, region: str | None = None, industry: str | None = None):
+    require(request, "view", CoverageCell)
+    _groups, unmatched = services.proposals_for(request.user, region, industry)
+    return unmatched
+
+
 @router.get("/coverage/gaps", response=list[GapOut], summary="责任缺位：必需责任角色无人负责的企业")
 @paginate(LimitOffsetPagination)
 def coverage_gaps(request, region: str | None = None, industry: str | None = None):
