@@ -169,3 +169,27 @@ def test_station_photo_must_be_an_image(station):
         station=station, image=SimpleUploadedFile("door.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
     )
     good.full_clean()
+
+
+def test_admin_refuses_bad_hours_in_chinese(client_for, world):
+    unit = world["units"]["street-kerqin-1-c1"]
+    data = {
+        "code": "adm2",
+        "name": "新建站",
+        "status": "open",
+        "host_kind": "community",
+        "unit": unit.pk,
+        "region": unit.region_id,
+        "address": "测试路",
+        "latitude": 43.62,
+        "longitude": 122.25,
+        "coord_source": "wgs84",
+        "hours_text": "8点到晚上",
+        "contact_phone": "",
+        "photos-TOTAL_FORMS": 0,
+        "photos-INITIAL_FORMS": 0,
+    }
+    response = client_for("community_admin").post("/admin/stations/station/add/", data)
+    assert response.status_code == 200
+    assert "开放时间应为 7 项" in response.content.decode()
+    assert not Station.objects.filter(code="adm2").exists()

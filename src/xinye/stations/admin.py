@@ -7,7 +7,7 @@ from xinye.core.admin import ScopedAdmin
 from xinye.ledger.choices import CoordSystem
 from xinye.stations import geo
 from xinye.stations.choices import Amenity
-from xinye.stations.models import Station, StationCheckIn, StationPhoto
+from xinye.stations.models import HOURS_PATTERN, Station, StationCheckIn, StationPhoto
 
 
 class StationForm(forms.ModelForm):
@@ -67,7 +67,10 @@ class StationForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         hours = [h.strip() for h in (data.get("hours_text") or "").replace("，", ",").split(",")]
-        self.instance.hours = hours
+        if len(hours) != 7 or any(h and not HOURS_PATTERN.match(h) for h in hours):
+            self.add_error("hours_text", "开放时间应为 7 项（周一至周日），每项形如 08:00-20:00 或留空")
+        else:
+            self.instance.hours = hours
         system = data.get("entered_system")
         if system:
             if data.get("entered_lat") is None or data.get("entered_lng") is None:

@@ -12,7 +12,7 @@ from xinye.core.scope import ScopeSpec
 from xinye.ledger.choices import CoordSystem
 from xinye.stations.choices import AMENITY_LABELS, WEEKDAYS, Amenity, HostKind, StationStatus
 
-_HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
+HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -117,7 +117,7 @@ class Station(models.Model):
         if bad:
             errors["amenities"] = f"未知的服务项目：{'、'.join(map(str, bad))}"
         hours = self.hours or []
-        if len(hours) != 7 or any(h and not _HOURS.match(h) for h in hours):
+        if len(hours) != 7 or any(h and not HOURS_PATTERN.match(h) for h in hours):
             errors["hours"] = "开放时间应为 7 项（周一至周日），每项形如 08:00-20:00 或留空"
         if self.unit_id and self.region_id and self.unit.region_id != self.region_id:
             errors["region"] = "所在旗县区应与所属社区一致"
