@@ -16,6 +16,7 @@ from xinye.portal.models import NoticeKind, Worker
 
 SESSION_KEY = "xinye_portal_worker_id"
 PENDING_KEY = "xinye_portal_pending_phone"  # verified phone awaiting consent (encrypted)
+CONSENTED_KEY = "xinye_portal_consented"  # id of the general notice this session's worker is known to accept
 
 
 def current_worker(request) -> Worker | None:
@@ -43,6 +44,7 @@ def login_worker(request, worker: Worker) -> None:
 
 def logout_worker(request) -> None:
     request.session.pop(SESSION_KEY, None)
+    request.session.pop(CONSENTED_KEY, None)
     request.session.pop(PENDING_KEY, None)
     request.session.cycle_key()
     request._portal_worker = None
@@ -67,8 +69,12 @@ def worker_required(view):
         worker = current_worker(request)
         if worker is None:
             return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
-        if not services.has_consent(worker, NoticeKind.GENERAL):
-            return redirect(f"{reverse('portal:consent')}?{urlencode({'next': request.get_full_path()})}")
+        current = services.current_notice_id(NoticeKind.GENERAL)
+        if current is None or request.session.get(CONSENTED_KEY) != current:
+            # checked against the database once per session and notice version
+            if not services.has_consent(worker, NoticeKind.GENERAL):
+                return redirect(f"{reverse('portal:consent')}?{urlencode({'next': request.get_full_path()})}")
+            request.session[CONSENTED_KEY] = current
         request.worker = worker
         return view(request, *args, **kwargs)
 

@@ -98,6 +98,26 @@ def worker_for_phone(phone: str) -> Worker | None:
     return Worker.objects.filter(phone_hash=keyed_hash(phone)).first()
 
 
+_current_notice: dict[str, tuple[float, int | None]] = {}
+
+
+def current_notice_id(kind: str) -> int | None:
+    """The current notice's id, remembered for a minute per process (asked on every signed-in request);
+    forgotten at once when a notice is saved in this process (portal/apps.py)."""
+    import time
+
+    cached = _current_notice.get(kind)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    notice = PrivacyNotice.current(kind)
+    _current_notice[kind] = (time.monotonic() + 60, notice.pk if notice else None)
+    return notice.pk if notice else None
+
+
+def forget_current_notices() -> None:
+    _current_notice.clear()
+
+
 def has_consent(worker: Worker, kind: str) -> bool:
     """Consent to the *current* version of the notice of this kind, not withdrawn (one query; the
     first versions are published by a migration, so there is always a notice to agree to)."""
