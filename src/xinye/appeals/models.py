@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from xinye.appeals.choices import (
     OPEN_TASK_STATES,
@@ -23,10 +24,10 @@ class Appeal(models.Model):
     has none), so that community sees it; the work itself is split into AppealTasks, one per unit.
     The text is about a person: encrypted at rest and masked for roles without view_sensitive."""
 
-    number = models.CharField("编号", max_length=20, unique=True, null=True, blank=True, editable=False)
+    number = models.CharField(_("编号"), max_length=20, unique=True, null=True, blank=True, editable=False)
     worker = models.ForeignKey(
         "portal.Worker",
-        verbose_name="提出人",
+        verbose_name=_("提出人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -35,18 +36,18 @@ class Appeal(models.Model):
     source = models.CharField(
         "来源", max_length=16, choices=AppealSource.choices, default=AppealSource.PORTAL
     )
-    category = models.CharField("类别", max_length=20, choices=AppealCategory.choices)
-    limit_kind = models.CharField("时限类别", max_length=16, choices=LimitKind.choices)
-    text = EncryptedTextField("诉求内容", mask="text")
+    category = models.CharField(_("类别"), max_length=20, choices=AppealCategory.choices)
+    limit_kind = models.CharField(_("时限类别"), max_length=16, choices=LimitKind.choices)
+    text = EncryptedTextField(_("诉求内容"), mask="text")
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="属地单位", on_delete=models.PROTECT, related_name="appeals"
+        "orgs.OrgUnit", verbose_name=_("属地单位"), on_delete=models.PROTECT, related_name="appeals"
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="旗县区", on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("旗县区"), on_delete=models.PROTECT, related_name="+"
     )
     enterprise = models.ForeignKey(
         "ledger.Enterprise",
-        verbose_name="相关企业",
+        verbose_name=_("相关企业"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -58,36 +59,36 @@ class Appeal(models.Model):
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
+        verbose_name=_("录入人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    submitted_at = models.DateTimeField("提交时间", default=timezone.now, db_index=True)
-    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
-    answer_due_at = models.DateTimeField("答复时限", null=True, blank=True)
-    due_at = models.DateTimeField("办结时限", null=True, blank=True)
-    extended = models.BooleanField("已延期", default=False)
-    extension_reason = models.CharField("延期理由", max_length=255, blank=True)
-    answer = EncryptedTextField("答复内容", mask="text")
-    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
-    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
-    return_visit_due_at = models.DateTimeField("回访时间", null=True, blank=True)
-    visited_at = models.DateTimeField("回访完成", null=True, blank=True)
-    visit_note = models.CharField("回访记录", max_length=255, blank=True)
-    satisfied = models.BooleanField("满意", null=True, blank=True)
-    rating_comment = models.CharField("评价意见", max_length=255, blank=True)
-    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
-    reopened_count = models.PositiveSmallIntegerField("重办次数", default=0)
-    reject_reason = models.CharField("不予受理理由", max_length=255, blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("答复时限"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办结时限"), null=True, blank=True)
+    extended = models.BooleanField(_("已延期"), default=False)
+    extension_reason = models.CharField(_("延期理由"), max_length=255, blank=True)
+    answer = EncryptedTextField(_("答复内容"), mask="text")
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    return_visit_due_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    visited_at = models.DateTimeField(_("回访完成"), null=True, blank=True)
+    visit_note = models.CharField(_("回访记录"), max_length=255, blank=True)
+    satisfied = models.BooleanField(_("满意"), null=True, blank=True)
+    rating_comment = models.CharField(_("评价意见"), max_length=255, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    reject_reason = models.CharField(_("不予受理理由"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", enterprise="enterprise")
 
     class Meta:
-        verbose_name = "诉求"
-        verbose_name_plural = "诉求"
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
         ordering = ["-submitted_at", "-pk"]
         indexes = [models.Index(fields=["worker", "submitted_at"], name="appeal_worker_time")]
 
@@ -121,16 +122,18 @@ class Appeal(models.Model):
 class AppealPhoto(models.Model):
     """A photo attached to an appeal (type and size checked by appeals.uploads)."""
 
-    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField("照片", upload_to="appeals/%Y/%m/")
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("照片"), upload_to="appeals/%Y/%m/")
     content_type = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope = ScopeSpec(unit="appeal__unit")
 
     class Meta:
-        verbose_name = "诉求照片"
-        verbose_name_plural = "诉求照片"
+        verbose_name = _("诉求照片")
+        verbose_name_plural = _("诉求照片")
 
     def __str__(self):
         return self.file.name
@@ -140,47 +143,47 @@ class AppealTask(models.Model):
     """One unit's share of an appeal (派单): signed, handled, answered, finished — or sent back (回退)
     when mis-routed. `unit` is the assigned unit: a community sees its own tasks only."""
 
-    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="tasks")
+    appeal = models.ForeignKey(Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="tasks")
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="承办单位", on_delete=models.PROTECT, related_name="appeal_tasks"
+        "orgs.OrgUnit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="appeal_tasks"
     )
-    instruction = models.TextField("派单说明", blank=True)
+    instruction = models.TextField(_("派单说明"), blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
     )
-    assigned_at = models.DateTimeField("派单时间", default=timezone.now)
+    assigned_at = models.DateTimeField(_("派单时间"), default=timezone.now)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="派单人",
+        verbose_name=_("派单人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    sign_due_at = models.DateTimeField("签收时限", null=True, blank=True)
-    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
-    answer_due_at = models.DateTimeField("答复时限", null=True, blank=True)
-    due_at = models.DateTimeField("办结时限", null=True, blank=True, db_index=True)
-    answer = EncryptedTextField("答复内容", mask="text")
-    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
-    finished_at = models.DateTimeField("办结时间", null=True, blank=True)
-    return_reason = models.CharField("回退理由", max_length=255, blank=True)
-    returned_at = models.DateTimeField("回退时间", null=True, blank=True)
+    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("答复时限"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
+    answer = EncryptedTextField(_("答复内容"), mask="text")
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    return_reason = models.CharField(_("回退理由"), max_length=255, blank=True)
+    returned_at = models.DateTimeField(_("回退时间"), null=True, blank=True)
     escalated_to = models.ForeignKey(
         "orgs.OrgUnit",
-        verbose_name="督办单位",
+        verbose_name=_("督办单位"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", enterprise="appeal__enterprise")
 
     class Meta:
-        verbose_name = "诉求任务"
-        verbose_name_plural = "诉求任务"
+        verbose_name = _("诉求任务")
+        verbose_name_plural = _("诉求任务")
         ordering = ["due_at", "pk"]
 
     def __str__(self):
@@ -202,36 +205,38 @@ class AppealTask(models.Model):
 class AppealEvent(models.Model):
     """One step of the loop, who did it and when. `public_text` is what the worker sees (empty = staff only)."""
 
-    appeal = models.ForeignKey(Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="events")
+    appeal = models.ForeignKey(
+        Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="events"
+    )
     task = models.ForeignKey(
         AppealTask,
-        verbose_name="任务",
+        verbose_name=_("任务"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="events",
     )
-    kind = models.CharField("环节", max_length=16, choices=EventKind.choices)
+    kind = models.CharField(_("环节"), max_length=16, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_label = models.CharField("操作人", max_length=64, blank=True)
-    note = models.TextField("说明", blank=True)
-    public = models.BooleanField("从业人员可见", default=False)
-    public_text = models.TextField("对从业人员显示", blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor_label = models.CharField(_("操作人"), max_length=64, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    public = models.BooleanField(_("从业人员可见"), default=False)
+    public_text = models.TextField(_("对从业人员显示"), blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     scope = ScopeSpec(unit="appeal__unit")
     audit_exclude = True  # the event row is itself the log of the step
 
     class Meta:
-        verbose_name = "办理记录"
-        verbose_name_plural = "办理记录"
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
         ordering = ["created_at", "pk"]
 
     def __str__(self):
@@ -243,30 +248,30 @@ class AppealReminder(models.Model):
     a return visit that is due. `key` makes tick idempotent: one reminder per task/appeal and kind."""
 
     key = models.CharField(max_length=64, unique=True)
-    kind = models.CharField("类型", max_length=16, choices=ReminderKind.choices)
+    kind = models.CharField(_("类型"), max_length=16, choices=ReminderKind.choices)
     appeal = models.ForeignKey(
-        Appeal, verbose_name="诉求", on_delete=models.CASCADE, related_name="reminders"
+        Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="reminders"
     )
     task = models.ForeignKey(
         AppealTask,
-        verbose_name="任务",
+        verbose_name=_("任务"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="reminders",
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="提醒单位", on_delete=models.CASCADE, related_name="appeal_reminders"
+        "orgs.OrgUnit", verbose_name=_("提醒单位"), on_delete=models.CASCADE, related_name="appeal_reminders"
     )
-    message = models.CharField("内容", max_length=255)
-    created_at = models.DateTimeField("时间", default=timezone.now)
-    read_at = models.DateTimeField("已读", null=True, blank=True)
+    message = models.CharField(_("内容"), max_length=255)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读"), null=True, blank=True)
 
     scope = ScopeSpec(unit="unit")
 
     class Meta:
-        verbose_name = "催办督办提醒"
-        verbose_name_plural = "催办督办提醒"
+        verbose_name = _("催办督办提醒")
+        verbose_name_plural = _("催办督办提醒")
         ordering = ["-created_at"]
 
     def __str__(self):

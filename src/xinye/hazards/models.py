@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.scope import ScopeSpec
 from xinye.hazards.choices import (
@@ -21,7 +22,7 @@ class HazardReport(models.Model):
 
     worker = models.ForeignKey(
         "portal.Worker",
-        verbose_name="上报人",
+        verbose_name=_("上报人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -30,46 +31,46 @@ class HazardReport(models.Model):
     source = models.CharField(
         "来源", max_length=16, choices=HazardSource.choices, default=HazardSource.PORTAL
     )
-    category = models.CharField("类别", max_length=20, choices=HazardCategory.choices)
-    description = models.TextField("情况描述")
-    latitude = models.FloatField("纬度（WGS-84）")
-    longitude = models.FloatField("经度（WGS-84）")
+    category = models.CharField(_("类别"), max_length=20, choices=HazardCategory.choices)
+    description = models.TextField(_("情况描述"))
+    latitude = models.FloatField(_("纬度（WGS-84）"))
+    longitude = models.FloatField(_("经度（WGS-84）"))
     coord_source = models.CharField(
         "原始坐标系", max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84
     )
-    address = models.CharField("地址", max_length=255, blank=True)
-    photo = models.FileField("照片", upload_to="hazards/%Y/%m/", blank=True)
-    media_url = models.URLField("图片链接（Open311）", blank=True)
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    photo = models.FileField(_("照片"), upload_to="hazards/%Y/%m/", blank=True)
+    media_url = models.URLField(_("图片链接（Open311）"), blank=True)
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="处理单位", on_delete=models.PROTECT, related_name="hazard_reports"
+        "orgs.OrgUnit", verbose_name=_("处理单位"), on_delete=models.PROTECT, related_name="hazard_reports"
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="旗县区", on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("旗县区"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
         "状态", max_length=16, choices=HazardStatus.choices, default=HazardStatus.OPEN, db_index=True
     )
-    close_reason = models.CharField("关闭原因", max_length=16, choices=CloseReason.choices, blank=True)
+    close_reason = models.CharField(_("关闭原因"), max_length=16, choices=CloseReason.choices, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
-        verbose_name="重复于",
+        verbose_name=_("重复于"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="duplicates",
     )
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
-    client_label = models.CharField("接入方", max_length=64, blank=True)
-    created_at = models.DateTimeField("上报时间", default=timezone.now, db_index=True)
-    acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
-    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    client_label = models.CharField(_("接入方"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("上报时间"), default=timezone.now, db_index=True)
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit")
 
     class Meta:
-        verbose_name = "随手拍"
-        verbose_name_plural = "随手拍"
+        verbose_name = _("随手拍")
+        verbose_name_plural = _("随手拍")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["category", "status", "latitude", "longitude"], name="hazard_near")]
 
@@ -92,29 +93,29 @@ class HazardEvent(models.Model):
     """A step on a report (status change or note); `public_text` is shown to the reporter."""
 
     report = models.ForeignKey(
-        HazardReport, verbose_name="随手拍", on_delete=models.CASCADE, related_name="events"
+        HazardReport, verbose_name=_("随手拍"), on_delete=models.CASCADE, related_name="events"
     )
-    status = models.CharField("状态", max_length=16, choices=HazardStatus.choices, blank=True)
-    note = models.TextField("说明", blank=True)
-    public = models.BooleanField("上报人可见", default=False)
-    public_text = models.TextField("对上报人显示", blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=HazardStatus.choices, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    public = models.BooleanField(_("上报人可见"), default=False)
+    public_text = models.TextField(_("对上报人显示"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_label = models.CharField("操作人", max_length=64, blank=True)
-    created_at = models.DateTimeField("时间", default=timezone.now)
+    actor_label = models.CharField(_("操作人"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     scope = ScopeSpec(unit="report__unit")
     audit_exclude = True
 
     class Meta:
-        verbose_name = "处理记录"
-        verbose_name_plural = "处理记录"
+        verbose_name = _("处理记录")
+        verbose_name_plural = _("处理记录")
         ordering = ["created_at", "pk"]
 
     def __str__(self):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
 from xinye.core.crypto import keyed_hash
@@ -26,39 +27,39 @@ class Enterprise(models.Model):
     Owned by the county 行业党建办 of its industry (`unit`), in its county (`region`).
     """
 
-    name = models.CharField("企业名称", max_length=128)
-    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
-    industry = models.CharField("行业", max_length=16, choices=Industry.choices, db_index=True)
+    name = models.CharField(_("企业名称"), max_length=128)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True)
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, db_index=True)
     enterprise_type = models.CharField(
         "类型", max_length=16, choices=EnterpriseType.choices, default=EnterpriseType.SITE
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("所在旗县区"), on_delete=models.PROTECT, related_name="+"
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="主管行业党建办", on_delete=models.PROTECT, related_name="enterprises"
+        "orgs.OrgUnit", verbose_name=_("主管行业党建办"), on_delete=models.PROTECT, related_name="enterprises"
     )
-    address = models.CharField("地址", max_length=255, blank=True)
-    latitude = models.FloatField("纬度（WGS-84）", null=True, blank=True)
-    longitude = models.FloatField("经度（WGS-84）", null=True, blank=True)
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    latitude = models.FloatField(_("纬度（WGS-84）"), null=True, blank=True)
+    longitude = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
     coord_source = models.CharField(
         "坐标来源", max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84, blank=True
     )
-    staff_count = models.PositiveIntegerField("从业人员数", default=0)
-    legal_representative = models.CharField("法定代表人/负责人", max_length=32, blank=True)
-    contact_name = models.CharField("联系人", max_length=32, blank=True)
-    contact_phone = EncryptedTextField("联系电话", mask="phone")
+    staff_count = models.PositiveIntegerField(_("从业人员数"), default=0)
+    legal_representative = models.CharField(_("法定代表人/负责人"), max_length=32, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), mask="phone")
     contact_phone_hash = models.CharField(max_length=40, blank=True, editable=False)
-    in_survey_scope = models.BooleanField("纳入摸排范围", default=True)
-    is_active = models.BooleanField("在营", default=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    in_survey_scope = models.BooleanField(_("纳入摸排范围"), default=True)
+    is_active = models.BooleanField(_("在营"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", industry="industry", enterprise="pk")
 
     class Meta:
-        verbose_name = "新业态企业"
-        verbose_name_plural = "新业态企业"
+        verbose_name = _("新业态企业")
+        verbose_name_plural = _("新业态企业")
         ordering = ["region_id", "industry", "name"]
         indexes = [models.Index(fields=["region", "industry"])]
 
@@ -74,16 +75,18 @@ class Practitioner(models.Model):
     """A worker in a new-business enterprise (从业人员). ID and phone are encrypted; gender and birth date
     are derived from the ID number."""
 
-    name = models.CharField("姓名", max_length=32)
-    id_number = EncryptedTextField("公民身份号码", mask="id_number")
+    name = models.CharField(_("姓名"), max_length=32)
+    id_number = EncryptedTextField(_("公民身份号码"), mask="id_number")
     id_hash = models.CharField(max_length=40, unique=True, editable=False)
-    phone = EncryptedTextField("手机号", mask="phone")
+    phone = EncryptedTextField(_("手机号"), mask="phone")
     phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
-    ethnicity = models.CharField("民族", max_length=16, blank=True)
-    education = models.CharField("学历", max_length=16, choices=Education.choices, blank=True)
-    occupation = models.CharField("职业", max_length=16, choices=Occupation.choices, default=Occupation.OTHER)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=16, blank=True)
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
+    occupation = models.CharField(
+        _("职业"), max_length=16, choices=Occupation.choices, default=Occupation.OTHER
+    )
     political_status = models.CharField(
         "政治面貌",
         max_length=16,
@@ -92,24 +95,24 @@ class Practitioner(models.Model):
         db_index=True,
     )
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name="所在企业", on_delete=models.PROTECT, related_name="practitioners"
+        Enterprise, verbose_name=_("所在企业"), on_delete=models.PROTECT, related_name="practitioners"
     )
     # Denormalised from the enterprise so scope filters need no join on large ledgers.
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="主管单位", on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("主管单位"), on_delete=models.PROTECT, related_name="+"
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("所在旗县区"), on_delete=models.PROTECT, related_name="+"
     )
-    industry = models.CharField("行业", max_length=16, choices=Industry.choices, db_index=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprise")
 
     class Meta:
-        verbose_name = "从业人员"
-        verbose_name_plural = "从业人员"
+        verbose_name = _("从业人员")
+        verbose_name_plural = _("从业人员")
         ordering = ["enterprise_id", "name"]
 
     def __str__(self):
@@ -151,18 +154,18 @@ class PartyOrganisation(models.Model):
     """
 
     unit = models.OneToOneField(
-        "orgs.OrgUnit", verbose_name="组织", on_delete=models.CASCADE, related_name="party_organisation"
+        "orgs.OrgUnit", verbose_name=_("组织"), on_delete=models.CASCADE, related_name="party_organisation"
     )
     enterprises = models.ManyToManyField(
-        Enterprise, verbose_name="覆盖企业", related_name="party_organisations", blank=True
+        Enterprise, verbose_name=_("覆盖企业"), related_name="party_organisations", blank=True
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("所在旗县区"), on_delete=models.PROTECT, related_name="+"
     )
-    industry = models.CharField("行业", max_length=16, choices=Industry.choices, blank=True)
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, blank=True)
     secretary = models.ForeignKey(
         "ledger.PartyMember",
-        verbose_name="书记",
+        verbose_name=_("书记"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -170,27 +173,27 @@ class PartyOrganisation(models.Model):
     )
     secretary_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="书记账号",
+        verbose_name=_("书记账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
     committee = models.ManyToManyField(
-        "ledger.PartyMember", verbose_name="委员", related_name="committee_of", blank=True
+        "ledger.PartyMember", verbose_name=_("委员"), related_name="committee_of", blank=True
     )
-    founded_on = models.DateField("成立日期", null=True, blank=True)
-    term_years = models.PositiveSmallIntegerField("任期（年）", default=3)
-    next_election_on = models.DateField("下次换届日期", null=True, blank=True)
-    is_online = models.BooleanField("网上运行（虚拟支部/网络党小组）", default=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("任期（年）"), default=3)
+    next_election_on = models.DateField(_("下次换届日期"), null=True, blank=True)
+    is_online = models.BooleanField(_("网上运行（虚拟支部/网络党小组）"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", industry="industry")
 
     class Meta:
-        verbose_name = "党组织"
-        verbose_name_plural = "党组织"
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
         ordering = ["unit__path"]
 
     def __str__(self):
@@ -201,34 +204,34 @@ class PartyMember(models.Model):
     """Party details of a practitioner who is a (probationary or full) member."""
 
     practitioner = models.OneToOneField(
-        Practitioner, verbose_name="从业人员", on_delete=models.CASCADE, related_name="party_member"
+        Practitioner, verbose_name=_("从业人员"), on_delete=models.CASCADE, related_name="party_member"
     )
     # The party organisation the member belongs to (or, while unorganised, the enterprise's office).
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members"
+        "orgs.OrgUnit", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="members"
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("所在旗县区"), on_delete=models.PROTECT, related_name="+"
     )
-    industry = models.CharField("行业", max_length=16, choices=Industry.choices, db_index=True)
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, db_index=True)
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name="所在企业", on_delete=models.PROTECT, related_name="members"
+        Enterprise, verbose_name=_("所在企业"), on_delete=models.PROTECT, related_name="members"
     )
-    is_full = models.BooleanField("正式党员", default=True, db_index=True)
-    joined_on = models.DateField("入党日期", null=True, blank=True)
-    full_member_on = models.DateField("转正日期", null=True, blank=True)
+    is_full = models.BooleanField(_("正式党员"), default=True, db_index=True)
+    joined_on = models.DateField(_("入党日期"), null=True, blank=True)
+    full_member_on = models.DateField(_("转正日期"), null=True, blank=True)
     membership_held = models.CharField(
         "组织关系", max_length=16, choices=MembershipHeld.choices, default=MembershipHeld.HERE
     )
-    home_organisation = models.CharField("组织关系所在党组织（流动党员）", max_length=128, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    home_organisation = models.CharField(_("组织关系所在党组织（流动党员）"), max_length=128, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprise")
 
     class Meta:
-        verbose_name = "党员"
-        verbose_name_plural = "党员"
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
         ordering = ["unit_id", "id"]
 
     def __str__(self):
@@ -238,32 +241,32 @@ class PartyMember(models.Model):
 class ImportBatch(models.Model):
     """One import of a survey sheet: the file's hash makes a second import of the same file a no-op."""
 
-    kind = models.CharField("台账类型", max_length=16)
-    file_name = models.CharField("文件名", max_length=255)
-    file_hash = models.CharField("文件摘要（SHA-256）", max_length=64, db_index=True)
+    kind = models.CharField(_("台账类型"), max_length=16)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    file_hash = models.CharField(_("文件摘要（SHA-256）"), max_length=64, db_index=True)
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="导入单位", on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("导入单位"), on_delete=models.PROTECT, related_name="+"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="导入人",
+        verbose_name=_("导入人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    rows_total = models.PositiveIntegerField("总行数", default=0)
-    rows_created = models.PositiveIntegerField("新增", default=0)
-    rows_updated = models.PositiveIntegerField("更新", default=0)
-    rows_unchanged = models.PositiveIntegerField("未变", default=0)
-    committed = models.BooleanField("已写入", default=False)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_created = models.PositiveIntegerField(_("新增"), default=0)
+    rows_updated = models.PositiveIntegerField(_("更新"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    committed = models.BooleanField(_("已写入"), default=False)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="unit")
 
     class Meta:
-        verbose_name = "导入批次"
-        verbose_name_plural = "导入批次"
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -289,21 +292,21 @@ class FormationCase(models.Model):
     The state changes only through `ledger.services.apply_formation_transition`.
     """
 
-    name = models.CharField("拟成立党组织名称", max_length=128)
-    kind = models.CharField("组织类型", max_length=32, choices=FORMATION_KINDS, default=UnitKind.BRANCH)
+    name = models.CharField(_("拟成立党组织名称"), max_length=128)
+    kind = models.CharField(_("组织类型"), max_length=32, choices=FORMATION_KINDS, default=UnitKind.BRANCH)
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name="牵头企业", on_delete=models.PROTECT, related_name="formation_cases"
+        Enterprise, verbose_name=_("牵头企业"), on_delete=models.PROTECT, related_name="formation_cases"
     )
     enterprises = models.ManyToManyField(
-        Enterprise, verbose_name="覆盖企业", related_name="formation_cases_covering", blank=True
+        Enterprise, verbose_name=_("覆盖企业"), related_name="formation_cases_covering", blank=True
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="主管行业党建办", on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("主管行业党建办"), on_delete=models.PROTECT, related_name="+"
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("所在旗县区"), on_delete=models.PROTECT, related_name="+"
     )
-    industry = models.CharField("行业", max_length=16, choices=Industry.choices, blank=True)
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, blank=True)
     state = models.CharField(
         "当前环节",
         max_length=32,
@@ -311,32 +314,32 @@ class FormationCase(models.Model):
         default=FormationState.PROPOSAL,
         db_index=True,
     )
-    state_changed_on = models.DateField("本环节日期", null=True, blank=True)
+    state_changed_on = models.DateField(_("本环节日期"), null=True, blank=True)
     organisation = models.ForeignKey(
         PartyOrganisation,
-        verbose_name="成立的党组织",
+        verbose_name=_("成立的党组织"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="formation_cases",
     )
-    note = models.TextField("说明", blank=True)
+    note = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="发起人",
+        verbose_name=_("发起人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprise")
 
     class Meta:
-        verbose_name = "组建流程"
-        verbose_name_plural = "规范组建流程"
+        verbose_name = _("组建流程")
+        verbose_name_plural = _("规范组建流程")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -347,29 +350,31 @@ class FormationStep(models.Model):
     """One step of a formation case: the transition, its date, who did it, the document and a note."""
 
     case = models.ForeignKey(
-        FormationCase, verbose_name="组建流程", on_delete=models.CASCADE, related_name="steps"
+        FormationCase, verbose_name=_("组建流程"), on_delete=models.CASCADE, related_name="steps"
     )
-    from_state = models.CharField("原环节", max_length=32, choices=FormationState.choices, blank=True)
-    to_state = models.CharField("新环节", max_length=32, choices=FormationState.choices)
-    date = models.DateField("日期")
+    from_state = models.CharField(_("原环节"), max_length=32, choices=FormationState.choices, blank=True)
+    to_state = models.CharField(_("新环节"), max_length=32, choices=FormationState.choices)
+    date = models.DateField(_("日期"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="经办人",
+        verbose_name=_("经办人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_name = models.CharField("经办人姓名", max_length=64, blank=True)
-    document = models.FileField("文件（批复、会议记录等）", upload_to="ledger/formation/%Y/%m/", blank=True)
-    note = models.TextField("说明", blank=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    actor_name = models.CharField(_("经办人姓名"), max_length=64, blank=True)
+    document = models.FileField(
+        _("文件（批复、会议记录等）"), upload_to="ledger/formation/%Y/%m/", blank=True
+    )
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="case__unit", industry="case__industry", enterprise="case__enterprise")
 
     class Meta:
-        verbose_name = "组建环节"
-        verbose_name_plural = "组建环节"
+        verbose_name = _("组建环节")
+        verbose_name_plural = _("组建环节")
         ordering = ["case_id", "date", "id"]
 
     def __str__(self):

@@ -139,7 +139,7 @@ def clean_enterprise(ent: Enterprise) -> None:
     else:
         ent.uscc = None
     if ent.industry not in Industry.values:
-        errors["industry"] = f"行业：应为 {'、'.join(Industry.labels)} 之一"
+        errors["industry"] = f"行业：应为 {'、'.join(map(str, Industry.labels))} 之一"
     if ent.enterprise_type not in EnterpriseType.values:
         errors["enterprise_type"] = "类型：无效"
     if not ent.region_id:
@@ -247,13 +247,13 @@ def practitioner_row_values(
         except ValueError as exc:
             errors["phone"] = f"手机号：{exc}"
     if education and education not in Education.values:
-        errors["education"] = f"学历：应为 {'、'.join(Education.labels)} 之一"
+        errors["education"] = f"学历：应为 {'、'.join(map(str, Education.labels))} 之一"
     occupation = occupation or Occupation.OTHER
     if occupation not in Occupation.values:
-        errors["occupation"] = f"职业：应为 {'、'.join(Occupation.labels)} 之一"
+        errors["occupation"] = f"职业：应为 {'、'.join(map(str, Occupation.labels))} 之一"
     status = extra.get("political_status") or PoliticalStatus.MASSES
     if status not in PoliticalStatus.values:
-        errors["political_status"] = f"政治面貌：应为 {'、'.join(PoliticalStatus.labels)} 之一"
+        errors["political_status"] = f"政治面貌：应为 {'、'.join(map(str, PoliticalStatus.labels))} 之一"
     _raise(errors)
     p = Practitioner(
         name=name,
@@ -585,10 +585,10 @@ def coverage_status(enterprise: Enterprise) -> str:
 
 def filter_by_status(queryset, status: str):
     """Filter enterprises by coverage status, given as a code (independent…) or its label (单独组建…)."""
-    by_label = {label: value for value, label in CoverageStatus.choices}
+    by_label = {str(label): value for value, label in CoverageStatus.choices}
     value = by_label.get(status, status)
     if value not in CoverageStatus.values:
-        raise ValueError(f"覆盖状态应为 {'、'.join(CoverageStatus.labels)} 之一")
+        raise ValueError(f"覆盖状态应为 {'、'.join(map(str, CoverageStatus.labels))} 之一")
     return annotate_coverage_status(queryset).filter(coverage_status=value)
 
 
@@ -745,7 +745,7 @@ def apply_formation_transition(
     if to_state not in S.values:
         raise ValidationError({"state": f"环节：未知的环节“{to_state}”"})
     if to_state not in TRANSITIONS.get(case.state, ()):
-        allowed = "、".join(S(s).label for s in TRANSITIONS.get(case.state, ())) or "无（流程已结束）"
+        allowed = "、".join(str(S(s).label) for s in TRANSITIONS.get(case.state, ())) or "无（流程已结束）"
         raise ValidationError(
             {
                 "state": f"环节：当前为“{case.get_state_display()}”，不能直接进入“{S(to_state).label}”；"

@@ -24,7 +24,7 @@ from xinye.members.choices import CourseKind, StudySource
 from xinye.members.models import StudyRecord
 from xinye.members.services import party_unit_of
 
-KIND_BY_LABEL = {label: value for value, label in CourseKind.choices}
+KIND_BY_LABEL = {str(label): value for value, label in CourseKind.choices}
 
 
 @dataclass

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.crypto import keyed_hash
 from xinye.core.fields import EncryptedTextField
@@ -29,20 +30,20 @@ from xinye.members.choices import (
 class DevelopmentStep(models.Model):
     """One of the 25 steps in 5 stages of the 细则. Seeded by migration; the text is the city's to refine."""
 
-    number = models.PositiveSmallIntegerField("步骤", unique=True)
-    stage = models.PositiveSmallIntegerField("阶段")
-    stage_name = models.CharField("阶段名称", max_length=64)
-    name = models.CharField("步骤名称", max_length=64)
-    actors = models.CharField("责任主体/参与人", max_length=255, blank=True)
-    documents = models.CharField("形成材料", max_length=255, blank=True)
-    source = models.CharField("依据", max_length=128, blank=True)
-    repeatable = models.BooleanField("可多次记录（如半年考察）", default=False)
+    number = models.PositiveSmallIntegerField(_("步骤"), unique=True)
+    stage = models.PositiveSmallIntegerField(_("阶段"))
+    stage_name = models.CharField(_("阶段名称"), max_length=64)
+    name = models.CharField(_("步骤名称"), max_length=64)
+    actors = models.CharField(_("责任主体/参与人"), max_length=255, blank=True)
+    documents = models.CharField(_("形成材料"), max_length=255, blank=True)
+    source = models.CharField(_("依据"), max_length=128, blank=True)
+    repeatable = models.BooleanField(_("可多次记录（如半年考察）"), default=False)
 
     scope = ScopeSpec(everywhere=True)
 
     class Meta:
-        verbose_name = "发展党员步骤"
-        verbose_name_plural = "发展党员25个步骤"
+        verbose_name = _("发展党员步骤")
+        verbose_name_plural = _("发展党员25个步骤")
         ordering = ["number"]
 
     def __str__(self):
@@ -56,21 +57,21 @@ class StepInterval(models.Model):
     """
 
     from_step = models.ForeignKey(
-        DevelopmentStep, verbose_name="起算步骤", on_delete=models.CASCADE, related_name="intervals_from"
+        DevelopmentStep, verbose_name=_("起算步骤"), on_delete=models.CASCADE, related_name="intervals_from"
     )
     to_step = models.ForeignKey(
-        DevelopmentStep, verbose_name="目标步骤", on_delete=models.CASCADE, related_name="intervals_to"
+        DevelopmentStep, verbose_name=_("目标步骤"), on_delete=models.CASCADE, related_name="intervals_to"
     )
-    min_days = models.PositiveIntegerField("最少间隔（天）", default=0)
-    max_days = models.PositiveIntegerField("最长间隔（天）", null=True, blank=True)
-    rule = models.CharField("规则说明", max_length=255)
-    source = models.CharField("依据", max_length=128)
+    min_days = models.PositiveIntegerField(_("最少间隔（天）"), default=0)
+    max_days = models.PositiveIntegerField(_("最长间隔（天）"), null=True, blank=True)
+    rule = models.CharField(_("规则说明"), max_length=255)
+    source = models.CharField(_("依据"), max_length=128)
 
     scope = ScopeSpec(everywhere=True)
 
     class Meta:
-        verbose_name = "步骤间隔规则"
-        verbose_name_plural = "步骤间隔规则"
+        verbose_name = _("步骤间隔规则")
+        verbose_name_plural = _("步骤间隔规则")
         ordering = ["to_step__number", "from_step__number"]
         constraints = [models.UniqueConstraint(fields=["from_step", "to_step"], name="members_interval_pair")]
 
@@ -85,28 +86,34 @@ class DevelopmentCase(models.Model):
     """
 
     practitioner = models.ForeignKey(
-        "ledger.Practitioner", verbose_name="发展对象（从业人员）", on_delete=models.PROTECT, related_name="+"
+        "ledger.Practitioner",
+        verbose_name=_("发展对象（从业人员）"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="development_cases"
+        "orgs.OrgUnit",
+        verbose_name=_("所在党组织"),
+        on_delete=models.PROTECT,
+        related_name="development_cases",
     )
-    current_step = models.PositiveSmallIntegerField("当前步骤", default=0, db_index=True)
-    current_step_on = models.DateField("当前步骤日期", null=True, blank=True)
+    current_step = models.PositiveSmallIntegerField(_("当前步骤"), default=0, db_index=True)
+    current_step_on = models.DateField(_("当前步骤日期"), null=True, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True
     )
-    probation_extended_months = models.PositiveSmallIntegerField("延长预备期（月）", default=0)
-    probation_extended_on = models.DateField("延长预备期决定日期", null=True, blank=True)
-    closed_on = models.DateField("结束日期", null=True, blank=True)
-    close_reason = models.TextField("结束原因", blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    probation_extended_months = models.PositiveSmallIntegerField(_("延长预备期（月）"), default=0)
+    probation_extended_on = models.DateField(_("延长预备期决定日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结束日期"), null=True, blank=True)
+    close_reason = models.TextField(_("结束原因"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", enterprise="practitioner__enterprise")
 
     class Meta:
-        verbose_name = "发展党员档案"
-        verbose_name_plural = "发展党员"
+        verbose_name = _("发展党员档案")
+        verbose_name_plural = _("发展党员")
         ordering = ["unit_id", "-updated_at"]
 
     def __str__(self):
@@ -123,25 +130,27 @@ class DevelopmentRecord(models.Model):
     """One recorded step of a case: its date, the members who acted (联系人, 介绍人), documents, a note."""
 
     case = models.ForeignKey(
-        DevelopmentCase, verbose_name="发展党员档案", on_delete=models.CASCADE, related_name="records"
+        DevelopmentCase, verbose_name=_("发展党员档案"), on_delete=models.CASCADE, related_name="records"
     )
-    step = models.ForeignKey(DevelopmentStep, verbose_name="步骤", on_delete=models.PROTECT, related_name="+")
-    date = models.DateField("日期")
+    step = models.ForeignKey(
+        DevelopmentStep, verbose_name=_("步骤"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("日期"))
     actors = models.ManyToManyField(
-        "ledger.PartyMember", verbose_name="培养联系人/入党介绍人", related_name="+", blank=True
+        "ledger.PartyMember", verbose_name=_("培养联系人/入党介绍人"), related_name="+", blank=True
     )
-    note = models.TextField("说明", blank=True)
-    late_reason = models.TextField("超期原因", blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    late_reason = models.TextField(_("超期原因"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="case__unit", enterprise="case__practitioner__enterprise")
 
     class Meta:
-        verbose_name = "发展步骤记录"
-        verbose_name_plural = "发展步骤记录"
+        verbose_name = _("发展步骤记录")
+        verbose_name_plural = _("发展步骤记录")
         ordering = ["case_id", "step__number", "date", "id"]
 
     def __str__(self):
@@ -152,17 +161,17 @@ class DevelopmentDocument(models.Model):
     """A document uploaded for a step (申请书, 志愿书, 政审材料, 公示, 批复…)."""
 
     record = models.ForeignKey(
-        DevelopmentRecord, verbose_name="步骤记录", on_delete=models.CASCADE, related_name="documents"
+        DevelopmentRecord, verbose_name=_("步骤记录"), on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField("材料名称", max_length=128)
-    file = models.FileField("文件", upload_to="members/development/%Y/%m/", blank=True)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    title = models.CharField(_("材料名称"), max_length=128)
+    file = models.FileField(_("文件"), upload_to="members/development/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="record__case__unit", enterprise="record__case__practitioner__enterprise")
 
     class Meta:
-        verbose_name = "发展材料"
-        verbose_name_plural = "发展材料"
+        verbose_name = _("发展材料")
+        verbose_name_plural = _("发展材料")
 
     def __str__(self):
         return self.title
@@ -175,42 +184,45 @@ class TransferLetter(models.Model):
     """A 党组织关系介绍信, outgoing or incoming. Valid 3 months (6 across provinces); the sending
     organisation stays responsible until the 回执 returns."""
 
-    direction = models.CharField("方向", max_length=16, choices=Direction.choices)
-    letter_no = models.CharField("介绍信编号", max_length=64, blank=True)
+    direction = models.CharField(_("方向"), max_length=16, choices=Direction.choices)
+    letter_no = models.CharField(_("介绍信编号"), max_length=64, blank=True)
     member = models.ForeignKey(
         "ledger.PartyMember",
-        verbose_name="党员",
+        verbose_name=_("党员"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="transfer_letters",
     )
-    member_name = models.CharField("党员姓名", max_length=32)
-    is_probationary = models.BooleanField("预备党员", default=False)
+    member_name = models.CharField(_("党员姓名"), max_length=32)
+    is_probationary = models.BooleanField(_("预备党员"), default=False)
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="本方党组织", on_delete=models.PROTECT, related_name="transfer_letters"
+        "orgs.OrgUnit",
+        verbose_name=_("本方党组织"),
+        on_delete=models.PROTECT,
+        related_name="transfer_letters",
     )
-    other_organisation = models.CharField("对方党组织", max_length=128)
-    other_region = models.CharField("对方所在地", max_length=64, blank=True)
-    cross_province = models.BooleanField("跨省（区、市）", default=False)
-    issued_on = models.DateField("开具日期")
-    valid_until = models.DateField("有效期至", editable=False)
+    other_organisation = models.CharField(_("对方党组织"), max_length=128)
+    other_region = models.CharField(_("对方所在地"), max_length=64, blank=True)
+    cross_province = models.BooleanField(_("跨省（区、市）"), default=False)
+    issued_on = models.DateField(_("开具日期"))
+    valid_until = models.DateField(_("有效期至"), editable=False)
     status = models.CharField(
         "状态", max_length=16, choices=TransferStatus.choices, default=TransferStatus.ISSUED, db_index=True
     )
-    receipt_on = models.DateField("回执/报到日期", null=True, blank=True)
-    note = models.TextField("备注", blank=True)
+    receipt_on = models.DateField(_("回执/报到日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", enterprise="member__enterprise")
 
     class Meta:
-        verbose_name = "组织关系介绍信"
-        verbose_name_plural = "组织关系转接"
+        verbose_name = _("组织关系介绍信")
+        verbose_name_plural = _("组织关系转接")
         ordering = ["-issued_on", "-id"]
 
     def __str__(self):
@@ -231,29 +243,32 @@ class FlowingMember(models.Model):
     local life through the local organisation (`unit`)."""
 
     member = models.OneToOneField(
-        "ledger.PartyMember", verbose_name="党员", on_delete=models.CASCADE, related_name="flowing"
+        "ledger.PartyMember", verbose_name=_("党员"), on_delete=models.CASCADE, related_name="flowing"
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="流入地党组织", on_delete=models.PROTECT, related_name="flowing_members"
+        "orgs.OrgUnit",
+        verbose_name=_("流入地党组织"),
+        on_delete=models.PROTECT,
+        related_name="flowing_members",
     )
-    home_organisation = models.CharField("组织关系所在党组织", max_length=128)
-    home_region = models.CharField("流出地", max_length=64)
-    home_contact = models.CharField("流出地党组织联系人", max_length=32, blank=True)
-    home_contact_phone = EncryptedTextField("流出地联系电话", mask="phone")
+    home_organisation = models.CharField(_("组织关系所在党组织"), max_length=128)
+    home_region = models.CharField(_("流出地"), max_length=64)
+    home_contact = models.CharField(_("流出地党组织联系人"), max_length=32, blank=True)
+    home_contact_phone = EncryptedTextField(_("流出地联系电话"), mask="phone")
     home_contact_phone_hash = models.CharField(max_length=40, blank=True, editable=False)
-    certificate_no = models.CharField("流动党员活动证编号", max_length=64, blank=True)
-    registered_on = models.DateField("登记日期")
-    period_until = models.DateField("预计在本地至", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=FlowStatus.choices, default=FlowStatus.ACTIVE)
-    note = models.TextField("备注", blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    certificate_no = models.CharField(_("流动党员活动证编号"), max_length=64, blank=True)
+    registered_on = models.DateField(_("登记日期"))
+    period_until = models.DateField(_("预计在本地至"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=FlowStatus.choices, default=FlowStatus.ACTIVE)
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", enterprise="member__enterprise")
 
     class Meta:
-        verbose_name = "流动党员"
-        verbose_name_plural = "流动党员"
+        verbose_name = _("流动党员")
+        verbose_name_plural = _("流动党员")
         ordering = ["unit_id", "-registered_on"]
 
     def __str__(self):
@@ -276,14 +291,14 @@ class DuesBand(models.Model):
     upper = models.DecimalField(
         "月收入上限（含，元）", max_digits=10, decimal_places=2, null=True, blank=True
     )
-    rate = models.DecimalField("比例（%）", max_digits=5, decimal_places=2)
-    source = models.CharField("依据", max_length=128)
+    rate = models.DecimalField(_("比例（%）"), max_digits=5, decimal_places=2)
+    source = models.CharField(_("依据"), max_length=128)
 
     scope = ScopeSpec(everywhere=True)
 
     class Meta:
-        verbose_name = "党费比例档"
-        verbose_name_plural = "党费比例表"
+        verbose_name = _("党费比例档")
+        verbose_name_plural = _("党费比例表")
         ordering = ["lower"]
 
     def __str__(self):
@@ -300,25 +315,25 @@ class IncomeDeclaration(models.Model):
 
     member = models.ForeignKey(
         "ledger.PartyMember",
-        verbose_name="党员",
+        verbose_name=_("党员"),
         on_delete=models.CASCADE,
         related_name="income_declarations",
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="+"
     )
-    month = models.DateField("月份（每月1日）")
-    basis = models.CharField("计算依据", max_length=16, choices=DuesBasis.choices, default=DuesBasis.WAGE)
+    month = models.DateField(_("月份（每月1日）"))
+    basis = models.CharField(_("计算依据"), max_length=16, choices=DuesBasis.choices, default=DuesBasis.WAGE)
     net_income = models.DecimalField(
         "税后月收入（元）", max_digits=10, decimal_places=2, default=Decimal("0")
     )
-    created_at = models.DateTimeField("申报时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="unit", enterprise="member__enterprise")
 
     class Meta:
-        verbose_name = "收入申报"
-        verbose_name_plural = "党费收入申报"
+        verbose_name = _("收入申报")
+        verbose_name_plural = _("党费收入申报")
         ordering = ["member_id", "-month"]
         constraints = [models.UniqueConstraint(fields=["member", "month"], name="members_income_month")]
 
@@ -330,26 +345,26 @@ class DuesPayment(models.Model):
     """A dues payment covering the months month_from..month_to (inclusive)."""
 
     member = models.ForeignKey(
-        "ledger.PartyMember", verbose_name="党员", on_delete=models.CASCADE, related_name="dues_payments"
+        "ledger.PartyMember", verbose_name=_("党员"), on_delete=models.CASCADE, related_name="dues_payments"
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="+"
     )
-    month_from = models.DateField("起始月份")
-    month_to = models.DateField("截止月份")
-    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2)
-    paid_on = models.DateField("交纳日期")
+    month_from = models.DateField(_("起始月份"))
+    month_to = models.DateField(_("截止月份"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    paid_on = models.DateField(_("交纳日期"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    note = models.CharField("备注", max_length=255, blank=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    note = models.CharField(_("备注"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="unit", enterprise="member__enterprise")
 
     class Meta:
-        verbose_name = "党费交纳"
-        verbose_name_plural = "党费交纳"
+        verbose_name = _("党费交纳")
+        verbose_name_plural = _("党费交纳")
         ordering = ["-paid_on", "-id"]
 
     def __str__(self):
@@ -362,22 +377,22 @@ class DuesPayment(models.Model):
 class Course(models.Model):
     """A course or training (online or offline) with its 学时."""
 
-    title = models.CharField("课程/培训名称", max_length=128)
-    mode = models.CharField("形式", max_length=16, choices=CourseMode.choices, default=CourseMode.OFFLINE)
-    kind = models.CharField("类别", max_length=32, choices=CourseKind.choices, default=CourseKind.THEORY)
-    hours = models.DecimalField("学时", max_digits=6, decimal_places=1, default=Decimal("1"))
+    title = models.CharField(_("课程/培训名称"), max_length=128)
+    mode = models.CharField(_("形式"), max_length=16, choices=CourseMode.choices, default=CourseMode.OFFLINE)
+    kind = models.CharField(_("类别"), max_length=32, choices=CourseKind.choices, default=CourseKind.THEORY)
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, default=Decimal("1"))
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="主办单位", on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+"
     )
-    held_on = models.DateField("举办日期", null=True, blank=True)
-    provider = models.CharField("授课人/平台", max_length=64, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    held_on = models.DateField(_("举办日期"), null=True, blank=True)
+    provider = models.CharField(_("授课人/平台"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="unit")
 
     class Meta:
-        verbose_name = "课程"
-        verbose_name_plural = "学习课程"
+        verbose_name = _("课程")
+        verbose_name_plural = _("学习课程")
         ordering = ["-held_on", "title"]
 
     def __str__(self):
@@ -388,28 +403,33 @@ class StudyRecord(models.Model):
     """One person's study: a course here, or a record imported from another platform (学习强国…)."""
 
     practitioner = models.ForeignKey(
-        "ledger.Practitioner", verbose_name="学员", on_delete=models.CASCADE, related_name="+"
+        "ledger.Practitioner", verbose_name=_("学员"), on_delete=models.CASCADE, related_name="+"
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="所在党组织", on_delete=models.PROTECT, related_name="+"
+        "orgs.OrgUnit", verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="+"
     )
     course = models.ForeignKey(
-        Course, verbose_name="课程", null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+        Course,
+        verbose_name=_("课程"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
     )
-    kind = models.CharField("类别", max_length=32, choices=CourseKind.choices, default=CourseKind.THEORY)
-    title = models.CharField("学习内容", max_length=128, blank=True)
-    date = models.DateField("日期")
-    hours = models.DecimalField("学时", max_digits=6, decimal_places=1, default=Decimal("0"))
-    points = models.PositiveIntegerField("积分", null=True, blank=True)
-    source = models.CharField("来源", max_length=16, choices=StudySource.choices, default=StudySource.HERE)
-    platform = models.CharField("来源平台", max_length=32, blank=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    kind = models.CharField(_("类别"), max_length=32, choices=CourseKind.choices, default=CourseKind.THEORY)
+    title = models.CharField(_("学习内容"), max_length=128, blank=True)
+    date = models.DateField(_("日期"))
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, default=Decimal("0"))
+    points = models.PositiveIntegerField(_("积分"), null=True, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=StudySource.choices, default=StudySource.HERE)
+    platform = models.CharField(_("来源平台"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="unit", enterprise="practitioner__enterprise")
 
     class Meta:
-        verbose_name = "学习记录"
-        verbose_name_plural = "学习记录"
+        verbose_name = _("学习记录")
+        verbose_name_plural = _("学习记录")
         ordering = ["-date", "id"]
         indexes = [models.Index(fields=["practitioner", "kind"])]
 
