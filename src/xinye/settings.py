@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xinye.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xinye.core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,7 +121,7 @@ DATABASE_URL = os.environ.get("XINYE_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'x
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = 60  # one connection per worker: no reconnect + PRAGMAs per request
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -162,7 +163,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # Session: 30 minutes idle, refreshed on each request; stored server-side so logout really ends it.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("XINYE_SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+# Sliding idle timeout without a session write on every request: core.middleware.SlidingSessionMiddleware
+# renews the session at most once a minute, so the timeout is exact to within that minute.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_INTERVAL_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 LOGIN_URL = "admin:login"
@@ -191,7 +195,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XINYE_IMPORT_MAX_BYTES = int(os.environ.get("XINYE_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
+}
 if os.environ.get("XINYE_REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

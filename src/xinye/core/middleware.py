@@ -1,6 +1,9 @@
 """Request id and actor context for every request; the content security policy."""
 
+import time
+
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 
 from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
 
@@ -35,6 +38,22 @@ class RequestContextMiddleware:
             reset_actor(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class SlidingSessionMiddleware:
+    """Renews a live session's expiry (idle timeout, SESSION_COOKIE_AGE) at most once per
+    SESSION_RENEW_INTERVAL_SECONDS, instead of writing the session on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get("_renewed_at", 0) >= settings.SESSION_RENEW_INTERVAL_SECONDS:
+                session["_renewed_at"] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)
 
 
 class ActorMiddleware:
