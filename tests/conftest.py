@@ -2,7 +2,9 @@
 
 import importlib
 import os
+import pathlib
 import pkgutil
+import shutil
 
 import pytest
 from django.test import Client
@@ -105,4 +107,31 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-os.environ.setdefault("XINYE_TESTING", "1")
+# --- browser tests: one Playwright driving the system Chromium for the whole session (never a download) ---
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("XINYE_REQUIRE_BROWSER") == "1":
+            pytest.fail("系统 Chromium 未安装（/usr/bin/chromium），CI 要求运行浏览器测试")
+        pytest.skip("system Chromium not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def artifacts() -> pathlib.Path:
+    """Where browser tests leave their screenshots (a CI artefact)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -2,12 +2,10 @@
 
 import pytest
 
-from tests.browser.conftest import artifacts, browser  # noqa: F401 - the shared Playwright fixtures
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_instructor_logs_a_visit_on_a_phone(browser, live_server, world, rebuild_world_after, artifacts):  # noqa: F811
+def test_instructor_logs_a_visit_on_a_phone(browser, live_server, world, rebuild_world_after, artifacts):
     from tests.guidance import helpers
     from xinye.accounts.models import User
     from xinye.guidance.models import Visit

@@ -2,15 +2,12 @@
 signs in with an SMS code, consents, checks in, files an appeal with a photo and sees it in "我的"."""
 
 import base64
-import os
 import pathlib
-import shutil
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -18,27 +15,9 @@ PNG = base64.b64decode(
 HERE = (43.6230, 122.2600)  # the rider's phone, downtown 科尔沁区
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("XINYE_REQUIRE_BROWSER") == "1":
-            pytest.fail("系统 Chromium 未安装（/usr/bin/chromium），CI 要求运行浏览器测试")
-        pytest.skip("system Chromium not installed")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def phone(chromium):
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = chromium.new_context(
+def phone(browser, artifacts):
+    context = browser.new_context(
         viewport={"width": 375, "height": 667},
         device_scale_factor=2,
         is_mobile=True,
@@ -129,11 +108,11 @@ def test_rider_finds_checks_in_signs_in_and_files_an_appeal(phone, live_server, 
     assert appeal.photos.count() == 1 and appeal.worker.phone == "13904751111"
 
 
-def test_without_javascript_the_area_search_still_works(chromium, live_server, world, rebuild_world_after):
+def test_without_javascript_the_area_search_still_works(browser, live_server, world, rebuild_world_after):
     from tests.stations.factories import make_station
 
     make_station(world["units"]["street-kerqin-1-c1"], code="nojs01", name="无脚本也能找到的站")
-    context = chromium.new_context(
+    context = browser.new_context(
         viewport={"width": 375, "height": 667}, java_script_enabled=False, locale="zh-CN"
     )
     page = context.new_page()
