@@ -33,8 +33,9 @@ def test_similar_password_refused(world):
 
 
 def _login(client, username, password, ip="10.0.0.1"):
-    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password},
-                       REMOTE_ADDR=ip)
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def test_lockout_after_five_failures_per_account(world):
