@@ -108,7 +108,9 @@ def test_sensitive_field_encrypted_in_database(world):
     from xinye.guidance.models import Agent
 
     unit = world["units"]["lxgw-kerqin"]
-    agent = Agent.objects.create(kind="instructor", name="赵媛", phone="13812345678", unit=unit, region=unit.region)
+    agent = Agent.objects.create(
+        kind="instructor", name="赵媛", phone="13812345678", unit=unit, region=unit.region
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone, phone_hash FROM guidance_agent WHERE id = %s", [agent.pk])
         stored, stored_hash = cursor.fetchone()
