@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -493,7 +493,7 @@ def create_case(request, payload: CaseIn):
     person = get_scoped(request, Practitioner.objects.all(), pk=payload.practitioner_id)
     unit = get_scoped(request, OrgUnit.objects.all(), pk=payload.unit_id)
     case = services.open_case(person, unit, payload.applied_on, actor=request.user, note=payload.note)
-    return 201, case
+    return Status(201, case)
 
 
 @router.post("/members/development-cases/{pk}/steps", response={201: CaseDetail}, summary="记录发展步骤")
@@ -513,7 +513,7 @@ def add_step(request, pk: int, payload: StepIn):
         late_reason=payload.late_reason,
     )
     case.refresh_from_db()
-    return 201, case
+    return Status(201, case)
 
 
 @router.post("/members/development-cases/{pk}/extend-probation", response=CaseDetail, summary="延长预备期")
@@ -597,7 +597,7 @@ def create_transfer(request, payload: TransferIn):
         note=payload.note,
         actor=request.user,
     )
-    return 201, letter
+    return Status(201, letter)
 
 
 @router.post("/members/transfers/{pk}/receipt", response=TransferOut, summary="登记回执")
@@ -632,7 +632,9 @@ def create_flowing(request, payload: FlowingIn):
     person = get_scoped(request, Practitioner.objects.all(), pk=payload.practitioner_id)
     unit = get_scoped(request, OrgUnit.objects.all(), pk=payload.unit_id)
     data = payload.dict(exclude={"practitioner_id", "unit_id"})
-    return 201, services.register_flowing_member(practitioner=person, unit=unit, actor=request.user, **data)
+    return Status(
+        201, services.register_flowing_member(practitioner=person, unit=unit, actor=request.user, **data)
+    )
 
 
 # --- dues ---
@@ -654,8 +656,11 @@ def get_declaration(request, pk: int):
 def declare(request, payload: DeclarationIn):
     require(request, "add", IncomeDeclaration)
     member = get_scoped(request, PartyMember.objects.all(), pk=payload.member_id)
-    return 201, services.declare_income(
-        member, payload.month, payload.net_income, basis=payload.basis, actor=request.user
+    return Status(
+        201,
+        services.declare_income(
+            member, payload.month, payload.net_income, basis=payload.basis, actor=request.user
+        ),
     )
 
 
@@ -675,14 +680,17 @@ def get_payment(request, pk: int):
 def pay(request, payload: PaymentIn):
     require(request, "add", DuesPayment)
     member = get_scoped(request, PartyMember.objects.all(), pk=payload.member_id)
-    return 201, services.record_payment(
-        member,
-        payload.month_from,
-        payload.month_to,
-        payload.amount,
-        payload.paid_on,
-        actor=request.user,
-        note=payload.note,
+    return Status(
+        201,
+        services.record_payment(
+            member,
+            payload.month_from,
+            payload.month_to,
+            payload.amount,
+            payload.paid_on,
+            actor=request.user,
+            note=payload.note,
+        ),
     )
 
 
@@ -743,7 +751,7 @@ def create_course(request, payload: CourseIn):
     require(request, "add", Course)
     unit = get_scoped(request, OrgUnit.objects.all(), pk=payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
-    return 201, services.create_course(unit=unit, actor=request.user, **data)
+    return Status(201, services.create_course(unit=unit, actor=request.user, **data))
 
 
 @router.get("/members/study-records", response=list[StudyOut], summary="学习记录")
@@ -777,15 +785,18 @@ def create_study(request, payload: StudyIn):
     require(request, "add", StudyRecord)
     person = get_scoped(request, Practitioner.objects.all(), pk=payload.practitioner_id)
     course = get_scoped(request, Course.objects.all(), pk=payload.course_id) if payload.course_id else None
-    return 201, services.record_study(
-        person,
-        payload.date,
-        course=course,
-        hours=payload.hours,
-        kind=payload.kind,
-        title=payload.title,
-        points=payload.points,
-        actor=request.user,
+    return Status(
+        201,
+        services.record_study(
+            person,
+            payload.date,
+            course=course,
+            hours=payload.hours,
+            kind=payload.kind,
+            title=payload.title,
+            points=payload.points,
+            actor=request.user,
+        ),
     )
 
 
