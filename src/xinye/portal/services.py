@@ -3,7 +3,6 @@ hazard apps (each retried request finds its first result by idempotency key)."""
 
 import datetime
 import hmac
-import importlib
 import secrets
 import uuid
 
@@ -216,10 +215,9 @@ def register(
     worker.registered_at = worker.registered_at or timezone.now()
     worker.save()
     if volunteer:
-        volunteers = _optional("xinye.volunteers.services")
-        if volunteers is None or not hasattr(volunteers, "register_volunteer"):
-            raise ValueError("志愿者登记暂未开放")
-        volunteers.register_volunteer(worker=worker, skills=volunteer_skills)
+        from xinye.volunteers.services import register_volunteer
+
+        register_volunteer(worker=worker, skills=volunteer_skills)
     return worker
 
 
@@ -238,23 +236,16 @@ def correct_data(
     return worker
 
 
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-
-
 @transaction.atomic
 def delete_worker_data(worker: Worker) -> None:
     """Delete the worker's personal data (PIPL art. 47): appeals and reports stay for the record but
     lose every link to the person; the worker row, consents and submissions go; check-ins keep only counts."""
-    for name in ("xinye.appeals.services", "xinye.hazards.services", "xinye.volunteers.services"):
-        module = _optional(name)
-        if module is not None and hasattr(module, "anonymise_worker"):
-            module.anonymise_worker(worker)
+    from xinye.appeals import services as appeals
+    from xinye.hazards import services as hazards
+    from xinye.volunteers import services as volunteers
+
+    for module in (appeals, hazards, volunteers):
+        module.anonymise_worker(worker)
     worker.delete()
 
 
@@ -273,14 +264,6 @@ def portal_key(worker: Worker, key: str) -> str:
     return f"portal-{worker.pk}-{clean_key(key)}"
 
 
-def appeals_module():
-    return _optional("xinye.appeals.services")
-
-
-def hazards_module():
-    return _optional("xinye.hazards.services")
-
-
 def is_sensitive_category(label: str) -> bool:
     return any(word in str(label) for word in rules.sensitive_appeal_labels())
 
@@ -288,16 +271,14 @@ def is_sensitive_category(label: str) -> bool:
 def submit_appeal(worker: Worker, *, category: str, text: str, photos=(), key: str, region=None):
     """File an appeal through the appeals app; a retried form (same key) returns the first appeal.
     Categories about personal difficulties need the separate sensitive consent first."""
-    module = appeals_module()
-    if module is None:
-        raise ValueError("诉求功能暂未开放")
+    from xinye.appeals import services as appeals
     from xinye.appeals.choices import AppealCategory
 
     labels = dict(AppealCategory.choices)
     if category in labels and is_sensitive_category(labels[category]):
         if not has_consent(worker, NoticeKind.SENSITIVE):
             raise ValueError("反映个人困难需先单独同意《敏感个人信息处理规则》")
-    return module.submit_appeal(
+    return appeals.submit_appeal(
         worker=worker,
         category=category,
         text=text,
@@ -320,10 +301,9 @@ def submit_report(
     coord_system: str = "wgs84",
 ):
     """File a 随手拍 report about a place (never about tracking a person) through the hazards app."""
-    module = hazards_module()
-    if module is None:
-        raise ValueError("随手拍功能暂未开放")
-    return module.submit_report(
+    from xinye.hazards import services as hazards
+
+    return hazards.submit_report(
         worker=worker,
         category=category,
         description=description,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from xinye.appeals import services as appeal_services
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit, Region
 from xinye.portal import auth, pagecache, rules, services
@@ -31,6 +32,7 @@ from xinye.stations import geo
 from xinye.stations import services as station_services
 from xinye.stations.choices import StationStatus
 from xinye.stations.models import Station
+from xinye.volunteers import services as volunteer_services
 
 HOME_LIMIT = 3
 
@@ -368,16 +370,13 @@ def mydata(request):
 
 
 def _own_counts(worker) -> list[tuple[str, int]]:
-    out = []
-    if services.appeals_module() is not None:
-        from xinye.appeals.models import Appeal
+    from xinye.appeals.models import Appeal
+    from xinye.hazards.models import HazardReport
 
-        out.append(("诉求", Appeal.objects.filter(worker=worker).count()))
-    if services.hazards_module() is not None:
-        from xinye.hazards.models import HazardReport
-
-        out.append(("随手拍", HazardReport.objects.filter(worker=worker).count()))
-    return out
+    return [
+        ("诉求", Appeal.objects.filter(worker=worker).count()),
+        ("随手拍", HazardReport.objects.filter(worker=worker).count()),
+    ]
 
 
 @worker_required
@@ -397,21 +396,17 @@ def delete_data(request):
 
 def _appeal_categories():
     """Grouped for the select (权益保障 / 生活困难 / 个性化服务 / 其他) as the appeals app defines them."""
-    try:
-        from xinye.appeals import choices
-    except ImportError:
-        return None
-    groups = getattr(choices, "CATEGORY_GROUPS", None)
+    from xinye.appeals import choices
+
+    groups = choices.CATEGORY_GROUPS
     if groups:
         return [(title, [(c.value, c.label) for c in members]) for title, members in groups]
     return list(choices.AppealCategory.choices)
 
 
 def _hazard_categories():
-    try:
-        from xinye.hazards.choices import HazardCategory
-    except ImportError:
-        return None
+    from xinye.hazards.choices import HazardCategory
+
     return list(HazardCategory.choices)
 
 
@@ -424,8 +419,6 @@ def _photos(request, name, limit):
 def appeal_new(request):
     worker = request.worker
     categories = _appeal_categories()
-    if categories is None or services.appeals_module() is None:
-        return render(request, "portal/unavailable.html", {"title": "我要诉求"})
     form = AppealForm(
         request.POST or None,
         initial={"key": new_key()},
@@ -470,8 +463,6 @@ def _stations_near_worker(worker):
 def report_new(request):
     worker = request.worker
     categories = _hazard_categories()
-    if categories is None or services.hazards_module() is None:
-        return render(request, "portal/unavailable.html", {"title": "随手拍"})
     form = ReportForm(
         request.POST or None,
         initial={"key": new_key()},
@@ -536,7 +527,7 @@ def appeal_detail(request, pk):
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.appeals_module().rate_appeal(
+            appeal_services.rate_appeal(
                 appeal,
                 worker=request.worker,
                 satisfied=form.cleaned_data["satisfied"] == "1",
@@ -571,62 +562,48 @@ def report_detail(request, pk):
 def mine(request):
     """我的: own appeals and reports with their status, and volunteer hours."""
     worker = request.worker
-    items = []
-    if services.appeals_module() is not None:
-        from xinye.appeals.models import Appeal
+    from xinye.appeals.models import Appeal
+    from xinye.hazards.models import HazardReport
+    from xinye.volunteers.services import hours_for
 
-        for a in Appeal.objects.filter(worker=worker).order_by("-pk")[:30]:
-            items.append(
-                {
-                    "kind": "诉求",
-                    "obj": a,
-                    "when": getattr(a, "submitted_at", None),
-                    "category": a.get_category_display(),
-                    "status": _status(a),
-                    "url": reverse("portal:appeal", args=[a.pk]),
-                }
-            )
-    if services.hazards_module() is not None:
-        from xinye.hazards.models import HazardReport
-
-        for r in HazardReport.objects.filter(worker=worker).order_by("-pk")[:30]:
-            items.append(
-                {
-                    "kind": "随手拍",
-                    "obj": r,
-                    "when": r.created_at,
-                    "category": r.get_category_display(),
-                    "status": _status(r),
-                    "url": reverse("portal:report", args=[r.pk]),
-                }
-            )
+    items = [
+        {
+            "kind": "诉求",
+            "obj": a,
+            "when": a.submitted_at,
+            "category": a.get_category_display(),
+            "status": _status(a),
+            "url": reverse("portal:appeal", args=[a.pk]),
+        }
+        for a in Appeal.objects.filter(worker=worker).order_by("-pk")[:30]
+    ]
+    items += [
+        {
+            "kind": "随手拍",
+            "obj": r,
+            "when": r.created_at,
+            "category": r.get_category_display(),
+            "status": _status(r),
+            "url": reverse("portal:report", args=[r.pk]),
+        }
+        for r in HazardReport.objects.filter(worker=worker).order_by("-pk")[:30]
+    ]
     items.sort(key=lambda it: it["when"] or timezone.now(), reverse=True)
-    hours = None
-    volunteers = services._optional("xinye.volunteers.services")
-    if volunteers is not None and hasattr(volunteers, "hours_for"):
-        hours = volunteers.hours_for(worker)
+    hours = hours_for(worker)
     return render(request, "portal/mine.html", {"worker": worker, "items": items, "hours": hours})
 
 
 # --- volunteering (the volunteers app owns activities, sign-ups and hours) ------------------------------
 
 
-def _volunteers():
-    module = services._optional("xinye.volunteers.services")
-    return module if module is not None and hasattr(module, "open_activities") else None
-
-
 @worker_required
 def volunteer(request):
     """Activities open for sign-up in the worker's county, their own sign-ups and confirmed hours."""
-    module = _volunteers()
-    if module is None:
-        return render(request, "portal/unavailable.html", {"title": "志愿服务"})
     worker = request.worker
     profile = getattr(worker, "volunteer_profile", None)
-    signups = list(module.signups_for(worker)) if profile is not None else []
+    signups = list(volunteer_services.signups_for(worker)) if profile is not None else []
     mine = {s.activity_id: s for s in signups if s.status != "cancelled"}
-    activities = list(module.open_activities(region=worker.region))
+    activities = list(volunteer_services.open_activities(region=worker.region))
     return render(
         request,
         "portal/volunteer.html",
@@ -634,7 +611,7 @@ def volunteer(request):
             "profile": profile,
             "activities": [(a, mine.get(a.pk)) for a in activities],
             "signups": signups,
-            "hours": module.hours_for(worker),
+            "hours": volunteer_services.hours_for(worker),
         },
     )
 
@@ -642,14 +619,11 @@ def volunteer(request):
 @worker_required
 @require_POST
 def volunteer_signup(request, pk):
-    module = _volunteers()
-    if module is None:
-        raise Http404
     from xinye.volunteers.models import VolunteerActivity
 
     activity = get_object_or_404(VolunteerActivity, pk=pk)
     try:
-        module.sign_up(activity, worker=request.worker)
+        volunteer_services.sign_up(activity, worker=request.worker)
     except (ValueError, ValidationError, PermissionDenied) as exc:
         messages.error(request, _reason(exc))
     else:
@@ -660,14 +634,11 @@ def volunteer_signup(request, pk):
 @worker_required
 @require_POST
 def volunteer_cancel(request, pk):
-    module = _volunteers()
-    if module is None:
-        raise Http404
     from xinye.volunteers.models import VolunteerSignup
 
     signup = get_object_or_404(VolunteerSignup, pk=pk, profile__worker=request.worker)
     try:
-        module.cancel_signup(signup, worker=request.worker)
+        volunteer_services.cancel_signup(signup, worker=request.worker)
     except (ValueError, ValidationError, PermissionDenied) as exc:
         messages.error(request, _reason(exc))
     else:
