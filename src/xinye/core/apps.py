@@ -27,6 +27,12 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
+        from django.contrib import admin
         from django.db.models.signals import post_migrate
+        from django.utils.translation import gettext_lazy as _
+
+        admin.site.index_title = _("工作台")
+        admin.site.site_title = _("新业")
+        admin.site.site_header = _("新业 · 新就业群体党建工作平台")
 
         post_migrate.connect(restore_reference_data, sender=self, dispatch_uid="xinye_reference_data")
