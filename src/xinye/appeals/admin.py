@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from xinye.appeals.models import Appeal, AppealEvent, AppealReminder, AppealTask
-from xinye.core.admin import ScopedAdmin, sensitive_fields
+from xinye.core.admin import ReadOnlyInline, ScopedAdmin, sensitive_fields
 
 
 class _LoopAdmin(ScopedAdmin):
@@ -38,7 +38,7 @@ def _overdue(obj) -> str:
 _overdue.short_description = "逾期"
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(ReadOnlyInline):
     model = AppealTask
     fields = (
         "unit",
@@ -50,30 +50,12 @@ class TaskInline(admin.TabularInline):
         "finished_at",
         "return_reason",
     )
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = AppealEvent
     fields = ("created_at", "kind", "actor_label", "task", "public_text")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Appeal)

@@ -8,7 +8,7 @@ for roles without view_sensitive.
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 
 from xinye.accounts.permissions import has_action, in_scope, restrict, unit_in_scope
 from xinye.core.masking import mask
@@ -170,6 +170,22 @@ class ScopedAdmin(ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ReadOnlyInline(TabularInline):
+    """A record shown inside its parent's page and never edited there: history, steps, events, consents."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(self.fields or ())]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False
@@ -181,4 +197,4 @@ class ReadOnlyAdmin(ScopedAdmin):
         return False
 
 
-__all__ = ["ScopedAdmin", "ReadOnlyAdmin", "admin"]
+__all__ = ["ScopedAdmin", "ReadOnlyAdmin", "ReadOnlyInline", "admin"]

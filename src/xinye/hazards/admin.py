@@ -6,23 +6,14 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from xinye.core.admin import ScopedAdmin
+from xinye.core.admin import ReadOnlyInline, ScopedAdmin
 from xinye.hazards import services
 from xinye.hazards.models import HazardEvent, HazardReport
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = HazardEvent
     fields = ("created_at", "status", "actor_label", "note", "public_text")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(HazardReport)

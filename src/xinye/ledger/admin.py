@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from xinye.accounts.permissions import has_action, restrict
-from xinye.core.admin import ReadOnlyAdmin, ScopedAdmin
+from xinye.core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin
 from xinye.core.validators import clean_id_number, clean_mobile
 from xinye.ledger import services
 from xinye.ledger.choices import PARTY_STATUSES, CoverageStatus, FormationState
@@ -426,18 +426,9 @@ class FormationCaseForm(forms.ModelForm):
         return data
 
 
-class FormationStepInline(admin.TabularInline):
+class FormationStepInline(ReadOnlyInline):
     model = FormationStep
-    extra = 0
-    can_delete = False
     fields = ["date", "from_state", "to_state", "actor_name", "document", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return has_action(request.user, "view", FormationCase)

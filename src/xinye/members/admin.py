@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from xinye.accounts.permissions import grants_for, object_type, restrict
-from xinye.core.admin import ScopedAdmin
+from xinye.core.admin import ReadOnlyInline, ScopedAdmin
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
 from xinye.members.choices import TransferStatus
@@ -139,18 +139,9 @@ class CaseForm(forms.ModelForm):
         fields = ["practitioner", "unit"]
 
 
-class DevelopmentRecordInline(admin.TabularInline):
+class DevelopmentRecordInline(ReadOnlyInline):
     model = DevelopmentRecord
-    extra = 0
-    can_delete = False
     fields = ["step", "date", "actor_names", "note", "late_reason", "recorded_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="联系人/介绍人")
     def actor_names(self, record):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from xinye.core.admin import ScopedAdmin
+from xinye.core.admin import ReadOnlyInline, ScopedAdmin
 from xinye.orgs.models import OrgUnit, Region, Responsibility
 
 
@@ -12,19 +12,11 @@ class RegionAdmin(ScopedAdmin):
     nav_icon = "map"
 
 
-class ChildInline(admin.TabularInline):
+class ChildInline(ReadOnlyInline):
     model = OrgUnit
     fk_name = "parent"
     fields = ["name", "kind", "industry", "region"]
-    extra = 0
     show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OrgUnit)

@@ -1,21 +1,12 @@
 from django.contrib import admin
 
-from xinye.core.admin import ScopedAdmin
+from xinye.core.admin import ReadOnlyInline, ScopedAdmin
 from xinye.portal.models import Consent, PrivacyNotice, Worker
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(ReadOnlyInline):
     model = Consent
-    extra = 0
     fields = ["notice", "kind", "given_at", "withdrawn_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Worker)

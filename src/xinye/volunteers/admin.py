@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.http import Http404
 
+from xinye.core.admin import ReadOnlyInline
 from xinye.core.admin import ScopedAdmin as _ScopedAdmin
 from xinye.volunteers import services
 from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
@@ -29,15 +30,9 @@ class VolunteerProfileAdmin(ScopedAdmin):
         return False  # volunteers register themselves on the portal (从备案)
 
 
-class SignupInline(admin.TabularInline):
+class SignupInline(ReadOnlyInline):
     model = VolunteerSignup
     fields = ("profile", "status", "signed_up_at", "confirmed_at", "confirmed_by")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VolunteerActivity)
