@@ -237,6 +237,13 @@ XINYE_RULES = {
     "general_branch_members": (50, 100),
     "committee_min_members": 100,
 }
+# Map tiles for the portal's station map (a server the city may use: its own or a licensed one). Without a
+# URL the portal shows the list only. XINYE_MAP_TILE_COORD: wgs84 (OSM-style) or gcj02 (高德/腾讯-style).
+XINYE_MAP_TILES = {
+    "url": os.environ.get("XINYE_MAP_TILE_URL", ""),  # e.g. https://tiles.example.cn/{z}/{x}/{y}.png
+    "coord": os.environ.get("XINYE_MAP_TILE_COORD", "wgs84"),
+    "attribution": os.environ.get("XINYE_MAP_ATTRIBUTION", ""),
+}
 # Open311 clients: "key1:label1,key2:label2" (staff API tokens are accepted as api_key too).
 XINYE_OPEN311_KEYS = dict(
     item.split(":", 1) if ":" in item else (item, "open311") for item in env_list("XINYE_OPEN311_KEYS")

@@ -81,8 +81,9 @@ class ActorMiddleware:
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """The site-wide CSP (settings.CONTENT_SECURITY_POLICY), plus 'unsafe-eval' for the staff console only:
-    django-unfold's Alpine.js evaluates its expressions at run time. The portal and API never get it."""
+    """The site-wide CSP (settings.CONTENT_SECURITY_POLICY), plus 'unsafe-eval' for the staff console only
+    (django-unfold's Alpine.js evaluates its expressions at run time; the portal and API never get it), and
+    the configured map tile server as an image source on the portal."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
@@ -90,4 +91,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update = dict(parts.update or {})
             update["script-src"] = [*update.get("script-src", []), "'unsafe-eval'"]
             parts.update = update
+        elif request.path.startswith("/m/"):
+            from xinye.portal.maps import tile_origin
+
+            origin = (
+                tile_origin()
+            )  # the configured map tile server, the one outside origin the portal may load
+            if origin:
+                update = dict(parts.update or {})
+                update["img-src"] = [*update.get("img-src", []), origin]
+                parts.update = update
         return parts

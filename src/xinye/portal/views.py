@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from xinye.appeals import services as appeal_services
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit, Region
-from xinye.portal import auth, pagecache, rules, services
+from xinye.portal import auth, maps, pagecache, rules, services
 from xinye.portal.auth import current_worker, worker_required
 from xinye.portal.forms import (
     AppealForm,
@@ -112,8 +112,18 @@ def home(request):
                     "nav": _nav(station),
                 }
             )
+    area_map = None
+    if mode == "near" and results:
+        area_map = maps.static_map(
+            (lat, lng),
+            [
+                maps.Marker(str(i), r["station"].name, r["station"].latitude, r["station"].longitude)
+                for i, r in enumerate(results, start=1)
+            ],
+        )
     context = {
         "results": results,
+        "map": area_map,
         "mode": mode,
         "error": error,
         "counties": _counties(),

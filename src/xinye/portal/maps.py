@@ -1,0 +1,112 @@
+"""A map without JavaScript or third-party code: the tiles of a configured tile server (Web Mercator
+"slippy" tiles) laid out server-side as <img> elements, with the stations marked on top.
+
+Only drawn where `settings.XINYE_MAP_TILES` names a tile server the city may use (its own or a licensed
+one); otherwise the portal shows the list alone. Stations are stored in WGS-84 and converted at the edge
+to the tiles' coordinate system (GCJ-02 for 高德/腾讯-style tiles).
+"""
+
+import math
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from xinye.stations import geo
+
+TILE = 256
+MAX_ZOOM = 17
+MIN_ZOOM = 10
+
+
+@dataclass(frozen=True)
+class Marker:
+    label: str
+    title: str
+    lat: float
+    lng: float
+
+
+def tiles_config() -> dict | None:
+    config = getattr(settings, "XINYE_MAP_TILES", None) or {}
+    return config if config.get("url") else None
+
+
+def tile_origin() -> str:
+    """The tile server's origin, for the content security policy's img-src."""
+    config = tiles_config()
+    if config is None:
+        return ""
+    parts = urlsplit(config["url"].replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def world_pixel(lat: float, lng: float, zoom: int) -> tuple[float, float]:
+    """Web Mercator pixel coordinates of a point at `zoom` (256-pixel tiles)."""
+    scale = TILE * (2**zoom)
+    lat = max(min(lat, 85.05112878), -85.05112878)
+    x = (lng + 180.0) / 360.0 * scale
+    sin = math.sin(math.radians(lat))
+    y = (0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)) * scale
+    return x, y
+
+
+def _to_tile_system(lat: float, lng: float, system: str) -> tuple[float, float]:
+    if system == "gcj02":
+        return geo.wgs84_to_gcj02(lat, lng)
+    if system == "bd09":
+        return geo.wgs84_to_bd09(lat, lng)
+    return lat, lng
+
+
+def static_map(
+    center: tuple[float, float],
+    markers: list[Marker],
+    *,
+    width: int = 320,
+    height: int = 220,
+    config: dict | None = None,
+) -> dict | None:
+    """Tiles and marker positions (pixels inside a width×height box) for a map centred on `center` (WGS-84),
+    zoomed in as far as every marker still fits with a margin. None when no tile server is configured."""
+    config = config or tiles_config()
+    if config is None:
+        return None
+    system = config.get("coord", "wgs84")
+    points = [_to_tile_system(m.lat, m.lng, system) for m in markers]
+    clat, clng = _to_tile_system(*center, system)
+    margin = 24
+    zoom = MAX_ZOOM
+    while zoom > MIN_ZOOM:
+        cx, cy = world_pixel(clat, clng, zoom)
+        if all(
+            abs(px - cx) <= width / 2 - margin and abs(py - cy) <= height / 2 - margin
+            for px, py in (world_pixel(lat, lng, zoom) for lat, lng in points)
+        ):
+            break
+        zoom -= 1
+    cx, cy = world_pixel(clat, clng, zoom)
+    x0, y0 = cx - width / 2, cy - height / 2
+    subdomains = config.get("subdomains", "abc")
+    tiles = []
+    for tx in range(int(x0 // TILE), int((x0 + width) // TILE) + 1):
+        for ty in range(int(y0 // TILE), int((y0 + height) // TILE) + 1):
+            url = config["url"].format(
+                z=zoom, x=tx % (2**zoom), y=ty, s=subdomains[(tx + ty) % len(subdomains)]
+            )
+            tiles.append({"url": url, "left": round(tx * TILE - x0), "top": round(ty * TILE - y0)})
+    placed = []
+    for marker, (lat, lng) in zip(markers, points, strict=True):
+        px, py = world_pixel(lat, lng, zoom)
+        placed.append(
+            {"label": marker.label, "title": marker.title, "left": round(px - x0), "top": round(py - y0)}
+        )
+    return {
+        "width": width,
+        "height": height,
+        "zoom": zoom,
+        "tiles": tiles,
+        "markers": placed,
+        "me": {"left": round(width / 2), "top": round(height / 2)},
+        "attribution": config.get("attribution", ""),
+    }
