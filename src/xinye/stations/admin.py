@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.admin import ScopedAdmin
 from xinye.ledger.choices import CoordSystem
@@ -14,21 +15,21 @@ class StationForm(forms.ModelForm):
     """Amenities as checkboxes, hours as one line, and coordinates in any system (converted to WGS-84)."""
 
     amenities = forms.MultipleChoiceField(
-        label="服务项目", choices=Amenity.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("服务项目"), choices=Amenity.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     hours_text = forms.CharField(
-        label="每周开放时间",
+        label=_("每周开放时间"),
         required=False,
-        help_text="周一至周日 7 项，用逗号分隔，如 08:00-20:00,…；不开放的一天留空",
+        help_text=_("周一至周日 7 项，用逗号分隔，如 08:00-20:00,…；不开放的一天留空"),
     )
     entered_system = forms.ChoiceField(
-        label="按其他坐标系录入（可选）",
+        label=_("按其他坐标系录入（可选）"),
         choices=[("", "—")] + [c for c in CoordSystem.choices if c[0] != CoordSystem.WGS84],
         required=False,
-        help_text="从高德/腾讯（GCJ-02）或百度（BD-09）拾取的坐标，保存时换算为 WGS-84",
+        help_text=_("从高德/腾讯（GCJ-02）或百度（BD-09）拾取的坐标，保存时换算为 WGS-84"),
     )
-    entered_lat = forms.FloatField(label="拾取纬度", required=False)
-    entered_lng = forms.FloatField(label="拾取经度", required=False)
+    entered_lat = forms.FloatField(label=_("拾取纬度"), required=False)
+    entered_lng = forms.FloatField(label=_("拾取经度"), required=False)
 
     class Meta:
         model = Station
@@ -68,18 +69,18 @@ class StationForm(forms.ModelForm):
         data = super().clean()
         hours = [h.strip() for h in (data.get("hours_text") or "").replace("，", ",").split(",")]
         if len(hours) != 7 or any(h and not HOURS_PATTERN.match(h) for h in hours):
-            self.add_error("hours_text", "开放时间应为 7 项（周一至周日），每项形如 08:00-20:00 或留空")
+            self.add_error("hours_text", _("开放时间应为 7 项（周一至周日），每项形如 08:00-20:00 或留空"))
         else:
             self.instance.hours = hours
         system = data.get("entered_system")
         if system:
             if data.get("entered_lat") is None or data.get("entered_lng") is None:
-                raise forms.ValidationError("请同时填写拾取的纬度和经度")
+                raise forms.ValidationError(_("请同时填写拾取的纬度和经度"))
             lat, lng = geo.to_wgs84(data["entered_lat"], data["entered_lng"], system)
             data["latitude"], data["longitude"] = round(lat, 7), round(lng, 7)
             data["coord_source"] = system
         elif data.get("latitude") is None or data.get("longitude") is None:
-            raise forms.ValidationError("请填写坐标（WGS-84），或按其他坐标系录入")
+            raise forms.ValidationError(_("请填写坐标（WGS-84），或按其他坐标系录入"))
         return data
 
 
@@ -100,9 +101,9 @@ class StationAdmin(ScopedAdmin):
     inlines = [StationPhotoInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "status", "green_channel", "description"]}),
-        ("依托与归属", {"fields": ["host_kind", "unit", "region", "host_enterprise", "host_name"]}),
+        (_("依托与归属"), {"fields": ["host_kind", "unit", "region", "host_enterprise", "host_name"]}),
         (
-            "位置（以 WGS-84 存储）",
+            _("位置（以 WGS-84 存储）"),
             {
                 "fields": [
                     "address",
@@ -115,15 +116,16 @@ class StationAdmin(ScopedAdmin):
                 ]
             },
         ),
-        ("服务与开放时间", {"fields": ["amenities", "hours_text", "open_24h", "holiday_note"]}),
-        ("联系方式", {"fields": ["contact_name", "contact_phone"]}),
+        (_("服务与开放时间"), {"fields": ["amenities", "hours_text", "open_24h", "holiday_note"]}),
+        (_("联系方式"), {"fields": ["contact_name", "contact_phone"]}),
     ]
 
-    @admin.display(description="海报/二维码")
+    @admin.display(description=_("海报/二维码"))
     def poster_links(self, obj):
         return format_html(
-            '<a href="{}">打印海报</a> · <a href="{}">PNG</a> · <a href="{}">SVG</a>',
+            '<a href="{}">{}</a> · <a href="{}">PNG</a> · <a href="{}">SVG</a>',
             reverse("stations:poster", args=[obj.pk]),
+            _("打印海报"),
             reverse("stations:qr_png", args=[obj.pk]),
             reverse("stations:qr_svg", args=[obj.pk]),
         )

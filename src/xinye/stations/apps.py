@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StationsConfig(AppConfig):
     name = "xinye.stations"
     pillar = "support"
-    verbose_name = "如何保障 · 服务站"
-    nav_links = [("签到统计", "bar_chart", "stations:checkins", "stations.station")]
+    verbose_name = _("如何保障 · 服务站")
+    nav_links = [(_("签到统计"), "bar_chart", "stations:checkins", "stations.station")]
 
     def dashboard_cards(self, request):
         """Open stations in scope and today's check-ins at them."""
@@ -23,9 +24,9 @@ class StationsConfig(AppConfig):
         today = StationCheckIn.objects.filter(station__in=stations, day=timezone.localdate()).count()
         return [
             {
-                "title": "开放的服务站",
+                "title": _("开放的服务站"),
                 "value": open_count,
                 "link": reverse("admin:stations_station_changelist") + "?status__exact=open",
             },
-            {"title": "今日服务站签到", "value": today, "link": reverse("stations:checkins")},
+            {"title": _("今日服务站签到"), "value": today, "link": reverse("stations:checkins")},
         ]

@@ -1,35 +1,36 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class HostKind(models.TextChoices):
-    COMMUNITY = "community", "社区"
-    ENTERPRISE = "enterprise", "企业"
-    BUSINESS_DISTRICT = "district", "商圈"
-    BUILDING = "building", "楼宇"
+    COMMUNITY = "community", _("社区")
+    ENTERPRISE = "enterprise", _("企业")
+    BUSINESS_DISTRICT = "district", _("商圈")
+    BUILDING = "building", _("楼宇")
 
 
 class StationStatus(models.TextChoices):
-    OPEN = "open", "开放"
-    PAUSED = "paused", "暂停"
-    CLOSED = "closed", "关闭"
+    OPEN = "open", _("开放")
+    PAUSED = "paused", _("暂停")
+    CLOSED = "closed", _("关闭")
 
 
 class Amenity(models.TextChoices):
     """全国总工会 户外劳动者服务站点 standard services (first six) and the common extras (rules.md)."""
 
-    REST_TOILET = "rest", "休息如厕"
-    WATER_COOL = "water", "饮水纳凉"
-    MEAL_HEATING = "meal", "餐食加热"
-    SHELTER = "shelter", "驱寒避雨"
-    CHARGING = "charging", "手机充电"
-    READING = "reading", "读书阅览"
-    MICROWAVE = "microwave", "微波炉"
+    REST_TOILET = "rest", _("休息如厕")
+    WATER_COOL = "water", _("饮水纳凉")
+    MEAL_HEATING = "meal", _("餐食加热")
+    SHELTER = "shelter", _("驱寒避雨")
+    CHARGING = "charging", _("手机充电")
+    READING = "reading", _("读书阅览")
+    MICROWAVE = "microwave", _("微波炉")
     WIFI = "wifi", "WiFi"
-    UMBRELLA = "umbrella", "雨具"
-    FIRST_AID = "first_aid", "药箱"
-    PARKING = "parking", "专属停车"
-    LEGAL = "legal", "法律服务"
-    OPEN_24H = "24h", "24小时"
+    UMBRELLA = "umbrella", _("雨具")
+    FIRST_AID = "first_aid", _("药箱")
+    PARKING = "parking", _("专属停车")
+    LEGAL = "legal", _("法律服务")
+    OPEN_24H = "24h", _("24小时")
 
 
 AMENITY_LABELS = {a.value: a.label for a in Amenity}
@@ -44,4 +45,4 @@ STANDARD_AMENITIES = [
 ]
 EXTRA_AMENITIES = [a for a in Amenity if a not in STANDARD_AMENITIES]
 
-WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAYS = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]

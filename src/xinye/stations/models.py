@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.crypto import keyed_hash
 from xinye.core.fields import EncryptedTextField
@@ -21,7 +22,7 @@ PHOTO_MAX_BYTES = 5 * 1024 * 1024
 def validate_photo(file) -> None:
     """A station photo is a JPEG, PNG or WebP image (by its bytes, not its name) of at most 5 MB."""
     if file.size > PHOTO_MAX_BYTES:
-        raise ValidationError("照片不能超过 5 MB")
+        raise ValidationError(_("照片不能超过 5 MB"))
     file.seek(0)
     head = file.read(12)
     file.seek(0)
@@ -29,7 +30,7 @@ def validate_photo(file) -> None:
         head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"))
         or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
     ):
-        raise ValidationError("只能上传 JPEG、PNG 或 WebP 格式的照片")
+        raise ValidationError(_("只能上传 JPEG、PNG 或 WebP 格式的照片"))
 
 
 def default_hours() -> list[str]:
@@ -41,54 +42,59 @@ class Station(models.Model):
     which runs it (兜底); the host may be an enterprise, business district or building. Coordinates are
     stored in WGS-84 only, with the system they were captured in recorded in `coord_source`."""
 
-    code = models.SlugField("站点编码", max_length=16, unique=True, help_text="二维码地址 /m/s/<编码>/ 使用")
-    name = models.CharField("站点名称", max_length=128)
+    code = models.SlugField(
+        _("站点编码"), max_length=16, unique=True, help_text=_("二维码地址 /m/s/<编码>/ 使用")
+    )
+    name = models.CharField(_("站点名称"), max_length=128)
     host_kind = models.CharField(
-        "依托类型", max_length=16, choices=HostKind.choices, default=HostKind.COMMUNITY
+        _("依托类型"), max_length=16, choices=HostKind.choices, default=HostKind.COMMUNITY
     )
     unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="所属社区", on_delete=models.PROTECT, related_name="stations"
+        "orgs.OrgUnit", verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="stations"
     )
     region = models.ForeignKey(
-        "orgs.Region", verbose_name="所在旗县区", on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("所在旗县区"), on_delete=models.PROTECT, related_name="+"
     )
     host_enterprise = models.ForeignKey(
         "ledger.Enterprise",
-        verbose_name="依托企业",
+        verbose_name=_("依托企业"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="stations",
     )
-    host_name = models.CharField("依托单位（商圈/楼宇名称）", max_length=128, blank=True)
-    address = models.CharField("地址", max_length=255)
-    latitude = models.FloatField("纬度（WGS-84）")
-    longitude = models.FloatField("经度（WGS-84）")
+    host_name = models.CharField(_("依托单位（商圈/楼宇名称）"), max_length=128, blank=True)
+    address = models.CharField(_("地址"), max_length=255)
+    latitude = models.FloatField(_("纬度（WGS-84）"))
+    longitude = models.FloatField(_("经度（WGS-84）"))
     coord_source = models.CharField(
-        "坐标采集来源", max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84
+        _("坐标采集来源"), max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84
     )
-    amenities = models.JSONField("服务项目", default=list, blank=True)
+    amenities = models.JSONField(_("服务项目"), default=list, blank=True)
     hours = models.JSONField(
-        "每周开放时间", default=default_hours, blank=True, help_text="周一至周日，如 08:00-20:00，空为不开放"
+        _("每周开放时间"),
+        default=default_hours,
+        blank=True,
+        help_text=_("周一至周日，如 08:00-20:00，空为不开放"),
     )
-    open_24h = models.BooleanField("24小时开放", default=False)
-    holiday_note = models.CharField("节假日安排", max_length=255, blank=True)
-    contact_name = models.CharField("联系人", max_length=32, blank=True)
-    contact_phone = EncryptedTextField("联系电话", mask="phone")
+    open_24h = models.BooleanField(_("24小时开放"), default=False)
+    holiday_note = models.CharField(_("节假日安排"), max_length=255, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = EncryptedTextField(_("联系电话"), mask="phone")
     contact_phone_hash = models.CharField(max_length=40, blank=True, editable=False)
     status = models.CharField(
-        "状态", max_length=8, choices=StationStatus.choices, default=StationStatus.OPEN, db_index=True
+        _("状态"), max_length=8, choices=StationStatus.choices, default=StationStatus.OPEN, db_index=True
     )
-    green_channel = models.BooleanField("小哥绿色通道", default=False)
-    description = models.TextField("简介", blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    green_channel = models.BooleanField(_("小哥绿色通道"), default=False)
+    description = models.TextField(_("简介"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit")
 
     class Meta:
-        verbose_name = "服务站"
-        verbose_name_plural = "服务站"
+        verbose_name = _("服务站")
+        verbose_name_plural = _("服务站")
         ordering = ["region_id", "code"]
         indexes = [
             # nearest search: bbox prefilter on open stations only (a partial, covering index)
@@ -112,15 +118,15 @@ class Station(models.Model):
     def clean(self):
         errors = {}
         if not (-90 <= (self.latitude or 0) <= 90) or not (-180 <= (self.longitude or 0) <= 180):
-            errors["latitude"] = "坐标超出范围"
+            errors["latitude"] = _("坐标超出范围")
         bad = [a for a in (self.amenities or []) if a not in Amenity.values]
         if bad:
-            errors["amenities"] = f"未知的服务项目：{'、'.join(map(str, bad))}"
+            errors["amenities"] = _("未知的服务项目：%(items)s") % {"items": "、".join(map(str, bad))}
         hours = self.hours or []
         if len(hours) != 7 or any(h and not HOURS_PATTERN.match(h) for h in hours):
-            errors["hours"] = "开放时间应为 7 项（周一至周日），每项形如 08:00-20:00 或留空"
+            errors["hours"] = _("开放时间应为 7 项（周一至周日），每项形如 08:00-20:00 或留空")
         if self.unit_id and self.region_id and self.unit.region_id != self.region_id:
-            errors["region"] = "所在旗县区应与所属社区一致"
+            errors["region"] = _("所在旗县区应与所属社区一致")
         if errors:
             raise ValidationError(errors)
 
@@ -131,18 +137,22 @@ class Station(models.Model):
         return f"{base}{self.get_absolute_url()}" if base else self.get_absolute_url()
 
     def amenity_labels(self) -> list[str]:
-        return [AMENITY_LABELS[a] for a in self.amenities or [] if a in AMENITY_LABELS]
+        return [str(AMENITY_LABELS[a]) for a in self.amenities or [] if a in AMENITY_LABELS]
 
     def hours_rows(self) -> list[tuple[str, str]]:
         """Weekly hours as (days, hours) rows, consecutive equal days merged: [("周一至周五", "08:00-20:00")]."""
         if self.open_24h:
-            return [("每天", "24小时开放")]
+            return [(_("每天"), _("24小时开放"))]
         hours = list(self.hours or []) + [""] * (7 - len(self.hours or []))
         rows, start = [], 0
         for i in range(1, 8):
             if i == 7 or hours[i] != hours[start]:
-                days = WEEKDAYS[start] if i - 1 == start else f"{WEEKDAYS[start]}至{WEEKDAYS[i - 1]}"
-                rows.append((days, hours[start] or "不开放"))
+                days = (
+                    WEEKDAYS[start]
+                    if i - 1 == start
+                    else _("%(first)s至%(last)s") % {"first": WEEKDAYS[start], "last": WEEKDAYS[i - 1]}
+                )
+                rows.append((days, hours[start] or _("不开放")))
                 start = i
         return rows
 
@@ -151,21 +161,21 @@ class StationPhoto(models.Model):
     """A photo of a station (door, inside), shown on its page."""
 
     station = models.ForeignKey(
-        Station, verbose_name="服务站", on_delete=models.CASCADE, related_name="photos"
+        Station, verbose_name=_("服务站"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.FileField("照片", upload_to="stations/%Y/%m/", validators=[validate_photo])
-    caption = models.CharField("说明", max_length=64, blank=True)
-    sort = models.IntegerField("排序", default=0)
+    image = models.FileField(_("照片"), upload_to="stations/%Y/%m/", validators=[validate_photo])
+    caption = models.CharField(_("说明"), max_length=64, blank=True)
+    sort = models.IntegerField(_("排序"), default=0)
 
     scope = ScopeSpec(unit="station__unit")
 
     class Meta:
-        verbose_name = "服务站照片"
-        verbose_name_plural = "服务站照片"
+        verbose_name = _("服务站照片")
+        verbose_name_plural = _("服务站照片")
         ordering = ["sort", "pk"]
 
     def __str__(self):
-        return self.caption or f"照片{self.pk}"
+        return self.caption or _("照片%(pk)s") % {"pk": self.pk}
 
 
 class StationCheckIn(models.Model):
@@ -173,25 +183,25 @@ class StationCheckIn(models.Model):
     The worker link is cleared when the worker deletes their data; the count stays."""
 
     station = models.ForeignKey(
-        Station, verbose_name="服务站", on_delete=models.CASCADE, related_name="checkins"
+        Station, verbose_name=_("服务站"), on_delete=models.CASCADE, related_name="checkins"
     )
     worker = models.ForeignKey(
         "portal.Worker",
-        verbose_name="从业人员",
+        verbose_name=_("从业人员"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="checkins",
     )
-    day = models.DateField("日期", db_index=True)
-    created_at = models.DateTimeField("签到时间", auto_now_add=True)
+    day = models.DateField(_("日期"), db_index=True)
+    created_at = models.DateTimeField(_("签到时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="station__unit")
     audit_exclude = True  # a visit is not a change of business data; counted, not audited
 
     class Meta:
-        verbose_name = "签到"
-        verbose_name_plural = "签到记录"
+        verbose_name = _("签到")
+        verbose_name_plural = _("签到记录")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["station", "worker", "day"], name="checkin_once_per_day"),

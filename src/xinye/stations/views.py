@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.stations import qr, services
@@ -61,7 +62,7 @@ def checkins(request):
     rows.sort(key=lambda r: (-r["total"], r["station"].code))
     context = {
         **admin.site.each_context(request),
-        "title": "服务站签到统计（近14天）",
+        "title": _("服务站签到统计（近14天）"),
         "days": day_list,
         "rows": rows,
         "grand_total": sum(r["total"] for r in rows),
