@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xinye.accounts.permissions import has_action
 from xinye.core.choices import Industry
@@ -15,6 +17,13 @@ from xinye.coverage.models import CoverageCell
 from xinye.orgs.services import county_regions
 
 DASHBOARD_POOL_MAX = 3000  # enterprises: above this the dashboard asks to choose a county for proposals
+# Status labels come from coverage.engine/services as plain Chinese and are translated here, for display; the two
+# filter labels that are not CoverageStatus choices are marked for the catalogue.
+FILTER_MSGIDS = (gettext_noop("组织覆盖（单独＋联合）"), gettext_noop("已覆盖（单独＋联合＋工作）"))
+
+
+def _status_label(status: str) -> str:
+    return _(services.STATUS_FILTER_LABELS[status])
 
 
 def _context(request, title):
@@ -59,7 +68,7 @@ def _bars(rows, label_key, region, industry, link_key):
                 segments.append(
                     {
                         "status": status,
-                        "label": engine.STATUS_LABELS[status],
+                        "label": _status_label(status),
                         "n": n,
                         "width": width * n / r["enterprises"],
                         "link": _list_link(status=status, **filt),
@@ -88,47 +97,54 @@ def dashboard(request):
     filt = {"region": region, "industry": industry}
     orgs = figures["party_organisations"]
     tiles = [
-        {"title": "新业态企业", "value": figures["enterprises"], "link": _list_link(**filt)},
-        {"title": "从业人员", "value": figures["practitioners"], "link": _list_link(**filt)},
+        {"title": _("新业态企业"), "value": figures["enterprises"], "link": _list_link(**filt)},
+        {"title": _("从业人员"), "value": figures["practitioners"], "link": _list_link(**filt)},
         {
-            "title": "党员",
+            "title": _("党员"),
             "value": figures["party_members"],
-            "note": f"正式 {figures['party_members_full']}，预备 {figures['party_members_probationary']}",
+            "note": _("正式 %(full)s，预备 %(probationary)s")
+            % {"full": figures["party_members_full"], "probationary": figures["party_members_probationary"]},
             "link": _list_link(**filt),
         },
         {
-            "title": "企业党组织",
+            "title": _("企业党组织"),
             "value": orgs["total"],
-            "note": f"党委 {orgs['党委']}，党总支 {orgs['党总支']}，党支部 {orgs['党支部']}（联合 {orgs['联合党支部']}）",
+            "note": _("党委 %(committees)s，党总支 %(general)s，党支部 %(branches)s（联合 %(joint)s）")
+            % {
+                "committees": orgs["党委"],
+                "general": orgs["党总支"],
+                "branches": orgs["党支部"],
+                "joint": orgs["联合党支部"],
+            },
             "link": _list_link(status="organised", **filt),
         },
-        {"title": "党建指导员", "value": figures["instructors"], "link": _list_link(**filt)},
-        {"title": "驻企联络员", "value": figures["liaisons"], "link": _list_link(**filt)},
-        {"title": "行业党委", "value": figures["industry_committees"], "link": ""},
-        {"title": "行业党建办", "value": figures["industry_offices"], "link": ""},
+        {"title": _("党建指导员"), "value": figures["instructors"], "link": _list_link(**filt)},
+        {"title": _("驻企联络员"), "value": figures["liaisons"], "link": _list_link(**filt)},
+        {"title": _("行业党委"), "value": figures["industry_committees"], "link": ""},
+        {"title": _("行业党建办"), "value": figures["industry_offices"], "link": ""},
     ]
     rates = [
         {
-            "title": "组织覆盖率",
+            "title": _("组织覆盖率"),
             "value": _percent(cov["organisation_rate"]),
-            "note": "（单独组建＋联合组建）÷ 企业数",
+            "note": _("（单独组建＋联合组建）÷ 企业数"),
             "link": _list_link(status="organised", **filt),
         },
         {
-            "title": "单独组建率",
+            "title": _("单独组建率"),
             "value": _percent(cov["independent_rate"]),
-            "note": "单独组建 ÷ 企业数",
+            "note": _("单独组建 ÷ 企业数"),
             "link": _list_link(status="independent", **filt),
         },
         {
-            "title": "工作覆盖率",
+            "title": _("工作覆盖率"),
             "value": _percent(cov["work_rate"]),
-            "note": "（单独＋联合＋工作覆盖）÷ 企业数",
+            "note": _("（单独＋联合＋工作覆盖）÷ 企业数"),
             "link": _list_link(status="covered", **filt),
         },
     ]
     statuses = [
-        {"status": s, "label": engine.STATUS_LABELS[s], "value": cov[s], "link": _list_link(status=s, **filt)}
+        {"status": s, "label": _status_label(s), "value": cov[s], "link": _list_link(status=s, **filt)}
         for s in engine.STATUSES
     ]
     must_form = list(
@@ -144,7 +160,7 @@ def dashboard(request):
         groups, unmatched = services.proposals_for(request.user, region, industry)
     else:
         groups, unmatched = None, []
-    context = _context(request, "组织覆盖统计")
+    context = _context(request, _("组织覆盖统计"))
     context.update(
         {
             "tiles": tiles,
@@ -196,23 +212,24 @@ def enterprises(request):
     heading = " · ".join(
         x
         for x in (
-            dict(Industry.choices).get(industry, "") if industry else "",
-            services.STATUS_FILTER_LABELS.get(status, "") if status else "",
-            "应建尽建" if must_form else "",
+            str(dict(Industry.choices).get(industry, "")) if industry else "",
+            _status_label(status) if status else "",
+            _("应建尽建") if must_form else "",
         )
         if x
     )
     query = {k: v for k, v in {"status": status, "region": region, "industry": industry}.items() if v}
     if must_form:
         query["must_form"] = "1"
-    context = _context(request, "覆盖企业清单" + (f"（{heading}）" if heading else ""))
+    title = _("覆盖企业清单（%(heading)s）") % {"heading": heading} if heading else _("覆盖企业清单")
+    context = _context(request, title)
     context.update(
         {
             "page": page,
             "rows": [
                 {
                     "e": e,
-                    "label": engine.STATUS_LABELS[e.coverage.status],
+                    "label": _status_label(e.coverage.status),
                     "reason": services.must_form_reason(e.coverage),
                 }
                 for e in page.object_list
@@ -222,7 +239,7 @@ def enterprises(request):
             "query": urlencode(query),
             "regions": county_regions(),
             "industries": Industry.choices,
-            "statuses": list(services.STATUS_FILTER_LABELS.items()),
+            "statuses": [(code, _status_label(code)) for code in services.STATUS_FILTER_LABELS],
             "region": region or "",
             "industry": industry or "",
             "status": status or "",
@@ -236,7 +253,7 @@ def proposals(request):
     _check(request)
     region, industry = _filters(request)
     groups, unmatched = services.proposals_for(request.user, region, industry)
-    context = _context(request, "联合组建建议")
+    context = _context(request, _("联合组建建议"))
     context.update(
         {
             "groups": groups,
@@ -258,8 +275,8 @@ def dashboard_cards(request) -> list[dict]:
     cov = figures["coverage"]
     home = reverse("coverage:dashboard")
     return [
-        {"title": "工作覆盖率", "value": _percent(cov["work_rate"]), "link": home},
-        {"title": "组织覆盖率", "value": _percent(cov["organisation_rate"]), "link": home},
-        {"title": "应建尽建企业", "value": figures["must_form"], "link": _list_link(must_form="1")},
-        {"title": "空白企业", "value": cov["blank"], "link": _list_link(status="blank")},
+        {"title": _("工作覆盖率"), "value": _percent(cov["work_rate"]), "link": home},
+        {"title": _("组织覆盖率"), "value": _percent(cov["organisation_rate"]), "link": home},
+        {"title": _("应建尽建企业"), "value": figures["must_form"], "link": _list_link(must_form="1")},
+        {"title": _("空白企业"), "value": cov["blank"], "link": _list_link(status="blank")},
     ]
