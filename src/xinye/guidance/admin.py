@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.admin import ScopedAdmin as _ScopedAdmin
 from xinye.guidance.choices import VisitTopic
@@ -13,7 +14,7 @@ class ScopedAdmin(_ScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if self.get_object(request, object_id) is None:
-            raise Http404("对象不存在或不在您的管辖范围内")
+            raise Http404(_("对象不存在或不在您的管辖范围内"))
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -41,7 +42,7 @@ class AgentAdmin(ScopedAdmin):
 
 class VisitForm(forms.ModelForm):
     topics = forms.MultipleChoiceField(
-        label="走访内容", choices=VisitTopic.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("走访内容"), choices=VisitTopic.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
     class Meta:
@@ -61,7 +62,7 @@ class VisitForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not data.get("enterprise") and not (data.get("site_note") or "").strip():
-            raise forms.ValidationError("请选择走访企业，或填写走访的站点/场所")
+            raise forms.ValidationError(_("请选择走访企业，或填写走访的站点/场所"))
         return data
 
 
@@ -103,13 +104,13 @@ class VisitAdmin(ScopedAdmin):
     inlines = [VisitProblemInline]
     nav_icon = "directions_walk"
 
-    @admin.display(description="走访企业/站点")
+    @admin.display(description=_("走访企业/站点"))
     def enterprise_or_site(self, obj):
         return obj.enterprise.name if obj.enterprise_id else obj.site_note
 
-    @admin.display(description="走访内容")
+    @admin.display(description=_("走访内容"))
     def topic_list(self, obj):
-        return "、".join(obj.topic_labels)
+        return _("、").join(map(str, obj.topic_labels))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "agent":
@@ -137,15 +138,19 @@ def _apply(modeladmin, request, queryset, func, done: str):
         try:
             func(problem)
         except (ValidationError, PermissionDenied) as exc:
-            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            modeladmin.message_user(request, f"{problem}：{text}", messages.ERROR)
+            text = _("；").join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            modeladmin.message_user(
+                request, _("%(object)s：%(error)s") % {"object": problem, "error": text}, messages.ERROR
+            )
         else:
             ok += 1
     if ok:
-        modeladmin.message_user(request, f"{ok} 个问题{done}", messages.SUCCESS)
+        modeladmin.message_user(
+            request, _("%(count)s 个问题%(done)s") % {"count": ok, "done": done}, messages.SUCCESS
+        )
 
 
-@admin.action(description="标记为解决中")
+@admin.action(description=_("标记为解决中"))
 def mark_in_progress(modeladmin, request, queryset):
     from xinye.guidance.services import set_problem_status
 
@@ -154,11 +159,11 @@ def mark_in_progress(modeladmin, request, queryset):
         request,
         queryset,
         lambda p: set_problem_status(p, "in_progress", actor=request.user),
-        "已标记为解决中",
+        _("已标记为解决中"),
     )
 
 
-@admin.action(description="标记为已解决（今天）")
+@admin.action(description=_("标记为已解决（今天）"))
 def mark_resolved(modeladmin, request, queryset):
     from xinye.guidance.services import set_problem_status
 
@@ -167,11 +172,11 @@ def mark_resolved(modeladmin, request, queryset):
         request,
         queryset,
         lambda p: set_problem_status(p, "resolved", actor=request.user),
-        "已解决",
+        _("已解决"),
     )
 
 
-@admin.action(description="重新打开")
+@admin.action(description=_("重新打开"))
 def reopen(modeladmin, request, queryset):
     from xinye.guidance.services import set_problem_status
 
@@ -180,11 +185,11 @@ def reopen(modeladmin, request, queryset):
         request,
         queryset,
         lambda p: set_problem_status(p, "open", actor=request.user),
-        "已重新打开",
+        _("已重新打开"),
     )
 
 
-@admin.action(description="转为诉求（进入诉求办理闭环）")
+@admin.action(description=_("转为诉求（进入诉求办理闭环）"))
 def to_appeal(modeladmin, request, queryset):
     from xinye.guidance.services import convert_problem_to_appeal
 
@@ -193,7 +198,7 @@ def to_appeal(modeladmin, request, queryset):
         request,
         queryset,
         lambda p: convert_problem_to_appeal(p, actor=request.user),
-        "已转为诉求",
+        _("已转为诉求"),
     )
 
 
@@ -209,7 +214,7 @@ class VisitProblemAdmin(ScopedAdmin):
     actions = [mark_in_progress, mark_resolved, reopen, to_appeal]
     nav_icon = "report_problem"
 
-    @admin.display(description="问题")
+    @admin.display(description=_("问题"))
     def description_short(self, obj):
         return obj.description[:40]
 
@@ -227,7 +232,7 @@ class InstructorAssessmentAdmin(ScopedAdmin):
     readonly_fields = ["evidence_summary"]
     nav_icon = "grading"
 
-    @admin.display(description="考核依据（系统统计）")
+    @admin.display(description=_("考核依据（系统统计）"))
     def evidence_summary(self, obj):
         from xinye.guidance.services import evidence_for
 
@@ -236,7 +241,7 @@ class InstructorAssessmentAdmin(ScopedAdmin):
         ev = evidence_for(obj.agent, obj.year)
         text = ev.summary
         if ev.shortfalls:
-            text += "；不足：" + "；".join(ev.shortfalls)
+            text += _("；不足：") + _("；").join(ev.shortfalls)
         return text
 
     def has_add_permission(self, request):

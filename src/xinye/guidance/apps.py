@@ -1,15 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GuidanceConfig(AppConfig):
     name = "xinye.guidance"
     pillar = "build"
-    verbose_name = "怎么建 · 指导员与联络员"
+    verbose_name = _("怎么建 · 指导员与联络员")
     nav_links = [
-        ("我的联系企业（走访）", "phone_iphone", "guidance:my", "guidance.visit"),
-        ("分级分片分配", "alt_route", "guidance:assignment", "ledger.enterprise"),
-        ("季度走访提醒", "event_busy", "guidance:overdue", "guidance.visit"),
-        ("年度考核与依据", "grading", "guidance:assessments", "guidance.instructorassessment"),
+        (_("我的联系企业（走访）"), "phone_iphone", "guidance:my", "guidance.visit"),
+        (_("分级分片分配"), "alt_route", "guidance:assignment", "ledger.enterprise"),
+        (_("季度走访提醒"), "event_busy", "guidance:overdue", "guidance.visit"),
+        (_("年度考核与依据"), "grading", "guidance:assessments", "guidance.instructorassessment"),
     ]
 
     def dashboard_cards(self, request):
@@ -29,9 +30,10 @@ class GuidanceConfig(AppConfig):
             pending = [r for r in rows if r.status != "done"]
             return [
                 {
-                    "title": "本季度待走访",
+                    "title": _("本季度待走访"),
                     "value": len(pending),
-                    "note": f"联系企业 {len(rows)} 家，其中逾期 {sum(1 for r in rows if r.status == 'overdue')} 家",
+                    "note": _("联系企业 %(total)s 家，其中逾期 %(overdue)s 家")
+                    % {"total": len(rows), "overdue": sum(1 for r in rows if r.status == "overdue")},
                     "link": reverse("guidance:my"),
                 }
             ]
@@ -39,9 +41,10 @@ class GuidanceConfig(AppConfig):
         rows = services.overdue_list(agents)
         return [
             {
-                "title": "季度走访逾期",
+                "title": _("季度走访逾期"),
                 "value": sum(1 for _a, r in rows if r.status == "overdue"),
-                "note": f"上季度和本季度均未走访的企业（人次）；本季度待走访共 {len(rows)} 项",
+                "note": _("上季度和本季度均未走访的企业（人次）；本季度待走访共 %(count)s 项")
+                % {"count": len(rows)},
                 "link": reverse("guidance:overdue"),
             }
         ]

@@ -45,7 +45,7 @@ class Agent(models.Model):
         ordering = ["kind", "name"]
 
     def __str__(self):
-        return f"{self.name}（{self.get_kind_display()}）"
+        return _("%(name)s（%(kind)s）") % {"name": self.name, "kind": self.get_kind_display()}
 
     def save(self, *args, **kwargs):
         from xinye.core.crypto import keyed_hash
@@ -113,7 +113,11 @@ class Visit(models.Model):
 
     def __str__(self):
         where = self.enterprise.name if self.enterprise_id else self.site_note
-        return f"{self.date:%Y-%m-%d} {self.agent.name} 走访 {where}"
+        return _("%(date)s %(agent)s 走访 %(where)s") % {
+            "date": f"{self.date:%Y-%m-%d}",
+            "agent": self.agent.name,
+            "where": where,
+        }
 
     def save(self, *args, **kwargs):
         self.fill_owner()
@@ -198,4 +202,8 @@ class InstructorAssessment(models.Model):
         constraints = [models.UniqueConstraint(fields=["agent", "year"], name="assessment_agent_year")]
 
     def __str__(self):
-        return f"{self.agent.name} {self.year} 年度：{self.get_grade_display()}"
+        return _("%(agent)s %(year)s 年度：%(grade)s") % {
+            "agent": self.agent.name,
+            "year": self.year,
+            "grade": self.get_grade_display(),
+        }

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.guidance import services
 from xinye.guidance.assignment import KIND_LABELS
-from xinye.guidance.choices import AssessmentGrade, DueStatus, VisitTopic
+from xinye.guidance.choices import AgentKind, AssessmentGrade, DueStatus, VisitTopic
 from xinye.guidance.models import Agent, InstructorAssessment, Visit
 
 
@@ -24,7 +25,7 @@ def _context(request, title, **extra):
 
 def _errors(exc) -> str:
     if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
+        return _("；").join(exc.messages)
     return str(exc)
 
 
@@ -60,7 +61,7 @@ def assignment(request):
         except (ValidationError, PermissionDenied, ValueError) as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, f"已确认 {len(recorded)} 项分配，写入责任矩阵。")
+            messages.success(request, _("已确认 %(count)s 项分配，写入责任矩阵。") % {"count": len(recorded)})
         return redirect(f"{request.path}?county={county}")
 
     proposal = services.propose_for(enterprises.filter(region_id=county), replan=replan) if county else None
@@ -70,7 +71,7 @@ def assignment(request):
     if proposal is not None:
         for item in proposal.items:
             rows.append(
-                {"item": item, "label": KIND_LABELS[item.kind], "choices": by_kind.get(item.kind, [])}
+                {"item": item, "label": AgentKind(item.kind).label, "choices": by_kind.get(item.kind, [])}
             )
     loads = []
     if proposal is not None:
@@ -79,7 +80,7 @@ def assignment(request):
         loads.sort(key=lambda r: (r["agent"].kind, -r["load"], r["agent"].name))
     context = _context(
         request,
-        "分级分片：指导员与联络员分配",
+        _("分级分片：指导员与联络员分配"),
         counties=counties,
         county=county,
         replan=replan,
@@ -100,7 +101,7 @@ def _parse_date(text: str | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError("日期格式应为 2026-11-28") from None
+        raise ValidationError(_("日期格式应为 2026-11-28")) from None
 
 
 def my(request):
@@ -111,7 +112,7 @@ def my(request):
     if agent is None:
         if not has_action(request.user, "view", Visit):
             raise Http404
-        context = _context(request, "我的联系企业", agent=None)
+        context = _context(request, _("我的联系企业"), agent=None)
         return TemplateResponse(request, "guidance/my.html", context)
     assigned = restrict(
         Enterprise.objects.filter(pk__in=services.assigned_enterprise_ids(agent)), request.user
@@ -135,14 +136,14 @@ def my(request):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, f"已记录：{visit}")
+            messages.success(request, _("已记录：%(visit)s") % {"visit": visit})
         return redirect(request.path)
     today = services.today()
     rows = services.due_for_agent(agent, today, assigned)
     ev = services.evidence_for(agent, today.year, today)
     context = _context(
         request,
-        "我的联系企业",
+        _("我的联系企业"),
         agent=agent,
         rows=rows,
         counts={s: sum(1 for r in rows if r.status == s) for s in DueStatus.values},
@@ -172,13 +173,13 @@ def overdue(request):
         rows = [r for r in rows if r[1].status == only]
     context = _context(
         request,
-        "季度走访提醒",
+        _("季度走访提醒"),
         rows=rows[:1000],
         total=len(rows),
         overdue_count=sum(1 for _a, r in rows if r.status == DueStatus.OVERDUE),
         kind=kind,
         status=only,
-        kinds=list(KIND_LABELS.items()),
+        kinds=AgentKind.choices,
     )
     return TemplateResponse(request, "guidance/overdue.html", context)
 
@@ -209,7 +210,9 @@ def assessments(request):
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, f"已记录 {agent.name} {year} 年度考核。")
+            messages.success(
+                request, _("已记录 %(name)s %(year)s 年度考核。") % {"name": agent.name, "year": year}
+            )
         return redirect(f"{request.path}?year={year}&kind={kind}")
     agents = list(agents.select_related("region").order_by("region_id", "name"))
     evidence = services.evidence_many(agents, year, today)
@@ -217,11 +220,11 @@ def assessments(request):
     rows = [{"agent": a, "ev": evidence[a.pk], "assessment": graded.get(a.pk)} for a in agents]
     context = _context(
         request,
-        f"{year} 年度考核与依据",
+        _("%(year)s 年度考核与依据") % {"year": year},
         rows=rows,
         year=year,
         kind=kind,
-        kinds=list(KIND_LABELS.items()),
+        kinds=AgentKind.choices,
         grades=AssessmentGrade.choices,
         can_assess=has_action(request.user, "add", InstructorAssessment),
     )
