@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, in_scope, restrict
 from xinye.guidance.admin import ScopedAdmin
@@ -44,7 +45,7 @@ class AttendanceForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("status") and data["status"] != "present" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "请假或缺席须写明原因")
+            self.add_error("reason", _("请假或缺席须写明原因"))
         return data
 
 
@@ -73,10 +74,10 @@ class MeetingForm(forms.ModelForm):
         data = super().clean()
         online = data.get("is_online") or data.get("online_group")
         if not online and not (data.get("place") or "").strip():
-            self.add_error("place", "请填写会议地点，或选择线上召开")
+            self.add_error("place", _("请填写会议地点，或选择线上召开"))
         group, unit = data.get("online_group"), data.get("unit")
         if group and unit and group.unit_id != unit.pk:
-            self.add_error("online_group", "网络党小组不属于该党组织")
+            self.add_error("online_group", _("网络党小组不属于该党组织"))
         return data
 
 
@@ -113,15 +114,15 @@ class MeetingAdmin(ScopedAdmin):
     inlines = [AttendanceInline, PhotoInline]
     nav_icon = "groups"
 
-    @admin.display(description="出席")
+    @admin.display(description=_("出席"))
     def attendance_text(self, obj):
         return f"{obj.present}/{obj.expected}" if obj.expected else "—"
 
-    @admin.display(description="法定人数", boolean=True)
+    @admin.display(description=_("法定人数"), boolean=True)
     def quorum_flag(self, obj):
         return obj.quorum_met
 
-    @admin.display(description="法定人数核验")
+    @admin.display(description=_("法定人数核验"))
     def quorum_text(self, obj):
         return obj.quorum_note or "—"
 
@@ -156,8 +157,11 @@ class OnlineGroupForm(forms.ModelForm):
             if leader is not None and not leader.unit.path.startswith(unit.path):
                 outside.append(leader)
             if outside:
-                names = "、".join(str(m) for m in outside)
-                raise forms.ValidationError(f"{names} 不是{unit.name}的党员，不能加入其网络党小组")
+                names = _("、").join(str(m) for m in outside)
+                raise forms.ValidationError(
+                    _("%(names)s 不是%(unit)s的党员，不能加入其网络党小组")
+                    % {"names": names, "unit": unit.name}
+                )
         return data
 
 
@@ -172,7 +176,7 @@ class OnlineGroupAdmin(ScopedAdmin):
     filter_horizontal = ["members"]
     nav_icon = "forum"
 
-    @admin.display(description="成员数")
+    @admin.display(description=_("成员数"))
     def member_count(self, obj):
         return obj.members.count()
 

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrglifeConfig(AppConfig):
     name = "xinye.orglife"
     pillar = "build"
-    verbose_name = "怎么建 · 组织生活"
-    nav_links = [("组织运转情况", "monitor_heart", "orglife:health", "orglife.meeting")]
+    verbose_name = _("怎么建 · 组织生活")
+    nav_links = [(_("组织运转情况"), "monitor_heart", "orglife:health", "orglife.meeting")]
 
     def dashboard_cards(self, request):
         """Console home: organisations in scope not running normally this quarter."""
@@ -22,9 +23,10 @@ class OrglifeConfig(AppConfig):
         bad = [h for h in results if not h.normal]
         return [
             {
-                "title": "未正常运转的党组织",
+                "title": _("未正常运转的党组织"),
                 "value": len(bad),
-                "note": f"本季度，范围内党组织 {len(results)} 个（组建一个、正常运转一个）",
+                "note": _("本季度，范围内党组织 %(count)s 个（组建一个、正常运转一个）")
+                % {"count": len(results)},
                 "link": reverse("orglife:health"),
             }
         ]

@@ -30,7 +30,11 @@ class MeetingRule(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()}：{self.get_period_display()}至少 {self.min_count} 次"
+        return _("%(kind)s：%(period)s至少 %(count)s 次") % {
+            "kind": self.get_kind_display(),
+            "period": self.get_period_display(),
+            "count": self.min_count,
+        }
 
 
 class OnlineGroup(models.Model):
@@ -135,7 +139,11 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["unit", "kind", "date"])]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}：{self.topic}"
+        return _("%(date)s %(kind)s：%(topic)s") % {
+            "date": f"{self.date:%Y-%m-%d}",
+            "kind": self.get_kind_display(),
+            "topic": self.topic,
+        }
 
     def save(self, *args, **kwargs):
         if self.unit_id:

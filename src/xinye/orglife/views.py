@@ -5,6 +5,7 @@ from collections import Counter
 from django.contrib import admin
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.core.choices import Industry
@@ -17,6 +18,14 @@ def _organisations(request):
     from xinye.ledger.models import PartyOrganisation
 
     return restrict(PartyOrganisation.objects.all(), request.user, "view")
+
+
+def _period_title(period) -> str:
+    """The period's heading in the active language (health.HealthPeriod.title is the Chinese one)."""
+    if period.kind == "quarter":
+        quarter = (period.start.month - 1) // 3 + 1
+        return _("%(year)s 年第 %(quarter)s 季度") % {"year": period.start.year, "quarter": quarter}
+    return _("%(year)s 年度") % {"year": period.start.year}
 
 
 def _period(request):
@@ -51,7 +60,7 @@ def health_list(request):
     by_industry = Counter(str(dict(Industry.choices).get(h.industry, h.industry or "—")) for h in bad)
     context = {
         **admin.site.each_context(request),
-        "title": f"组织运转情况（{period.title}）",
+        "title": _("组织运转情况（%(period)s）") % {"period": _period_title(period)},
         "period": period,
         "results": results if show_all else bad,
         "total": len(results),
@@ -83,7 +92,8 @@ def health_detail(request, unit_id: int):
     )
     context = {
         **admin.site.each_context(request),
-        "title": f"{result.name}：运转情况（{period.title}）",
+        "title": _("%(name)s：运转情况（%(period)s）")
+        % {"name": result.name, "period": _period_title(period)},
         "h": result,
         "period": period,
         "meetings": meetings.order_by("date"),
