@@ -15,6 +15,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import grants_for, object_type, restrict
 from xinye.core.admin import ReadOnlyInline, ScopedAdmin
@@ -131,8 +133,10 @@ class DuesBandAdmin(CityRuleAdmin):
 
 
 class CaseForm(forms.ModelForm):
-    applied_on = forms.DateField(label="递交入党申请书日期", widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    applied_on = forms.DateField(
+        label=_("递交入党申请书日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = DevelopmentCase
@@ -143,17 +147,20 @@ class DevelopmentRecordInline(ReadOnlyInline):
     model = DevelopmentRecord
     fields = ["step", "date", "actor_names", "note", "late_reason", "recorded_by"]
 
-    @admin.display(description="联系人/介绍人")
+    @admin.display(description=_("联系人/介绍人"))
     def actor_names(self, record):
-        return "、".join(m.practitioner.name for m in record.actors.all()) or "—"
+        return _("、").join(m.practitioner.name for m in record.actors.all()) or "—"
 
 
 class StageFilter(admin.SimpleListFilter):
-    title = "阶段"
+    title = _("阶段")
     parameter_name = "stage"
 
     def lookups(self, request, model_admin):
-        return [(key, label) for key, label, _r in services.PIPELINE_STAGES] + [("probationary", "预备党员")]
+        # the stage labels are services.PIPELINE_STAGES' Chinese, which are also ledger.PoliticalStatus labels
+        return [(key, gettext(label)) for key, label, _r in services.PIPELINE_STAGES] + [
+            ("probationary", _("预备党员"))
+        ]
 
     def queryset(self, request, queryset):
         ranges = {key: r for key, _l, r in services.PIPELINE_STAGES}
@@ -214,18 +221,20 @@ class DevelopmentCaseAdmin(ServiceAdmin):
             note=data.get("note", ""),
         )
 
-    @admin.display(description="当前步骤", ordering="current_step")
+    @admin.display(description=_("当前步骤"), ordering="current_step")
     def step_label(self, case):
         step = DevelopmentStep.objects.filter(number=case.current_step).first()
-        return f"第{case.current_step}步 {step.name}" if step else "—"
+        return (
+            _("第%(number)s步 %(name)s") % {"number": case.current_step, "name": step.name} if step else "—"
+        )
 
-    @admin.display(description="下一步（最早日期）")
+    @admin.display(description=_("下一步（最早日期）"))
     def next_label(self, case):
         info = services.next_step(case)
         if info.step is None:
             return "—"
-        when = f"，{info.earliest:%Y-%m-%d} 起" if info.earliest else ""
-        return f"第{info.step.number}步 {info.step.name}{when}"
+        when = _("，%(date)s 起") % {"date": f"{info.earliest:%Y-%m-%d}"} if info.earliest else ""
+        return _("第%(number)s步 %(name)s") % {"number": info.step.number, "name": info.step.name} + when
 
     # --- record a step, extend probation, close: POST-only views behind the change page ---
 
@@ -241,7 +250,7 @@ class DevelopmentCaseAdmin(ServiceAdmin):
     def _case_for_change(self, request, object_id):
         case = self.get_object(request, object_id)
         if case is None or not self.has_change_permission(request, case):
-            raise Http404("对象不存在或不在您的管辖范围内")
+            raise Http404(_("对象不存在或不在您的管辖范围内"))
         if request.method != "POST":
             raise Http404
         return case
@@ -254,7 +263,7 @@ class DevelopmentCaseAdmin(ServiceAdmin):
         try:
             return datetime.date.fromisoformat(value or "")
         except ValueError as exc:
-            raise ValueError("请填写正确的日期（如 2026-11-28）") from exc
+            raise ValueError(_("请填写正确的日期（如 2026-11-28）")) from exc
 
     def step_view(self, request, object_id):
         case = self._case_for_change(request, object_id)
@@ -277,9 +286,12 @@ class DevelopmentCaseAdmin(ServiceAdmin):
                 note=request.POST.get("note", ""),
                 late_reason=request.POST.get("late_reason", ""),
             )
-            messages.success(request, "已记录。")
+            messages.success(request, _("已记录。"))
         except (ValueError, PermissionDenied, ValidationError) as exc:
-            messages.error(request, "未记录：" + "；".join(getattr(exc, "messages", [str(exc)])))
+            messages.error(
+                request,
+                _("未记录：%(errors)s") % {"errors": _("；").join(getattr(exc, "messages", [str(exc)]))},
+            )
         return self._back(case)
 
     def extend_view(self, request, object_id):
@@ -292,9 +304,9 @@ class DevelopmentCaseAdmin(ServiceAdmin):
                 actor=request.user,
                 reason=request.POST.get("reason", ""),
             )
-            messages.success(request, "已延长预备期。")
+            messages.success(request, _("已延长预备期。"))
         except (ValueError, PermissionDenied) as exc:
-            messages.error(request, f"未延长：{exc}")
+            messages.error(request, _("未延长：%(error)s") % {"error": exc})
         return self._back(case)
 
     def close_view(self, request, object_id):
@@ -303,9 +315,9 @@ class DevelopmentCaseAdmin(ServiceAdmin):
             services.close_case(
                 case, self._date(request.POST.get("date")), request.POST.get("reason", ""), actor=request.user
             )
-            messages.success(request, "已结束该档案。")
+            messages.success(request, _("已结束该档案。"))
         except (ValueError, PermissionDenied) as exc:
-            messages.error(request, f"未结束：{exc}")
+            messages.error(request, _("未结束：%(error)s") % {"error": exc})
         return self._back(case)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -352,7 +364,7 @@ class TransferForm(forms.ModelForm):
             "issued_on",
             "note",
         ]
-        help_texts = {"cross_province": "不勾选时按对方所在地自动判断（区外为跨省，有效期 6 个月）"}
+        help_texts = {"cross_province": _("不勾选时按对方所在地自动判断（区外为跨省，有效期 6 个月）")}
 
 
 @admin.register(TransferLetter)
@@ -418,31 +430,32 @@ class TransferLetterAdmin(ServiceAdmin):
             return services.record_receipt(obj, data["receipt_on"], actor=request.user)
         return obj
 
-    @admin.display(description="状态")
+    @admin.display(description=_("状态"))
     def status_label(self, letter):
         if letter.is_expired(timezone.localdate()):
             return format_html(
-                '<span class="text-red-600 font-semibold">已过期（{}）</span>', letter.valid_until
+                '<span class="text-red-600 font-semibold">{}</span>',
+                _("已过期（%(date)s）") % {"date": letter.valid_until},
             )
         return letter.get_status_display()
 
-    @admin.action(description="将所选中已过有效期的介绍信标记为过期")
+    @admin.action(description=_("将所选中已过有效期的介绍信标记为过期"))
     def mark_expired(self, request, queryset):
         count = services.expire_transfers(timezone.localdate(), restrict(queryset, request.user, "change"))
-        self.message_user(request, f"已标记 {count} 封介绍信过期。")
+        self.message_user(request, _("已标记 %(count)s 封介绍信过期。") % {"count": count})
 
-    @admin.action(description="作废所选介绍信")
+    @admin.action(description=_("作废所选介绍信"))
     def cancel_letters(self, request, queryset):
         done = 0
         for letter in restrict(queryset, request.user, "change").filter(status=TransferStatus.ISSUED):
             services.cancel_transfer(letter, actor=request.user, reason="工作台作废")
             done += 1
-        self.message_user(request, f"已作废 {done} 封。")
+        self.message_user(request, _("已作废 %(count)s 封。") % {"count": done})
 
 
 class FlowingForm(forms.ModelForm):
     practitioner = forms.ModelChoiceField(
-        queryset=Practitioner.objects.none(), label="从业人员", widget=forms.NumberInput, required=True
+        queryset=Practitioner.objects.none(), label=_("从业人员"), widget=forms.NumberInput, required=True
     )
 
     class Meta:
@@ -483,7 +496,7 @@ class FlowingMemberAdmin(ServiceAdmin):
             form.base_fields["practitioner"].queryset = restrict(
                 Practitioner.objects.all(), request.user, "view"
             )
-            form.base_fields["practitioner"].help_text = "填写从业人员编号（从业人员台账中可查）"
+            form.base_fields["practitioner"].help_text = _("填写从业人员编号（从业人员台账中可查）")
             return form
         return super().get_form(request, obj, change=change, **kwargs)
 
@@ -539,7 +552,7 @@ class IncomeDeclarationAdmin(ServiceAdmin):
             data["member"], data["month"], data["net_income"], basis=data["basis"], actor=request.user
         )
 
-    @admin.display(description="当月应交（元）")
+    @admin.display(description=_("当月应交（元）"))
     def dues(self, declaration):
         try:
             return services.monthly_dues(declaration.member, declaration.month)
@@ -602,7 +615,7 @@ class CourseAdmin(ServiceAdmin):
             actor=request.user,
         )
 
-    @admin.display(description="学习人次")
+    @admin.display(description=_("学习人次"))
     def attendees(self, course):
         return course.records.count()
 

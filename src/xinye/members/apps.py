@@ -1,15 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     name = "xinye.members"
     pillar = "people"
-    verbose_name = "力量弱 · 党员队伍"
+    verbose_name = _("力量弱 · 党员队伍")
     nav_links = [
-        ("发展党员梯队", "stacked_bar_chart", "members:pipeline", "members.developmentcase"),
-        ("党费欠缴名单", "money_off", "members:arrears", "members.duespayment"),
-        ("学时统计", "timer", "members:study_hours", "members.studyrecord"),
-        ("导入学习记录", "upload_file", "members:study_import", "members.studyrecord"),
+        (_("发展党员梯队"), "stacked_bar_chart", "members:pipeline", "members.developmentcase"),
+        (_("党费欠缴名单"), "money_off", "members:arrears", "members.duespayment"),
+        (_("学时统计"), "timer", "members:study_hours", "members.studyrecord"),
+        (_("导入学习记录"), "upload_file", "members:study_import", "members.studyrecord"),
     ]
 
     def dashboard_cards(self, request):
@@ -30,10 +31,12 @@ class MembersConfig(AppConfig):
             ]
             cards.append(
                 {
-                    "title": "发展党员梯队",
+                    "title": _("发展党员梯队"),
                     "value": totals["activists"] + totals["candidates"],
-                    "note": f"申请人 {totals['applicants']} · 积极分子 {totals['activists']} · 发展对象 "
-                    f"{totals['candidates']} · 预备党员 {totals['probationary']}",
+                    "note": _(
+                        "申请人 %(applicants)s · 积极分子 %(activists)s · 发展对象 %(candidates)s · 预备党员 %(probationary)s"
+                    )
+                    % totals,
                     "link": reverse("members:pipeline"),
                 }
             )
@@ -44,7 +47,7 @@ class MembersConfig(AppConfig):
             ).count()
             cards.append(
                 {
-                    "title": "介绍信过期未回执",
+                    "title": _("介绍信过期未回执"),
                     "value": overdue,
                     "link": reverse("admin:members_transferletter_changelist") + "?status__exact=expired",
                 }

@@ -47,7 +47,7 @@ class DevelopmentStep(models.Model):
         ordering = ["number"]
 
     def __str__(self):
-        return f"第{self.number}步 {self.name}"
+        return _("第%(number)s步 %(name)s") % {"number": self.number, "name": self.name}
 
 
 class StepInterval(models.Model):
@@ -76,7 +76,7 @@ class StepInterval(models.Model):
         constraints = [models.UniqueConstraint(fields=["from_step", "to_step"], name="members_interval_pair")]
 
     def __str__(self):
-        return f"第{self.from_step.number}步 → 第{self.to_step.number}步"
+        return _("第%(from)s步 → 第%(to)s步") % {"from": self.from_step.number, "to": self.to_step.number}
 
 
 class DevelopmentCase(models.Model):
@@ -100,7 +100,7 @@ class DevelopmentCase(models.Model):
     current_step = models.PositiveSmallIntegerField(_("当前步骤"), default=0, db_index=True)
     current_step_on = models.DateField(_("当前步骤日期"), null=True, blank=True)
     status = models.CharField(
-        "状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True
+        _("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True
     )
     probation_extended_months = models.PositiveSmallIntegerField(_("延长预备期（月）"), default=0)
     probation_extended_on = models.DateField(_("延长预备期决定日期"), null=True, blank=True)
@@ -117,7 +117,7 @@ class DevelopmentCase(models.Model):
         ordering = ["unit_id", "-updated_at"]
 
     def __str__(self):
-        return f"{self.practitioner.name}（第{self.current_step}步）"
+        return _("%(name)s（第%(number)s步）") % {"name": self.practitioner.name, "number": self.current_step}
 
     @property
     def stage(self) -> int:
@@ -208,7 +208,7 @@ class TransferLetter(models.Model):
     issued_on = models.DateField(_("开具日期"))
     valid_until = models.DateField(_("有效期至"), editable=False)
     status = models.CharField(
-        "状态", max_length=16, choices=TransferStatus.choices, default=TransferStatus.ISSUED, db_index=True
+        _("状态"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.ISSUED, db_index=True
     )
     receipt_on = models.DateField(_("回执/报到日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
@@ -226,7 +226,11 @@ class TransferLetter(models.Model):
         ordering = ["-issued_on", "-id"]
 
     def __str__(self):
-        return f"{self.get_direction_display()}：{self.member_name}（{self.other_organisation}）"
+        return _("%(direction)s：%(name)s（%(other)s）") % {
+            "direction": self.get_direction_display(),
+            "name": self.member_name,
+            "other": self.other_organisation,
+        }
 
     def save(self, *args, **kwargs):
         from xinye.members.services import transfer_valid_until
@@ -272,7 +276,7 @@ class FlowingMember(models.Model):
         ordering = ["unit_id", "-registered_on"]
 
     def __str__(self):
-        return f"{self.member}（{self.home_region}）"
+        return _("%(member)s（%(region)s）") % {"member": self.member, "region": self.home_region}
 
     def save(self, *args, **kwargs):
         self.home_contact_phone_hash = keyed_hash(self.home_contact_phone)
@@ -286,10 +290,10 @@ class DuesBand(models.Model):
     """One row of the dues rate table: monthly after-tax income in (lower, upper] pays `rate` per cent."""
 
     lower = models.DecimalField(
-        "月收入下限（不含，元）", max_digits=10, decimal_places=2, default=Decimal("0")
+        _("月收入下限（不含，元）"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     upper = models.DecimalField(
-        "月收入上限（含，元）", max_digits=10, decimal_places=2, null=True, blank=True
+        _("月收入上限（含，元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     rate = models.DecimalField(_("比例（%）"), max_digits=5, decimal_places=2)
     source = models.CharField(_("依据"), max_length=128)
@@ -302,8 +306,8 @@ class DuesBand(models.Model):
         ordering = ["lower"]
 
     def __str__(self):
-        upper = f"{self.upper} 元" if self.upper is not None else "以上"
-        return f"{self.lower}–{upper}：{self.rate}%"
+        upper = _("%(amount)s 元") % {"amount": self.upper} if self.upper is not None else _("以上")
+        return _("%(lower)s–%(upper)s：%(rate)s%%") % {"lower": self.lower, "upper": upper, "rate": self.rate}
 
 
 class IncomeDeclaration(models.Model):
@@ -325,7 +329,7 @@ class IncomeDeclaration(models.Model):
     month = models.DateField(_("月份（每月1日）"))
     basis = models.CharField(_("计算依据"), max_length=16, choices=DuesBasis.choices, default=DuesBasis.WAGE)
     net_income = models.DecimalField(
-        "税后月收入（元）", max_digits=10, decimal_places=2, default=Decimal("0")
+        _("税后月收入（元）"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     created_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
 
@@ -368,7 +372,12 @@ class DuesPayment(models.Model):
         ordering = ["-paid_on", "-id"]
 
     def __str__(self):
-        return f"{self.member} {self.month_from:%Y-%m}–{self.month_to:%Y-%m} {self.amount} 元"
+        return _("%(member)s %(start)s–%(end)s %(amount)s 元") % {
+            "member": self.member,
+            "start": f"{self.month_from:%Y-%m}",
+            "end": f"{self.month_to:%Y-%m}",
+            "amount": self.amount,
+        }
 
 
 # --- learning ---

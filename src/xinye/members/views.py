@@ -5,6 +5,7 @@ import datetime
 from django.contrib import admin
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.ledger.models import PartyMember
@@ -53,7 +54,7 @@ def pipeline(request):
         request,
         "members/pipeline.html",
         _context(
-            request, "发展党员梯队", data=data, regions=_regions(), region=request.GET.get("region", "")
+            request, _("发展党员梯队"), data=data, regions=_regions(), region=request.GET.get("region", "")
         ),
     )
 
@@ -69,7 +70,7 @@ def arrears(request):
         "members/arrears.html",
         _context(
             request,
-            "党费欠缴名单",
+            _("党费欠缴名单"),
             rows=rows[:1000],
             total=len(rows),
             regions=_regions(),
@@ -100,7 +101,7 @@ def study_hours(request):
         "members/study_hours.html",
         _context(
             request,
-            "学时统计",
+            _("学时统计"),
             rows=rows[:1000],
             group=group,
             date_from=date_from,
@@ -126,5 +127,5 @@ def study_import(request):
             today=services.today(),
         )
     return TemplateResponse(
-        request, "members/study_import.html", _context(request, "导入学习记录", result=result)
+        request, "members/study_import.html", _context(request, _("导入学习记录"), result=result)
     )
