@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin
@@ -44,7 +45,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 class CoverageStatusFilter(admin.SimpleListFilter):
-    title = "覆盖状态"
+    title = _("覆盖状态")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
@@ -102,12 +103,12 @@ class EnterpriseAdmin(ScopedAdmin):
     readonly_fields = ["owners", "practitioner_count", "status_label"]
     fieldsets = [
         (
-            "基本信息",
+            _("基本信息"),
             {"fields": ["name", "uscc", "industry", "enterprise_type", "region", "unit", "staff_count"]},
         ),
-        ("地址与坐标", {"fields": ["address", "latitude", "longitude", "coord_source"]}),
+        (_("地址与坐标"), {"fields": ["address", "latitude", "longitude", "coord_source"]}),
         (
-            "联系人",
+            _("联系人"),
             {
                 "fields": [
                     "legal_representative",
@@ -118,27 +119,30 @@ class EnterpriseAdmin(ScopedAdmin):
                 ]
             },
         ),
-        ("覆盖与责任", {"fields": ["status_label", "practitioner_count", "owners"]}),
+        (_("覆盖与责任"), {"fields": ["status_label", "practitioner_count", "owners"]}),
     ]
     nav_icon = "store"
 
     def get_queryset(self, request):
         return services.annotate_coverage_status(super().get_queryset(request))
 
-    @admin.display(description="覆盖状态", ordering="coverage_status")
+    @admin.display(description=_("覆盖状态"), ordering="coverage_status")
     def status_label(self, obj):
         value = getattr(obj, "coverage_status", None)
         if value is None and obj.pk:
             value = services.coverage_status(obj)
         return CoverageStatus(value).label if value else "-"
 
-    @admin.display(description="从业人员（台账登记）")
+    @admin.display(description=_("从业人员（台账登记）"))
     def practitioner_count(self, obj):
         if not obj.pk:
             return "-"
-        return f"{obj.practitioners.count()} 人（其中党员 {obj.members.count()} 人）"
+        return _("%(people)s 人（其中党员 %(members)s 人）") % {
+            "people": obj.practitioners.count(),
+            "members": obj.members.count(),
+        }
 
-    @admin.display(description="责任矩阵")
+    @admin.display(description=_("责任矩阵"))
     def owners(self, obj):
         from xinye.orgs.services import owners_of, required_roles
 
@@ -147,9 +151,9 @@ class EnterpriseAdmin(ScopedAdmin):
         required = set(required_roles("ledger.enterprise"))
         rows = []
         for role, holders in owners_of(obj).items():
-            names = "、".join(h.holder_name for h in holders)
+            names = _("、").join(h.holder_name for h in holders)
             if not names:
-                names = "（缺）" if role in required else "—"
+                names = _("（缺）") if role in required else "—"
             rows.append((ResponsibilityRole(role).label, names))
         return format_html(
             '<table class="text-sm">{}</table>',
@@ -169,7 +173,7 @@ class PractitionerForm(forms.ModelForm):
         try:
             return clean_id_number(self.cleaned_data.get("id_number", "")).number
         except ValueError as exc:
-            raise ValidationError(f"公民身份号码：{exc}")
+            raise ValidationError(_("公民身份号码：%(error)s") % {"error": exc})
 
     def clean_phone(self):
         value = self.cleaned_data.get("phone", "")
@@ -178,7 +182,7 @@ class PractitionerForm(forms.ModelForm):
         try:
             return clean_mobile(value)
         except ValueError as exc:
-            raise ValidationError(f"手机号：{exc}")
+            raise ValidationError(_("手机号：%(error)s") % {"error": exc})
 
     def clean(self):
         data = super().clean()
@@ -188,7 +192,7 @@ class PractitionerForm(forms.ModelForm):
 
             dup = Practitioner.objects.filter(id_hash=keyed_hash(number)).exclude(pk=self.instance.pk).first()
             if dup is not None:
-                self.add_error("id_number", "公民身份号码：该人员已登记")
+                self.add_error("id_number", _("公民身份号码：该人员已登记"))
         status = data.get("political_status")
         if (
             self.instance.pk
@@ -198,7 +202,7 @@ class PractitionerForm(forms.ModelForm):
         ):
             self.add_error(
                 "political_status",
-                "政治面貌：该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌",
+                _("政治面貌：该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌"),
             )
         return data
 
@@ -302,7 +306,7 @@ class PartyMemberAdmin(ScopedAdmin):
     ]
     nav_icon = "how_to_reg"
 
-    @admin.display(description="姓名", ordering="practitioner__name")
+    @admin.display(description=_("姓名"), ordering="practitioner__name")
     def name(self, obj):
         return obj.practitioner.name
 
@@ -311,7 +315,7 @@ class PartyMemberAdmin(ScopedAdmin):
         try:
             services.clean_member(obj)
         except ValidationError as exc:
-            raise PermissionDenied("；".join(exc.messages))
+            raise PermissionDenied(_("；").join(exc.messages))
         super().save_model(request, obj, form, change)
         status = "full" if obj.is_full else "probationary"
         if obj.practitioner.political_status != status:
@@ -323,11 +327,11 @@ class PartyMemberAdmin(ScopedAdmin):
 
 
 class DueForElectionFilter(admin.SimpleListFilter):
-    title = "换届"
+    title = _("换届")
     parameter_name = "due"
 
     def lookups(self, request, model_admin):
-        return [("1", "90 天内到期（含已超期）")]
+        return [("1", _("90 天内到期（含已超期）"))]
 
     def queryset(self, request, queryset):
         if self.value() == "1":
@@ -372,11 +376,11 @@ class PartyOrganisationAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False  # organisations are formed through 规范组建流程 (or imported)
 
-    @admin.display(description="名称", ordering="unit__name")
+    @admin.display(description=_("名称"), ordering="unit__name")
     def name(self, obj):
         return obj.unit.name
 
-    @admin.display(description="类型", ordering="unit__kind")
+    @admin.display(description=_("类型"), ordering="unit__kind")
     def kind(self, obj):
         return obj.unit.get_kind_display()
 
@@ -385,7 +389,7 @@ class PartyOrganisationAdmin(ScopedAdmin):
 
         return super().get_queryset(request).annotate(n_enterprises=Count("enterprises", distinct=True))
 
-    @admin.display(description="覆盖企业数", ordering="n_enterprises")
+    @admin.display(description=_("覆盖企业数"), ordering="n_enterprises")
     def enterprise_count(self, obj):
         return (
             getattr(obj, "n_enterprises", None) if hasattr(obj, "n_enterprises") else obj.enterprises.count()
@@ -396,7 +400,9 @@ class PartyOrganisationAdmin(ScopedAdmin):
 
 
 class FormationCaseForm(forms.ModelForm):
-    date = forms.DateField(label="建议日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("建议日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = FormationCase
@@ -406,7 +412,7 @@ class FormationCaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "name" in self.fields and not self.instance.pk:
             self.fields["name"].required = False
-            self.fields["name"].help_text = "留空则按企业名称自动命名"
+            self.fields["name"].help_text = _("留空则按企业名称自动命名")
 
     def clean(self):
         data = super().clean()
@@ -435,9 +441,9 @@ class FormationStepInline(ReadOnlyInline):
 
 
 class TransitionForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    document = forms.FileField(label="文件（批复、会议记录等）", required=False)
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.FileField(label=_("文件（批复、会议记录等）"), required=False)
 
 
 @admin.register(FormationCase)
@@ -480,13 +486,13 @@ class FormationCaseAdmin(ScopedAdmin):
             "next_steps",
         ]
 
-    @admin.display(description="下一步")
+    @admin.display(description=_("下一步"))
     def next_steps(self, obj):
         request = getattr(self, "_request", None)
         user = request.user if request is not None else None
         states = services.allowed_transitions(obj, user)
         if not states:
-            return "流程已结束" if not services.TRANSITIONS.get(obj.state) else "无可办理的环节"
+            return _("流程已结束") if not services.TRANSITIONS.get(obj.state) else _("无可办理的环节")
         return format_html_join(
             " ",
             '<a class="bg-primary-600 text-white px-3 py-1 rounded" href="{}">{}</a>',
@@ -536,7 +542,7 @@ class FormationCaseAdmin(ScopedAdmin):
     def transition_view(self, request, pk, state):
         case = restrict(FormationCase.objects.all(), request.user, "change").filter(pk=pk).first()
         if case is None or state not in FormationState.values:
-            raise Http404("对象不存在或不在您的管辖范围内")
+            raise Http404(_("对象不存在或不在您的管辖范围内"))
         form = TransitionForm(
             request.POST or None, request.FILES or None, initial={"date": services.local_today()}
         )
@@ -555,11 +561,11 @@ class FormationCaseAdmin(ScopedAdmin):
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"已办理：{FormationState(state).label}")
+                messages.success(request, _("已办理：%(state)s") % {"state": FormationState(state).label})
                 return HttpResponseRedirect(reverse("admin:ledger_formationcase_change", args=[case.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{case.name}：{FormationState(state).label}",
+            "title": _("%(name)s：%(state)s") % {"name": case.name, "state": FormationState(state).label},
             "case": case,
             "state_label": FormationState(state).label,
             "form": form,

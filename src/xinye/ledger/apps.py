@@ -1,14 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "xinye.ledger"
     pillar = "build"
-    verbose_name = "怎么建 · 摸排台账"
+    verbose_name = _("怎么建 · 摸排台账")
     nav_links = [
-        ("换届提醒", "event_repeat", "ledger:due_for_election", "ledger.partyorganisation"),
+        (_("换届提醒"), "event_repeat", "ledger:due_for_election", "ledger.partyorganisation"),
         # The import/export pages (importers.py, views_io.py); hidden until their URLs are mounted.
-        ("台账导入导出", "upload_file", "ledger_io:index", "ledger.importbatch"),
+        (_("台账导入导出"), "upload_file", "ledger_io:index", "ledger.importbatch"),
     ]
 
     def dashboard_cards(self, request):
@@ -26,9 +27,9 @@ class LedgerConfig(AppConfig):
             ).count()
             cards.append(
                 {
-                    "title": "换届提醒",
+                    "title": _("换届提醒"),
                     "value": due,
-                    "note": "90 天内任期届满（含超期）的党组织",
+                    "note": _("90 天内任期届满（含超期）的党组织"),
                     "link": reverse("ledger:due_for_election"),
                 }
             )
@@ -40,9 +41,9 @@ class LedgerConfig(AppConfig):
             )
             cards.append(
                 {
-                    "title": "组建中",
+                    "title": _("组建中"),
                     "value": open_cases,
-                    "note": "规范组建流程办理中的党组织",
+                    "note": _("规范组建流程办理中的党组织"),
                     "link": reverse("admin:ledger_formationcase_changelist"),
                 }
             )

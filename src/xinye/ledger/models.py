@@ -31,7 +31,7 @@ class Enterprise(models.Model):
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True)
     industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, db_index=True)
     enterprise_type = models.CharField(
-        "类型", max_length=16, choices=EnterpriseType.choices, default=EnterpriseType.SITE
+        _("类型"), max_length=16, choices=EnterpriseType.choices, default=EnterpriseType.SITE
     )
     region = models.ForeignKey(
         "orgs.Region", verbose_name=_("所在旗县区"), on_delete=models.PROTECT, related_name="+"
@@ -43,7 +43,7 @@ class Enterprise(models.Model):
     latitude = models.FloatField(_("纬度（WGS-84）"), null=True, blank=True)
     longitude = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
     coord_source = models.CharField(
-        "坐标来源", max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84, blank=True
+        _("坐标来源"), max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84, blank=True
     )
     staff_count = models.PositiveIntegerField(_("从业人员数"), default=0)
     legal_representative = models.CharField(_("法定代表人/负责人"), max_length=32, blank=True)
@@ -88,7 +88,7 @@ class Practitioner(models.Model):
         _("职业"), max_length=16, choices=Occupation.choices, default=Occupation.OTHER
     )
     political_status = models.CharField(
-        "政治面貌",
+        _("政治面貌"),
         max_length=16,
         choices=PoliticalStatus.choices,
         default=PoliticalStatus.MASSES,
@@ -221,7 +221,7 @@ class PartyMember(models.Model):
     joined_on = models.DateField(_("入党日期"), null=True, blank=True)
     full_member_on = models.DateField(_("转正日期"), null=True, blank=True)
     membership_held = models.CharField(
-        "组织关系", max_length=16, choices=MembershipHeld.choices, default=MembershipHeld.HERE
+        _("组织关系"), max_length=16, choices=MembershipHeld.choices, default=MembershipHeld.HERE
     )
     home_organisation = models.CharField(_("组织关系所在党组织（流动党员）"), max_length=128, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -270,7 +270,10 @@ class ImportBatch(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.file_name}（{self.created_at:%Y-%m-%d %H:%M}）"
+        return _("%(name)s（%(time)s）") % {
+            "name": self.file_name,
+            "time": f"{self.created_at:%Y-%m-%d %H:%M}",
+        }
 
 
 FORMATION_KINDS = [
@@ -308,7 +311,7 @@ class FormationCase(models.Model):
     )
     industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, blank=True)
     state = models.CharField(
-        "当前环节",
+        _("当前环节"),
         max_length=32,
         choices=FormationState.choices,
         default=FormationState.PROPOSAL,
@@ -343,7 +346,7 @@ class FormationCase(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.name}（{self.get_state_display()}）"
+        return _("%(name)s（%(state)s）") % {"name": self.name, "state": self.get_state_display()}
 
 
 class FormationStep(models.Model):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.ledger import rules, services
@@ -27,7 +28,7 @@ def due_for_election(request):
         rows.append({"org": org, "days_left": left, "overdue": left < 0})
     context = {
         **admin.site.each_context(request),
-        "title": "换届提醒",
+        "title": _("换届提醒"),
         "rows": rows,
         "days": days,
         "today": today,

@@ -18,6 +18,8 @@ from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinye.accounts.permissions import has_action, restrict
@@ -46,8 +48,22 @@ def _context(request, title: str) -> dict:
     return {**admin.site.each_context(request), "title": title}
 
 
+# importers.SPECS labels, marked for the catalogue (importers.py keeps its Chinese for the sheets themselves)
+LEDGER_LABELS = (
+    gettext_noop("新业态企业"),
+    gettext_noop("从业人员"),
+    gettext_noop("党员"),
+    gettext_noop("党组织"),
+)
+
+
+def _label(kind: str) -> str:
+    """The ledger's name in the active language (importers.SPECS labels are Chinese msgids)."""
+    return _(SPECS[kind].label)
+
+
 def _kinds(request, action: str) -> list[tuple[str, str]]:
-    return [(k, s.label) for k, s in SPECS.items() if has_action(request.user, action, s.model)]
+    return [(k, _label(k)) for k, s in SPECS.items() if has_action(request.user, action, s.model)]
 
 
 def index(request):
@@ -60,8 +76,8 @@ def index(request):
     ]
     batches = list(restrict(ImportBatch.objects.select_related("user", "unit"), request.user, "view")[:20])
     for b in batches:
-        b.kind_label = SPECS[b.kind].label if b.kind in SPECS else b.kind
-    context = _context(request, "台账导入导出")
+        b.kind_label = _label(b.kind) if b.kind in SPECS else b.kind
+    context = _context(request, _("台账导入导出"))
     context.update(
         {
             "importable": importable,
@@ -104,7 +120,7 @@ def upload(request):
         raise Http404
     uploaded = request.FILES.get("file")
     if uploaded is None:
-        messages.error(request, "请选择要导入的文件")
+        messages.error(request, _("请选择要导入的文件"))
         return redirect("ledger_io:index")
     try:
         suffix = check_upload(uploaded.name, uploaded.size)
@@ -124,9 +140,9 @@ def upload(request):
     return redirect("ledger_io:run", token=token)
 
 
-_PAGE_HEAD = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
+_PAGE_HEAD = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;margin:2rem;color:#1f2937}}progress{{width:24rem}}p{{margin:.2rem 0}}</style>
-</head><body><h1>{title}</h1><p>文件：{name}</p><!--{pad}-->
+</head><body><h1>{title}</h1><p>{file_label}{name}</p><!--{pad}-->
 """
 
 
@@ -140,18 +156,29 @@ def run(request, token: str):
     if not has_action(request.user, "import", spec.model):
         raise Http404
     if commit and not job.get("result", {}).get("error") == 0:
-        raise PermissionDenied("请先预检，预检无误后才能写入")
+        raise PermissionDenied(_("请先预检，预检无误后才能写入"))
     importer = IMPORTERS[kind](request.user, progress_every=PROGRESS_EVERY)
     user = request.user
     result_url = reverse("ledger_io:result", args=[token])
-    title = f"{spec.label}台账{'写入' if commit else '预检'}"
+    title = (_("%(ledger)s台账写入") if commit else _("%(ledger)s台账预检")) % {"ledger": _label(kind)}
+    # the generator runs after the view has returned: its words are translated here, in the request's language
+    head = _PAGE_HEAD.format(
+        lang=get_language() or "zh-hans",
+        title=title,
+        file_label=_("文件："),
+        name=escape(job["file_name"]),
+        pad=" " * 1024,
+    )
+    progress_line = _("已处理 %(count)s 行…")
+    done_line = _("完成。")
+    see_result = _("查看结果")
 
     def stream():
-        yield _PAGE_HEAD.format(title=title, name=escape(job["file_name"]), pad=" " * 1024)
+        yield head
         try:
             with acting_as(user, "import"):
                 for done in importer.run_iter(job["path"], file_name=job["file_name"], commit=commit):
-                    yield f"<p>已处理 {done} 行…</p>\n"
+                    yield f"<p>{progress_line % {'count': done}}</p>\n"
             result = importer.result
             job["result"] = result.as_dict(max_errors=10_000)
             job["header_row"] = result.header_row
@@ -159,7 +186,7 @@ def run(request, token: str):
             job["result"] = {"usage_error": str(exc)}
         _save_job(token, job)
         yield (
-            f'<p>完成。<a href="{result_url}">查看结果</a></p>'
+            f'<p>{done_line}<a href="{result_url}">{see_result}</a></p>'
             f"<script>location.replace({json.dumps(result_url)})</script></body></html>"
         )
 
@@ -171,17 +198,16 @@ def run(request, token: str):
 
 def result(request, token: str):
     job = _load_job(request, token)
-    spec = SPECS[job["kind"]]
     res = job.get("result")
     if res is None:
         return redirect("ledger_io:run", token=token)
-    context = _context(request, f"{spec.label}台账导入结果")
+    context = _context(request, _("%(ledger)s台账导入结果") % {"ledger": _label(job["kind"])})
     context.update(
         {
             "job": job,
             "token": token,
             "res": res,
-            "label": spec.label,
+            "label": _label(job["kind"]),
             "errors": res.get("errors", [])[:SHOWN_ERRORS],
             "more_errors": max(0, res.get("error", 0) - SHOWN_ERRORS),
             "can_commit": res.get("error") == 0
@@ -203,7 +229,9 @@ def report(request, token: str):
     error_report(job["kind"], job["path"], result, fh)
     fh.seek(0)
     name = Path(job["file_name"]).stem
-    return FileResponse(fh, as_attachment=True, filename=f"{name}-错误报告.xlsx", content_type=XLSX)
+    return FileResponse(
+        fh, as_attachment=True, filename=_("%(name)s-错误报告.xlsx") % {"name": name}, content_type=XLSX
+    )
 
 
 def template(request, kind: str):
@@ -213,7 +241,10 @@ def template(request, kind: str):
     write_template(kind, fh)
     fh.seek(0)
     return FileResponse(
-        fh, as_attachment=True, filename=f"{SPECS[kind].label}台账模板.xlsx", content_type=XLSX
+        fh,
+        as_attachment=True,
+        filename=_("%(ledger)s台账模板.xlsx") % {"ledger": _label(kind)},
+        content_type=XLSX,
     )
 
 
@@ -231,5 +262,7 @@ def export(request, kind: str):
     fh = tempfile.TemporaryFile()
     export_ledger(kind, fh, user=request.user, unmasked=unmasked, reason=reason)
     fh.seek(0)
-    name = f"{SPECS[kind].label}台账{'（不脱敏）' if unmasked else ''}.xlsx"
+    name = (_("%(ledger)s台账（不脱敏）.xlsx") if unmasked else _("%(ledger)s台账.xlsx")) % {
+        "ledger": _label(kind)
+    }
     return FileResponse(fh, as_attachment=True, filename=name, content_type=XLSX)
