@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from xinye.appeals.models import Appeal, AppealEvent, AppealReminder, AppealTask
 from xinye.core.admin import ReadOnlyInline, ScopedAdmin, sensitive_fields
@@ -31,11 +32,11 @@ class _LoopAdmin(ScopedAdmin):
 
 def _overdue(obj) -> str:
     if obj.is_overdue:
-        return format_html('<span class="text-red-600 font-semibold">逾期</span>')
+        return format_html('<span class="text-red-600 font-semibold">{}</span>', _("逾期"))
     return "—"
 
 
-_overdue.short_description = "逾期"
+_overdue.short_description = _("逾期")
 
 
 class TaskInline(ReadOnlyInline):
@@ -80,14 +81,18 @@ class AppealAdmin(_LoopAdmin):
     extra_readonly = ("work_link",)
     exclude = ("idempotency_key",)
 
-    @admin.display(description="办理")
+    @admin.display(description=_("办理"))
     def work(self, obj):
-        return format_html('<a class="underline" href="{}">办理</a>', reverse("appeals:work", args=[obj.pk]))
+        return format_html(
+            '<a class="underline" href="{}">{}</a>', reverse("appeals:work", args=[obj.pk]), _("办理")
+        )
 
-    @admin.display(description="办理")
+    @admin.display(description=_("办理"))
     def work_link(self, obj):
         return format_html(
-            '<a class="underline" href="{}">进入办理页面 →</a>', reverse("appeals:work", args=[obj.pk])
+            '<a class="underline" href="{}">{}</a>',
+            reverse("appeals:work", args=[obj.pk]),
+            _("进入办理页面 →"),
         )
 
 
@@ -109,16 +114,18 @@ class AppealTaskAdmin(_LoopAdmin):
     list_select_related = ("appeal", "unit", "escalated_to")
     extra_readonly = ("work_link",)
 
-    @admin.display(description="办理")
+    @admin.display(description=_("办理"))
     def work_link(self, obj):
         return format_html(
-            '<a class="underline" href="{}">进入办理页面 →</a>', reverse("appeals:work", args=[obj.appeal_id])
+            '<a class="underline" href="{}">{}</a>',
+            reverse("appeals:work", args=[obj.appeal_id]),
+            _("进入办理页面 →"),
         )
 
-    @admin.display(description="办理")
+    @admin.display(description=_("办理"))
     def work(self, obj):
         return format_html(
-            '<a class="underline" href="{}">办理</a>', reverse("appeals:work", args=[obj.appeal_id])
+            '<a class="underline" href="{}">{}</a>', reverse("appeals:work", args=[obj.appeal_id]), _("办理")
         )
 
 
@@ -129,6 +136,6 @@ class AppealReminderAdmin(_LoopAdmin):
     list_filter = ("kind", "read_at")
     actions = ["mark_read"]
 
-    @admin.action(description="标记为已读")
+    @admin.action(description=_("标记为已读"))
     def mark_read(self, request, queryset):
         queryset.filter(read_at__isnull=True).update(read_at=timezone.now())
