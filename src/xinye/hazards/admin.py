@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.admin import ReadOnlyInline, ScopedAdmin
 from xinye.hazards import services
@@ -41,22 +42,31 @@ class HazardReportAdmin(ScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if self.get_object(request, object_id) is None:
-            raise Http404("对象不存在或不在您的管辖范围内")
+            raise Http404(_("对象不存在或不在您的管辖范围内"))
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="处理")
+    @admin.display(description=_("处理"))
     def work_link(self, obj):
         return format_html(
-            '<a class="underline" href="{}">进入处理页面 →</a>', reverse("hazards:work", args=[obj.pk])
+            '<a class="underline" href="{}">{}</a>',
+            reverse("hazards:work", args=[obj.pk]),
+            _("进入处理页面 →"),
         )
 
-    @admin.display(description="附近疑似重复（50 米内、同类、未关闭）")
+    @admin.display(description=_("附近疑似重复（50 米内、同类、未关闭）"))
     def nearby(self, obj):
         rows = services.duplicates_of(obj)
         if not rows:
-            return "无"
+            return _("无")
         return format_html_join(
-            "、",
-            '<a class="underline" href="{}">#{}</a>（{} 米）',
-            ((reverse("admin:hazards_hazardreport_change", args=[r.pk]), r.pk, round(d)) for r, d in rows),
+            _("、"),
+            '<a class="underline" href="{}">#{}</a>{}',
+            (
+                (
+                    reverse("admin:hazards_hazardreport_change", args=[r.pk]),
+                    r.pk,
+                    _("（%(metres)s 米）") % {"metres": round(d)},
+                )
+                for r, d in rows
+            ),
         )

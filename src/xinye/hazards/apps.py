@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HazardsConfig(AppConfig):
     name = "xinye.hazards"
     pillar = "role"
-    verbose_name = "作用发挥 · 随手拍"
+    verbose_name = _("作用发挥 · 随手拍")
 
     def dashboard_cards(self, request):
         from django.urls import reverse
@@ -17,4 +18,4 @@ class HazardsConfig(AppConfig):
             return []
         count = restrict(HazardReport.objects.filter(status=HazardStatus.OPEN), request.user, "view").count()
         link = reverse("admin:hazards_hazardreport_changelist") + "?status__exact=open"
-        return [{"title": "待处理随手拍", "value": count, "link": link}]
+        return [{"title": _("待处理随手拍"), "value": count, "link": link}]

@@ -29,14 +29,14 @@ class HazardReport(models.Model):
         related_name="hazard_reports",
     )
     source = models.CharField(
-        "来源", max_length=16, choices=HazardSource.choices, default=HazardSource.PORTAL
+        _("来源"), max_length=16, choices=HazardSource.choices, default=HazardSource.PORTAL
     )
     category = models.CharField(_("类别"), max_length=20, choices=HazardCategory.choices)
     description = models.TextField(_("情况描述"))
     latitude = models.FloatField(_("纬度（WGS-84）"))
     longitude = models.FloatField(_("经度（WGS-84）"))
     coord_source = models.CharField(
-        "原始坐标系", max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84
+        _("原始坐标系"), max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84
     )
     address = models.CharField(_("地址"), max_length=255, blank=True)
     photo = models.FileField(_("照片"), upload_to="hazards/%Y/%m/", blank=True)
@@ -48,7 +48,7 @@ class HazardReport(models.Model):
         "orgs.Region", verbose_name=_("旗县区"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        "状态", max_length=16, choices=HazardStatus.choices, default=HazardStatus.OPEN, db_index=True
+        _("状态"), max_length=16, choices=HazardStatus.choices, default=HazardStatus.OPEN, db_index=True
     )
     close_reason = models.CharField(_("关闭原因"), max_length=16, choices=CloseReason.choices, blank=True)
     duplicate_of = models.ForeignKey(
@@ -119,4 +119,5 @@ class HazardEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.get_status_display() or '备注'} {self.created_at:%Y-%m-%d %H:%M}"
+        status = self.get_status_display() or _("备注")
+        return f"{status} {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import in_scope, restrict
 from xinye.hazards import services
@@ -15,7 +16,7 @@ from xinye.hazards.models import HazardReport
 def work(request, pk: int):
     report = restrict(HazardReport.objects.select_related("unit"), request.user, "view").filter(pk=pk).first()
     if report is None:
-        raise Http404("对象不存在或不在您的管辖范围内")
+        raise Http404(_("对象不存在或不在您的管辖范围内"))
     if request.method == "POST":
         action = request.POST.get("action")
         text = request.POST.get("text", "")
@@ -38,14 +39,15 @@ def work(request, pk: int):
                     duplicate_of=dup,
                 )
             else:
-                raise ValueError("未知的操作")
-            messages.success(request, "已保存")
+                raise ValueError(_("未知的操作"))
+            messages.success(request, _("已保存"))
         except (ValueError, ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            messages.error(request, _("；").join(getattr(exc, "messages", [str(exc)])))
         return redirect("hazards:work", pk=report.pk)
     context = {
         **admin.site.each_context(request),
-        "title": f"随手拍处理：#{report.pk} {report.get_category_display()}",
+        "title": _("随手拍处理：#%(pk)s %(category)s")
+        % {"pk": report.pk, "category": report.get_category_display()},
         "report": report,
         "events": report.events.order_by("created_at", "pk"),
         "duplicates": services.duplicates_of(report),

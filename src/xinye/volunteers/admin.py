@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.admin import ReadOnlyInline
 from xinye.core.admin import ScopedAdmin as _ScopedAdmin
@@ -14,7 +15,7 @@ class ScopedAdmin(_ScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if self.get_object(request, object_id) is None:
-            raise Http404("对象不存在或不在您的管辖范围内")
+            raise Http404(_("对象不存在或不在您的管辖范围内"))
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -75,11 +76,11 @@ class VolunteerSignupAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="确认参加（计入志愿时长）")
+    @admin.action(description=_("确认参加（计入志愿时长）"))
     def confirm_attended(self, request, queryset):
         self._confirm(request, queryset, True)
 
-    @admin.action(description="确认未到")
+    @admin.action(description=_("确认未到"))
     def confirm_absent(self, request, queryset):
         self._confirm(request, queryset, False)
 
@@ -90,8 +91,10 @@ class VolunteerSignupAdmin(ScopedAdmin):
                 services.confirm_attendance(signup, actor=request.user, attended=attended)
                 done += 1
             except (ValueError, PermissionError) as exc:
-                self.message_user(request, f"{signup}：{exc}", messages.ERROR)
-        self.message_user(request, f"已确认 {done} 条")
+                self.message_user(
+                    request, _("%(object)s：%(error)s") % {"object": signup, "error": exc}, messages.ERROR
+                )
+        self.message_user(request, _("已确认 %(count)s 条") % {"count": done})
 
 
 @admin.register(VolunteerHours)

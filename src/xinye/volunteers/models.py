@@ -40,7 +40,7 @@ class VolunteerProfile(models.Model):
         ordering = ["-joined_at"]
 
     def __str__(self):
-        return f"志愿者 {self.worker}"
+        return _("志愿者 %(worker)s") % {"worker": self.worker}
 
 
 class VolunteerActivity(models.Model):
@@ -74,7 +74,7 @@ class VolunteerActivity(models.Model):
     )
     description = models.TextField(_("内容"), blank=True)
     status = models.CharField(
-        "状态", max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.PUBLISHED
+        _("状态"), max_length=16, choices=ActivityStatus.choices, default=ActivityStatus.PUBLISHED
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -111,7 +111,7 @@ class VolunteerSignup(models.Model):
         VolunteerProfile, verbose_name=_("志愿者"), on_delete=models.CASCADE, related_name="signups"
     )
     status = models.CharField(
-        "状态", max_length=16, choices=SignupStatus.choices, default=SignupStatus.SIGNED_UP
+        _("状态"), max_length=16, choices=SignupStatus.choices, default=SignupStatus.SIGNED_UP
     )
     signed_up_at = models.DateTimeField(_("报名时间"), default=timezone.now)
     confirmed_by = models.ForeignKey(
@@ -180,4 +180,4 @@ class VolunteerHours(models.Model):
         ordering = ["-recorded_at"]
 
     def __str__(self):
-        return f"{self.profile} {self.hours} 小时"
+        return _("%(volunteer)s %(hours)s 小时") % {"volunteer": self.profile, "hours": self.hours}

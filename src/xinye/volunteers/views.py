@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.volunteers import services
@@ -15,7 +16,7 @@ def totals(request):
     profiles = restrict(VolunteerProfile.objects.filter(is_active=True), request.user, "view")
     context = {
         **admin.site.each_context(request),
-        "title": "志愿服务统计",
+        "title": _("志愿服务统计"),
         "by_region": services.totals(profiles, "region"),
         "by_industry": services.totals(profiles, "industry"),
     }
