@@ -13,7 +13,10 @@ requests and seconds). It measures, in the same run:
   - GET /m/s/<code>/ — the station page (the QR target);
   - POST /m/appeal/ — appeal submission through the portal form (signed-in workers, CSRF, unique
     idempotency keys), each answered with the redirect to the new appeal.
-and prints req/s, errors and the ratio to the minimal view. Targets (issue #4): nearest and station page
+and prints req/s, errors, the ratio to the minimal view and the server's CPU time per request (user + system
+time of the gunicorn worker processes over the scenario, divided by its requests: unlike req/s it hardly
+moves when other work shares the machine). `--only appeal` (or healthz, nearest, station, signed_in; comma
+separated, healthz always included as the baseline) runs a subset. Targets (issue #4): nearest and station page
 ≥ 0.5× the minimal view; appeal submission ≥ 500 req/s with 0 errors at 50 connections.
 
 Notes for reading the figures: the load generator is Python (threads under one GIL) on the same machine,
@@ -166,6 +169,28 @@ def run_load(port, factory, *, connections, seconds, max_requests, expect=(200,)
         t.join(seconds + 60)
     elapsed = time.monotonic() - started
     return (result.ok + result.errors) / elapsed, result
+
+
+def worker_pids(master: int) -> list[int]:
+    """The gunicorn worker processes (children of the master)."""
+    out = []
+    for task in Path(f"/proc/{master}/task").iterdir():
+        children = Path(f"/proc/{master}/task/{task.name}/children")
+        if children.exists():
+            out += [int(pid) for pid in children.read_text().split()]
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc; 0 elsewhere)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wait_ready(port, timeout=60) -> None:
@@ -322,30 +347,36 @@ def http_mode(args) -> None:
                 return make
 
             scenarios = [
-                ("minimal JSON view (/healthz)", get(lambda: "/healthz"), (200,)),
-                ("nearest stations API", get(nearest_path), (200,)),
-                ("station page /m/s/<code>/", get(station_path), (200,)),
-                ("appeal submission (portal POST)", appeal_factory, (302,)),
-                ("(info) station page, signed in", signed_in_station_factory, (200,)),
+                ("healthz", "minimal JSON view (/healthz)", get(lambda: "/healthz"), (200,)),
+                ("nearest", "nearest stations API", get(nearest_path), (200,)),
+                ("station", "station page /m/s/<code>/", get(station_path), (200,)),
+                ("appeal", "appeal submission (portal POST)", appeal_factory, (302,)),
+                ("signed_in", "(info) station page, signed in", signed_in_station_factory, (200,)),
             ]
+            if args.only:
+                wanted = {"healthz", *args.only.split(",")}
+                scenarios = [row for row in scenarios if row[0] in wanted]
             # warm up every route in every worker process, and the anonymous pages of all stations
             # (the steady state: each is rendered once per process and cache period)
-            for _name, factory, expect in scenarios:
+            for _key, _name, factory, expect in scenarios:
                 run_load(
                     port, factory, connections=args.workers * 2, seconds=2, max_requests=50, expect=expect
                 )
-            run_load(
-                port,
-                get(station_path),
-                connections=args.workers * 2,
-                seconds=30,
-                max_requests=len(codes) * args.workers * 3,
-            )
+            if any(row[0] == "station" for row in scenarios):
+                run_load(
+                    port,
+                    get(station_path),
+                    connections=args.workers * 2,
+                    seconds=30,
+                    max_requests=len(codes) * args.workers * 3,
+                )
+            pids = worker_pids(server.pid)
             from xinye.appeals.models import Appeal
 
             before = Appeal.objects.count()
             rows = []
-            for name, factory, expect in scenarios:
+            for key, name, factory, expect in scenarios:
+                cpu_before = cpu_seconds(pids)
                 rps, result = run_load(
                     port,
                     factory,
@@ -354,23 +385,27 @@ def http_mode(args) -> None:
                     max_requests=args.max_requests,
                     expect=expect,
                 )
-                rows.append((name, rps, result))
+                served = max(1, result.ok + result.errors)
+                rows.append((key, name, rps, result, (cpu_seconds(pids) - cpu_before) * 1000 / served))
             created = Appeal.objects.count() - before
             same_key = concurrent_identical(port, sessions[0], 20)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(30)
-        baseline = rows[0][1]
+        baseline = rows[0][2]
         print()
         print(
             f"gunicorn {args.workers} sync workers, {args.connections} connections, ≤{args.seconds}s / ≤{args.max_requests} requests per scenario"
         )
-        print(f"{'scenario':<36}{'req/s':>10}{'ok':>9}{'errors':>8}{'× minimal':>11}  statuses")
-        for name, rps, result in rows:
+        print(
+            f"{'scenario':<36}{'req/s':>10}{'ok':>9}{'errors':>8}{'× minimal':>11}{'CPU ms/req':>12}  statuses"
+        )
+        for _key, name, rps, result, cpu_ms in rows:
             print(
-                f"{name:<36}{rps:>10.0f}{result.ok:>9}{result.errors:>8}{rps / baseline:>11.2f}  {dict(sorted(result.statuses.items()))}"
+                f"{name:<36}{rps:>10.0f}{result.ok:>9}{result.errors:>8}{rps / baseline:>11.2f}{cpu_ms:>12.2f}"
+                f"  {dict(sorted(result.statuses.items()))}"
             )
-        appeal_ok = rows[3][2].ok
+        appeal_ok = sum(row[3].ok for row in rows if row[0] == "appeal")
         print(
             f"appeals created: {created} for {appeal_ok} successful submissions (duplicates: {created - appeal_ok})"
         )
@@ -462,6 +497,9 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20000, help="per scenario, upper bound")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--only", default="", help="comma-separated scenarios: nearest,station,appeal,signed_in"
+    )
     parser.add_argument(
         "--stations", type=int, default=0, help="nearest-latency mode with this many stations"
     )
