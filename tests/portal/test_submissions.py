@@ -85,6 +85,43 @@ def test_hardship_appeal_needs_the_sensitive_consent(worker_client):
     assert r.status_code == 302 and Appeal.objects.count() == 1
 
 
+def test_sensitive_categories_need_the_consent_in_any_language(worker_client):
+    from django.utils import translation
+
+    from xinye.portal.services import sensitive_appeal_categories
+
+    with translation.override("en"):
+        assert sensitive_appeal_categories() == {"hardship", "counselling"}
+    data = {
+        "key": _key(worker_client, "/m/appeal/"),
+        "category": "counselling",
+        "text": "压力很大，想找人聊聊",
+    }
+    html = worker_client.post("/m/appeal/", data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "需先单独同意" in html and Appeal.objects.count() == 0
+
+
+def test_submission_queries_are_bounded_and_the_create_is_logged(
+    worker_client, django_assert_max_num_queries
+):
+    """The hot write path (issue #4): session, worker, rate count, then one transaction with the appeal, its
+    change-log row, its number and its first event. A retry adds one lookup and writes nothing."""
+    from xinye.audit.models import ChangeLog
+
+    data = {"key": _key(worker_client, "/m/appeal/"), "category": "wages", "text": "平台拖欠工资，请帮忙协调"}
+    worker_client.post("/m/appeal/", data)  # the session's first submission notes the consent check
+    data["key"] = _key(worker_client, "/m/appeal/")
+    with django_assert_max_num_queries(9):
+        first = worker_client.post("/m/appeal/", data)
+    with django_assert_max_num_queries(8):
+        again = worker_client.post("/m/appeal/", data)
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    appeal = Appeal.objects.get(idempotency_key__endswith=data["key"])
+    log = ChangeLog.objects.get(action="create", object_id=str(appeal.pk), content_type__model="appeal")
+    assert log.source == "portal" and log.after["category"] == "wages"
+    assert "拖欠" not in str(log.after)  # the text is logged masked
+
+
 def test_appeal_with_photo_and_a_non_image_refused(worker_client):
     fake = SimpleUploadedFile("wage.jpg", b"MZ\x90\x00 not an image", content_type="image/jpeg")
     data = {

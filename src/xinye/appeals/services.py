@@ -201,6 +201,59 @@ def _existing(idempotency_key: str, worker) -> Appeal | None:
     return appeal
 
 
+def _home_ids(worker, region, enterprise) -> tuple[int, str]:
+    """(unit id, region id) of a new appeal: `home_unit`, and the given region, else the worker's, else the
+    unit's. A registered worker's ids are on their row already, so the usual case reads nothing."""
+    if worker is not None and worker.unit_id and (region is not None or worker.region_id):
+        return worker.unit_id, (region.pk if region is not None else worker.region_id)
+    unit = home_unit(worker=worker, region=region, enterprise=enterprise)
+    if unit is None:
+        raise ValidationError("无法确定诉求的属地单位，请选择所在旗县区")
+    if region is not None:
+        return unit.pk, region.pk
+    return unit.pk, (worker.region_id if worker is not None and worker.region_id else unit.region_id)
+
+
+def _checked_submission(
+    *, worker, category, text, photos, source, region, created_by, enterprise
+) -> tuple[Appeal, list]:
+    """Every check of a submission, in order; returns the unsaved appeal and the checked photos."""
+    if category not in AppealCategory.values:
+        # a Chinese label (e.g. from a visit record) is accepted too
+        category = {str(label): value for value, label in AppealCategory.choices}.get(category, category)
+    if category not in AppealCategory.values:
+        raise ValidationError(f"未知的诉求类别：{category}")
+    if source not in AppealSource.values:
+        raise ValidationError(f"未知的诉求来源：{source}")
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise ValidationError("请用至少 5 个字说明您的诉求")
+    if len(text) > 2000:
+        raise ValidationError("诉求内容不能超过 2000 字")
+    if worker is None and source == AppealSource.PORTAL:
+        raise ValidationError("从业人员提交的诉求须有提出人")
+    if created_by is not None and not has_action(created_by, "add", Appeal):
+        raise PermissionDenied("无权录入诉求")
+    checked = validate_photos(photos)
+    if enterprise is None and worker is not None and worker.practitioner_id:
+        enterprise = worker.practitioner.enterprise
+    unit_id, region_id = _home_ids(worker, region, enterprise)
+    if worker is not None and source == AppealSource.PORTAL:
+        _check_rate(worker)
+    appeal = Appeal(
+        worker=worker,
+        source=source,
+        category=category,
+        limit_kind=rules.category_limit(category),
+        text=text,
+        unit_id=unit_id,
+        region_id=region_id,
+        enterprise=enterprise,
+        created_by=created_by,
+    )
+    return appeal, checked
+
+
 def submit_appeal(
     *,
     worker,
@@ -218,47 +271,30 @@ def submit_appeal(
     Appeals collected on visits (source "visit", worker None, created_by the staff user) enter the same loop."""
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValidationError("缺少或无效的请求编号（idempotency key）")
-    existing = _existing(idempotency_key, worker)
-    if existing is not None:
-        return existing
-    by_label = {str(label): value for value, label in AppealCategory.choices}
-    category = by_label.get(category, category)  # a Chinese label (e.g. from a visit record) is accepted too
-    if category not in AppealCategory.values:
-        raise ValidationError(f"未知的诉求类别：{category}")
-    if source not in AppealSource.values:
-        raise ValidationError(f"未知的诉求来源：{source}")
-    text = (text or "").strip()
-    if len(text) < 5:
-        raise ValidationError("请用至少 5 个字说明您的诉求")
-    if len(text) > 2000:
-        raise ValidationError("诉求内容不能超过 2000 字")
-    if worker is None and source == AppealSource.PORTAL:
-        raise ValidationError("从业人员提交的诉求须有提出人")
-    if created_by is not None and not has_action(created_by, "add", Appeal):
-        raise PermissionDenied("无权录入诉求")
-    checked = validate_photos(photos)
-    if enterprise is None and worker is not None and worker.practitioner_id:
-        enterprise = worker.practitioner.enterprise
-    unit = home_unit(worker=worker, region=region, enterprise=enterprise)
-    if unit is None:
-        raise ValidationError("无法确定诉求的属地单位，请选择所在旗县区")
-    region = region or (worker.region if worker is not None and worker.region_id else None) or unit.region
-    if worker is not None and source == AppealSource.PORTAL:
-        _check_rate(worker)
+    # A first submission is by far the usual case, so the key is not looked up beforehand: the row is
+    # inserted and its unique key refuses a repeat (also two concurrent repeats, on SQLite and PostgreSQL
+    # alike), which is then answered with the first appeal. A repeat that a check now refuses (typically
+    # the rate limit, which the first submission counts itself into) also gets its first appeal.
+    try:
+        appeal, checked = _checked_submission(
+            worker=worker,
+            category=category,
+            text=text,
+            photos=photos,
+            source=source,
+            region=region,
+            created_by=created_by,
+            enterprise=enterprise,
+        )
+    except (ValidationError, PermissionDenied):
+        existing = _existing(idempotency_key, worker)
+        if existing is not None:
+            return existing
+        raise
+    appeal.idempotency_key = idempotency_key
     try:
         with transaction.atomic():
-            appeal = Appeal.objects.create(
-                worker=worker,
-                source=source,
-                category=category,
-                limit_kind=rules.category_limit(category),
-                text=text,
-                unit=unit,
-                region=region,
-                enterprise=enterprise,
-                idempotency_key=idempotency_key,
-                created_by=created_by,
-            )
+            appeal.save(force_insert=True)
             for file, content_type, ext in checked:
                 photo = AppealPhoto(appeal=appeal, content_type=content_type)
                 photo.file.save(f"{appeal.number}-{len(checked)}.{ext}", file, save=True)
@@ -273,9 +309,10 @@ def submit_appeal(
                 public_text="诉求已提交，等待受理",
             )
     except IntegrityError:
-        appeal = _existing(idempotency_key, worker)
-        if appeal is None:
+        existing = _existing(idempotency_key, worker)
+        if existing is None:
             raise
+        return existing
     return appeal
 
 

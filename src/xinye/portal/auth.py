@@ -27,7 +27,9 @@ def current_worker(request) -> Worker | None:
     if hasattr(request, "session"):
         worker_id = request.session.get(SESSION_KEY)
         if worker_id:
-            worker = Worker.objects.select_related("region", "unit").filter(pk=worker_id).first()
+            # the row alone (its region and unit load when a page shows them): asked on every signed-in
+            # request, and the submissions need only their ids
+            worker = next(iter(Worker.objects.filter(pk=worker_id)[:1]), None)
             if worker is None:
                 request.session.pop(SESSION_KEY, None)
     request._portal_worker = worker

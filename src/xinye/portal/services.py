@@ -8,7 +8,7 @@ import uuid
 
 from django.db import transaction
 from django.db.models import Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from xinye.core.crypto import keyed_hash
 from xinye.core.validators import clean_id_number, clean_mobile
@@ -268,14 +268,21 @@ def is_sensitive_category(label: str) -> bool:
     return any(word in str(label) for word in rules.sensitive_appeal_labels())
 
 
+def sensitive_appeal_categories() -> frozenset[str]:
+    """The appeal categories whose Chinese label names a personal difficulty (rules.sensitive_appeal_labels),
+    matched in Chinese whatever language the request is in, so a translated label cannot skip the consent."""
+    from xinye.appeals.choices import AppealCategory
+
+    with translation.override("zh-hans"):
+        return frozenset(value for value, label in AppealCategory.choices if is_sensitive_category(label))
+
+
 def submit_appeal(worker: Worker, *, category: str, text: str, photos=(), key: str, region=None):
     """File an appeal through the appeals app; a retried form (same key) returns the first appeal.
     Categories about personal difficulties need the separate sensitive consent first."""
     from xinye.appeals import services as appeals
-    from xinye.appeals.choices import AppealCategory
 
-    labels = dict(AppealCategory.choices)
-    if category in labels and is_sensitive_category(labels[category]):
+    if category in sensitive_appeal_categories():
         if not has_consent(worker, NoticeKind.SENSITIVE):
             raise ValueError("反映个人困难需先单独同意《敏感个人信息处理规则》")
     return appeals.submit_appeal(
@@ -285,7 +292,7 @@ def submit_appeal(worker: Worker, *, category: str, text: str, photos=(), key: s
         photos=tuple(photos),
         idempotency_key=portal_key(worker, key),
         source="portal",
-        region=worker.region or region,
+        region=None if worker.region_id else region,  # the worker's own region first (appeals reads it)
     )
 
 
