@@ -6,6 +6,7 @@ import datetime
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action, restrict
@@ -271,6 +272,11 @@ def get_appeal(request, appeal_id: int):
 @router.post("/appeals", response={201: AppealDetail}, summary="录入诉求（工作人员代录、走访收集）")
 def create_appeal(request, payload: AppealIn):
     require(request, "add", Appeal)
+    # A retry returns the first appeal, but only to whoever filed it: keys such as `visit-problem-<pk>`
+    # are guessable, and another unit's appeal must not come back through this door.
+    earlier = Appeal.objects.filter(idempotency_key=payload.idempotency_key).values("created_by_id").first()
+    if earlier is not None and earlier["created_by_id"] != request.user.pk:
+        raise HttpError(409, "请求编号已被使用，请换一个新的编号后重新提交")
     region = Region.objects.filter(code=payload.region).first() if payload.region else None
     enterprise = None
     if payload.enterprise is not None:

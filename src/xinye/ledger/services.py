@@ -319,7 +319,12 @@ def create_practitioner(*, actor=None, enterprise: Enterprise, **fields) -> Prac
         _check_obj(actor, enterprise, "view")
     dup = Practitioner.objects.filter(id_hash=values["id_hash"]).select_related("enterprise").first()
     if dup is not None:
-        raise ValidationError({"id_number": f"公民身份号码：该人员已登记在“{dup.enterprise.name}”"})
+        from xinye.accounts.permissions import in_scope
+
+        if actor is None or in_scope(actor, "view", dup.enterprise):
+            raise ValidationError({"id_number": f"公民身份号码：该人员已登记在“{dup.enterprise.name}”"})
+        # Naming an enterprise outside the actor's scope would tell them where this person works.
+        raise ValidationError({"id_number": "公民身份号码：该人员已登记在您管辖范围以外的单位"})
     p = Practitioner(**values)
     p.save()
     sync_party_status(p, actor=actor)
