@@ -1,15 +1,51 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from xinye.accounts.models import ApiToken, Role, RoleAssignment, User
 from xinye.core.admin import ReadOnlyAdmin, ScopedAdmin
 
 
+# 等保三员: the system, security and audit administrators hold their role alone, and nobody grants
+# themselves anything (a security administrator would otherwise make itself 市级管理员).
+SEPARATED_ROLES = {"sysadmin", "secadmin", "auditor"}
+
+
+def check_roles(actor, user, roles: list, *, changed: bool) -> None:
+    """Refuse a change of `user`'s roles (the full list after the change) that breaks separation of duties."""
+    if changed and user is not None and user.pk == actor.pk:
+        raise ValidationError("不能修改自己的角色授权（等保三员分立）")
+    codes = {r.code for r in roles}
+    if codes & SEPARATED_ROLES and len(codes) > 1:
+        raise ValidationError("系统管理员、安全管理员、审计员角色不能与其他角色兼任（等保三员分立）")
+
+
+class RoleAssignmentFormSet(forms.BaseInlineFormSet):
+    request = None
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data.get("role") and not form.cleaned_data.get("DELETE")
+        ]
+        changed = any(form.has_changed() for form in self.forms)
+        check_roles(self.request.user, self.instance if self.instance.pk else None, kept, changed=changed)
+
+
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
+    formset = RoleAssignmentFormSet
     extra = 0
     autocomplete_fields = ["unit"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"request": request})
 
     def _may(self, request, action):
         from xinye.accounts.permissions import has_action
@@ -39,7 +75,7 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     search_fields = ["username", "display_name"]
     fieldsets = [
         (None, {"fields": ["username", "password", "display_name", "email"]}),
-        ("状态", {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
+        (_("状态"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
     inlines = [RoleAssignmentInline]
@@ -60,6 +96,21 @@ class RoleAssignmentAdmin(ScopedAdmin):
     autocomplete_fields = ["user", "unit"]
     nav_icon = "key"
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        def clean(self):
+            data = forms.ModelForm.clean(self)
+            user, role = data.get("user"), data.get("role")
+            if user is not None and role is not None:
+                others = [ra.role for ra in user.role_assignments.exclude(pk=self.instance.pk)]
+                check_roles(request.user, user, [*others, role], changed=True)
+                if self.instance.pk and self.instance.user_id != user.pk:
+                    check_roles(request.user, self.instance.user, [], changed=True)
+            return data
+
+        return type(form.__name__, (form,), {"clean": clean})
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ScopedAdmin):
@@ -73,7 +124,7 @@ class ApiTokenAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False  # tokens are created with `xinye token create`, which shows the key once
 
-    @admin.action(description="吊销所选令牌")
+    @admin.action(description=_("吊销所选令牌"))
     def revoke(self, request, queryset):
         from xinye.accounts.services import revoke_token
 

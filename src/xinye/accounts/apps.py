@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "xinye.accounts"
     pillar = "system"
-    verbose_name = "账号与权限"
+    verbose_name = _("账号与权限")
 
     def ready(self):
         from django.db.models.signals import post_migrate

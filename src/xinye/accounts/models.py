@@ -32,9 +32,9 @@ class Role(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     description = models.CharField(_("说明"), max_length=255, blank=True)
     mode = models.CharField(
-        "范围方式",
+        _("范围方式"),
         max_length=16,
-        choices=[("tree", "所在单位及下级"), ("assigned", "所联系的企业")],
+        choices=[("tree", _("所在单位及下级")), ("assigned", _("所联系的企业"))],
         default="tree",
     )
     grants = models.JSONField(_("授权"), default=dict)
@@ -78,7 +78,7 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self):
-        suffix = f"（{self.get_industry_display()}）" if self.industry else ""
+        suffix = _("（%(industry)s）") % {"industry": self.get_industry_display()} if self.industry else ""
         return f"{self.user} · {self.role} @ {self.unit}{suffix}"
 
 

@@ -2,6 +2,7 @@ import json
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from xinye.audit.models import ChangeLog
 from xinye.core.admin import ReadOnlyAdmin
@@ -40,14 +41,14 @@ class ChangeLogAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     nav_icon = "history"
 
-    @admin.display(description="变更字段")
+    @admin.display(description=_("变更字段"))
     def changed(self, obj):
-        return "、".join(obj.changed_fields or [])
+        return _("、").join(obj.changed_fields or [])
 
-    @admin.display(description="修改前")
+    @admin.display(description=_("修改前"))
     def before_pretty(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.before, ensure_ascii=False, indent=2))
 
-    @admin.display(description="修改后")
+    @admin.display(description=_("修改后"))
     def after_pretty(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.after, ensure_ascii=False, indent=2))

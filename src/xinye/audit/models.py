@@ -74,8 +74,8 @@ class ChangeLog(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ImmutableLogError("操作日志不可修改")
+            raise ImmutableLogError(_("操作日志不可修改"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ImmutableLogError("操作日志不可删除")
+        raise ImmutableLogError(_("操作日志不可删除"))

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.admin import ReadOnlyInline, ScopedAdmin
 from xinye.orgs.models import OrgUnit, Region, Responsibility
@@ -40,7 +41,7 @@ class OrgUnitAdmin(ScopedAdmin):
         if anchor is None or not unit_in_scope(
             request.user, "change" if change else "add", OrgUnit, anchor, obj.industry
         ):
-            raise PermissionDenied("上级单位不在您的管辖范围内")
+            raise PermissionDenied(_("上级单位不在您的管辖范围内"))
         obj.save()
 
 
@@ -53,6 +54,6 @@ class ResponsibilityAdmin(ScopedAdmin):
     autocomplete_fields = ["unit"]
     nav_icon = "assignment_ind"
 
-    @admin.display(description="负责对象")
+    @admin.display(description=_("负责对象"))
     def target_display(self, obj):
         return f"{obj.content_type.name} #{obj.object_id}: {obj.target}"

@@ -9,4 +9,4 @@ class OrgsConfig(AppConfig):
         (_("责任矩阵"), "grid_view", "orgs:matrix", "orgs.responsibility"),
         (_("组织树"), "account_tree", "orgs:tree", "orgs.orgunit"),
     ]
-    verbose_name = "谁负责 · 组织体系"
+    verbose_name = _("谁负责 · 组织体系")

@@ -6,7 +6,7 @@ class RegionLevel(models.TextChoices):
     PROVINCE = "province", _("省级")
     CITY = "city", _("地级")
     COUNTY = "county", _("县级")
-    ZONE = "zone", "功能区"  # e.g. 150571 通辽经济技术开发区: a statistical code, not a GB/T 2260 division
+    ZONE = "zone", _("功能区")  # e.g. 150571 通辽经济技术开发区: a statistical code, not a GB/T 2260 division
 
 
 class UnitKind(models.TextChoices):

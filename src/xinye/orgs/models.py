@@ -34,7 +34,7 @@ class Region(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.name}（{self.code}）"
+        return _("%(name)s（%(code)s）") % {"name": self.name, "code": self.code}
 
 
 class OrgUnitQuerySet(models.QuerySet):

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.contrib import admin
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.orgs.choices import ResponsibilityRole, UnitKind
@@ -42,7 +43,7 @@ def tree(request):
             "guided": guided.get(unit.pk, []),
         }
 
-    context = _context(request, "组织树")
+    context = _context(request, _("组织树"))
     context.update({"nodes": [node(r) for r in roots], "count": len(units), "kinds": UnitKind})
     return TemplateResponse(request, "orgs/tree.html", context)
 
@@ -53,7 +54,7 @@ def matrix(request):
         (otype, model) for otype, model in responsible_types() if has_action(request.user, "view", model)
     ]
     if not types:
-        context = _context(request, "责任矩阵")
+        context = _context(request, _("责任矩阵"))
         context.update({"types": [], "rows": [], "roles": []})
         return TemplateResponse(request, "orgs/matrix.html", context)
     selected = request.GET.get("type") or types[0][0]
@@ -76,7 +77,7 @@ def matrix(request):
             names = holders.get(obj.pk, {}).get(code, [])
             cells.append({"names": names, "missing": code in required and not names})
         rows.append({"obj": obj, "cells": cells})
-    context = _context(request, "责任矩阵")
+    context = _context(request, _("责任矩阵"))
     context.update(
         {
             "types": [(otype, m._meta.verbose_name) for otype, m in types],
