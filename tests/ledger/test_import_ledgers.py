@@ -1,11 +1,14 @@
 """Enterprises and party organisations from sheets; the phone check remembered by prefix stays exact."""
 
+import datetime
+
 import pytest
 
 from tests.ledger.factories import make_enterprise, make_uscc
 from tests.ledger.io_helpers import xlsx
 from xinye.core.validators import clean_mobile
-from xinye.ledger.importers import PractitionerImporter, run_import
+from xinye.ledger.import_rows import RowParser
+from xinye.ledger.importers import run_import
 from xinye.ledger.models import Enterprise, PartyOrganisation
 
 ENTERPRISE_HEADERS = [
@@ -96,7 +99,7 @@ def test_organisations_sheet(world, tmp_path):
     ],
 )
 def test_remembered_phone_check_agrees_with_clean_mobile(db, number):
-    importer = PractitionerImporter()
+    importer = RowParser((), datetime.date.today())  # noqa: DTZ011
 
     def outcome(fn, value):
         try:

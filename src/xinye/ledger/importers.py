@@ -10,10 +10,11 @@ SHA-256) committed twice changes nothing the second time.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
 import hashlib
+import itertools
+import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ from django.utils import timezone
 from xinye.core.choices import Industry
 from xinye.core.crypto import keyed_hash
 from xinye.core.masking import mask
-from xinye.core.validators import clean_id_number, clean_mobile, clean_uscc, normalise
-from xinye.ledger import rules
+from xinye.core.validators import normalise
+from xinye.ledger import import_rows, rules
 from xinye.ledger.choices import (
     PARTY_STATUSES,
     CoordSystem,
@@ -36,17 +37,41 @@ from xinye.ledger.choices import (
     Occupation,
     PoliticalStatus,
 )
+from xinye.ledger.import_rows import (
+    BATCH,
+    ENT,
+    HEADER_SCAN_ROWS,
+    ID_HASH,
+    INSERT,
+    LOG,
+    MEMBER,
+    MEMBER_FIELDS,
+    PERSON,
+    RAW_ID,
+    RAW_STATUS,
+    ROW,
+    CellError,
+    ImportUsageError,
+    PeopleContext,
+    RowParser,
+    Rule,
+    ScopeTable,
+    cell_text,
+    is_blank,
+    people_batches,
+    person_dict,
+    read_rows,
+    worker_batches,
+)
+from xinye.ledger.import_rows import lookup_key as _key
 from xinye.ledger.models import Enterprise, ImportBatch, PartyMember, PartyOrganisation, Practitioner
 from xinye.orgs.choices import UnitKind
 
-BATCH = 2000  # rows validated, looked up and written per round trip to the database
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-HEADER_SCAN_ROWS = 10  # title rows above the header: WPS/Excel sheets from the field rarely have more
 MAX_KEPT_ERRORS = 100_000
-
-
-class ImportUsageError(Exception):
-    """The file cannot be read at all (unknown kind, missing file, unreadable format): CLI exit code 2."""
+# People sheets at least this large are checked and encrypted in a helper process while this one writes; below
+# it, starting the helper costs more than it saves. `run_import(parallel=...)` overrides it.
+PARALLEL_MIN_BYTES = 2 << 20
 
 
 # --- column specs: one definition per kind ---
@@ -401,17 +426,6 @@ CHOICE_ALIASES: dict[type, dict[str, str]] = {
     UnitKind: {"基层党委": "party_committee", "网络党支部": "online_branch", "虚拟党支部": "online_branch"},
 }
 
-_TRUE = {"是", "Y", "YES", "TRUE", "1", "√", "在营", "纳入"}
-_FALSE = {"否", "N", "NO", "FALSE", "0", "×", "停业", "注销", "不纳入"}
-
-
-def _key(text) -> str:
-    """Header / choice lookup key: NFKC (full-width → half-width), no spaces, no required-marks."""
-    k = normalise(text).upper()
-    for mark in ("*", "(必填)", "(选填)", "必填"):
-        k = k.replace(mark, "")
-    return k.replace("-", "").replace("_", "")
-
 
 def choice_map(choices) -> dict[str, str]:
     """Lookup key (see `_key`) → value; the labels as written are keys too (the common case, no normalising)."""
@@ -439,86 +453,8 @@ def file_sha256(path) -> str:
     return digest.hexdigest()
 
 
-def detect_encoding(path) -> str:
-    """UTF-8 with BOM, UTF-8, or GB18030 (WPS and older Excel save Chinese CSV as GBK/GB18030)."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise ImportUsageError("无法识别 CSV 文件的编码（支持 UTF-8、带 BOM 的 UTF-8 和 GB18030/GBK）")
-
-
-def _csv_rows(path) -> Iterator[list]:
-    encoding = detect_encoding(path)
-    with open(path, encoding=encoding, newline="") as fh:
-        try:
-            yield from csv.reader(fh)
-        except UnicodeDecodeError as exc:
-            raise ImportUsageError(f"CSV 文件编码不一致，无法读取（{encoding}）") from exc
-        except csv.Error as exc:
-            raise ImportUsageError(f"CSV 文件格式错误：{exc}") from exc
-
-
-def _xlsx_rows(path) -> Iterator[list]:
-    try:
-        from python_calamine import CalamineWorkbook
-
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-    except Exception:  # noqa: BLE001 — anything calamine cannot read goes to openpyxl
-        rows = None
-    if rows is not None:
-        yield from rows
-        return
-    if str(path).lower().endswith(".xls"):
-        raise ImportUsageError("无法读取该 .xls 文件，请另存为 .xlsx 后再导入")
-    try:
-        import openpyxl  # uses defusedxml when installed (it is a dependency)
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001
-        raise ImportUsageError("无法读取该 Excel 文件，文件可能已损坏或不是 .xlsx 格式") from exc
-    try:
-        for row in wb.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
-    finally:
-        wb.close()
-
-
-def read_rows(path) -> Iterator[list]:
-    suffix = Path(str(path)).suffix.lower()
-    if not Path(str(path)).exists():
-        raise ImportUsageError(f"文件不存在：{path}")
-    if suffix == ".csv":
-        return _csv_rows(path)
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return _xlsx_rows(path)
-    raise ImportUsageError(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件")
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _header_map(spec: Spec) -> dict[str, str]:
+def header_names(spec: Spec) -> dict[str, str]:
+    """Lookup key of every accepted header (the header and its aliases) → column key."""
     out = {}
     for col in spec.columns:
         for name in (col.header, *col.aliases):
@@ -526,58 +462,23 @@ def _header_map(spec: Spec) -> dict[str, str]:
     return out
 
 
-def find_header(spec: Spec, head_rows: list[list]) -> tuple[int, dict[int, str]]:
-    """(index of the header row in head_rows, {column index: column key}). An empty header cell takes the
-    value above it (a header merged over two rows keeps its text in the top cell)."""
-    names = _header_map(spec)
-    best = (-1, {}, 0)
-    for i, row in enumerate(head_rows):
-        above = head_rows[i - 1] if i > 0 else []
-        mapping: dict[int, str] = {}
-        for j, cell in enumerate(row):
-            text = cell_text(cell)
-            if not text and j < len(above):
-                text = cell_text(above[j])
-            key = names.get(_key(text))
-            if key and key not in mapping.values():
-                mapping[j] = key
-        if len(mapping) > best[2]:
-            best = (i, mapping, len(mapping))
-    return best[0], best[1]
+_RULES: dict[str, tuple[Rule, ...]] = {}
 
 
-# --- parsing one cell ---
-
-_DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-
-def parse_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:  # Excel serial date (1900 system)
-            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise ValueError("不是有效日期")
-    text = normalise(value)
-    if re.fullmatch(r"\d{5}(\.0)?", text):
-        return _EXCEL_EPOCH + datetime.timedelta(days=int(float(text)))
-    if re.fullmatch(r"\d{8}", text):
-        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    text = text.split("00:00:00")[0].rstrip("T")
-    m = _DATE_RE.match(text)
-    if not m:
-        raise ValueError("日期格式应为 2026-11-28、2026/11/28 或 2026年11月28日")
-    try:
-        return datetime.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        raise ValueError("不是有效日期") from None
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def spec_rules(spec: Spec) -> tuple[Rule, ...]:
+    """The columns as plain rules for the row parser (choice tables and their messages built once)."""
+    if spec.kind not in _RULES:
+        out = []
+        for c in spec.columns:
+            error = ""
+            if c.choices is not None:
+                labels = "、".join(
+                    str(lbl) for v, lbl in c.choices.choices if c.choices is not UnitKind or v in ORG_KINDS
+                )
+                error = f"应为 {labels} 之一"
+            out.append(Rule(c.key, c.kind, c.required, _CHOICE_MAPS[c.choices] if c.choices else None, error))
+        _RULES[spec.kind] = tuple(out)
+    return _RULES[spec.kind]
 
 
 def shown_value(col: Column | None, value) -> str:
@@ -603,13 +504,6 @@ class RowError:
         return f"第 {self.row} 行{where}{value}：{self.reason}"
 
 
-class CellError(Exception):
-    def __init__(self, key: str, reason: str):
-        super().__init__(reason)
-        self.key = key
-        self.reason = reason
-
-
 @dataclass
 class ImportResult:
     kind: str
@@ -625,6 +519,7 @@ class ImportResult:
     committed: bool = False
     already: ImportBatch | None = None
     batch: ImportBatch | None = None
+    stats: dict = field(default_factory=dict)  # measurements for benchmarks (the helper process's peak RSS)
 
     @property
     def error_rows(self) -> int:
@@ -683,8 +578,15 @@ class Importer:
     spec: Spec
 
     def __init__(
-        self, user=None, *, progress: Callable[[int], None] | None = None, progress_every: int = 10_000
+        self,
+        user=None,
+        *,
+        progress: Callable[[int], None] | None = None,
+        progress_every: int = 10_000,
+        parallel: bool | None = None,
     ):
+        """`parallel`: check people sheets in a helper process (True), in this one (False), or by file size
+        (None, see PARALLEL_MIN_BYTES)."""
         self.user = user
         self.progress = progress
         self.progress_every = progress_every
@@ -692,8 +594,9 @@ class Importer:
         self._units: dict = {}
         self._regions = None
         self._ents = None
-        self._phone_prefixes: set[str] = set()
         self.today = timezone.localdate()
+        self.parser = RowParser(spec_rules(self.spec), self.today, hooks={"region": self.parse_region})
+        self.parallel = parallel
 
     # scope
     def allowed(self, unit_id, industry: str, model=None) -> bool:
@@ -745,129 +648,18 @@ class Importer:
     def resolve_enterprise(self, key: str, value, uscc_value=None):
         """(id, name, uscc, unit_id, region_id, industry) of an enterprise by credit code or exact name."""
         _, by_uscc, by_name = self.enterprises()
-        if is_blank(uscc_value) and isinstance(value, str):
-            hit = by_name.get(value)
-            if hit is not None and len(hit) == 1:  # the exact name as written: most rows of a sheet
-                return hit[0]
-        if not is_blank(uscc_value):
-            try:
-                code = clean_uscc(cell_text(uscc_value))
-            except ValueError as exc:
-                raise CellError("enterprise_uscc", str(exc)) from None
-            row = by_uscc.get(code)
-            if row is None:
-                raise CellError("enterprise_uscc", "企业台账中没有该统一社会信用代码的企业，请先导入企业台账")
-            return row
-        text = cell_text(value)
-        if not text:
-            raise CellError(key, "不能为空")
-        code = normalise(text).upper()
-        if len(code) == 18 and code in by_uscc:
-            return by_uscc[code]
-        rows = by_name.get(text) or by_name.get(text.replace(" ", ""))
-        if not rows:
-            raise CellError(key, "企业台账中没有该企业（按名称或统一社会信用代码查找），请先导入企业台账")
-        if len(rows) > 1:
-            raise CellError(key, "有多家同名企业，请改填统一社会信用代码")
-        return rows[0]
-
-    def check_enterprise_scope(self, key: str, ent) -> None:
-        if not self.allowed(ent[3], ent[5]):
-            raise CellError(key, f"该企业属于{self.region_name(ent[4])}，不在您的导入范围内（整行拒绝导入）")
+        return import_rows.resolve_enterprise(by_uscc, by_name, key, value, uscc_value)
 
     # cells
-    def parse(self, col: Column, raw):
-        """Parse one non-blank cell; raise ValueError with the Chinese reason."""
-        kind = col.kind
-        if kind == "name":
-            return normalise(raw)
-        if kind == "text":
-            return re.sub(r"\s+", " ", cell_text(raw)).strip()
-        if kind == "id":
-            if isinstance(raw, str) and "*" in raw:
-                raise ValueError("身份证号已脱敏（含 *），请使用完整号码（不脱敏导出的文件）")
-            return clean_id_number(raw, today=self.today)
-        if kind == "phone":
-            if isinstance(raw, str) and "*" in raw:
-                raise ValueError("手机号已脱敏（含 *），请填写完整号码")
-            return self.clean_phone(raw)
-        if kind == "uscc":
-            return clean_uscc(cell_text(raw))
-        if kind == "date":
-            return parse_date(raw)
-        if kind == "choice":
-            cmap = _CHOICE_MAPS[col.choices]
-            value = cmap.get(raw) if isinstance(raw, str) else None  # the label exactly as written
-            if value is None:
-                value = cmap.get(_key(cell_text(raw)))
-            if value is None:
-                labels = "、".join(
-                    str(lbl)
-                    for v, lbl in col.choices.choices
-                    if col.choices is not UnitKind or v in ORG_KINDS
-                )
-                raise ValueError(f"应为 {labels} 之一")
-            return value
-        if kind == "int":
-            text = normalise(cell_text(raw))
-            try:
-                number = float(text)
-            except ValueError:
-                raise ValueError("应为整数") from None
-            if not number.is_integer() or number < 0:
-                raise ValueError("应为非负整数")
-            return int(number)
-        if kind == "float":
-            try:
-                return float(normalise(cell_text(raw)))
-            except ValueError:
-                raise ValueError("应为数字") from None
-        if kind == "bool":
-            text = _key(cell_text(raw))
-            if text in _TRUE:
-                return True
-            if text in _FALSE:
-                return False
-            raise ValueError("应填“是”或“否”")
-        if kind == "region":
-            region = self.regions().get(_key(cell_text(raw)))
-            if region is None:
-                raise ValueError("不是本市的旗县区名称或区划代码")
-            return region
-        return raw  # enterprise references are resolved by the handler
-
-    def clean_phone(self, raw) -> str:
-        """clean_mobile, remembered by prefix: whether an 11-digit number is a mainland mobile depends only on
-        its first five digits (phonenumbers' CN mobile pattern `1(?:610\\d|740[0-5])\\d{6}|1(?:[38]\\d|4[57]|…)\\d{8}`
-        and clean_mobile's 14x rule read no further), so each prefix is checked by the library once."""
-        if isinstance(raw, str) and len(raw) == 11 and raw.isascii() and raw.isdigit():
-            if raw[:5] in self._phone_prefixes:
-                return raw
-            number = clean_mobile(raw)
-            self._phone_prefixes.add(raw[:5])
-            return number
-        return clean_mobile(raw)
+    def parse_region(self, raw):
+        region = self.regions().get(_key(cell_text(raw)))
+        if region is None:
+            raise ValueError("不是本市的旗县区名称或区划代码")
+        return region
 
     def parse_row(self, cells: list, colmap: dict[int, str]) -> tuple[dict, dict, list[tuple[str, str]]]:
         """(parsed values by key, raw values by key, [(key, reason)])."""
-        raw: dict = {}
-        for j, key in colmap.items():
-            if j < len(cells):
-                raw[key] = cells[j]
-        values, errs = {}, []
-        for col in self.spec.columns:
-            value = raw.get(col.key)
-            if is_blank(value):
-                if col.required and not (
-                    col.key == "enterprise" and not is_blank(raw.get("enterprise_uscc"))
-                ):
-                    errs.append((col.key, "必填项为空"))
-                continue
-            try:
-                values[col.key] = self.parse(col, value)
-            except ValueError as exc:
-                errs.append((col.key, str(exc)))
-        return values, raw, errs
+        return self.parser.parse_row(cells, colmap)
 
     # the run
     def run(self, path, *, file_name: str = "", commit: bool = False, unit=None) -> ImportResult:
@@ -932,55 +724,51 @@ class Importer:
         return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
 
     def _run(self, path, result: ImportResult, *, write: bool) -> Iterator[int]:
-        rows = read_rows(path)
-        head = []
-        for row in rows:
-            head.append(list(row))
-            if len(head) >= HEADER_SCAN_ROWS:
-                break
-        header_index, colmap = find_header(self.spec, head)
-        result.header_row = header_index + 1
-        missing = [
-            c.header
-            for c in self.spec.columns
-            if c.required
-            and c.key not in colmap.values()
-            and not (c.key == "enterprise" and "enterprise_uscc" in colmap.values())
-        ]
-        if header_index < 0 or missing:
-            reason = f"找不到表头或缺少必填列：{'、'.join(missing)}（前 {HEADER_SCAN_ROWS} 行中未找到包含这些列名的表头行）"
-            self._error(result, max(header_index + 1, 1), "", "", reason)
-            return
         self.seen: dict = {}
         self.result = result
         self.write = write
+        rows = read_rows(path)
+        try:
+            head, header_index, colmap = import_rows.read_header(rows, header_names(self.spec))
+            if not self._header_ok(header_index, colmap):
+                return
+            yield from self._process(import_rows.data_rows(itertools.chain(head, rows), header_index), colmap)
+        finally:
+            rows.close()
+
+    def _header_ok(self, header_index: int, colmap: dict[int, str]) -> bool:
+        self.result.header_row = header_index + 1
+        missing = import_rows.missing_columns(spec_rules(self.spec), colmap)
+        if header_index >= 0 and not missing:
+            return True
+        headers = "、".join(self.spec.column(k).header for k in missing)
+        reason = f"找不到表头或缺少必填列：{headers}（前 {HEADER_SCAN_ROWS} 行中未找到包含这些列名的表头行）"
+        self._error(self.result, max(header_index + 1, 1), "", "", reason)
+        return False
+
+    def _progress(self, done: int) -> int:
+        if self.progress:
+            self.progress(done)
+        return done
+
+    def _process(self, numbered_rows, colmap: dict[int, str]) -> Iterator[int]:
+        result = self.result
         chunk: list = []
-
-        def data_rows():
-            for k, row in enumerate(head[header_index + 1 :]):
-                yield header_index + 2 + k, row
-            for k, row in enumerate(rows):
-                yield len(head) + 1 + k, row
-
-        for number, cells in data_rows():
+        for number, cells in numbered_rows:
             if all(is_blank(c) for c in cells):
                 continue
             result.rows_total += 1
-            values, raw, errs = self.parse_row(list(cells), colmap)
+            values, raw, errs = self.parse_row(cells, colmap)
             chunk.append((number, values, raw, errs))
             if len(chunk) >= BATCH:
                 self._chunk(chunk)
                 chunk = []
             if result.rows_total % self.progress_every == 0:
-                if self.progress:
-                    self.progress(result.rows_total)
-                yield result.rows_total
+                yield self._progress(result.rows_total)
         if chunk:
             self._chunk(chunk)
         if result.rows_total % self.progress_every:
-            if self.progress:
-                self.progress(result.rows_total)
-            yield result.rows_total
+            yield self._progress(result.rows_total)
 
     def _error(self, result: ImportResult, row: int, key: str, value, reason: str) -> None:
         col = next((c for c in self.spec.columns if c.key == key), None)
@@ -1043,53 +831,96 @@ def _masked_log(values: dict, sensitive: dict[str, str]) -> dict:
     return out
 
 
-def raw_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """INSERT prepared rows with one executemany per batch: the ORM's per-field SQL compilation costs more
-    than validating and encrypting a row, and large survey sheets are exactly what this path is for.
-    Callers pass database-ready values (encrypted, adapted dates); rows go through the same cursor, so the
+def insert_rows(model, columns: tuple[str, ...], rows: list[tuple], *, return_pks: bool = False) -> list[int]:
+    """INSERT prepared rows in bulk — executemany per 5,000 rows on SQLite, COPY on PostgreSQL — and, with
+    `return_pks`, return their new primary keys in order. The ORM's per-field SQL compilation costs more than
+    checking and encrypting a row, and large survey sheets are exactly what this path is for. Callers pass
+    database-ready values (encrypted, adapted dates); rows go through the connection's cursor, so the
     surrounding transaction still makes the import all or nothing."""
     from django.db import connection
 
     if not rows:
-        return
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    table = connection.ops.quote_name(model._meta.db_table)
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 — names from model metadata
+        return []
+    ops = connection.ops
+    meta = model._meta
+    table = ops.quote_name(meta.db_table)
+    names = [ops.quote_name(meta.get_field(c).column) for c in columns]
+    pks: list[int] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if return_pks:
+                # Reserved from the table's identity sequence, so concurrent writers never collide.
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, meta.pk.column, len(rows)],
+                )
+                pks = [r[0] for r in cursor.fetchall()]
+                names.insert(0, ops.quote_name(meta.pk.column))
+                rows = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return pks
+        if return_pks and connection.vendor != "sqlite":
+            raise NotImplementedError("insert_rows(return_pks=True) supports SQLite and PostgreSQL")
+        marks = ", ".join(["%s"] * len(names))
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608 — names from metadata
         for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+            part = rows[start : start + 5000]
+            cursor.executemany(sql, part)
+            if return_pks:
+                # The import's transaction holds SQLite's one write lock, and a new rowid is the largest so
+                # far + 1, so one executemany's rows have consecutive ids ending at last_insert_rowid().
+                cursor.execute("SELECT last_insert_rowid()")
+                last = cursor.fetchone()[0]
+                pks.extend(range(last - len(part) + 1, last + 1))
+    return pks
 
 
-def existing_keys(model, column: str, keys: list, *, with_pk: bool = False):
-    """Which of `keys` exist in `model.column` (a set), or {key: pk} with `with_pk` — one plain query, without
-    the ORM's per-parameter cost on lists of thousands."""
+def existing_keys(model, column: str, keys: list) -> set:
+    """Which of `keys` exist in `model.column` — one plain query per 900 keys (one per call on PostgreSQL),
+    without the ORM's per-parameter cost on lists of thousands."""
     from django.db import connection
 
     if not keys:
-        return {} if with_pk else set()
+        return set()
     table = connection.ops.quote_name(model._meta.db_table)
     col = connection.ops.quote_name(model._meta.get_field(column).column)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    out = {} if with_pk else set()
+    out = set()
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {col} FROM {table} WHERE {col} = ANY(%s)", [list(keys)])  # noqa: S608
+            return {r[0] for r in cursor.fetchall()}
         for start in range(0, len(keys), 900):  # SQLite's parameter limit is 999 on old builds
             part = keys[start : start + 900]
             marks = ", ".join(["%s"] * len(part))
-            cursor.execute(f"SELECT {col}, {pk} FROM {table} WHERE {col} IN ({marks})", part)  # noqa: S608
-            for key, ident in cursor.fetchall():
-                if with_pk:
-                    out[key] = ident
-                else:
-                    out.add(key)
+            cursor.execute(f"SELECT {col} FROM {table} WHERE {col} IN ({marks})", part)  # noqa: S608
+            out.update(r[0] for r in cursor.fetchall())
     return out
 
 
-def log_bulk_fast(action: str, model, rows: list[tuple[object, str, dict | None, dict | None]]) -> int:
-    """The change log rows `audit.services.record_bulk` writes (same actor fields, masked values), inserted
-    with `raw_insert`: one row per created/updated object without the ORM's per-row cost."""
-    import json
+LOG_COLUMNS = (
+    "time",
+    "user",
+    "username",
+    "request_id",
+    "source",
+    "ip",
+    "action",
+    "content_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "changed_fields",
+    "note",
+)
 
+
+def log_bulk_prepared(action: str, model, rows: list[tuple[object, str, str | None, str | None, str]]) -> int:
+    """The change log rows `audit.services.record_bulk` writes (same actor fields), from values already masked
+    and dumped as JSON — rows of (pk, repr, before JSON, after JSON, changed-fields JSON) — inserted with
+    `insert_rows`: one row per created/updated object without the ORM's per-row cost."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
@@ -1097,52 +928,42 @@ def log_bulk_fast(action: str, model, rows: list[tuple[object, str, dict | None,
     from xinye.audit.services import _actor_fields
 
     actor = _actor_fields()
-    user_id = actor["user"].pk if actor["user"] is not None else None
-    ct = ContentType.objects.get_for_model(model).pk
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     head = (
-        now,
-        user_id,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        actor["user"].pk if actor["user"] is not None else None,
         actor["username"],
         actor["request_id"] or "",
         actor["source"] or "",
         actor["ip"] or "",
+        action,
+        ContentType.objects.get_for_model(model).pk,
     )
+    prepared = [
+        (*head, str(pk), str(text)[:255], before, after, changed, "")
+        for pk, text, before, after, changed in rows
+    ]
+    insert_rows(ChangeLog, LOG_COLUMNS, prepared)
+    return len(prepared)
+
+
+def log_bulk_fast(action: str, model, rows: list[tuple[object, str, dict | None, dict | None]]) -> int:
+    """`log_bulk_prepared` for rows of (pk, repr, before, after) with masked values as dicts."""
+    import json
+
     dumps = json.dumps
     prepared = []
     for pk, text, before, after in rows:
         changed = sorted(k for k in (after or {}) if (before or {}).get(k) != (after or {}).get(k))
         prepared.append(
             (
-                *head,
-                action,
-                ct,
-                str(pk),
-                str(text)[:255],
+                pk,
+                text,
                 None if before is None else dumps(before, ensure_ascii=False),
                 None if after is None else dumps(after, ensure_ascii=False),
                 dumps(changed),
-                "",
             )
         )
-    columns = (
-        "time",
-        "user",
-        "username",
-        "request_id",
-        "source",
-        "ip",
-        "action",
-        "content_type",
-        "object_id",
-        "object_repr",
-        "before",
-        "after",
-        "changed_fields",
-        "note",
-    )
-    raw_insert(ChangeLog, columns, prepared)
-    return len(prepared)
+    return log_bulk_prepared(action, model, prepared)
 
 
 def _bulk_update_grouped(model, updates: list[tuple[int, dict]]) -> None:
@@ -1173,7 +994,7 @@ PEOPLE_FIELDS = (
     "occupation",
     "political_status",
 )
-MEMBER_FIELDS = ("is_full", "joined_on", "full_member_on", "membership_held", "home_organisation")
+# The order of PersonRow.insert (import_rows._prepare_person builds it).
 PEOPLE_INSERT_COLUMNS = (
     "name",
     "id_number",
@@ -1193,19 +1014,15 @@ PEOPLE_INSERT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-PEOPLE_DEFAULTS = {
-    "phone": "",
-    "phone_hash": "",
-    "ethnicity": "",
-    "education": "",
-    "occupation": Occupation.OTHER,
-    "political_status": PoliticalStatus.MASSES,
-}
 PEOPLE_SENSITIVE = {"id_number": "id_number", "phone": "phone"}
+CREATE_LOG_CHANGED = json.dumps(sorted(import_rows.LOG_CREATE_KEYS))
 
 
 class PractitionerImporter(Importer):
-    """Practitioners (从业人员) keyed by the ID's keyed hash; 政治面貌 预备/正式党员 keeps a PartyMember row."""
+    """Practitioners (从业人员) keyed by the ID's keyed hash; 政治面貌 预备/正式党员 keeps a PartyMember row.
+
+    The rows are checked, deduplicated in the file and encrypted by `import_rows.people_batches` — in a helper
+    process for large files — and looked up in the ledger and written here, a batch at a time."""
 
     spec = SPECS["practitioners"]
     members = False
@@ -1215,60 +1032,77 @@ class PractitionerImporter(Importer):
         self.touched_enterprises: set[int] = set()
         self._member_units: dict[int, int] | None = None
 
-    def prepare(self, number, values, raw):
-        info = values["id_number"]
-        if self._dup(int(info.number[:17]), number, "id_number", raw):  # 17 digits fix the check digit
-            return None
-        ent = self.resolve_enterprise("enterprise", raw.get("enterprise"), raw.get("enterprise_uscc"))
-        self.check_enterprise_scope(
-            "enterprise" if is_blank(raw.get("enterprise_uscc")) else "enterprise_uscc", ent
-        )
-        status = values.get("political_status")
-        member = {}
-        if self.members:
-            if status not in PARTY_STATUSES:
-                raise CellError("political_status", "党员台账只收录预备党员和正式党员")
-            member = {k: values[k] for k in MEMBER_FIELDS if k in values}
-            member["is_full"] = status == PoliticalStatus.FULL
-            self._check_member(member, info)
-        person = {
-            "name": values["name"],
-            "enterprise_id": ent[0],
-            **{
-                k: values[k]
-                for k in ("ethnicity", "education", "occupation", "political_status")
-                if k in values
-            },
-        }
-        if "phone" in values:
-            person["phone"] = values["phone"]
-            person["phone_hash"] = keyed_hash(values["phone"])
-        return {
-            "row": number,
-            "raw": raw,
-            "hash": keyed_hash(info.number),
-            "info": info,
-            "ent": ent,
-            "person": person,
-            "member": member,
-        }
+    def use_helper(self, path) -> bool:
+        if self.parallel is not None:
+            return self.parallel
+        return (os.cpu_count() or 1) > 1 and Path(str(path)).stat().st_size >= PARALLEL_MIN_BYTES
 
-    def _check_member(self, m: dict, info) -> None:
-        joined, full = m.get("joined_on"), m.get("full_member_on")
-        if joined and joined > self.today:
-            raise CellError("joined_on", "入党日期不能晚于今天")
-        min_age = rules.rule("min_join_age")
-        if joined:
-            b = info.birth_date
-            age = joined.year - b.year - ((joined.month, joined.day) < (b.month, b.day))
-            if age < min_age:
-                raise CellError("joined_on", f"入党时应年满 {min_age} 周岁（按身份证号出生日期计算）")
-        if full and joined and full < joined:
-            raise CellError("full_member_on", "转正日期不能早于入党日期")
-        if full and not m["is_full"]:
-            raise CellError("full_member_on", "预备党员不应有转正日期")
-        if m.get("membership_held") == MembershipHeld.ELSEWHERE and not m.get("home_organisation"):
-            raise CellError("home_organisation", "流动党员须填写组织关系所在党组织")
+    def people_context(self, colmap: dict[int, str]) -> PeopleContext:
+        from django.db import connection
+
+        _, by_uscc, by_name = self.enterprises()
+        return PeopleContext(
+            rules=spec_rules(self.spec),
+            names=header_names(self.spec),
+            colmap=colmap,
+            today=self.today,
+            members=self.members,
+            min_join_age=rules.rule("min_join_age"),
+            by_uscc=by_uscc,
+            by_name=by_name,
+            scope=self,
+            write=self.write,
+            now=connection.ops.adapt_datetimefield_value(timezone.now()),
+            dates_as_text=connection.vendor == "sqlite",
+        )
+
+    def scope_table(self) -> ScopeTable:
+        """The scope decisions a helper process needs, for every enterprise in the ledger."""
+        by_id, _, _ = self.enterprises()
+        pairs = {(e[3], e[5]) for e in by_id.values()}
+        counties = {e[4] for e in by_id.values()}
+        return ScopeTable({p: self.allowed(*p) for p in pairs}, {c: self.region_name(c) for c in counties})
+
+    def _run(self, path, result: ImportResult, *, write: bool) -> Iterator[int]:
+        if not self.use_helper(path):
+            yield from super()._run(path, result, write=write)
+            return
+        from django.conf import settings
+
+        self.result = result
+        self.write = write
+        ctx = self.people_context({})
+        ctx.scope = self.scope_table()
+        ctx.field_key = settings.FIELD_KEY
+        batches = worker_batches(path, ctx, result.stats)
+        try:
+            header_index, colmap, _ = next(batches)
+            if self._header_ok(header_index, colmap):
+                yield from self._consume(batches)
+        finally:
+            batches.close()
+
+    def _process(self, numbered_rows, colmap: dict[int, str]) -> Iterator[int]:
+        yield from self._consume(people_batches(numbered_rows, self.people_context(colmap)))
+
+    def _consume(self, batches) -> Iterator[int]:
+        """Report each batch's errors, look its rows up in the ledger and (while there is no error) write them."""
+        result = self.result
+        every = self.progress_every
+        reported = 0
+        for total, errors, people in batches:
+            result.rows_total = total
+            for number, key, value, reason in errors:
+                self._error(result, number, key, value, reason)
+            if people:
+                plan = self.classify(people)
+                if self.write and not result.error_count:
+                    self.apply(plan)
+            while reported + every <= total:
+                reported += every
+                yield self._progress(reported)
+        if result.rows_total % every:
+            yield self._progress(result.rows_total)
 
     def member_unit(self, enterprise_id: int, office_id: int) -> int:
         """The enterprise's organisation (党委 before 支部, as the ledger service decides), else its office."""
@@ -1281,8 +1115,11 @@ class PractitionerImporter(Importer):
                 self._member_units.setdefault(eid, unit_id)
         return self._member_units.get(enterprise_id, office_id)
 
-    def classify(self, items):
-        found = existing_keys(Practitioner, "id_hash", [i["hash"] for i in items])
+    def classify(self, people: list) -> dict:
+        found = existing_keys(Practitioner, "id_hash", [p[ID_HASH] for p in people])
+        if not found:  # a sheet of new people: the common case of a survey
+            self.result.created += len(people)
+            return {"create": people, "update": []}
         existing = {
             row["id_hash"]: row
             for row in Practitioner.objects.filter(id_hash__in=found).values(
@@ -1299,39 +1136,37 @@ class PractitionerImporter(Importer):
             )
         }
         plan = {"create": [], "update": []}
-        for item in items:
-            old = existing.get(item["hash"])
-            item["old"] = old
-            ent = item["ent"]
+        for p in people:
+            old = existing.get(p[ID_HASH])
             if old is None:
                 self.result.created += 1
-                plan["create"].append(item)
+                plan["create"].append(p)
                 continue
-            if old["enterprise_id"] != ent[0] and not self.allowed(old["unit_id"], old["industry"]):
+            if old["enterprise_id"] != p[ENT][0] and not self.allowed(old["unit_id"], old["industry"]):
                 self._error(
                     self.result,
-                    item["row"],
+                    p[ROW],
                     "id_number",
-                    item["raw"].get("id_number"),
+                    p[RAW_ID],
                     f"该人员已登记在{self.region_name(old['region_id'])}的企业，不在您的导入范围内",
                 )
                 continue
-            person = item["person"]
+            person = person_dict(p[PERSON])
             changed = {k: v for k, v in person.items() if k != "phone" and old.get(k) != v}
             status = person.get("political_status", old["political_status"])
             is_member = old["party_member__id"] is not None
             if is_member and status not in PARTY_STATUSES:
                 self._error(
                     self.result,
-                    item["row"],
+                    p[ROW],
                     "political_status",
-                    item["raw"].get("political_status"),
+                    p[RAW_STATUS],
                     "该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌",
                 )
                 continue
             member_changed = {}
-            if item["member"] or status in PARTY_STATUSES:
-                want = dict(item["member"]) or {"is_full": status == PoliticalStatus.FULL}
+            if p[MEMBER] or status in PARTY_STATUSES:
+                want = dict(p[MEMBER] or {}) or {"is_full": status == PoliticalStatus.FULL}
                 want.setdefault("is_full", status == PoliticalStatus.FULL)
                 member_changed = {k: v for k, v in want.items() if old.get(f"party_member__{k}") != v}
                 if not is_member:
@@ -1340,58 +1175,40 @@ class PractitionerImporter(Importer):
                 self.result.unchanged += 1
                 continue
             self.result.updated += 1
-            item["changed"] = changed
-            item["member_changed"] = member_changed
-            plan["update"].append(item)
+            plan["update"].append((p, old, person, changed, member_changed))
         return plan
 
     def apply(self, plan) -> None:
         from xinye.audit.services import record_bulk
 
         now = timezone.now()
-        new_people = []
-        for item in plan["create"]:
-            info, ent, person = item["info"], item["ent"], item["person"]
-            new_people.append(
-                {
-                    **PEOPLE_DEFAULTS,
-                    **person,
-                    "id_number": info.number,
-                    "id_hash": item["hash"],
-                    "gender": info.gender,
-                    "birth_date": info.birth_date,
-                    "unit_id": ent[3],
-                    "region_id": ent[4],
-                    "industry": ent[5],
-                }
+        creates = plan["create"]
+        pks = insert_rows(Practitioner, PEOPLE_INSERT_COLUMNS, [p[INSERT] for p in creates], return_pks=True)
+        if creates:
+            log_bulk_prepared(
+                "create",
+                Practitioner,
+                [
+                    (pk, p[PERSON][0], None, p[LOG], CREATE_LOG_CHANGED)
+                    for pk, p in zip(pks, creates, strict=True)
+                ],
             )
-            self.touched_enterprises.add(ent[0])
-        self._insert_people(new_people)
-        logs_create, members_new = [], []
-        for p, item in zip(new_people, plan["create"], strict=True):
-            after = {
-                "name": p["name"],
-                "id_number": mask("id_number", p["id_number"]),
-                "phone": mask("phone", p["phone"]) if p["phone"] else "",
-                "enterprise_id": p["enterprise_id"],
-                "ethnicity": p["ethnicity"],
-                "education": p["education"],
-                "occupation": p["occupation"],
-                "political_status": p["political_status"],
-            }
-            logs_create.append((p["pk"], p["name"], None, after))
-            if p["political_status"] in PARTY_STATUSES:
-                members_new.append(self._new_member(p["pk"], item))
+            self.touched_enterprises.update({p[ENT][0] for p in creates})
+        members_new = [
+            self._new_member(pk, p, None)
+            for pk, p in zip(pks, creates, strict=True)
+            if p[PERSON][5] in PARTY_STATUSES
+        ]
         people_updates, member_updates, logs_update = [], [], []
-        for item in plan["update"]:
-            old, ent, changed = item["old"], item["ent"], dict(item["changed"])
+        for p, old, person, changed, member_changed in plan["update"]:
+            ent, changed = p[ENT], dict(changed)
             self.touched_enterprises.add(ent[0])
             moved = "enterprise_id" in changed
             if changed:
                 before = {k: old.get(k) for k in changed}
                 after = dict(changed)
                 if "phone_hash" in changed:
-                    changed["phone"] = item["person"]["phone"]
+                    changed["phone"] = person["phone"]
                     before["phone"], after["phone"] = old["phone"], changed["phone"]
                 if moved:
                     changed.update(unit_id=ent[3], region_id=ent[4], industry=ent[5])
@@ -1400,15 +1217,15 @@ class PractitionerImporter(Importer):
                 logs_update.append(
                     (
                         old["id"],
-                        item["person"]["name"],
+                        person["name"],
                         _masked_log(before, PEOPLE_SENSITIVE),
                         _masked_log(after, PEOPLE_SENSITIVE),
                     )
                 )
-            member_changed = dict(item["member_changed"])
+            member_changed = dict(member_changed)
             if old["party_member__id"] is None:
                 if member_changed:
-                    members_new.append(self._new_member(old["id"], item))
+                    members_new.append(self._new_member(old["id"], p, old))
                 continue
             if moved:
                 member_changed.update(
@@ -1423,8 +1240,6 @@ class PractitionerImporter(Importer):
         _bulk_update_grouped(PartyMember, member_updates)
         if members_new:
             PartyMember.objects.bulk_create(members_new, batch_size=1000)
-        if logs_create:
-            log_bulk_fast("create", Practitioner, logs_create)
         if logs_update:
             record_bulk("update", Practitioner, logs_update)
         if members_new:
@@ -1447,48 +1262,10 @@ class PractitionerImporter(Importer):
                 ],
             )
 
-    def _insert_people(self, people: list) -> None:
-        """Insert new practitioners with values computed in bulk (encrypt, keyed hash, adapted dates), then
-        read their ids back by the unique keyed hash."""
-        from django.db import connection
-
-        from xinye.core.crypto import encrypt
-
-        if not people:
-            return
-        ops = connection.ops
-        now = ops.adapt_datetimefield_value(timezone.now())
-        rows = [
-            (
-                p["name"],
-                encrypt(p["id_number"]),
-                p["id_hash"],
-                encrypt(p["phone"]) if p["phone"] else "",
-                p["phone_hash"],
-                p["gender"],
-                ops.adapt_datefield_value(p["birth_date"]),
-                p["ethnicity"],
-                p["education"],
-                p["occupation"],
-                p["political_status"],
-                p["enterprise_id"],
-                p["unit_id"],
-                p["region_id"],
-                p["industry"],
-                now,
-                now,
-            )
-            for p in people
-        ]
-        raw_insert(Practitioner, PEOPLE_INSERT_COLUMNS, rows)
-        ids = existing_keys(Practitioner, "id_hash", [p["id_hash"] for p in people], with_pk=True)
-        for p in people:
-            p["pk"] = ids[p["id_hash"]]
-
-    def _new_member(self, practitioner_id: int, item) -> PartyMember:
-        ent = item["ent"]
-        status = item["person"].get("political_status") or (item["old"] or {}).get("political_status")
-        fields = {"is_full": status == PoliticalStatus.FULL, **item["member"]}
+    def _new_member(self, practitioner_id: int, p, old) -> PartyMember:
+        ent = p[ENT]
+        status = p[PERSON][5] or (old or {}).get("political_status")
+        fields = {"is_full": status == PoliticalStatus.FULL, **(p[MEMBER] or {})}
         return PartyMember(
             practitioner_id=practitioner_id,
             enterprise_id=ent[0],
@@ -1818,11 +1595,12 @@ def run_import(
     unit=None,
     progress: Callable[[int], None] | None = None,
     progress_every: int = 10_000,
+    parallel: bool | None = None,
 ) -> ImportResult:
     """Validate (and with `commit`, write all or nothing) one survey sheet. Raises ImportUsageError when
-    the file cannot be read at all; row problems are in the result's errors."""
+    the file cannot be read at all; row problems are in the result's errors. `parallel`: see Importer."""
     get_spec(kind)
-    importer = IMPORTERS[kind](user, progress=progress, progress_every=progress_every)
+    importer = IMPORTERS[kind](user, progress=progress, progress_every=progress_every, parallel=parallel)
     with acting_as(user, "import"):
         return importer.run(path, file_name=file_name, commit=commit, unit=unit)
 
