@@ -8,7 +8,6 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from xinye.accounts.models import ApiToken, Role, RoleAssignment, User
 from xinye.core.admin import ReadOnlyAdmin, ScopedAdmin
 
-
 # 等保三员: the system, security and audit administrators hold their role alone, and nobody grants
 # themselves anything (a security administrator would otherwise make itself 市级管理员).
 SEPARATED_ROLES = {"sysadmin", "secadmin", "auditor"}

@@ -13,9 +13,10 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from xinye.accounts.permissions import restrict
+from xinye.accounts.permissions import has_action, restrict
 from xinye.audit.services import record_bulk, snapshot
 from xinye.core.crypto import keyed_hash
 from xinye.core.validators import normalise
@@ -162,7 +163,10 @@ def parse_study_csv(
 
 
 def import_study_csv(data: bytes, *, user=None, commit: bool = False, platform: str = "学习强国", today=None):
-    """Parse and, when `commit` and there is no error at all, write every record in one transaction."""
+    """Parse and, when `commit` and there is no error at all, write every record in one transaction.
+    Writing as a `user` (console, API, CLI --actor) needs the import right on study records."""
+    if commit and user is not None and not has_action(user, "import", StudyRecord):
+        raise PermissionDenied("无权导入学习记录")
     result = parse_study_csv(data, user=user, platform=platform, today=today)
     if not result.ok or not commit:
         return result

@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
 from xinye.accounts.models import ApiToken, User
+from xinye.accounts.permissions import has_action
 from xinye.accounts.services import create_token, revoke_token
 from xinye.core.commands import XinyeCommand
 
@@ -20,6 +21,10 @@ class Command(XinyeCommand):
 
     def handle(self, *args, **options):
         op = options["op"]
+        actor = options.get("actor_user")
+        action = {"create": "add", "list": "view", "revoke": "change"}[op]
+        if actor is not None and not has_action(actor, action, ApiToken):
+            raise CommandError(f"{actor.username} 无权管理 API 令牌")
         if op in ("create", "list"):
             user = User.objects.filter(username=options["username"]).first()
             if user is None:

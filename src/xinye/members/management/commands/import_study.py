@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
 from xinye.core.commands import XinyeCommand
@@ -22,12 +23,15 @@ class Command(XinyeCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
-        result = import_study_csv(
-            path.read_bytes(),
-            user=options.get("actor_user"),
-            commit=options["commit"],
-            platform=options["platform"],
-        )
+        try:
+            result = import_study_csv(
+                path.read_bytes(),
+                user=options.get("actor_user"),
+                commit=options["commit"],
+                platform=options["platform"],
+            )
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"共 {result.rows} 行，重复 {result.duplicates} 行。")
         for error in result.errors:
             self.stdout.write(self.style.ERROR(error))
