@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.crypto import keyed_hash
@@ -136,25 +137,29 @@ class Station(models.Model):
         base = getattr(settings, "XINYE_PUBLIC_BASE_URL", "").rstrip("/")
         return f"{base}{self.get_absolute_url()}" if base else self.get_absolute_url()
 
+    # amenity_labels and hours_rows feed the worker portal and the printed poster, which are Chinese by design
+    # (and the portal caches station pages for every visitor), so they are rendered in the default language.
+
     def amenity_labels(self) -> list[str]:
-        return [str(AMENITY_LABELS[a]) for a in self.amenities or [] if a in AMENITY_LABELS]
+        with translation.override(settings.LANGUAGE_CODE):
+            return [str(AMENITY_LABELS[a]) for a in self.amenities or [] if a in AMENITY_LABELS]
 
     def hours_rows(self) -> list[tuple[str, str]]:
         """Weekly hours as (days, hours) rows, consecutive equal days merged: [("周一至周五", "08:00-20:00")]."""
-        if self.open_24h:
-            return [(_("每天"), _("24小时开放"))]
-        hours = list(self.hours or []) + [""] * (7 - len(self.hours or []))
-        rows, start = [], 0
-        for i in range(1, 8):
-            if i == 7 or hours[i] != hours[start]:
-                days = (
-                    WEEKDAYS[start]
-                    if i - 1 == start
-                    else _("%(first)s至%(last)s") % {"first": WEEKDAYS[start], "last": WEEKDAYS[i - 1]}
-                )
-                rows.append((days, hours[start] or _("不开放")))
-                start = i
-        return rows
+        with translation.override(settings.LANGUAGE_CODE):
+            if self.open_24h:
+                return [(str(_("每天")), str(_("24小时开放")))]
+            hours = list(self.hours or []) + [""] * (7 - len(self.hours or []))
+            rows, start = [], 0
+            for i in range(1, 8):
+                if i == 7 or hours[i] != hours[start]:
+                    first, last = str(WEEKDAYS[start]), str(WEEKDAYS[i - 1])
+                    days = (
+                        first if i - 1 == start else _("%(first)s至%(last)s") % {"first": first, "last": last}
+                    )
+                    rows.append((days, hours[start] or str(_("不开放"))))
+                    start = i
+            return rows
 
 
 class StationPhoto(models.Model):
