@@ -2,6 +2,7 @@
 hazard apps (each retried request finds its first result by idempotency key)."""
 
 import datetime
+import functools
 import hmac
 import secrets
 import uuid
@@ -271,10 +272,17 @@ def is_sensitive_category(label: str) -> bool:
 def sensitive_appeal_categories() -> frozenset[str]:
     """The appeal categories whose Chinese label names a personal difficulty (rules.sensitive_appeal_labels),
     matched in Chinese whatever language the request is in, so a translated label cannot skip the consent."""
+    return _sensitive_categories(tuple(rules.sensitive_appeal_labels()))
+
+
+@functools.lru_cache(maxsize=4)
+def _sensitive_categories(words: tuple) -> frozenset[str]:
     from xinye.appeals.choices import AppealCategory
 
     with translation.override("zh-hans"):
-        return frozenset(value for value, label in AppealCategory.choices if is_sensitive_category(label))
+        return frozenset(
+            value for value, label in AppealCategory.choices if any(word in str(label) for word in words)
+        )
 
 
 def submit_appeal(worker: Worker, *, category: str, text: str, photos=(), key: str, region=None):
