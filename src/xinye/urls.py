@@ -2,10 +2,8 @@ import importlib
 import pkgutil
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from xinye.api.api import api
 from xinye.core import views as core_views
@@ -37,7 +35,6 @@ urlpatterns = [
     *_app_pages(),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Uploads are checked against their record's scope, in every environment (core.views.media).
+    path("media/<path:path>", core_views.media, name="media"),
 ]
-
-if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -1,10 +1,20 @@
-"""Health checks and the landing page."""
+"""Health checks, the landing page and uploaded files (served only to those who may see their record)."""
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
+
+from xinye.accounts.permissions import object_type, restrict
+
+# Station photos are shown on the public portal page of their station.
+PUBLIC_FILES = {"stations.stationphoto"}
+# Photos attached to an appeal are about a person (domain.md privacy): view_sensitive, and logged.
+SENSITIVE_FILES = {"appeals.appealphoto"}
 
 
 @never_cache
@@ -30,3 +40,34 @@ def readyz(request):
 
 def home(request):
     return render(request, "core/home.html")
+
+
+def _file_owner(path: str):
+    """(model, row) of the record that holds the uploaded file `path`, or None for a file nobody owns."""
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                row = model._default_manager.filter(**{field.name: path}).first()
+                if row is not None:
+                    return model, row
+    return None
+
+
+@never_cache
+def media(request, path: str):
+    """An uploaded file, through the same door as its record: outside the user's scope it is absent (404).
+    File names are guessable (appeal numbers, report ids), so the web server must not serve MEDIA_ROOT."""
+    owner = _file_owner(path)
+    if owner is None:
+        raise Http404
+    model, row = owner
+    otype = object_type(model)
+    if otype not in PUBLIC_FILES:
+        action = "view_sensitive" if otype in SENSITIVE_FILES else "view"
+        if not restrict(model._default_manager.filter(pk=row.pk), request.user, action).exists():
+            raise Http404
+        if otype in SENSITIVE_FILES:
+            from xinye.audit.services import log_sensitive_access
+
+            log_sensitive_access("view_sensitive", obj=row, fields=[str(model._meta.verbose_name)])
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
