@@ -14,7 +14,9 @@ Builds a fresh database (SQLite file under a temporary directory, or PostgreSQL 
                  filled in before_save_instance, the enterprise by ForeignKeyWidget on its name).
 
 Each run writes its own ID range, so every run creates N new rows. Prints rows/s and the ratios.
-`--memory` imports 1,000,000 CSV rows through the pipeline instead and prints peak RSS.
+`--memory` imports 1,000,000 CSV rows through the pipeline instead and prints peak RSS — of the importing
+process and of the helper process that checks and encrypts rows for large files (their sum is the figure to
+hold against the target; shared pages are counted twice, so it overstates).
 
     uv run python bench/import_bench.py                 # 200,000 rows
     uv run python bench/import_bench.py --rows 5000     # quick check
@@ -170,6 +172,9 @@ def progress(done: int) -> None:
     sys.stderr.write(f"  已处理 {done} 行\n")
 
 
+HELPER_PEAKS: list[float] = []  # MiB, the helper process of each import that used one
+
+
 def time_xinye(path: Path, label: str) -> float:
     from xinye.ledger.importers import run_import
 
@@ -178,6 +183,8 @@ def time_xinye(path: Path, label: str) -> float:
     elapsed = time.perf_counter() - started
     if not result.committed:
         raise SystemExit(f"{label}: import failed: {[str(e) for e in result.errors[:5]]}")
+    if "helper_peak_rss_kib" in result.stats:
+        HELPER_PEAKS.append(result.stats["helper_peak_rss_kib"] / 1024)
     return elapsed
 
 
@@ -310,7 +317,13 @@ def main():
             )
             elapsed = time_xinye(path, "memory")
             print(f"xinye CSV  {n:>9} rows  {elapsed:8.2f} s  {n / elapsed:10.0f} rows/s")
-            print(f"peak RSS: {peak_rss_mib():.0f} MiB (target ≤ 500 MiB)")
+            main_peak = peak_rss_mib()
+            helper = max(HELPER_PEAKS, default=0.0)
+            print(
+                f"peak RSS: importing process {main_peak:.0f} MiB + helper process {helper:.0f} MiB "
+                f"= {main_peak + helper:.0f} MiB (target ≤ 500 MiB)"
+            )
+            print(f"load average: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()})")
             return
         n = args.rows
         files = {}
@@ -339,7 +352,9 @@ def main():
             ratio = rate["xinye CSV"] / rate["django-import-export"]
             print(f"CSV / django-import-export: {ratio:.1f}×  (target ≥ 10×)")
         print(f"xlsx: {rate['xinye xlsx']:.0f} rows/s  (target ≥ 25,000 rows/s)")
-        print(f"peak RSS: {peak_rss_mib():.0f} MiB")
+        helper = f" + helper process {max(HELPER_PEAKS):.0f} MiB" if HELPER_PEAKS else ""
+        print(f"peak RSS: {peak_rss_mib():.0f} MiB{helper}")
+        print(f"load average: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()}; other work shares them)")
     finally:
         if args.keep:
             print(f"kept {workdir}")
