@@ -13,8 +13,10 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import functools
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -243,7 +245,7 @@ class RowParser:
     def _parser(self, rule: Rule) -> Callable:
         kind = rule.kind
         if kind == "choice":
-            return lambda raw: self.parse_choice(rule, raw)
+            return functools.partial(self.parse_choice, rule)
         if kind in self.hooks:
             return self.hooks[kind]
         return getattr(self, f"parse_{kind}", lambda raw: raw)
@@ -254,6 +256,8 @@ class RowParser:
 
     @staticmethod
     def parse_name(raw) -> str:
+        if isinstance(raw, str) and raw.isalnum() and unicodedata.is_normalized("NFKC", raw):
+            return raw  # what normalise() would return, without building it again: most names as written
         return normalise(raw)
 
     @staticmethod
@@ -553,17 +557,18 @@ def _prepare_person(number: int, values: dict, raw: dict, ctx: PeopleContext, ci
             ctx.now,
             ctx.now,
         )
-        after = (
-            person[0],
-            mask("id_number", info.number),
-            mask("phone", phone) if phone else "",
-            ent[0],
-            ethnicity,
-            education,
-            occupation,
-            status,
+        log = _dump_json(
+            {
+                "name": person[0],
+                "id_number": mask("id_number", info.number),
+                "phone": mask("phone", phone) if phone else "",
+                "enterprise_id": ent[0],
+                "ethnicity": ethnicity,
+                "education": education,
+                "occupation": occupation,
+                "political_status": status,
+            }
         )
-        log = json.dumps(dict(zip(LOG_CREATE_KEYS, after, strict=True)), ensure_ascii=False)
     return (
         number,
         raw.get("id_number"),
@@ -575,6 +580,9 @@ def _prepare_person(number: int, values: dict, raw: dict, ctx: PeopleContext, ci
         insert,
         log,
     )
+
+
+_dump_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build an encoder per call
 
 
 def _check_member(m: dict, info, ctx: PeopleContext) -> None:

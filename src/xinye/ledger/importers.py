@@ -878,25 +878,22 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple], *, return_pk
 
 
 def existing_keys(model, column: str, keys: list) -> set:
-    """Which of `keys` exist in `model.column` — one plain query per 900 keys (one per call on PostgreSQL),
-    without the ORM's per-parameter cost on lists of thousands."""
+    """Which of `keys` exist in `model.column` — one plain query with the keys as one array parameter (a JSON
+    array on SQLite), without the ORM's per-parameter cost on lists of thousands."""
     from django.db import connection
 
     if not keys:
         return set()
     table = connection.ops.quote_name(model._meta.db_table)
     col = connection.ops.quote_name(model._meta.get_field(column).column)
-    out = set()
+    if connection.vendor == "postgresql":
+        sql, param = f"SELECT {col} FROM {table} WHERE {col} = ANY(%s)", list(keys)  # noqa: S608
+    else:
+        sql = f"SELECT {col} FROM {table} WHERE {col} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        param = json.dumps(keys)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {col} FROM {table} WHERE {col} = ANY(%s)", [list(keys)])  # noqa: S608
-            return {r[0] for r in cursor.fetchall()}
-        for start in range(0, len(keys), 900):  # SQLite's parameter limit is 999 on old builds
-            part = keys[start : start + 900]
-            marks = ", ".join(["%s"] * len(part))
-            cursor.execute(f"SELECT {col} FROM {table} WHERE {col} IN ({marks})", part)  # noqa: S608
-            out.update(r[0] for r in cursor.fetchall())
-    return out
+        cursor.execute(sql, [param])
+        return {r[0] for r in cursor.fetchall()}
 
 
 LOG_COLUMNS = (
