@@ -234,3 +234,20 @@ def test_helper_stops_when_the_import_stops(world, kerqin, tmp_path):
     assert next(steps) == 1
     steps.close()  # e.g. the browser left the progress page
     assert not Practitioner.objects.filter(enterprise=kerqin).exists()
+
+
+def test_bulk_cipher_matches_the_field_functions(settings):
+    from xinye.core.crypto import FieldCipher, decrypt, encrypt
+
+    cipher = FieldCipher()
+    for value in ("150502199005170011", "13812345678", "王小明"):
+        assert cipher.keyed_hash(value) == keyed_hash(value)
+        sealed = cipher.encrypt(value)
+        assert decrypt(sealed) == value and sealed.startswith("v1:") and len(sealed) == len(encrypt(value))
+    assert cipher.keyed_hash("") == "" and cipher.encrypt("") == "" and cipher.encrypt(None) is None
+    assert (
+        len({cipher.encrypt("同一个值") for _ in range(FieldCipher.NONCE_BLOCK + 5)})
+        == FieldCipher.NONCE_BLOCK + 5
+    )
+    other = FieldCipher(settings.FIELD_KEY)  # a helper process passes the key explicitly
+    assert other.keyed_hash("13812345678") == keyed_hash("13812345678")
