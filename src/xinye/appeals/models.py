@@ -18,6 +18,8 @@ from xinye.appeals.choices import (
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
 
+CATEGORY_LABELS = dict(AppealCategory.choices)
+
 
 class Appeal(models.Model):
     """A worker's request for help. `unit` is the worker's community (or the routing unit when the worker
@@ -93,7 +95,9 @@ class Appeal(models.Model):
         indexes = [models.Index(fields=["worker", "submitted_at"], name="appeal_worker_time")]
 
     def __str__(self):
-        return f"{self.number or '诉求'} · {self.get_category_display()}"
+        # the label from the choices directly: get_category_display() rebuilds its lookup on every call, and
+        # this runs for the change log on every submission
+        return f"{self.number or '诉求'} · {CATEGORY_LABELS.get(self.category, self.category)}"
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
