@@ -5,8 +5,9 @@
     uv run python bench/portal_bench.py --stations 500000    # nearest-query latency with N stations
 
 HTTP mode builds a temporary SQLite database (demo org structure + the 350 demo stations + bench workers
-with portal sessions), starts `gunicorn xinye.wsgi:application` with 2 sync workers on 127.0.0.1 and drives
-it with a small load generator (threads, http.client keep-alive where the server allows it; bounded in
+with portal sessions), collects the static files, starts `gunicorn xinye.wsgi:application` with 2 sync
+workers on 127.0.0.1 under the production settings (portal_bench_settings.py: settings_prod, requests
+arriving as from the TLS proxy) and drives it with a small load generator (threads, http.client keep-alive where the server allows it; bounded in
 requests and seconds). It measures, in the same run:
   - /healthz — the framework's minimal JSON view (the baseline);
   - GET /api/v1/stations/nearest — the public nearest-stations endpoint;
@@ -20,9 +21,9 @@ separated, healthz always included as the baseline) runs a subset. Targets (issu
 ≥ 0.5× the minimal view; appeal submission ≥ 500 req/s with 0 errors at 50 connections.
 
 Notes for reading the figures: the load generator is Python (threads under one GIL) on the same machine,
-so it competes with the server for CPU; with SQLite every write (an appeal, the session the portal saves on
-each request) takes the one database write lock, and two worker processes then wait on each other —
-compare `--workers 1`. Persistent DB connections are on (as production has them, see
+so it competes with the server for CPU; with SQLite every write transaction (an appeal with its change-log
+row, number and first event) takes the one database write lock, and two worker processes then wait on each
+other — compare `--workers 1`. Persistent DB connections are on (as production has them, see
 portal_bench_settings.py).
 
 --stations N mode loads N stations uniformly over 通辽's extent and reports the median (and p95) time of
@@ -53,7 +54,16 @@ EXTENT = (42.25, 45.70, 119.20, 123.70)
 KERQIN = (43.6225, 122.2560)
 
 
-def setup_django(tmp: Path) -> None:
+def proxy_headers(port, *, form: bool = False) -> dict:
+    """What reaches the app behind production's TLS-terminating proxy (and, for a form, from the browser)."""
+    headers = {"Host": f"{HOST}:{port}", "X-Forwarded-Proto": "https"}
+    if form:
+        headers["Origin"] = f"https://{HOST}:{port}"
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return headers
+
+
+def setup_django(tmp: Path, *, static: bool = False) -> None:
     os.environ["XINYE_VAR_DIR"] = str(tmp)
     os.environ["XINYE_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     os.environ.setdefault("XINYE_SECRET_KEY", "bench-" + uuid.uuid4().hex * 2)
@@ -67,6 +77,8 @@ def setup_django(tmp: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    if static:  # the production storage serves hashed, compressed files collected beforehand
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def load_structure() -> dict:
@@ -198,7 +210,7 @@ def wait_ready(port, timeout=60) -> None:
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", "/healthz", headers=proxy_headers(port))
             if conn.getresponse().status == 200:
                 return
         except OSError:
@@ -228,11 +240,7 @@ def concurrent_identical(port, session, count):
             "text": "并发重复提交：同一个请求编号。",
         }
     )
-    headers = {
-        "Host": f"{HOST}:{port}",
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
-    }
+    headers = {**proxy_headers(port, form=True), "Cookie": f"sessionid={session_key}; csrftoken={csrf}"}
     barrier = threading.Barrier(count)
     locations, statuses, lock = set(), {}, threading.Lock()
 
@@ -258,7 +266,7 @@ def concurrent_identical(port, session, count):
 def http_mode(args) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="xinye-portal-bench-"))
     try:
-        setup_django(tmp)
+        setup_django(tmp, static=True)
         print("准备数据：组织结构 + 350 个服务站 …", flush=True)
         world = load_structure()
         sessions = make_sessions(world, args.connections)
@@ -301,7 +309,7 @@ def http_mode(args) -> None:
             def get(path_fn):
                 def factory(i):
                     def make():
-                        return "GET", path_fn(), None, {"Host": f"{HOST}:{port}"}
+                        return "GET", path_fn(), None, proxy_headers(port)
 
                     return make
 
@@ -319,8 +327,7 @@ def http_mode(args) -> None:
             def appeal_factory(i):
                 session_key, csrf = sessions[i % len(sessions)]
                 headers = {
-                    "Host": f"{HOST}:{port}",
-                    "Content-Type": "application/x-www-form-urlencoded",
+                    **proxy_headers(port, form=True),
                     "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
                 }
 
@@ -339,7 +346,7 @@ def http_mode(args) -> None:
 
             def signed_in_station_factory(i):
                 session_key, csrf = sessions[i % len(sessions)]
-                headers = {"Host": f"{HOST}:{port}", "Cookie": f"sessionid={session_key}; csrftoken={csrf}"}
+                headers = {**proxy_headers(port), "Cookie": f"sessionid={session_key}; csrftoken={csrf}"}
 
                 def make():
                     return "GET", station_path(), None, headers

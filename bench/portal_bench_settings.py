@@ -1,14 +1,20 @@
-"""Settings for bench/portal_bench.py only: production settings with the per-worker submission limits
-lifted (the bench files hundreds of appeals a second from a handful of workers) and quiet logging."""
+"""Settings for bench/portal_bench.py only: the production settings (settings_prod: HTTPS behind a proxy,
+secure cookies, HSTS, hashed and compressed static files served by whitenoise) with the per-worker
+submission limits lifted (the bench files hundreds of appeals a second from 50 workers) and quiet logging
+(nothing on the measured paths logs below WARNING; this keeps the bench's own output readable).
+
+The load generator talks plain HTTP on loopback and sends what the TLS-terminating proxy in front of
+production adds (X-Forwarded-Proto: https, which SECURE_PROXY_SSL_HEADER trusts) and what a browser sends
+with a form (Origin), so the HTTPS redirect, HSTS and the CSRF origin check all run as they do in production.
+"""
 
 import os
 
-from xinye.settings import *  # noqa: F403
+from xinye.settings_prod import *  # noqa: F403
 
-DEBUG = False
 XINYE_APPEAL_RATE_LIMIT = (10**9, 60)
 XINYE_HAZARD_RATE_LIMIT = (10**9, 60)
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR", "handlers": []}}
-# Persistent connections, as production has them (settings.py gives PostgreSQL conn_max_age=60); the
-# development SQLite default of 0 reconnects — and re-runs its PRAGMAs — on every request.
+# Persistent connections, as production has them (settings.py: CONN_MAX_AGE=60 for SQLite and PostgreSQL);
+# XINYE_BENCH_CONN_MAX_AGE=0 shows the cost of reconnecting (and re-running SQLite's PRAGMAs) per request.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("XINYE_BENCH_CONN_MAX_AGE", "60"))  # noqa: F405
