@@ -4,8 +4,9 @@ import threading
 import time
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from tests.appeals.helpers import JPEG, PNG, WEBP, key, upload, worker
 from xinye.appeals import services
@@ -24,6 +25,48 @@ def test_same_key_twice_gives_one_appeal(world):
     assert first.unit == w.unit and first.status == AppealStatus.SUBMITTED
     assert first.number.startswith("SQ")
     assert first.timeline()[0][1] == "诉求已提交，等待受理"
+    stored = Appeal.objects.get(pk=first.pk)
+    assert (
+        stored.number == first.number == f"SQ{timezone.localtime(stored.submitted_at):%Y%m%d}{stored.pk:05d}"
+    )
+    assert again.number == first.number and again.events.count() == 1  # the repeat wrote nothing
+
+
+def test_a_repeat_refused_by_a_check_still_gets_its_first_appeal(world):
+    """The key is not looked up before the checks: a repeat they now refuse is answered from the key."""
+    staff = world["users"]["kerqin_admin"]
+    region = world["units"]["lxgw-kerqin"].region
+    k = key()
+    first = services.submit_appeal(
+        worker=None,
+        category="school",
+        text="走访中反映入学难",
+        idempotency_key=k,
+        source="visit",
+        region=region,
+        created_by=staff,
+    )
+    # the same request again, by someone who may not file appeals (e.g. the role was taken away meanwhile)
+    again = services.submit_appeal(
+        worker=None,
+        category="school",
+        text="走访中反映入学难",
+        idempotency_key=k,
+        source="visit",
+        region=region,
+        created_by=world["users"]["auditor"],
+    )
+    assert again.pk == first.pk and Appeal.objects.filter(idempotency_key=k).count() == 1
+    with pytest.raises(PermissionDenied):
+        services.submit_appeal(
+            worker=None,
+            category="school",
+            text="走访中反映入学难",
+            idempotency_key=key(),
+            source="visit",
+            region=region,
+            created_by=world["users"]["auditor"],
+        )
 
 
 def test_text_is_encrypted_at_rest(world):
