@@ -23,7 +23,9 @@ separated, healthz always included as the baseline) runs a subset. Targets (issu
 Notes for reading the figures: the load generator is Python (threads under one GIL) on the same machine,
 so it competes with the server for CPU; with SQLite every write transaction (an appeal with its change-log
 row, number and first event) takes the one database write lock, and two worker processes then wait on each
-other — compare `--workers 1`. Persistent DB connections are on (as production has them, see
+other — compare `--workers 1`. Two workers is one per core of the 2-core machine these figures come from; the
+README's 2 × cores + 1 is for PostgreSQL, where writers do not share one lock (on SQLite, 3 workers measured
+no better than 2). Persistent DB connections are on (as production has them, see
 portal_bench_settings.py).
 
 --stations N mode loads N stations uniformly over 通辽's extent and reports the median (and p95) time of
