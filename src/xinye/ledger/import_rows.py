@@ -605,7 +605,10 @@ def _check_member(m: dict, info, ctx: PeopleContext) -> None:
 # --- the helper process ---
 
 
-def _helper(conn, path, ctx: PeopleContext) -> None:
+AHEAD = 8  # batches the helper may check ahead of the writer: smooths their speeds, bounds memory (~10 MiB)
+
+
+def _helper(queue, path, ctx: PeopleContext) -> None:
     import itertools
     import resource
 
@@ -613,41 +616,44 @@ def _helper(conn, path, ctx: PeopleContext) -> None:
         rows = read_rows(path)
         head, header_index, colmap = read_header(rows, ctx.names)
         missing = missing_columns(ctx.rules, colmap)
-        conn.send(("header", (header_index, colmap, missing)))
+        queue.put(("header", (header_index, colmap, missing)))
         if header_index >= 0 and not missing:
             ctx.colmap = colmap
             for batch in people_batches(data_rows(itertools.chain(head, rows), header_index), ctx):
-                conn.send(("batch", batch))
-        conn.send(("done", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+                queue.put(("batch", batch))
+        queue.put(("done", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
     except BaseException as exc:  # noqa: BLE001 — everything goes back to the importing process
         try:
-            conn.send(("error", exc))
+            queue.put(("error", exc))
         except Exception:  # noqa: BLE001 — an exception that cannot be pickled
-            conn.send(("error", RuntimeError(repr(exc))))
-    finally:
-        conn.close()
+            queue.put(("error", RuntimeError(repr(exc))))
 
 
 def worker_batches(path, ctx: PeopleContext, stats: dict | None = None) -> Iterator[tuple]:
     """The file's header — (header index, column map, missing required keys) — then its `people_batches`,
-    computed in a helper process and streamed back batch by batch (the pipe holds about one batch, so memory
-    stays bounded whatever the file's size). `stats` receives the helper's peak RSS. The helper is started from a fork server
-    that has imported only this module, never by forking the importing process (which holds database
-    connections and perhaps threads); it is stopped if the caller stops early."""
+    computed in a helper process and streamed back batch by batch (at most AHEAD batches in flight, so memory
+    stays bounded whatever the file's size). `stats` receives the helper's peak RSS. The helper is started
+    from a fork server that has imported only this module, never by forking the importing process (which holds
+    database connections and perhaps threads); it is stopped if the caller stops early."""
     import multiprocessing
+    import queue as queues
 
     mp = multiprocessing.get_context("forkserver")
     mp.set_forkserver_preload([__name__])
-    receiver, sender = mp.Pipe(duplex=False)
-    process = mp.Process(target=_helper, args=(sender, str(path), ctx), daemon=True)
+    channel = mp.Queue(maxsize=AHEAD)
+    process = mp.Process(target=_helper, args=(channel, str(path), ctx), daemon=True)
     process.start()
-    sender.close()
     try:
         while True:
             try:
-                what, payload = receiver.recv()
-            except EOFError:
-                raise RuntimeError("导入辅助进程意外退出") from None
+                what, payload = channel.get(timeout=1)
+            except queues.Empty:
+                if process.exitcode is None:
+                    continue
+                try:  # it may have put its last message just before it ended
+                    what, payload = channel.get(timeout=1)
+                except queues.Empty:
+                    raise RuntimeError("导入辅助进程意外退出") from None
             if what in ("header", "batch"):
                 yield payload
             elif what == "done":
@@ -657,7 +663,7 @@ def worker_batches(path, ctx: PeopleContext, stats: dict | None = None) -> Itera
             else:
                 raise payload
     finally:
-        receiver.close()
         if process.is_alive():
             process.terminate()
         process.join()
+        channel.close()
