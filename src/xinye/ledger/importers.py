@@ -878,22 +878,28 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple], *, return_pk
 
 
 def existing_keys(model, column: str, keys: list) -> set:
-    """Which of `keys` exist in `model.column` — one plain query with the keys as one array parameter (a JSON
-    array on SQLite), without the ORM's per-parameter cost on lists of thousands."""
+    """Which of `keys` exist in `model.column` (an indexed column) — one plain query with the keys as one array
+    parameter (a JSON array on SQLite), without the ORM's per-parameter cost on lists of thousands."""
     from django.db import connection
 
     if not keys:
         return set()
     table = connection.ops.quote_name(model._meta.db_table)
     col = connection.ops.quote_name(model._meta.get_field(column).column)
-    if connection.vendor == "postgresql":
-        sql, param = f"SELECT {col} FROM {table} WHERE {col} = ANY(%s)", list(keys)  # noqa: S608
-    else:
-        sql = f"SELECT {col} FROM {table} WHERE {col} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-        param = json.dumps(keys)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [param])
-        return {r[0] for r in cursor.fetchall()}
+        if connection.vendor != "postgresql":
+            sql = f"SELECT {col} FROM {table} WHERE {col} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+            cursor.execute(sql, [json.dumps(keys)])
+            return {r[0] for r in cursor.fetchall()}
+        # A point lookup by an indexed key. The planner would scan the whole table when its statistics are
+        # older than the rows this import has already written (a new ledger, a large sheet), once per batch.
+        cursor.execute("SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)")
+        before = cursor.fetchone()[0]
+        try:
+            cursor.execute(f"SELECT {col} FROM {table} WHERE {col} = ANY(%s)", [list(keys)])  # noqa: S608
+            return {r[0] for r in cursor.fetchall()}
+        finally:
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
 LOG_COLUMNS = (
