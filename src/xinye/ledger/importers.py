@@ -1036,6 +1036,10 @@ class PractitionerImporter(Importer):
         self._member_units: dict[int, int] | None = None
 
     def use_helper(self, path) -> bool:
+        import multiprocessing
+
+        if multiprocessing.current_process().daemon:  # e.g. a task worker's pool: it may not start processes
+            return False
         if self.parallel is not None:
             return self.parallel
         return (os.cpu_count() or 1) > 1 and Path(str(path)).stat().st_size >= PARALLEL_MIN_BYTES
