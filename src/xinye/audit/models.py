@@ -41,11 +41,14 @@ class ChangeLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    # Indexes are few on purpose: every write in the system adds a row here (an import adds one per record).
+    # Low-cardinality columns (action, source) gain nothing from one, user lookups go through the user key,
+    # objects through (content_type, object_id), and the auditor's list is read newest first by time.
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
-    source = models.CharField(_("渠道"), max_length=16, blank=True, db_index=True)
+    source = models.CharField(_("渠道"), max_length=16, blank=True)
     ip = models.CharField("IP", max_length=64, blank=True)
-    action = models.CharField(_("操作"), max_length=16, choices=LogAction.choices, db_index=True)
+    action = models.CharField(_("操作"), max_length=16, choices=LogAction.choices)
     content_type = models.ForeignKey(
         ContentType,
         verbose_name=_("对象类型"),
@@ -53,8 +56,9 @@ class ChangeLog(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # the (content_type, object_id) index serves it
     )
-    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=255, blank=True)
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
