@@ -1,7 +1,7 @@
 """Benchmark: importing practitioner sheets through xinye's real pipeline, against two baselines.
 
-Builds a fresh database (SQLite file under a temporary directory, or PostgreSQL when XINYE_DATABASE_URL /
---database-url is set), loads the org tree and creates a few enterprises, generates N practitioner rows
+Builds a fresh database (SQLite file under a temporary directory, or PostgreSQL when --database-url is
+given — never the XINYE_DATABASE_URL of the environment, which may be a real database), loads the org tree and creates a few enterprises, generates N practitioner rows
 (valid resident IDs, phones, Chinese names) as CSV and xlsx, then in the same run times:
 
   * xinye CSV  — `ledger.importers.run_import(..., commit=True)`: read, validate (check digits, phones,
@@ -79,7 +79,9 @@ def parse_args():
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--memory", action="store_true", help="导入 1,000,000 行 CSV，输出峰值内存")
     parser.add_argument("--memory-rows", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default=os.environ.get("XINYE_DATABASE_URL"))
+    parser.add_argument(
+        "--database-url", help="an empty PostgreSQL database for the run (default: temporary SQLite)"
+    )
     parser.add_argument("--skip-die", action="store_true", help="不运行 django-import-export 基线")
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--keep", action="store_true", help="保留临时目录")
