@@ -205,13 +205,19 @@ class ReminderOut(Schema):
 
 def _unmask(request, appeals):
     if has_action(request.user, "view_sensitive", Appeal):
-        for a in appeals:
+        # Per appeal: a task holder or a second read-only role may see an appeal it may not unmask.
+        allowed = set(
+            restrict(
+                Appeal.objects.filter(pk__in=[a.pk for a in appeals]), request.user, "view_sensitive"
+            ).values_list("pk", flat=True)
+        )
+        shown = [a for a in appeals if a.pk in allowed]
+        for a in shown:
             a._unmasked = True
-        if appeals:
-            if len(appeals) == 1:
-                log_sensitive_access("view_sensitive", obj=appeals[0], fields=["诉求内容"], reason="API")
-            else:
-                log_sensitive_access("view_sensitive", model=Appeal, count=len(appeals), reason="API 列表")
+        if len(shown) == 1:
+            log_sensitive_access("view_sensitive", obj=shown[0], fields=["诉求内容"], reason="API")
+        elif shown:
+            log_sensitive_access("view_sensitive", model=Appeal, count=len(shown), reason="API 列表")
     return appeals
 
 

@@ -99,7 +99,7 @@ def work(request, pk: int):
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         return redirect("appeals:work", pk=appeal.pk)
     user = request.user
-    sensitive = has_action(user, "view_sensitive", Appeal) and in_scope(user, "view", appeal)
+    sensitive = in_scope(user, "view_sensitive", appeal)
     if sensitive:
         log_sensitive_access("view_sensitive", obj=appeal, fields=["诉求内容"])
     can_change = in_scope(user, "change", appeal)

@@ -74,25 +74,29 @@ class ScopedAdmin(ModelAdmin):
         return obj is None or in_scope(request.user, "delete", obj)
 
     # --- sensitive fields ---
-    def may_see_sensitive(self, request) -> bool:
-        return has_action(request.user, "view_sensitive", self.model)
+    def may_see_sensitive(self, request, obj=None) -> bool:
+        """Per object when there is one: view_sensitive is a right over a scope, and a second role that
+        only reads (e.g. a department's whole industry) must not widen it."""
+        if obj is None or obj.pk is None:
+            return has_action(request.user, "view_sensitive", self.model)
+        return in_scope(request.user, "view_sensitive", obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not self.may_see_sensitive(request):
+        if not self.may_see_sensitive(request, obj):
             fields += [f"{f.name}_masked" for f in sensitive_fields(self.model)]
         return fields
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        if not self.may_see_sensitive(request):
+        if not self.may_see_sensitive(request, obj):
             names = {f.name for f in sensitive_fields(self.model)}
             fields = [f"{f}_masked" if f in names else f for f in fields]
         return fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if self.may_see_sensitive(request):
+        if self.may_see_sensitive(request, obj):
             return fieldsets
         names = {f.name for f in sensitive_fields(self.model)}
         out = []
@@ -119,12 +123,14 @@ class ScopedAdmin(ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Every unmasked view of sensitive values is logged (domain.md privacy)."""
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200 and self.may_see_sensitive(request):
+        if request.method == "GET" and response.status_code == 200:
             from django.contrib.admin.utils import unquote
 
             from xinye.audit.services import log_sensitive_access
 
             obj = self.get_object(request, unquote(object_id))
+            if not self.may_see_sensitive(request, obj):
+                return response
             shown = [str(f.verbose_name) for f in sensitive_fields(self.model) if getattr(obj, f.name)]
             if shown:
                 log_sensitive_access("view_sensitive", obj=obj, fields=shown)

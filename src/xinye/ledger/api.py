@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.accounts.permissions import has_action
+from xinye.accounts.permissions import has_action, in_scope
 from xinye.api.common import get_scoped, require, scoped
 from xinye.audit.services import log_sensitive_access
 from xinye.core.masking import mask
@@ -41,7 +41,7 @@ def _shown(obj, kind: str, value) -> str:
 
 def _reveal(request, model, obj, fields: list[str]):
     """Mark `obj` for unmasked display if the user has view_sensitive, and log that view."""
-    if _unmasked(request, model):
+    if _unmasked(request, model) and in_scope(request.user, "view_sensitive", obj):
         obj._show_sensitive = True
         log_sensitive_access("view_sensitive", obj=obj, fields=fields, reason="API")
     return obj

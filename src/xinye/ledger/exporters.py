@@ -236,6 +236,8 @@ def export_ledger(kind: str, out, *, user=None, unmasked: bool = False, reason: 
     qs = model.objects.all()
     if user is not None:
         qs = restrict(qs, user, "export")
+        if unmasked:  # only rows the user may also see unmasked: view_sensitive is a right over a scope
+            qs = restrict(qs, user, "view_sensitive")
 
     def show(kind_, value):
         if not value:
