@@ -114,3 +114,15 @@ def test_openapi_documents_the_public_nearest_endpoint(client, db):
     assert {p["name"] for p in op["parameters"]} == {"lat", "lng", "limit"}
     assert not op.get("security")  # public: no sign-in
     assert "200" in op["responses"]
+
+
+def test_nearest_names_services_in_the_asked_language(client, world):
+    """The amenity labels follow the request's language (Chinese by default), unknown values left out."""
+    unit = world["units"]["street-kerqin-1-c1"]
+    make_station(unit, lat=LAT, lng=LNG, amenities=["rest", "wifi", "retired-value"])
+    chinese = client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 1}).json()
+    assert chinese["items"][0]["amenities"] == ["休息如厕", "WiFi"]
+    english = client.get(
+        "/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 1}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert english["items"][0]["amenities"] == ["Rest and toilets", "WiFi"]

@@ -1,4 +1,7 @@
+import functools
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,6 +37,21 @@ class Amenity(models.TextChoices):
 
 
 AMENITY_LABELS = {a.value: a.label for a in Amenity}
+
+
+def amenity_labels(values, language: str | None = None) -> list[str]:
+    """The labels of these amenity values (unknown ones left out) as plain strings in `language` (default:
+    the active one): the nearest-stations API lists them on every answer, so each language's table is
+    translated once per process rather than per label and request."""
+    table = _label_table(language or translation.get_language() or "zh-hans")
+    return [table[v] for v in values if v in table]
+
+
+@functools.lru_cache(maxsize=16)
+def _label_table(language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {value: str(label) for value, label in AMENITY_LABELS.items()}
+
 
 STANDARD_AMENITIES = [
     Amenity.REST_TOILET,

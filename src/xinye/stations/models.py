@@ -12,7 +12,7 @@ from xinye.core.crypto import keyed_hash
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
 from xinye.ledger.choices import CoordSystem
-from xinye.stations.choices import AMENITY_LABELS, WEEKDAYS, Amenity, HostKind, StationStatus
+from xinye.stations.choices import WEEKDAYS, Amenity, HostKind, StationStatus, amenity_labels
 
 HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
@@ -141,8 +141,7 @@ class Station(models.Model):
     # (and the portal caches station pages for every visitor), so they are rendered in the default language.
 
     def amenity_labels(self) -> list[str]:
-        with translation.override(settings.LANGUAGE_CODE):
-            return [str(AMENITY_LABELS[a]) for a in self.amenities or [] if a in AMENITY_LABELS]
+        return amenity_labels(self.amenities or [], settings.LANGUAGE_CODE)
 
     def hours_rows(self) -> list[tuple[str, str]]:
         """Weekly hours as (days, hours) rows, consecutive equal days merged: [("周一至周五", "08:00-20:00")]."""

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xinye.accounts.permissions import in_scope
 from xinye.stations import geo, rules
-from xinye.stations.choices import AMENITY_LABELS, StationStatus
+from xinye.stations.choices import StationStatus, amenity_labels
 from xinye.stations.models import Station, StationCheckIn
 
 
@@ -33,7 +33,7 @@ class Hit:
         return f"/m/s/{self.code}/"
 
     def amenity_labels(self) -> list[str]:
-        return [AMENITY_LABELS[a] for a in self.amenities if a in AMENITY_LABELS]
+        return amenity_labels(self.amenities)
 
 
 @dataclass
