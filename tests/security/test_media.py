@@ -85,20 +85,32 @@ def test_station_photos_stay_public_for_the_portal(world):
     assert Client().get(photo.image.url).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="appeals/services.py (being edited by others) names a photo after the appeal number "
-    "(`SQ…-N.png`), so its path is guessable; the file is served only with permission (core.views.media)",
-)
-def test_appeal_photo_names_are_not_guessable(world):
+def test_photo_names_are_not_guessable(world):
+    """A stored photo's name is random: not the appeal number, not the report id, and two photos of one
+    appeal get two names."""
     from xinye.appeals import services
+    from xinye.hazards import services as hazard_services
 
     appeal = services.submit_appeal(
         worker=worker(),
         category="wages",
         text="骑手反映被拖欠工资",
-        photos=[upload()],
+        photos=[upload(), upload()],
         idempotency_key=key(),
     )
-    name = appeal.photos.get().file.name
-    assert appeal.number not in name
+    names = [p.file.name.rsplit("/", 1)[-1] for p in appeal.photos.all()]
+    assert len(set(names)) == 2
+    for name in names:
+        stem = name.split(".")[0]
+        assert appeal.number not in name and len(stem) >= 24
+    report = hazard_services.submit_report(
+        worker=worker(),
+        category="manhole",
+        description="井盖缺失，夜里很危险",
+        latitude=43.62,
+        longitude=122.26,
+        photo=upload(),
+        idempotency_key=key(),
+    )
+    stem = report.photo.name.rsplit("/", 1)[-1].split(".")[0]
+    assert "hazard" not in stem and str(report.pk) != stem and len(stem) >= 24

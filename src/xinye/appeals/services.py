@@ -27,7 +27,7 @@ from xinye.appeals.choices import (
     TaskStatus,
 )
 from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealReminder, AppealTask
-from xinye.appeals.uploads import validate_photos
+from xinye.appeals.uploads import stored_name, validate_photos
 from xinye.core.context import current_actor
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
@@ -301,7 +301,7 @@ def submit_appeal(
             appeal.save(force_insert=True)
             for file, content_type, ext in checked:
                 photo = AppealPhoto(appeal=appeal, content_type=content_type)
-                photo.file.save(f"{appeal.number}-{len(checked)}.{ext}", file, save=True)
+                photo.file.save(stored_name(ext), file, save=True)
             label = "从业人员" if source == AppealSource.PORTAL else ""
             note = {AppealSource.VISIT: "走访中收集", AppealSource.STAFF: "工作人员代为录入"}.get(source, "")
             _event(

@@ -1,5 +1,7 @@
 """Photo uploads from the portal: type by magic bytes (never the file name) and size, Chinese messages."""
 
+import secrets
+
 from django.core.exceptions import ValidationError
 
 from xinye.appeals import rules
@@ -8,6 +10,13 @@ SIGNATURES = [
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 ]
+
+
+def stored_name(ext: str) -> str:
+    """A file name for an uploaded photo that says nothing about its record and cannot be guessed from it
+    (an appeal number or a report id would let anyone who knows one try the URL; the file is served only
+    through the record's scope in any case, core.views.media)."""
+    return f"{secrets.token_urlsafe(18)}.{ext}"
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xinye.accounts.permissions import in_scope
-from xinye.appeals.uploads import validate_image
+from xinye.appeals.uploads import stored_name, validate_image
 from xinye.core.context import current_actor
 from xinye.hazards import geo, rules
 from xinye.hazards.choices import (
@@ -206,7 +206,7 @@ def submit_report(
                 client_label=client_label[:64],
             )
             if checked:
-                report.photo.save(f"hazard-{report.pk}.{checked[1]}", photo, save=True)
+                report.photo.save(stored_name(checked[1]), photo, save=True)
             _event(
                 report,
                 status=HazardStatus.OPEN,
