@@ -109,6 +109,31 @@ def test_token_cli_prints_token_alone_on_last_line_and_revokes(world):
     assert response.json()["detail"] == "未登录或令牌无效"
 
 
+def test_token_list_shows_local_times_and_state(world):
+    """Times in Beijing time as the console shows them (a token made at 20:30 UTC is listed on the next day),
+    and whether each token is live, revoked or expired."""
+    import datetime
+
+    import time_machine
+
+    from xinye.accounts.models import ApiToken
+
+    utc_evening = datetime.datetime(2026, 3, 1, 20, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(utc_evening, tick=False):
+        call_command("token", "create", "kerqin_admin", stdout=io.StringIO())
+        call_command("token", "create", "kerqin_admin", stdout=io.StringIO())
+    first, second = ApiToken.objects.filter(user__username="kerqin_admin").order_by("pk")
+    ApiToken.objects.filter(pk=second.pk).update(expires_at=utc_evening)
+    out = io.StringIO()
+    call_command("token", "list", "kerqin_admin", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split("\t") == ["前缀", "用途", "创建时间", "最近使用", "状态"]
+    rows = {line.split("\t")[0]: line.split("\t") for line in lines[1:]}
+    assert rows[first.prefix][2] == "2026-03-02 04:30"
+    assert rows[first.prefix][3:] == ["从未", "有效"]
+    assert rows[second.prefix][4] == "已过期"
+
+
 def test_unknown_user_token_cli_fails(world):
     from django.core.management.base import CommandError
 

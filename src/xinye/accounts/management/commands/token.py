@@ -1,9 +1,14 @@
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from xinye.accounts.models import ApiToken, User
 from xinye.accounts.permissions import has_action
 from xinye.accounts.services import create_token, revoke_token
 from xinye.core.commands import XinyeCommand
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class Command(XinyeCommand):
@@ -36,9 +41,19 @@ class Command(XinyeCommand):
             self.stdout.write(f"已为 {user.username} 创建令牌 {token.prefix}…（请妥善保存，不会再次显示）")
             self.stdout.write(key)
         elif op == "list":
-            for token in user.api_tokens.all():
-                state = "已吊销" if token.revoked_at else "有效"
-                self.stdout.write(f"{token.prefix}\t{token.name}\t{token.created_at:%Y-%m-%d %H:%M}\t{state}")
+            # times in the site's zone (Asia/Shanghai), as the console shows them
+            self.stdout.write("前缀\t用途\t创建时间\t最近使用\t状态")
+            now = timezone.now()
+            for token in user.api_tokens.order_by("created_at"):
+                if token.revoked_at:
+                    state = "已吊销"
+                elif token.expires_at and token.expires_at <= now:
+                    state = "已过期"
+                else:
+                    state = "有效"
+                self.stdout.write(
+                    f"{token.prefix}\t{token.name}\t{_local(token.created_at)}\t{_local(token.last_used_at) or '从未'}\t{state}"
+                )
         else:
             tokens = list(ApiToken.objects.filter(prefix=options["prefix"]))
             if not tokens:
