@@ -269,6 +269,7 @@ def test_coverage_refresh_command(small, world):
     from django.core.management.base import CommandError
 
     region, _offices, _e = small
+    enterprise(world["units"]["djb-kerqin-delivery"], "另一旗县的企业")  # a second county with its own cell
     kept = snapshot()
     CoverageCell.objects.all().delete()
     EnterpriseCoverage.objects.all().delete()
@@ -276,8 +277,16 @@ def test_coverage_refresh_command(small, world):
     call_command("coverage_refresh", stdout=out)
     assert "已重算" in out.getvalue()
     assert snapshot() == kept
+    out = StringIO()
     call_command("coverage_refresh", "--region", region.code, stdout=out)
     assert snapshot() == kept
+    # the counts printed are of that county, not of the city
+    from xinye.ledger.models import Enterprise
+
+    county = Enterprise.objects.filter(region=region).count()
+    cells = CoverageCell.objects.filter(region=region).count()
+    assert CoverageCell.objects.exclude(region=region).exists()
+    assert f"已重算 {county} 家企业，统计单元 {cells} 个" in out.getvalue()
     with pytest.raises(CommandError, match="未知的区划代码"):
         call_command("coverage_refresh", "--region", "999999")
 

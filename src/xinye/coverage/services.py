@@ -377,7 +377,8 @@ def _rebuild_cells(keys: set[Key] | None = None, region_q: Q | None = None) -> N
 def refresh(region=None) -> dict:
     """Rebuild every coverage aggregate from the ledger (or only those of one county: a Region or its code).
 
-    Call after bulk writes that bypass signals (importers, demo, raw SQL). Returns a few counts.
+    Call after bulk writes that bypass signals (importers, demo, raw SQL). Returns the counts of what was
+    rebuilt: enterprises and county × industry cells (of that county only, when one is given).
     """
     m = _ledger()
     from xinye.guidance.models import Agent
@@ -407,7 +408,8 @@ def refresh(region=None) -> dict:
         _write_organisations(m.PartyOrganisation.objects.all())
         _write_agents(Agent.objects.all())
         _rebuild_cells()
-    return {"enterprises": len(loaded.enterprises), "cells": CoverageCell.objects.count()}
+    cells = CoverageCell.objects.filter(region_id=region_id) if region_id else CoverageCell.objects.all()
+    return {"enterprises": len(loaded.enterprises), "cells": cells.count()}
 
 
 _deferred: contextvars.ContextVar[dict | None] = contextvars.ContextVar("coverage_deferred", default=None)
