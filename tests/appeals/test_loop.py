@@ -211,3 +211,36 @@ def test_three_rates_with_known_numbers(world):
     assert total.resolution_rate == Decimal("25.0")
     assert total.satisfaction_rate == Decimal("50.0")
     assert rows[0].unit == unit
+
+
+def test_tick_spans_follow_their_configured_units(world, settings):
+    """XINYE_APPEAL_REMIND_AFTER / _ESCALATE_AFTER / _RETURN_VISIT_AFTER are (amount, unit) with unit hours,
+    days or workdays, and each unit is honoured (the escalation message names the span)."""
+    settings.XINYE_APPEAL_REMIND_AFTER = (2, "hours")
+    settings.XINYE_APPEAL_ESCALATE_AFTER = (3, "days")  # calendar days, across the weekend
+    settings.XINYE_APPEAL_RETURN_VISIT_AFTER = (1, "workdays")
+    staff = world["users"]["community_admin"]
+    w = worker("street-kerqin-1-c1")
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False) as t:  # Monday
+        a = services.submit_appeal(
+            worker=w, category="legal_aid", text="平台扣钱不合理想要法律援助", idempotency_key=key()
+        )
+        (task,) = services.dispatch_appeal(a, actor=staff)
+        due = timezone.localtime(task.due_at)
+        # a reminder 2 hours after the deadline, not the next day
+        assert "催办 0 件" in tick(t, due + datetime.timedelta(hours=1))
+        assert "催办 1 件" in tick(t, due + datetime.timedelta(hours=2, minutes=1))
+        # escalation at the start of the 3rd calendar day after the deadline's day, even on a weekend
+        third = datetime.datetime.combine(due.date() + datetime.timedelta(days=3), datetime.time(0, 5), TZ)
+        assert "督办 0 件" in tick(t, third - datetime.timedelta(hours=1))
+        out = tick(t, third)
+        assert "督办 1 件" in out and "逾期 3 天仍未办结" in out
+        # closed on a Friday: the return visit is due on Monday, the next working day
+        t.move_to(at(2026, 11, 20, 10, 0))
+        services.sign_task(task, actor=staff)
+        services.answer_task(task, actor=staff, answer="已联系律师提供法律援助")
+        services.answer_appeal(a, actor=staff, answer="已为您安排法律援助律师")
+        services.close_appeal(a, actor=staff)
+        assert local(a.return_visit_due_at) == datetime.datetime(2026, 11, 23, 0, 0)
+        assert "待回访 0 件" in tick(t, at(2026, 11, 22, 12, 0))
+        assert "待回访 1 件" in tick(t, at(2026, 11, 23, 0, 1))

@@ -70,6 +70,23 @@ def start_of_next_day(moment: datetime.datetime, days: int = 1) -> datetime.date
     )
 
 
+def start_after(moment: datetime.datetime, span: tuple[int, str]) -> datetime.datetime:
+    """When a span after `moment` is reached, for reminders: "hours" is clock time; "days" and "workdays"
+    begin at 00:00 of the n-th (working) day after moment's day — "the day after a deadline" is that day's
+    start."""
+    amount, unit = span
+    if unit == "hours":
+        return moment + datetime.timedelta(hours=amount)
+    if unit == "days":
+        return start_of_next_day(moment, amount)
+    if unit == "workdays":
+        day = add_workdays(local_date(moment), amount)
+        return timezone.make_aware(
+            datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
+        )
+    raise ValueError(f"未知的时限单位：{unit}")
+
+
 def describe(span: tuple[int, str]) -> str:
     amount, unit = span
     return f"{amount} {dict(hours='小时', days='天', workdays='个工作日')[unit]}"

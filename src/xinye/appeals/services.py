@@ -560,7 +560,7 @@ def close_appeal(appeal: Appeal, *, actor=None, at=None) -> Appeal:
         task.save()
         _event(appeal, EventKind.TASK_FINISHED, actor=actor, task=task, at=now)
     appeal.closed_at = now
-    appeal.return_visit_due_at = deadlines.start_of_next_day(now, rules.return_visit_after()[0])
+    appeal.return_visit_due_at = deadlines.start_after(now, rules.return_visit_after())
     appeal.save()
     _event(appeal, EventKind.CLOSED, actor=actor, at=now, public_text="已办结，欢迎对办理结果进行评价")
     return appeal
@@ -706,18 +706,15 @@ def tick(now=None) -> TickResult:
     - 回访: the day after 办结, a reminder to the appeal's unit to call the worker back."""
     now = now or timezone.now()
     result = TickResult()
-    today = deadlines.local_date(now)
-    remind_days = rules.remind_after()[0]
-    escalate_days = rules.escalate_after()[0]
+    remind_after, escalate_after = rules.remind_after(), rules.escalate_after()
     overdue = (
         AppealTask.objects.filter(status__in=OPEN_TASK_STATES, due_at__lt=now)
         .select_related("appeal", "unit", "unit__parent")
         .order_by("due_at", "pk")
     )
     for task in overdue:
-        due_day = deadlines.local_date(task.due_at)
         stamp = int(task.due_at.timestamp())
-        if today >= due_day + datetime.timedelta(days=remind_days):
+        if now >= deadlines.start_after(task.due_at, remind_after):
             message = f"催办：{task.appeal.number}（{task.appeal.get_category_display()}）已超过办结时限 {_fmt(task.due_at)}"
             if _remind(
                 f"overdue:{task.pk}:{stamp}", ReminderKind.OVERDUE, task.appeal, task.unit, message, task, now
@@ -725,10 +722,11 @@ def tick(now=None) -> TickResult:
                 _event(task.appeal, EventKind.REMINDED, task=task, note=message, at=now, label="系统（tick）")
                 result.reminded += 1
                 result.details.append(message)
-        if today >= deadlines.add_workdays(due_day, escalate_days):
+        if now >= deadlines.start_after(task.due_at, escalate_after):
             superior = task.unit.parent or county_work_committee(task.appeal.region)
+            span = deadlines.describe(escalate_after)  # "5 个工作日"
             message = (
-                f"督办：{task.unit.name}承办的 {task.appeal.number} 逾期 {escalate_days} 个工作日仍未办结，"
+                f"督办：{task.unit.name}承办的 {task.appeal.number} 逾期 {span}仍未办结，"
                 f"报{superior.name}督办"
             )
             if _remind(
