@@ -244,6 +244,12 @@ XINYE_MAP_TILES = {
     "coord": os.environ.get("XINYE_MAP_TILE_COORD", "wgs84"),
     "attribution": os.environ.get("XINYE_MAP_ATTRIBUTION", ""),
 }
+# The two settings every production site sets, also from the environment: the public address printed in
+# station QR codes and posters, and the SMS gateway class for sign-in codes (default: print them).
+if os.environ.get("XINYE_PUBLIC_BASE_URL"):
+    XINYE_PUBLIC_BASE_URL = os.environ["XINYE_PUBLIC_BASE_URL"]
+if os.environ.get("XINYE_SMS_BACKEND"):
+    XINYE_SMS_BACKEND = os.environ["XINYE_SMS_BACKEND"]
 # Open311 clients: "key1:label1,key2:label2" (staff API tokens are accepted as api_key too).
 XINYE_OPEN311_KEYS = dict(
     item.split(":", 1) if ":" in item else (item, "open311") for item in env_list("XINYE_OPEN311_KEYS")
