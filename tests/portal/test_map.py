@@ -61,3 +61,21 @@ def test_home_draws_the_map_and_allows_only_that_tile_host(world, client, settin
     response = client.get("/m/", {"lat": 43.6230, "lng": 122.2600})
     assert 'id="map"' not in response.content.decode()
     assert "tiles.example.cn" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_tiles_spread_over_subdomains_are_all_allowed(world, client, settings):
+    """A URL with {s} draws tiles from a., b. and c.: each of those hosts, and no other, may load images."""
+    from tests.stations.factories import make_station
+
+    settings.XINYE_MAP_TILES = {**TILES, "url": "https://{s}.tiles.example.cn/{z}/{x}/{y}.png"}
+    make_station(world["units"]["street-kerqin-1-c1"], code="map002", name="子域名地图站")
+    response = client.get("/m/", {"lat": 43.6230, "lng": 122.2600})
+    html = response.content.decode()
+    hosts = {h for h in ("a", "b", "c") if f"https://{h}.tiles.example.cn/" in html}
+    assert len(hosts) >= 2  # the map really spreads its tiles
+    policy = response["Content-Security-Policy"]
+    img_src = next(d for d in policy.split(";") if d.strip().startswith("img-src"))
+    for h in "abc":
+        assert f"https://{h}.tiles.example.cn" in img_src
+    assert "https://d.tiles.example.cn" not in img_src

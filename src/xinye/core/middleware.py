@@ -92,13 +92,12 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update["script-src"] = [*update.get("script-src", []), "'unsafe-eval'"]
             parts.update = update
         elif request.path.startswith("/m/"):
-            from xinye.portal.maps import tile_origin
+            from xinye.portal.maps import tile_origins
 
-            origin = (
-                tile_origin()
-            )  # the configured map tile server, the one outside origin the portal may load
-            if origin:
+            # the configured map tile server, the one outside origin (or its {s} subdomains) the portal may load
+            origins = tile_origins()
+            if origins:
                 update = dict(parts.update or {})
-                update["img-src"] = [*update.get("img-src", []), origin]
+                update["img-src"] = [*update.get("img-src", []), *origins]
                 parts.update = update
         return parts

@@ -32,13 +32,21 @@ def tiles_config() -> dict | None:
     return config if config.get("url") else None
 
 
-def tile_origin() -> str:
-    """The tile server's origin, for the content security policy's img-src."""
+def tile_origins() -> list[str]:
+    """The tile server's origins, for the content security policy's img-src: one per subdomain when the URL
+    spreads tiles over `{s}` (a.tiles…, b.tiles…, c.tiles…), as the map draws from each of them."""
     config = tiles_config()
     if config is None:
-        return ""
-    parts = urlsplit(config["url"].replace("{s}", "a"))
-    return f"{parts.scheme}://{parts.netloc}"
+        return []
+    url = config["url"]
+    names = config.get("subdomains", "abc") if "{s}" in url else "-"
+    origins = []
+    for name in names:
+        parts = urlsplit(url.replace("{s}", name))
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def world_pixel(lat: float, lng: float, zoom: int) -> tuple[float, float]:
