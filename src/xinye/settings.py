@@ -199,10 +199,14 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
 }
 if os.environ.get("XINYE_REDIS_URL"):
+    # shared by every app server: rate limits, cached pages, and sessions (read from Redis, written through to
+    # the database, so a Redis restart signs nobody out and logout still deletes the stored session)
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["XINYE_REDIS_URL"],
+        "KEY_PREFIX": "xinye",
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
