@@ -120,6 +120,26 @@ def test_rate_limit_per_worker(world, settings):
     assert services.submit_appeal(worker=w, category="jobs", text="想找一份夜班工作", idempotency_key=k)
 
 
+def test_rate_limit_window_passes(world, settings):
+    """Submissions older than the window no longer count (the times compared as the database stores them)."""
+    import datetime
+
+    import time_machine
+
+    settings.XINYE_APPEAL_RATE_LIMIT = (2, 600)
+    w = worker()
+    start = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as t:
+        for _ in range(2):
+            services.submit_appeal(worker=w, category="jobs", text="想找一份夜班工作", idempotency_key=key())
+        t.move_to(start + datetime.timedelta(seconds=599))
+        with pytest.raises(ValidationError, match="每 10 分钟最多提交 2 件"):
+            services.submit_appeal(worker=w, category="jobs", text="想找一份夜班工作", idempotency_key=key())
+        t.move_to(start + datetime.timedelta(seconds=601))
+        services.submit_appeal(worker=w, category="jobs", text="想找一份夜班工作", idempotency_key=key())
+    assert Appeal.objects.filter(worker=w).count() == 3
+
+
 def test_visit_appeal_by_staff(world):
     staff = world["users"]["kerqin_admin"]
     region = world["units"]["lxgw-kerqin"].region

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -192,8 +192,20 @@ SOURCES = frozenset(AppealSource.values)
 def _check_rate(worker) -> None:
     count, seconds = rules.rate_limit()
     since = timezone.now() - datetime.timedelta(seconds=seconds)
-    recent = Appeal.objects.filter(worker=worker, submitted_at__gte=since).order_by()
-    if recent[count - 1 : count].exists():  # "already `count` in the window", without counting them all
+    # "already `count` in the window", without counting them all: the `count`-th row of the (worker,
+    # submitted_at) index. Plain SQL because it runs on every submission, where building the ORM query cost
+    # ~0.5 ms against 0.03 ms for the statement itself.
+    connection = connections[
+        router.db_for_write(Appeal)
+    ]  # the primary: the count must include the last write
+    table = connection.ops.quote_name(Appeal._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE worker_id = %s AND submitted_at >= %s LIMIT 1 OFFSET %s",  # noqa: S608
+            [worker.pk, connection.ops.adapt_datetimefield_value(since), count - 1],
+        )
+        full = cursor.fetchone() is not None
+    if full:
         minutes = max(1, seconds // 60)
         raise ValidationError(f"提交过于频繁：每 {minutes} 分钟最多提交 {count} 件诉求，请稍后再试")
 
