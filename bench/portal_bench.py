@@ -395,6 +395,8 @@ def http_mode(args) -> None:
         connections.close_all()
         port = free_port()
         env = dict(os.environ)
+        if args.redis:  # production's shared cache and session store (settings.py: XINYE_REDIS_URL)
+            env["XINYE_REDIS_URL"] = args.redis
         env["PYTHONPATH"] = os.pathsep.join([str(BENCH_DIR), str(ROOT / "src"), env.get("PYTHONPATH", "")])
         cmd = [
             sys.executable,
@@ -667,6 +669,12 @@ def main() -> None:
         help="load generator: wrk (when installed; auto) or the Python threads",
     )
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--redis",
+        default="",
+        metavar="URL",
+        help="run the server with XINYE_REDIS_URL=URL (cache and sessions in Redis, as production has them)",
+    )
     parser.add_argument(
         "--stations", type=int, default=0, help="nearest-latency mode with this many stations"
     )
