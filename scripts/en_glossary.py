@@ -9,7 +9,8 @@ keeps its translations and a changed English is changed here. Domain terms, used
 coverage/not covered · 从业人员 worker · 旗县区 county · 诉求 appeal · 承办单位 handling unit · 派单 dispatch ·
 签收 acknowledge · 办结 close · 回访 follow-up · 督办 supervision · 随手拍 hazard report · 摸排台账 survey ledger ·
 换届 election · 发展对象 development candidate · 介绍信 transfer letter.
-The worker portal (/m/) is Chinese by design and has no msgids.
+The worker portal (/m/) is Chinese by design (core.middleware.PortalLanguageMiddleware); its pages have no msgids,
+but the portal's accounts, notices and consents are named here as the console shows them.
 """
 
 import pathlib
@@ -153,6 +154,35 @@ GLOSSARY = {
     "15 分钟内连续 5 次登录失败，该账号或当前网络地址已被锁定 15 分钟。请稍后再试，或联系安全管理员解锁。": "After 5 failed sign-ins within 15 minutes, this account or your network address is locked for 15 minutes. Try again later, or ask the security administrator to unlock it.",
     "返回登录页": "Back to sign-in",
     # --- appeals ---
+    "如何保障 · 诉求办理": "Services · Appeals",
+    "诉求办理统计": "Appeal statistics",
+    "待签收诉求任务": "Appeal tasks to acknowledge",
+    "逾期诉求任务": "Overdue appeal tasks",
+    "权益保障": "Rights protection",
+    "个性化服务": "Personal services",
+    "任务不存在或不在您的管辖范围内": "The task does not exist or is outside your scope",
+    "诉求办理：%(number)s": "Appeal handling: %(number)s",
+    # --- portal accounts, as the console shows them ---
+    "作用发挥 · 从业人员": "Members' role · Portal users",
+    "备案社区": "Registered with community",
+    "对应从业人员": "Ledger worker",
+    "所在企业/平台": "Enterprise / platform",
+    "备案服务站": "Registered at station",
+    "备案时间": "Registered at",
+    "注册时间": "Signed up at",
+    "最近访问": "Last seen",
+    "从业人员用户": "Portal users",
+    "用户%(id)s": "User %(id)s",
+    "个人信息保护政策": "Personal information protection policy",
+    "敏感个人信息处理规则": "Rules for sensitive personal information",
+    "版本": "Version",
+    "标题": "Title",
+    "正文": "Text",
+    "隐私告知": "Privacy notices",
+    "告知版本": "Notice version",
+    "同意时间": "Consented at",
+    "撤回时间": "Withdrawn at",
+    "同意记录": "Consent records",
     "逾期": "Overdue",
     "办理": "Handle",
     "进入办理页面 →": "Open the handling page →",

@@ -275,3 +275,14 @@ def test_volunteer_signs_up_to_an_activity_and_cancels(client, world):
     other = Client()
     sign_in(other, "13904750007")
     assert other.post(f"/m/volunteer/signups/{signup.pk}/cancel/").status_code == 404
+
+
+def test_the_portal_stays_chinese_on_an_english_phone(worker_client):
+    """The portal's pages are Chinese; labels from the shared catalogue (the appeal categories and their
+    groups) must not turn English beside them when the phone asks for English. The console still would."""
+    response = worker_client.get("/m/appeal/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
+    for label in ("权益保障", "欠薪", "法律援助", "个性化服务"):
+        assert label in html
+    assert "Unpaid wages" not in html and "Rights protection" not in html

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AppealsConfig(AppConfig):
     name = "xinye.appeals"
     pillar = "support"
-    verbose_name = "如何保障 · 诉求办理"
-    nav_links = [("诉求办理统计", "monitoring", "appeals:stats", "appeals.appealtask")]
+    verbose_name = _("如何保障 · 诉求办理")
+    nav_links = [(_("诉求办理统计"), "monitoring", "appeals:stats", "appeals.appealtask")]
 
     def dashboard_cards(self, request):
         from xinye.accounts.permissions import has_action, restrict
@@ -19,12 +20,12 @@ class AppealsConfig(AppConfig):
 
         return [
             {
-                "title": "待签收诉求任务",
+                "title": _("待签收诉求任务"),
                 "value": tasks.filter(status="assigned").count(),
                 "link": reverse("admin:appeals_appealtask_changelist") + "?status__exact=assigned",
             },
             {
-                "title": "逾期诉求任务",
+                "title": _("逾期诉求任务"),
                 "value": overdue_tasks(tasks).count(),
                 "link": reverse("appeals:stats"),
             },

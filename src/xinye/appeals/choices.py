@@ -25,12 +25,12 @@ class AppealCategory(models.TextChoices):
 # How the portal groups categories on its form.
 CATEGORY_GROUPS = [
     (
-        "权益保障",
+        _("权益保障"),
         [AppealCategory.WAGES, AppealCategory.CONTRACT, AppealCategory.INSURANCE, AppealCategory.ACCIDENT],
     ),
-    ("生活困难", [AppealCategory.HARDSHIP]),
+    (_("生活困难"), [AppealCategory.HARDSHIP]),
     (
-        "个性化服务",
+        _("个性化服务"),
         [
             AppealCategory.RED_EDUCATION,
             AppealCategory.SCHOOL,
@@ -39,7 +39,7 @@ CATEGORY_GROUPS = [
             AppealCategory.JOBS,
         ],
     ),
-    ("其他", [AppealCategory.EMERGENCY, AppealCategory.OTHER]),
+    (_("其他"), [AppealCategory.EMERGENCY, AppealCategory.OTHER]),
 ]
 
 

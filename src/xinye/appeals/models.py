@@ -36,7 +36,7 @@ class Appeal(models.Model):
         related_name="appeals",
     )
     source = models.CharField(
-        "来源", max_length=16, choices=AppealSource.choices, default=AppealSource.PORTAL
+        _("来源"), max_length=16, choices=AppealSource.choices, default=AppealSource.PORTAL
     )
     category = models.CharField(_("类别"), max_length=20, choices=AppealCategory.choices)
     limit_kind = models.CharField(_("时限类别"), max_length=16, choices=LimitKind.choices)
@@ -56,7 +56,7 @@ class Appeal(models.Model):
         related_name="appeals",
     )
     status = models.CharField(
-        "状态", max_length=16, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED, db_index=True
+        _("状态"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.SUBMITTED, db_index=True
     )
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
@@ -161,7 +161,7 @@ class AppealTask(models.Model):
     )
     instruction = models.TextField(_("派单说明"), blank=True)
     status = models.CharField(
-        "状态", max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
+        _("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
     )
     assigned_at = models.DateTimeField(_("派单时间"), default=timezone.now)
     assigned_by = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, in_scope, restrict
 from xinye.appeals import services
@@ -39,7 +40,7 @@ def _appeal_for(request, pk) -> Appeal:
     if appeal is None:
         task_units = restrict(AppealTask.objects.filter(appeal_id=pk), request.user, "view")
         if not task_units.exists():
-            raise Http404("对象不存在或不在您的管辖范围内")
+            raise Http404(_("对象不存在或不在您的管辖范围内"))
         appeal = Appeal.objects.get(pk=pk)
     return appeal
 
@@ -55,7 +56,7 @@ def _post(request, appeal):
             .first()
         )
         if task is None:
-            raise Http404("任务不存在或不在您的管辖范围内")
+            raise Http404(_("任务不存在或不在您的管辖范围内"))
     text = request.POST.get("text", "").strip()
     if action == "accept":
         services.accept_appeal(appeal, actor=user)
@@ -86,7 +87,7 @@ def _post(request, appeal):
     elif action == "return" and task:
         services.return_task(task, actor=user, reason=text)
     else:
-        raise ValueError("未知的操作")
+        raise ValueError(_("未知的操作"))
 
 
 def work(request, pk: int):
@@ -94,7 +95,7 @@ def work(request, pk: int):
     if request.method == "POST":
         try:
             _post(request, appeal)
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         except (ValueError, ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         return redirect("appeals:work", pk=appeal.pk)
@@ -114,7 +115,7 @@ def work(request, pk: int):
         if can_change
         else []
     )
-    context = _context(request, f"诉求办理：{appeal.number}")
+    context = _context(request, _("诉求办理：%(number)s") % {"number": appeal.number})
     context.update(
         {
             "appeal": appeal,
@@ -158,7 +159,7 @@ def stats(request):
     overdue = services.overdue_tasks(tasks)[:200]
     reminders = restrict(AppealReminder.objects.all(), request.user, "view").filter(read_at__isnull=True)[:50]
     units = restrict(OrgUnit.objects.filter(kind__in=DISPATCH_KINDS), request.user, "view").order_by("path")
-    context = _context(request, "诉求办理统计")
+    context = _context(request, _("诉求办理统计"))
     context.update(
         {
             "total": total,

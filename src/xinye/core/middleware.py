@@ -4,6 +4,7 @@ import time
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.utils import translation
 
 from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
 
@@ -53,6 +54,21 @@ class SlidingSessionMiddleware:
             now = int(time.time())
             if now - session.get("_renewed_at", 0) >= settings.SESSION_RENEW_INTERVAL_SECONDS:
                 session["_renewed_at"] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)
+
+
+class PortalLanguageMiddleware:
+    """The worker portal (/m/) is Chinese whatever the phone's language (after LocaleMiddleware): its pages
+    are written in Chinese, and labels drawn from the shared catalogue — appeal categories, station services —
+    must not switch to English beside them. The staff console and the API follow the chosen language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/m/"):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)
 
 

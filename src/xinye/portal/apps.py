@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "xinye.portal"
     pillar = "role"
-    verbose_name = "作用发挥 · 从业人员"
+    verbose_name = _("作用发挥 · 从业人员")
 
     def ready(self):
         from django.db.models.signals import post_save

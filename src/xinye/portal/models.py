@@ -1,6 +1,7 @@
 """Workers on the portal (/m/): riders, couriers, drivers who sign in by phone. Not staff accounts."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from xinye.core.crypto import keyed_hash
 from xinye.core.fields import EncryptedTextField
@@ -13,12 +14,12 @@ class Worker(models.Model):
     `unit` is the community/station they registered (备案) with, which is what staff scope follows.
     The ID number is stored only after a separate consent to sensitive processing (PIPL art. 29)."""
 
-    phone = EncryptedTextField("手机号", mask="phone")
+    phone = EncryptedTextField(_("手机号"), mask="phone")
     phone_hash = models.CharField(max_length=40, unique=True, editable=False)
-    name = models.CharField("姓名", max_length=32, blank=True)
+    name = models.CharField(_("姓名"), max_length=32, blank=True)
     region = models.ForeignKey(
         "orgs.Region",
-        verbose_name="所在旗县区",
+        verbose_name=_("所在旗县区"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -26,7 +27,7 @@ class Worker(models.Model):
     )
     unit = models.ForeignKey(
         "orgs.OrgUnit",
-        verbose_name="备案社区",
+        verbose_name=_("备案社区"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -34,36 +35,36 @@ class Worker(models.Model):
     )
     practitioner = models.ForeignKey(
         "ledger.Practitioner",
-        verbose_name="对应从业人员",
+        verbose_name=_("对应从业人员"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    occupation = models.CharField("职业", max_length=16, choices=Occupation.choices, blank=True)
-    enterprise_name = models.CharField("所在企业/平台", max_length=128, blank=True)
-    id_number = EncryptedTextField("公民身份号码", mask="id_number")
+    occupation = models.CharField(_("职业"), max_length=16, choices=Occupation.choices, blank=True)
+    enterprise_name = models.CharField(_("所在企业/平台"), max_length=128, blank=True)
+    id_number = EncryptedTextField(_("公民身份号码"), mask="id_number")
     id_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     station = models.ForeignKey(
         "stations.Station",
-        verbose_name="备案服务站",
+        verbose_name=_("备案服务站"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="registered_workers",
     )
-    registered_at = models.DateTimeField("备案时间", null=True, blank=True)
-    created_at = models.DateTimeField("注册时间", auto_now_add=True)
-    last_seen_at = models.DateTimeField("最近访问", null=True, blank=True)
+    registered_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("最近访问"), null=True, blank=True)
 
     scope = ScopeSpec(unit="unit")
 
     class Meta:
-        verbose_name = "从业人员用户"
-        verbose_name_plural = "从业人员用户"
+        verbose_name = _("从业人员用户")
+        verbose_name_plural = _("从业人员用户")
 
     def __str__(self):
-        return self.name or f"用户{self.pk}"
+        return self.name or _("用户%(id)s") % {"id": self.pk}
 
     def save(self, *args, **kwargs):
         self.phone_hash = keyed_hash(self.phone)
@@ -76,25 +77,25 @@ class Worker(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    GENERAL = "general", "个人信息保护政策"
-    SENSITIVE = "sensitive", "敏感个人信息处理规则"
+    GENERAL = "general", _("个人信息保护政策")
+    SENSITIVE = "sensitive", _("敏感个人信息处理规则")
 
 
 class PrivacyNotice(models.Model):
     """A published version of a privacy notice. The newest published version of each kind is current;
     a worker who consented to an older version is asked again."""
 
-    kind = models.CharField("类型", max_length=16, choices=NoticeKind.choices)
-    version = models.CharField("版本", max_length=16)
-    title = models.CharField("标题", max_length=64)
-    text = models.TextField("正文")
-    published_at = models.DateTimeField("发布时间")
+    kind = models.CharField(_("类型"), max_length=16, choices=NoticeKind.choices)
+    version = models.CharField(_("版本"), max_length=16)
+    title = models.CharField(_("标题"), max_length=64)
+    text = models.TextField(_("正文"))
+    published_at = models.DateTimeField(_("发布时间"))
 
     scope = ScopeSpec(everywhere=True)
 
     class Meta:
-        verbose_name = "隐私告知"
-        verbose_name_plural = "隐私告知"
+        verbose_name = _("隐私告知")
+        verbose_name_plural = _("隐私告知")
         ordering = ["kind", "-published_at"]
         constraints = [models.UniqueConstraint(fields=["kind", "version"], name="notice_kind_version")]
 
@@ -114,21 +115,21 @@ class Consent(models.Model):
     """A worker's consent to one notice version (general, or the separate one for sensitive data)."""
 
     worker = models.ForeignKey(
-        Worker, verbose_name="从业人员", on_delete=models.CASCADE, related_name="consents"
+        Worker, verbose_name=_("从业人员"), on_delete=models.CASCADE, related_name="consents"
     )
     notice = models.ForeignKey(
-        PrivacyNotice, verbose_name="告知版本", on_delete=models.PROTECT, related_name="+"
+        PrivacyNotice, verbose_name=_("告知版本"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField("类型", max_length=16, choices=NoticeKind.choices)
-    given_at = models.DateTimeField("同意时间", auto_now_add=True)
-    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=NoticeKind.choices)
+    given_at = models.DateTimeField(_("同意时间"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
 
     scope = ScopeSpec(unit="worker__unit")
 
     class Meta:
-        verbose_name = "同意记录"
-        verbose_name_plural = "同意记录"
+        verbose_name = _("同意记录")
+        verbose_name_plural = _("同意记录")
         ordering = ["-given_at"]
 
     def __str__(self):
