@@ -1,7 +1,9 @@
 import importlib
 import time
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
@@ -54,4 +56,7 @@ class Command(XinyeCommand):
         self.stdout.write("")
         self.stdout.write(f"工作台：http://{options['addr']}/admin/    从业人员：http://{options['addr']}/m/")
         if not options["no_serve"]:
+            # static files come from the apps (WHITENOISE_USE_FINDERS); an existing STATIC_ROOT keeps whitenoise
+            # from warning about the collected-files folder a demo never fills
+            Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
             call_command("runserver", options["addr"], use_reloader=False, insecure_serving=True)
