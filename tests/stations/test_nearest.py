@@ -51,6 +51,17 @@ def test_nearest_limit_default_and_bounds(client, spread):
     assert client.get("/api/v1/stations/nearest", {"lat": 123, "lng": LNG}).status_code == 422
 
 
+def test_nearest_limit_follows_the_city_setting(client, spread, settings):
+    """At most XINYE_STATIONS_NEAREST_MAX stations (20 unless the city sets it), refused above with a reason."""
+    too_many = client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 21})
+    assert too_many.status_code == 422 and too_many.json()["detail"] == "limit 最多为 20"
+    settings.XINYE_STATIONS_NEAREST_MAX = 2
+    assert client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 3}).status_code == 422
+    settings.XINYE_STATIONS_NEAREST_MAX = 30
+    items = client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 25}).json()["items"]
+    assert len(items) == 4  # every open station near the point, no 422
+
+
 def test_nearest_gives_gcj02_and_navigation(client, spread):
     unit_station = spread[0]
     item = client.get("/api/v1/stations/nearest", {"lat": LAT, "lng": LNG, "limit": 1}).json()["items"][0]

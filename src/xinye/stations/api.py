@@ -5,10 +5,11 @@ import datetime
 from django.http import JsonResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.api.common import get_scoped, scoped
-from xinye.stations import geo, services
+from xinye.stations import geo, rules, services
 from xinye.stations.models import Station
 
 router = Router()
@@ -46,7 +47,7 @@ class NearestOut(Schema):
 class NearestQuery(Schema):
     lat: float = Field(..., ge=-90, le=90, description="纬度（WGS-84）")
     lng: float = Field(..., ge=-180, le=180, description="经度（WGS-84）")
-    limit: int = Field(3, ge=1, le=20)
+    limit: int = Field(3, ge=1, description="how many, at most XINYE_STATIONS_NEAREST_MAX (20)")
 
 
 def nearest_item(near: services.Near) -> dict:
@@ -75,6 +76,9 @@ def nearest_item(near: services.Near) -> dict:
 def nearest(request, q: Query[NearestQuery]):
     """The nearest open stations to a WGS-84 point (a phone's GPS), nearest first; `distance` in metres,
     with GCJ-02/BD-09 coordinates and 高德/百度 navigation links. No sign-in needed."""
+    most = rules.nearest_max_limit()  # a city setting, so checked here rather than in the schema
+    if q.limit > most:
+        raise HttpError(422, f"limit 最多为 {most}")
     items = [nearest_item(n) for n in services.nearest(q.lat, q.lng, q.limit)]
     # built by hand to the NearestOut schema: this public endpoint is the hot path (see bench/portal_bench.py)
     return JsonResponse({"items": items, "count": len(items)}, json_dumps_params={"ensure_ascii": False})
