@@ -163,3 +163,29 @@ def test_auditor_filters_global_log(world, client_for):
     response = client.get("/admin/audit/changelog/", {"action__exact": "create", "q": "科尔沁"})
     assert response.status_code == 200
     assert "科尔沁" in response.content.decode()
+
+
+def test_bulk_entries_read_like_single_ones(world):
+    """`record_bulk` (imports, the demo) writes with one plain INSERT per batch; its entries carry the actor,
+    the masked values and the changed fields exactly as `record_change`'s do, and stay immutable."""
+    from xinye.audit.services import record_bulk, record_change
+    from xinye.core.context import actor_context
+
+    user = world["users"]["kerqin_admin"]
+    unit = world["units"]["street-kerqin-1-c1"]
+    with actor_context(user=user, source="cli", request_id="bulk-req-1"):
+        count = record_bulk(
+            "update",
+            OrgUnit,
+            [(unit.pk, unit.name, {"name": "旧名", "sort": 1}, {"name": "和平社区", "sort": 1})],
+        )
+        record_change("update", unit, {"name": "旧名", "sort": 1}, {"name": "和平社区", "sort": 1})
+    assert count == 1
+    bulk, single = entries_for(unit).filter(request_id="bulk-req-1").order_by("pk")
+    for entry in (bulk, single):
+        assert (entry.user, entry.username, entry.source, entry.action) == (user, user.username, "cli", "update")
+        assert entry.before == {"name": "旧名", "sort": 1} and entry.after["name"] == "和平社区"
+        assert entry.changed_fields == ["name"]
+    assert bulk.object_repr == unit.name and abs((bulk.time - single.time).total_seconds()) < 60
+    with pytest.raises(ImmutableLogError):
+        bulk.delete()

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from xinye.core.bulk import insert_rows
 from xinye.core.choices import Industry
 from xinye.core.crypto import keyed_hash
 from xinye.core.masking import mask
@@ -831,52 +832,6 @@ def _masked_log(values: dict, sensitive: dict[str, str]) -> dict:
     return out
 
 
-def insert_rows(model, columns: tuple[str, ...], rows: list[tuple], *, return_pks: bool = False) -> list[int]:
-    """INSERT prepared rows in bulk — executemany per 5,000 rows on SQLite, COPY on PostgreSQL — and, with
-    `return_pks`, return their new primary keys in order. The ORM's per-field SQL compilation costs more than
-    checking and encrypting a row, and large survey sheets are exactly what this path is for. Callers pass
-    database-ready values (encrypted, adapted dates); rows go through the connection's cursor, so the
-    surrounding transaction still makes the import all or nothing."""
-    from django.db import connection
-
-    if not rows:
-        return []
-    ops = connection.ops
-    meta = model._meta
-    table = ops.quote_name(meta.db_table)
-    names = [ops.quote_name(meta.get_field(c).column) for c in columns]
-    pks: list[int] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            if return_pks:
-                # Reserved from the table's identity sequence, so concurrent writers never collide.
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [table, meta.pk.column, len(rows)],
-                )
-                pks = [r[0] for r in cursor.fetchall()]
-                names.insert(0, ops.quote_name(meta.pk.column))
-                rows = [(pk, *row) for pk, row in zip(pks, rows, strict=True)]
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return pks
-        if return_pks and connection.vendor != "sqlite":
-            raise NotImplementedError("insert_rows(return_pks=True) supports SQLite and PostgreSQL")
-        marks = ", ".join(["%s"] * len(names))
-        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608 — names from metadata
-        for start in range(0, len(rows), 5000):
-            part = rows[start : start + 5000]
-            cursor.executemany(sql, part)
-            if return_pks:
-                # The import's transaction holds SQLite's one write lock, and a new rowid is the largest so
-                # far + 1, so one executemany's rows have consecutive ids ending at last_insert_rowid().
-                cursor.execute("SELECT last_insert_rowid()")
-                last = cursor.fetchone()[0]
-                pks.extend(range(last - len(part) + 1, last + 1))
-    return pks
-
-
 def existing_keys(model, column: str, keys: list) -> set:
     """Which of `keys` exist in `model.column` (an indexed column) — one plain query with the keys as one array
     parameter (a JSON array on SQLite), without the ORM's per-parameter cost on lists of thousands."""
@@ -900,73 +855,6 @@ def existing_keys(model, column: str, keys: list) -> set:
             return {r[0] for r in cursor.fetchall()}
         finally:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
-
-
-LOG_COLUMNS = (
-    "time",
-    "user",
-    "username",
-    "request_id",
-    "source",
-    "ip",
-    "action",
-    "content_type",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "changed_fields",
-    "note",
-)
-
-
-def log_bulk_prepared(action: str, model, rows: list[tuple[object, str, str | None, str | None, str]]) -> int:
-    """The change log rows `audit.services.record_bulk` writes (same actor fields), from values already masked
-    and dumped as JSON — rows of (pk, repr, before JSON, after JSON, changed-fields JSON) — inserted with
-    `insert_rows`: one row per created/updated object without the ORM's per-row cost."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
-    from xinye.audit.models import ChangeLog
-    from xinye.audit.services import _actor_fields
-
-    actor = _actor_fields()
-    head = (
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-        actor["user"].pk if actor["user"] is not None else None,
-        actor["username"],
-        actor["request_id"] or "",
-        actor["source"] or "",
-        actor["ip"] or "",
-        action,
-        ContentType.objects.get_for_model(model).pk,
-    )
-    prepared = [
-        (*head, str(pk), str(text)[:255], before, after, changed, "")
-        for pk, text, before, after, changed in rows
-    ]
-    insert_rows(ChangeLog, LOG_COLUMNS, prepared)
-    return len(prepared)
-
-
-def log_bulk_fast(action: str, model, rows: list[tuple[object, str, dict | None, dict | None]]) -> int:
-    """`log_bulk_prepared` for rows of (pk, repr, before, after) with masked values as dicts."""
-    import json
-
-    dumps = json.dumps
-    prepared = []
-    for pk, text, before, after in rows:
-        changed = sorted(k for k in (after or {}) if (before or {}).get(k) != (after or {}).get(k))
-        prepared.append(
-            (
-                pk,
-                text,
-                None if before is None else dumps(before, ensure_ascii=False),
-                None if after is None else dumps(after, ensure_ascii=False),
-                dumps(changed),
-            )
-        )
-    return log_bulk_prepared(action, model, prepared)
 
 
 def _bulk_update_grouped(model, updates: list[tuple[int, dict]]) -> None:
@@ -1186,13 +1074,13 @@ class PractitionerImporter(Importer):
         return plan
 
     def apply(self, plan) -> None:
-        from xinye.audit.services import record_bulk
+        from xinye.audit.services import record_bulk, record_bulk_prepared
 
         now = timezone.now()
         creates = plan["create"]
         pks = insert_rows(Practitioner, PEOPLE_INSERT_COLUMNS, [p[INSERT] for p in creates], return_pks=True)
         if creates:
-            log_bulk_prepared(
+            record_bulk_prepared(
                 "create",
                 Practitioner,
                 [
