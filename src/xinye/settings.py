@@ -200,8 +200,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
 }
 if os.environ.get("XINYE_REDIS_URL"):
-    # shared by every app server: rate limits, cached pages, and sessions (read from Redis, written through to
-    # the database, so a Redis restart signs nobody out and logout still deletes the stored session)
+    # shared by every app server: Django's cache and the sessions (read from Redis, written through to the
+    # database, so a Redis restart signs nobody out and logout still deletes the stored session). Rate limits
+    # are counted in the database and station pages cached per process (portal/pagecache.py), not here.
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["XINYE_REDIS_URL"],
