@@ -47,6 +47,12 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, END_OF_DAY), timezone.get_default_timezone())
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
+    )
+
+
 def local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
@@ -64,10 +70,7 @@ def add(start: datetime.datetime, span: tuple[int, str]) -> datetime.datetime:
 
 
 def start_of_next_day(moment: datetime.datetime, days: int = 1) -> datetime.datetime:
-    day = local_date(moment) + datetime.timedelta(days=days)
-    return timezone.make_aware(
-        datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
-    )
+    return _start_of(local_date(moment) + datetime.timedelta(days=days))
 
 
 def start_after(moment: datetime.datetime, span: tuple[int, str]) -> datetime.datetime:
@@ -80,10 +83,7 @@ def start_after(moment: datetime.datetime, span: tuple[int, str]) -> datetime.da
     if unit == "days":
         return start_of_next_day(moment, amount)
     if unit == "workdays":
-        day = add_workdays(local_date(moment), amount)
-        return timezone.make_aware(
-            datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
-        )
+        return _start_of(add_workdays(local_date(moment), amount))
     raise ValueError(f"未知的时限单位：{unit}")
 
 
