@@ -1,5 +1,6 @@
 import functools
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +44,7 @@ def amenity_labels(values, language: str | None = None) -> list[str]:
     """The labels of these amenity values (unknown ones left out) as plain strings in `language` (default:
     the active one): the nearest-stations API lists them on every answer, so each language's table is
     translated once per process rather than per label and request."""
-    table = _label_table(language or translation.get_language() or "zh-hans")
+    table = _label_table(language or translation.get_language() or settings.LANGUAGE_CODE)
     return [table[v] for v in values if v in table]
 
 
