@@ -290,10 +290,10 @@ def run_wrk(port, script: str, tmp: Path, *, connections, seconds, threads, expe
             result.ok += count
         else:
             result.errors += count
-    socket_errors = sum(int(fields[k]) for k in ("connect", "read", "write", "timeout"))
-    # a read error after a complete "Connection: close" response is how wrk notices the close; only
-    # requests without a counted response are errors
-    result.errors += max(0, int(fields["requests"]) - (result.ok + result.errors)) if socket_errors else 0
+    # wrk counts a request only once its response is complete (the statuses above), and reconnects after a
+    # "Connection: close" response without an error; a failed connect, read or write, or a timeout, is a
+    # request that got no answer
+    result.errors += sum(int(fields[k]) for k in ("connect", "read", "write", "timeout"))
     return int(fields["requests"]) / (int(fields["duration_us"]) / 1e6), result
 
 
