@@ -162,7 +162,7 @@ AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Session: 30 minutes idle, refreshed on each request; stored server-side so logout really ends it.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "xinye.core.sessions.db"
 SESSION_COOKIE_AGE = int(os.environ.get("XINYE_SESSION_IDLE_SECONDS", "1800"))
 # Sliding idle timeout without a session write on every request: core.middleware.SlidingSessionMiddleware
 # renews the session at most once a minute, so the timeout is exact to within that minute.
@@ -208,7 +208,7 @@ if os.environ.get("XINYE_REDIS_URL"):
         "LOCATION": os.environ["XINYE_REDIS_URL"],
         "KEY_PREFIX": "xinye",
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "xinye.core.sessions.cached_db"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

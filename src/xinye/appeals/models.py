@@ -101,6 +101,10 @@ class Appeal(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        self.assign_number()
+
+    def assign_number(self) -> None:
+        """SQ + submission date + the row's id, once the row exists (and has none yet)."""
         if not self.number:
             local = timezone.localtime(self.submitted_at)
             self.number = f"SQ{local:%Y%m%d}{self.pk:05d}"

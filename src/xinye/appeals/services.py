@@ -28,6 +28,7 @@ from xinye.appeals.choices import (
 )
 from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealReminder, AppealTask
 from xinye.appeals.uploads import stored_name, validate_photos
+from xinye.core import compiled
 from xinye.core.context import current_actor
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
@@ -81,16 +82,18 @@ def _actor_label(actor) -> str:
 
 
 def _event(appeal, kind, *, actor=None, task=None, note="", public_text="", at=None, label="") -> AppealEvent:
-    return AppealEvent.objects.create(
-        appeal=appeal,
-        task=task,
-        kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=label or _actor_label(actor),
-        note=note,
-        public=bool(public_text),
-        public_text=public_text,
-        created_at=at or timezone.now(),
+    return compiled.insert(
+        AppealEvent(
+            appeal=appeal,
+            task=task,
+            kind=kind,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor_label=label or _actor_label(actor),
+            note=note,
+            public=bool(public_text),
+            public_text=public_text,
+            created_at=at or timezone.now(),
+        )
     )
 
 
@@ -309,7 +312,9 @@ def submit_appeal(
     appeal.idempotency_key = idempotency_key
     try:
         with transaction.atomic():
-            appeal.save(force_insert=True)
+            # every submission: insert statement built once (core.compiled), then the number from the new id
+            compiled.insert(appeal)
+            appeal.assign_number()
             for file, content_type, ext in checked:
                 photo = AppealPhoto(appeal=appeal, content_type=content_type)
                 photo.file.save(stored_name(ext), file, save=True)

@@ -3,12 +3,32 @@
 import uuid
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 
 from xinye.ledger.choices import Occupation
 
 
 def new_key() -> str:
     return str(uuid.uuid4())
+
+
+class FixedChoices(BaseChoiceIterator):
+    """A select's choices with its "请选择" first, normalised once and shared by every form that uses them
+    (a form copies its fields' choices, and normalising the grouped appeal categories cost more than the rest of
+    the form on every submission). Build it once per set of choices, e.g. at module level."""
+
+    def __init__(self, choices, blank: str = "请选择"):
+        self.items = normalize_choices([("", blank), *choices])
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __deepcopy__(self, memo):
+        return self  # never changed in place: shared
+
+
+def _with_blank(choices, blank: str = "请选择"):
+    return choices if isinstance(choices, FixedChoices) else [("", blank), *choices]
 
 
 class PhoneForm(forms.Form):
@@ -77,8 +97,8 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args, categories=(), regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "请选择")] + list(categories)
-        self.fields["region"].choices = [("", "请选择")] + list(regions)
+        self.fields["category"].choices = _with_blank(categories)
+        self.fields["region"].choices = _with_blank(regions)
 
 
 class ReportForm(forms.Form):
@@ -91,8 +111,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, categories=(), stations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "请选择")] + list(categories)
-        self.fields["near_station"].choices = [("", "—")] + list(stations)
+        self.fields["category"].choices = _with_blank(categories)
+        self.fields["near_station"].choices = _with_blank(stations, "—")
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,7 @@
 """The worker portal /m/: find a station, check in, sign in by SMS code, consent, 备案, appeals,
 随手拍 and "我的". Every form works without JavaScript; portal.js only fills in the location."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from xinye.portal.auth import current_worker, worker_required
 from xinye.portal.forms import (
     AppealForm,
     CodeForm,
+    FixedChoices,
     PhoneForm,
     ProfileForm,
     RateForm,
@@ -404,20 +406,22 @@ def delete_data(request):
 # --- appeals and reports ----------------------------------------------------------------------------
 
 
-def _appeal_categories():
+@functools.cache
+def _appeal_categories() -> FixedChoices:
     """Grouped for the select (权益保障 / 生活困难 / 个性化服务 / 其他) as the appeals app defines them."""
     from xinye.appeals import choices
 
     groups = choices.CATEGORY_GROUPS
     if groups:
-        return [(title, [(c.value, c.label) for c in members]) for title, members in groups]
-    return list(choices.AppealCategory.choices)
+        return FixedChoices([(title, [(c.value, c.label) for c in members]) for title, members in groups])
+    return FixedChoices(choices.AppealCategory.choices)
 
 
-def _hazard_categories():
+@functools.cache
+def _hazard_categories() -> FixedChoices:
     from xinye.hazards.choices import HazardCategory
 
-    return list(HazardCategory.choices)
+    return FixedChoices(HazardCategory.choices)
 
 
 def _photos(request, name, limit):
