@@ -32,9 +32,10 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # before the pages, which have none under api/: an API request is not tried against each app's pages first
+    path("api/v1/", api.urls),
     *_app_pages(),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
     # Uploads are checked against their record's scope, in every environment (core.views.media).
     path("media/<path:path>", core_views.media, name="media"),
 ]

@@ -73,3 +73,13 @@ def test_navigation_links_use_converted_coordinates():
     baidu = geo.baidu_nav_url(43.6225, 122.256, "站")
     blat, blng = geo.wgs84_to_bd09(43.6225, 122.256)
     assert f"latlng:{blat:.6f},{blng:.6f}" in baidu
+
+
+def test_edge_is_kept_per_point_and_name_and_cannot_be_changed_by_a_caller():
+    first = geo.edge(43.6225, 122.256, "科尔沁站")
+    assert first["amap"] == geo.amap_nav_url(43.6225, 122.256, "科尔沁站")
+    assert first["baidu"] == geo.baidu_nav_url(43.6225, 122.256, "科尔沁站")
+    assert geo.edge(43.6225, 122.256, "科尔沁站") is first  # converted once
+    assert geo.edge(43.6225, 122.256, "明仁站")["amap"] != first["amap"]  # a renamed station links anew
+    with pytest.raises(TypeError):
+        first["amap"] = "https://example.invalid/"  # shared between requests: read-only

@@ -6,7 +6,9 @@ algorithm (Krasovsky ellipsoid, a = 6378245, ee = 0.00669342162296594323); BD-09
 Arguments and results are (lat, lng) in degrees, latitude first, everywhere in xinye.
 """
 
+import functools
 import math
+from types import MappingProxyType
 from urllib.parse import quote
 
 _A = 6378245.0
@@ -140,10 +142,15 @@ def _baidu(blat: float, blng: float, qname: str) -> str:
     )
 
 
-def edge(lat: float, lng: float, name: str) -> dict:
+@functools.lru_cache(maxsize=8192)
+def edge(lat: float, lng: float, name: str):
     """Everything a map link needs from one WGS-84 point, each conversion done once:
-    {"gcj02": (lat, lng), "bd09": (lat, lng), "amap": url, "baidu": url}."""
+    {"gcj02": (lat, lng), "bd09": (lat, lng), "amap": url, "baidu": url}, read-only. Kept per point and name
+    (a city has a few thousand stations at most): the nearest-stations answer links every station it lists,
+    and converting and quoting cost a sixth of that answer's own work."""
     gcj = wgs84_to_gcj02(lat, lng)
     bd = gcj02_to_bd09(*gcj)
     qname = quote(name)
-    return {"gcj02": gcj, "bd09": bd, "amap": _amap(*gcj, qname), "baidu": _baidu(*bd, qname)}
+    return MappingProxyType(
+        {"gcj02": gcj, "bd09": bd, "amap": _amap(*gcj, qname), "baidu": _baidu(*bd, qname)}
+    )
