@@ -110,3 +110,19 @@ def test_session_store_reads_live_sessions_and_drops_expired_ones(db):
     assert store.session_key is None  # a new session is made, as Django's store does
 
     assert SessionStore("no-such-session-key-000000000000").load() == {}
+
+
+def test_a_failed_insert_inside_a_transaction_marks_it_for_rollback_like_save(world):
+    from django.db import IntegrityError, connection, transaction
+
+    class Leave(Exception):
+        pass
+
+    w = worker()
+    appeal = Appeal.objects.create(worker=w, category="wages", text="拖欠工资三个月", unit=w.unit, region=w.region)
+    with pytest.raises(Leave), transaction.atomic():
+        with pytest.raises(IntegrityError):
+            compiled.insert(Appeal(pk=appeal.pk, worker=w, category="wages", text="重复的编号", unit=w.unit))
+        assert connection.needs_rollback  # further queries here are refused, as after a failed save()
+        raise Leave  # rolled back to the savepoint, so the test's own transaction goes on
+    assert Appeal.objects.filter(pk=appeal.pk).get().text == "拖欠工资三个月"

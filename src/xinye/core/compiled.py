@@ -10,7 +10,7 @@ on each database connection. Anything they do not cover (inheritance, database e
 defaults computed by the database) falls back to the ORM, so the result never differs, only its cost.
 """
 
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from django.db.models.signals import post_save, pre_save
 
 
@@ -90,6 +90,7 @@ def insert(obj, *, using: str | None = None):
     if (
         meta.parents
         or meta.proxy
+        or meta.auto_created  # a many-to-many table: save() sends it no signals
         or any(f is not meta.auto_field for f in meta.db_returning_fields)
         # F(), Now()… as a value: the ORM compiles those
         or any(hasattr(getattr(obj, f.attname, None), "resolve_expression") for f in fields)
@@ -105,7 +106,8 @@ def insert(obj, *, using: str | None = None):
         field.get_db_prep_save(field.pre_save(obj, add=True), connection=connection) for field in fields
     ]
     sql, returning = _insert_statement(cls, alias, fields)
-    with connection.cursor() as cursor:
+    # as save(): a failed insert inside atomic() marks the transaction for rollback
+    with transaction.mark_for_rollback_on_error(using=alias), connection.cursor() as cursor:
         cursor.execute(sql, values)
         if returning == "row":
             setattr(obj, meta.auto_field.attname, cursor.fetchone()[0])
