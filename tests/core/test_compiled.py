@@ -119,7 +119,9 @@ def test_a_failed_insert_inside_a_transaction_marks_it_for_rollback_like_save(wo
         pass
 
     w = worker()
-    appeal = Appeal.objects.create(worker=w, category="wages", text="拖欠工资三个月", unit=w.unit, region=w.region)
+    appeal = Appeal.objects.create(
+        worker=w, category="wages", text="拖欠工资三个月", unit=w.unit, region=w.region
+    )
     with pytest.raises(Leave), transaction.atomic():
         with pytest.raises(IntegrityError):
             compiled.insert(Appeal(pk=appeal.pk, worker=w, category="wages", text="重复的编号", unit=w.unit))
