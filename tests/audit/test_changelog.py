@@ -190,3 +190,31 @@ def test_bulk_entries_read_like_single_ones(world):
     assert bulk.object_repr == unit.name and abs((bulk.time - single.time).total_seconds()) < 60
     with pytest.raises(ImmutableLogError):
         bulk.delete()
+
+
+def test_bulk_creates_read_the_same_whichever_way_they_are_written(world):
+    """A bulk create with consecutive ids (an import, the demo) is unpacked by SQLite from one JSON array; any
+    other bulk write binds each row. Both give the same entries — ids, names, snapshots, changed fields."""
+    from xinye.audit.services import record_bulk
+    from xinye.core.context import actor_context
+
+    snapshot = {"name": "科尔沁区“新业”驿站", "sort": 2, "note": None, "ratio": 0.5, "tags": ["a", "b"]}
+    rows = [
+        (900000 + i, f"单位{i}" + "长" * (300 if i == 1 else 0), None, {**snapshot, "n": i}) for i in range(3)
+    ]
+    scattered = [(800000 + 7 * i, text, before, after) for i, (_, text, before, after) in enumerate(rows)]
+    with actor_context(source="cli", label="bulk-test", request_id="bulk-req-2"):
+        assert record_bulk("create", OrgUnit, rows) == 3  # consecutive ids
+        assert record_bulk("create", OrgUnit, scattered) == 3  # not consecutive: row by row
+    entries = ChangeLog.objects.filter(request_id="bulk-req-2").order_by("pk")
+    by_id = {e.object_id: e for e in entries}
+    assert sorted(by_id) == sorted([str(r[0]) for r in rows] + [str(r[0]) for r in scattered])
+    for (pk, text, _, after), (other, *_rest) in zip(rows, scattered, strict=True):
+        fast, slow = by_id[str(pk)], by_id[str(other)]
+        assert fast.object_repr == slow.object_repr == text[:255]
+        assert fast.after == slow.after == after and fast.before is slow.before is None
+        assert (
+            fast.changed_fields == slow.changed_fields == sorted(k for k, v in after.items() if v is not None)
+        )
+        assert (fast.action, fast.username, fast.source) == (slow.action, slow.username, slow.source)
+        assert fast.content_type == slow.content_type == ContentType.objects.get_for_model(OrgUnit)

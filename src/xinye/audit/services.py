@@ -137,12 +137,56 @@ def record_bulk_prepared(
         action,
         ContentType.objects.get_for_model(model).pk,
     )
+    if _json_creates(connection, rows):
+        _insert_creates_sqlite(connection, head, rows)
+        return len(rows)
     prepared = [
         (*head, str(pk), str(text)[:255], before, after, changed, "")
         for pk, text, before, after, changed in rows
     ]
     insert_rows(ChangeLog, LOG_COLUMNS, prepared)
     return len(prepared)
+
+
+_dump = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_creates(connection, rows) -> bool:
+    """The rows are a bulk create as imports and the demo write it — ids consecutive, no `before`, one
+    changed-fields list — on an SQLite with JSON operators (3.38+)."""
+    if connection.vendor != "sqlite" or len(rows) < 2:
+        return False
+    import sqlite3
+
+    if sqlite3.sqlite_version_info < (3, 38):
+        return False
+    first, changed = rows[0][0], rows[0][4]
+    return isinstance(first, int) and all(
+        row[0] == first + i and row[2] is None and row[3] is not None and row[4] == changed
+        for i, row in enumerate(rows)
+    )
+
+
+def _insert_creates_sqlite(connection, head: tuple, rows) -> None:
+    """One INSERT … SELECT per 5,000 rows over a JSON array of [repr, after], which SQLite unpacks itself:
+    binding fourteen parameters per row from Python cost twice the insert (18 against 9 µs a row measured on
+    this machine), and the change-log row is half of what an imported person costs to write. The `after`
+    snapshots are JSON already and go in as they are; the ids follow from the first (`_json_creates`)."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(ChangeLog._meta.get_field(c).column) for c in LOG_COLUMNS)
+    sql = (
+        f"INSERT INTO {qn(ChangeLog._meta.db_table)} ({columns}) "  # noqa: S608 — names from the model
+        "SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s + key, value ->> 0, NULL, value -> 1, %s, '' "
+        "FROM json_each(%s) ORDER BY key"
+    )
+    changed = rows[0][4]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            part = rows[start : start + 5000]
+            array = (
+                "[" + ",".join(f"[{_dump(str(text)[:255])},{after}]" for _, text, _b, after, _c in part) + "]"
+            )
+            cursor.execute(sql, [*head, part[0][0], changed, array])
 
 
 def log_event(action: str, *, user=None, note: str = "", ip: str = "", obj=None) -> ChangeLog:
