@@ -251,3 +251,18 @@ def test_bulk_cipher_matches_the_field_functions(settings):
     )
     other = FieldCipher(settings.FIELD_KEY)  # a helper process passes the key explicitly
     assert other.keyed_hash("13812345678") == keyed_hash("13812345678")
+
+
+@pytest.mark.parametrize(
+    "name", ["王小明", "巴特尔·乌兰", 'A "quoted" name', "back\\slash", "tab\tnew\nline", "𠀀𪚥", "\u2028x"]
+)
+def test_the_written_out_change_log_snapshot_is_the_json_of_its_fields(name):
+    """The helper writes each new person's change-log `after` field by field (not through json's encoder):
+    it must read back as exactly those fields, in LOG_CREATE_KEYS order, whatever the name holds."""
+    import json
+
+    values = (name, "150502********1234", "138****5678", 42, "蒙古族", "", "rider", "masses")
+    text = import_rows._create_log(*values)
+    parsed = json.loads(text)
+    assert list(parsed) == list(import_rows.LOG_CREATE_KEYS)
+    assert parsed == dict(zip(import_rows.LOG_CREATE_KEYS, values, strict=True))

@@ -557,17 +557,15 @@ def _prepare_person(number: int, values: dict, raw: dict, ctx: PeopleContext, ci
             ctx.now,
             ctx.now,
         )
-        log = _dump_json(
-            {
-                "name": person[0],
-                "id_number": mask("id_number", info.number),
-                "phone": mask("phone", phone) if phone else "",
-                "enterprise_id": ent[0],
-                "ethnicity": ethnicity,
-                "education": education,
-                "occupation": occupation,
-                "political_status": status,
-            }
+        log = _create_log(
+            person[0],
+            mask("id_number", info.number),
+            mask("phone", phone) if phone else "",
+            ent[0],
+            ethnicity,
+            education,
+            occupation,
+            status,
         )
     return (
         number,
@@ -582,7 +580,20 @@ def _prepare_person(number: int, values: dict, raw: dict, ctx: PeopleContext, ci
     )
 
 
+def _create_log(name, id_number, phone, enterprise_id: int, ethnicity, education, occupation, status) -> str:
+    """The change-log `after` of a new person (the keys of LOG_CREATE_KEYS; every value a string but the
+    enterprise's id, defaults already applied) as JSON text, written out: the encoder's per-call set-up cost
+    three times the encoding itself (9 against 3 µs a row), and this runs for every row of a survey sheet."""
+    q = _json_string
+    return (
+        f'{{"name": {q(name)}, "id_number": {q(id_number)}, "phone": {q(phone)}, '
+        f'"enterprise_id": {int(enterprise_id)}, "ethnicity": {q(ethnicity)}, "education": {q(education)}, '
+        f'"occupation": {q(occupation)}, "political_status": {q(status)}}}'
+    )
+
+
 _dump_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build an encoder per call
+_json_string = json.encoder.encode_basestring  # the C escaper of ensure_ascii=False: quotes, \\, controls
 
 
 def _check_member(m: dict, info, ctx: PeopleContext) -> None:
