@@ -592,7 +592,6 @@ def _create_log(name, id_number, phone, enterprise_id: int, ethnicity, education
     )
 
 
-_dump_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build an encoder per call
 _json_string = json.encoder.encode_basestring  # the C escaper of ensure_ascii=False: quotes, \\, controls
 
 
