@@ -43,12 +43,18 @@ class Near:
 
 
 # The WHERE implies the partial index's condition (station_open_latlng), so the box is an index range scan.
+# SQLite is told to use it: without ANALYZE statistics its planner prefers the plain status index and reads
+# every open station (81 against 46 µs a box among the demo's 350; it only grows with the stations).
 NEAREST_SQL = (
     "SELECT s.id, s.code, s.name, s.address, s.latitude, s.longitude, s.amenities, s.open_24h,"
-    " s.green_channel, r.name FROM stations_station s JOIN orgs_region r ON r.code = s.region_id"
+    " s.green_channel, r.name FROM stations_station s{hint} JOIN orgs_region r ON r.code = s.region_id"
     " WHERE s.status = 'open' AND s.latitude >= %s AND s.latitude <= %s"
     " AND s.longitude >= %s AND s.longitude <= %s"
 )
+
+
+def _nearest_sql(vendor: str) -> str:
+    return NEAREST_SQL.format(hint=" INDEXED BY station_open_latlng" if vendor == "sqlite" else "")
 
 
 def nearest(lat: float, lng: float, limit: int = 3) -> list[Near]:
@@ -63,7 +69,7 @@ def nearest(lat: float, lng: float, limit: int = 3) -> list[Near]:
     limit = max(1, min(int(limit), rules.nearest_max_limit()))
     radius = rules.nearest_start_radius_m()
     max_radius = rules.nearest_max_radius_m()
-    sql = NEAREST_SQL
+    sql = _nearest_sql(connection.vendor)
     haversine = geo.haversine_m
     with connection.cursor() as cursor:
         while True:
