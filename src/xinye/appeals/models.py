@@ -34,6 +34,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="appeals",
+        db_index=False,  # the (worker, submitted_at) index below serves every lookup by worker
     )
     source = models.CharField(
         _("来源"), max_length=16, choices=AppealSource.choices, default=AppealSource.PORTAL
