@@ -86,8 +86,7 @@ MIDDLEWARE = [
     "xinye.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xinye.core.middleware.SlidingSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "xinye.core.middleware.PortalLanguageMiddleware",
+    "xinye.core.middleware.LocaleMiddleware",  # Django's, except that the portal (/m/) is always Chinese
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

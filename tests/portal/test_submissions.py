@@ -283,6 +283,11 @@ def test_the_portal_stays_chinese_on_an_english_phone(worker_client):
     response = worker_client.get("/m/appeal/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     html = response.content.decode()
     assert response["Content-Language"] == "zh-hans"
+    assert "Accept-Language" not in response.get("Vary", "")  # the same page whatever the phone asks for
+    from django.test import Client
+
+    console = Client().get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert console["Content-Language"] == "en" and "Accept-Language" in console["Vary"]
     for label in ("权益保障", "欠薪", "法律援助", "个性化服务"):
         assert label in html
     assert "Unpaid wages" not in html and "Rights protection" not in html

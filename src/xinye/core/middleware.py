@@ -8,6 +8,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 
 from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
@@ -61,19 +62,25 @@ class SlidingSessionMiddleware:
         return self.get_response(request)
 
 
-class PortalLanguageMiddleware:
-    """The worker portal (/m/) is Chinese whatever the phone's language (after LocaleMiddleware): its pages
-    are written in Chinese, and labels drawn from the shared catalogue — appeal categories, station services —
-    must not switch to English beside them. The staff console and the API follow the chosen language."""
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's choice of language (the language cookie, Accept-Language) for the staff console and the API.
+    The worker portal (/m/) is Chinese whatever the phone's language: its pages are written in Chinese, and
+    labels drawn from the shared catalogue — appeal categories, station services — must not switch to English
+    beside them. So a portal request skips the detection (parsing Accept-Language on every request of a
+    rider's phone), and its answer does not vary by the phone's language."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         if request.path_info.startswith("/m/"):
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-        return self.get_response(request)
+            return
+        super().process_request(request)
+
+    def process_response(self, request, response):
+        if request.path_info.startswith("/m/"):
+            response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
+            return response
+        return super().process_response(request, response)
 
 
 class ActorMiddleware:
