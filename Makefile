@@ -1,6 +1,11 @@
 # xinye — two commands: `make demo` and `make test`. Needs only Python 3.11 and make.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The project environment's interpreter: the distribution's Python 3.11 where there is one — Debian and its
+# derivatives build it with profile-guided optimisation and link it statically, and it answers 10-20 % more
+# requests here than a plain source build such as pyenv's (README, Production) — else python3.11 from PATH.
+# `make env PYTHON=…` chooses another. uv itself is bootstrapped with BOOTSTRAP_PYTHON (needs the venv module).
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
+BOOTSTRAP_PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 PYTEST_WORKERS ?= 2
@@ -9,10 +14,10 @@ PYTEST_WORKERS ?= 2
 
 $(UV):
 	@echo "uv not found: installing it into .tools/ (no global install)"
-	$(PYTHON) -m venv .tools
+	$(BOOTSTRAP_PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-.venv/.synced: pyproject.toml uv.lock | $(UV)
+.venv/.synced: pyproject.toml uv.lock Makefile | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
