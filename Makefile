@@ -1,8 +1,8 @@
 # xinye — two commands: `make demo` and `make test`. Needs only Python 3.11 and make.
 SHELL := /bin/bash
 # The project environment's interpreter: the distribution's Python 3.11 where there is one — Debian and its
-# derivatives build it with profile-guided optimisation and link it statically, and it answers 10-20 % more
-# requests here than a plain source build such as pyenv's (README, Production) — else python3.11 from PATH.
+# derivatives build it with profile-guided optimisation and link it statically, and it takes 10-20 % less CPU
+# per request here than a plain source build such as pyenv's (README, Production) — else python3.11 from PATH.
 # `make env PYTHON=…` chooses another. uv itself is bootstrapped with BOOTSTRAP_PYTHON (needs the venv module).
 PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3.11)
 BOOTSTRAP_PYTHON ?= python3.11
