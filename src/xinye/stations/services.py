@@ -1,6 +1,7 @@
 """Station services: nearest search, check-in, status changes, daily counts."""
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ NEAREST_SQL = (
 )
 
 
+@functools.cache  # the statement text per database vendor, not formatted again on every query
 def _nearest_sql(vendor: str) -> str:
     return NEAREST_SQL.format(hint=" INDEXED BY station_open_latlng" if vendor == "sqlite" else "")
 
