@@ -78,22 +78,23 @@ INSTALLED_APPS = [
     "xinye.orglife",
     "xinye.members",
     "xinye.api",
+    "xinye.console",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "xinye.core.middleware.RequestContextMiddleware",
+    "xinye.console.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "xinye.core.middleware.SlidingSessionMiddleware",
-    "xinye.core.middleware.LocaleMiddleware",  # Django's, except that the portal (/m/) is always Chinese
+    "xinye.console.middleware.SlidingSessionMiddleware",
+    "xinye.console.middleware.LocaleMiddleware",  # Django's, except that the portal (/m/) is always Chinese
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "xinye.core.middleware.ActorMiddleware",
+    "xinye.console.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "xinye.core.middleware.ContentSecurityPolicyMiddleware",
+    "xinye.console.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -163,7 +164,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # Session: 30 minutes idle, refreshed on each request; stored server-side so logout really ends it.
 SESSION_ENGINE = "xinye.core.sessions.db"
 SESSION_COOKIE_AGE = int(os.environ.get("XINYE_SESSION_IDLE_SECONDS", "1800"))
-# Sliding idle timeout without a session write on every request: core.middleware.SlidingSessionMiddleware
+# Sliding idle timeout without a session write on every request: console.middleware.SlidingSessionMiddleware
 # renews the session at most once a minute, so the timeout is exact to within that minute.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_INTERVAL_SECONDS = 60
@@ -273,11 +274,11 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_LANGUAGES": True,
     "SHOW_VIEW_ON_SITE": False,
-    "DASHBOARD_CALLBACK": "xinye.core.navigation.dashboard_callback",
+    "DASHBOARD_CALLBACK": "xinye.console.navigation.dashboard_callback",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
-        "navigation": "xinye.core.navigation.sidebar",
+        "navigation": "xinye.console.navigation.sidebar",
     },
     "COLORS": {
         "primary": {

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from xinye.api.api import api
-from xinye.core import views as core_views
+from xinye.console import views as console_views
 
 
 def _app_pages():
@@ -28,14 +28,14 @@ def _app_pages():
 
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
-    path("readyz", core_views.readyz, name="readyz"),
+    path("", console_views.home, name="home"),
+    path("healthz", console_views.healthz, name="healthz"),
+    path("readyz", console_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # before the pages, which have none under api/: an API request is not tried against each app's pages first
     path("api/v1/", api.urls),
     *_app_pages(),
     path("admin/", admin.site.urls),
-    # Uploads are checked against their record's scope, in every environment (core.views.media).
-    path("media/<path:path>", core_views.media, name="media"),
+    # Uploads are checked against their record's scope, in every environment (console.views.media).
+    path("media/<path:path>", console_views.media, name="media"),
 ]

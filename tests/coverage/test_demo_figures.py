@@ -9,7 +9,7 @@ from tests.coverage.helpers import snapshot
 @pytest.mark.django_db(transaction=True)
 def test_demo_reproduces_the_seed_figures(world, api_client, rebuild_world_after):
     from xinye.core.context import actor_context
-    from xinye.core.management.commands.demo import load_demo
+    from xinye.console.management.commands.demo import load_demo
     from xinye.coverage import services
 
     with actor_context(source="system", label="demo"):

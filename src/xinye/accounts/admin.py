@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from xinye.accounts.models import ApiToken, Role, RoleAssignment, User
-from xinye.core.admin import ReadOnlyAdmin, ScopedAdmin
+from xinye.console.admin import ReadOnlyAdmin, ScopedAdmin
 
 # 等保三员: the system, security and audit administrators hold their role alone, and nobody grants
 # themselves anything (a security administrator would otherwise make itself 市级管理员).

@@ -1,8 +1,14 @@
-"""The one door: every queryset a user sees goes through `restrict(queryset, user, action)`.
+"""The doors: every read goes through `restrict(queryset, user, action)`, every write through `require`.
 
 Modelled on NetBox's RestrictedQuerySet. A user's grants come from their role assignments; each grant
 contributes a Q over the model's ScopeSpec (core/scope.py), OR-ed together. No grant → no rows, so a
 forgotten filter fails closed. Objects outside scope are reported as not found (404), never 403.
+
+Writes: every service function takes a required keyword `actor` — a staff user, or `system_actor(label)`
+for the CLI, the demo, `xinye tick` and imports run by the system — and calls
+`require(actor, action, obj)` before it changes anything and again on the saved row (NetBox's
+ObjectEditView check), inside its transaction, so a write that would land outside the writer's scope
+rolls back. A refusal is `OutOfScope` (404); there is no "no actor, no check" path.
 """
 
 from __future__ import annotations
@@ -11,11 +17,46 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
+from xinye.core.errors import OutOfScope
 from xinye.core.scope import spec_for
 
 NON_BUSINESS_APPS = {"accounts", "audit", "axes", "auth", "admin", "sessions", "contenttypes"}
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of work no staff member does by hand: the CLI without --actor, the demo loader,
+    `xinye tick`, migrations. It may do everything; the change log names it by `label`
+    (e.g. "cli:root", "tick")."""
+
+    label: str = "system"
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_system: bool = True
+    pk: None = None
+
+    @property
+    def username(self) -> str:
+        return self.label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def system_actor(label: str = "system") -> SystemActor:
+    return SystemActor(label)
+
+
+def is_system(actor) -> bool:
+    return isinstance(actor, SystemActor)
+
+
+def actor_user(actor):
+    """The staff user behind `actor` for a foreign key such as `created_by` (None for the system)."""
+    return None if actor is None or is_system(actor) else actor
 
 
 def object_type(model) -> str:
@@ -39,6 +80,9 @@ class Grant:
     prefixes: tuple[str, ...]
     industry: str
     patterns: dict
+    # Bound to a party organisation (a 支部书记): it also reads the enterprises that organisation covers,
+    # which belong to their county's 行业党建办 and would otherwise be out of its subtree.
+    party_org: bool = False
 
     def allows(self, action: str, otype: str) -> bool:
         return any(pattern_matches(p, otype) and action in actions for p, actions in self.patterns.items())
@@ -51,76 +95,134 @@ def grants_for(user) -> list[Grant]:
     cached = getattr(user, "_xinye_grants", None)
     if cached is not None:
         return cached
-    from xinye.orgs.models import OrgUnit
-
     grants = []
     for ra in user.role_assignments.select_related("role", "unit"):
-        second_line = OrgUnit.objects.answering_to(ra.unit).values_list("path", flat=True)
+        second_line = type(ra.unit).objects.answering_to(ra.unit).values_list("path", flat=True)
         paths = sorted({ra.unit.path, *second_line})
         # A path under another one adds nothing to a startswith filter (the city's grant would otherwise
         # carry every office of the second line): keep the outermost paths only.
         prefixes = tuple(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
-        grants.append(Grant(ra.role.code, ra.role.mode, ra.unit_id, prefixes, ra.industry, ra.role.grants))
+        grants.append(
+            Grant(
+                ra.role.code,
+                ra.role.mode,
+                ra.unit_id,
+                prefixes,
+                ra.industry,
+                ra.role.grants,
+                ra.unit.kind in PARTY_ORG_KINDS,
+            )
+        )
     user._xinye_grants = grants
     return grants
 
 
+# OrgUnit kinds that are party organisations (orgs.choices.UnitKind values; named here, not imported,
+# because accounts sits below orgs).
+PARTY_ORG_KINDS = frozenset({"party_committee", "general_branch", "branch", "joint_branch", "online_branch"})
+
+
 def clear_cache(user) -> None:
-    for attr in ("_xinye_grants", "_xinye_assigned"):
+    for attr in ("_xinye_grants", "_xinye_assigned", "_xinye_assigned_units", "_xinye_covered"):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
 def has_action(user, action: str, model_or_otype) -> bool:
     """Whether the user may do `action` on this object type anywhere at all (menus, buttons)."""
+    if is_system(user):
+        return True
     otype = model_or_otype if isinstance(model_or_otype, str) else object_type(model_or_otype)
     return any(g.allows(action, otype) for g in grants_for(user))
 
 
 def _assigned_enterprise_ids(user) -> list[int]:
+    """The enterprises an instructor or liaison is assigned to (responsibility rows naming their agent)."""
     cached = getattr(user, "_xinye_assigned", None)
     if cached is not None:
         return cached
-    from django.contrib.contenttypes.models import ContentType
-
-    from xinye.orgs.models import Responsibility
-
-    try:
-        from xinye.ledger.models import Enterprise
-    except ImportError:  # pragma: no cover - the ledger app is always installed in this project
-        return []
-    ct = ContentType.objects.get_for_model(Enterprise)
+    # Models of higher floors are reached through the app registry, never imported: accounts sits below them.
+    enterprise = apps.get_model("ledger", "Enterprise")
+    responsibility = apps.get_model("orgs", "Responsibility")
+    content_type = apps.get_model("contenttypes", "ContentType").objects.get_for_model(enterprise)
     ids = list(
-        Responsibility.objects.filter(content_type=ct, agent__user=user, agent__is_active=True).values_list(
-            "object_id", flat=True
-        )
+        responsibility.objects.filter(
+            content_type=content_type, agent__user=user, agent__is_active=True
+        ).values_list("object_id", flat=True)
     )
     user._xinye_assigned = ids
     return ids
 
 
-def _grant_q(grant: Grant, model, user) -> Q | None:
+def _assigned_unit_ids(user) -> list[int]:
+    """The party organisations' units that cover the assigned enterprises (their meetings, members …)."""
+    cached = getattr(user, "_xinye_assigned_units", None)
+    if cached is not None:
+        return cached
+    organisation = apps.get_model("ledger", "PartyOrganisation")
+    ids = list(
+        organisation.objects.filter(enterprises__in=_assigned_enterprise_ids(user))
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    user._xinye_assigned_units = ids
+    return ids
+
+
+def _covered_enterprise_ids(grant: Grant) -> list[int]:
+    organisation = apps.get_model("ledger", "PartyOrganisation")
+    q = reduce(or_, (Q(unit__path__startswith=p) for p in grant.prefixes))
+    return list(
+        organisation.objects.filter(q, enterprises__isnull=False)
+        .values_list("enterprises", flat=True)
+        .distinct()
+    )
+
+
+def _assigned_q(spec, user) -> Q:
+    """An instructor's or liaison's rows: their assigned enterprises, those enterprises' organisations
+    (and what hangs from them: meetings, members), and their own record — nothing else."""
+    if spec.enterprise:
+        q = Q(**{f"{spec.enterprise}__in": _assigned_enterprise_ids(user)})
+    elif spec.unit:
+        q = Q(**{f"{spec.unit}__in": _assigned_unit_ids(user)})
+    else:  # OrgUnit itself
+        q = Q(pk__in=_assigned_unit_ids(user))
+    if spec.own:
+        q |= Q(**{spec.own: user})
+    return q
+
+
+def _grant_q(grant: Grant, model, user, action: str = "view") -> Q | None:
     spec = spec_for(model)
     if spec is None:
         return None  # an unscoped model is never reachable through restrict: fail closed
     if spec.everywhere:
         return Q()
-    if grant.mode == "assigned" and spec.enterprise:
-        q = Q(**{f"{spec.enterprise}__in": _assigned_enterprise_ids(user)})
-    else:
-        q = reduce(or_, (Q(**{f"{spec.path_lookup}__startswith": p}) for p in grant.prefixes))
+    if grant.mode == "assigned":
+        return _assigned_q(spec, user)
+    q = reduce(or_, (Q(**{f"{spec.path_lookup}__startswith": p}) for p in grant.prefixes))
+    if grant.party_org and spec.enterprise == "pk" and action in READ_ONLY_ACTIONS:
+        q |= Q(pk__in=_covered_enterprise_ids(grant))
+    if spec.own:
+        q |= Q(**{spec.own: user})
     if grant.industry:
         q &= Q(**{spec.industry_lookup: grant.industry})
     return q
 
 
+READ_ONLY_ACTIONS = frozenset({"view", "export"})
+
+
 def scope_q(user, action: str, model) -> Q | None:
     """The Q selecting what `user` may `action` on `model`, or None for nothing at all."""
+    if is_system(user):
+        return Q()
     otype = object_type(model)
     parts = []
     for grant in grants_for(user):
         if grant.allows(action, otype):
-            q = _grant_q(grant, model, user)
+            q = _grant_q(grant, model, user, action)
             if q is not None:
                 if not q:  # Q() — everything
                     return Q()
@@ -136,16 +238,39 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
         return queryset.none()
     if not q:
         return queryset
+    if _joins_many(queryset.model):
+        # A scope through a many-valued relation (an organisation's covered enterprises) may match a row
+        # more than once: select by primary key so that lists and counts stay one row per object.
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(q).values("pk"))
     return queryset.filter(q)
 
 
+def _joins_many(model) -> bool:
+    spec = spec_for(model)
+    if spec is None or not spec.enterprise or spec.enterprise == "pk":
+        return False
+    opts = model._meta
+    for part in spec.enterprise.split("__"):
+        field = opts.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        opts = field.related_model._meta
+    return False
+
+
 def in_scope(user, action: str, obj) -> bool:
+    if is_system(user):
+        return True
     model = type(obj)
     return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
 def unit_in_scope(user, action: str, model, unit, industry: str = "") -> bool:
     """Whether a *new* object of `model` placed under `unit` is within the user's scope for `action`."""
+    if is_system(user):
+        return True
     otype = object_type(model)
     spec = spec_for(model)
     for grant in grants_for(user):
@@ -155,6 +280,10 @@ def unit_in_scope(user, action: str, model, unit, industry: str = "") -> bool:
             return True
         if unit is None:
             continue
+        if grant.mode == "assigned":
+            if unit.pk in _assigned_unit_ids(user):
+                return True
+            continue
         if grant.industry and (industry or unit.industry) != grant.industry:
             continue
         if any(unit.path.startswith(p) for p in grant.prefixes):
@@ -163,6 +292,43 @@ def unit_in_scope(user, action: str, model, unit, industry: str = "") -> bool:
 
 
 def visible_units(user, action: str = "view"):
-    from xinye.orgs.models import OrgUnit
+    return restrict(apps.get_model("orgs", "OrgUnit").objects.all(), user, action)
 
-    return restrict(OrgUnit.objects.all(), user, action)
+
+def require(actor, action: str, obj=None, *, model=None, unit=None, industry: str = "") -> None:
+    """The write door's check: may `actor` do `action` on `obj` (a stored row, checked against the
+    database) — or, for a row not saved yet, place a `model` under `unit` (and `industry`)?
+
+    Raises `OutOfScope` (404) when not; there is no actor-less path: `actor=None` is refused, and work
+    done by no staff member passes `system_actor(...)`. Services call it before writing and again on the
+    saved row, inside their transaction, so a write that lands outside the writer's scope rolls back.
+    """
+    if actor is None:
+        raise OutOfScope()
+    if is_system(actor):
+        return
+    if obj is not None and getattr(obj, "pk", None) is not None and not obj._state.adding:
+        if not in_scope(actor, action, obj):
+            raise OutOfScope()
+        return
+    model = model or type(obj)
+    if obj is not None and unit is None:
+        unit = unit_of(obj)
+        industry = industry or getattr(obj, "industry", "") or ""
+    if not unit_in_scope(actor, action, model, unit, industry):
+        raise OutOfScope()
+
+
+def unit_of(obj):
+    """The org unit a (possibly unsaved) object belongs to, following its ScopeSpec's unit path."""
+    spec = spec_for(type(obj))
+    if spec is None:
+        return None
+    if not spec.unit:
+        return obj.parent if obj.pk is None else obj
+    value = obj
+    for part in spec.unit.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value

@@ -52,15 +52,15 @@ def _invalid(request, exc):
 
 
 @api.exception_handler(ValidationError)
-def _model_invalid(request, exc):
+def _refused(request, exc):
+    """`Refused` (and a model's own ValidationError): a rule said no — 422 with the Chinese message.
+    `OutOfScope` is an Http404 (above). Nothing else is a refusal: a ValueError or any other exception
+    leaving a service is a bug, logged and answered 500."""
     messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     errors = [{"field": k, "message": m} for k, ms in messages.items() for m in ms]
-    return api.create_response(request, {"detail": "数据校验未通过", "errors": errors}, status=422)
-
-
-@api.exception_handler(ValueError)
-def _value_error(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=422)
+    # A refusal without a field (Refused("…")) is its own detail; field errors are listed under a summary.
+    detail = exc.messages[0] if not hasattr(exc, "error_dict") and len(exc.messages) == 1 else "数据校验未通过"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 def _mount_app_routers() -> None:

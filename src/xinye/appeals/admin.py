@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from xinye.appeals.models import Appeal, AppealEvent, AppealReminder, AppealTask
-from xinye.core.admin import ReadOnlyInline, ScopedAdmin, sensitive_fields
+from xinye.console.admin import ReadOnlyInline, ScopedAdmin, sensitive_fields
 
 
 class _LoopAdmin(ScopedAdmin):

@@ -15,7 +15,7 @@ SIGNATURES = [
 def stored_name(ext: str) -> str:
     """A file name for an uploaded photo that says nothing about its record and cannot be guessed from it
     (an appeal number or a report id would let anyone who knows one try the URL; the file is served only
-    through the record's scope in any case, core.views.media)."""
+    through the record's scope in any case, console.views.media)."""
     return f"{secrets.token_urlsafe(18)}.{ext}"
 
 

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from xinye.audit.models import ChangeLog
-from xinye.core.admin import ReadOnlyAdmin
+from xinye.console.admin import ReadOnlyAdmin
 
 
 @admin.register(ChangeLog)

@@ -5,6 +5,8 @@ Each scoped model declares `scope = ScopeSpec(...)`. A spec names lookup paths, 
 - industry: path to an Industry value (defaults to the owning unit's industry);
 - enterprise: path to the ledger Enterprise, used by roles scoped to their assigned enterprises
   (instructors, liaisons); "pk" on Enterprise itself;
+- own: path to the staff User whose own record the row is (an instructor's record and assessment): that
+  user reads it whatever their grants' mode;
 - everywhere: reference or system data with no unit (regions, the change log): any grant covers all rows.
 """
 
@@ -16,6 +18,7 @@ class ScopeSpec:
     unit: str = "unit"
     industry: str | None = None
     enterprise: str | None = None
+    own: str | None = None
     everywhere: bool = False
 
     @property

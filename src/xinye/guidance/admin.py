@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from xinye.core.admin import ScopedAdmin as _ScopedAdmin
+from xinye.console.admin import ScopedAdmin as _ScopedAdmin
 from xinye.guidance.choices import VisitTopic
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
 

@@ -37,7 +37,7 @@ class Agent(models.Model):
     is_active = models.BooleanField(_("在岗"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    scope = ScopeSpec(unit="unit", industry="industry")
+    scope = ScopeSpec(unit="unit", industry="industry", own="user")
 
     class Meta:
         verbose_name = _("指导员/联络员")
@@ -193,7 +193,7 @@ class InstructorAssessment(models.Model):
     assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    scope = ScopeSpec(unit="agent__unit", industry="agent__industry")
+    scope = ScopeSpec(unit="agent__unit", industry="agent__industry", own="agent__user")
 
     class Meta:
         verbose_name = _("年度考核")

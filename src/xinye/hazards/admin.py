@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from xinye.core.admin import ReadOnlyInline, ScopedAdmin
+from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.hazards import services
 from xinye.hazards.models import HazardEvent, HazardReport
 

@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, restrict
-from xinye.core.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin
+from xinye.console.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin
 from xinye.core.validators import clean_id_number, clean_mobile
 from xinye.ledger import services
 from xinye.ledger.choices import PARTY_STATUSES, CoverageStatus, FormationState

@@ -189,7 +189,7 @@ class PartyOrganisation(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    scope = ScopeSpec(unit="unit", industry="industry")
+    scope = ScopeSpec(unit="unit", industry="industry", enterprise="enterprises")
 
     class Meta:
         verbose_name = _("党组织")

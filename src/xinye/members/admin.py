@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import grants_for, object_type, restrict
-from xinye.core.admin import ReadOnlyInline, ScopedAdmin
+from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
 from xinye.members.choices import TransferStatus

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from xinye.core.admin import ReadOnlyInline, ScopedAdmin
+from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.orgs.models import OrgUnit, Region, Responsibility
 
 

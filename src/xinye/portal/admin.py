@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from xinye.core.admin import ReadOnlyInline, ScopedAdmin
+from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.portal.models import Consent, PrivacyNotice, Worker
 
 

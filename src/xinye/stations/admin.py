@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from xinye.core.admin import ScopedAdmin
+from xinye.console.admin import ScopedAdmin
 from xinye.ledger.choices import CoordSystem
 from xinye.stations import geo
 from xinye.stations.choices import Amenity

@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from xinye.core.admin import ReadOnlyInline
-from xinye.core.admin import ScopedAdmin as _ScopedAdmin
+from xinye.console.admin import ReadOnlyInline
+from xinye.console.admin import ScopedAdmin as _ScopedAdmin
 from xinye.volunteers import services
 from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 from xinye.accounts.models import ApiToken, User
 from xinye.accounts.permissions import has_action
 from xinye.accounts.services import create_token, revoke_token
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 
 
 def _local(moment) -> str:

@@ -3,7 +3,7 @@
 or a systemd timer, e.g. `*/5 * * * * xinye tick --quiet`."""
 
 from xinye.appeals import services
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 
 
 class Command(XinyeCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import CommandError
 
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 from xinye.coverage import services
 
 

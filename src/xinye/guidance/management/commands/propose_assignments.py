@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 
 from xinye.accounts.permissions import restrict
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 
 
 class Command(XinyeCommand):

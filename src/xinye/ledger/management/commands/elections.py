@@ -1,7 +1,7 @@
 """`xinye elections [--days N] [--region CODE]`: party organisations due for election (换届提醒)."""
 
 from xinye.accounts.permissions import restrict
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 from xinye.ledger import rules, services
 from xinye.ledger.models import PartyOrganisation
 

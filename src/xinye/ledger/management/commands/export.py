@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 from xinye.ledger.exporters import export_ledger
 from xinye.ledger.importers import SPECS
 

@@ -8,7 +8,7 @@ import sys
 
 from django.core.management.base import CommandError
 
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 from xinye.ledger.importers import SPECS, ImportUsageError, error_report, run_import
 
 SHOWN_ERRORS = 200

@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 from xinye.ledger.exporters import write_template
 from xinye.ledger.importers import SPECS
 

@@ -3,7 +3,7 @@
 import datetime
 
 from xinye.accounts.permissions import restrict
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 from xinye.members.models import TransferLetter
 from xinye.members.services import expire_transfers, today
 

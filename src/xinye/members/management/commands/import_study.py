@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 from xinye.members.importers import import_study_csv
 
 

@@ -1,7 +1,7 @@
 """xinye orglife-health: organisations not running normally in a period ("组建一个、正常运转一个")."""
 
 from xinye.accounts.permissions import restrict
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 
 
 class Command(XinyeCommand):

@@ -5,12 +5,14 @@ import getpass
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from xinye.accounts.permissions import system_actor
 from xinye.core.context import actor_context
 
 
 class XinyeCommand(BaseCommand):
     """Adds `--actor USERNAME`: the staff account the command acts as (its scope and its log entries).
-    Without it the command acts as the system, logged as cli:<os user>."""
+    Without it the command acts as the system, logged as cli:<os user>. Either way `options["actor_user"]`
+    is the actor to pass to service functions (a User, or a `SystemActor`); never None."""
 
     source = "cli"
 
@@ -30,6 +32,7 @@ class XinyeCommand(BaseCommand):
             os_user = getpass.getuser()
         except Exception:  # noqa: BLE001
             os_user = "unknown"
-        with actor_context(user, source=self.source, label=f"cli:{os_user}"):
-            options["actor_user"] = user
+        label = f"cli:{os_user}"
+        with actor_context(user, source=self.source, label=label):
+            options["actor_user"] = user if user is not None else system_actor(label)
             return super().execute(*args, **options)

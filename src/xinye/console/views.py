@@ -39,7 +39,7 @@ def readyz(request):
 
 
 def home(request):
-    return render(request, "core/home.html")
+    return render(request, "console/home.html")
 
 
 def _file_owner(path: str):

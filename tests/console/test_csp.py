@@ -5,7 +5,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from xinye.core.middleware import ContentSecurityPolicyMiddleware
+from xinye.console.middleware import ContentSecurityPolicyMiddleware
 
 HEADER = "Content-Security-Policy"
 

@@ -1,16 +1,29 @@
-"""The console's base ModelAdmin: every list, form and object lookup goes through `restrict`.
+"""The console's base ModelAdmin: every list, form and object lookup goes through `restrict`, and every
+write through a service (the one write door).
 
 Permissions come from xinye roles, not Django's per-model permissions. An object outside the user's
 scope is a 404 (never a redirect that confirms it exists). Sensitive fields are masked and read-only
 for roles without view_sensitive.
+
+Writes: `save_model` and `delete_model` call the admin's `save_object` / `delete_object` hooks, which call
+the app's service function (the generic `accounts.writes` door by default); the form validates through
+`validate_object` (the services' pure checks and the actor's scope) so a refusal shows beside the form.
+A refusal raised by the service itself (a race) rolls the whole request back and is shown as a message.
 """
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from unfold.admin import ModelAdmin, TabularInline
 
-from xinye.accounts.permissions import has_action, in_scope, restrict, unit_in_scope
+from xinye.accounts import writes
+from xinye.accounts.permissions import has_action, in_scope, require, restrict, unit_of
+from xinye.audit.models import ChangeLog
+from xinye.audit.services import log_sensitive_access
+from xinye.core.errors import OutOfScope, Refused
 from xinye.core.masking import mask
 
 
@@ -124,10 +137,6 @@ class ScopedAdmin(ModelAdmin):
         """Every unmasked view of sensitive values is logged (domain.md privacy)."""
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and response.status_code == 200:
-            from django.contrib.admin.utils import unquote
-
-            from xinye.audit.services import log_sensitive_access
-
             obj = self.get_object(request, unquote(object_id))
             if not self.may_see_sensitive(request, obj):
                 return response
@@ -138,12 +147,6 @@ class ScopedAdmin(ModelAdmin):
 
     # --- per-object history from the change log ---
     def history_view(self, request, object_id, extra_context=None):
-        from django.contrib.admin.utils import unquote
-        from django.contrib.contenttypes.models import ContentType
-        from django.template.response import TemplateResponse
-
-        from xinye.audit.models import ChangeLog
-
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_view_or_change_permission(request, obj):
             raise Http404("对象不存在或不在您的管辖范围内")
@@ -163,17 +166,77 @@ class ScopedAdmin(ModelAdmin):
         }
         return TemplateResponse(request, "audit/object_history.html", context)
 
-    # --- writes stay inside scope ---
+    # --- writes: one door ---
+    def save_object(self, actor, obj, form, change):
+        """Write `obj` through its service and return the saved instance. Override per admin to call the
+        app's service function; the default is the generic door (scope before and after, change log)."""
+        return writes.save(obj, actor=actor)
+
+    def delete_object(self, actor, obj) -> None:
+        """Delete `obj` through its service (override per admin where deleting has rules)."""
+        writes.delete(obj, actor=actor)
+
+    def validate_object(self, actor, obj, change: bool) -> None:
+        """The checks a form runs before saving: where the row would be written must be inside the actor's
+        scope. Admins add their service's pure `clean_*` rules. Raises Refused or OutOfScope."""
+        require(actor, "change" if change else "add", None, model=self.model, **_placement(obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return _bind_form(form, self, request.user, change)
+
     def save_model(self, request, obj, form, change):
-        unit = getattr(obj, "unit", None) if hasattr(obj, "unit_id") else None
-        spec = getattr(self.model, "scope", None)
-        if spec is not None and not spec.everywhere and spec.unit == "unit":
-            action = "change" if change else "add"
-            if unit is None or not unit_in_scope(
-                request.user, action, self.model, unit, getattr(obj, "industry", "")
-            ):
-                raise PermissionDenied("所选单位不在您的管辖范围内")
-        super().save_model(request, obj, form, change)
+        saved = self.save_object(request.user, obj, form, change)
+        if saved is not None and saved is not obj:
+            # The service built its own instance: the admin goes on (log entry, redirect) with its key.
+            obj.pk = saved.pk
+            obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        self.delete_object(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_object(request.user, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Refused as exc:  # the service refused after the form passed (a rule the form cannot see)
+            for message in exc.messages:
+                self.message_user(request, message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _placement(obj) -> dict:
+    return {"unit": unit_of(obj), "industry": getattr(obj, "industry", "") or ""}
+
+
+def add_refusal(form, exc: ValidationError) -> None:
+    """Show a refusal on the form: beside the field it names when the form has that field, above it else."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _bind_form(form_class, model_admin, actor, change: bool):
+    """The admin's form class for one request, validating through the admin's `validate_object` with this
+    request's actor (the ModelAdmin itself is shared between requests and keeps no request)."""
+
+    def _post_clean(self):
+        form_class._post_clean(self)
+        if self.errors:
+            return
+        try:
+            model_admin.validate_object(actor, self.instance, change)
+        except OutOfScope:
+            self.add_error(None, "所选单位不在您的管辖范围内")
+        except ValidationError as exc:
+            add_refusal(self, exc)
+
+    return type(form_class.__name__, (form_class,), {"_post_clean": _post_clean, "xinye_actor": actor})
 
 
 class ReadOnlyInline(TabularInline):

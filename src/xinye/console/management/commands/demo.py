@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 
 
 def demo_modules():

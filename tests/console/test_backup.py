@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from xinye.audit.models import ChangeLog
-from xinye.core.management.commands import backup as backup_module
-from xinye.core.management.commands import restore as restore_module
+from xinye.console.management.commands import backup as backup_module
+from xinye.console.management.commands import restore as restore_module
 from xinye.orgs.models import OrgUnit
 
 

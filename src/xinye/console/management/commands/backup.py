@@ -18,7 +18,7 @@ from django.db import connection
 
 from xinye.audit.models import LogAction
 from xinye.audit.services import log_event
-from xinye.core.commands import XinyeCommand
+from xinye.accounts.commands import XinyeCommand
 
 
 def is_sqlite() -> bool:

@@ -7,8 +7,8 @@ from django.core.management.base import CommandError
 
 from xinye.audit.models import LogAction
 from xinye.audit.services import log_event
-from xinye.core.commands import XinyeCommand
-from xinye.core.management.commands.backup import (
+from xinye.accounts.commands import XinyeCommand
+from xinye.console.management.commands.backup import (
     is_sqlite,
     live_sqlite,
     pg_env,

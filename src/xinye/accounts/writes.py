@@ -1,0 +1,44 @@
+"""The generic write door for object types whose writes carry no rule beyond their fields and their
+scope (reference tables, simple records): `save(obj, actor=…)` and `delete(obj, actor=…)`.
+
+Types with rules of their own (an appeal's loop, a member's development) have service functions in their
+app and never come here. Both functions run in one transaction: the actor must reach the stored row
+(`change`/`delete`) and the place the row is written to (`add`/`change`), and the saved row is checked
+again before the transaction commits, so a write that lands outside the writer's scope rolls back.
+The change log records the write through the audit signals.
+"""
+
+from django.db import transaction
+
+from xinye.accounts.permissions import require, unit_of
+from xinye.core.errors import OutOfScope
+
+
+@transaction.atomic
+def save(obj, *, actor, update_fields=None):
+    """Create or change `obj` as `actor`; validates the model (Refused on bad fields) and its scope."""
+    adding = obj._state.adding or obj.pk is None
+    action = "add" if adding else "change"
+    if not adding:
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+        if stored is None:
+            raise OutOfScope()
+        require(actor, "change", stored)
+    require(actor, action, obj if adding else None, model=type(obj), **_placement(obj, adding))
+    obj.save(update_fields=update_fields)
+    require(actor, action, obj)  # the saved row is still inside the writer's scope, or all rolls back
+    return obj
+
+
+@transaction.atomic
+def delete(obj, *, actor) -> None:
+    """Delete `obj` as `actor` (404 outside scope)."""
+    require(actor, "delete", obj)
+    obj.delete()
+
+
+def _placement(obj, adding: bool) -> dict:
+    """For a change: where the row is being moved to (its unit after the edit), checked for `change`."""
+    if adding:
+        return {}
+    return {"unit": unit_of(obj), "industry": getattr(obj, "industry", "") or ""}

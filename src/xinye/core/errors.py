@@ -1,0 +1,26 @@
+"""The two named refusals every layer understands (style.md: "Refusals are named").
+
+- `Refused`: a rule said no. It carries a Chinese message (optionally per field, like Django's
+  ValidationError, which it extends so the console's forms show it beside the field). The API answers 422.
+- `OutOfScope`: the object is not there for this actor — absent, outside the actor's scope, or an action
+  the actor's roles do not grant. It extends Http404, so the console and the API answer 404 and never
+  confirm that the object exists.
+
+Any other exception leaving a service is a bug: a logged 500, never a message shown to users.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+OUT_OF_SCOPE_MESSAGE = "对象不存在或不在您的管辖范围内"
+
+
+class Refused(ValidationError):
+    """A rule refused the change; `message` (str, list or {field: message}) is shown as it is."""
+
+
+class OutOfScope(Http404):
+    """The actor may not reach this object (or place a new one there); shown as 404."""
+
+    def __init__(self, message: str = OUT_OF_SCOPE_MESSAGE):
+        super().__init__(message)
