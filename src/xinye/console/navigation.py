@@ -1,7 +1,11 @@
 """The console's sidebar, grouped by the article's six pillars, built from what each user may see.
 
 An app says where it belongs with `pillar` on its AppConfig; extra pages (dashboards, the matrix)
-with `nav_links = [(title, icon, url_name, object_type)]`. Nothing here needs editing when an app is added.
+with `nav_links = [(title, icon, url_name, requires)]`. Nothing here needs editing when an app is added.
+
+`requires` states what the page itself checks, so that the sidebar shows only what the user can open:
+"app.model" (view on that type), "action:app.model", a tuple of those (all must hold) or a list of
+those (any one suffices). tests/console/test_sidebar.py opens every link as every demo role.
 """
 
 from django.apps import apps
@@ -28,8 +32,8 @@ def _items_for(request, pillar: str) -> list[dict]:
     for config in apps.get_app_configs():
         if getattr(config, "pillar", None) != pillar:
             continue
-        for title, icon, url_name, otype in getattr(config, "nav_links", []):
-            if otype and not has_action(user, "view", otype):
+        for title, icon, url_name, requires in getattr(config, "nav_links", []):
+            if requires and not may_open(user, requires):
                 continue
             try:
                 items.append({"title": title, "icon": icon, "link": reverse(url_name)})
@@ -52,6 +56,16 @@ def _items_for(request, pillar: str) -> list[dict]:
                 }
             )
     return items
+
+
+def may_open(user, requires) -> bool:
+    """Whether `user` holds what a page `requires` (see the module's docstring for the forms)."""
+    if isinstance(requires, list):
+        return any(may_open(user, r) for r in requires)
+    if isinstance(requires, tuple):
+        return all(may_open(user, r) for r in requires)
+    action, _sep, otype = requires.rpartition(":")
+    return has_action(user, action or "view", otype)
 
 
 def sidebar(request) -> list[dict]:

@@ -8,8 +8,17 @@ class LedgerConfig(AppConfig):
     verbose_name = _("怎么建 · 摸排台账")
     nav_links = [
         (_("换届提醒"), "event_repeat", "ledger:due_for_election", "ledger.partyorganisation"),
-        # The import/export pages (importers.py, views_io.py); hidden until their URLs are mounted.
-        (_("台账导入导出"), "upload_file", "ledger_io:index", "ledger.importbatch"),
+        # The import/export pages (importers.py, views_io.py): open to whoever may import or export a ledger.
+        (
+            _("台账导入导出"),
+            "upload_file",
+            "ledger_io:index",
+            [
+                f"{action}:ledger.{model}"
+                for action in ("import", "export")
+                for model in ("enterprise", "practitioner", "partymember", "partyorganisation")
+            ],
+        ),
     ]
 
     def dashboard_cards(self, request):

@@ -10,7 +10,7 @@ class MembersConfig(AppConfig):
         (_("发展党员梯队"), "stacked_bar_chart", "members:pipeline", "members.developmentcase"),
         (_("党费欠缴名单"), "money_off", "members:arrears", "members.duespayment"),
         (_("学时统计"), "timer", "members:study_hours", "members.studyrecord"),
-        (_("导入学习记录"), "upload_file", "members:study_import", "members.studyrecord"),
+        (_("导入学习记录"), "upload_file", "members:study_import", "import:members.studyrecord"),
     ]
 
     def dashboard_cards(self, request):
