@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 
+from xinye.accounts.commands import XinyeCommand
 from xinye.audit.models import LogAction
 from xinye.audit.services import log_event
-from xinye.accounts.commands import XinyeCommand
 
 
 def is_sqlite() -> bool:

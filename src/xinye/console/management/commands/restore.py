@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from xinye.accounts.commands import XinyeCommand
 from xinye.audit.models import LogAction
 from xinye.audit.services import log_event
-from xinye.accounts.commands import XinyeCommand
 from xinye.console.management.commands.backup import (
     is_sqlite,
     live_sqlite,
