@@ -1,7 +1,7 @@
 """Appeals (诉求) and their 12345-style closed loop: the appeal, its tasks per unit, events, reminders."""
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,23 +101,13 @@ class Appeal(models.Model):
         return f"{self.number or '诉求'} · {CATEGORY_LABELS.get(self.category, self.category)}"
 
     def save(self, *args, **kwargs):
+        """Saves the row; a new appeal then gets its number (SQ + submission date + the row's id), written
+        through the ORM so that the change log records it like every other write."""
         super().save(*args, **kwargs)
-        self.assign_number()
-
-    def assign_number(self) -> None:
-        """SQ + submission date + the row's id, once the row exists (and has none yet)."""
         if not self.number:
             local = timezone.localtime(self.submitted_at)
             self.number = f"SQ{local:%Y%m%d}{self.pk:05d}"
-            # The number needs the new row's id. Written with one plain statement in the same transaction:
-            # it is on every submission, where the queryset update cost as much as the insert's own SQL.
-            connection = connections[self._state.db]
-            table, pk, qn = self._meta.db_table, self._meta.pk.column, connection.ops.quote_name
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {qn(table)} SET {qn('number')} = %s WHERE {qn(pk)} = %s",  # noqa: S608
-                    [self.number, self.pk],
-                )
+            super().save(update_fields=["number"], using=self._state.db)
 
     @property
     def is_open(self) -> bool:
