@@ -246,3 +246,33 @@ def test_tick_spans_follow_their_configured_units(world, settings):
         assert local(a.return_visit_due_at) == datetime.datetime(2026, 11, 23, 0, 0)
         assert "待回访 0 件" in tick(t, at(2026, 11, 22, 12, 0))
         assert "待回访 1 件" in tick(t, at(2026, 11, 23, 0, 1))
+
+
+def test_tick_runs_as_the_system_actor_and_the_change_log_names_it(world):
+    from xinye.audit.models import ChangeLog
+
+    staff = world["users"]["community_admin"]
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False) as t:
+        a = services.submit_appeal(
+            worker=worker(), category="legal_aid", text="平台扣钱不合理想要法律援助", idempotency_key=key()
+        )
+        (task,) = services.dispatch_appeal(a, actor=staff)
+        assert "督办 1 件" in tick(t, at(2026, 11, 30, 9, 0))
+    escalated = ChangeLog.objects.filter(
+        content_type__model="appealtask", object_id=str(task.pk), action="update"
+    ).latest("id")
+    assert (
+        escalated.username == "tick"
+        and escalated.user is None
+        and "escalated_to_id" in escalated.changed_fields
+    )
+    labels = set(
+        a.events.filter(kind__in=[EventKind.REMINDED, EventKind.ESCALATED]).values_list(
+            "actor_label", flat=True
+        )
+    )
+    assert labels == {"系统（tick）"}
+    with pytest.raises(OutOfScope):  # reminders go to every unit: not a staff member's act
+        services.tick(actor=staff)
+    with pytest.raises(TypeError):
+        services.tick()  # no actor, no tick
