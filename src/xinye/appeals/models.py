@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinye.appeals.cases import CaseEvent, PublicCase
 from xinye.appeals.choices import (
     OPEN_TASK_STATES,
     AppealCategory,
@@ -21,7 +22,7 @@ from xinye.core.scope import ScopeSpec
 CATEGORY_LABELS = dict(AppealCategory.choices)
 
 
-class Appeal(models.Model):
+class Appeal(PublicCase):
     """A worker's request for help. `unit` is the worker's community (or the routing unit when the worker
     has none), so that community sees it; the work itself is split into AppealTasks, one per unit.
     The text is about a person: encrypted at rest and masked for roles without view_sensitive."""
@@ -88,6 +89,8 @@ class Appeal(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", enterprise="enterprise")
+    # what the worker's right to be forgotten erases (their photos go too: services.anonymise_worker)
+    ANONYMISED = {"text": "（已应本人要求删除）", "rating_comment": ""}
 
     class Meta:
         verbose_name = _("诉求")
@@ -117,13 +120,6 @@ class Appeal(models.Model):
     def is_overdue(self) -> bool:
         """Visible on read: an open appeal past its completion deadline."""
         return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
-
-    def timeline(self) -> list[tuple]:
-        """What the worker may see, oldest first: (time, Chinese text)."""
-        return [
-            (e.created_at, e.public_text)
-            for e in self.events.filter(public=True).order_by("created_at", "pk")
-        ]
 
 
 class AppealPhoto(models.Model):
@@ -209,7 +205,7 @@ class AppealTask(models.Model):
         return bool(self.signed_at and (self.sign_due_at is None or self.signed_at <= self.sign_due_at))
 
 
-class AppealEvent(models.Model):
+class AppealEvent(CaseEvent):
     """One step of the loop, who did it and when. `public_text` is what the worker sees (empty = staff only)."""
 
     appeal = models.ForeignKey(
@@ -224,22 +220,11 @@ class AppealEvent(models.Model):
         related_name="events",
     )
     kind = models.CharField(_("环节"), max_length=16, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("操作人"), max_length=64, blank=True)
-    note = models.TextField(_("说明"), blank=True)
     public = models.BooleanField(_("从业人员可见"), default=False)
     public_text = models.TextField(_("对从业人员显示"), blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     scope = ScopeSpec(unit="appeal__unit")
-    audit_exclude = True  # the event row is itself the log of the step
 
     class Meta:
         verbose_name = _("办理记录")

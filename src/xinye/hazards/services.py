@@ -7,13 +7,11 @@ keys. Staff steps call `require(actor, "change", report)` before and after the w
 `Refused` or `OutOfScope`.
 """
 
-import datetime
-
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from xinye.accounts.permissions import has_action, is_system, require
+from xinye.accounts.permissions import has_action, require
+from xinye.appeals.cases import CaseEvent
 from xinye.appeals.services import community_of_region, county_work_committee
 from xinye.appeals.uploads import stored_name, validate_image
 from xinye.core.errors import OutOfScope, Refused
@@ -56,24 +54,16 @@ def apply(report: HazardReport, new_state: str) -> None:
     report.status = new_state
 
 
-def _label(actor) -> str:
-    if is_system(actor):
-        return f"系统（{actor.label}）"
-    return getattr(actor, "display_name", "") or actor.get_username()
-
-
 def _event(report, *, actor, status="", note="", public_text="", label="", at=None) -> HazardEvent:
     """The report's own record of a step; `actor` is a staff user, a system actor or the reporter."""
-    staff = isinstance(actor, get_user_model())
     return HazardEvent.objects.create(
         report=report,
         status=status,
         note=note,
         public=bool(public_text),
         public_text=public_text,
-        actor=actor if staff else None,
-        actor_label=label or _label(actor),
         created_at=at or timezone.now(),
+        **CaseEvent.by(actor, label),
     )
 
 
@@ -142,8 +132,7 @@ def duplicates_of(report: HazardReport):
 
 def _check_rate(worker) -> None:
     count, seconds = rules.rate_limit()
-    since = timezone.now() - datetime.timedelta(seconds=seconds)
-    if HazardReport.objects.filter(worker=worker, created_at__gte=since).count() >= count:
+    if HazardReport.rate_exceeded(worker, time_field="created_at", count=count, seconds=seconds):
         raise Refused(f"提交过于频繁：每 {max(1, seconds // 60)} 分钟最多上报 {count} 次，请稍后再试")
 
 
@@ -373,6 +362,6 @@ def anonymise_worker(*, worker) -> int:
     for report in reports:
         if report.photo:
             report.photo.delete(save=False)
-        report.worker = None
+        report.anonymise()
         report.save()
     return len(reports)
