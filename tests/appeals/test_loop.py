@@ -12,9 +12,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.appeals.helpers import key, worker
+from xinye.accounts.permissions import system_actor
 from xinye.appeals import services
 from xinye.appeals.choices import AppealStatus, EventKind, ReminderKind, TaskStatus
 from xinye.appeals.models import AppealReminder, AppealTask
+from xinye.core.errors import OutOfScope, Refused
+
+SYS = system_actor("test")
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -39,7 +43,7 @@ def test_deadline_skips_national_day(world):
         a = services.submit_appeal(
             worker=worker(), category="legal_aid", text="想咨询劳动仲裁怎么申请", idempotency_key=key()
         )
-        services.accept_appeal(a)
+        services.accept_appeal(a, actor=SYS)
     # 3 working days after Wed 30 Sep: 1–7 Oct are holidays; Thu 8, Fri 9, Sat 10 Oct (调休 workday).
     assert local(a.answer_due_at) == datetime.datetime(2026, 10, 10, 23, 59, 59)
     assert a.timeline()[-1][1] == "已受理，将于 2026-10-10 23:59 前答复"
@@ -127,7 +131,7 @@ def test_return_of_misrouted_task_within_two_working_days(world):
         (task,) = services.dispatch_appeal(a, actor=staff)
         assert task.unit.code == "mass-union"
         t.move_to(at(2026, 11, 4, 18, 0))  # Wed: 2 working days after Mon end on Wed
-        with pytest.raises(ValueError, match="回退须说明理由"):
+        with pytest.raises(Refused, match="回退须说明理由"):
             services.return_task(task, actor=union, reason=" ")
         services.return_task(task, actor=union, reason="属于交通运输部门职责")
         a.refresh_from_db()
@@ -135,7 +139,7 @@ def test_return_of_misrouted_task_within_two_working_days(world):
         (again,) = services.dispatch_appeal(a, actor=staff, units=[world["units"]["dept-transport"]])
         assert a.status == AppealStatus.DISPATCHED
         t.move_to(at(2026, 11, 9, 9, 0))  # next Monday: too late
-        with pytest.raises(ValueError, match="回退须在派单后 2 个工作日内提出"):
+        with pytest.raises(Refused, match="回退须在派单后 2 个工作日内提出"):
             services.return_task(again, actor=world["users"]["transport_dept"], reason="不对")
 
 
@@ -143,25 +147,23 @@ def test_illegal_transitions_are_refused(world):
     a = services.submit_appeal(
         worker=worker(), category="other", text="一件普通的诉求", idempotency_key=key()
     )
-    with pytest.raises(ValueError, match="不能转为"):
-        services.close_appeal(a)
-    with pytest.raises(ValueError, match="诉求办结后才能评价"):
+    with pytest.raises(Refused, match="不能转为"):
+        services.close_appeal(a, actor=SYS)
+    with pytest.raises(Refused, match="诉求办结后才能评价"):
         services.rate_appeal(a, worker=a.worker, satisfied=True)
-    (task,) = services.dispatch_appeal(a)
-    with pytest.raises(ValueError, match="还有承办单位未答复"):
-        services.answer_appeal(a, answer="好")
-    with pytest.raises(ValueError, match="不能转为"):
-        services.finish_task(task)
+    (task,) = services.dispatch_appeal(a, actor=SYS)
+    with pytest.raises(Refused, match="还有承办单位未答复"):
+        services.answer_appeal(a, answer="好", actor=SYS)
+    with pytest.raises(Refused, match="不能转为"):
+        services.finish_task(task, actor=SYS)
 
 
 def test_community_cannot_act_on_another_communitys_task(world):
-    from django.core.exceptions import PermissionDenied
-
     a = services.submit_appeal(
         worker=worker("street-naiman-1-c1"), category="jobs", text="想找送货的工作", idempotency_key=key()
     )
-    (task,) = services.dispatch_appeal(a)
-    with pytest.raises(PermissionDenied):
+    (task,) = services.dispatch_appeal(a, actor=SYS)
+    with pytest.raises(OutOfScope):
         services.sign_task(task, actor=world["users"]["community_admin"])
 
 
@@ -169,12 +171,12 @@ def test_complaint_extends_once_with_reason(world):
     a = services.submit_appeal(
         worker=worker(), category="contract", text="公司不签劳动合同", idempotency_key=key()
     )
-    services.dispatch_appeal(a)
+    services.dispatch_appeal(a, actor=SYS)
     before = a.due_at
-    services.extend_appeal(a, reason="需要劳动监察调查")
+    services.extend_appeal(a, reason="需要劳动监察调查", actor=SYS)
     assert a.due_at > before and a.extended
-    with pytest.raises(ValueError, match="已延期一次"):
-        services.extend_appeal(a, reason="再延")
+    with pytest.raises(Refused, match="已延期一次"):
+        services.extend_appeal(a, reason="再延", actor=SYS)
 
 
 def test_three_rates_with_known_numbers(world):
@@ -186,19 +188,19 @@ def test_three_rates_with_known_numbers(world):
             a = services.submit_appeal(
                 worker=w, category="school", text=f"孩子入学咨询{i}", idempotency_key=key()
             )
-            (task,) = services.dispatch_appeal(a)
+            (task,) = services.dispatch_appeal(a, actor=SYS)
             tasks.append(task)
             appeals.append(a)
-        services.sign_task(tasks[0])
-        services.sign_task(tasks[1])
+        services.sign_task(tasks[0], actor=SYS)
+        services.sign_task(tasks[1], actor=SYS)
         for i in (0, 1):
-            services.answer_task(tasks[i], answer="已联系学校")
-            services.answer_appeal(appeals[i], answer="已联系学校")
-            services.close_appeal(appeals[i])
+            services.answer_task(tasks[i], answer="已联系学校", actor=SYS)
+            services.answer_appeal(appeals[i], answer="已联系学校", actor=SYS)
+            services.close_appeal(appeals[i], actor=SYS)
         services.rate_appeal(appeals[0], worker=appeals[0].worker, satisfied=True)
         services.rate_appeal(appeals[1], worker=appeals[1].worker, satisfied=False)  # reopens task 1
         t.move_to(at(2026, 11, 5, 9, 0))  # after the 1-working-day signing limit
-        services.sign_task(tasks[2])
+        services.sign_task(tasks[2], actor=SYS)
         total, rows = services.statistics(services.period_tasks(AppealTask.objects.filter(unit=unit)))
     assert (total.tasks, total.signed_in_time, total.finished, total.rated, total.satisfied) == (
         4,
@@ -244,3 +246,33 @@ def test_tick_spans_follow_their_configured_units(world, settings):
         assert local(a.return_visit_due_at) == datetime.datetime(2026, 11, 23, 0, 0)
         assert "待回访 0 件" in tick(t, at(2026, 11, 22, 12, 0))
         assert "待回访 1 件" in tick(t, at(2026, 11, 23, 0, 1))
+
+
+def test_tick_runs_as_the_system_actor_and_the_change_log_names_it(world):
+    from xinye.audit.models import ChangeLog
+
+    staff = world["users"]["community_admin"]
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False) as t:
+        a = services.submit_appeal(
+            worker=worker(), category="legal_aid", text="平台扣钱不合理想要法律援助", idempotency_key=key()
+        )
+        (task,) = services.dispatch_appeal(a, actor=staff)
+        assert "督办 1 件" in tick(t, at(2026, 11, 30, 9, 0))
+    escalated = ChangeLog.objects.filter(
+        content_type__model="appealtask", object_id=str(task.pk), action="update"
+    ).latest("id")
+    assert (
+        escalated.username == "tick"
+        and escalated.user is None
+        and "escalated_to_id" in escalated.changed_fields
+    )
+    labels = set(
+        a.events.filter(kind__in=[EventKind.REMINDED, EventKind.ESCALATED]).values_list(
+            "actor_label", flat=True
+        )
+    )
+    assert labels == {"系统（tick）"}
+    with pytest.raises(OutOfScope):  # reminders go to every unit: not a staff member's act
+        services.tick(actor=staff)
+    with pytest.raises(TypeError):
+        services.tick()  # no actor, no tick

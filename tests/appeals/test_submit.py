@@ -4,15 +4,17 @@ import threading
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
 from tests.appeals.helpers import JPEG, PNG, WEBP, key, upload, worker
+from xinye.accounts.permissions import system_actor
 from xinye.appeals import services
 from xinye.appeals.choices import AppealCategory, AppealStatus
 from xinye.appeals.models import Appeal
 from xinye.appeals.uploads import validate_image
+from xinye.core.errors import OutOfScope, Refused
 
 
 def test_same_key_twice_gives_one_appeal(world):
@@ -32,40 +34,63 @@ def test_same_key_twice_gives_one_appeal(world):
     assert again.number == first.number and again.events.count() == 1  # the repeat wrote nothing
 
 
-def test_a_repeat_refused_by_a_check_still_gets_its_first_appeal(world):
+def test_a_repeat_refused_by_a_check_still_gets_its_first_appeal(world, settings):
     """The key is not looked up before the checks: a repeat they now refuse is answered from the key."""
+    settings.XINYE_APPEAL_RATE_LIMIT = (1, 3600)
+    w = worker()
+    k = key()
+    first = services.submit_appeal(worker=w, category="school", text="孩子入学遇到困难", idempotency_key=k)
+    # the same request again: the rate limit (which the first counts into) would now refuse it
+    again = services.submit_appeal(worker=w, category="school", text="孩子入学遇到困难", idempotency_key=k)
+    assert again.pk == first.pk and Appeal.objects.filter(idempotency_key=k).count() == 1
+    with pytest.raises(Refused, match="提交过于频繁"):
+        services.submit_appeal(worker=w, category="school", text="孩子入学遇到困难", idempotency_key=key())
+
+
+def test_staff_filing_needs_the_right_and_a_key_of_ones_own(world):
     staff = world["users"]["kerqin_admin"]
     region = world["units"]["lxgw-kerqin"].region
     k = key()
-    first = services.submit_appeal(
-        worker=None,
+    first = services.file_appeal(
+        actor=staff,
         category="school",
         text="走访中反映入学难",
         idempotency_key=k,
         source="visit",
         region=region,
-        created_by=staff,
     )
-    # the same request again, by someone who may not file appeals (e.g. the role was taken away meanwhile)
-    again = services.submit_appeal(
-        worker=None,
+    again = services.file_appeal(
+        actor=staff,
         category="school",
         text="走访中反映入学难",
         idempotency_key=k,
         source="visit",
         region=region,
-        created_by=world["users"]["auditor"],
     )
     assert again.pk == first.pk and Appeal.objects.filter(idempotency_key=k).count() == 1
-    with pytest.raises(PermissionDenied):
-        services.submit_appeal(
-            worker=None,
+    # someone who may not file appeals at all: not even their own key's answer
+    with pytest.raises(OutOfScope):
+        services.file_appeal(
+            actor=world["users"]["auditor"],
             category="school",
             text="走访中反映入学难",
-            idempotency_key=key(),
+            idempotency_key=k,
             source="visit",
             region=region,
-            created_by=world["users"]["auditor"],
+        )
+    # another filer's key is refused, never answered with that filer's appeal
+    with pytest.raises(Refused, match="请求编号已被使用"):
+        services.file_appeal(
+            actor=world["users"]["community_admin"],
+            category="school",
+            text="走访中反映入学难",
+            idempotency_key=k,
+            source="visit",
+            region=region,
+        )
+    with pytest.raises(OutOfScope):
+        services.file_appeal(
+            actor=None, category="school", text="走访中反映入学难", idempotency_key=key(), region=region
         )
 
 
@@ -143,19 +168,18 @@ def test_rate_limit_window_passes(world, settings):
 def test_visit_appeal_by_staff(world):
     staff = world["users"]["kerqin_admin"]
     region = world["units"]["lxgw-kerqin"].region
-    a = services.submit_appeal(
-        worker=None,
+    a = services.file_appeal(
+        actor=staff,
         category=AppealCategory.SCHOOL,
         text="走访中骑手反映孩子入学难",
         idempotency_key=key(),
         source="visit",
         region=region,
-        created_by=staff,
     )
     assert a.worker is None and a.created_by == staff and a.region == region
     assert a.unit.kind == "community" and a.unit.region == region
-    by_label = services.submit_appeal(
-        worker=None,
+    by_label = services.file_appeal(
+        actor=system_actor("test"),
         category="子女入学",
         text="走访中收集的入学问题",
         idempotency_key=key(),
@@ -163,9 +187,10 @@ def test_visit_appeal_by_staff(world):
         region=region,
     )
     assert by_label.category == AppealCategory.SCHOOL and by_label.created_by is None
-    with pytest.raises(ValidationError, match="未知的诉求类别"):
-        services.submit_appeal(
-            worker=None,
+    assert by_label.events.get().actor_label == "系统（test）"
+    with pytest.raises(Refused, match="未知的诉求类别"):
+        services.file_appeal(
+            actor=staff,
             category="资金",
             text="走访中收集的问题",
             idempotency_key=key(),
@@ -174,10 +199,15 @@ def test_visit_appeal_by_staff(world):
         )
 
 
+def test_worker_submissions_need_the_worker(world):
+    with pytest.raises(Refused, match="须有提出人"):
+        services.submit_appeal(worker=None, category="other", text="没有提出人的诉求", idempotency_key=key())
+
+
 def test_key_of_another_worker_is_refused(world):
     k = key()
     services.submit_appeal(worker=worker(), category="other", text="第一位骑手的诉求", idempotency_key=k)
-    with pytest.raises(ValueError, match="请求编号冲突"):
+    with pytest.raises(Refused, match="请求编号冲突"):
         services.submit_appeal(worker=worker(), category="other", text="第二位骑手的诉求", idempotency_key=k)
 
 

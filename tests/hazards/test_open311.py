@@ -3,9 +3,11 @@
 import pytest
 
 from tests.appeals.helpers import key, worker
+from xinye.accounts.permissions import system_actor
 from xinye.hazards import services
 from xinye.hazards.models import HazardReport
 
+SYS = system_actor("test")
 LAT, LNG = 43.6172, 122.2630
 
 
@@ -42,7 +44,7 @@ def test_file_and_read_a_request(world, client, open311_key):
     assert item["requested_datetime"].endswith("+08:00")
     listed = client.get("/open311/v2/requests.json", {"service_code": "manhole", "status": "open"}).json()
     assert rid in [i["service_request_id"] for i in listed]
-    services.close_report(report, reason="fixed", note="已补装井盖")
+    services.close_report(report, reason="fixed", note="已补装井盖", actor=SYS)
     (item,) = client.get(f"/open311/v2/requests/{rid}.json").json()
     assert item["status"] == "closed" and "已补装井盖" in item["status_notes"]
     closed = client.get("/open311/v2/requests.json", {"status": "closed"}).json()

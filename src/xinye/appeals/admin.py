@@ -3,22 +3,35 @@
 
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from xinye.accounts.permissions import has_action
+from xinye.appeals import services
 from xinye.appeals.models import Appeal, AppealEvent, AppealReminder, AppealTask
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin, sensitive_fields
+from xinye.core.errors import Refused
+from xinye.core.masking import mask
 
 
 class _LoopAdmin(ScopedAdmin):
-    """Read-only rows with a link to the 办理 page."""
+    """Read-only rows with a link to the 办理 page: every step of the loop is a service call made there
+    (or through the API), so the change form never writes."""
 
     def has_add_permission(self, request):
         return False  # appeals enter through the portal, visits or the 办理 page's services
 
+    def has_change_permission(self, request, obj=None):
+        return False  # the loop's steps are taken on the 办理 page
+
     def has_delete_permission(self, request, obj=None):
         return False  # the loop is a record: nothing is deleted
+
+    def save_object(self, actor, obj, form, change):
+        raise Refused("诉求的办理步骤请在办理页面进行")
+
+    def delete_object(self, actor, obj) -> None:
+        raise Refused("诉求办理记录不能删除")
 
     def get_readonly_fields(self, request, obj=None):
         names = [f.name for f in self.model._meta.concrete_fields if not getattr(f, "sensitive", False)]
@@ -55,8 +68,23 @@ class TaskInline(ReadOnlyInline):
 
 
 class EventInline(ReadOnlyInline):
+    """The steps; their texts (answers, progress notes) only for who may read the appeal's content."""
+
     model = AppealEvent
     fields = ("created_at", "kind", "actor_label", "task", "public_text")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None or not services.disclosure(request.user, obj).full:
+            fields = ["public_text_masked" if f == "public_text" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "public_text_masked"]
+
+    @admin.display(description=_("对从业人员显示"))
+    def public_text_masked(self, event):
+        return mask("text", event.public_text)
 
 
 @admin.register(Appeal)
@@ -136,6 +164,9 @@ class AppealReminderAdmin(_LoopAdmin):
     list_filter = ("kind", "read_at")
     actions = ["mark_read"]
 
-    @admin.action(description=_("标记为已读"))
+    def has_mark_read_permission(self, request):
+        return has_action(request.user, "change", AppealReminder)
+
+    @admin.action(description=_("标记为已读"), permissions=["mark_read"])
     def mark_read(self, request, queryset):
-        queryset.filter(read_at__isnull=True).update(read_at=timezone.now())
+        services.mark_reminders_read(queryset.filter(read_at__isnull=True), actor=request.user)

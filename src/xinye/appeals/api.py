@@ -14,6 +14,7 @@ from xinye.api.common import get_scoped, require, scoped
 from xinye.appeals import services
 from xinye.appeals.models import Appeal, AppealReminder, AppealTask
 from xinye.audit.services import log_sensitive_access
+from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.orgs.models import OrgUnit, Region
 
@@ -70,6 +71,15 @@ class EventOut(Schema):
     @staticmethod
     def resolve_kind_label(obj):
         return obj.get_kind_display()
+
+    # notes and worker-visible texts carry answers and progress: lengths only unless disclosed (_shown)
+    @staticmethod
+    def resolve_note(obj):
+        return obj.note if getattr(obj, "_shown", False) else mask("text", obj.note)
+
+    @staticmethod
+    def resolve_public_text(obj):
+        return obj.public_text if getattr(obj, "_shown", False) else mask("text", obj.public_text)
 
 
 class AppealOut(Schema):
@@ -132,7 +142,37 @@ class AppealDetail(AppealOut):
 
     @staticmethod
     def resolve_events(obj):
-        return list(obj.events.all())
+        shown = getattr(obj, "_disclosure", None) or services.Disclosure()
+        events = list(obj.events.all())
+        for event in events:
+            event._shown = shown.event(event)
+        return events
+
+
+class TaskDetail(TaskOut):
+    """A task with what its unit needs to do the work: the appeal's text, the filer's name and phone for
+    回访, its own answer — in clear for the handling unit (logged), lengths only otherwise."""
+
+    appeal_text: str
+    filer_name: str
+    filer_phone: str
+    answer: str
+
+    @staticmethod
+    def resolve_appeal_text(obj):
+        return obj.appeal.text if obj._shown else mask("text", obj.appeal.text)
+
+    @staticmethod
+    def resolve_filer_name(obj):
+        return obj._filer[0] if obj._shown else ""
+
+    @staticmethod
+    def resolve_filer_phone(obj):
+        return obj._filer[1] if obj._shown else ""
+
+    @staticmethod
+    def resolve_answer(obj):
+        return obj.answer if obj._shown else mask("text", obj.answer)
 
 
 class AppealIn(Schema):
@@ -203,7 +243,19 @@ class ReminderOut(Schema):
     read_at: datetime.datetime | None
 
 
+def _disclose(request, appeal: Appeal) -> Appeal:
+    """One appeal for its detail: what `services.disclosure` allows this user, the reveal logged."""
+    shown = services.disclosure(request.user, appeal)
+    appeal._disclosure = shown
+    appeal._unmasked = shown.any
+    if shown.any:
+        reason = "API" if shown.full else "API；承办单位办理"
+        log_sensitive_access("view_sensitive", obj=appeal, fields=["诉求内容"], reason=reason)
+    return appeal
+
+
 def _unmask(request, appeals):
+    """A list page: texts in clear only where the user has view_sensitive over the appeal itself."""
     if has_action(request.user, "view_sensitive", Appeal):
         # Per appeal: a task holder or a second read-only role may see an appeal it may not unmask.
         allowed = set(
@@ -272,7 +324,7 @@ def list_appeals(
 @router.get("/appeals/{appeal_id}", response=AppealDetail, summary="诉求详情（含任务与办理记录）")
 def get_appeal(request, appeal_id: int):
     appeal = get_scoped(request, Appeal.objects.select_related("unit"), pk=appeal_id)
-    return _unmask(request, [appeal])[0]
+    return _disclose(request, appeal)
 
 
 @router.post("/appeals", response={201: AppealDetail}, summary="录入诉求（工作人员代录、走访收集）")
@@ -283,23 +335,26 @@ def create_appeal(request, payload: AppealIn):
     earlier = Appeal.objects.filter(idempotency_key=payload.idempotency_key).values("created_by_id").first()
     if earlier is not None and earlier["created_by_id"] != request.user.pk:
         raise HttpError(409, "请求编号已被使用，请换一个新的编号后重新提交")
-    region = Region.objects.filter(code=payload.region).first() if payload.region else None
+    region = None
+    if payload.region:
+        region = Region.objects.filter(code=payload.region).first()
+        if region is None:
+            raise Refused({"region": f"未知的旗县区代码：{payload.region}"})
     enterprise = None
     if payload.enterprise is not None:
         from xinye.ledger.models import Enterprise
 
         enterprise = get_scoped(request, Enterprise.objects.all(), pk=payload.enterprise)
-    appeal = services.submit_appeal(
-        worker=None,
+    appeal = services.file_appeal(
+        actor=request.user,
         category=payload.category,
         text=payload.text,
         idempotency_key=payload.idempotency_key,
         source=payload.source if payload.source in ("staff", "visit") else "staff",
         region=region,
-        created_by=request.user,
         enterprise=enterprise,
     )
-    return Status(201, _unmask(request, [appeal])[0])
+    return Status(201, _disclose(request, appeal))
 
 
 def _appeal_for_change(request, appeal_id):
@@ -308,7 +363,7 @@ def _appeal_for_change(request, appeal_id):
 
 def _detail(request, appeal):
     appeal.refresh_from_db()
-    return _unmask(request, [appeal])[0]
+    return _disclose(request, appeal)
 
 
 @router.post("/appeals/{appeal_id}/accept", response=AppealDetail, summary="受理")
@@ -378,11 +433,26 @@ def list_tasks(request, status: str | None = None, overdue: bool | None = None, 
     return qs
 
 
-@router.get("/appeal-tasks/{task_id}", response=TaskOut, summary="诉求任务详情")
+@router.get(
+    "/appeal-tasks/{task_id}",
+    response=TaskDetail,
+    summary="诉求任务详情（承办单位可见诉求内容与提出人联系方式）",
+)
 def get_task(request, task_id: int):
-    return get_scoped(
+    task = get_scoped(
         request, AppealTask.objects.select_related("unit", "appeal", "escalated_to"), pk=task_id
     )
+    shown = services.disclosure(request.user, task.appeal)
+    task._shown = shown.task(task.pk)
+    task._filer = services.filer_contact(task.appeal) if task._shown else ("", "")
+    if task._shown:
+        log_sensitive_access(
+            "view_sensitive",
+            obj=task.appeal,
+            fields=["诉求内容", "提出人联系方式"],
+            reason="API；承办单位办理" if shown.by_task else "API",
+        )
+    return task
 
 
 def _task_for_change(request, task_id):
@@ -399,6 +469,7 @@ def progress(request, task_id: int, payload: ProgressIn):
     event = services.add_progress(
         _task_for_change(request, task_id), actor=request.user, note=payload.note, public=payload.public
     )
+    event._shown = True  # the note the caller has just written
     return Status(201, event)
 
 

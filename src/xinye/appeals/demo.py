@@ -7,6 +7,7 @@ import random
 
 from django.utils import timezone
 
+from xinye.accounts.permissions import system_actor
 from xinye.appeals import services
 from xinye.appeals.choices import AppealCategory, AppealSource
 from xinye.appeals.models import Appeal, AppealEvent
@@ -15,6 +16,7 @@ from xinye.orgs.models import OrgUnit
 from xinye.portal.models import Worker
 
 SEED = 20261128
+DEMO = system_actor("demo")
 N = 60
 WORKER_NAMES = [
     "高峰",
@@ -96,11 +98,12 @@ def demo_workers(world) -> list[Worker]:
 
 
 def _backdate(appeal: Appeal, start: datetime.datetime) -> None:
-    number = f"SQ{timezone.localtime(start):%Y%m%d}{appeal.pk:05d}"
-    Appeal.objects.filter(pk=appeal.pk).update(submitted_at=start, number=number)
-    appeal.number = number
-    AppealEvent.objects.filter(appeal=appeal).update(created_at=start)
+    # the appeal through save() (the change log records the demo's backdating); its events are the loop's
+    # own record, not audited, and are stamped directly
     appeal.submitted_at = start
+    appeal.number = f"SQ{timezone.localtime(start):%Y%m%d}{appeal.pk:05d}"
+    appeal.save(update_fields=["submitted_at", "number"])
+    AppealEvent.objects.filter(appeal=appeal).update(created_at=start)
 
 
 def load(world: dict) -> None:
@@ -121,38 +124,52 @@ def load(world: dict) -> None:
         )
         start = now - datetime.timedelta(days=days_ago, hours=rng.randint(0, 10))
         source = AppealSource.VISIT if i % 9 == 4 else AppealSource.PORTAL
-        appeal = services.submit_appeal(
-            worker=None if source == AppealSource.VISIT else worker,
-            category=category,
-            text=rng.choice(TEXTS[category]),
-            idempotency_key=f"demo-appeal-{i}",
-            source=source,
-            region=worker.region,
-            created_by=world["users"].get("city_admin") if source == AppealSource.VISIT else None,
-        )
+        if source == AppealSource.VISIT:
+            appeal = services.file_appeal(
+                actor=DEMO,
+                category=category,
+                text=rng.choice(TEXTS[category]),
+                idempotency_key=f"demo-appeal-{i}",
+                source=source,
+                region=worker.region,
+            )
+        else:
+            appeal = services.submit_appeal(
+                worker=worker,
+                category=category,
+                text=rng.choice(TEXTS[category]),
+                idempotency_key=f"demo-appeal-{i}",
+                region=worker.region,
+            )
         _backdate(appeal, start)
         if stage == "submitted":
             continue
         step = start + datetime.timedelta(hours=2)
         if stage == "rejected":
-            services.reject_appeal(appeal, reason="不属于诉求受理范围，已告知向市场监管部门反映")
+            services.reject_appeal(appeal, actor=DEMO, reason="不属于诉求受理范围，已告知向市场监管部门反映")
             continue
-        tasks = services.dispatch_appeal(appeal, at=step, instruction="请按时限办理并答复")
+        tasks = services.dispatch_appeal(appeal, actor=DEMO, at=step, instruction="请按时限办理并答复")
         if stage == "dispatched":
             continue
         if stage == "returned":
             task = tasks[0]
             services.return_task(
-                task, reason="不属于本单位职责，建议转交通运输部门", at=step + datetime.timedelta(hours=3)
+                task,
+                actor=DEMO,
+                reason="不属于本单位职责，建议转交通运输部门",
+                at=step + datetime.timedelta(hours=3),
             )
             if transport is not None and appeal.tasks.filter(unit=transport).count() == 0:
-                services.dispatch_appeal(appeal, units=[transport], at=step + datetime.timedelta(hours=5))
+                services.dispatch_appeal(
+                    appeal, actor=DEMO, units=[transport], at=step + datetime.timedelta(hours=5)
+                )
             continue
         sign_at = step + datetime.timedelta(hours=rng.choice([1, 3, 30]))
         for task in tasks:
-            services.sign_task(task, at=sign_at)
+            services.sign_task(task, actor=DEMO, at=sign_at)
             services.add_progress(
                 task,
+                actor=DEMO,
                 note="已与诉求人电话联系，了解具体情况",
                 public=True,
                 at=sign_at + datetime.timedelta(hours=1),
@@ -161,23 +178,28 @@ def load(world: dict) -> None:
             continue
         answer_at = sign_at + datetime.timedelta(days=1)
         for task in tasks:
-            services.answer_task(task, answer="已协调相关单位办理，结果已告知诉求人", at=answer_at)
+            services.answer_task(
+                task, actor=DEMO, answer="已协调相关单位办理，结果已告知诉求人", at=answer_at
+            )
         services.answer_appeal(
             appeal,
+            actor=DEMO,
             answer="您反映的问题已协调办理，如有疑问请联系所在社区服务站",
             at=answer_at + datetime.timedelta(hours=2),
         )
         if stage == "answered":
             continue
         close_at = answer_at + datetime.timedelta(hours=4)
-        services.close_appeal(appeal, at=close_at)
+        services.close_appeal(appeal, actor=DEMO, at=close_at)
         if stage == "closed":
             continue
         visit_at = close_at + datetime.timedelta(days=1)
         if stage == "rated_ok":
-            services.return_visit(appeal, note="电话回访，诉求人表示满意", satisfied=True, at=visit_at)
+            services.return_visit(
+                appeal, actor=DEMO, note="电话回访，诉求人表示满意", satisfied=True, at=visit_at
+            )
         else:
-            services.return_visit(appeal, note="电话回访", at=visit_at)
+            services.return_visit(appeal, actor=DEMO, note="电话回访", at=visit_at)
             appeal.refresh_from_db()
             if appeal.worker_id:
                 services.rate_appeal(
@@ -189,5 +211,5 @@ def load(world: dict) -> None:
                 )
             else:
                 # a visit appeal has no portal worker to rate: staff reopen on the call's verdict
-                services.reopen_appeal(appeal, reason="回访不满意", at=visit_at)
-    services.tick(now)
+                services.reopen_appeal(appeal, actor=DEMO, reason="回访不满意", at=visit_at)
+    services.tick(actor=system_actor("tick"), now=now)

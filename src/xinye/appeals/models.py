@@ -1,10 +1,11 @@
 """Appeals (诉求) and their 12345-style closed loop: the appeal, its tasks per unit, events, reminders."""
 
 from django.conf import settings
-from django.db import connections, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinye.appeals.cases import CaseEvent, PublicCase
 from xinye.appeals.choices import (
     OPEN_TASK_STATES,
     AppealCategory,
@@ -21,7 +22,7 @@ from xinye.core.scope import ScopeSpec
 CATEGORY_LABELS = dict(AppealCategory.choices)
 
 
-class Appeal(models.Model):
+class Appeal(PublicCase):
     """A worker's request for help. `unit` is the worker's community (or the routing unit when the worker
     has none), so that community sees it; the work itself is split into AppealTasks, one per unit.
     The text is about a person: encrypted at rest and masked for roles without view_sensitive."""
@@ -88,6 +89,8 @@ class Appeal(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", enterprise="enterprise")
+    # what the worker's right to be forgotten erases (their photos go too: services.anonymise_worker)
+    ANONYMISED = {"text": "（已应本人要求删除）", "rating_comment": ""}
 
     class Meta:
         verbose_name = _("诉求")
@@ -101,23 +104,13 @@ class Appeal(models.Model):
         return f"{self.number or '诉求'} · {CATEGORY_LABELS.get(self.category, self.category)}"
 
     def save(self, *args, **kwargs):
+        """Saves the row; a new appeal then gets its number (SQ + submission date + the row's id), written
+        through the ORM so that the change log records it like every other write."""
         super().save(*args, **kwargs)
-        self.assign_number()
-
-    def assign_number(self) -> None:
-        """SQ + submission date + the row's id, once the row exists (and has none yet)."""
         if not self.number:
             local = timezone.localtime(self.submitted_at)
             self.number = f"SQ{local:%Y%m%d}{self.pk:05d}"
-            # The number needs the new row's id. Written with one plain statement in the same transaction:
-            # it is on every submission, where the queryset update cost as much as the insert's own SQL.
-            connection = connections[self._state.db]
-            table, pk, qn = self._meta.db_table, self._meta.pk.column, connection.ops.quote_name
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {qn(table)} SET {qn('number')} = %s WHERE {qn(pk)} = %s",  # noqa: S608
-                    [self.number, self.pk],
-                )
+            super().save(update_fields=["number"], using=self._state.db)
 
     @property
     def is_open(self) -> bool:
@@ -127,13 +120,6 @@ class Appeal(models.Model):
     def is_overdue(self) -> bool:
         """Visible on read: an open appeal past its completion deadline."""
         return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
-
-    def timeline(self) -> list[tuple]:
-        """What the worker may see, oldest first: (time, Chinese text)."""
-        return [
-            (e.created_at, e.public_text)
-            for e in self.events.filter(public=True).order_by("created_at", "pk")
-        ]
 
 
 class AppealPhoto(models.Model):
@@ -219,7 +205,7 @@ class AppealTask(models.Model):
         return bool(self.signed_at and (self.sign_due_at is None or self.signed_at <= self.sign_due_at))
 
 
-class AppealEvent(models.Model):
+class AppealEvent(CaseEvent):
     """One step of the loop, who did it and when. `public_text` is what the worker sees (empty = staff only)."""
 
     appeal = models.ForeignKey(
@@ -234,22 +220,11 @@ class AppealEvent(models.Model):
         related_name="events",
     )
     kind = models.CharField(_("环节"), max_length=16, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("操作人"), max_length=64, blank=True)
-    note = models.TextField(_("说明"), blank=True)
     public = models.BooleanField(_("从业人员可见"), default=False)
     public_text = models.TextField(_("对从业人员显示"), blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     scope = ScopeSpec(unit="appeal__unit")
-    audit_exclude = True  # the event row is itself the log of the step
 
     class Meta:
         verbose_name = _("办理记录")

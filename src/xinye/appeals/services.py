@@ -1,21 +1,33 @@
 """The appeal loop (rules.md §Appeals, 12345 / 接诉即办): 受理 → 派单 → 签收 → 办理 → 答复 → 办结 → 回访 → 评价,
 回退 of a mis-routed task, reopening on 不满意, reminders/escalation by `xinye tick`, statistics.
 
-Every step is one function here: one transaction, a scope check when given a staff actor, an AppealEvent
-row with actor and time. Console, API, portal and CLI call these and nothing else writes.
+Every step is one function here: one transaction, `require(actor, …)` before the write and again on the
+saved row, an AppealEvent row naming the actor and the time. `actor` is a required keyword — a staff user,
+or `system_actor(…)` for the demo, the CLI and `xinye tick`; the worker's own steps (filing, 评价) take
+the `worker` instead and check that the appeal is theirs. Console, API, portal and CLI call these and
+nothing else writes. Refusals are `Refused` (a rule said no) or `OutOfScope` (404).
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connections, router, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from xinye.accounts.permissions import has_action, in_scope
+from xinye.accounts.permissions import (
+    actor_user,
+    has_action,
+    in_scope,
+    is_system,
+    require,
+    restrict,
+)
 from xinye.appeals import deadlines, rules
+from xinye.appeals.cases import CaseEvent
 from xinye.appeals.choices import (
     OPEN_TASK_STATES,
     AppealCategory,
@@ -28,10 +40,26 @@ from xinye.appeals.choices import (
 )
 from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealReminder, AppealTask
 from xinye.appeals.uploads import stored_name, validate_photos
-from xinye.core import compiled
-from xinye.core.context import current_actor
+from xinye.core.context import actor_context, current_actor
+from xinye.core.errors import OutOfScope, Refused
 from xinye.orgs.choices import UnitKind
-from xinye.orgs.models import OrgUnit
+from xinye.orgs.models import OrgUnit, Responsibility
+
+# Read-only helpers and pure rule functions: no actor (the signature test checks every other function).
+READS = (
+    "apply_appeal",
+    "apply_task",
+    "community_of_region",
+    "county_work_committee",
+    "home_unit",
+    "route",
+    "disclosure",
+    "filer_contact",
+    "period_tasks",
+    "statistics",
+    "overdue_tasks",
+    "open_filter",
+)
 
 # --- transition tables: state → allowed next states ---
 
@@ -59,76 +87,99 @@ TASK_TRANSITIONS = {
 def _apply(obj, table: dict, new_state: str, labels) -> None:
     current = obj.status
     if new_state not in table.get(current, set()):
-        raise ValueError(f"当前状态“{labels(current).label}”不能转为“{labels(new_state).label}”")
+        raise Refused(f"当前状态“{labels(current).label}”不能转为“{labels(new_state).label}”")
     obj.status = new_state
 
 
 def apply_appeal(appeal: Appeal, new_state: str) -> None:
-    """The one place an appeal changes state; refuses what the table does not allow."""
+    """The one place an appeal changes state (in memory); refuses what the table does not allow."""
     _apply(appeal, APPEAL_TRANSITIONS, new_state, AppealStatus)
 
 
 def apply_task(task: AppealTask, new_state: str) -> None:
+    """The one place a task changes state (in memory); refuses what the table does not allow."""
     _apply(task, TASK_TRANSITIONS, new_state, TaskStatus)
 
 
 # --- helpers ---
 
 
-def _actor_label(actor) -> str:
-    if actor is not None:
-        return getattr(actor, "display_name", "") or actor.get_username()
-    return current_actor().label or "系统"
-
-
-def _event(appeal, kind, *, actor=None, task=None, note="", public_text="", at=None, label="") -> AppealEvent:
-    return compiled.insert(
-        AppealEvent(
-            appeal=appeal,
-            task=task,
-            kind=kind,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            actor_label=label or _actor_label(actor),
-            note=note,
-            public=bool(public_text),
-            public_text=public_text,
-            created_at=at or timezone.now(),
-        )
+def _event(appeal, kind, *, actor, task=None, note="", public_text="", at=None, label="") -> AppealEvent:
+    """The loop's own record of a step. `actor` is a staff user, a system actor or the worker."""
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        task=task,
+        kind=kind,
+        note=note,
+        public=bool(public_text),
+        public_text=public_text,
+        created_at=at or timezone.now(),
+        **CaseEvent.by(actor, label),
     )
-
-
-def _check(actor, action: str, obj) -> None:
-    if actor is not None and not in_scope(actor, action, obj):
-        raise PermissionDenied("该诉求不在您的管辖范围内")
 
 
 def _fmt(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _first_community(region) -> OrgUnit | None:
+# --- routing: where an appeal belongs and who handles it ---
+#
+# Routing reads the org tree that county admins write to, so it must not be steerable by whoever creates
+# units (leak 7 of the spine issue: a community labelled with another county's region, created under one's
+# own street, captured that county's appeals). A unit counts for a region only when it is *anchored* there:
+# its own region is that region and every unit above it lies in that region or in one containing it — a
+# real 科尔沁左翼中旗 community hangs from that county's street and 两新工委, a planted one from 科尔沁区's.
+
+
+def _region_and_ancestors(region) -> set[str]:
+    codes, current, seen = set(), region, 0
+    while current is not None and seen < 8:
+        codes.add(current.pk)
+        current = current.parent if current.parent_id else None
+        seen += 1
+    return codes
+
+
+def _anchored(units: list[OrgUnit], region) -> list[OrgUnit]:
+    """`units` (of `region`, in order) whose whole ancestry lies in `region` or a region containing it."""
+    if not units:
+        return []
+    allowed = _region_and_ancestors(region)
+    above = {int(p) for u in units for p in u.path.strip("/").split("/")[:-1] if p}
+    regions = dict(OrgUnit.objects.filter(pk__in=above).values_list("pk", "region_id"))
+    out = []
+    for unit in units:
+        chain = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
+        if unit.region_id == region.pk and all(regions.get(pk) in allowed for pk in chain):
+            out.append(unit)
+    return out
+
+
+def community_of_region(region) -> OrgUnit | None:
+    """The community an appeal of `region` goes to when nothing more specific is known: the first (by tree
+    position, so deterministic) active community anchored in that region, or None."""
     if region is None:
         return None
-    return (
-        OrgUnit.objects.filter(kind=UnitKind.COMMUNITY, region=region, is_active=True)
-        .order_by("path")
-        .first()
+    candidates = list(
+        OrgUnit.objects.filter(kind=UnitKind.COMMUNITY, region=region, is_active=True).order_by("path")[:50]
     )
+    anchored = _anchored(candidates, region)
+    return anchored[0] if anchored else None
 
 
 def county_work_committee(region) -> OrgUnit | None:
-    qs = OrgUnit.objects.filter(kind=UnitKind.WORK_COMMITTEE, is_active=True)
-    unit = qs.filter(region=region).order_by("depth").first() if region is not None else None
-    return unit or qs.order_by("depth").first()
+    """The 两新工委 anchored in `region` (the county's), else the topmost one (the city's)."""
+    qs = OrgUnit.objects.filter(kind=UnitKind.WORK_COMMITTEE, is_active=True).order_by("depth", "path")
+    if region is not None:
+        anchored = _anchored(list(qs.filter(region=region)[:20]), region)
+        if anchored:
+            return anchored[0]
+    return qs.first()
 
 
 def _responsible_unit(enterprise, role: str) -> OrgUnit | None:
     if enterprise is None:
         return None
-    from django.contrib.contenttypes.models import ContentType
-
-    from xinye.orgs.models import Responsibility
-
     row = (
         Responsibility.objects.filter(
             content_type=ContentType.objects.get_for_model(type(enterprise)),
@@ -137,14 +188,15 @@ def _responsible_unit(enterprise, role: str) -> OrgUnit | None:
             unit__isnull=False,
         )
         .select_related("unit")
+        .order_by("pk")
         .first()
     )
     return row.unit if row else None
 
 
 def home_unit(*, worker=None, region=None, enterprise=None) -> OrgUnit | None:
-    """Where an appeal belongs (属地): the worker's community, else the enterprise's 兜底 community,
-    else the first community of the region, else the county 两新工委."""
+    """Where an appeal belongs (属地): the worker's community, else the enterprise's 兜底 community (the
+    responsibility matrix), else the region's anchored community, else the county 两新工委."""
     if worker is not None and worker.unit_id:
         return worker.unit
     unit = _responsible_unit(enterprise, "community")
@@ -155,7 +207,7 @@ def home_unit(*, worker=None, region=None, enterprise=None) -> OrgUnit | None:
         or (worker.region if worker is not None else None)
         or (enterprise.region if enterprise else None)
     )
-    return _first_community(region) or county_work_committee(region)
+    return community_of_region(region) or county_work_committee(region)
 
 
 def _resolve_target(target: str, appeal: Appeal) -> OrgUnit | None:
@@ -163,7 +215,9 @@ def _resolve_target(target: str, appeal: Appeal) -> OrgUnit | None:
         option = option.strip()
         unit = None
         if option == "community":
-            unit = appeal.unit if appeal.unit.kind == UnitKind.COMMUNITY else _first_community(appeal.region)
+            unit = (
+                appeal.unit if appeal.unit.kind == UnitKind.COMMUNITY else community_of_region(appeal.region)
+            )
         elif option == "county_wc":
             unit = county_work_committee(appeal.region)
         elif option.startswith("role:"):
@@ -186,37 +240,89 @@ def route(appeal: Appeal) -> list[OrgUnit]:
     return units or [appeal.unit]
 
 
+# --- who may read an appeal's personal content ---
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What of an appeal's personal content (its text, answers, notes, the filer's contact) a user may read.
+
+    `full`: view_sensitive over the appeal itself (its 属地 unit's tree). `task_ids`: the live tasks of the
+    appeal the user handles with view_sensitive over them — a handling unit sees what it needs for the
+    work (the text, the filer's name and phone for 回访, the appeal's answer, its own tasks' answers and
+    notes), never another unit's answer. Everyone else sees lengths only."""
+
+    full: bool = False
+    task_ids: frozenset = frozenset()
+
+    @property
+    def any(self) -> bool:
+        return self.full or bool(self.task_ids)
+
+    @property
+    def by_task(self) -> bool:
+        """Shown only because the user handles a task (the reveal to log as such)."""
+        return not self.full and bool(self.task_ids)
+
+    def task(self, task_id) -> bool:
+        return self.full or task_id in self.task_ids
+
+    def event(self, event) -> bool:
+        return self.full or (
+            bool(self.task_ids) and (event.task_id is None or event.task_id in self.task_ids)
+        )
+
+
+def disclosure(user, appeal: Appeal) -> Disclosure:
+    """The user's Disclosure for `appeal` (two small queries; none for the system)."""
+    if in_scope(user, "view_sensitive", appeal):
+        return Disclosure(full=True)
+    live = appeal.tasks.exclude(status=TaskStatus.RETURNED)
+    ids = frozenset(restrict(live, user, "view_sensitive").values_list("pk", flat=True))
+    return Disclosure(task_ids=ids)
+
+
+def filer_contact(appeal: Appeal) -> tuple[str, str]:
+    """(name, phone) of whoever to call back for 回访: the worker, else the staff member who filed it."""
+    if appeal.worker_id:
+        worker = appeal.worker
+        return worker.name or "（未留姓名）", worker.phone or ""
+    if appeal.created_by_id:
+        user = appeal.created_by
+        return f"{getattr(user, 'display_name', '') or user.get_username()}（录入人）", ""
+    return "（走访收集，无提出人）", ""
+
+
 # --- submission ---
 
 CATEGORIES = frozenset(AppealCategory.values)
-SOURCES = frozenset(AppealSource.values)
+STAFF_SOURCES = frozenset({AppealSource.STAFF, AppealSource.VISIT})
 
 
 def _check_rate(worker) -> None:
     count, seconds = rules.rate_limit()
-    since = timezone.now() - datetime.timedelta(seconds=seconds)
-    # "already `count` in the window", without counting them all: the `count`-th row of the (worker,
-    # submitted_at) index. Plain SQL because it runs on every submission, where building the ORM query cost
-    # ~0.5 ms against 0.03 ms for the statement itself.
-    # on the primary: the count must include the last write
-    connection = connections[router.db_for_write(Appeal)]
-    table = connection.ops.quote_name(Appeal._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE worker_id = %s AND submitted_at >= %s LIMIT 1 OFFSET %s",  # noqa: S608
-            [worker.pk, connection.ops.adapt_datetimefield_value(since), count - 1],
-        )
-        full = cursor.fetchone() is not None
-    if full:
+    if Appeal.rate_exceeded(worker, time_field="submitted_at", count=count, seconds=seconds):
         minutes = max(1, seconds // 60)
-        raise ValidationError(f"提交过于频繁：每 {minutes} 分钟最多提交 {count} 件诉求，请稍后再试")
+        raise Refused(f"提交过于频繁：每 {minutes} 分钟最多提交 {count} 件诉求，请稍后再试")
 
 
-def _existing(idempotency_key: str, worker) -> Appeal | None:
-    appeal = Appeal.objects.filter(idempotency_key=idempotency_key).first()
-    if appeal is not None and worker is not None and appeal.worker_id not in (None, worker.pk):
-        raise ValueError("请求编号冲突，请刷新页面后重新提交")
-    return appeal
+def _clean_submission(category: str, text: str) -> tuple[str, str]:
+    if category not in CATEGORIES:
+        # a Chinese label (e.g. from a visit record) is accepted too
+        category = {str(label): value for value, label in AppealCategory.choices}.get(category, category)
+    if category not in CATEGORIES:
+        raise Refused({"category": f"未知的诉求类别：{category}"})
+    text = (text or "").strip()
+    if len(text) < 5:
+        raise Refused({"text": "请用至少 5 个字说明您的诉求"})
+    if len(text) > 2000:
+        raise Refused({"text": "诉求内容不能超过 2000 字"})
+    return category, text
+
+
+def _check_key(idempotency_key: str) -> None:
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise Refused("缺少或无效的请求编号（idempotency key）")
 
 
 def _home_ids(worker, region, enterprise) -> tuple[int, str]:
@@ -226,50 +332,28 @@ def _home_ids(worker, region, enterprise) -> tuple[int, str]:
         return worker.unit_id, (region.pk if region is not None else worker.region_id)
     unit = home_unit(worker=worker, region=region, enterprise=enterprise)
     if unit is None:
-        raise ValidationError("无法确定诉求的属地单位，请选择所在旗县区")
+        raise Refused({"region": "无法确定诉求的属地单位，请选择所在旗县区"})
     if region is not None:
         return unit.pk, region.pk
     return unit.pk, (worker.region_id if worker is not None and worker.region_id else unit.region_id)
 
 
-def _checked_submission(
-    *, worker, category, text, photos, source, region, created_by, enterprise
-) -> tuple[Appeal, list]:
-    """Every check of a submission, in order; returns the unsaved appeal and the checked photos."""
-    if category not in CATEGORIES:
-        # a Chinese label (e.g. from a visit record) is accepted too
-        category = {str(label): value for value, label in AppealCategory.choices}.get(category, category)
-    if category not in CATEGORIES:
-        raise ValidationError(f"未知的诉求类别：{category}")
-    if source not in SOURCES:
-        raise ValidationError(f"未知的诉求来源：{source}")
-    text = (text or "").strip()
-    if len(text) < 5:
-        raise ValidationError("请用至少 5 个字说明您的诉求")
-    if len(text) > 2000:
-        raise ValidationError("诉求内容不能超过 2000 字")
-    if worker is None and source == AppealSource.PORTAL:
-        raise ValidationError("从业人员提交的诉求须有提出人")
-    if created_by is not None and not has_action(created_by, "add", Appeal):
-        raise PermissionDenied("无权录入诉求")
-    checked = validate_photos(photos)
-    if enterprise is None and worker is not None and worker.practitioner_id:
-        enterprise = worker.practitioner.enterprise
-    unit_id, region_id = _home_ids(worker, region, enterprise)
-    if worker is not None and source == AppealSource.PORTAL:
-        _check_rate(worker)
-    appeal = Appeal(
-        worker=worker,
-        source=source,
-        category=category,
-        limit_kind=rules.category_limit(category),
-        text=text,
-        unit_id=unit_id,
-        region_id=region_id,
-        enterprise=enterprise,
-        created_by=created_by,
+def _insert(appeal: Appeal, checked, *, actor, note: str, label: str) -> Appeal:
+    """Write a checked new appeal, its photos and its first event (inside the caller's transaction).
+    `save()` gives the row its number (SQ + date + id) through the ORM, so the change log records it."""
+    appeal.save()
+    for file, content_type, ext in checked:
+        photo = AppealPhoto(appeal=appeal, content_type=content_type)
+        photo.file.save(stored_name(ext), file, save=True)
+    _event(
+        appeal,
+        EventKind.SUBMITTED,
+        actor=actor,
+        label=label,
+        note=note,
+        public_text="诉求已提交，等待受理",
     )
-    return appeal, checked
+    return appeal
 
 
 def submit_appeal(
@@ -281,55 +365,115 @@ def submit_appeal(
     idempotency_key: str,
     source: str = AppealSource.PORTAL,
     region=None,
-    created_by=None,
-    enterprise=None,
 ) -> Appeal:
-    """File an appeal. Idempotent on `idempotency_key`: a retried request returns the first appeal and
-    creates nothing. Portal submissions are rate-limited per worker; photos are type- and size-checked.
-    Appeals collected on visits (source "visit", worker None, created_by the staff user) enter the same loop."""
-    if not idempotency_key or len(idempotency_key) > 64:
-        raise ValidationError("缺少或无效的请求编号（idempotency key）")
+    """A worker files an appeal (the portal). Idempotent on `idempotency_key`: a retried request returns
+    the worker's first appeal and creates nothing; another worker's key is refused. Rate-limited per
+    worker; photos are type- and size-checked. Staff file with `file_appeal`."""
+    if worker is None or worker.pk is None:
+        raise Refused("从业人员提交的诉求须有提出人")
+    if source != AppealSource.PORTAL:
+        raise Refused({"source": f"从业人员只能通过服务端提交诉求（来源：{source}）"})
+    _check_key(idempotency_key)
     # A first submission is by far the usual case, so the key is not looked up beforehand: the row is
     # inserted and its unique key refuses a repeat (also two concurrent repeats, on SQLite and PostgreSQL
     # alike), which is then answered with the first appeal. A repeat that a check now refuses (typically
     # the rate limit, which the first submission counts itself into) also gets its first appeal.
     try:
-        appeal, checked = _checked_submission(
-            worker=worker,
-            category=category,
-            text=text,
-            photos=photos,
-            source=source,
-            region=region,
-            created_by=created_by,
-            enterprise=enterprise,
-        )
-    except (ValidationError, PermissionDenied):
-        existing = _existing(idempotency_key, worker)
+        category, text = _clean_submission(category, text)
+        checked = validate_photos(photos)
+        enterprise = worker.practitioner.enterprise if worker.practitioner_id else None
+        unit_id, region_id = _home_ids(worker, region, enterprise)
+        _check_rate(worker)
+    except ValidationError:
+        existing = _worker_existing(idempotency_key, worker)
         if existing is not None:
             return existing
         raise
-    appeal.idempotency_key = idempotency_key
+    appeal = Appeal(
+        worker=worker,
+        source=AppealSource.PORTAL,
+        category=category,
+        limit_kind=rules.category_limit(category),
+        text=text,
+        unit_id=unit_id,
+        region_id=region_id,
+        enterprise=enterprise,
+        idempotency_key=idempotency_key,
+    )
     try:
         with transaction.atomic():
-            # every submission: insert statement built once (core.compiled), then the number from the new id
-            compiled.insert(appeal)
-            appeal.assign_number()
-            for file, content_type, ext in checked:
-                photo = AppealPhoto(appeal=appeal, content_type=content_type)
-                photo.file.save(stored_name(ext), file, save=True)
-            label = "从业人员" if source == AppealSource.PORTAL else ""
-            note = {AppealSource.VISIT: "走访中收集", AppealSource.STAFF: "工作人员代为录入"}.get(source, "")
-            _event(
-                appeal,
-                EventKind.SUBMITTED,
-                actor=created_by,
-                label=label,
-                note=note,
-                public_text="诉求已提交，等待受理",
-            )
+            return _insert(appeal, checked, actor=worker, note="", label="从业人员")
     except IntegrityError:
-        existing = _existing(idempotency_key, worker)
+        existing = _worker_existing(idempotency_key, worker)
+        if existing is None:
+            raise
+        return existing
+
+
+def _worker_existing(idempotency_key: str, worker) -> Appeal | None:
+    appeal = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+    if appeal is not None and appeal.worker_id != worker.pk:
+        raise Refused("请求编号冲突，请刷新页面后重新提交")
+    return appeal
+
+
+def _staff_existing(idempotency_key: str, actor) -> Appeal | None:
+    """A staff retry: the first appeal, but only to whoever filed it (keys such as `visit-problem-<pk>` are
+    guessable, and another unit's appeal must not come back through this door)."""
+    appeal = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+    if appeal is None:
+        return None
+    if is_system(actor) or (appeal.worker_id is None and appeal.created_by_id == actor.pk):
+        return appeal
+    raise Refused("请求编号已被使用，请换一个新的编号后重新提交")
+
+
+def file_appeal(
+    *,
+    actor,
+    category: str,
+    text: str,
+    idempotency_key: str,
+    source: str = AppealSource.STAFF,
+    region=None,
+    enterprise=None,
+    photos=(),
+) -> Appeal:
+    """Staff file an appeal for a worker (代为录入) or from a visit (走访收集): it enters the same loop,
+    placed by `home_unit` (the enterprise's community, else the region's). The appeal must land inside the
+    filer's scope — a county admin files for their county, an instructor for their assigned enterprises —
+    or nothing is written (OutOfScope). Idempotent per filer on `idempotency_key`."""
+    if not has_action(actor, "add", Appeal):
+        raise OutOfScope()
+    _check_key(idempotency_key)
+    existing = _staff_existing(idempotency_key, actor)
+    if existing is not None:
+        return existing
+    if source not in STAFF_SOURCES:
+        raise Refused({"source": f"未知的诉求来源：{source}"})
+    category, text = _clean_submission(category, text)
+    checked = validate_photos(photos)
+    unit_id, region_id = _home_ids(None, region, enterprise)
+    appeal = Appeal(
+        worker=None,
+        source=source,
+        category=category,
+        limit_kind=rules.category_limit(category),
+        text=text,
+        unit_id=unit_id,
+        region_id=region_id,
+        enterprise=enterprise,
+        created_by=actor_user(actor),
+        idempotency_key=idempotency_key,
+    )
+    note = {AppealSource.VISIT: "走访中收集", AppealSource.STAFF: "工作人员代为录入"}[source]
+    try:
+        with transaction.atomic():
+            _insert(appeal, checked, actor=actor, note=note, label="")
+            # where it landed must be inside the filer's scope, or the whole filing rolls back
+            require(actor, "add", appeal)
+    except IntegrityError:
+        existing = _staff_existing(idempotency_key, actor)
         if existing is None:
             raise
         return existing
@@ -340,9 +484,9 @@ def submit_appeal(
 
 
 @transaction.atomic
-def accept_appeal(appeal: Appeal, *, actor=None, at=None) -> Appeal:
+def accept_appeal(appeal: Appeal, *, actor, at=None) -> Appeal:
     """受理: deadlines from the category's limit class (answer, completion) on the working-day calendar."""
-    _check(actor, "change", appeal)
+    require(actor, "change", appeal)
     apply_appeal(appeal, AppealStatus.ACCEPTED)
     now = at or timezone.now()
     appeal.accepted_at = now
@@ -356,18 +500,20 @@ def accept_appeal(appeal: Appeal, *, actor=None, at=None) -> Appeal:
         at=now,
         public_text=f"已受理，将于 {_fmt(appeal.answer_due_at)} 前答复",
     )
+    require(actor, "change", appeal)
     return appeal
 
 
 @transaction.atomic
-def reject_appeal(appeal: Appeal, *, actor=None, reason: str) -> Appeal:
-    _check(actor, "change", appeal)
+def reject_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
+    require(actor, "change", appeal)
     if not reason.strip():
-        raise ValueError("不予受理须说明理由")
+        raise Refused("不予受理须说明理由")
     apply_appeal(appeal, AppealStatus.REJECTED)
     appeal.reject_reason = reason.strip()[:255]
     appeal.save()
     _event(appeal, EventKind.REJECTED, actor=actor, note=reason, public_text=f"不予受理：{reason.strip()}")
+    require(actor, "change", appeal)
     return appeal
 
 
@@ -378,17 +524,15 @@ def _task_deadlines(task: AppealTask, kind: str, now) -> None:
 
 
 @transaction.atomic
-def dispatch_appeal(
-    appeal: Appeal, *, actor=None, units=None, instruction: str = "", at=None
-) -> list[AppealTask]:
+def dispatch_appeal(appeal: Appeal, *, actor, units=None, instruction: str = "", at=None) -> list[AppealTask]:
     """派单: one task per unit (default: `route(appeal)`). Accepts a still-unaccepted appeal first.
     Also used to re-dispatch after 回退 or to add a unit to an appeal in progress."""
-    _check(actor, "change", appeal)
+    require(actor, "change", appeal)
     now = at or timezone.now()
     if appeal.status == AppealStatus.SUBMITTED:
         accept_appeal(appeal, actor=actor, at=now)
     if appeal.status not in (AppealStatus.ACCEPTED, AppealStatus.DISPATCHED):
-        raise ValueError(f"“{appeal.get_status_display()}”的诉求不能派单")
+        raise Refused(f"“{appeal.get_status_display()}”的诉求不能派单")
     units = list(units) if units else route(appeal)
     busy = set(appeal.tasks.filter(status__in=OPEN_TASK_STATES).values_list("unit_id", flat=True))
     tasks = []
@@ -400,7 +544,7 @@ def dispatch_appeal(
             unit=unit,
             instruction=instruction,
             assigned_at=now,
-            assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
+            assigned_by=actor_user(actor),
         )
         _task_deadlines(task, appeal.limit_kind, now)
         task.save()
@@ -415,17 +559,18 @@ def dispatch_appeal(
             public_text=f"已转交{unit.name}办理",
         )
     if not tasks:
-        raise ValueError("所选单位已有在办任务，无需重复派单")
+        raise Refused("所选单位已有在办任务，无需重复派单")
     if appeal.status == AppealStatus.ACCEPTED:
         apply_appeal(appeal, AppealStatus.DISPATCHED)
         appeal.save()
+    require(actor, "change", appeal)
     return tasks
 
 
 @transaction.atomic
-def sign_task(task: AppealTask, *, actor=None, at=None) -> AppealTask:
+def sign_task(task: AppealTask, *, actor, at=None) -> AppealTask:
     """签收: the unit acknowledges the task; counts for 响应率 when within `sign_due_at`."""
-    _check(actor, "change", task)
+    require(actor, "change", task)
     apply_task(task, TaskStatus.SIGNED)
     task.signed_at = at or timezone.now()
     task.save()
@@ -437,17 +582,18 @@ def sign_task(task: AppealTask, *, actor=None, at=None) -> AppealTask:
         at=task.signed_at,
         public_text=f"{task.unit.name}已签收，正在办理",
     )
+    require(actor, "change", task)
     return task
 
 
 @transaction.atomic
-def add_progress(task: AppealTask, *, actor=None, note: str, public: bool = False, at=None) -> AppealEvent:
+def add_progress(task: AppealTask, *, actor, note: str, public: bool = False, at=None) -> AppealEvent:
     """办理: a progress note; `public` ones appear on the worker's timeline."""
-    _check(actor, "change", task)
+    require(actor, "change", task)
     if task.status != TaskStatus.SIGNED:
-        raise ValueError("请先签收任务，再记录办理进展")
+        raise Refused("请先签收任务，再记录办理进展")
     if not note.strip():
-        raise ValueError("办理进展不能为空")
+        raise Refused("办理进展不能为空")
     return _event(
         task.appeal,
         EventKind.PROGRESS,
@@ -460,40 +606,42 @@ def add_progress(task: AppealTask, *, actor=None, note: str, public: bool = Fals
 
 
 @transaction.atomic
-def answer_task(task: AppealTask, *, actor=None, answer: str, at=None) -> AppealTask:
+def answer_task(task: AppealTask, *, actor, answer: str, at=None) -> AppealTask:
     """答复 by the unit to the dispatcher (the appeal's answer to the worker is `answer_appeal`)."""
-    _check(actor, "change", task)
+    require(actor, "change", task)
     if not answer.strip():
-        raise ValueError("答复内容不能为空")
+        raise Refused("答复内容不能为空")
     apply_task(task, TaskStatus.ANSWERED)
     task.answer = answer.strip()
     task.answered_at = at or timezone.now()
     task.save()
     _event(task.appeal, EventKind.TASK_ANSWERED, actor=actor, task=task, note=answer, at=task.answered_at)
+    require(actor, "change", task)
     return task
 
 
 @transaction.atomic
-def finish_task(task: AppealTask, *, actor=None, at=None) -> AppealTask:
-    _check(actor, "change", task)
+def finish_task(task: AppealTask, *, actor, at=None) -> AppealTask:
+    require(actor, "change", task)
     apply_task(task, TaskStatus.FINISHED)
     task.finished_at = at or timezone.now()
     task.save()
     _event(task.appeal, EventKind.TASK_FINISHED, actor=actor, task=task, at=task.finished_at)
+    require(actor, "change", task)
     return task
 
 
 @transaction.atomic
-def return_task(task: AppealTask, *, actor=None, reason: str, at=None) -> AppealTask:
+def return_task(task: AppealTask, *, actor, reason: str, at=None) -> AppealTask:
     """回退: a mis-routed task goes back to the dispatcher with a reason, within 2 working days of
     assignment (rules.md). When no task is left open the appeal waits for re-dispatch."""
-    _check(actor, "change", task)
+    require(actor, "change", task)
     if not reason.strip():
-        raise ValueError("回退须说明理由")
+        raise Refused("回退须说明理由")
     now = at or timezone.now()
     limit_at = deadlines.add(task.assigned_at, rules.return_within())
     if now > limit_at:
-        raise ValueError(
+        raise Refused(
             f"回退须在派单后 {deadlines.describe(rules.return_within())}内提出（截至 {_fmt(limit_at)}）"
         )
     apply_task(task, TaskStatus.RETURNED)
@@ -506,21 +654,22 @@ def return_task(task: AppealTask, *, actor=None, reason: str, at=None) -> Appeal
     if appeal.status == AppealStatus.DISPATCHED and not live.exists():
         apply_appeal(appeal, AppealStatus.ACCEPTED)
         appeal.save()
+    require(actor, "change", task)
     return task
 
 
 @transaction.atomic
-def extend_appeal(appeal: Appeal, *, actor=None, reason: str) -> Appeal:
+def extend_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """A complaint/complex case may be extended once, with a reason (rules.md)."""
-    _check(actor, "change", appeal)
+    require(actor, "change", appeal)
     if appeal.limit_kind != LimitKind.COMPLAINT:
-        raise ValueError("只有投诉/复杂事项可以延期")
+        raise Refused("只有投诉/复杂事项可以延期")
     if appeal.extended:
-        raise ValueError("该诉求已延期一次，不能再次延期")
+        raise Refused("该诉求已延期一次，不能再次延期")
     if not reason.strip():
-        raise ValueError("延期须说明理由")
+        raise Refused("延期须说明理由")
     if not appeal.is_open or appeal.due_at is None:
-        raise ValueError("只有办理中的诉求可以延期")
+        raise Refused("只有办理中的诉求可以延期")
     span = rules.extension()
     appeal.due_at = deadlines.add(appeal.due_at, span)
     appeal.answer_due_at = (
@@ -540,20 +689,21 @@ def extend_appeal(appeal: Appeal, *, actor=None, reason: str) -> Appeal:
         note=reason,
         public_text=f"办理时限延长至 {_fmt(appeal.due_at)}",
     )
+    require(actor, "change", appeal)
     return appeal
 
 
 @transaction.atomic
-def answer_appeal(appeal: Appeal, *, actor=None, answer: str, at=None) -> Appeal:
+def answer_appeal(appeal: Appeal, *, actor, answer: str, at=None) -> Appeal:
     """答复 to the worker, once every live task has answered."""
-    _check(actor, "change", appeal)
+    require(actor, "change", appeal)
     if not answer.strip():
-        raise ValueError("答复内容不能为空")
+        raise Refused("答复内容不能为空")
     live = appeal.tasks.exclude(status=TaskStatus.RETURNED)
     if not live.exists():
-        raise ValueError("尚未派单，不能答复")
+        raise Refused("尚未派单，不能答复")
     if live.filter(status__in=OPEN_TASK_STATES).exists():
-        raise ValueError("还有承办单位未答复，不能答复诉求人")
+        raise Refused("还有承办单位未答复，不能答复诉求人")
     apply_appeal(appeal, AppealStatus.ANSWERED)
     appeal.answer = answer.strip()
     appeal.answered_at = at or timezone.now()
@@ -561,13 +711,14 @@ def answer_appeal(appeal: Appeal, *, actor=None, answer: str, at=None) -> Appeal
     _event(
         appeal, EventKind.ANSWERED, actor=actor, at=appeal.answered_at, public_text=f"答复：{appeal.answer}"
     )
+    require(actor, "change", appeal)
     return appeal
 
 
 @transaction.atomic
-def close_appeal(appeal: Appeal, *, actor=None, at=None) -> Appeal:
+def close_appeal(appeal: Appeal, *, actor, at=None) -> Appeal:
     """办结: finishes the answered tasks; the return visit falls due the day after (rules.md)."""
-    _check(actor, "change", appeal)
+    require(actor, "change", appeal)
     now = at or timezone.now()
     apply_appeal(appeal, AppealStatus.CLOSED)
     for task in appeal.tasks.filter(status=TaskStatus.ANSWERED):
@@ -579,15 +730,14 @@ def close_appeal(appeal: Appeal, *, actor=None, at=None) -> Appeal:
     appeal.return_visit_due_at = deadlines.start_after(now, rules.return_visit_after())
     appeal.save()
     _event(appeal, EventKind.CLOSED, actor=actor, at=now, public_text="已办结，欢迎对办理结果进行评价")
+    require(actor, "change", appeal)
     return appeal
 
 
 @transaction.atomic
-def return_visit(
-    appeal: Appeal, *, actor=None, note: str = "", satisfied: bool | None = None, at=None
-) -> Appeal:
+def return_visit(appeal: Appeal, *, actor, note: str = "", satisfied: bool | None = None, at=None) -> Appeal:
     """回访 by staff; a rating given on the call is recorded as the worker's 评价."""
-    _check(actor, "change", appeal)
+    require(actor, "change", appeal)
     now = at or timezone.now()
     apply_appeal(appeal, AppealStatus.VISITED)
     appeal.visited_at = now
@@ -596,10 +746,11 @@ def return_visit(
     _event(appeal, EventKind.VISITED, actor=actor, note=note, at=now, public_text="工作人员已回访")
     if satisfied is not None:
         _rate(appeal, satisfied=satisfied, comment=note, actor=actor, at=now)
+    require(actor, "change", appeal)
     return appeal
 
 
-def _rate(appeal: Appeal, *, satisfied: bool, comment: str, actor=None, at=None, label="") -> Appeal:
+def _rate(appeal: Appeal, *, satisfied: bool, comment: str, actor, at=None, label="") -> Appeal:
     now = at or timezone.now()
     apply_appeal(appeal, AppealStatus.RATED)
     appeal.satisfied = satisfied
@@ -617,8 +768,9 @@ def _rate(appeal: Appeal, *, satisfied: bool, comment: str, actor=None, at=None,
         public_text=f"评价：{verdict}" + (f"（{appeal.rating_comment}）" if appeal.rating_comment else ""),
     )
     if not satisfied:
-        reopen_appeal(
+        _reopen(
             appeal,
+            actor=actor,
             reason=f"诉求人不满意：{appeal.rating_comment}" if appeal.rating_comment else "诉求人不满意",
             at=now,
         )
@@ -628,18 +780,26 @@ def _rate(appeal: Appeal, *, satisfied: bool, comment: str, actor=None, at=None,
 @transaction.atomic
 def rate_appeal(appeal: Appeal, *, worker, satisfied: bool, comment: str = "", at=None) -> Appeal:
     """评价 by the worker after 办结 (or after the return visit). 不满意 reopens the case."""
-    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    if worker is None or appeal.worker_id != worker.pk:
-        raise PermissionDenied("只能评价本人的诉求")
+    appeal = Appeal.objects.select_for_update().filter(pk=appeal.pk).first()
+    if appeal is None or worker is None or appeal.worker_id != worker.pk:
+        raise OutOfScope()
     if appeal.status not in (AppealStatus.CLOSED, AppealStatus.VISITED):
-        raise ValueError("诉求办结后才能评价" if appeal.status != AppealStatus.RATED else "您已评价过该诉求")
-    return _rate(appeal, satisfied=satisfied, comment=comment, label="诉求人", at=at)
+        raise Refused("诉求办结后才能评价" if appeal.status != AppealStatus.RATED else "您已评价过该诉求")
+    return _rate(appeal, satisfied=satisfied, comment=comment, actor=worker, label="诉求人", at=at)
 
 
 @transaction.atomic
-def reopen_appeal(appeal: Appeal, *, actor=None, reason: str, at=None) -> Appeal:
-    """Reopen (重新办理): the units that handled it get their tasks back with fresh deadlines."""
-    _check(actor, "change", appeal)
+def reopen_appeal(appeal: Appeal, *, actor, reason: str, at=None) -> Appeal:
+    """Reopen (重新办理) by staff, e.g. on a 不满意 verdict given on the return-visit call: the units that
+    handled it get their tasks back with fresh deadlines."""
+    require(actor, "change", appeal)
+    _reopen(appeal, actor=actor, reason=reason, at=at)
+    require(actor, "change", appeal)
+    return appeal
+
+
+def _reopen(appeal: Appeal, *, actor, reason: str, at=None) -> Appeal:
+    """Reopen, for staff (`reopen_appeal`) or the worker's 不满意 (`rate_appeal`), checked by the caller."""
     now = at or timezone.now()
     apply_appeal(appeal, AppealStatus.DISPATCHED)
     appeal.reopened_count += 1
@@ -670,20 +830,19 @@ def reopen_appeal(appeal: Appeal, *, actor=None, reason: str, at=None) -> Appeal
 
 
 @transaction.atomic
-def anonymise_worker(worker) -> int:
-    """A worker deleted their data: their appeals stay for the statistics, unlinked from them, with the
-    text, answers about them and photos erased. Returns the number of appeals anonymised."""
+def anonymise_worker(*, worker) -> int:
+    """A worker deleted their data (their own act, PIPL art. 47): their appeals stay for the statistics,
+    unlinked from them, with the text, their rating comments and photos erased. Returns the number of
+    appeals anonymised."""
     appeals = list(Appeal.objects.filter(worker=worker))
     for appeal in appeals:
         for photo in appeal.photos.all():
             photo.file.delete(save=False)
             photo.delete()
-        appeal.worker = None
-        appeal.text = "（已应本人要求删除）"
-        appeal.rating_comment = ""
+        appeal.anonymise()
         appeal.save()
         appeal.events.filter(kind=EventKind.RATED).update(note="", public_text="")
-        _event(appeal, EventKind.ANONYMISED, label="系统")
+        _event(appeal, EventKind.ANONYMISED, actor=worker, label="系统")
     return len(appeals)
 
 
@@ -713,8 +872,18 @@ def _remind(key, kind, appeal, unit, message, task=None, now=None) -> bool:
     return created
 
 
+def tick(*, actor, now=None) -> TickResult:
+    """`xinye tick`: the periodic duties below, done by the system — `actor` is `system_actor("tick")` (a
+    staff user is refused: reminders go to every unit). The change log and the events name that actor."""
+    if not is_system(actor):
+        raise OutOfScope()
+    current = current_actor()
+    with actor_context(source=current.source, request_id=current.request_id or None, label=actor.label):
+        return _tick(actor=actor, now=now)
+
+
 @transaction.atomic
-def tick(now=None) -> TickResult:
+def _tick(*, actor, now=None) -> TickResult:
     """Run by cron / a systemd timer every few minutes (`xinye tick`). Idempotent: a reminder is keyed by
     task, kind and deadline, so running twice writes nothing new.
     - 催办: the day after a task's deadline passes (rules.md: "a reminder the day after");
@@ -735,7 +904,7 @@ def tick(now=None) -> TickResult:
             if _remind(
                 f"overdue:{task.pk}:{stamp}", ReminderKind.OVERDUE, task.appeal, task.unit, message, task, now
             ):
-                _event(task.appeal, EventKind.REMINDED, task=task, note=message, at=now, label="系统（tick）")
+                _event(task.appeal, EventKind.REMINDED, actor=actor, task=task, note=message, at=now)
                 result.reminded += 1
                 result.details.append(message)
         if now >= deadlines.start_after(task.due_at, escalate_after):
@@ -756,9 +925,7 @@ def tick(now=None) -> TickResult:
             ):
                 task.escalated_to = superior
                 task.save(update_fields=["escalated_to", "updated_at"])
-                _event(
-                    task.appeal, EventKind.ESCALATED, task=task, note=message, at=now, label="系统（tick）"
-                )
+                _event(task.appeal, EventKind.ESCALATED, actor=actor, task=task, note=message, at=now)
                 result.escalated += 1
                 result.details.append(message)
     visits = Appeal.objects.filter(
@@ -770,10 +937,24 @@ def tick(now=None) -> TickResult:
         if _remind(
             f"visit:{appeal.pk}:{stamp}", ReminderKind.RETURN_VISIT, appeal, appeal.unit, message, None, now
         ):
-            _event(appeal, EventKind.VISIT_DUE, note=message, at=now, label="系统（tick）")
+            _event(appeal, EventKind.VISIT_DUE, actor=actor, note=message, at=now)
             result.visits_due += 1
             result.details.append(message)
     return result
+
+
+@transaction.atomic
+def mark_reminders_read(reminders, *, actor) -> int:
+    """Mark reminders as read (the console's action); each must be inside the actor's scope. Returns how
+    many were unread."""
+    now, count = timezone.now(), 0
+    for reminder in reminders:
+        require(actor, "change", reminder)
+        if reminder.read_at is None:
+            reminder.read_at = now
+            reminder.save(update_fields=["read_at"])
+            count += 1
+    return count
 
 
 # --- statistics: 响应率, 解决率, 满意率 ---

@@ -4,7 +4,7 @@ statistics page (响应率, 解决率, 满意率, overdue list) per unit and per
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,6 +16,7 @@ from xinye.appeals import services
 from xinye.appeals.choices import AppealStatus, TaskStatus
 from xinye.appeals.models import Appeal, AppealReminder, AppealTask
 from xinye.audit.services import log_sensitive_access
+from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
@@ -64,7 +65,7 @@ def _post(request, appeal):
         services.reject_appeal(appeal, actor=user, reason=text)
     elif action == "dispatch":
         ids = [int(i) for i in request.POST.getlist("units") if i.isdigit()]
-        units = list(OrgUnit.objects.filter(pk__in=ids)) or None
+        units = list(OrgUnit.objects.filter(pk__in=ids, kind__in=DISPATCH_KINDS, is_active=True)) or None
         services.dispatch_appeal(appeal, actor=user, units=units, instruction=text)
     elif action == "extend":
         services.extend_appeal(appeal, actor=user, reason=text)
@@ -87,28 +88,39 @@ def _post(request, appeal):
     elif action == "return" and task:
         services.return_task(task, actor=user, reason=text)
     else:
-        raise ValueError(_("未知的操作"))
+        raise Refused(_("未知的操作"))
 
 
 def work(request, pk: int):
+    """The 办理 page. Personal content (the text, answers, notes, the filer's contact) is shown as far as
+    `services.disclosure` allows: in full to the appeal's own unit tree, what the work needs to a unit
+    handling one of its tasks, lengths only to anyone else — and every reveal is logged."""
     appeal = _appeal_for(request, pk)
     if request.method == "POST":
         try:
             _post(request, appeal)
             messages.success(request, _("已保存"))
-        except (ValueError, ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:  # Refused: a rule said no (OutOfScope goes on as a 404)
+            messages.error(request, "；".join(exc.messages))
         return redirect("appeals:work", pk=appeal.pk)
     user = request.user
-    sensitive = in_scope(user, "view_sensitive", appeal)
-    if sensitive:
-        log_sensitive_access("view_sensitive", obj=appeal, fields=["诉求内容"])
+    shown = services.disclosure(user, appeal)
+    filer = services.filer_contact(appeal) if shown.any else None
+    if shown.full:
+        log_sensitive_access("view_sensitive", obj=appeal, fields=["诉求内容", "提出人联系方式"])
+    elif shown.by_task:
+        log_sensitive_access(
+            "view_sensitive", obj=appeal, fields=["诉求内容", "提出人联系方式"], reason="承办单位办理"
+        )
     can_change = in_scope(user, "change", appeal)
     changeable = set(restrict(appeal.tasks.all(), user, "change").values_list("pk", flat=True))
     tasks = list(appeal.tasks.select_related("unit", "escalated_to").order_by("assigned_at", "pk"))
     for task in tasks:
         task.can_change = task.pk in changeable
-        task.answer_shown = task.answer if sensitive else mask("text", task.answer)
+        task.answer_shown = task.answer if shown.task(task.pk) else mask("text", task.answer)
+    events = list(appeal.events.select_related("task__unit").order_by("created_at", "pk"))
+    for event in events:
+        event.note_shown = event.note if shown.event(event) else mask("text", event.note)
     suggested = services.route(appeal) if can_change else []
     units = (
         OrgUnit.objects.filter(kind__in=DISPATCH_KINDS, is_active=True).order_by("kind", "path")
@@ -119,11 +131,13 @@ def work(request, pk: int):
     context.update(
         {
             "appeal": appeal,
-            "text": appeal.text if sensitive else mask("text", appeal.text),
-            "answer": appeal.answer if sensitive else mask("text", appeal.answer),
+            "text": appeal.text if shown.any else mask("text", appeal.text),
+            "answer": appeal.answer if shown.any else mask("text", appeal.answer),
+            "rating_comment": appeal.rating_comment if shown.any else mask("text", appeal.rating_comment),
+            "filer": filer,
             "tasks": tasks,
-            "events": appeal.events.select_related("task__unit").order_by("created_at", "pk"),
-            "photos": appeal.photos.all() if sensitive else [],
+            "events": events,
+            "photos": appeal.photos.all() if shown.any else [],
             "can_change": can_change,
             "suggested": suggested,
             "units": units,

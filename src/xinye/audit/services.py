@@ -11,7 +11,6 @@ from django.db import models
 from django.utils import timezone
 
 from xinye.audit.models import ChangeLog
-from xinye.core import compiled
 from xinye.core.bulk import insert_rows
 from xinye.core.context import current_actor
 from xinye.core.masking import mask
@@ -67,18 +66,15 @@ def record_change(
         changed = sorted(k for k in after if before.get(k) != after.get(k))
         if not changed:
             return None
-    # on every audited save: the insert statement is built once (core.compiled), not per row
-    return compiled.insert(
-        ChangeLog(
-            action=action,
-            content_type=ContentType.objects.get_for_model(type(instance)),
-            object_id=str(instance.pk),
-            object_repr=str(instance)[:255],
-            before=before,
-            after=after,
-            changed_fields=changed,
-            **_actor_fields(),
-        )
+    return ChangeLog.objects.create(
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        before=before,
+        after=after,
+        changed_fields=changed,
+        **_actor_fields(),
     )
 
 

@@ -312,20 +312,19 @@ def convert_problem_to_appeal(problem: VisitProblem, *, actor=None, category: st
     if actor is not None and not in_scope(actor, "change", problem):
         raise PermissionDenied("对象不存在或不在您的管辖范围内")
     try:
-        from xinye.appeals.services import submit_appeal
+        from xinye.appeals.services import file_appeal
     except ImportError as exc:
         raise ValidationError("诉求办理功能尚未启用，暂不能转为诉求") from exc
     visit = problem.visit
     region = visit.enterprise.region if visit.enterprise_id else visit.region
     where = visit.enterprise.name if visit.enterprise_id else visit.site_note
-    appeal = submit_appeal(
-        worker=None,
+    appeal = file_appeal(
+        actor=actor,
         category=category or problem.category or "other",
         text=f"{where}：{problem.description}（{visit.date:%Y-%m-%d} 走访发现，走访人 {visit.agent.name}）",
         idempotency_key=f"visit-problem-{problem.pk}",
         source="visit",
         region=region,
-        created_by=actor,
         enterprise=visit.enterprise,
     )
     problem.appeal_id = appeal.pk

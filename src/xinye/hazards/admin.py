@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
+from xinye.core.errors import Refused
 from xinye.hazards import services
 from xinye.hazards.models import HazardEvent, HazardReport
 
@@ -31,8 +32,17 @@ class HazardReportAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # status, notes and closing go through the 处理 page (hazards:work) and its services
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_object(self, actor, obj, form, change):
+        raise Refused("随手拍请在处理页面处理")
+
+    def delete_object(self, actor, obj) -> None:
+        raise Refused("随手拍记录不能删除")
 
     def get_readonly_fields(self, request, obj=None):
         names = [

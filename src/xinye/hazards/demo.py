@@ -6,12 +6,14 @@ import random
 
 from django.utils import timezone
 
+from xinye.accounts.permissions import system_actor
 from xinye.hazards import services
-from xinye.hazards.choices import CloseReason, HazardCategory, HazardStatus
+from xinye.hazards.choices import CloseReason, HazardCategory, HazardSource, HazardStatus
 from xinye.hazards.models import HazardEvent, HazardReport
 
 SEED = 311
 N = 40
+DEMO = system_actor("demo")
 CENTRES = {  # WGS-84 town centres, used when no stations are loaded
     "150502": (43.6172, 122.2630),
     "150521": (44.1280, 123.3120),
@@ -69,8 +71,7 @@ def load(world: dict) -> None:
             lat += rng.uniform(-0.004, 0.004)
             lng += rng.uniform(-0.004, 0.004)
             category = categories[i % len(categories)]
-        report = services.submit_report(
-            worker=worker,
+        filing = dict(
             category=category,
             description=TEXTS[category],
             latitude=lat,
@@ -78,15 +79,21 @@ def load(world: dict) -> None:
             idempotency_key=f"demo-hazard-{i}",
             coord_system="wgs84",
         )
+        if worker is not None:
+            report = services.submit_report(worker=worker, **filing)
+        else:
+            report = services.file_report(actor=DEMO, source=HazardSource.STAFF, **filing)
         made.append(report)
         start = timezone.now() - datetime.timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 12))
         stage = i % 5
         if stage >= 1:
-            services.set_status(report, HazardStatus.ACKNOWLEDGED, note="已收到，正在核实")
+            services.set_status(report, HazardStatus.ACKNOWLEDGED, note="已收到，正在核实", actor=DEMO)
         if stage >= 2:
-            services.set_status(report, HazardStatus.IN_PROGRESS, note="已通知责任单位")
+            services.set_status(report, HazardStatus.IN_PROGRESS, note="已通知责任单位", actor=DEMO)
         if stage >= 3:
-            services.close_report(report, reason=CloseReason.FIXED, note="已处理完毕，感谢您的上报")
+            services.close_report(
+                report, actor=DEMO, reason=CloseReason.FIXED, note="已处理完毕，感谢您的上报"
+            )
         _backdate(report, start)
     for report in made:
         report.refresh_from_db()
@@ -95,6 +102,7 @@ def load(world: dict) -> None:
             if dups and dups[0][0].pk < report.pk:
                 services.close_report(
                     report,
+                    actor=DEMO,
                     reason=CloseReason.DUPLICATE,
                     duplicate_of=dups[0][0],
                     note="与已有上报为同一问题，合并处理",

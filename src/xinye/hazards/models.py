@@ -1,10 +1,10 @@
 """Hazard reports (随手拍/移动探头): a public problem at a place, routed to a community or department."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinye.appeals.cases import CaseEvent, PublicCase
 from xinye.core.scope import ScopeSpec
 from xinye.hazards.choices import (
     OPEN_STATES,
@@ -16,7 +16,7 @@ from xinye.hazards.choices import (
 )
 
 
-class HazardReport(models.Model):
+class HazardReport(PublicCase):
     """A report about a place. Stored in WGS-84 with the system the reporter's device used recorded.
     `unit` is the community (by location) or the department (by category) that handles it."""
 
@@ -81,37 +81,19 @@ class HazardReport(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
 
-    def timeline(self) -> list[tuple]:
-        """What the reporter sees, oldest first: (time, Chinese text)."""
-        return [
-            (e.created_at, e.public_text)
-            for e in self.events.filter(public=True).order_by("created_at", "pk")
-        ]
 
-
-class HazardEvent(models.Model):
+class HazardEvent(CaseEvent):
     """A step on a report (status change or note); `public_text` is shown to the reporter."""
 
     report = models.ForeignKey(
         HazardReport, verbose_name=_("随手拍"), on_delete=models.CASCADE, related_name="events"
     )
     status = models.CharField(_("状态"), max_length=16, choices=HazardStatus.choices, blank=True)
-    note = models.TextField(_("说明"), blank=True)
     public = models.BooleanField(_("上报人可见"), default=False)
     public_text = models.TextField(_("对上报人显示"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_label = models.CharField(_("操作人"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
     scope = ScopeSpec(unit="report__unit")
-    audit_exclude = True
 
     class Meta:
         verbose_name = _("处理记录")

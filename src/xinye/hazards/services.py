@@ -1,15 +1,20 @@
 """Hazard reports (随手拍): filing (portal, Open311, staff), routing, the open → acknowledged → in progress →
-closed workflow with notes the reporter sees, nearby duplicates, and the worker's right to delete."""
+closed workflow with notes the reporter sees, nearby duplicates, and the worker's right to delete.
 
-import datetime
+Every write takes a required keyword: `worker` for the worker's own (filing on the portal, deleting their
+data), `actor` for everything else — a staff user, or `system_actor(…)` for the demo and Open311 client
+keys. Staff steps call `require(actor, "change", report)` before and after the write; refusals are
+`Refused` or `OutOfScope`.
+"""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from xinye.accounts.permissions import in_scope
+from xinye.accounts.permissions import has_action, require
+from xinye.appeals.cases import CaseEvent
+from xinye.appeals.services import community_of_region, county_work_committee
 from xinye.appeals.uploads import stored_name, validate_image
-from xinye.core.context import current_actor
+from xinye.core.errors import OutOfScope, Refused
 from xinye.hazards import geo, rules
 from xinye.hazards.choices import (
     OPEN_STATES,
@@ -22,6 +27,9 @@ from xinye.hazards.choices import (
 from xinye.hazards.models import HazardEvent, HazardReport
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
+
+# Read-only helpers: no actor (the signature test checks every other public function).
+READS = ("apply", "route_report", "nearby_duplicates", "duplicates_of")
 
 TRANSITIONS = {
     HazardStatus.OPEN: {HazardStatus.ACKNOWLEDGED, HazardStatus.IN_PROGRESS, HazardStatus.CLOSED},
@@ -40,34 +48,23 @@ PUBLIC_TEXT = {
 def apply(report: HazardReport, new_state: str) -> None:
     """The one place a report changes state."""
     if new_state not in TRANSITIONS.get(report.status, set()):
-        raise ValueError(
+        raise Refused(
             f"当前状态“{HazardStatus(report.status).label}”不能转为“{HazardStatus(new_state).label}”"
         )
     report.status = new_state
 
 
-def _label(actor) -> str:
-    if actor is not None:
-        return getattr(actor, "display_name", "") or actor.get_username()
-    return current_actor().label or "系统"
-
-
-def _event(report, *, status="", note="", public_text="", actor=None, label="", at=None) -> HazardEvent:
+def _event(report, *, actor, status="", note="", public_text="", label="", at=None) -> HazardEvent:
+    """The report's own record of a step; `actor` is a staff user, a system actor or the reporter."""
     return HazardEvent.objects.create(
         report=report,
         status=status,
         note=note,
         public=bool(public_text),
         public_text=public_text,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=label or _label(actor),
         created_at=at or timezone.now(),
+        **CaseEvent.by(actor, label),
     )
-
-
-def _check(actor, obj) -> None:
-    if actor is not None and not in_scope(actor, "change", obj):
-        raise PermissionDenied("该随手拍不在您的管辖范围内")
 
 
 def _community_near(lat: float, lng: float) -> OrgUnit | None:
@@ -99,11 +96,12 @@ def route_report(*, category: str, latitude: float, longitude: float, worker=Non
     if unit is None and worker is not None and worker.unit_id:
         unit = worker.unit
     if unit is None and worker is not None and worker.region_id:
-        unit = OrgUnit.objects.filter(kind=UnitKind.COMMUNITY, region=worker.region).order_by("path").first()
+        # the region's community anchored there (not steerable by whoever creates units: appeals.services)
+        unit = community_of_region(worker.region)
     if unit is None:
-        unit = OrgUnit.objects.filter(kind=UnitKind.WORK_COMMITTEE).order_by("depth").first()
+        unit = county_work_committee(None)
     if unit is None:
-        raise ValidationError("尚未配置处理单位，无法受理随手拍")
+        raise Refused("尚未配置处理单位，无法受理随手拍")
     return unit
 
 
@@ -134,9 +132,8 @@ def duplicates_of(report: HazardReport):
 
 def _check_rate(worker) -> None:
     count, seconds = rules.rate_limit()
-    since = timezone.now() - datetime.timedelta(seconds=seconds)
-    if HazardReport.objects.filter(worker=worker, created_at__gte=since).count() >= count:
-        raise ValidationError(f"提交过于频繁：每 {max(1, seconds // 60)} 分钟最多上报 {count} 次，请稍后再试")
+    if HazardReport.rate_exceeded(worker, time_field="created_at", count=count, seconds=seconds):
+        raise Refused(f"提交过于频繁：每 {max(1, seconds // 60)} 分钟最多上报 {count} 次，请稍后再试")
 
 
 def submit_report(
@@ -149,38 +146,114 @@ def submit_report(
     coord_system: str = CoordSystem.WGS84,
     photo=None,
     idempotency_key: str,
-    source: str = HazardSource.PORTAL,
+) -> HazardReport:
+    """A worker files a report on the portal. Idempotent on `idempotency_key` (another worker's key is
+    refused); rate-limited per worker; coordinates converted to WGS-84 (source system kept); the photo is
+    type- and size-checked."""
+    if worker is None or worker.pk is None:
+        raise Refused("从业人员上报须有上报人")
+    existing = _existing(idempotency_key)
+    if existing is not None:
+        if existing.worker_id != worker.pk:
+            raise Refused("请求编号冲突，请刷新页面后重新提交")
+        return existing
+    return _submit(
+        reporter=worker,
+        worker=worker,
+        category=category,
+        description=description,
+        latitude=latitude,
+        longitude=longitude,
+        coord_system=coord_system,
+        photo=photo,
+        idempotency_key=idempotency_key,
+        source=HazardSource.PORTAL,
+        label="上报人",
+    )
+
+
+def file_report(
+    *,
+    actor,
+    category: str,
+    description: str,
+    latitude: float,
+    longitude: float,
+    coord_system: str = CoordSystem.WGS84,
+    idempotency_key: str,
+    source: str = HazardSource.OPEN311,
     address: str = "",
     media_url: str = "",
     client_label: str = "",
 ) -> HazardReport:
-    """File a report. Idempotent on `idempotency_key`; coordinates converted to WGS-84 (source system kept);
-    the photo is type- and size-checked. `worker` may be None (anonymous Open311 filing)."""
-    if not idempotency_key or len(idempotency_key) > 64:
-        raise ValidationError("缺少或无效的请求编号（idempotency key）")
-    existing = HazardReport.objects.filter(idempotency_key=idempotency_key).first()
+    """A report filed by a client on someone's behalf: an Open311 client (its configured key, acting as
+    `system_actor("open311:<label>")`) or a staff user who may add reports. Like the portal, the filer
+    does not place the report — routing does (by category and location) — so the check is the right to
+    file at all (OutOfScope otherwise). Idempotent on `idempotency_key`."""
+    if not has_action(actor, "add", HazardReport):
+        raise OutOfScope()
+    existing = _existing(idempotency_key)
     if existing is not None:
-        if worker is not None and existing.worker_id not in (None, worker.pk):
-            raise ValueError("请求编号冲突，请刷新页面后重新提交")
         return existing
+    return _submit(
+        reporter=actor,
+        worker=None,
+        category=category,
+        description=description,
+        latitude=latitude,
+        longitude=longitude,
+        coord_system=coord_system,
+        photo=None,
+        idempotency_key=idempotency_key,
+        source=source,
+        address=address,
+        media_url=media_url,
+        client_label=client_label,
+        label=client_label or "",
+    )
+
+
+def _existing(idempotency_key: str) -> HazardReport | None:
+    if not idempotency_key or len(idempotency_key) > 64:
+        raise Refused("缺少或无效的请求编号（idempotency key）")
+    return HazardReport.objects.filter(idempotency_key=idempotency_key).first()
+
+
+def _submit(
+    *,
+    reporter,
+    worker,
+    category,
+    description,
+    latitude,
+    longitude,
+    coord_system,
+    photo,
+    idempotency_key,
+    source,
+    label,
+    address="",
+    media_url="",
+    client_label="",
+) -> HazardReport:
     if category not in HazardCategory.values:
-        raise ValidationError(f"未知的随手拍类别：{category}")
+        raise Refused({"category": f"未知的随手拍类别：{category}"})
     if coord_system not in CoordSystem.values:
-        raise ValidationError(f"不支持的坐标系：{coord_system}（应为 wgs84、gcj02 或 bd09）")
+        raise Refused({"coord_system": f"不支持的坐标系：{coord_system}（应为 wgs84、gcj02 或 bd09）"})
     description = (description or "").strip()
     if len(description) < 2:
-        raise ValidationError("请简要描述现场情况")
+        raise Refused({"description": "请简要描述现场情况"})
     if len(description) > 1000:
-        raise ValidationError("情况描述不能超过 1000 字")
+        raise Refused({"description": "情况描述不能超过 1000 字"})
     try:
         latitude, longitude = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        raise ValidationError("位置坐标无效") from None
+        raise Refused("位置坐标无效") from None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ValidationError("位置坐标超出范围")
+        raise Refused("位置坐标超出范围")
     lat, lng = geo.to_wgs84(latitude, longitude, coord_system)
     checked = validate_image(photo) if photo else None
-    if worker is not None and source == HazardSource.PORTAL:
+    if worker is not None:
         _check_rate(worker)
     unit = route_report(category=category, latitude=lat, longitude=lng, worker=worker)
     region = (
@@ -209,8 +282,9 @@ def submit_report(
                 report.photo.save(stored_name(checked[1]), photo, save=True)
             _event(
                 report,
+                actor=reporter,
                 status=HazardStatus.OPEN,
-                label="上报人" if worker else (client_label or "匿名"),
+                label=label,
                 public_text=f"已收到，转{unit.name}处理",
             )
     except IntegrityError:
@@ -222,12 +296,12 @@ def submit_report(
 
 @transaction.atomic
 def set_status(
-    report: HazardReport, status: str, *, actor=None, note: str = "", public_note: bool = True
+    report: HazardReport, status: str, *, actor, note: str = "", public_note: bool = True
 ) -> HazardReport:
     """acknowledged / in_progress (or reopen to open), with an optional note the reporter sees."""
-    _check(actor, report)
+    require(actor, "change", report)
     if status == HazardStatus.CLOSED:
-        raise ValueError("关闭请使用“关闭”操作并选择原因")
+        raise Refused("关闭请使用“关闭”操作并选择原因")
     apply(report, status)
     now = timezone.now()
     if status == HazardStatus.ACKNOWLEDGED:
@@ -239,31 +313,33 @@ def set_status(
     if note.strip() and public_note:
         text = f"{text}：{note.strip()}"
     _event(report, status=status, note=note, public_text=text, actor=actor, at=now)
+    require(actor, "change", report)  # still inside the actor's scope, or all rolls back
     return report
 
 
 @transaction.atomic
-def add_note(report: HazardReport, *, actor=None, note: str, public: bool = True) -> HazardEvent:
-    _check(actor, report)
+def add_note(report: HazardReport, *, actor, note: str, public: bool = True) -> HazardEvent:
+    require(actor, "change", report)
     if not note.strip():
-        raise ValueError("备注不能为空")
+        raise Refused("备注不能为空")
     return _event(report, note=note, public_text=f"处理说明：{note.strip()}" if public else "", actor=actor)
 
 
 @transaction.atomic
 def close_report(
-    report: HazardReport, *, actor=None, reason: str, note: str = "", duplicate_of: HazardReport | None = None
+    report: HazardReport, *, actor, reason: str, note: str = "", duplicate_of: HazardReport | None = None
 ) -> HazardReport:
     """Close with a reason: fixed, not the unit's responsibility, or a duplicate of another report."""
-    _check(actor, report)
+    require(actor, "change", report)
     if reason not in CloseReason.values:
-        raise ValueError("请选择关闭原因：已处理、不属于本单位职责或重复上报")
+        raise Refused("请选择关闭原因：已处理、不属于本单位职责或重复上报")
     if reason == CloseReason.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == report.pk:
-            raise ValueError("重复上报须指明与哪一条重复")
+            raise Refused({"duplicate_of": "重复上报须指明与哪一条重复"})
+        require(actor, "view", duplicate_of)
         report.duplicate_of = duplicate_of
     if reason == CloseReason.NOT_RESPONSIBLE and not note.strip():
-        raise ValueError("不属于本单位职责的，请说明应由哪个单位处理")
+        raise Refused("不属于本单位职责的，请说明应由哪个单位处理")
     apply(report, HazardStatus.CLOSED)
     report.close_reason = reason
     report.closed_at = timezone.now()
@@ -274,17 +350,18 @@ def close_report(
     if note.strip():
         text += f"：{note.strip()}"
     _event(report, status=HazardStatus.CLOSED, note=note, public_text=text, actor=actor, at=report.closed_at)
+    require(actor, "change", report)  # still inside the actor's scope, or all rolls back
     return report
 
 
 @transaction.atomic
-def anonymise_worker(worker) -> int:
+def anonymise_worker(*, worker) -> int:
     """A worker deleted their data: reports stay (they are about places) but lose the link to the person
     and the photo. Returns the number of reports anonymised."""
     reports = list(HazardReport.objects.filter(worker=worker))
     for report in reports:
         if report.photo:
             report.photo.delete(save=False)
-        report.worker = None
+        report.anonymise()
         report.save()
     return len(reports)

@@ -1,13 +1,14 @@
 """Console page: handle one hazard report (status, notes the reporter sees, close with a reason)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import in_scope, restrict
+from xinye.core.errors import Refused
 from xinye.hazards import services
 from xinye.hazards.choices import CloseReason, HazardStatus
 from xinye.hazards.models import HazardReport
@@ -39,10 +40,10 @@ def work(request, pk: int):
                     duplicate_of=dup,
                 )
             else:
-                raise ValueError(_("未知的操作"))
+                raise Refused(_("未知的操作"))
             messages.success(request, _("已保存"))
-        except (ValueError, ValidationError, PermissionDenied) as exc:
-            messages.error(request, _("；").join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:  # Refused: a rule said no (OutOfScope goes on as a 404)
+            messages.error(request, _("；").join(exc.messages))
         return redirect("hazards:work", pk=report.pk)
     context = {
         **admin.site.each_context(request),

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from xinye.core import compiled
 from xinye.portal.models import NoticeKind, Worker
 
 SESSION_KEY = "xinye_portal_worker_id"
@@ -28,9 +27,9 @@ def current_worker(request) -> Worker | None:
     if hasattr(request, "session"):
         worker_id = request.session.get(SESSION_KEY)
         if worker_id:
-            # the row alone (its region and unit load when a page shows them): asked on every signed-in
-            # request, and the submissions need only their ids — so with the statement built once
-            worker = compiled.get(Worker, worker_id)
+            # the row alone (its region and unit load when a page shows them): the submissions need only
+            # their ids
+            worker = Worker.objects.filter(pk=worker_id).first()
             if worker is None:
                 request.session.pop(SESSION_KEY, None)
     request._portal_worker = worker

@@ -246,7 +246,7 @@ def delete_worker_data(worker: Worker) -> None:
     from xinye.volunteers import services as volunteers
 
     for module in (appeals, hazards, volunteers):
-        module.anonymise_worker(worker)
+        module.anonymise_worker(worker=worker)
     worker.delete()
 
 

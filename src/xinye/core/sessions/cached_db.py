@@ -1,10 +1,6 @@
 """SESSION_ENGINE = "xinye.core.sessions.cached_db": Django's cached_db sessions (cache first, database
-behind it), the database read through core.compiled."""
+behind it)."""
 
-from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends.cached_db import SessionStore
 
-from xinye.core.sessions import CompiledLoadMixin
-
-
-class SessionStore(CompiledLoadMixin, cached_db.SessionStore):
-    pass
+__all__ = ["SessionStore"]

@@ -1,9 +1,5 @@
-"""SESSION_ENGINE = "xinye.core.sessions.db": Django's database sessions, read through core.compiled."""
+"""SESSION_ENGINE = "xinye.core.sessions.db": Django's database sessions."""
 
-from django.contrib.sessions.backends import db
+from django.contrib.sessions.backends.db import SessionStore
 
-from xinye.core.sessions import CompiledLoadMixin
-
-
-class SessionStore(CompiledLoadMixin, db.SessionStore):
-    pass
+__all__ = ["SessionStore"]

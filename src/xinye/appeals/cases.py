@@ -1,0 +1,86 @@
+"""What an appeal (诉求) and a hazard report (随手拍) share: a public case a worker files, handled by staff,
+with a timeline of steps the worker sees, a per-worker rate limit and the worker's right to be forgotten.
+
+`PublicCase` and `CaseEvent` are abstract bases (no table of their own); the concrete models keep their
+own fields where they differ (labels, indexes), so the bases change no schema.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models, router
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xinye.accounts.permissions import is_system
+
+
+class PublicCase(models.Model):
+    """A case filed by a worker (`worker`, null once they deleted their data) with `events` (a CaseEvent
+    subclass, related_name "events"). `ANONYMISED` names the fields about the person and what they become
+    when the worker deletes their data."""
+
+    ANONYMISED: dict = {}
+
+    class Meta:
+        abstract = True
+
+    def timeline(self) -> list[tuple]:
+        """What the worker sees, oldest first: (time, Chinese text)."""
+        return [
+            (e.created_at, e.public_text)
+            for e in self.events.filter(public=True).order_by("created_at", "pk")
+        ]
+
+    def anonymise(self) -> None:
+        """Unlink the case from its worker and erase what is about them (in memory; the service saves it,
+        so the change log records it, and removes the files)."""
+        self.worker = None
+        for name, value in self.ANONYMISED.items():
+            setattr(self, name, value)
+
+    @classmethod
+    def rate_exceeded(cls, worker, *, time_field: str, count: int, seconds: int) -> bool:
+        """Whether `worker` already filed `count` cases in the last `seconds`: the `count`-th row of the
+        (worker, time) index, read on the primary (the count must include the last write)."""
+        since = timezone.now() - datetime.timedelta(seconds=seconds)
+        rows = (
+            cls._default_manager.using(router.db_for_write(cls))
+            .filter(worker=worker, **{f"{time_field}__gte": since})
+            .order_by()
+            .values_list("pk", flat=True)[count - 1 : count]
+        )
+        return bool(list(rows))
+
+
+class CaseEvent(models.Model):
+    """One step on a case: who did it (a staff user, the system, or the worker), a staff note, and
+    `public_text` for the worker's timeline (the concrete model names those two fields for its reader)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人"), max_length=64, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    audit_exclude = True  # the event row is itself the log of the step
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def by(actor, label: str = "") -> dict:
+        """The `actor` and `actor_label` of a step done by `actor`: a staff user (by name), a system actor
+        ("系统（tick）") or a worker acting on their own case (`label`, else "从业人员")."""
+        if isinstance(actor, get_user_model()):
+            name = getattr(actor, "display_name", "") or actor.get_username()
+            return {"actor": actor, "actor_label": label or name}
+        if is_system(actor):
+            return {"actor": None, "actor_label": label or f"系统（{actor.label}）"}
+        return {"actor": None, "actor_label": label or "从业人员"}
