@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.console.admin import ScopedAdmin
 from xinye.ledger.choices import CoordSystem
-from xinye.stations import geo
+from xinye.stations import geo, services
 from xinye.stations.choices import Amenity
 from xinye.stations.models import HOURS_PATTERN, Station, StationCheckIn, StationPhoto
 
@@ -129,6 +129,12 @@ class StationAdmin(ScopedAdmin):
             reverse("stations:qr_png", args=[obj.pk]),
             reverse("stations:qr_svg", args=[obj.pk]),
         )
+
+    def save_object(self, actor, obj, form, change):
+        return services.save_station(obj, actor=actor)
+
+    def delete_object(self, actor, obj):
+        services.delete_station(obj, actor=actor)
 
     def get_inlines(self, request, obj):
         # the inline is scoped through its parent; hidden for roles that may not change stations
