@@ -15,7 +15,7 @@ from xinye.core.errors import Refused
 class RoleAssignmentFormSet(forms.BaseInlineFormSet):
     """The roles of one user, checked as a whole against separation of duties (accounts.services)."""
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
 

@@ -164,9 +164,9 @@ def assign_responsibility(
 ) -> Responsibility:
     """Record that `unit` (or `agent`) answers for `obj` in `role`. With replace, other holders of that role go."""
     if unit is None and agent is None:
-        raise ValueError("责任关系必须指定责任单位或责任人")
+        raise Refused("责任关系必须指定责任单位或责任人")
     if role not in ResponsibilityRole.values:
-        raise ValueError(f"未知的责任角色：{role}")
+        raise Refused({"role": [f"未知的责任角色：{role}"]})
     ct = ContentType.objects.get_for_model(type(obj))
     if replace:
         for old in Responsibility.objects.filter(content_type=ct, object_id=obj.pk, role=role).exclude(

@@ -638,7 +638,7 @@ def volunteer_signup(request, pk):
     activity = get_object_or_404(VolunteerActivity, pk=pk)
     try:
         volunteer_services.sign_up(activity, worker=request.worker)
-    except (ValueError, ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, _reason(exc))
     else:
         messages.success(request, f"已报名：{activity.title}")
@@ -653,7 +653,7 @@ def volunteer_cancel(request, pk):
     signup = get_object_or_404(VolunteerSignup, pk=pk, profile__worker=request.worker)
     try:
         volunteer_services.cancel_signup(signup, worker=request.worker)
-    except (ValueError, ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, _reason(exc))
     else:
         messages.success(request, "已取消报名")
