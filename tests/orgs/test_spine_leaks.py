@@ -231,3 +231,36 @@ def test_leak9_city_admin_and_sysadmin_publish(world, username):
             title="重复",
             text="重复",
         )
+
+
+def test_console_creates_a_unit_through_the_service(world, client_for):
+    street = world["units"]["street-kerqin-1"]
+    data = {
+        "code": "console-ok",
+        "name": "新建社区",
+        "kind": "community",
+        "region": "150502",
+        "parent": street.pk,
+        "sort": 0,
+        "is_active": "on",
+        "children-TOTAL_FORMS": 0,
+        "children-INITIAL_FORMS": 0,
+    }
+    response = client_for("kerqin_admin").post(reverse("admin:orgs_orgunit_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    unit = OrgUnit.objects.get(code="console-ok")
+    assert unit.parent_id == street.pk and unit.path.startswith(street.path)
+
+
+def test_console_publishes_a_notice_as_the_city(world, client_for):
+    data = {
+        "kind": "general",
+        "version": "3.0",
+        "title": "个人信息保护政策",
+        "text": "第三版",
+        "published_at_0": "2026-12-01",
+        "published_at_1": "08:00:00",
+    }
+    response = client_for("city_admin").post(reverse("admin:portal_privacynotice_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert PrivacyNotice.objects.filter(kind="general", version="3.0").exists()

@@ -38,7 +38,8 @@ class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     formset = RoleAssignmentFormSet
     extra = 0
-    autocomplete_fields = ["unit"]
+    # A plain list of units, not an autocomplete: the 安全管理员 who grants roles has no view on the tree,
+    # so the tree's autocomplete endpoint would answer them nothing.
 
     def _may(self, request, action):
         return has_action(request.user, action, RoleAssignment)
@@ -99,8 +100,15 @@ class RoleAssignmentAdmin(ScopedAdmin):
     list_display = ["user", "role", "unit", "industry", "created_at"]
     list_filter = ["role", "industry"]
     search_fields = ["user__username", "unit__name"]
-    autocomplete_fields = ["user", "unit"]
+    autocomplete_fields = ["user"]
     nav_icon = "key"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Granting a role over any unit is the 安全管理员's job, who holds no grant on the tree itself
+        # (as in the user page's inline): the unit list is the whole tree, not the actor's view of it.
+        if db_field.name == "unit":
+            kwargs["queryset"] = db_field.related_model._default_manager.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def validate_object(self, actor, obj, change):
         super().validate_object(actor, obj, change)
