@@ -264,3 +264,13 @@ def test_console_publishes_a_notice_as_the_city(world, client_for):
     response = client_for("city_admin").post(reverse("admin:portal_privacynotice_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert PrivacyNotice.objects.filter(kind="general", version="3.0").exists()
+
+
+def test_leak2_regions_are_deleted_only_by_the_city_and_never_while_in_use(world, client_for):
+    response = client_for("kerqin_admin").post(
+        reverse("admin:orgs_region_delete", args=[KAILU]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    with pytest.raises(Refused):
+        services.delete_region(Region.objects.get(code=KAILU), actor=world["users"]["city_admin"])
+    assert Region.objects.filter(code=KAILU).exists()

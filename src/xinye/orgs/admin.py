@@ -36,6 +36,9 @@ class RegionAdmin(ScopedAdmin):
         )
         return region
 
+    def delete_object(self, actor, obj):
+        services.delete_region(obj, actor=actor)
+
 
 class ChildInline(ReadOnlyInline):
     model = OrgUnit

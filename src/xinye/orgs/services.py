@@ -126,6 +126,16 @@ def save_region(
     return region, created
 
 
+@transaction.atomic
+def delete_region(region: Region, *, actor) -> None:
+    """Delete a region no unit, station or person points at (city-wide reference data, as save_region)."""
+    require_citywide(actor=actor, action="delete", model=Region)
+    try:
+        region.delete()
+    except ProtectedError:
+        raise Refused(f"“{region.name}”仍被组织单位、下级区划或其他记录引用，不能删除")
+
+
 def require_citywide(*, actor, action: str, model) -> None:
     """City-wide reference data (regions, privacy notices) is written only under a grant bound at the root
     of the tree (市级管理员, 系统管理员) or by the system: a role bound lower — even one whose preset
