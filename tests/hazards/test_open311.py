@@ -89,9 +89,10 @@ def test_errors_per_spec(world, client, open311_key):
 
 
 def test_staff_token_works_as_api_key(world, client):
+    from xinye.accounts.permissions import system_actor
     from xinye.accounts.services import create_token
 
-    _t, token = create_token(world["users"]["community_admin"])
+    _t, token = create_token(world["users"]["community_admin"], actor=system_actor("test"))
     r = client.post(
         "/open311/v2/requests.json",
         {"api_key": token, "service_code": "lights", "lat": LAT, "long": LNG, "description": "路灯坏了"},

@@ -1,6 +1,6 @@
 from tests.matrix import MatrixType, register
 from xinye.orgs.choices import ResponsibilityRole, UnitKind
-from xinye.orgs.models import OrgUnit, Responsibility
+from xinye.orgs.models import OrgUnit, Region, Responsibility
 
 
 def _unit(parent, world):
@@ -14,6 +14,15 @@ def _unit(parent, world):
         region=parent.region,
         industry=parent.industry,
     )
+
+
+def _region(unit, world):
+    """A township-level region under the unit's own (reference data: every grant reads it, only the city
+    writes it — leak 2 of the spine issue)."""
+    import random
+
+    code = f"{unit.region_id}{random.randint(100, 999)}"
+    return Region.objects.create(code=code, name="测试镇", level="county", parent_id=unit.region_id)
 
 
 def _responsibility(unit, world):
@@ -49,3 +58,4 @@ register(
     )
 )
 register(MatrixType("orgs.responsibility", _responsibility))
+register(MatrixType("orgs.region", _region, api_detail="/api/v1/regions/{pk}"))

@@ -5,7 +5,8 @@ import datetime
 import pytest
 import time_machine
 
-from xinye.portal import services
+from xinye.core.errors import Refused
+from xinye.portal import signin
 from xinye.portal.models import SmsCode
 from xinye.portal.sms import OUTBOX, last_code_for
 
@@ -19,7 +20,7 @@ def _clean_outbox():
 
 
 def test_code_is_sent_and_stored_only_hashed(db):
-    services.request_code(PHONE, ip="10.0.0.1")
+    signin.request_code(PHONE, ip="10.0.0.1")
     code = last_code_for(PHONE)
     assert code and len(code) == 6 and code.isdigit()
     assert "5 分钟内有效" in OUTBOX[-1].text
@@ -29,87 +30,87 @@ def test_code_is_sent_and_stored_only_hashed(db):
 
 
 def test_code_is_single_use(db):
-    services.request_code(PHONE)
+    signin.request_code(PHONE)
     code = last_code_for(PHONE)
-    assert services.verify_code(PHONE, code) == PHONE
-    with pytest.raises(ValueError, match="已使用"):
-        services.verify_code(PHONE, code)
+    assert signin.verify_code(PHONE, code) == PHONE
+    with pytest.raises(Refused, match="已使用"):
+        signin.verify_code(PHONE, code)
 
 
 def test_code_expires_after_five_minutes(db):
     with time_machine.travel(T0, tick=False):
-        services.request_code(PHONE)
+        signin.request_code(PHONE)
     code = last_code_for(PHONE)
     with time_machine.travel(T0 + datetime.timedelta(minutes=5, seconds=1), tick=False):
-        with pytest.raises(ValueError, match="已过期"):
-            services.verify_code(PHONE, code)
+        with pytest.raises(Refused, match="已过期"):
+            signin.verify_code(PHONE, code)
     with time_machine.travel(T0 + datetime.timedelta(minutes=6), tick=False):
-        services.request_code(PHONE)
-        assert services.verify_code(PHONE, last_code_for(PHONE)) == PHONE
+        signin.request_code(PHONE)
+        assert signin.verify_code(PHONE, last_code_for(PHONE)) == PHONE
 
 
 def test_code_still_valid_just_before_expiry(db):
     with time_machine.travel(T0, tick=False):
-        services.request_code(PHONE)
+        signin.request_code(PHONE)
     with time_machine.travel(T0 + datetime.timedelta(minutes=4, seconds=59), tick=False):
-        assert services.verify_code(PHONE, last_code_for(PHONE)) == PHONE
+        assert signin.verify_code(PHONE, last_code_for(PHONE)) == PHONE
 
 
 def test_wrong_guesses_burn_the_code(db):
-    services.request_code(PHONE)
+    signin.request_code(PHONE)
     code = last_code_for(PHONE)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(4):
-        with pytest.raises(ValueError, match="验证码错误"):
-            services.verify_code(PHONE, wrong)
-    with pytest.raises(ValueError, match="错误次数过多"):
-        services.verify_code(PHONE, wrong)
-    with pytest.raises(ValueError, match="已使用"):
-        services.verify_code(PHONE, code)  # even the right code is dead now
+        with pytest.raises(Refused, match="验证码错误"):
+            signin.verify_code(PHONE, wrong)
+    with pytest.raises(Refused, match="错误次数过多"):
+        signin.verify_code(PHONE, wrong)
+    with pytest.raises(Refused, match="已使用"):
+        signin.verify_code(PHONE, code)  # even the right code is dead now
 
 
 def test_new_code_replaces_the_old_one(db):
     with time_machine.travel(T0, tick=False):
-        services.request_code(PHONE)
+        signin.request_code(PHONE)
     first = last_code_for(PHONE)
     with time_machine.travel(T0 + datetime.timedelta(minutes=2), tick=False):
-        services.request_code(PHONE)
+        signin.request_code(PHONE)
         second = last_code_for(PHONE)
         if first != second:
-            with pytest.raises(ValueError):
-                services.verify_code(PHONE, first)
-        assert services.verify_code(PHONE, second) == PHONE
+            with pytest.raises(Refused):
+                signin.verify_code(PHONE, first)
+        assert signin.verify_code(PHONE, second) == PHONE
 
 
 def test_rate_limit_per_phone_one_a_minute_five_an_hour(db):
     with time_machine.travel(T0, tick=False):
-        services.request_code(PHONE)
-        with pytest.raises(services.RateLimited, match="1 分钟后"):
-            services.request_code(PHONE)
+        signin.request_code(PHONE)
+        with pytest.raises(signin.RateLimited, match="1 分钟后"):
+            signin.request_code(PHONE)
     for i in range(1, 5):
         with time_machine.travel(T0 + datetime.timedelta(minutes=2 * i), tick=False):
-            services.request_code(PHONE)
+            signin.request_code(PHONE)
     with time_machine.travel(T0 + datetime.timedelta(minutes=12), tick=False):
-        with pytest.raises(services.RateLimited, match="1 小时内获取验证码已达 5 次"):
-            services.request_code(PHONE)
+        with pytest.raises(signin.RateLimited, match="1 小时内获取验证码已达 5 次"):
+            signin.request_code(PHONE)
     with time_machine.travel(T0 + datetime.timedelta(minutes=61), tick=False):
-        services.request_code(PHONE)  # the first code left the window
+        signin.request_code(PHONE)  # the first code left the window
 
 
 def test_rate_limit_per_ip(db):
     with time_machine.travel(T0, tick=False):
         for i in range(20):
-            services.request_code(f"1390476{i:04d}", ip="10.9.9.9")
-        with pytest.raises(services.RateLimited, match="当前网络获取验证码过于频繁"):
-            services.request_code("13904769999", ip="10.9.9.9")
-        services.request_code("13904769999", ip="10.9.9.10")  # another network is unaffected
+            signin.request_code(f"1390476{i:04d}", ip="10.9.9.9")
+        with pytest.raises(signin.RateLimited, match="当前网络获取验证码过于频繁"):
+            signin.request_code("13904769999", ip="10.9.9.9")
+        signin.request_code("13904769999", ip="10.9.9.10")  # another network is unaffected
     with time_machine.travel(T0 + datetime.timedelta(minutes=61), tick=False):
-        services.request_code("13904769998", ip="10.9.9.9")
+        signin.request_code("13904769998", ip="10.9.9.9")
 
 
 def test_invalid_phone_is_refused_in_chinese(db):
-    with pytest.raises(ValueError, match="手机号"):
-        services.request_code("12345")
+    with pytest.raises(Refused, match="手机号"):
+        signin.request_code("12345")
     assert SmsCode.objects.count() == 0
 
 
@@ -133,6 +134,6 @@ def test_backend_is_pluggable(db, settings):
     module.Recorder = Recorder
     sys.modules["recorder_sms"] = module
     settings.XINYE_SMS_BACKEND = "recorder_sms.Recorder"
-    services.request_code(PHONE)
+    signin.request_code(PHONE)
     assert sent and sent[0][0] == PHONE and sent[0][2] == 5
     assert last_code_for(PHONE) is None  # the console outbox was not used

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.portal.helpers import sign_in
+from xinye.accounts.permissions import system_actor
 from xinye.core.crypto import keyed_hash
 from xinye.portal.models import Worker
 from xinye.portal.sms import OUTBOX
@@ -251,6 +252,7 @@ def test_volunteer_signs_up_to_an_activity_and_cancels(client, world):
 
     community = world["units"]["street-kerqin-1-c1"]
     activity = volunteers.publish_activity(
+        actor=system_actor("test"),
         unit=community,
         title="雨夜平安巡逻",
         category="safety",

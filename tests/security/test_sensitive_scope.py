@@ -11,6 +11,7 @@ import pytest
 
 from tests.ledger.factories import make_enterprise, make_practitioner
 from xinye.accounts.models import User
+from xinye.accounts.permissions import system_actor
 from xinye.accounts.services import assign_role, create_token
 from xinye.audit.models import ChangeLog
 
@@ -22,8 +23,8 @@ ID_TAIL = "1357"
 def two_roles(world):
     """科尔沁区 county administrator (view_sensitive there) + 交通运输局 (freight everywhere, no view_sensitive)."""
     user = User.objects.create(username=f"two-{uuid.uuid4().hex[:6]}", display_name="兼职", is_staff=True)
-    assign_role(user, "county_admin", world["units"]["lxgw-kerqin"])
-    assign_role(user, "department", world["units"]["tl-lxgw"], industry="freight")
+    assign_role(user, "county_admin", world["units"]["lxgw-kerqin"], actor=system_actor("test"))
+    assign_role(user, "department", world["units"]["tl-lxgw"], actor=system_actor("test"), industry="freight")
     return user
 
 
@@ -66,7 +67,7 @@ def test_api_masks_what_only_the_read_only_role_covers(two_roles, naiman_freight
     from django.test import Client
 
     ent, person = naiman_freight
-    _, key = create_token(two_roles)
+    _, key = create_token(two_roles, actor=system_actor("test"))
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     for url in (f"/api/v1/enterprises/{ent.pk}", f"/api/v1/practitioners/{person.pk}"):
         r = client.get(url)

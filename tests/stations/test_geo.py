@@ -3,6 +3,7 @@ values for 116.404, 39.915) and distances against known great-circle figures."""
 
 import pytest
 
+from xinye.core.errors import Refused
 from xinye.stations import geo
 
 LAT, LNG = 39.915, 116.404
@@ -47,7 +48,7 @@ def test_outside_china_is_unchanged():
 
 
 def test_unknown_system_is_refused_in_chinese():
-    with pytest.raises(ValueError, match="不支持的坐标系"):
+    with pytest.raises(Refused, match="不支持的坐标系"):
         geo.to_wgs84(1, 2, "utm")
 
 

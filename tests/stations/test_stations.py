@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from tests.stations.factories import make_station
+from xinye.core.errors import Refused
 from xinye.portal.models import Worker
 from xinye.stations import services
 from xinye.stations.models import Station
@@ -55,14 +56,14 @@ def test_poster_out_of_scope_is_404(client_for, world):
 def test_check_in_once_per_station_and_day(station):
     worker = Worker.objects.create(phone="13904759901")
     with time_machine.travel(datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.UTC)):
-        first, created = services.check_in(station, worker)
-        again, created_again = services.check_in(station, worker)
+        first, created = services.check_in(station, worker=worker)
+        again, created_again = services.check_in(station, worker=worker)
     assert created and not created_again and first.pk == again.pk
     with time_machine.travel(datetime.datetime(2026, 11, 29, 9, 0, tzinfo=datetime.UTC)):
-        _next_day, created_next = services.check_in(station, worker)
+        _next_day, created_next = services.check_in(station, worker=worker)
     assert created_next
     other = make_station(station.unit)
-    services.check_in(other, worker, day=datetime.date(2026, 11, 28))
+    services.check_in(other, worker=worker, day=datetime.date(2026, 11, 28))
     counts = services.daily_counts([station, other], 3, today=datetime.date(2026, 11, 29))
     assert counts[station.pk] == {datetime.date(2026, 11, 28): 1, datetime.date(2026, 11, 29): 1}
     assert counts[other.pk] == {datetime.date(2026, 11, 28): 1}
@@ -70,14 +71,14 @@ def test_check_in_once_per_station_and_day(station):
 
 def test_check_in_refused_at_a_closed_station(world):
     station = make_station(world["units"]["street-kerqin-1-c1"], status="closed")
-    with pytest.raises(ValueError, match="暂未开放"):
-        services.check_in(station, Worker.objects.create(phone="13904759902"))
+    with pytest.raises(Refused, match="暂未开放"):
+        services.check_in(station, worker=Worker.objects.create(phone="13904759902"))
 
 
 def test_checkin_counts_page_shows_own_stations_only(client_for, world, station):
     other = make_station(world["units"]["street-kerqin-2-c1"], name="别的街道的站")
     worker = Worker.objects.create(phone="13904759903")
-    services.check_in(station, worker)
+    services.check_in(station, worker=worker)
     html = client_for("community_admin").get("/admin/stations/checkins/").content.decode()
     assert station.name in html and other.name not in html
     assert 'id="grand-total">1<' in html
@@ -149,7 +150,7 @@ def test_console_home_cards_count_own_stations(client_for, world):
     make_station(world["units"]["street-kerqin-2-c1"])  # another street: not theirs
     assert cards() == before
     mine = make_station(world["units"]["street-kerqin-1-c1"])
-    services.check_in(mine, Worker.objects.create(phone="13904759904"))
+    services.check_in(mine, worker=Worker.objects.create(phone="13904759904"))
     after = cards()
     assert after["开放的服务站"] == before["开放的服务站"] + 1
     assert after["今日服务站签到"] == before["今日服务站签到"] + 1

@@ -8,13 +8,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tests.appeals.helpers import worker
+from xinye.accounts.permissions import system_actor
 from xinye.volunteers import services
 from xinye.volunteers.choices import SignupStatus
+
+SYSTEM = system_actor("test")
 
 
 def _activity(world, unit_code="street-kerqin-1-c1", capacity=2, hours=None):
     start = timezone.now() + datetime.timedelta(days=2)
     return services.publish_activity(
+        actor=SYSTEM,
         unit=world["units"][unit_code],
         title="路口文明劝导",
         category="civility",
@@ -59,7 +63,7 @@ def test_totals_by_county(world):
     w = worker("street-naiman-1-c1")
     services.register_volunteer(worker=w)
     act = _activity(world, "street-naiman-1-c1", hours=Decimal("1.50"))
-    services.confirm_attendance(services.sign_up(act, worker=w))
+    services.confirm_attendance(services.sign_up(act, worker=w), actor=SYSTEM)
     rows = {r["name"]: r for r in services.totals(VolunteerProfile.objects.filter(worker=w))}
     assert rows["奈曼旗"]["hours"] == Decimal("1.50") and rows["奈曼旗"]["volunteers"] == 1
 

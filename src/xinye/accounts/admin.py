@@ -5,25 +5,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from xinye.accounts import services
 from xinye.accounts.models import ApiToken, Role, RoleAssignment, User
+from xinye.accounts.permissions import has_action
 from xinye.console.admin import ReadOnlyAdmin, ScopedAdmin
-
-# 等保三员: the system, security and audit administrators hold their role alone, and nobody grants
-# themselves anything (a security administrator would otherwise make itself 市级管理员).
-SEPARATED_ROLES = {"sysadmin", "secadmin", "auditor"}
-
-
-def check_roles(actor, user, roles: list, *, changed: bool) -> None:
-    """Refuse a change of `user`'s roles (the full list after the change) that breaks separation of duties."""
-    if changed and user is not None and user.pk == actor.pk:
-        raise ValidationError("不能修改自己的角色授权（等保三员分立）")
-    codes = {r.code for r in roles}
-    if codes & SEPARATED_ROLES and len(codes) > 1:
-        raise ValidationError("系统管理员、安全管理员、审计员角色不能与其他角色兼任（等保三员分立）")
+from xinye.core.errors import Refused
 
 
 class RoleAssignmentFormSet(forms.BaseInlineFormSet):
-    request = None
+    """The roles of one user, checked as a whole against separation of duties (accounts.services)."""
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
 
     def clean(self):
         super().clean()
@@ -33,22 +27,21 @@ class RoleAssignmentFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data.get("role") and not form.cleaned_data.get("DELETE")
         ]
         changed = any(form.has_changed() for form in self.forms)
-        check_roles(self.request.user, self.instance if self.instance.pk else None, kept, changed=changed)
+        user = self.instance if self.instance.pk else None
+        try:
+            services.clean_role_change(actor=self.actor, user=user, roles=kept, changed=changed)
+        except Refused as exc:
+            raise ValidationError(exc.messages)
 
 
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     formset = RoleAssignmentFormSet
     extra = 0
-    autocomplete_fields = ["unit"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        return type(formset.__name__, (formset,), {"request": request})
+    # A plain list of units, not an autocomplete: the 安全管理员 who grants roles has no view on the tree,
+    # so the tree's autocomplete endpoint would answer them nothing.
 
     def _may(self, request, action):
-        from xinye.accounts.permissions import has_action
-
         return has_action(request.user, action, RoleAssignment)
 
     def has_view_permission(self, request, obj=None):
@@ -80,6 +73,21 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     inlines = [RoleAssignmentInline]
     nav_icon = "person"
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, RoleAssignmentInline):
+            kwargs["actor"] = request.user  # per formset instance: the admin keeps no request
+        return kwargs
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, RoleAssignmentFormSet):
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # fills new_objects, changed_objects, deleted_objects; writes nothing
+        for assignment in formset.deleted_objects:
+            services.remove_role(assignment, actor=request.user)
+        for assignment in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]:
+            services.save_assignment(assignment, actor=request.user)
+
 
 @admin.register(Role)
 class RoleAdmin(ReadOnlyAdmin):
@@ -92,23 +100,27 @@ class RoleAssignmentAdmin(ScopedAdmin):
     list_display = ["user", "role", "unit", "industry", "created_at"]
     list_filter = ["role", "industry"]
     search_fields = ["user__username", "unit__name"]
-    autocomplete_fields = ["user", "unit"]
+    autocomplete_fields = ["user"]
     nav_icon = "key"
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Granting a role over any unit is the 安全管理员's job, who holds no grant on the tree itself
+        # (as in the user page's inline): the unit list is the whole tree, not the actor's view of it.
+        if db_field.name == "unit":
+            kwargs["queryset"] = db_field.related_model._default_manager.all()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-        def clean(self):
-            data = forms.ModelForm.clean(self)
-            user, role = data.get("user"), data.get("role")
-            if user is not None and role is not None:
-                others = [ra.role for ra in user.role_assignments.exclude(pk=self.instance.pk)]
-                check_roles(request.user, user, [*others, role], changed=True)
-                if self.instance.pk and self.instance.user_id != user.pk:
-                    check_roles(request.user, self.instance.user, [], changed=True)
-            return data
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        if obj.user_id and obj.role_id:
+            others = [ra.role for ra in obj.user.role_assignments.exclude(pk=obj.pk).select_related("role")]
+            services.clean_role_change(actor=actor, user=obj.user, roles=[*others, obj.role], changed=True)
 
-        return type(form.__name__, (form,), {"clean": clean})
+    def save_object(self, actor, obj, form, change):
+        return services.save_assignment(obj, actor=actor)
+
+    def delete_object(self, actor, obj):
+        services.remove_role(obj, actor=actor)
 
 
 @admin.register(ApiToken)
@@ -125,7 +137,5 @@ class ApiTokenAdmin(ScopedAdmin):
 
     @admin.action(description=_("吊销所选令牌"))
     def revoke(self, request, queryset):
-        from xinye.accounts.services import revoke_token
-
         for token in queryset:
-            revoke_token(token)
+            services.revoke_token(token, actor=request.user)

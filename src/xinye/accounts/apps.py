@@ -11,6 +11,9 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from xinye.accounts import signals  # noqa: F401
+        from xinye.accounts.permissions import system_actor
         from xinye.accounts.services import sync_builtin_roles
 
-        post_migrate.connect(lambda **kw: sync_builtin_roles(), sender=self, weak=False)
+        post_migrate.connect(
+            lambda **kw: sync_builtin_roles(actor=system_actor("migrate")), sender=self, weak=False
+        )

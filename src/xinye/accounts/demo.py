@@ -1,10 +1,12 @@
 """One demo account per built-in role. All share one demo password, printed by `xinye demo`."""
 
 from xinye.accounts.models import User
+from xinye.accounts.permissions import system_actor
 from xinye.accounts.services import assign_role
 from xinye.core.choices import Industry
 
 DEMO_PASSWORD = "Xinye@Demo2026"
+ACTOR = system_actor("demo")
 
 # username, display name, role, unit code, industry narrowing
 DEMO_ACCOUNTS = [
@@ -35,7 +37,7 @@ def load(world: dict) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         if not user.role_assignments.filter(role__code=role).exists():
-            assign_role(user, role, OrgUnit.objects.get(code=unit_code), industry=industry)
+            assign_role(user, role, OrgUnit.objects.get(code=unit_code), actor=ACTOR, industry=industry)
         users[username] = user
     world["users"] = users
     world["logins"] = [(u, d, r) for u, d, r, _c, _i in DEMO_ACCOUNTS]

@@ -759,7 +759,7 @@ def _formation_cases(enterprises, plan) -> None:
 
 def _link_demo_users(world, enterprises, orgs, agents) -> None:
     from xinye.accounts.models import RoleAssignment
-    from xinye.accounts.permissions import clear_cache
+    from xinye.accounts.permissions import clear_cache, system_actor
     from xinye.accounts.services import assign_role
 
     users = world.get("users") or {}
@@ -784,7 +784,7 @@ def _link_demo_users(world, enterprises, orgs, agents) -> None:
             if o.region_id == kerqin and o.industry == Industry.DELIVERY and o.unit.kind == UnitKind.BRANCH
         )
         RoleAssignment.objects.filter(user=user, role__code="secretary", unit__code="lxgw-kerqin").delete()
-        assign_role(user, "secretary", org.unit)
+        assign_role(user, "secretary", org.unit, actor=system_actor("demo"))
         org.secretary_user = user
         org.save()
         clear_cache(user)

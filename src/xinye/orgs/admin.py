@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from xinye.accounts.permissions import require
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
+from xinye.core.errors import Refused
+from xinye.orgs import services
 from xinye.orgs.models import OrgUnit, Region, Responsibility
 
 
@@ -11,6 +14,30 @@ class RegionAdmin(ScopedAdmin):
     list_filter = ["level", "is_functional_zone"]
     search_fields = ["code", "name"]
     nav_icon = "map"
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the key others point at (units, stations, workers): a new code is a new region.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "code"] if obj is not None else fields
+
+    def validate_object(self, actor, obj, change):
+        services.require_citywide(actor=actor, action="change" if change else "add", model=Region)
+        if obj.parent_id and services.region_within(obj.parent_id, obj.code):
+            raise Refused({"parent": ["上级区划不能是本区划或其下级"]})
+
+    def save_object(self, actor, obj, form, change):
+        region, _created = services.save_region(
+            obj.code,
+            actor=actor,
+            name=obj.name,
+            level=obj.level,
+            parent_id=obj.parent_id,
+            is_functional_zone=obj.is_functional_zone,
+        )
+        return region
+
+    def delete_object(self, actor, obj):
+        services.delete_region(obj, actor=actor)
 
 
 class ChildInline(ReadOnlyInline):
@@ -31,18 +58,27 @@ class OrgUnitAdmin(ScopedAdmin):
     inlines = [ChildInline]
     nav_icon = "account_tree"
 
-    def save_model(self, request, obj, form, change):
-        # An OrgUnit's own scope is its parent's: a new unit must be placed inside the user's subtree.
-        from django.core.exceptions import PermissionDenied
+    def validate_object(self, actor, obj, change):
+        # A new or moved unit is placed under a parent inside the actor's scope; the tree's rules and the
+        # region's reach are the service's own (orgs.services.clean_unit, clean_unit_reach).
+        stored = OrgUnit.objects.filter(pk=obj.pk).first() if change else None
+        if stored is None or stored.parent_id != obj.parent_id:
+            parent = obj.parent if obj.parent_id else None
+            require(
+                actor, "change" if change else "add", None, model=OrgUnit, unit=parent, industry=obj.industry
+            )
+        services.clean_unit(obj)
+        services.clean_unit_reach(obj, actor=actor, action="change" if change else "add")
 
-        from xinye.accounts.permissions import unit_in_scope
+    def save_object(self, actor, obj, form, change):
+        fields = {name: getattr(obj, name) for name in services.UNIT_FIELDS}
+        if change:
+            stored = OrgUnit.objects.get(pk=obj.pk)
+            return services.update_unit(stored, actor=actor, **fields)
+        return services.create_unit(actor=actor, **fields)
 
-        anchor = obj.parent if obj.parent_id else None
-        if anchor is None or not unit_in_scope(
-            request.user, "change" if change else "add", OrgUnit, anchor, obj.industry
-        ):
-            raise PermissionDenied(_("上级单位不在您的管辖范围内"))
-        obj.save()
+    def delete_object(self, actor, obj):
+        services.delete_unit(obj, actor=actor)
 
 
 @admin.register(Responsibility)

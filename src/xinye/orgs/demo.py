@@ -10,9 +10,13 @@ couriers concentrate):
 - 开鲁县 has a second 大货车（网约车） office for its freight yard (+1).
 """
 
+from xinye.accounts.permissions import system_actor
 from xinye.core.choices import Industry
+from xinye.orgs import services
 from xinye.orgs.choices import RegionLevel, UnitKind
 from xinye.orgs.models import OrgUnit, Region
+
+ACTOR = system_actor("demo")
 
 CITY = "150500"
 COUNTIES = [
@@ -103,38 +107,39 @@ COMMUNITY_NAMES = [
 
 
 def _unit(code, name, kind, region, parent=None, industry="", answers_to=None, sort=0) -> OrgUnit:
-    unit, _ = OrgUnit.objects.update_or_create(
-        code=code,
-        defaults={
-            "name": name,
-            "kind": kind,
-            "region": region,
-            "parent": parent,
-            "industry": industry,
-            "answers_to": answers_to,
-            "sort": sort,
-        },
-    )
+    """Create or refresh a unit through the orgs services (keyed by code, so the loader is idempotent)."""
+    fields = {
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "region_id": region.pk,
+        "parent_id": parent.pk if parent else None,
+        "industry": industry,
+        "answers_to_id": answers_to.pk if answers_to else None,
+        "sort": sort,
+    }
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        return services.create_unit(actor=ACTOR, **fields)
+    if any(getattr(unit, key) != value for key, value in fields.items()):
+        return services.update_unit(unit, actor=ACTOR, **fields)
     return unit
 
 
 def load_regions() -> dict[str, Region]:
-    province, _ = Region.objects.update_or_create(
-        code="150000", defaults={"name": "内蒙古自治区", "level": RegionLevel.PROVINCE}
-    )
-    city, _ = Region.objects.update_or_create(
-        code=CITY, defaults={"name": "通辽市", "level": RegionLevel.CITY, "parent": province}
+    province, _ = services.save_region("150000", actor=ACTOR, name="内蒙古自治区", level=RegionLevel.PROVINCE)
+    city, _ = services.save_region(
+        CITY, actor=ACTOR, name="通辽市", level=RegionLevel.CITY, parent_id=province.pk
     )
     regions = {CITY: city}
     for code, name, level, _slug in COUNTIES:
-        regions[code], _ = Region.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "level": level,
-                "parent": city,
-                "is_functional_zone": level == RegionLevel.ZONE,
-            },
+        regions[code], _ = services.save_region(
+            code,
+            actor=ACTOR,
+            name=name,
+            level=level,
+            parent_id=city.pk,
+            is_functional_zone=level == RegionLevel.ZONE,
         )
     return regions
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
+from xinye.orgs.services import require_citywide
+from xinye.portal import services
 from xinye.portal.models import Consent, PrivacyNotice, Worker
 
 
@@ -51,3 +53,16 @@ class PrivacyNoticeAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def validate_object(self, actor, obj, change):
+        require_citywide(actor=actor, action="add", model=PrivacyNotice)
+
+    def save_object(self, actor, obj, form, change):
+        return services.publish_notice(
+            actor=actor,
+            kind=obj.kind,
+            version=obj.version,
+            title=obj.title,
+            text=obj.text,
+            published_at=obj.published_at,
+        )

@@ -40,7 +40,7 @@ def load(world: dict) -> None:
                 registered_at=timezone.now(),
             )
             worker.save()
-        give_consent(worker, NoticeKind.GENERAL)
+        give_consent(worker=worker, kind=NoticeKind.GENERAL)
         workers.append(worker)
     world["workers"] = workers
     if StationCheckIn.objects.filter(worker__in=workers).exists():

@@ -1,95 +1,35 @@
-"""Portal services: sign-in codes, consent, 备案, a worker's own data, and submissions to the appeal and
-hazard apps (each retried request finds its first result by idempotency key)."""
+"""Portal services: consent, 备案, a worker's own data, the privacy notices, and submissions to the appeal
+and hazard apps (each retried request finds its first result by idempotency key).
 
-import datetime
+Worker-facing writes take a required keyword `worker` (the signed-in worker is their actor, and they touch
+only their own rows); staff-facing ones (publishing a notice) take `actor`. Sign-in, before there is a
+worker, is in signin.py. Refusals are `Refused` with a Chinese message."""
+
 import functools
-import hmac
-import secrets
 import uuid
 
 from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone, translation
 
+from xinye.accounts.permissions import require
 from xinye.core.crypto import keyed_hash
-from xinye.core.validators import clean_id_number, clean_mobile
+from xinye.core.errors import Refused
+from xinye.core.validators import clean_id_number
+from xinye.orgs.services import require_citywide
 from xinye.portal import rules
-from xinye.portal.models import Consent, NoticeKind, PrivacyNotice, SmsCode, Worker
+from xinye.portal.models import Consent, NoticeKind, PrivacyNotice, Worker
 
-
-class RateLimited(ValueError):
-    """Too many requests; the message says in Chinese when to try again."""
-
-
-# --- sign-in codes ----------------------------------------------------------------------------------
-
-
-def _code_hash(phone: str, code: str) -> str:
-    return keyed_hash(f"sms-code:{phone}:{code}")
-
-
-def request_code(phone: str, *, ip: str | None = None) -> str:
-    """Send a 6-digit sign-in code to `phone` (rate-limited per phone and per IP). Returns the clean phone."""
-    from xinye.portal.sms import get_backend
-
-    phone = clean_mobile(phone)
-    phone_hash = keyed_hash(phone)
-    now = timezone.now()
-    limits = rules.code_rate_limits()
-    recent = SmsCode.objects.filter(phone_hash=phone_hash, created_at__gte=now - datetime.timedelta(hours=1))
-    if (
-        recent.filter(created_at__gte=now - datetime.timedelta(minutes=1)).count()
-        >= limits["phone_per_minute"]
-    ):
-        raise RateLimited("验证码已发送，请 1 分钟后再重新获取")
-    if recent.count() >= limits["phone_per_hour"]:
-        raise RateLimited(f"该手机号 1 小时内获取验证码已达 {limits['phone_per_hour']} 次，请稍后再试")
-    if ip and (
-        SmsCode.objects.filter(ip=ip, created_at__gte=now - datetime.timedelta(hours=1)).count()
-        >= limits["ip_per_hour"]
-    ):
-        raise RateLimited("当前网络获取验证码过于频繁，请 1 小时后再试")
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    ttl = rules.code_ttl_seconds()
-    with transaction.atomic():
-        # a new code replaces any earlier unused one
-        SmsCode.objects.filter(phone_hash=phone_hash, used_at__isnull=True).update(used_at=now)
-        SmsCode.objects.create(
-            phone_hash=phone_hash,
-            code_hash=_code_hash(phone, code),
-            ip=ip or None,
-            created_at=now,
-            expires_at=now + datetime.timedelta(seconds=ttl),
-        )
-    get_backend().send_code(phone, code, max(1, ttl // 60))
-    return phone
-
-
-def verify_code(phone: str, code: str) -> str:
-    """Check a code: single use, within its life, a few attempts. Returns the clean phone or raises."""
-    phone = clean_mobile(phone)
-    code = (code or "").strip()
-    now = timezone.now()
-    row = (
-        SmsCode.objects.filter(phone_hash=keyed_hash(phone), used_at__isnull=True)
-        .order_by("-created_at")
-        .first()
-    )
-    if row is None:
-        raise ValueError("验证码无效或已使用，请重新获取")
-    if row.expires_at <= now:
-        raise ValueError("验证码已过期，请重新获取")
-    if not hmac.compare_digest(row.code_hash, _code_hash(phone, code)):
-        row.attempts += 1
-        burnt = row.attempts >= rules.code_max_attempts()
-        SmsCode.objects.filter(pk=row.pk).update(attempts=row.attempts, used_at=now if burnt else None)
-        if burnt:
-            raise ValueError("验证码错误次数过多，请重新获取")
-        raise ValueError("验证码错误")
-    if SmsCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) != 1:
-        raise ValueError("验证码无效或已使用，请重新获取")  # a concurrent use won
-    return phone
-
+READS = (
+    "worker_for_phone",
+    "current_notice_id",
+    "forget_current_notices",
+    "has_consent",
+    "clean_key",
+    "portal_key",
+    "is_sensitive_category",
+    "sensitive_appeal_categories",
+)
 
 # --- workers and consent ----------------------------------------------------------------------------
 
@@ -132,7 +72,7 @@ def has_consent(worker: Worker, kind: str) -> bool:
 
 
 @transaction.atomic
-def give_consent(worker: Worker, kind: str, *, ip: str | None = None) -> Consent | None:
+def give_consent(*, worker: Worker, kind: str, ip: str | None = None) -> Consent | None:
     notice = PrivacyNotice.current(kind)
     if notice is None:
         return None
@@ -141,7 +81,7 @@ def give_consent(worker: Worker, kind: str, *, ip: str | None = None) -> Consent
 
 
 @transaction.atomic
-def withdraw_consent(worker: Worker, kind: str) -> None:
+def withdraw_consent(*, worker: Worker, kind: str) -> None:
     """Withdrawing the sensitive consent erases what it covered (the ID number and its link)."""
     Consent.objects.filter(worker=worker, kind=kind, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
@@ -152,24 +92,39 @@ def withdraw_consent(worker: Worker, kind: str) -> None:
         worker.save()
 
 
+# --- privacy notices (staff) ------------------------------------------------------------------------
+
+
 @transaction.atomic
-def sign_up(phone: str, *, ip: str | None = None) -> Worker:
-    """Create (or find) the worker for a verified phone and record the general consent (required)."""
-    phone = clean_mobile(phone)
-    worker = worker_for_phone(phone)
-    if worker is None:
-        worker = Worker(phone=phone)
-        worker.save()
-    give_consent(worker, NoticeKind.GENERAL, ip=ip)
-    return worker
+def publish_notice(
+    *, actor, kind: str, version: str, title: str, text: str, published_at=None
+) -> PrivacyNotice:
+    """Publish a new version of a privacy notice; every worker is asked to agree to it again. A notice
+    holds for the whole city, so only 市级管理员 and 系统管理员 publish one (leak 9 of the spine issue:
+    a county admin published a city-wide notice). Published versions are never edited, only superseded."""
+    require_citywide(actor=actor, action="add", model=PrivacyNotice)
+    if kind not in NoticeKind.values:
+        raise Refused({"kind": [f"未知的告知类型：{kind}"]})
+    if PrivacyNotice.objects.filter(kind=kind, version=version).exists():
+        raise Refused({"version": [f"版本 {version} 已发布，请使用新的版本号"]})
+    if not (title or "").strip() or not (text or "").strip():
+        raise Refused("标题和正文不能为空")
+    notice = PrivacyNotice.objects.create(
+        kind=kind, version=version, title=title, text=text, published_at=published_at or timezone.now()
+    )
+    require(actor, "add", notice)
+    return notice
 
 
 def _clean_id_for(worker: Worker, id_number: str) -> str:
     if not id_number:
         return ""
     if not has_consent(worker, NoticeKind.SENSITIVE):
-        raise ValueError("填写身份证号前，请先单独同意《敏感个人信息处理规则》")
-    return clean_id_number(id_number).number
+        raise Refused("填写身份证号前，请先单独同意《敏感个人信息处理规则》")
+    try:
+        return clean_id_number(id_number).number
+    except ValueError as exc:
+        raise Refused({"id_number": [str(exc)]})
 
 
 def _link_practitioner(worker: Worker) -> None:
@@ -184,8 +139,8 @@ def _link_practitioner(worker: Worker) -> None:
 
 @transaction.atomic
 def register(
-    worker: Worker,
     *,
+    worker: Worker,
     station=None,
     community=None,
     name: str,
@@ -200,10 +155,10 @@ def register(
     if station is not None:
         community = station.unit
     if community is None:
-        raise ValueError("请选择备案的服务站或社区")
+        raise Refused("请选择备案的服务站或社区")
     name = (name or "").strip()
     if not name:
-        raise ValueError("请填写姓名")
+        raise Refused("请填写姓名")
     worker.name = name[:32]
     worker.occupation = occupation or ""
     worker.enterprise_name = (enterprise_name or "").strip()[:128]
@@ -224,7 +179,7 @@ def register(
 
 @transaction.atomic
 def correct_data(
-    worker: Worker, *, name: str, occupation: str, enterprise_name: str, id_number: str | None
+    *, worker: Worker, name: str, occupation: str, enterprise_name: str, id_number: str | None
 ) -> Worker:
     """The worker corrects their own data (PIPL art. 46). An empty ID number removes it."""
     worker.name = (name or "").strip()[:32]
@@ -238,7 +193,7 @@ def correct_data(
 
 
 @transaction.atomic
-def delete_worker_data(worker: Worker) -> None:
+def delete_worker_data(*, worker: Worker) -> None:
     """Delete the worker's personal data (PIPL art. 47): appeals and reports stay for the record but
     lose every link to the person; the worker row, consents and submissions go; check-ins keep only counts."""
     from xinye.appeals import services as appeals
@@ -257,7 +212,7 @@ def clean_key(key: str) -> str:
     try:
         return str(uuid.UUID(str(key)))
     except ValueError:
-        raise ValueError("表单已失效，请刷新页面后重新提交")
+        raise Refused("表单已失效，请刷新页面后重新提交")
 
 
 def portal_key(worker: Worker, key: str) -> str:
@@ -285,14 +240,14 @@ def _sensitive_categories(words: tuple) -> frozenset[str]:
         )
 
 
-def submit_appeal(worker: Worker, *, category: str, text: str, photos=(), key: str, region=None):
+def submit_appeal(*, worker: Worker, category: str, text: str, photos=(), key: str, region=None):
     """File an appeal through the appeals app; a retried form (same key) returns the first appeal.
     Categories about personal difficulties need the separate sensitive consent first."""
     from xinye.appeals import services as appeals
 
     if category in sensitive_appeal_categories():
         if not has_consent(worker, NoticeKind.SENSITIVE):
-            raise ValueError("反映个人困难需先单独同意《敏感个人信息处理规则》")
+            raise Refused("反映个人困难需先单独同意《敏感个人信息处理规则》")
     return appeals.submit_appeal(
         worker=worker,
         category=category,
@@ -305,8 +260,8 @@ def submit_appeal(worker: Worker, *, category: str, text: str, photos=(), key: s
 
 
 def submit_report(
-    worker: Worker,
     *,
+    worker: Worker,
     category: str,
     description: str,
     latitude,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from xinye.appeals import services as appeal_services
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit, Region
-from xinye.portal import auth, maps, pagecache, rules, services
+from xinye.portal import auth, maps, pagecache, rules, services, signin
 from xinye.portal.auth import current_worker, worker_required
 from xinye.portal.forms import (
     AppealForm,
@@ -96,8 +96,8 @@ def home(request):
                         "nav": _nav(near.station),
                     }
                 )
-        except ValueError as exc:
-            error = str(exc)
+        except ValidationError as exc:
+            error = _reason(exc)
     elif region or street:
         mode = "area"
         qs = Station.objects.filter(status=StationStatus.OPEN).select_related("region")
@@ -172,9 +172,9 @@ def checkin(request, code):
         messages.info(request, "请先登录，登录后再点“签到”")
         return redirect(f"{reverse('portal:login')}?{urlencode({'next': station.get_absolute_url()})}")
     try:
-        _checkin, created = station_services.check_in(station, worker)
-    except ValueError as exc:
-        messages.error(request, str(exc))
+        _checkin, created = station_services.check_in(station, worker=worker)
+    except ValidationError as exc:
+        messages.error(request, _reason(exc))
     else:
         messages.success(request, "签到成功，欢迎歇歇脚！" if created else "今天已在本站签到过了")
     return redirect(station.get_absolute_url())
@@ -190,9 +190,9 @@ def login(request):
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
-                phone = services.verify_code(form.cleaned_data["phone"], form.cleaned_data["code"])
-            except ValueError as exc:
-                form.add_error("code", str(exc))
+                phone = signin.verify_code(form.cleaned_data["phone"], form.cleaned_data["code"])
+            except ValidationError as exc:
+                form.add_error("code", _reason(exc))
             else:
                 worker = services.worker_for_phone(phone)
                 if worker is not None and services.has_consent(worker, NoticeKind.GENERAL):
@@ -208,9 +208,9 @@ def login(request):
         form = PhoneForm(request.POST)
         if form.is_valid():
             try:
-                phone = services.request_code(form.cleaned_data["phone"], ip=_ip(request))
-            except ValueError as exc:
-                form.add_error("phone", str(exc))
+                phone = signin.request_code(form.cleaned_data["phone"], ip=_ip(request))
+            except ValidationError as exc:
+                form.add_error("phone", _reason(exc))
             else:
                 code_form = CodeForm(initial={"phone": phone})
                 return render(
@@ -244,10 +244,10 @@ def consent(request):
             error = "需要同意《个人信息保护政策》才能注册使用；不同意也可以继续查找服务站。"
         else:
             if worker is None:
-                worker = services.sign_up(decrypt(pending), ip=_ip(request))
+                worker = signin.sign_up(decrypt(pending), ip=_ip(request))
                 auth.login_worker(request, worker)
             else:
-                services.give_consent(worker, NoticeKind.GENERAL, ip=_ip(request))
+                services.give_consent(worker=worker, kind=NoticeKind.GENERAL, ip=_ip(request))
             return redirect(next_url)
     return render(request, "portal/consent.html", {"notice": notice, "next": next_url, "error": error})
 
@@ -258,10 +258,10 @@ def sensitive_consent(request):
     notice = PrivacyNotice.current(NoticeKind.SENSITIVE)
     if request.method == "POST":
         if request.POST.get("action") == "withdraw":
-            services.withdraw_consent(worker, NoticeKind.SENSITIVE)
+            services.withdraw_consent(worker=worker, kind=NoticeKind.SENSITIVE)
             messages.success(request, "已撤回敏感个人信息处理同意，已删除您的身份证号")
         elif request.POST.get("agree") == "1":
-            services.give_consent(worker, NoticeKind.SENSITIVE, ip=_ip(request))
+            services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
             messages.success(request, "已记录您的单独同意")
         return redirect(auth.safe_next(request, "portal:mydata"))
     return render(
@@ -311,9 +311,9 @@ def register(request):
             community = OrgUnit.objects.filter(pk=data["community"], kind=UnitKind.COMMUNITY).first()
         try:
             if data["id_number"] and data["sensitive_consent"]:
-                services.give_consent(worker, NoticeKind.SENSITIVE, ip=_ip(request))
+                services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
             services.register(
-                worker,
+                worker=worker,
                 station=station,
                 community=community,
                 name=data["name"],
@@ -323,8 +323,8 @@ def register(request):
                 volunteer=data["volunteer"],
                 volunteer_skills=data["volunteer_skills"],
             )
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, _reason(exc))
         else:
             linked = "，已与从业人员台账核对一致" if worker.practitioner_id else ""
             messages.success(request, f"备案成功{linked}")
@@ -357,14 +357,14 @@ def mydata(request):
         data = form.cleaned_data
         try:
             services.correct_data(
-                worker,
+                worker=worker,
                 name=data["name"],
                 occupation=data["occupation"],
                 enterprise_name=data["enterprise_name"],
                 id_number=data["id_number"],
             )
-        except ValueError as exc:
-            form.add_error("id_number", str(exc))
+        except ValidationError as exc:
+            form.add_error("id_number", _reason(exc))
         else:
             messages.success(request, "已保存")
             return redirect("portal:mydata")
@@ -397,7 +397,7 @@ def delete_data(request):
     if request.POST.get("confirm") != "1":
         messages.error(request, "请勾选“我确认删除”")
         return redirect("portal:mydata")
-    services.delete_worker_data(request.worker)
+    services.delete_worker_data(worker=request.worker)
     auth.logout_worker(request)
     messages.success(request, "您的个人信息已删除；已提交的诉求和随手拍已匿名保留。")
     return redirect("portal:home")
@@ -443,9 +443,9 @@ def appeal_new(request):
         data = form.cleaned_data
         try:
             if data["sensitive_consent"]:
-                services.give_consent(worker, NoticeKind.SENSITIVE, ip=_ip(request))
+                services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
             appeal = services.submit_appeal(
-                worker,
+                worker=worker,
                 category=data["category"],
                 text=data["text"],
                 photos=_photos(request, "photos", 3),
@@ -492,7 +492,7 @@ def report_new(request):
             lat, lng = (landmark.latitude, landmark.longitude) if landmark else (None, None)
         try:
             report = services.submit_report(
-                worker,
+                worker=worker,
                 category=data["category"],
                 description=data["description"],
                 latitude=lat,
@@ -638,7 +638,7 @@ def volunteer_signup(request, pk):
     activity = get_object_or_404(VolunteerActivity, pk=pk)
     try:
         volunteer_services.sign_up(activity, worker=request.worker)
-    except (ValueError, ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, _reason(exc))
     else:
         messages.success(request, f"已报名：{activity.title}")
@@ -653,7 +653,7 @@ def volunteer_cancel(request, pk):
     signup = get_object_or_404(VolunteerSignup, pk=pk, profile__worker=request.worker)
     try:
         volunteer_services.cancel_signup(signup, worker=request.worker)
-    except (ValueError, ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, _reason(exc))
     else:
         messages.success(request, "已取消报名")

@@ -4,9 +4,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from xinye.accounts import writes
 from xinye.console.admin import ScopedAdmin
 from xinye.ledger.choices import CoordSystem
-from xinye.stations import geo
+from xinye.stations import geo, services
 from xinye.stations.choices import Amenity
 from xinye.stations.models import HOURS_PATTERN, Station, StationCheckIn, StationPhoto
 
@@ -129,6 +130,20 @@ class StationAdmin(ScopedAdmin):
             reverse("stations:qr_png", args=[obj.pk]),
             reverse("stations:qr_svg", args=[obj.pk]),
         )
+
+    def save_object(self, actor, obj, form, change):
+        return services.save_station(obj, actor=actor)
+
+    def delete_object(self, actor, obj):
+        services.delete_station(obj, actor=actor)
+
+    def save_formset(self, request, form, formset, change):
+        # The photos, too, through the write door (scope before and after, change log).
+        formset.save(commit=False)
+        for photo in formset.deleted_objects:
+            writes.delete(photo, actor=request.user)
+        for photo in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]:
+            writes.save(photo, actor=request.user)
 
     def get_inlines(self, request, obj):
         # the inline is scoped through its parent; hidden for roles that may not change stations

@@ -6,11 +6,14 @@ enterprises), a business district or a building. Deterministic (fixed seed) and 
 
 import random
 
+from xinye.accounts.permissions import system_actor
 from xinye.ledger.choices import CoordSystem
+from xinye.stations import services
 from xinye.stations.choices import EXTRA_AMENITIES, STANDARD_AMENITIES, Amenity, HostKind, StationStatus
 from xinye.stations.models import Station
 
 TOTAL = 350
+ACTOR = system_actor("demo")
 # county code → (slug, stations, WGS-84 centre of the seat, spread in degrees)
 COUNTY_STATIONS = {
     "150502": ("kerqin", 150, (43.6225, 122.2560), 0.060),
@@ -84,29 +87,30 @@ def load(world: dict) -> None:
                 status = StationStatus.PAUSED
             elif i % 97 == 96:
                 status = StationStatus.CLOSED
-            station, _ = Station.objects.update_or_create(
-                code=f"{slug}{i + 1:03d}",
-                defaults={
-                    "name": name[:128],
-                    "host_kind": kind,
-                    "unit": community,
-                    "region": region,
-                    "host_enterprise": host_enterprise,
-                    "host_name": host_name,
-                    "address": f"{community.name}{rng.randint(1, 199)}号",
-                    "latitude": round(lat, 6),
-                    "longitude": round(lng, 6),
-                    "coord_source": CoordSystem.GCJ02 if i % 3 == 0 else CoordSystem.WGS84,
-                    "amenities": [str(a) for a in STANDARD_AMENITIES + sorted(extras)],
-                    "hours": [weekday] * 5 + [weekend] * 2,
-                    "open_24h": open_24h,
-                    "holiday_note": "法定节假日照常开放" if i % 2 == 0 else "春节期间 10:00-16:00",
-                    "contact_name": f"{community.name[-4:-2]}站长",
-                    "contact_phone": f"0475{8000000 + i * 37 + int(region_code[-2:]):07d}",
-                    "status": status,
-                    "green_channel": i % 4 == 0,
-                    "description": "为快递员、外卖骑手、网约车司机等新就业群体提供歇脚、饮水、充电、热饭等暖心服务。",
-                },
-            )
-            stations.append(station)
+            code = f"{slug}{i + 1:03d}"
+            station = Station.objects.filter(code=code).first() or Station(code=code)
+            fields = {
+                "name": name[:128],
+                "host_kind": kind,
+                "unit": community,
+                "region": region,
+                "host_enterprise": host_enterprise,
+                "host_name": host_name,
+                "address": f"{community.name}{rng.randint(1, 199)}号",
+                "latitude": round(lat, 6),
+                "longitude": round(lng, 6),
+                "coord_source": CoordSystem.GCJ02 if i % 3 == 0 else CoordSystem.WGS84,
+                "amenities": [str(a) for a in STANDARD_AMENITIES + sorted(extras)],
+                "hours": [weekday] * 5 + [weekend] * 2,
+                "open_24h": open_24h,
+                "holiday_note": "法定节假日照常开放" if i % 2 == 0 else "春节期间 10:00-16:00",
+                "contact_name": f"{community.name[-4:-2]}站长",
+                "contact_phone": f"0475{8000000 + i * 37 + int(region_code[-2:]):07d}",
+                "status": status,
+                "green_channel": i % 4 == 0,
+                "description": "为快递员、外卖骑手、网约车司机等新就业群体提供歇脚、饮水、充电、热饭等暖心服务。",
+            }
+            for name_, value in fields.items():
+                setattr(station, name_, value)
+            stations.append(services.save_station(station, actor=ACTOR))
     world["stations"] = stations

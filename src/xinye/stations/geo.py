@@ -11,6 +11,8 @@ import math
 from types import MappingProxyType
 from urllib.parse import quote
 
+from xinye.core.errors import Refused
+
 _A = 6378245.0
 _EE = 0.00669342162296594323
 _X_PI = math.pi * 3000.0 / 180.0
@@ -99,7 +101,7 @@ def to_wgs84(lat: float, lng: float, system: str) -> tuple[float, float]:
         return gcj02_to_wgs84(lat, lng)
     if system == "bd09":
         return bd09_to_wgs84(lat, lng)
-    raise ValueError(f"不支持的坐标系：{system}（应为 wgs84、gcj02 或 bd09）")
+    raise Refused(f"不支持的坐标系：{system}（应为 wgs84、gcj02 或 bd09）")
 
 
 def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

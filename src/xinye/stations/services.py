@@ -1,4 +1,7 @@
-"""Station services: nearest search, check-in, status changes, daily counts."""
+"""Station services: nearest search, check-in, status changes, daily counts.
+
+A worker's check-in takes a required keyword `worker`; staff writes take `actor` and go through `require`
+before and after writing. Refusals are `Refused`/`OutOfScope`."""
 
 import datetime
 import functools
@@ -9,10 +12,14 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from xinye.accounts.permissions import in_scope
+from xinye.accounts import writes
+from xinye.accounts.permissions import require
+from xinye.core.errors import Refused
 from xinye.stations import geo, rules
 from xinye.stations.choices import StationStatus, amenity_labels
 from xinye.stations.models import Station, StationCheckIn
+
+READS = ("nearest", "daily_counts", "next_code")
 
 
 @dataclass
@@ -67,7 +74,7 @@ def nearest(lat: float, lng: float, limit: int = 3) -> list[Near]:
     One SQL query per box (this is the public, hot endpoint: no ORM object building).
     """
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValueError("坐标超出范围")
+        raise Refused("坐标超出范围")
     limit = max(1, min(int(limit), rules.nearest_max_limit()))
     radius = rules.nearest_start_radius_m()
     max_radius = rules.nearest_max_radius_m()
@@ -95,10 +102,11 @@ def nearest(lat: float, lng: float, limit: int = 3) -> list[Near]:
     return out
 
 
-def check_in(station: Station, worker, *, day: datetime.date | None = None) -> tuple[StationCheckIn, bool]:
-    """Record a worker's visit; at most once per station and day (a second scan returns the first)."""
+def check_in(station: Station, *, worker, day: datetime.date | None = None) -> tuple[StationCheckIn, bool]:
+    """Record the signed-in worker's own visit; at most once per station and day (a second scan returns
+    the first)."""
     if station.status != StationStatus.OPEN:
-        raise ValueError("该服务站暂未开放，无法签到")
+        raise Refused("该服务站暂未开放，无法签到")
     day = day or timezone.localdate()
     existing = StationCheckIn.objects.filter(station=station, worker=worker, day=day).first()
     if existing is not None:
@@ -111,15 +119,30 @@ def check_in(station: Station, worker, *, day: datetime.date | None = None) -> t
 
 
 @transaction.atomic
-def set_status(station: Station, status: str, *, actor=None) -> Station:
-    """Open, pause or close a station (scope-checked when an actor is given)."""
+def set_status(station: Station, status: str, *, actor) -> Station:
+    """Open, pause or close a station inside the actor's scope (OutOfScope otherwise)."""
+    require(actor, "change", station)
     if status not in StationStatus.values:
-        raise ValueError(f"未知的状态：{status}")
-    if actor is not None and not in_scope(actor, "change", station):
-        raise ValueError("该服务站不在您的管辖范围内")
+        raise Refused({"status": [f"未知的状态：{status}"]})
     station.status = status
     station.save(update_fields=["status", "updated_at"])
+    require(actor, "change", station)
     return station
+
+
+@transaction.atomic
+def save_station(station: Station, *, actor) -> Station:
+    """Create or change a station as `actor`: its unit must be inside the actor's scope before and
+    after the write; a new station gets the next free code for its QR poster."""
+    if not station.code:
+        station.code = next_code()
+    return writes.save(station, actor=actor)
+
+
+@transaction.atomic
+def delete_station(station: Station, *, actor) -> None:
+    """Delete a station inside the actor's scope."""
+    writes.delete(station, actor=actor)
 
 
 def daily_counts(stations, days: int = 14, *, today: datetime.date | None = None) -> dict:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.console.admin import ReadOnlyInline
 from xinye.console.admin import ScopedAdmin as _ScopedAdmin
+from xinye.core.errors import Refused
 from xinye.volunteers import services
 from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
 
@@ -58,11 +59,14 @@ class VolunteerActivityAdmin(ScopedAdmin):
     raw_id_fields = ("station",)
     inlines = [SignupInline]
 
-    def save_model(self, request, obj, form, change):
-        obj.region = obj.unit.region
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        services.clean_activity(
+            category=obj.category, starts_at=obj.starts_at, ends_at=obj.ends_at, capacity=obj.capacity
+        )
+
+    def save_object(self, actor, obj, form, change):
+        return services.save_activity(obj, actor=actor)
 
 
 @admin.register(VolunteerSignup)
@@ -90,9 +94,11 @@ class VolunteerSignupAdmin(ScopedAdmin):
             try:
                 services.confirm_attendance(signup, actor=request.user, attended=attended)
                 done += 1
-            except (ValueError, PermissionError) as exc:
+            except Refused as exc:
                 self.message_user(
-                    request, _("%(object)s：%(error)s") % {"object": signup, "error": exc}, messages.ERROR
+                    request,
+                    _("%(object)s：%(error)s") % {"object": signup, "error": "；".join(exc.messages)},
+                    messages.ERROR,
                 )
         self.message_user(request, _("已确认 %(count)s 条") % {"count": done})
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from xinye.accounts.permissions import system_actor
 from xinye.volunteers import services
 from xinye.volunteers.choices import ActivityCategory, ActivityStatus
 from xinye.volunteers.models import VolunteerActivity, VolunteerSignup
@@ -26,6 +27,9 @@ ACTIVITIES = [
 ]
 
 
+ACTOR = system_actor("demo")
+
+
 def load(world: dict) -> None:
     workers = world.get("demo_workers") or world.get("workers") or []
     if not workers or VolunteerActivity.objects.filter(title=ACTIVITIES[0][0]).exists():
@@ -41,6 +45,7 @@ def load(world: dict) -> None:
         host = profiles[(i * 3) % len(profiles)].unit
         start = now + datetime.timedelta(days=(i - 5) * 4, hours=9 - now.hour)
         activity = services.publish_activity(
+            actor=ACTOR,
             unit=host,
             title=title,
             category=category,
@@ -54,10 +59,10 @@ def load(world: dict) -> None:
         for profile in members[:6]:
             if past:
                 signup, _ = VolunteerSignup.objects.get_or_create(activity=activity, profile=profile)
-                services.confirm_attendance(signup, attended=rng.random() > 0.15)
+                services.confirm_attendance(signup, actor=ACTOR, attended=rng.random() > 0.15)
             else:
                 services.sign_up(activity, worker=profile.worker)
         if past:
             activity.status = ActivityStatus.FINISHED
-            activity.save(update_fields=["status"])
+            services.save_activity(activity, actor=ACTOR)
     world["volunteer_hours"] = Decimal(sum(p.hours.count() for p in profiles))

@@ -3,14 +3,17 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from xinye.accounts.permissions import in_scope, unit_in_scope
+from xinye.accounts import writes
+from xinye.accounts.permissions import actor_user, require
+from xinye.core.errors import OutOfScope, Refused
 from xinye.volunteers.choices import ActivityCategory, ActivityStatus, SignupStatus
 from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
+
+READS = ("open_activities", "signups_for", "hours_for", "totals", "clean_activity")
 
 
 def _industry_of(worker) -> str:
@@ -24,7 +27,7 @@ def register_volunteer(*, worker, skills: str = "", unit=None) -> VolunteerProfi
     """Register (or update) a worker as a volunteer with their community; idempotent per worker."""
     unit = unit or worker.unit
     if unit is None:
-        raise ValidationError("请先在服务站或社区完成备案，再登记为志愿者")
+        raise Refused("请先在服务站或社区完成备案，再登记为志愿者")
     region = worker.region or unit.region
     profile, created = VolunteerProfile.objects.get_or_create(
         worker=worker,
@@ -47,10 +50,21 @@ def register_volunteer(*, worker, skills: str = "", unit=None) -> VolunteerProfi
     return profile
 
 
+def clean_activity(*, category: str, starts_at, ends_at, capacity: int) -> None:
+    """An activity's own rules (the console's form runs them too): known category, ends after it starts,
+    at least one place. Refused naming the field."""
+    if category not in ActivityCategory.values:
+        raise Refused({"category": [f"未知的活动类别：{category}"]})
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise Refused({"ends_at": ["结束时间须晚于开始时间"]})
+    if capacity is not None and capacity < 1:
+        raise Refused({"capacity": ["名额至少为 1"]})
+
+
 @transaction.atomic
 def publish_activity(
     *,
-    actor=None,
+    actor,
     unit,
     title: str,
     category: str,
@@ -62,17 +76,12 @@ def publish_activity(
     description: str = "",
     station=None,
 ) -> VolunteerActivity:
-    if actor is not None and not unit_in_scope(actor, "add", VolunteerActivity, unit):
-        raise PermissionDenied("发布单位不在您的管辖范围内")
-    if category not in ActivityCategory.values:
-        raise ValidationError(f"未知的活动类别：{category}")
-    if ends_at <= starts_at:
-        raise ValidationError("结束时间须晚于开始时间")
-    if capacity < 1:
-        raise ValidationError("名额至少为 1")
+    """Publish an activity of `unit`, which must be inside the actor's scope (checked again on the row)."""
+    require(actor, "add", model=VolunteerActivity, unit=unit)
+    clean_activity(category=category, starts_at=starts_at, ends_at=ends_at, capacity=capacity)
     if hours is None:
         hours = (Decimal((ends_at - starts_at).total_seconds()) / 3600).quantize(Decimal("0.01"))
-    return VolunteerActivity.objects.create(
+    activity = VolunteerActivity.objects.create(
         title=title,
         category=category,
         unit=unit,
@@ -84,24 +93,42 @@ def publish_activity(
         hours=hours,
         description=description,
         station=station,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
+    require(actor, "add", activity)
+    return activity
+
+
+@transaction.atomic
+def save_activity(activity: VolunteerActivity, *, actor) -> VolunteerActivity:
+    """Change (or, from the console, create) an activity inside the actor's scope: its region follows its
+    unit, and the saved row is checked again before the transaction commits."""
+    clean_activity(
+        category=activity.category,
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        capacity=activity.capacity,
+    )
+    activity.region = activity.unit.region
+    if activity.pk is None:
+        activity.created_by = actor_user(actor)
+    return writes.save(activity, actor=actor)
 
 
 def sign_up(activity: VolunteerActivity, *, worker) -> VolunteerSignup:
     """Sign up (idempotent: signing up twice returns the same row); refuses full or closed activities."""
     profile = getattr(worker, "volunteer_profile", None)
     if profile is None or not profile.is_active:
-        raise ValidationError("请先登记为志愿者")
+        raise Refused("请先登记为志愿者")
     existing = VolunteerSignup.objects.filter(activity=activity, profile=profile).first()
     if existing is not None and existing.status != SignupStatus.CANCELLED:
         return existing
     with transaction.atomic():
         activity = VolunteerActivity.objects.select_for_update().get(pk=activity.pk)
         if activity.status != ActivityStatus.PUBLISHED or activity.starts_at <= timezone.now():
-            raise ValidationError("该活动已停止报名")
+            raise Refused("该活动已停止报名")
         if activity.taken >= activity.capacity:
-            raise ValidationError("名额已满")
+            raise Refused("名额已满")
         if existing is not None:
             existing.status = SignupStatus.SIGNED_UP
             existing.signed_up_at = timezone.now()
@@ -116,10 +143,11 @@ def sign_up(activity: VolunteerActivity, *, worker) -> VolunteerSignup:
 
 @transaction.atomic
 def cancel_signup(signup: VolunteerSignup, *, worker) -> VolunteerSignup:
+    """The worker cancels their own sign-up (someone else's is not there for them: OutOfScope)."""
     if signup.profile.worker_id != worker.pk:
-        raise PermissionDenied("只能取消本人的报名")
+        raise OutOfScope()
     if signup.status != SignupStatus.SIGNED_UP:
-        raise ValueError("该报名不能取消")
+        raise Refused("该报名不能取消")
     signup.status = SignupStatus.CANCELLED
     signup.save()
     return signup
@@ -129,25 +157,24 @@ def cancel_signup(signup: VolunteerSignup, *, worker) -> VolunteerSignup:
 def confirm_attendance(
     signup: VolunteerSignup,
     *,
-    actor=None,
+    actor,
     attended: bool = True,
     hours: Decimal | None = None,
     note: str = "",
 ) -> VolunteerSignup:
     """Staff confirm who came: attendance credits the activity's hours (or `hours`) to the ledger once."""
-    if actor is not None and not in_scope(actor, "change", signup.activity):
-        raise PermissionDenied("该活动不在您的管辖范围内")
+    require(actor, "change", signup)
     if signup.status == SignupStatus.CANCELLED:
-        raise ValueError("已取消的报名不能确认")
+        raise Refused("已取消的报名不能确认")
     signup.status = SignupStatus.ATTENDED if attended else SignupStatus.ABSENT
     signup.confirmed_at = timezone.now()
-    signup.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    signup.confirmed_by = actor_user(actor)
     signup.save()
     credit = VolunteerHours.objects.filter(signup=signup).first()
     if attended:
         amount = Decimal(hours if hours is not None else signup.activity.hours).quantize(Decimal("0.01"))
         if amount <= 0 or amount > 24:
-            raise ValidationError("时长须在 0 到 24 小时之间")
+            raise Refused("时长须在 0 到 24 小时之间")
         if credit is None:
             VolunteerHours.objects.create(
                 profile=signup.profile,
@@ -215,7 +242,7 @@ def totals(profiles, by: str = "region") -> list[dict]:
     return out
 
 
-def anonymise_worker(worker) -> int:
+def anonymise_worker(*, worker) -> int:
     """Volunteer records belong to the person: deleting their data removes the profile and its hours."""
     deleted, _ = VolunteerProfile.objects.filter(worker=worker).delete()
     return deleted

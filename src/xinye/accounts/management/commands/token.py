@@ -1,10 +1,11 @@
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from xinye.accounts.commands import XinyeCommand
 from xinye.accounts.models import ApiToken, User
 from xinye.accounts.permissions import has_action
 from xinye.accounts.services import create_token, revoke_token
-from xinye.accounts.commands import XinyeCommand
+from xinye.core.errors import OutOfScope, Refused
 
 
 def _local(moment) -> str:
@@ -26,10 +27,16 @@ class Command(XinyeCommand):
 
     def handle(self, *args, **options):
         op = options["op"]
-        actor = options.get("actor_user")
+        actor = options["actor_user"]
         action = {"create": "add", "list": "view", "revoke": "change"}[op]
-        if actor is not None and not has_action(actor, action, ApiToken):
+        if not has_action(actor, action, ApiToken):
             raise CommandError(f"{actor.username} 无权管理 API 令牌")
+        try:
+            self._run(op, actor, options)
+        except (OutOfScope, Refused) as exc:
+            raise CommandError("；".join(getattr(exc, "messages", None) or [str(exc)]))
+
+    def _run(self, op, actor, options):
         if op in ("create", "list"):
             user = User.objects.filter(username=options["username"]).first()
             if user is None:
@@ -37,7 +44,7 @@ class Command(XinyeCommand):
         if op == "create":
             if not user.is_active:
                 raise CommandError(f"用户 {user.username} 已停用")
-            token, key = create_token(user, name=options["name"])
+            token, key = create_token(user, actor=actor, name=options["name"])
             self.stdout.write(f"已为 {user.username} 创建令牌 {token.prefix}…（请妥善保存，不会再次显示）")
             self.stdout.write(key)
         elif op == "list":
@@ -59,5 +66,5 @@ class Command(XinyeCommand):
             if not tokens:
                 raise CommandError(f"没有前缀为 {options['prefix']} 的令牌")
             for token in tokens:
-                revoke_token(token)
+                revoke_token(token, actor=actor)
             self.stdout.write(f"已吊销 {len(tokens)} 个令牌。")

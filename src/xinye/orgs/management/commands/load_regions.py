@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from xinye.accounts.commands import XinyeCommand
+from xinye.core.errors import OutOfScope
 from xinye.orgs.services import RegionFileError, load_regions
 
 
@@ -26,7 +27,9 @@ class Command(XinyeCommand):
         else:
             raise CommandError("无法识别文件编码，请另存为 UTF-8 或 GB18030")
         try:
-            created, updated = load_regions(text)
+            created, updated = load_regions(text, actor=options["actor_user"])
         except RegionFileError as exc:
-            raise CommandError(f"区划文件有误，未写入任何数据：\n{exc}")
+            raise CommandError("区划文件有误，未写入任何数据：\n" + "\n".join(exc.messages))
+        except OutOfScope:
+            raise CommandError(f"{options['actor_user']} 无权维护行政区划")
         self.stdout.write(f"新增 {created} 个，更新 {updated} 个行政区划。")

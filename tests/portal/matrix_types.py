@@ -1,0 +1,20 @@
+from tests.matrix import MatrixType, register
+from xinye.portal.models import NoticeKind, PrivacyNotice
+
+
+def _notice(unit, world):
+    """A privacy notice version: city-wide reference data, published only by the city (leak 9)."""
+    import uuid
+
+    from django.utils import timezone
+
+    return PrivacyNotice.objects.create(
+        kind=NoticeKind.GENERAL,
+        version=uuid.uuid4().hex[:8],
+        title="测试告知",
+        text="……",
+        published_at=timezone.now(),
+    )
+
+
+register(MatrixType("portal.privacynotice", _notice))
