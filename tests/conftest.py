@@ -92,14 +92,9 @@ def client_for(world):
 @pytest.fixture
 def api_client(world):
     """A client authenticated with a real bearer token for the given demo user."""
-    from xinye.accounts.models import User
-    from xinye.accounts.services import create_token
+    from tests.accounts.tokens import token_client
 
-    def make(username: str) -> Client:
-        _, key = create_token(User.objects.get(username=username))
-        return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-
-    return make
+    return token_client
 
 
 @pytest.fixture(autouse=True)

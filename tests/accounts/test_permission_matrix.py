@@ -23,9 +23,17 @@ def expected(username: str, otype: str, action: str, mtype, everywhere: bool) ->
     issue: they saw the county's meetings, organisations and colleagues' assessments)."""
     if not granted(username, otype, action):
         return False
+    if everywhere and action not in ("view", "export") and not _bound_at_root(username):
+        return False  # city-wide reference data is written only from the root of the tree (leak 2)
     if PRESETS[ROLE_OF[username]].mode == "assigned" and not everywhere:
         return mtype.enterprise_of is not None
     return True
+
+
+def _bound_at_root(username: str) -> bool:
+    from xinye.accounts.models import User
+
+    return User.objects.get(username=username).role_assignments.filter(unit__parent__isnull=True).exists()
 
 
 def _scope_objects(world, username, mtype):

@@ -1,7 +1,5 @@
-"""A client carrying a real bearer token for a demo user, the token created by the system actor.
-
-Until tests/conftest.py's `api_client` passes an actor to `create_token` (the spine's required actor),
-the test directories that use it override the fixture with this one (see their conftest.py)."""
+"""A client carrying a real bearer token for a demo user, the token created by the system actor
+(tests/conftest.py's `api_client` fixture hands this function out)."""
 
 from django.test import Client
 

@@ -258,7 +258,7 @@ def test_leak9_staff_file_inside_their_scope(world, api_client):
 def test_leak9_open311_refuses_tokens_that_may_not_file(world, client, username):
     from xinye.accounts.services import create_token
 
-    _t, token = create_token(world["users"][username])
+    _t, token = create_token(world["users"][username], actor=system_actor("test"))
     count = HazardReport.objects.count()
     r = client.post(
         "/open311/v2/requests.json",

@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from xinye.core.errors import OutOfScope
 from xinye.core.scope import spec_for
 
+READ_ONLY_ACTIONS = frozenset({"view", "export"})
 NON_BUSINESS_APPS = {"accounts", "audit", "axes", "auth", "admin", "sessions", "contenttypes"}
 
 
@@ -83,9 +84,28 @@ class Grant:
     # Bound to a party organisation (a 支部书记): it also reads the enterprises that organisation covers,
     # which belong to their county's 行业党建办 and would otherwise be out of its subtree.
     party_org: bool = False
+    # Bound at the root of the tree (市级管理员, 系统管理员 …): only such a grant writes city-wide reference
+    # data — regions, rule tables, privacy notices — whatever its preset's patterns say (leak 2).
+    root: bool = False
 
     def allows(self, action: str, otype: str) -> bool:
+        if action not in READ_ONLY_ACTIONS and not self.root and otype in citywide_types():
+            return False
         return any(pattern_matches(p, otype) and action in actions for p, actions in self.patterns.items())
+
+
+def citywide_types() -> frozenset[str]:
+    """Object types whose rows hold for the whole city (`ScopeSpec(everywhere=True)`): reference data and
+    rule tables. Below the root of the tree they are read, never written."""
+    global _CITYWIDE
+    if _CITYWIDE is None:
+        _CITYWIDE = frozenset(
+            object_type(m) for m in apps.get_models() if getattr(spec_for(m), "everywhere", False)
+        )
+    return _CITYWIDE
+
+
+_CITYWIDE: frozenset[str] | None = None
 
 
 def grants_for(user) -> list[Grant]:
@@ -111,6 +131,7 @@ def grants_for(user) -> list[Grant]:
                 ra.industry,
                 ra.role.grants,
                 ra.unit.kind in PARTY_ORG_KINDS,
+                ra.unit.parent_id is None,
             )
         )
     user._xinye_grants = grants
@@ -209,9 +230,6 @@ def _grant_q(grant: Grant, model, user, action: str = "view") -> Q | None:
     if grant.industry:
         q &= Q(**{spec.industry_lookup: grant.industry})
     return q
-
-
-READ_ONLY_ACTIONS = frozenset({"view", "export"})
 
 
 def scope_q(user, action: str, model) -> Q | None:
