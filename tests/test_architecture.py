@@ -60,6 +60,16 @@ SAME_FLOOR = {
     ("portal", "volunteers"),
 }
 
+# Upward imports on main when the contract was written (issue 12), each to be removed by the change named;
+# (importer module, imported module). The test fails on any other upward import, and on an entry here
+# that no longer occurs (delete it then), so this list only shrinks.
+KNOWN_VIOLATIONS = {
+    # the console home's cards: the console should look the hook up in coverage.views, not apps.py import it
+    ("xinye.coverage.apps", "xinye.coverage.views"),
+    # the coverage rule written twice (item 1): one "enterprises changed" signal with coverage listening
+    ("xinye.ledger.importers", "xinye.coverage"),
+}
+
 
 def _floor_of_app(app: str) -> int:
     for i, apps in enumerate(FLOORS):
@@ -128,6 +138,11 @@ def edges():
 
 
 def violations() -> list[str]:
+    """Every import that breaks the floors, as "path:line: what imports what" (KNOWN_VIOLATIONS included)."""
+    return [v for _, v in _violations()]
+
+
+def _violations() -> list[tuple[tuple[str, str], str]]:
     found = []
     for path, line, importer, imported in edges():
         src_app, src_floor = place(importer)
@@ -136,11 +151,13 @@ def violations() -> list[str]:
             continue
         where = f"{path.relative_to(SRC.parent.parent)}:{line}"
         if dst_floor > src_floor:
-            found.append(
+            message = (
                 f"{where}: {importer} (floor {src_floor}) imports {imported} (floor {dst_floor}, higher)"
             )
+            found.append(((importer, imported), message))
         elif dst_floor == src_floor and src_floor != FACE and (src_app, dst_app) not in SAME_FLOOR:
-            found.append(f"{where}: {importer} imports {imported}: same floor, not in SAME_FLOOR")
+            message = f"{where}: {importer} imports {imported}: same floor, not in SAME_FLOOR"
+            found.append(((importer, imported), message))
     return found
 
 
@@ -172,8 +189,11 @@ def test_same_floor_allowances_are_acyclic():
 
 
 def test_no_lower_floor_imports_a_higher_one():
-    found = violations()
-    assert not found, f"{len(found)} imports break the floors (docs/architecture.md):\n" + "\n".join(found)
+    found = _violations()
+    new = [message for key, message in found if key not in KNOWN_VIOLATIONS]
+    gone = KNOWN_VIOLATIONS - {key for key, _ in found}
+    assert not new, f"{len(new)} imports break the floors (docs/architecture.md):\n" + "\n".join(new)
+    assert not gone, f"fixed — delete from KNOWN_VIOLATIONS: {sorted(gone)}"
 
 
 # --- the write door: services take a required actor ---------------------------------------------------
