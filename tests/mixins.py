@@ -15,17 +15,20 @@ Rows are compared field by field before and after. The form data is built from t
 the object (`console_form_data`), so a type needs no hand-written POST data to be covered.
 """
 
+import contextlib
 import datetime
 import decimal
 
 import pytest
 from django.contrib import admin
+from django.db.models import ProtectedError
 from django.forms import MultiWidget
 from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.accounts.test_permission_matrix import _fresh, _scope_objects
 from tests.matrix import REGISTRY, ROLE_UNITS, load_registrations
+from xinye.accounts.models import User
 from xinye.accounts.permissions import in_scope
 from xinye.core.scope import spec_for
 
@@ -115,13 +118,15 @@ def _post_value(field, value):
     return value
 
 
-def console_form_data(user, obj) -> dict:
+def console_form_data(user, obj, *, add: bool = False) -> dict:
     """The POST data of the console's change form for `obj` as `user` sees it, unchanged: each field's
-    current value as its widget reads it back, and empty management forms for the inlines."""
+    current value as its widget reads it back, and empty management forms for the inlines. With `add`,
+    the add form's fields filled with `obj`'s values (a copy of `obj` through the add form)."""
     model_admin = admin.site._registry[type(obj)]
     request = RequestFactory().get("/")
     request.user = user
-    form = model_admin.get_form(request, obj, change=True)(instance=obj)
+    form_obj = None if add else obj
+    form = model_admin.get_form(request, form_obj, change=not add)(instance=obj)
     data = {}
     for name, field in form.fields.items():
         if field.disabled or getattr(field.widget, "input_type", "") == "file":
@@ -136,7 +141,7 @@ def console_form_data(user, obj) -> dict:
         if value is not None:
             data[name] = value
     prefixes: dict[str, int] = {}
-    for formset, _inline in model_admin.get_formsets_with_inlines(request, obj):
+    for formset, _inline in model_admin.get_formsets_with_inlines(request, form_obj):
         prefix = formset.get_default_prefix()
         prefixes[prefix] = prefixes.get(prefix, 0) + 1
         if prefixes[prefix] != 1 or not prefix:
@@ -196,16 +201,37 @@ class WriteDoorTests:
             pytest.skip("not edited in the console")
 
     def test_console_create_out_of_scope(self, case):
-        """An add form that places the new row in another unit saves nothing."""
+        """An add form placing the new row outside the writer's scope saves nothing, and where the type has
+        a placement field the refusal is on that field (or the form's scope error), not elsewhere.
+
+        The data is the in-scope matrix object's own, read through the add form by a user who may edit it
+        and moved to a unit of the same kind outside the writer's scope (for types placed through a
+        related object: the out-of-scope object's own data). Both objects are deleted first so their
+        unique values (codes, names) do not refuse the form for another reason."""
         self._need_console(case)
         self._need_out(case)
-        model, out_obj = case["model"], case["out"]
-        data = console_form_data(case["user"], out_obj)
+        model, in_obj, out_obj, user = case["model"], case["in"], case["out"], case["user"]
+        editor = User.objects.get(username="city_admin")
+        field = placement_field(model)
+        data = console_form_data(editor, in_obj, add=True)
+        placed = field in data
+        if placed:
+            data[field] = _outside(user, model, getattr(in_obj, field), case["out_unit"]).pk
+        else:
+            data = console_form_data(editor, out_obj, add=True)
+        for obj in (in_obj, out_obj):
+            with contextlib.suppress(ProtectedError):
+                obj.delete()
+
         before = set(model._default_manager.values_list("pk", flat=True))
         response = case["client"].post(admin_url(model, "add"), data)
         after = set(model._default_manager.values_list("pk", flat=True))
         assert response.status_code in (200, 403, 404), f"out-of-scope create answered {response.status_code}"
         assert after == before, "an out-of-scope console create saved a row"
+        if response.status_code == 200 and placed:
+            errors = _form(response).errors
+            scope_error = any("管辖范围" in e for e in errors.get("__all__", []))
+            assert field in errors or scope_error, f"refused, but not for its {field}: {_errors(response)}"
 
     def test_console_change_out_of_scope(self, case):
         self._need_console(case)
