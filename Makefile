@@ -45,6 +45,7 @@ messages: env
 lint: env
 	$(RUN) ruff check src tests bench
 	$(RUN) ruff format --check src tests bench
+	$(RUN) pytest -q tests/test_architecture.py  # the floors and the write door (docs/architecture.md)
 
 format: env
 	$(RUN) ruff check --fix src tests bench
