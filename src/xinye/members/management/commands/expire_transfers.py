@@ -2,8 +2,8 @@
 
 import datetime
 
-from xinye.accounts.permissions import restrict
 from xinye.accounts.commands import XinyeCommand
+from xinye.accounts.permissions import restrict
 from xinye.members.models import TransferLetter
 from xinye.members.services import expire_transfers, today
 

@@ -1,0 +1,182 @@
+"""Transfers (组织关系转接) and 流动党员."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from xinye.ledger.choices import MembershipHeld, PoliticalStatus
+from xinye.ledger.models import PartyMember, Practitioner
+from xinye.members.choices import (
+    Direction,
+    FlowStatus,
+    TransferStatus,
+)
+from xinye.members.models import (
+    FlowingMember,
+    TransferLetter,
+)
+from xinye.members.rules import (
+    is_cross_province,
+    rule,
+)
+from xinye.members.services.common import _check, _check_unit, _fmt, _make_member, _set_status, today
+
+
+@transaction.atomic
+def issue_transfer(
+    *,
+    direction: str,
+    unit,
+    other_organisation: str,
+    issued_on: datetime.date,
+    member: PartyMember | None = None,
+    member_name: str = "",
+    other_region: str = "",
+    cross_province: bool | None = None,
+    letter_no: str = "",
+    note: str = "",
+    actor=None,
+) -> TransferLetter:
+    """Record an outgoing letter we issue, or an incoming one a member brings us."""
+    _check_unit(actor, "add", TransferLetter, unit)
+    if direction not in Direction.values:
+        raise ValueError("方向须为转出或转入")
+    if member is not None:
+        if direction == Direction.OUTGOING:
+            _check(actor, "view", member)
+        member_name = member_name or member.practitioner.name
+        if TransferLetter.objects.filter(
+            member=member, direction=direction, status=TransferStatus.ISSUED
+        ).exists():
+            raise ValueError(f"{member_name} 已有一封未回执的{Direction(direction).label}介绍信")
+    if not member_name:
+        raise ValueError("请填写党员姓名")
+    if not other_organisation:
+        raise ValueError("请填写对方党组织")
+    if cross_province is None:
+        cross_province = is_cross_province(other_region)
+    return TransferLetter.objects.create(
+        direction=direction,
+        unit=unit,
+        member=member,
+        member_name=member_name,
+        is_probationary=bool(member and not member.is_full),
+        other_organisation=other_organisation,
+        other_region=other_region,
+        cross_province=cross_province,
+        issued_on=issued_on,
+        letter_no=letter_no,
+        note=note,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def record_receipt(letter: TransferLetter, received_on: datetime.date, *, actor=None) -> TransferLetter:
+    """The 回执 came back (outgoing) or the member reported here (incoming). An incoming member's
+    membership is then held here; until then the sending organisation stays responsible."""
+    letter = TransferLetter.objects.select_for_update().get(pk=letter.pk)
+    _check(actor, "change", letter)
+    if letter.status != TransferStatus.ISSUED:
+        raise ValueError(f"介绍信状态为“{letter.get_status_display()}”，不能登记回执")
+    if received_on < letter.issued_on:
+        raise ValueError("回执日期早于开具日期")
+    if received_on > letter.valid_until:
+        raise ValueError(
+            f"介绍信已于 {_fmt(letter.valid_until)} 过期（有效期 "
+            f"{rule('transfer_valid_months_cross_province' if letter.cross_province else 'transfer_valid_months')}"
+            " 个月），须重新开具"
+        )
+    letter.status, letter.receipt_on = TransferStatus.RECEIVED, received_on
+    letter.save()
+    if letter.direction == Direction.INCOMING and letter.member_id:
+        member = letter.member
+        member.membership_held, member.home_organisation, member.unit = MembershipHeld.HERE, "", letter.unit
+        member.save()
+        FlowingMember.objects.filter(member=member, status=FlowStatus.ACTIVE).update(status=FlowStatus.ENDED)
+    return letter
+
+
+@transaction.atomic
+def cancel_transfer(letter: TransferLetter, *, actor=None, reason: str = "") -> TransferLetter:
+    letter = TransferLetter.objects.select_for_update().get(pk=letter.pk)
+    _check(actor, "change", letter)
+    if letter.status != TransferStatus.ISSUED:
+        raise ValueError("只有待回执的介绍信可以作废")
+    letter.status = TransferStatus.CANCELLED
+    letter.note = (letter.note + f"\n作废：{reason}").strip()
+    letter.save()
+    return letter
+
+
+def expire_transfers(as_of: datetime.date | None = None, queryset=None) -> int:
+    """Mark letters past their validity without a receipt as expired; returns how many."""
+    as_of = as_of or today()
+    qs = queryset if queryset is not None else TransferLetter.objects.all()
+    expired = list(qs.filter(status=TransferStatus.ISSUED, valid_until__lt=as_of))
+    for letter in expired:
+        letter.status = TransferStatus.EXPIRED
+        letter.save(update_fields=["status", "valid_until", "updated_at"])
+    return len(expired)
+
+
+@transaction.atomic
+def register_flowing_member(
+    *,
+    practitioner: Practitioner,
+    unit,
+    home_organisation: str,
+    home_region: str,
+    registered_on: datetime.date,
+    home_contact: str = "",
+    home_contact_phone: str = "",
+    certificate_no: str = "",
+    period_until: datetime.date | None = None,
+    is_full: bool = True,
+    joined_on: datetime.date | None = None,
+    note: str = "",
+    actor=None,
+) -> FlowingMember:
+    """Register a 流动党员 where they work: their ledger PartyMember (created if missing) joins the local
+    organisation with membership held elsewhere, so they take part in local life and meetings."""
+    _check_unit(actor, "add", FlowingMember, unit)
+    if not home_organisation or not home_region:
+        raise ValueError("请填写组织关系所在党组织及流出地")
+    existing = PartyMember.objects.filter(practitioner=practitioner).first()
+    if existing is not None:
+        is_full, joined_on = existing.is_full, existing.joined_on
+    member = _make_member(
+        practitioner,
+        unit,
+        is_full=is_full,
+        joined_on=joined_on,
+        membership_held=MembershipHeld.ELSEWHERE,
+        home_organisation=home_organisation,
+    )
+    _set_status(practitioner, PoliticalStatus.FULL if member.is_full else PoliticalStatus.PROBATIONARY)
+    flowing, _ = FlowingMember.objects.update_or_create(
+        member=member,
+        defaults={
+            "unit": unit,
+            "home_organisation": home_organisation,
+            "home_region": home_region,
+            "home_contact": home_contact,
+            "home_contact_phone": home_contact_phone,
+            "certificate_no": certificate_no,
+            "registered_on": registered_on,
+            "period_until": period_until,
+            "status": FlowStatus.ACTIVE,
+            "note": note,
+        },
+    )
+    return flowing
+
+
+@transaction.atomic
+def end_flowing(flowing: FlowingMember, *, actor=None) -> FlowingMember:
+    _check(actor, "change", flowing)
+    flowing.status = FlowStatus.ENDED
+    flowing.save()
+    return flowing
