@@ -14,6 +14,7 @@ from xinye.members.rules import (
     stage_of,
     transfer_valid_until,
 )
+from xinye.members.services import common, development, dues, learning, transfers
 from xinye.members.services.common import today
 from xinye.members.services.development import (
     ACTORS_AT_STEP,
@@ -27,6 +28,8 @@ from xinye.members.services.development import (
     NextStep,
     StepRefused,
     allowed_steps,
+    clean_application,
+    clean_open_case,
     close_case,
     extend_probation,
     next_step,
@@ -42,6 +45,8 @@ from xinye.members.services.dues import (
     arrears_list,
     arrears_months,
     base_from,
+    clean_income,
+    clean_payment,
     declare_income,
     dues_base,
     dues_for_month,
@@ -54,9 +59,18 @@ from xinye.members.services.dues import (
     record_payment,
     unpaid_months,
 )
-from xinye.members.services.learning import create_course, party_unit_of, record_study, study_hours
+from xinye.members.services.learning import (
+    clean_course,
+    clean_study,
+    create_course,
+    party_unit_of,
+    record_study,
+    study_hours,
+)
 from xinye.members.services.transfers import (
     cancel_transfer,
+    clean_receipt,
+    clean_transfer,
     end_flowing,
     expire_transfers,
     issue_transfer,
@@ -64,7 +78,24 @@ from xinye.members.services.transfers import (
     register_flowing_member,
 )
 
+# The read-only and pure names re-exported here (the writes all take a required keyword `actor`).
+READS = (
+    *common.READS,
+    *development.READS,
+    *dues.READS,
+    *learning.READS,
+    *transfers.READS,
+    "add_months",
+    "is_cross_province",
+    "month_start",
+    "months_between",
+    "rule",
+    "stage_of",
+    "transfer_valid_until",
+)
+
 __all__ = [
+    "READS",
     "ACTORS_AT_STEP",
     "ADMISSION_VOTE",
     "APPROVAL",
@@ -83,6 +114,14 @@ __all__ = [
     "arrears_months",
     "base_from",
     "cancel_transfer",
+    "clean_application",
+    "clean_course",
+    "clean_income",
+    "clean_open_case",
+    "clean_payment",
+    "clean_receipt",
+    "clean_study",
+    "clean_transfer",
     "close_case",
     "create_course",
     "declare_income",

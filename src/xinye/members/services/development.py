@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Sum
 
+from xinye.accounts.permissions import actor_user, require
+from xinye.core.errors import Refused
 from xinye.ledger.choices import PoliticalStatus
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members.choices import (
@@ -28,7 +30,7 @@ from xinye.members.rules import (
     rule,
 )
 from xinye.members.seed import SOURCE
-from xinye.members.services.common import _check, _check_unit, _fmt, _make_member, _set_status, today
+from xinye.members.services.common import _fmt, _make_member, _set_status, today
 
 # Step → the political status it gives the person (细则: 申请人, 积极分子, 发展对象, 预备党员, 正式党员).
 STATUS_AFTER_STEP = {
@@ -44,7 +46,18 @@ ADMISSION_VOTE, APPROVAL, PROBATION_VOTE, FULL_APPROVAL, LAST_STEP = 15, 17, 23,
 REVIEW_STEP, ACTIVIST_STEP, CANDIDATE_STEP = 6, 3, 7
 
 
-class StepRefused(ValueError):
+READS = (
+    "allowed_steps",
+    "clean_application",
+    "clean_open_case",
+    "next_step",
+    "pipeline",
+    "probation_end",
+    "training_hours",
+)
+
+
+class StepRefused(Refused):
     """A step that breaks a rule of the 细则; the message names the rule and counts the days."""
 
 
@@ -136,11 +149,8 @@ def _problems(case, step_no: int, date: datetime.date, actors, late_reason: str)
                 f"距{from_name}已 {days} 天，{SOURCE}{interval.source}要求{interval.rule}"
                 f"（最多 {max_days} 天，超出 {days - max_days} 天）；如确因特殊原因超期，请填写超期原因"
             )
-    if step_no == 1:
-        birth = case.practitioner.birth_date
-        min_age = int(rule("min_join_age"))
-        if birth is not None and add_months(birth, 12 * min_age) > date:
-            problems.append(f"申请日未满 {min_age} 周岁，{SOURCE}第六条要求年满十八岁方可申请入党")
+    if step_no == 1 and (too_young := _age_problem(case.practitioner, date)):
+        problems.append(too_young)
     if step_no in ACTORS_AT_STEP:
         low, high, label, article = ACTORS_AT_STEP[step_no]
         full = [m for m in actors if m.is_full and m.practitioner_id != case.practitioner_id]
@@ -169,6 +179,26 @@ def _problems(case, step_no: int, date: datetime.date, actors, late_reason: str)
                 f"{need_days}天或{need_hours.normalize():f}个学时（还差 {(need_hours - hours).normalize():f} 学时）"
             )
     return problems
+
+
+def _age_problem(practitioner, date: datetime.date) -> str | None:
+    birth = practitioner.birth_date
+    min_age = int(rule("min_join_age"))
+    if birth is not None and add_months(birth, 12 * min_age) > date:
+        return f"申请日未满 {min_age} 周岁，{SOURCE}第六条要求年满十八岁方可申请入党"
+    return None
+
+
+def clean_application(practitioner: Practitioner, applied_on: datetime.date) -> None:
+    """The checks of step 1 (递交入党申请书) before a case exists: not in the future, old enough (细则
+    第六条). The console's form calls it; `record_step` applies the same rules through `_problems`."""
+    problems = []
+    if applied_on > today():
+        problems.append(f"日期 {_fmt(applied_on)} 晚于今天，不能预先记录")
+    if too_young := _age_problem(practitioner, applied_on):
+        problems.append(too_young)
+    if problems:
+        raise StepRefused({"applied_on": "；".join(problems)})
 
 
 def next_step(case: DevelopmentCase) -> NextStep:
@@ -208,15 +238,24 @@ def next_step(case: DevelopmentCase) -> NextStep:
     return info
 
 
-@transaction.atomic
-def open_case(practitioner: Practitioner, unit, date: datetime.date, *, actor=None, note="", documents=()):
-    """Start a development case with step 1 (入党申请书). One open case per person."""
-    _check_unit(actor, "add", DevelopmentCase, unit)
+def clean_open_case(practitioner: Practitioner) -> None:
+    """The member checks before a case opens (one open case per person; not already a member). Raises
+    Refused; the console's form and `open_case` both call it."""
     if practitioner.political_status in (PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL):
-        raise ValueError(f"{practitioner.name} 已是{practitioner.get_political_status_display()}")
+        raise Refused(
+            {"practitioner": f"{practitioner.name} 已是{practitioner.get_political_status_display()}"}
+        )
     if DevelopmentCase.objects.filter(practitioner=practitioner, status=CaseStatus.OPEN).exists():
-        raise ValueError(f"{practitioner.name} 已有进行中的发展党员档案")
+        raise Refused({"practitioner": f"{practitioner.name} 已有进行中的发展党员档案"})
+
+
+@transaction.atomic
+def open_case(practitioner: Practitioner, unit, date: datetime.date, *, actor, note="", documents=()):
+    """Start a development case in `unit` with step 1 (入党申请书). One open case per person."""
+    require(actor, "add", model=DevelopmentCase, unit=unit)
+    clean_open_case(practitioner)
     case = DevelopmentCase.objects.create(practitioner=practitioner, unit=unit)
+    require(actor, "add", case)
     record_step(case, 1, date, actor=actor, note=note, documents=documents)
     case.refresh_from_db()
     return case
@@ -230,7 +269,7 @@ def record_step(
     *,
     actors=(),
     documents=(),
-    actor=None,
+    actor,
     note: str = "",
     late_reason: str = "",
 ) -> DevelopmentRecord:
@@ -240,8 +279,8 @@ def record_step(
     (title, file-or-None) pairs. Status changes follow STATUS_AFTER_STEP; step 17 makes the person a
     预备党员 (a PartyMember joined on the 支部大会 date), step 24 a 正式党员.
     """
+    require(actor, "change", case)
     case = DevelopmentCase.objects.select_for_update().select_related("practitioner").get(pk=case.pk)
-    _check(actor, "change", case)
     actors = list(actors)
     problems = _problems(case, step_no, date, actors, late_reason)
     if problems:
@@ -253,7 +292,7 @@ def record_step(
         date=date,
         note=note,
         late_reason=late_reason,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=actor_user(actor),
     )
     if actors:
         record.actors.set(actors)
@@ -265,11 +304,14 @@ def record_step(
         _set_status(practitioner, STATUS_AFTER_STEP[step_no])
     if step_no == APPROVAL:
         admitted = _step_dates(case)[ADMISSION_VOTE]
-        _make_member(practitioner, case.unit, is_full=False, joined_on=admitted, full_member_on=None)
+        _make_member(
+            practitioner, case.unit, actor=actor, is_full=False, joined_on=admitted, full_member_on=None
+        )
     if step_no == FULL_APPROVAL:
         _make_member(
             practitioner,
             case.unit,
+            actor=actor,
             is_full=True,
             joined_on=_step_dates(case)[ADMISSION_VOTE],
             full_member_on=probation_end(case),
@@ -277,25 +319,26 @@ def record_step(
     if step_no == LAST_STEP:
         case.status, case.closed_on = CaseStatus.COMPLETED, date
     case.save()
+    require(actor, "change", case)
     return record
 
 
 @transaction.atomic
-def extend_probation(case: DevelopmentCase, months: int, decided_on: datetime.date, *, actor=None, reason=""):
+def extend_probation(case: DevelopmentCase, months: int, decided_on: datetime.date, *, actor, reason=""):
     """细则 第三十四条: extend the probation once, by 6–12 months, by a 支部大会 decision."""
+    require(actor, "change", case)
     case = DevelopmentCase.objects.select_for_update().get(pk=case.pk)
-    _check(actor, "change", case)
     low, high = rule("probation_extension_months")
     if case.status != CaseStatus.OPEN or not APPROVAL <= case.current_step < PROBATION_VOTE:
-        raise ValueError("只有已批准、尚未讨论转正的预备党员可以延长预备期")
+        raise Refused("只有已批准、尚未讨论转正的预备党员可以延长预备期")
     if case.probation_extended_months:
-        raise ValueError(
+        raise Refused(
             f"{SOURCE}第三十四条：预备期只能延长一次（已延长 {case.probation_extended_months} 个月）"
         )
     if not low <= months <= high:
-        raise ValueError(f"{SOURCE}第三十四条：延长预备期不能少于 {low} 个月，最长不超过 {high} 个月")
+        raise Refused(f"{SOURCE}第三十四条：延长预备期不能少于 {low} 个月，最长不超过 {high} 个月")
     if not reason:
-        raise ValueError("请填写延长预备期的原因（支部大会决议）")
+        raise Refused("请填写延长预备期的原因（支部大会决议）")
     case.probation_extended_months, case.probation_extended_on = months, decided_on
     case.close_reason = ""
     case.save()
@@ -304,32 +347,36 @@ def extend_probation(case: DevelopmentCase, months: int, decided_on: datetime.da
         step=DevelopmentStep.objects.get(number=case.current_step),
         date=decided_on,
         note=f"支部大会决定延长预备期 {months} 个月：{reason}",
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=actor_user(actor),
     )
+    require(actor, "change", case)
     return case
 
 
 @transaction.atomic
-def close_case(case: DevelopmentCase, date: datetime.date, reason: str, *, actor=None) -> DevelopmentCase:
+def close_case(case: DevelopmentCase, date: datetime.date, reason: str, *, actor) -> DevelopmentCase:
     """End a case early: before approval it stops (终止培养); a 预备党员 loses the status
     (取消预备党员资格, 细则 第三十四条) and leaves the ledger of members."""
+    require(actor, "change", case)
     case = DevelopmentCase.objects.select_for_update().select_related("practitioner").get(pk=case.pk)
-    _check(actor, "change", case)
     if case.status != CaseStatus.OPEN:
-        raise ValueError("该档案已结束")
+        raise Refused("该档案已结束")
     if not reason:
-        raise ValueError("请填写原因")
+        raise Refused("请填写原因")
     practitioner = case.practitioner
     if case.current_step >= APPROVAL:
         if case.current_step >= FULL_APPROVAL:
-            raise ValueError("已批准转为正式党员，不能取消预备党员资格")
+            raise Refused("已批准转为正式党员，不能取消预备党员资格")
         case.status = CaseStatus.CANCELLED
-        PartyMember.objects.filter(practitioner=practitioner, is_full=False).delete()
+        for member in PartyMember.objects.filter(practitioner=practitioner, is_full=False):
+            require(actor, "change", member)  # 取消预备党员资格 removes the ledger row
+            member.delete()
     else:
         case.status = CaseStatus.STOPPED
     _set_status(practitioner, PoliticalStatus.MASSES)
     case.closed_on, case.close_reason = date, reason
     case.save()
+    require(actor, "change", case)
     return case
 
 

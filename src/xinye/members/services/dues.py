@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from xinye.accounts.permissions import actor_user, require
+from xinye.core.errors import Refused
 from xinye.ledger.choices import MembershipHeld
 from xinye.ledger.models import PartyMember
 from xinye.members.choices import (
@@ -24,7 +26,24 @@ from xinye.members.rules import (
     months_between,
     rule,
 )
-from xinye.members.services.common import _check, today
+from xinye.members.services.common import today
+
+READS = (
+    "arrears_list",
+    "arrears_months",
+    "base_from",
+    "clean_income",
+    "clean_payment",
+    "dues_base",
+    "dues_for_month",
+    "dues_rate",
+    "monthly_dues",
+    "paid_months",
+    "pays_here",
+    "previous_quarter",
+    "rate_for",
+    "unpaid_months",
+)
 
 CENT = Decimal("0.01")
 
@@ -32,7 +51,7 @@ CENT = Decimal("0.01")
 def _bands() -> list[DuesBand]:
     bands = list(DuesBand.objects.order_by("lower"))
     if not bands:
-        raise ValueError("党费比例表未配置")
+        raise Refused("党费比例表未配置")
     return bands
 
 
@@ -61,7 +80,7 @@ def base_from(declarations: dict, month: datetime.date, who: str = "该党员") 
     month = month_start(month)
     earlier = [m for m in declarations if m <= month]
     if not earlier:
-        raise ValueError(f"{who} 尚无 {month:%Y-%m} 及以前的收入申报")
+        raise Refused(f"{who} 尚无 {month:%Y-%m} 及以前的收入申报")
     basis, income = declarations[max(earlier)]
     if basis in FLAT_BASES:
         return basis, None
@@ -69,7 +88,7 @@ def base_from(declarations: dict, month: datetime.date, who: str = "该党员") 
         previous = previous_quarter(month)
         incomes = [declarations[m][1] for m in previous if m in declarations]
         if not incomes:
-            raise ValueError(
+            raise Refused(
                 f"{who} 为灵活就业，须申报上季度（{previous[0]:%Y-%m}至{previous[-1]:%Y-%m}）各月纯收入"
             )
         # Months of the quarter without a declaration count as no income (the average is over 3 months).
@@ -106,18 +125,25 @@ def monthly_dues(member: PartyMember, month: datetime.date) -> Decimal:
     )
 
 
+def clean_income(net_income) -> Decimal:
+    """A declared monthly net income (Refused when negative)."""
+    income = Decimal(net_income)
+    if income < 0:
+        raise Refused({"net_income": "收入不能为负数"})
+    return income
+
+
 @transaction.atomic
-def declare_income(
-    member: PartyMember, month: datetime.date, net_income, *, basis=DuesBasis.WAGE, actor=None
-):
-    _check(actor, "change", member)
-    if Decimal(net_income) < 0:
-        raise ValueError("收入不能为负数")
+def declare_income(member: PartyMember, month: datetime.date, net_income, *, basis=DuesBasis.WAGE, actor):
+    """Declare (or correct) a member's net income for a month, the base of their dues."""
+    require(actor, "view", member)
+    require(actor, "add", model=IncomeDeclaration, unit=member.unit)
     declaration, _ = IncomeDeclaration.objects.update_or_create(
         member=member,
         month=month_start(month),
-        defaults={"net_income": Decimal(net_income), "basis": basis, "unit": member.unit},
+        defaults={"net_income": clean_income(net_income), "basis": basis, "unit": member.unit},
     )
+    require(actor, "change", declaration)
     return declaration
 
 
@@ -135,27 +161,16 @@ def _tracking_start(member: PartyMember) -> datetime.date:
     return start
 
 
-@transaction.atomic
-def record_payment(
-    member: PartyMember,
-    month_from: datetime.date,
-    month_to: datetime.date,
-    amount,
-    paid_on: datetime.date,
-    *,
-    actor=None,
-    note: str = "",
-) -> DuesPayment:
-    """Record dues paid for month_from..month_to; refuses months already paid and amounts below what
-    is owed (paying more is allowed: 自愿多交)."""
-    _check(actor, "change", member)
+def clean_payment(member: PartyMember, month_from: datetime.date, month_to: datetime.date, amount):
+    """The checks of a dues payment: months in order, none paid already, at least what is owed (paying
+    more is allowed: 自愿多交). Returns (first month, last month, amount); Refused names the field."""
     month_from, month_to = month_start(month_from), month_start(month_to)
     if month_to < month_from:
-        raise ValueError("截止月份早于起始月份")
+        raise Refused({"month_to": "截止月份早于起始月份"})
     months = months_between(month_from, month_to)
     already = sorted(paid_months(member) & set(months))
     if already:
-        raise ValueError("以下月份已交纳：" + "、".join(f"{m:%Y-%m}" for m in already))
+        raise Refused({"month_from": "以下月份已交纳：" + "、".join(f"{m:%Y-%m}" for m in already)})
     declarations, bands = _declarations(member), _bands()
     owed = sum(
         (
@@ -166,8 +181,28 @@ def record_payment(
     )
     amount = Decimal(amount).quantize(CENT, ROUND_HALF_UP)
     if amount < owed:
-        raise ValueError(f"{month_from:%Y-%m}至{month_to:%Y-%m} 应交 {owed} 元，实交 {amount} 元，不足")
-    return DuesPayment.objects.create(
+        raise Refused(
+            {"amount": f"{month_from:%Y-%m}至{month_to:%Y-%m} 应交 {owed} 元，实交 {amount} 元，不足"}
+        )
+    return month_from, month_to, amount
+
+
+@transaction.atomic
+def record_payment(
+    member: PartyMember,
+    month_from: datetime.date,
+    month_to: datetime.date,
+    amount,
+    paid_on: datetime.date,
+    *,
+    actor,
+    note: str = "",
+) -> DuesPayment:
+    """Record dues paid for month_from..month_to (see `clean_payment`)."""
+    require(actor, "view", member)
+    require(actor, "add", model=DuesPayment, unit=member.unit)
+    month_from, month_to, amount = clean_payment(member, month_from, month_to, amount)
+    payment = DuesPayment.objects.create(
         member=member,
         unit=member.unit,
         month_from=month_from,
@@ -175,8 +210,10 @@ def record_payment(
         amount=amount,
         paid_on=paid_on,
         note=note,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=actor_user(actor),
     )
+    require(actor, "add", payment)
+    return payment
 
 
 def pays_here(member: PartyMember) -> bool:

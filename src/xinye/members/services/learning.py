@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from xinye.accounts.permissions import require
+from xinye.core.errors import Refused
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members.choices import (
     CourseKind,
@@ -19,7 +21,8 @@ from xinye.members.models import (
     DevelopmentCase,
     StudyRecord,
 )
-from xinye.members.services.common import _check_unit
+
+READS = ("clean_course", "clean_study", "party_unit_of", "study_hours")
 
 
 def party_unit_of(practitioner: Practitioner, fallback=None):
@@ -33,16 +36,41 @@ def party_unit_of(practitioner: Practitioner, fallback=None):
     return fallback or practitioner.unit
 
 
+def clean_course(hours) -> Decimal:
+    """A course's hours (Refused unless more than 0)."""
+    hours = Decimal(hours)
+    if hours <= 0:
+        raise Refused({"hours": "学时须大于 0"})
+    return hours
+
+
 @transaction.atomic
 def create_course(
-    *, title, unit, kind=CourseKind.THEORY, mode="offline", hours=1, held_on=None, provider="", actor=None
+    *, title, unit, kind=CourseKind.THEORY, mode="offline", hours=1, held_on=None, provider="", actor
 ) -> Course:
-    _check_unit(actor, "add", Course, unit)
-    if Decimal(hours) <= 0:
-        raise ValueError("学时须大于 0")
-    return Course.objects.create(
-        title=title, unit=unit, kind=kind, mode=mode, hours=Decimal(hours), held_on=held_on, provider=provider
+    """A course (党课, 培训) held by the party organisation `unit`."""
+    require(actor, "add", model=Course, unit=unit)
+    course = Course.objects.create(
+        title=title,
+        unit=unit,
+        kind=kind,
+        mode=mode,
+        hours=clean_course(hours),
+        held_on=held_on,
+        provider=provider,
     )
+    require(actor, "add", course)
+    return course
+
+
+def clean_study(*, course: Course | None, title: str, hours) -> Decimal:
+    """A study record names a course or what was studied; its hours are not negative. Returns the hours."""
+    if course is None and not title:
+        raise Refused({"title": "请选择课程或填写学习内容"})
+    hours = Decimal(hours if hours is not None else (course.hours if course else 0))
+    if hours < 0:
+        raise Refused({"hours": "学时不能为负数"})
+    return hours
 
 
 @transaction.atomic
@@ -57,28 +85,25 @@ def record_study(
     points: int | None = None,
     source: str = StudySource.HERE,
     platform: str = "",
-    actor=None,
+    actor,
 ) -> StudyRecord:
-    """Record one person's study (a course here, or free-standing)."""
+    """Record one person's study (a course here, or free-standing), under their party organisation."""
     unit = party_unit_of(practitioner, course.unit if course else None)
-    _check_unit(actor, "add", StudyRecord, unit)
-    if course is None and not title:
-        raise ValueError("请选择课程或填写学习内容")
-    hours = Decimal(hours if hours is not None else (course.hours if course else 0))
-    if hours < 0:
-        raise ValueError("学时不能为负数")
-    return StudyRecord.objects.create(
+    require(actor, "add", model=StudyRecord, unit=unit)
+    record = StudyRecord.objects.create(
         practitioner=practitioner,
         unit=unit,
         course=course,
         kind=kind or (course.kind if course else CourseKind.THEORY),
         title=title or (course.title if course else ""),
         date=date,
-        hours=hours,
+        hours=clean_study(course=course, title=title, hours=hours),
         points=points,
         source=source,
         platform=platform,
     )
+    require(actor, "add", record)
+    return record
 
 
 def study_hours(records, *, group: str = "member", date_from=None, date_to=None) -> list[dict]:
@@ -96,7 +121,7 @@ def study_hours(records, *, group: str = "member", date_from=None, date_to=None)
         "month": ["period"],
     }.get(group)
     if fields is None:
-        raise ValueError("分组方式须为 member（人员）、unit（党组织）、kind（类别）或 month（月份）")
+        raise Refused("分组方式须为 member（人员）、unit（党组织）、kind（类别）或 month（月份）")
     rows = (
         records.values(*fields)
         .annotate(hours=Sum("hours"), points=Sum("points"), records=Count("id"))
