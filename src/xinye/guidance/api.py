@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.api.common import get_scoped, require, scoped
+from xinye.core.errors import Refused
 from xinye.guidance import services
 from xinye.guidance.choices import DueStatus
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
@@ -82,7 +83,7 @@ def propose(request, payload: ProposeIn):
         enterprises = enterprises.filter(region_id=payload.region)
     kinds = tuple(k for k in payload.kinds if k in ("instructor", "liaison"))
     if not kinds:
-        raise ValueError("kinds 应为 instructor 和/或 liaison")
+        raise Refused({"kinds": "kinds 应为 instructor 和/或 liaison"})
     p = services.propose_for(enterprises, replan=payload.replan, kinds=kinds, tolerance=payload.tolerance)
     return {
         "items": p.items,
@@ -304,11 +305,13 @@ def my_enterprises(request, status: str | None = None):
 @router.get("/guidance/overdue", response=list[OverdueOut], summary="本季度待走访和逾期的企业（按人员）")
 @paginate(LimitOffsetPagination)
 def overdue(request, status: str | None = None, region: str | None = None):
+    from xinye.ledger.models import Enterprise
+
     require(request, "view", Visit)
     agents = scoped(request, Agent.objects.filter(is_active=True))
     if region:
         agents = agents.filter(region_id=region)
-    rows = services.overdue_list(agents)
+    rows = services.overdue_list(agents, scoped(request, Enterprise.objects.all()))
     out = []
     for agent, r in rows:
         if status and r.status != status:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.core.errors import Refused
 from xinye.guidance import services
 from xinye.guidance.assignment import KIND_LABELS
 from xinye.guidance.choices import AgentKind, AssessmentGrade, DueStatus, VisitTopic
@@ -23,10 +23,8 @@ def _context(request, title, **extra):
     return {**admin.site.each_context(request), "title": title, **extra}
 
 
-def _errors(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return _("；").join(exc.messages)
-    return str(exc)
+def _errors(exc: Refused) -> str:
+    return _("；").join(exc.messages)
 
 
 # --- assignment (分级分片) ---
@@ -58,7 +56,7 @@ def assignment(request):
                 items.append({"enterprise_id": int(ent_id), "agent_id": int(agent_id), "kind": kind})
         try:
             recorded = services.confirm_assignment(items, actor=request.user)
-        except (ValidationError, PermissionDenied, ValueError) as exc:
+        except Refused as exc:
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("已确认 %(count)s 项分配，写入责任矩阵。") % {"count": len(recorded)})
@@ -101,7 +99,7 @@ def _parse_date(text: str | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(_("日期格式应为 2026-11-28")) from None
+        raise Refused({"date": _("日期格式应为 2026-11-28")}) from None
 
 
 def my(request):
@@ -133,7 +131,7 @@ def my(request):
                 is_care_visit=bool(request.POST.get("is_care_visit")),
                 problems=[request.POST.get("problem", "")],
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except Refused as exc:
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("已记录：%(visit)s") % {"visit": visit})
@@ -157,17 +155,19 @@ def my(request):
 
 
 def overdue(request):
-    """Enterprises not yet visited this quarter, by agent (staff view; instructors see their own)."""
+    """Enterprises not yet visited this quarter, by agent (staff view; instructors see their own), among the
+    enterprises the reader may see (a 行业党委 or 主管部门: its industry's)."""
+    from xinye.ledger.models import Enterprise
+
     if not has_action(request.user, "view", Visit):
         raise Http404
     agents = restrict(Agent.objects.filter(is_active=True), request.user).select_related("region")
-    own = services.agent_of(request.user)
-    if own is not None and not request.user.role_assignments.filter(role__mode="tree").exists():
-        agents = agents.filter(pk=own.pk)
+    if services.is_field_agent(request.user):
+        agents = agents.filter(pk=services.agent_of(request.user).pk)
     kind = request.GET.get("kind", "")
     if kind in KIND_LABELS:
         agents = agents.filter(kind=kind)
-    rows = services.overdue_list(agents)
+    rows = services.overdue_list(agents, restrict(Enterprise.objects.all(), request.user))
     only = request.GET.get("status", "")
     if only in (DueStatus.DUE, DueStatus.OVERDUE):
         rows = [r for r in rows if r[1].status == only]
@@ -207,7 +207,7 @@ def assessments(request):
                 actor=request.user,
                 comment=request.POST.get("comment", ""),
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except Refused as exc:
             messages.error(request, _errors(exc))
         else:
             messages.success(
