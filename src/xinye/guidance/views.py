@@ -148,7 +148,7 @@ def my(request):
         topics=VisitTopic.choices,
         today=today,
         evidence=ev,
-        recent=Visit.objects.filter(agent=agent).select_related("enterprise")[:10],
+        recent=restrict(Visit.objects.filter(agent=agent), request.user).select_related("enterprise")[:10],
         selected=request.GET.get("enterprise", ""),
     )
     return TemplateResponse(request, "guidance/my.html", context)
