@@ -502,7 +502,7 @@ class FlowingMemberAdmin(ScopedAdmin):
     def save_object(self, actor, obj, form, change):
         if change:
             return super().save_object(actor, obj, form, change)
-        return services.register_flowing_member(
+        flowing = services.register_flowing_member(
             practitioner=form.cleaned_data["practitioner"],
             unit=obj.unit,
             home_organisation=obj.home_organisation,
@@ -515,6 +515,8 @@ class FlowingMemberAdmin(ScopedAdmin):
             note=obj.note,
             actor=actor,
         )
+        obj.member_id = flowing.member_id  # the admin goes on (log entry, message) with the form's instance
+        return flowing
 
 
 # --- dues ---
