@@ -242,12 +242,8 @@ def _refresh_quorum(meeting: Meeting) -> Meeting:
             meeting.quorum_note = ""
         else:
             meeting.expected, meeting.present, meeting.quorum_met, meeting.quorum_note = result
-    Meeting.objects.filter(pk=meeting.pk).update(
-        expected=meeting.expected,
-        present=meeting.present,
-        quorum_met=meeting.quorum_met,
-        quorum_note=meeting.quorum_note,
-    )
+    # a save (not a queryset update) so that the change log sees the quorum flag change too
+    meeting.save(update_fields=["expected", "present", "quorum_met", "quorum_note", "updated_at"])
     return meeting
 
 

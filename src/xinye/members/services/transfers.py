@@ -123,7 +123,8 @@ def record_receipt(letter: TransferLetter, received_on: datetime.date, *, actor)
             membership_held=MembershipHeld.HERE,
             home_organisation="",
         )
-        FlowingMember.objects.filter(member=member, status=FlowStatus.ACTIVE).update(status=FlowStatus.ENDED)
+        for flowing in FlowingMember.objects.filter(member=member, status=FlowStatus.ACTIVE):
+            end_flowing(flowing, actor=actor)  # their membership is held here now
     return letter
 
 
