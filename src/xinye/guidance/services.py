@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinye.accounts.permissions import actor_user, is_system, require, restrict
+from xinye.appeals.services import submit_appeal
 from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import assignment
 from xinye.guidance.choices import AssessmentGrade, DueStatus, ProblemStatus, VisitTopic
@@ -326,8 +327,6 @@ def set_problem_status(
 def convert_problem_to_appeal(problem: VisitProblem, *, actor, category: str | None = None):
     """Hand a problem to the appeals loop (诉求收集 → 任务分解 → 跟踪落实). Idempotent per problem.
     `category` is an appeals category (default: the problem's own category, else 其他)."""
-    from xinye.appeals.services import submit_appeal  # appeals sits beside guidance; imported when used
-
     require(actor, "change", problem)
     visit = problem.visit
     region = visit.enterprise.region if visit.enterprise_id else visit.region

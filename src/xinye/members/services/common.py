@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from xinye.accounts.permissions import is_system, require, system_actor
 from xinye.ledger.models import PartyMember, Practitioner
+from xinye.ledger.services import save_party_member
 
 READS = ("today",)
 
@@ -36,8 +37,6 @@ def _make_member(
     The calling service has checked `actor` on its own object; the ledger row is written by the system on
     its behalf (a branch secretary may not place a new row under the enterprise's 行业党建办), and the row
     it lands in must then be one `actor` may change — or the whole transaction rolls back."""
-    from xinye.ledger.services import save_party_member
-
     on_behalf = actor if is_system(actor) else system_actor(f"members:{getattr(actor, 'username', '')}")
     member = save_party_member(
         practitioner, actor=on_behalf, unit=unit, is_full=is_full, joined_on=joined_on, **extra
