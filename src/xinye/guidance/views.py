@@ -216,7 +216,8 @@ def assessments(request):
         return redirect(f"{request.path}?year={year}&kind={kind}")
     agents = list(agents.select_related("region").order_by("region_id", "name"))
     evidence = services.evidence_many(agents, year, today)
-    graded = {a.agent_id: a for a in InstructorAssessment.objects.filter(agent__in=agents, year=year)}
+    assessed = restrict(InstructorAssessment.objects.filter(agent__in=agents, year=year), request.user)
+    graded = {a.agent_id: a for a in assessed}
     rows = [{"agent": a, "ev": evidence[a.pk], "assessment": graded.get(a.pk)} for a in agents]
     context = _context(
         request,
