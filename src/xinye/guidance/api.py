@@ -11,6 +11,7 @@ from xinye.core.errors import Refused
 from xinye.guidance import services
 from xinye.guidance.choices import DueStatus
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
+from xinye.ledger.models import Enterprise
 
 router = Router()
 TAG = "指导员与走访"
@@ -70,8 +71,6 @@ class ConfirmOut(Schema):
 
 
 def _assignable(request):
-    from xinye.ledger.models import Enterprise
-
     require(request, "change", Enterprise)
     return scoped(request, Enterprise.objects.filter(is_active=True), "change")
 
@@ -193,8 +192,6 @@ def get_visit(request, visit_id: int):
 
 @router.post("/visits", response={201: VisitOut}, summary="记录走访")
 def create_visit(request, payload: VisitIn):
-    from xinye.ledger.models import Enterprise
-
     require(request, "add", Visit)
     enterprise = None
     if payload.enterprise_id:
@@ -292,8 +289,6 @@ class OverdueOut(DueOut):
 
 @router.get("/guidance/my-enterprises", response=list[DueOut], summary="我联系的企业及本季度走访情况")
 def my_enterprises(request, status: str | None = None):
-    from xinye.ledger.models import Enterprise
-
     agent = services.agent_of(request.user)
     if agent is None:
         raise Http404
@@ -305,8 +300,6 @@ def my_enterprises(request, status: str | None = None):
 @router.get("/guidance/overdue", response=list[OverdueOut], summary="本季度待走访和逾期的企业（按人员）")
 @paginate(LimitOffsetPagination)
 def overdue(request, status: str | None = None, region: str | None = None):
-    from xinye.ledger.models import Enterprise
-
     require(request, "view", Visit)
     agents = scoped(request, Agent.objects.filter(is_active=True))
     if region:

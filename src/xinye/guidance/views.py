@@ -12,11 +12,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
-from xinye.core.errors import Refused
+from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import services
 from xinye.guidance.assignment import KIND_LABELS
 from xinye.guidance.choices import AgentKind, AssessmentGrade, DueStatus, VisitTopic
 from xinye.guidance.models import Agent, InstructorAssessment, Visit
+from xinye.ledger.models import Enterprise
+from xinye.orgs.models import Region
 
 
 def _context(request, title, **extra):
@@ -32,9 +34,6 @@ def _errors(exc: Refused) -> str:
 
 def assignment(request):
     """Per county: the proposal table (checkbox per row, another agent selectable), and a confirm button."""
-    from xinye.ledger.models import Enterprise
-    from xinye.orgs.models import Region
-
     if not has_action(request.user, "change", Enterprise) or not has_action(request.user, "view", Agent):
         raise Http404
     enterprises = restrict(Enterprise.objects.filter(is_active=True), request.user, "change")
@@ -104,8 +103,6 @@ def _parse_date(text: str | None) -> datetime.date | None:
 
 def my(request):
     """ "My enterprises": each assigned enterprise with its quarterly-visit status, and a quick visit log."""
-    from xinye.ledger.models import Enterprise
-
     agent = services.agent_of(request.user)
     if agent is None:
         if not has_action(request.user, "view", Visit):
@@ -133,6 +130,10 @@ def my(request):
             )
         except Refused as exc:
             messages.error(request, _errors(exc))
+        except (
+            OutOfScope
+        ):  # e.g. a site with no enterprise: an instructor records visits to their enterprises
+            messages.error(request, _("只能记录您所联系企业的走访"))
         else:
             messages.success(request, _("已记录：%(visit)s") % {"visit": visit})
         return redirect(request.path)
@@ -157,8 +158,6 @@ def my(request):
 def overdue(request):
     """Enterprises not yet visited this quarter, by agent (staff view; instructors see their own), among the
     enterprises the reader may see (a 行业党委 or 主管部门: its industry's)."""
-    from xinye.ledger.models import Enterprise
-
     if not has_action(request.user, "view", Visit):
         raise Http404
     agents = restrict(Agent.objects.filter(is_active=True), request.user).select_related("region")
