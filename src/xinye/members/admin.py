@@ -252,6 +252,13 @@ class DevelopmentCaseAdmin(ScopedAdmin):
         return HttpResponseRedirect(reverse("admin:members_developmentcase_change", args=[case.pk]))
 
     @staticmethod
+    def _number(value) -> int:
+        try:
+            return int(value or 0)
+        except ValueError:
+            raise Refused(gettext("请填写数字")) from None
+
+    @staticmethod
     def _date(value):
         try:
             return datetime.date.fromisoformat(value or "")
@@ -271,7 +278,7 @@ class DevelopmentCaseAdmin(ScopedAdmin):
             ]
             services.record_step(
                 case,
-                int(request.POST.get("step") or 0),
+                self._number(request.POST.get("step")),
                 self._date(request.POST.get("date")),
                 actors=actors,
                 documents=documents,
@@ -289,7 +296,7 @@ class DevelopmentCaseAdmin(ScopedAdmin):
         try:
             services.extend_probation(
                 case,
-                int(request.POST.get("months") or 0),
+                self._number(request.POST.get("months")),
                 self._date(request.POST.get("date")),
                 actor=request.user,
                 reason=request.POST.get("reason", ""),
