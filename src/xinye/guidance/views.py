@@ -133,7 +133,7 @@ def my(request):
         except (
             OutOfScope
         ):  # e.g. a site with no enterprise: an instructor records visits to their enterprises
-            messages.error(request, _("只能记录您所联系企业的走访"))
+            messages.error(request, "只能记录您所联系企业的走访")
         else:
             messages.success(request, _("已记录：%(visit)s") % {"visit": visit})
         return redirect(request.path)

@@ -256,7 +256,7 @@ class DevelopmentCaseAdmin(ScopedAdmin):
         try:
             return int(value or 0)
         except ValueError:
-            raise Refused(gettext("请填写数字")) from None
+            raise Refused("请填写数字") from None
 
     @staticmethod
     def _date(value):
