@@ -19,7 +19,7 @@ def test_demo_keeps_assignments_and_shows_some_organisations_not_running_normall
     from xinye.guidance import services as guidance
     from xinye.guidance.models import Agent, InstructorAssessment, Visit
     from xinye.ledger import demo as ledger_demo
-    from xinye.ledger.models import PartyOrganisation
+    from xinye.ledger.models import Enterprise, PartyOrganisation
     from xinye.orglife import demo as orglife_demo
     from xinye.orglife import services as orglife
     from xinye.orglife.models import Attendance, Meeting, OnlineGroup
@@ -48,7 +48,7 @@ def test_demo_keeps_assignments_and_shows_some_organisations_not_running_normall
     visited = set(Visit.objects.values_list("agent_id", flat=True))
     assert len(visited) >= 0.9 * Agent.objects.count()
     assert InstructorAssessment.objects.filter(year=2025).count() == 50
-    pending = guidance.overdue_list(Agent.objects.all())
+    pending = guidance.overdue_list(Agent.objects.all(), Enterprise.objects.all())
     assert any(r.status == "overdue" for _a, r in pending)
     results = orglife.assess_all(PartyOrganisation.objects.all(), "2026Q3")
     bad = [h for h in results if not h.normal]

@@ -4,16 +4,19 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from tests.guidance import helpers
-from xinye.accounts.permissions import clear_cache
+from xinye.accounts.permissions import clear_cache, system_actor
+from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import services
 from xinye.guidance.models import Visit, VisitProblem
+from xinye.ledger.models import Enterprise
 from xinye.orgs.models import Responsibility
 from xinye.orgs.services import assign_responsibility
 
 pytestmark = pytest.mark.django_db
+SYSTEM = system_actor("test")
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
 
 
@@ -50,7 +53,7 @@ def test_quarterly_due_and_overdue_list(field):
     assert rows["美团外卖和平站"].status == "overdue"
     assert "上次走访 2026-05-01" in rows["美团外卖和平站"].message
     assert [r.enterprise_name for r in services.due_for_agent(agent)][0] == "美团外卖和平站"  # overdue first
-    listed = services.overdue_list([agent])
+    listed = services.overdue_list([agent], Enterprise.objects.all())
     assert [(a.pk, r.enterprise_name, r.status) for a, r in listed] == [
         (agent.pk, "美团外卖和平站", "overdue"),
         (agent.pk, "美团外卖建国站", "due"),
@@ -83,7 +86,7 @@ def test_record_visit_only_for_assigned_enterprises(field):
     )
     assert visit.agent == agent and visit.unit == ent.unit and visit.topics == ["policy", "care"]
     assert [p.description for p in visit.problems.all()] == ["充电难"]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.record_visit(actor=user, enterprise=field["other"])
     with pytest.raises(ValidationError, match="晚于今天"):
         services.record_visit(actor=user, enterprise=ent, date=dt.date(2026, 12, 1))
@@ -95,11 +98,11 @@ def test_record_visit_only_for_assigned_enterprises(field):
 def test_problem_workflow(field):
     visit = _visit(field["agent"], field["ents"][0], dt.date(2026, 11, 2))
     problem = VisitProblem.objects.create(visit=visit, description="充电桩不足")
-    services.set_problem_status(problem, "resolved", resolution="社区加装 4 个充电桩")
+    services.set_problem_status(problem, "resolved", resolution="社区加装 4 个充电桩", actor=SYSTEM)
     assert problem.resolved_on == dt.date(2026, 11, 20)
     with pytest.raises(ValidationError, match="不能改为“解决中”"):
-        services.set_problem_status(problem, "in_progress")
-    services.set_problem_status(problem, "open")
+        services.set_problem_status(problem, "in_progress", actor=SYSTEM)
+    services.set_problem_status(problem, "open", actor=SYSTEM)
     assert problem.resolved_on is None
 
 
@@ -128,7 +131,7 @@ def test_confirm_assignment_is_scope_checked(world):
     )
     assert Responsibility.objects.filter(object_id=ent.pk, role="liaison", agent=liaison).exists()
     naiman = helpers.enterprise(world["units"]["djb-naiman-express"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.confirm_assignment(
             [{"enterprise_id": naiman.pk, "agent_id": liaison.pk, "kind": "liaison"}], actor=kerqin_admin
         )
@@ -310,7 +313,7 @@ def test_cli_proposes_and_confirms(world):
 
 def test_field_agents_log_only_their_own_visits_and_do_not_grade(field, world, api_client):
     colleague = helpers.agent(world["units"]["djb-kerqin-delivery"], "instructor", "同事")
-    with pytest.raises(PermissionDenied, match="只能记录本人的走访"):
+    with pytest.raises(Refused, match="只能记录本人的走访"):
         services.record_visit(actor=field["user"], agent=colleague, enterprise=field["ents"][0])
     r = api_client("instructor").post(
         "/api/v1/assessments",

@@ -9,8 +9,11 @@ import time_machine
 from django.urls import reverse
 
 from tests.members import factories as f
+from xinye.accounts.permissions import system_actor
 from xinye.members import services
 from xinye.members.choices import CourseKind
+
+SYSTEM = system_actor("test")
 
 D = datetime.date
 NOW = datetime.datetime(2026, 6, 30, 10, 0, tzinfo=datetime.UTC)
@@ -26,9 +29,9 @@ def two_branches(world):
 
 def _activist_case(unit, name):
     person = f.person(unit, name)
-    case = services.open_case(person, unit, D(2025, 11, 1))
-    services.record_step(case, 2, D(2025, 11, 10))
-    services.record_step(case, 3, D(2026, 1, 5))
+    case = services.open_case(person, unit, D(2025, 11, 1), actor=SYSTEM)
+    services.record_step(case, 2, D(2025, 11, 10), actor=SYSTEM)
+    services.record_step(case, 3, D(2026, 1, 5), actor=SYSTEM)
     return case
 
 
@@ -83,7 +86,7 @@ def test_pipeline_counts(two_branches, api_client):
     inside, outside = two_branches
     _activist_case(inside, "积极分子一")
     _activist_case(inside, "积极分子二")
-    services.open_case(f.person(inside, "申请人"), inside, D(2026, 6, 1))
+    services.open_case(f.person(inside, "申请人"), inside, D(2026, 6, 1), actor=SYSTEM)
     _activist_case(outside, "外县积极分子")
     f.member(inside, "预备党员", is_full=False, joined_on=D(2026, 1, 1))
     data = api_client("secretary").get("/api/v1/members/pipeline", {"unit": inside.pk}).json()
@@ -117,8 +120,10 @@ def test_console_case_page_shows_history_and_next_step(two_branches, client_for)
 def test_console_pages_render(two_branches, client_for):
     inside, _ = two_branches
     member = f.member(inside, "欠费者")
-    services.declare_income(member, D(2026, 1, 1), Decimal("3000"))
-    services.record_study(member.practitioner, D(2026, 5, 1), title="党章", hours=2, kind=CourseKind.THEORY)
+    services.declare_income(member, D(2026, 1, 1), Decimal("3000"), actor=SYSTEM)
+    services.record_study(
+        member.practitioner, D(2026, 5, 1), title="党章", hours=2, kind=CourseKind.THEORY, actor=SYSTEM
+    )
     console = client_for("secretary")
     assert "欠费者" in console.get(reverse("members:arrears")).content.decode()
     assert "欠费者" in console.get(reverse("members:study_hours")).content.decode()
@@ -150,7 +155,11 @@ def test_dues_and_import_api(two_branches, api_client):
         },
         content_type="application/json",
     )
-    assert short.status_code == 422 and "应交 250.00 元" in short.json()["detail"]
+    assert short.status_code == 422
+    assert {
+        "field": "amount",
+        "message": "2026-01至2026-05 应交 250.00 元，实交 100.00 元，不足",
+    } in short.json()["errors"]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     csv = "姓名,身份证号,日期,积分\n交费人,150502199203034567,2026-06-01,30\n".encode()
@@ -182,7 +191,7 @@ def test_console_add_case_and_payment_through_services(two_branches, client_for)
     case = DevelopmentCase.objects.get(practitioner=adult)
     assert case.current_step == 1 and case.records.count() == 1
     member = f.member(inside, "工作台交费")
-    services.declare_income(member, D(2026, 1, 1), Decimal("6000"))
+    services.declare_income(member, D(2026, 1, 1), Decimal("6000"), actor=SYSTEM)
     pay = reverse("admin:members_duespayment_add")
     payment = {
         "member": member.pk,
@@ -255,7 +264,7 @@ def test_lists_do_not_grow_queries_per_row(two_branches, api_client, django_asse
     inside, _ = two_branches
     for i in range(6):
         member = f.member(inside, f"党员{i}")
-        services.declare_income(member, D(2026, 1, 1), Decimal("3000"))
+        services.declare_income(member, D(2026, 1, 1), Decimal("3000"), actor=SYSTEM)
         _activist_case(inside, f"积极分子{i}")
     client = api_client("city_admin")
     with django_assert_max_num_queries(15):

@@ -7,10 +7,13 @@ import pytest
 from django.core.management import call_command
 
 from tests.members import factories as f
+from xinye.accounts.permissions import system_actor
 from xinye.members import services
 from xinye.members.choices import CourseKind, StudySource
 from xinye.members.importers import import_study_csv
 from xinye.members.models import StudyRecord
+
+SYSTEM = system_actor("test")
 
 D = datetime.date
 
@@ -32,12 +35,12 @@ GOOD = (
 
 
 def test_good_file_imports_all_rows(people, tmp_path):
-    result = import_study_csv(GOOD.encode("utf-8"), commit=True)
+    result = import_study_csv(GOOD.encode("utf-8"), commit=True, actor=SYSTEM)
     assert result.ok and result.committed and result.created == 2
     rec = StudyRecord.objects.get(practitioner=people["a"].practitioner)
     assert rec.source == StudySource.IMPORTED and rec.points == 45 and rec.hours == Decimal("1.5")
     assert rec.unit == people["unit"] and rec.platform == "学习强国"
-    again = import_study_csv(GOOD.encode("utf-8"), commit=True)
+    again = import_study_csv(GOOD.encode("utf-8"), commit=True, actor=SYSTEM)
     assert again.created == 0 and again.duplicates == 2  # re-importing the same file changes nothing
 
 
@@ -46,7 +49,7 @@ def test_bad_row_writes_nothing(people):
         GOOD
         + "学员丙,150502199001019999,,2026-05-03,20,,学习强国\n学员甲,1.50502199001011E+17,,2026-13-01,x,,\n"
     )
-    result = import_study_csv(bad.encode("gb18030"), commit=True)
+    result = import_study_csv(bad.encode("gb18030"), commit=True, actor=SYSTEM)
     assert not result.committed
     assert (
         StudyRecord.objects.filter(
@@ -59,17 +62,19 @@ def test_bad_row_writes_nothing(people):
 
 
 def test_name_mismatch_and_missing_columns(people):
-    result = import_study_csv("姓名,身份证号,日期,积分\n别人,150502199001011234,2026-05-01,5\n".encode())
+    result = import_study_csv(
+        "姓名,身份证号,日期,积分\n别人,150502199001011234,2026-05-01,5\n".encode(), actor=SYSTEM
+    )
     assert "姓名“别人”与台账中的姓名不一致" in result.errors[0]
-    result = import_study_csv("姓名,日期\n学员甲,2026-05-01\n".encode())
+    result = import_study_csv("姓名,日期\n学员甲,2026-05-01\n".encode(), actor=SYSTEM)
     assert result.errors == ["缺少列：身份证号或手机号、积分或学时"]
 
 
 def test_scope_limits_matching(people, world):
     outsider = world["users"]["rider_committee_admin"]  # 外卖骑手行业党委: kerqin delivery is in its line
-    assert import_study_csv(GOOD.encode(), user=outsider).ok
+    assert import_study_csv(GOOD.encode(), actor=outsider).ok
     community = world["users"]["community_admin"]
-    result = import_study_csv(GOOD.encode(), user=community)
+    result = import_study_csv(GOOD.encode(), actor=community)
     assert len(result.errors) == 2
 
 
@@ -85,11 +90,11 @@ def test_command_dry_run_then_commit(people, tmp_path, capsys):
 
 def test_hours_by_member_and_organisation(people):
     course = services.create_course(
-        title="发展对象培训班", unit=people["unit"], kind=CourseKind.CANDIDATE_TRAINING, hours=8
+        title="发展对象培训班", unit=people["unit"], kind=CourseKind.CANDIDATE_TRAINING, hours=8, actor=SYSTEM
     )
-    services.record_study(people["a"].practitioner, D(2026, 4, 1), course=course)
-    services.record_study(people["a"].practitioner, D(2026, 4, 2), course=course)
-    services.record_study(people["b"].practitioner, D(2026, 4, 2), title="党章学习", hours=2)
+    services.record_study(people["a"].practitioner, D(2026, 4, 1), course=course, actor=SYSTEM)
+    services.record_study(people["a"].practitioner, D(2026, 4, 2), course=course, actor=SYSTEM)
+    services.record_study(people["b"].practitioner, D(2026, 4, 2), title="党章学习", hours=2, actor=SYSTEM)
     qs = StudyRecord.objects.filter(unit=people["unit"])
     by_member = services.study_hours(qs, group="member")
     assert [(r["name"], r["hours"]) for r in by_member] == [
@@ -99,7 +104,7 @@ def test_hours_by_member_and_organisation(people):
     by_unit = services.study_hours(qs, group="unit", date_from=D(2026, 4, 2))
     assert by_unit[0]["hours"] == Decimal("10")
     assert services.training_hours(people["a"].practitioner) == (Decimal("16"), 2)
-    services.record_study(people["b"].practitioner, D(2026, 5, 3), title="党史", hours=3)
+    services.record_study(people["b"].practitioner, D(2026, 5, 3), title="党史", hours=3, actor=SYSTEM)
     by_month = services.study_hours(StudyRecord.objects.filter(unit=people["unit"]), group="month")
     assert sorted((r["name"], r["hours"]) for r in by_month) == [
         ("2026-04", Decimal("18")),

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from xinye.core.errors import Refused
 from xinye.orglife import health as hc
 from xinye.orglife.seed import MEETING_RULES
 from xinye.orglife.services import quorum
@@ -126,7 +127,7 @@ def test_period_parsing():
     assert hc.parse_period("2026q4", dt.date(2026, 1, 1)).start == dt.date(2026, 10, 1)
     assert hc.parse_period("", dt.date(2026, 5, 1)).label == "2026Q2"
     assert hc.parse_period("2025", dt.date(2026, 5, 1)).end == dt.date(2025, 12, 31)
-    with pytest.raises(ValueError, match="考核期"):
+    with pytest.raises(Refused, match="考核期"):
         hc.parse_period("2026Q5", dt.date(2026, 1, 1))
 
 

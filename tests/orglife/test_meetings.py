@@ -4,13 +4,16 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from tests.guidance import helpers
+from xinye.accounts.permissions import system_actor
+from xinye.core.errors import OutOfScope
 from xinye.orglife import services
 from xinye.orglife.models import Meeting, MeetingRule, OnlineGroup
 
 pytestmark = pytest.mark.django_db
+SYSTEM = system_actor("test")
 NOW = dt.datetime(2026, 10, 10, 9, 0, tzinfo=dt.UTC)
 
 
@@ -60,17 +63,19 @@ def test_general_meeting_without_quorum_is_flagged(branch, world):
 def test_attendance_is_checked(branch, world):
     unit, members = branch
     meeting = services.record_meeting(
-        unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="主题党日", place="站点"
+        unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="主题党日", place="站点", actor=SYSTEM
     )
     stranger = helpers.member(helpers.branch(world["units"]["djb-kerqin-express"]), "外人")
     with pytest.raises(ValidationError, match="不属于"):
-        services.set_attendance(meeting, [(stranger, "present")])
+        services.set_attendance(meeting, [(stranger, "present")], actor=SYSTEM)
     with pytest.raises(ValidationError, match="须写明原因"):
-        services.set_attendance(meeting, [(members[0], "absent")])
+        services.set_attendance(meeting, [(members[0], "absent")], actor=SYSTEM)
     with pytest.raises(ValidationError, match="会议地点"):
-        services.record_meeting(unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="x")
+        services.record_meeting(
+            unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="x", actor=SYSTEM
+        )
     naiman = helpers.branch(world["units"]["djb-naiman-delivery"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(OutOfScope):
         services.record_meeting(
             actor=world["users"]["secretary"],
             unit=naiman,
@@ -84,7 +89,7 @@ def test_attendance_is_checked(branch, world):
 def test_online_meeting_in_an_online_group(branch):
     unit, members = branch
     group = services.create_online_group(
-        unit=unit, name="明仁站网络党小组", platform="微信群", members=members[:3]
+        unit=unit, name="明仁站网络党小组", platform="微信群", members=members[:3], actor=SYSTEM
     )
     meeting = services.record_meeting(
         unit=unit,
@@ -93,6 +98,7 @@ def test_online_meeting_in_an_online_group(branch):
         topic="线上学习",
         online_group=group,
         attendance=[(m, "present", "", True) for m in members[:3]],
+        actor=SYSTEM,
     )
     assert meeting.is_online and meeting.attendance.filter(online=True).count() == 3
 
@@ -104,7 +110,13 @@ def test_health_from_the_database_and_the_api(branch, world, api_client, monkeyp
     everyone = [(m, "present") for m in (a, b, c, d, p)]
     for day in (dt.date(2026, 7, 8), dt.date(2026, 8, 8)):
         services.record_meeting(
-            unit=unit, kind="theme_day", date=day, topic="主题党日", place="站点", attendance=everyone
+            unit=unit,
+            kind="theme_day",
+            date=day,
+            topic="主题党日",
+            place="站点",
+            attendance=everyone,
+            actor=SYSTEM,
         )
     services.record_meeting(
         unit=unit,
@@ -113,6 +125,7 @@ def test_health_from_the_database_and_the_api(branch, world, api_client, monkeyp
         topic="党课",
         place="站点",
         attendance=everyone,
+        actor=SYSTEM,
     )
     (h,) = services.assess_all(
         __import__("xinye.ledger.models", fromlist=["PartyOrganisation"]).PartyOrganisation.objects.filter(
@@ -222,6 +235,7 @@ def test_health_list_queries_do_not_grow_with_organisations(
             topic="t",
             place="p",
             attendance=[(m, "present")],
+            actor=SYSTEM,
         )
     client = api_client("city_admin")
     with django_assert_max_num_queries(20):
@@ -302,7 +316,7 @@ def test_only_the_city_edits_meeting_rules(world, client_for):
 def test_meeting_patch_and_group_console_checks(branch, world, api_client, client_for):
     unit, members = branch
     meeting = services.record_meeting(
-        unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="旧", place="站点"
+        unit=unit, kind="theme_day", date=dt.date(2026, 9, 8), topic="旧", place="站点", actor=SYSTEM
     )
     client = api_client("secretary")
     r = client.patch(

@@ -1,21 +1,18 @@
+"""Console for instructors and liaisons, visits, problems and yearly assessments. Writes go through
+guidance.services (the admins' save_object hooks; a visit's problems through `add_problem`); forms
+validate through the services' pure checks (`clean_visit`, `clean_assessment`)."""
+
 from django import forms
-from django.contrib import admin
-from django.http import Http404
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from xinye.console.admin import ScopedAdmin as _ScopedAdmin
+from xinye.accounts import writes
+from xinye.accounts.permissions import has_action, in_scope, require
+from xinye.console.admin import ScopedAdmin
+from xinye.core.errors import OutOfScope, Refused
+from xinye.guidance import services
 from xinye.guidance.choices import VisitTopic
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
-
-
-class ScopedAdmin(_ScopedAdmin):
-    """Out of scope, or no view grant at all, is a 404 before Django's permission check: a 403 would confirm
-    that the object exists."""
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if self.get_object(request, object_id) is None:
-            raise Http404(_("对象不存在或不在您的管辖范围内"))
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Agent)
@@ -59,12 +56,6 @@ class VisitForm(forms.ModelForm):
             "is_care_visit",
         ]
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("enterprise") and not (data.get("site_note") or "").strip():
-            raise forms.ValidationError(_("请选择走访企业，或填写走访的站点/场所"))
-        return data
-
 
 class VisitProblemInline(admin.TabularInline):
     model = VisitProblem
@@ -76,20 +67,14 @@ class VisitProblemInline(admin.TabularInline):
         return True if obj is None else self.has_change_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        from xinye.accounts.permissions import has_action, in_scope
-
         return has_action(request.user, "change", VisitProblem) and (
             obj is None or in_scope(request.user, "change", obj)
         )
 
     def has_delete_permission(self, request, obj=None):
-        from xinye.accounts.permissions import has_action
-
         return has_action(request.user, "delete", VisitProblem)
 
     def has_view_permission(self, request, obj=None):
-        from xinye.accounts.permissions import has_action
-
         return has_action(request.user, "view", VisitProblem)
 
 
@@ -113,32 +98,49 @@ class VisitAdmin(ScopedAdmin):
         return _("、").join(map(str, obj.topic_labels))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agent":
-            from xinye.guidance.services import agent_of
-
-            own = agent_of(request.user)
-            if own is not None and not request.user.role_assignments.filter(role__mode="tree").exists():
-                kwargs["queryset"] = Agent.objects.filter(pk=own.pk)
-                kwargs["initial"] = own.pk
+        if db_field.name == "agent" and services.is_field_agent(request.user):
+            own = services.agent_of(request.user)
+            kwargs["queryset"] = Agent.objects.filter(pk=own.pk)
+            kwargs["initial"] = own.pk
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def validate_object(self, actor, obj, change):
         obj.fill_owner()
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        services.clean_visit(obj, actor)
+        require(actor, "view", obj.agent)
+        if obj.enterprise_id:
+            require(actor, "view", obj.enterprise)
+        if not services.is_field_agent(actor):
+            # where the visit is filed (the enterprise's office); an instructor's placement follows their
+            # assigned enterprise and is checked on the saved row by the service
+            require(actor, "change" if change else "add", model=Visit, unit=obj.unit, industry=obj.industry)
+
+    def save_object(self, actor, obj, form, change):
+        return services.save_visit(obj, actor=actor)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not VisitProblem:
+            return super().save_formset(request, form, formset, change)
+        visit = form.instance
+        problems = formset.save(commit=False)
+        for problem in problems:
+            if problem.pk is None:
+                services.add_problem(
+                    visit, problem.description, category=problem.category, actor=request.user
+                )
+            else:
+                writes.save(problem, actor=request.user)
+        for problem in formset.deleted_objects:
+            writes.delete(problem, actor=request.user)
 
 
 def _apply(modeladmin, request, queryset, func, done: str):
-    from django.contrib import messages
-    from django.core.exceptions import PermissionDenied, ValidationError
-
     ok = 0
     for problem in queryset.select_related("visit__agent", "visit__enterprise"):
         try:
             func(problem)
-        except (ValidationError, PermissionDenied) as exc:
-            text = _("；").join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        except (Refused, OutOfScope) as exc:
+            text = _("；").join(exc.messages) if isinstance(exc, Refused) else str(exc)
             modeladmin.message_user(
                 request, _("%(object)s：%(error)s") % {"object": problem, "error": text}, messages.ERROR
             )
@@ -152,52 +154,44 @@ def _apply(modeladmin, request, queryset, func, done: str):
 
 @admin.action(description=_("标记为解决中"))
 def mark_in_progress(modeladmin, request, queryset):
-    from xinye.guidance.services import set_problem_status
-
     _apply(
         modeladmin,
         request,
         queryset,
-        lambda p: set_problem_status(p, "in_progress", actor=request.user),
+        lambda p: services.set_problem_status(p, "in_progress", actor=request.user),
         _("已标记为解决中"),
     )
 
 
 @admin.action(description=_("标记为已解决（今天）"))
 def mark_resolved(modeladmin, request, queryset):
-    from xinye.guidance.services import set_problem_status
-
     _apply(
         modeladmin,
         request,
         queryset,
-        lambda p: set_problem_status(p, "resolved", actor=request.user),
+        lambda p: services.set_problem_status(p, "resolved", actor=request.user),
         _("已解决"),
     )
 
 
 @admin.action(description=_("重新打开"))
 def reopen(modeladmin, request, queryset):
-    from xinye.guidance.services import set_problem_status
-
     _apply(
         modeladmin,
         request,
         queryset,
-        lambda p: set_problem_status(p, "open", actor=request.user),
+        lambda p: services.set_problem_status(p, "open", actor=request.user),
         _("已重新打开"),
     )
 
 
 @admin.action(description=_("转为诉求（进入诉求办理闭环）"))
 def to_appeal(modeladmin, request, queryset):
-    from xinye.guidance.services import convert_problem_to_appeal
-
     _apply(
         modeladmin,
         request,
         queryset,
-        lambda p: convert_problem_to_appeal(p, actor=request.user),
+        lambda p: services.convert_problem_to_appeal(p, actor=request.user),
         _("已转为诉求"),
     )
 
@@ -234,26 +228,32 @@ class InstructorAssessmentAdmin(ScopedAdmin):
 
     @admin.display(description=_("考核依据（系统统计）"))
     def evidence_summary(self, obj):
-        from xinye.guidance.services import evidence_for
-
         if obj is None or not obj.agent_id:
             return "—"
-        ev = evidence_for(obj.agent, obj.year)
+        ev = services.evidence_for(obj.agent, obj.year)
         text = ev.summary
         if ev.shortfalls:
             text += _("；不足：") + _("；").join(ev.shortfalls)
         return text
 
     def has_add_permission(self, request):
-        from xinye.guidance.services import is_field_agent
-
-        return super().has_add_permission(request) and not is_field_agent(request.user)
+        return super().has_add_permission(request) and not services.is_field_agent(request.user)
 
     def has_change_permission(self, request, obj=None):
-        from xinye.guidance.services import is_field_agent
+        return super().has_change_permission(request, obj) and not services.is_field_agent(request.user)
 
-        return super().has_change_permission(request, obj) and not is_field_agent(request.user)
+    def validate_object(self, actor, obj, change):
+        require(actor, "view", obj.agent)
+        require(
+            actor,
+            "change" if change else "add",
+            model=InstructorAssessment,
+            unit=obj.agent.unit,
+            industry=obj.agent.industry,
+        )
+        services.clean_assessment(obj.agent, obj.year, obj.grade, actor)
 
-    def save_model(self, request, obj, form, change):
-        obj.assessed_by = request.user
-        super().save_model(request, obj, form, change)
+    def save_object(self, actor, obj, form, change):
+        return services.assess(
+            obj.agent, obj.year, obj.grade, actor=actor, comment=obj.comment, on=obj.assessed_on
+        )

@@ -7,9 +7,11 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.api.common import get_scoped, require, scoped
+from xinye.core.errors import Refused
 from xinye.guidance import services
 from xinye.guidance.choices import DueStatus
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
+from xinye.ledger.models import Enterprise
 
 router = Router()
 TAG = "指导员与走访"
@@ -69,8 +71,6 @@ class ConfirmOut(Schema):
 
 
 def _assignable(request):
-    from xinye.ledger.models import Enterprise
-
     require(request, "change", Enterprise)
     return scoped(request, Enterprise.objects.filter(is_active=True), "change")
 
@@ -82,7 +82,7 @@ def propose(request, payload: ProposeIn):
         enterprises = enterprises.filter(region_id=payload.region)
     kinds = tuple(k for k in payload.kinds if k in ("instructor", "liaison"))
     if not kinds:
-        raise ValueError("kinds 应为 instructor 和/或 liaison")
+        raise Refused({"kinds": "kinds 应为 instructor 和/或 liaison"})
     p = services.propose_for(enterprises, replan=payload.replan, kinds=kinds, tolerance=payload.tolerance)
     return {
         "items": p.items,
@@ -192,8 +192,6 @@ def get_visit(request, visit_id: int):
 
 @router.post("/visits", response={201: VisitOut}, summary="记录走访")
 def create_visit(request, payload: VisitIn):
-    from xinye.ledger.models import Enterprise
-
     require(request, "add", Visit)
     enterprise = None
     if payload.enterprise_id:
@@ -291,8 +289,6 @@ class OverdueOut(DueOut):
 
 @router.get("/guidance/my-enterprises", response=list[DueOut], summary="我联系的企业及本季度走访情况")
 def my_enterprises(request, status: str | None = None):
-    from xinye.ledger.models import Enterprise
-
     agent = services.agent_of(request.user)
     if agent is None:
         raise Http404
@@ -308,7 +304,7 @@ def overdue(request, status: str | None = None, region: str | None = None):
     agents = scoped(request, Agent.objects.filter(is_active=True))
     if region:
         agents = agents.filter(region_id=region)
-    rows = services.overdue_list(agents)
+    rows = services.overdue_list(agents, scoped(request, Enterprise.objects.all()))
     out = []
     for agent, r in rows:
         if status and r.status != status:

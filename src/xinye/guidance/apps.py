@@ -21,6 +21,7 @@ class GuidanceConfig(AppConfig):
         from xinye.accounts.permissions import has_action, restrict
         from xinye.guidance import services
         from xinye.guidance.models import Agent, Visit
+        from xinye.ledger.models import Enterprise
 
         if not has_action(request.user, "view", Visit):
             return []
@@ -38,7 +39,7 @@ class GuidanceConfig(AppConfig):
                 }
             ]
         agents = restrict(Agent.objects.filter(is_active=True), request.user)
-        rows = services.overdue_list(agents)
+        rows = services.overdue_list(agents, restrict(Enterprise.objects.all(), request.user))
         return [
             {
                 "title": _("季度走访逾期"),

@@ -1,7 +1,8 @@
 """Instructors and liaisons: assignment (分级分片), visits (走访), problems, quotas and yearly assessment.
 
-Every state change is one function here, in one transaction, checking the actor's scope when given one.
-The computations (the assignment proposal, due status, evidence) are plain functions over plain values.
+Every state change is one function here, in one transaction, taking a required keyword `actor` and checking
+it with `require` before the write and again on the saved row. The computations (the assignment proposal,
+due status, evidence) are plain functions over plain values.
 """
 
 from __future__ import annotations
@@ -10,16 +11,42 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from xinye.accounts.permissions import in_scope, restrict, unit_in_scope
+from xinye.accounts.permissions import actor_user, is_system, require, restrict
+from xinye.appeals.services import file_appeal
+from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import assignment
 from xinye.guidance.choices import AssessmentGrade, DueStatus, ProblemStatus, VisitTopic
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
 from xinye.guidance.rules import rule
+from xinye.ledger.models import Enterprise, PartyOrganisation
+from xinye.ledger.services import OWN_KINDS
 from xinye.orgs.choices import ResponsibilityRole
+from xinye.orgs.models import Responsibility
+from xinye.orgs.services import assign_responsibility
+
+READS = (
+    "agent_of",
+    "assigned_enterprise_ids",
+    "assignment_dates",
+    "assignment_inputs",
+    "clean_assessment",
+    "clean_visit",
+    "due_for_agent",
+    "due_status",
+    "evidence",
+    "evidence_for",
+    "evidence_many",
+    "is_field_agent",
+    "overdue_list",
+    "propose_for",
+    "quarter_label",
+    "quarter_of",
+    "today",
+)
 
 
 def today() -> datetime.date:
@@ -43,20 +70,12 @@ def quarter_label(day: datetime.date) -> str:
 
 
 def _enterprise_ct():
-    from django.contrib.contenttypes.models import ContentType
-
-    from xinye.ledger.models import Enterprise
-
     return ContentType.objects.get_for_model(Enterprise)
 
 
 def assignment_inputs(enterprises, agents=None):
     """Plain inputs for `assignment.propose` from an Enterprise queryset (already restricted) and agents
     (default: active agents of the enterprises' counties and of any county, so fallbacks can be found)."""
-    from xinye.ledger.models import PartyOrganisation
-    from xinye.ledger.services import OWN_KINDS
-    from xinye.orgs.models import Responsibility
-
     enterprises = list(enterprises.select_related("region"))
     ids = [e.pk for e in enterprises]
     own = set(
@@ -113,32 +132,24 @@ def propose_for(enterprises, *, replan: bool = False, kinds=assignment.KINDS, to
 
 
 @transaction.atomic
-def confirm_assignment(proposal_items, *, actor=None, since: datetime.date | None = None) -> list:
+def confirm_assignment(proposal_items, *, actor, since: datetime.date | None = None) -> list:
     """Record confirmed proposal items in the responsibility matrix (role instructor/liaison, one agent per
     enterprise and role: a confirmed item replaces the previous holder). Each item is a ProposalItem or a
-    dict with enterprise_id, agent_id and kind (or role). The actor must be able to change the enterprise."""
-    from xinye.ledger.models import Enterprise
-    from xinye.orgs.services import assign_responsibility
-
+    dict with enterprise_id, agent_id and kind (or role). The actor must be able to change the enterprise
+    and see the agent (OutOfScope otherwise)."""
     recorded = []
     since = since or today()
     for item in proposal_items:
         get = item.get if isinstance(item, dict) else lambda k, d=None, _i=item: getattr(_i, k, d)
         kind = get("kind") or get("role")
         if kind not in (ResponsibilityRole.INSTRUCTOR, ResponsibilityRole.LIAISON):
-            raise ValidationError(f"责任角色应为党建指导员或驻企联络员，而不是“{kind}”")
-        ent_qs = Enterprise.objects.filter(pk=get("enterprise_id"))
-        agent_qs = Agent.objects.filter(pk=get("agent_id"), is_active=True)
-        if actor is not None:
-            ent_qs = restrict(ent_qs, actor, "change")
-            agent_qs = restrict(agent_qs, actor, "view")
-        ent, agent = ent_qs.first(), agent_qs.first()
-        if ent is None:
-            raise PermissionDenied(f"企业 {get('enterprise_id')} 不存在或不在您的管辖范围内")
-        if agent is None:
-            raise PermissionDenied(f"指导员/联络员 {get('agent_id')} 不存在、已离岗或不在您的管辖范围内")
+            raise Refused(f"责任角色应为党建指导员或驻企联络员，而不是“{kind}”")
+        ent = restrict(Enterprise.objects.filter(pk=get("enterprise_id")), actor, "change").first()
+        agent = restrict(Agent.objects.filter(pk=get("agent_id"), is_active=True), actor, "view").first()
+        if ent is None or agent is None:
+            raise OutOfScope()
         if agent.kind != kind:
-            raise ValidationError(f"{agent.name} 是{agent.get_kind_display()}，不能担任该企业的{kind}")
+            raise Refused(f"{agent.name} 是{agent.get_kind_display()}，不能担任该企业的{kind}")
         recorded.append(
             assign_responsibility(
                 ent, kind, agent=agent, since=since, note="分级分片分配（确认）", replace=True
@@ -162,8 +173,6 @@ def is_field_agent(user) -> bool:
 
 def assignment_dates(agent_ids) -> dict[int, dict[int, datetime.date | None]]:
     """agent id → enterprise id → the date the assignment began (None when not recorded)."""
-    from xinye.orgs.models import Responsibility
-
     out: dict[int, dict[int, datetime.date | None]] = defaultdict(dict)
     for agent_id, object_id, since in Responsibility.objects.filter(
         content_type=_enterprise_ct(), agent_id__in=list(agent_ids)
@@ -173,8 +182,6 @@ def assignment_dates(agent_ids) -> dict[int, dict[int, datetime.date | None]]:
 
 
 def assigned_enterprise_ids(agent: Agent) -> list[int]:
-    from xinye.orgs.models import Responsibility
-
     return list(
         Responsibility.objects.filter(content_type=_enterprise_ct(), agent=agent)
         .values_list("object_id", flat=True)
@@ -192,18 +199,34 @@ def _clean_topics(topics) -> list[str]:
     for t in topics:
         value = by_label.get(t, t)
         if value not in VisitTopic.values:
-            raise ValidationError(
-                {"topics": f"走访内容“{t}”无效，应为：{'、'.join(map(str, VisitTopic.labels))}"}
-            )
+            raise Refused({"topics": f"走访内容“{t}”无效，应为：{'、'.join(map(str, VisitTopic.labels))}"})
         if value not in out:
             out.append(value)
     return out
 
 
+def clean_visit(visit: Visit, actor) -> None:
+    """The visit checks (the console's form and `record_visit` share them): a visiting agent, an enterprise
+    or a site, a date not in the future, known topics; an instructor or liaison logs only their own visits.
+    Raises Refused naming the field."""
+    errors = {}
+    if not visit.agent_id:
+        errors["agent"] = "请选择走访人（指导员或联络员）"
+    if not visit.enterprise_id and not (visit.site_note or "").strip():
+        errors["enterprise"] = "请选择走访企业，或填写走访的站点/场所"
+    if visit.date and visit.date > today():
+        errors["date"] = "走访日期不能晚于今天"
+    if errors:
+        raise Refused(errors)
+    visit.topics = _clean_topics(visit.topics)
+    if is_field_agent(actor) and agent_of(actor).pk != visit.agent_id:
+        raise Refused({"agent": "只能记录本人的走访"})
+
+
 @transaction.atomic
 def record_visit(
     *,
-    actor=None,
+    actor,
     agent: Agent | None = None,
     enterprise=None,
     site_note: str = "",
@@ -217,58 +240,53 @@ def record_visit(
 ) -> Visit:
     """Log a visit (and any problems found). An agent logs their own visits (default: the actor's agent); the
     enterprise must be within the actor's scope (for instructors and liaisons: one they are assigned to)."""
-    agent = agent or agent_of(actor)
-    errors = {}
-    if agent is None:
-        errors["agent"] = "请选择走访人（指导员或联络员）"
-    if enterprise is None and not (site_note or "").strip():
-        errors["enterprise"] = "请选择走访企业，或填写走访的站点/场所"
-    date = date or today()
-    if date > today():
-        errors["date"] = "走访日期不能晚于今天"
-    if errors:
-        raise ValidationError(errors)
-    if actor is not None:
-        if enterprise is not None:
-            from xinye.ledger.models import Enterprise
-
-            if not restrict(Enterprise.objects.filter(pk=enterprise.pk), actor, "view").exists():
-                raise PermissionDenied("该企业不在您的管辖或联系范围内")
-            if not unit_in_scope(actor, "add", Visit, enterprise.unit, enterprise.industry):
-                raise PermissionDenied("您无权为该企业记录走访")
-        elif not unit_in_scope(actor, "add", Visit, agent.unit, agent.industry):
-            raise PermissionDenied("您无权记录走访")
-        if is_field_agent(actor):
-            if agent_of(actor).pk != agent.pk:
-                raise PermissionDenied("只能记录本人的走访")
-        elif not in_scope(actor, "view", agent):
-            raise PermissionDenied("该指导员/联络员不在您的管辖范围内")
     visit = Visit(
-        agent=agent,
+        agent=agent or agent_of(actor),
         enterprise=enterprise,
         site_note=(site_note or "").strip(),
-        date=date,
+        date=date or today(),
         people_met=people_met.strip(),
-        topics=_clean_topics(topics),
+        topics=topics,
         summary=summary.strip(),
         is_heart_to_heart=is_heart_to_heart,
         is_care_visit=is_care_visit,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
     )
+    return save_visit(visit, actor=actor, problems=problems)
+
+
+@transaction.atomic
+def save_visit(visit: Visit, *, actor, problems=()) -> Visit:
+    """Create or change a visit (the console's form builds the instance; `record_visit` from values): the
+    checks of `clean_visit`, the agent and enterprise within the actor's sight, and the saved visit within
+    what the actor may write — an instructor's, their assigned enterprises — or all rolls back."""
+    adding = visit._state.adding
+    if not adding:
+        require(actor, "change", Visit.objects.get(pk=visit.pk))
+    clean_visit(visit, actor)
+    require(actor, "view", visit.agent)
+    if visit.enterprise_id:
+        require(actor, "view", visit.enterprise)
+    if adding and visit.created_by_id is None:
+        visit.created_by = actor_user(actor)
     visit.save()
+    # The placement check runs on the saved row: for instructors and liaisons scope follows the enterprise.
+    require(actor, "add" if adding else "change", visit)
     for text in problems:
         if (text or "").strip():
-            add_problem(visit, text.strip())
+            add_problem(visit, text.strip(), actor=actor)
     return visit
 
 
 @transaction.atomic
-def add_problem(visit: Visit, description: str, *, category: str = "", actor=None) -> VisitProblem:
-    if actor is not None and not in_scope(actor, "change", visit):
-        raise PermissionDenied("对象不存在或不在您的管辖范围内")
+def add_problem(visit: Visit, description: str, *, category: str = "", actor) -> VisitProblem:
+    """A problem found on a visit (tracked through PROBLEM_TRANSITIONS; it may become an appeal)."""
+    require(actor, "change", visit)
     if not description.strip():
-        raise ValidationError({"description": "请填写问题描述"})
-    return VisitProblem.objects.create(visit=visit, description=description.strip(), category=category)
+        raise Refused({"description": "请填写问题描述"})
+    problem = VisitProblem.objects.create(visit=visit, description=description.strip(), category=category)
+    require(actor, "add", problem)
+    return problem
 
 
 # Problem workflow: state → allowed next states (a resolved problem may be reopened).
@@ -281,40 +299,35 @@ PROBLEM_TRANSITIONS = {
 
 @transaction.atomic
 def set_problem_status(
-    problem: VisitProblem, status: str, *, actor=None, on: datetime.date | None = None, resolution: str = ""
+    problem: VisitProblem, status: str, *, actor, on: datetime.date | None = None, resolution: str = ""
 ) -> VisitProblem:
     """Move a problem along its transition table; resolving records the date and how it was solved."""
-    if actor is not None and not in_scope(actor, "change", problem):
-        raise PermissionDenied("对象不存在或不在您的管辖范围内")
+    require(actor, "change", problem)
     allowed = PROBLEM_TRANSITIONS.get(problem.status, ())
     if status not in allowed:
         names = "、".join(str(ProblemStatus(s).label) for s in allowed) or "无"
-        raise ValidationError(
+        raise Refused(
             f"问题当前为“{problem.get_status_display()}”，不能改为“{ProblemStatus(status).label if status in ProblemStatus.values else status}”（可改为：{names}）"
         )
     problem.status = status
     if status == ProblemStatus.RESOLVED:
         problem.resolved_on = on or today()
         if problem.resolved_on < problem.visit.date:
-            raise ValidationError({"resolved_on": "解决日期不能早于发现问题的走访日期"})
+            raise Refused({"resolved_on": "解决日期不能早于发现问题的走访日期"})
     else:
         problem.resolved_on = None
     if resolution:
         problem.resolution = resolution.strip()
     problem.save()
+    require(actor, "change", problem)
     return problem
 
 
 @transaction.atomic
-def convert_problem_to_appeal(problem: VisitProblem, *, actor=None, category: str | None = None):
+def convert_problem_to_appeal(problem: VisitProblem, *, actor, category: str | None = None):
     """Hand a problem to the appeals loop (诉求收集 → 任务分解 → 跟踪落实). Idempotent per problem.
     `category` is an appeals category (default: the problem's own category, else 其他)."""
-    if actor is not None and not in_scope(actor, "change", problem):
-        raise PermissionDenied("对象不存在或不在您的管辖范围内")
-    try:
-        from xinye.appeals.services import file_appeal
-    except ImportError as exc:
-        raise ValidationError("诉求办理功能尚未启用，暂不能转为诉求") from exc
+    require(actor, "change", problem)
     visit = problem.visit
     region = visit.enterprise.region if visit.enterprise_id else visit.region
     where = visit.enterprise.name if visit.enterprise_id else visit.site_note
@@ -331,6 +344,7 @@ def convert_problem_to_appeal(problem: VisitProblem, *, actor=None, category: st
     if problem.status == ProblemStatus.OPEN:
         problem.status = ProblemStatus.IN_PROGRESS
     problem.save()
+    require(actor, "change", problem)
     return appeal
 
 
@@ -390,8 +404,6 @@ def due_status(
 
 def due_for_agent(agent: Agent, as_of: datetime.date | None = None, enterprises=None) -> list[DueRow]:
     """The agent's assigned enterprises with their quarterly-visit status ("my list")."""
-    from xinye.ledger.models import Enterprise
-
     as_of = as_of or today()
     if enterprises is None:
         enterprises = Enterprise.objects.filter(pk__in=assigned_enterprise_ids(agent))
@@ -415,17 +427,18 @@ def due_for_agent(agent: Agent, as_of: datetime.date | None = None, enterprises=
     return due_status(ents, dates, as_of, assignment_dates([agent.pk])[agent.pk])
 
 
-def overdue_list(agents, as_of: datetime.date | None = None) -> list[tuple[Agent, DueRow]]:
+def overdue_list(agents, enterprises, as_of: datetime.date | None = None) -> list[tuple[Agent, DueRow]]:
     """Across several agents (a restricted queryset): every assigned enterprise not yet visited this quarter,
-    overdue first. Three queries whatever the number of agents."""
-    from xinye.ledger.models import Enterprise
-
+    overdue first — among `enterprises` only (the reader's restricted Enterprise queryset: an agent may also
+    serve enterprises of another industry or county that the reader must not see). Three queries whatever the
+    number of agents."""
     as_of = as_of or today()
     agents = {a.pk: a for a in agents}
     pairs = assignment_dates(agents)
     names = dict(
-        Enterprise.objects.filter(pk__in={e for ids in pairs.values() for e in ids}).values_list("pk", "name")
+        enterprises.filter(pk__in={e for ids in pairs.values() for e in ids}).values_list("pk", "name")
     )
+    pairs = {a: {e: d for e, d in ids.items() if e in names} for a, ids in pairs.items()}
     dates = defaultdict(lambda: defaultdict(list))
     for agent_id, ent_id, day in Visit.objects.filter(agent_id__in=list(agents), date__lte=as_of).values_list(
         "agent_id", "enterprise_id", "date"
@@ -433,7 +446,7 @@ def overdue_list(agents, as_of: datetime.date | None = None) -> list[tuple[Agent
         dates[agent_id][ent_id].append(day)
     out = []
     for agent_id, ent_ids in pairs.items():
-        rows = due_status([(e, names.get(e, str(e))) for e in ent_ids], dates[agent_id], as_of, ent_ids)
+        rows = due_status([(e, names[e]) for e in ent_ids], dates[agent_id], as_of, ent_ids)
         out += [(agents[agent_id], r) for r in rows if r.status != DueStatus.DONE]
     order = {DueStatus.OVERDUE: 0, DueStatus.DUE: 1}
     out.sort(key=lambda t: (order[t[1].status], t[0].region_id, t[0].name, t[1].enterprise_name))
@@ -554,35 +567,41 @@ def evidence_many(agents, year: int, as_of: datetime.date | None = None) -> dict
     return {a.pk: evidence(year, assigned[a.pk], visits[a.pk], problems[a.pk], end) for a in agents}
 
 
-@transaction.atomic
-def assess(
-    agent: Agent, year: int, grade: str, *, actor=None, comment: str = "", on: datetime.date | None = None
-) -> InstructorAssessment:
-    """Record (or correct) the yearly assessment of an agent in one of the four grades."""
+def clean_assessment(agent: Agent, year: int, grade: str, actor) -> str:
+    """The assessment checks (the console's form and `assess` share them): one of the four grades (value or
+    label; returns the value), a year that has begun, never oneself, never by an instructor or liaison."""
     if grade not in AssessmentGrade.values:
         by_label = {str(label): value for value, label in AssessmentGrade.choices}
         if grade not in by_label:
-            raise ValidationError({"grade": f"考核等次应为：{'、'.join(map(str, AssessmentGrade.labels))}"})
+            raise Refused({"grade": f"考核等次应为：{'、'.join(map(str, AssessmentGrade.labels))}"})
         grade = by_label[grade]
     if year > today().year:
-        raise ValidationError({"year": "不能考核尚未开始的年度"})
-    if actor is not None:
-        if not in_scope(actor, "view", agent):
-            raise PermissionDenied("该指导员/联络员不在您的管辖范围内")
-        if not unit_in_scope(actor, "add", InstructorAssessment, agent.unit, agent.industry):
-            raise PermissionDenied("您无权考核该指导员/联络员")
+        raise Refused({"year": "不能考核尚未开始的年度"})
+    if not is_system(actor):
         if agent.user_id and agent.user_id == actor.pk:
-            raise PermissionDenied("不能考核本人")
+            raise Refused({"agent": "不能考核本人"})
         if is_field_agent(actor):
-            raise PermissionDenied("年度考核由派出单位进行，指导员、联络员不能考核")
-    obj, _ = InstructorAssessment.objects.update_or_create(
+            raise Refused({"agent": "年度考核由派出单位进行，指导员、联络员不能考核"})
+    return grade
+
+
+@transaction.atomic
+def assess(
+    agent: Agent, year: int, grade: str, *, actor, comment: str = "", on: datetime.date | None = None
+) -> InstructorAssessment:
+    """Record (or correct) the yearly assessment of an agent in one of the four grades."""
+    require(actor, "view", agent)
+    require(actor, "add", model=InstructorAssessment, unit=agent.unit, industry=agent.industry)
+    grade = clean_assessment(agent, year, grade, actor)
+    obj, created = InstructorAssessment.objects.update_or_create(
         agent=agent,
         year=year,
         defaults={
             "grade": grade,
             "comment": comment.strip(),
-            "assessed_by": actor if getattr(actor, "is_authenticated", False) else None,
+            "assessed_by": actor_user(actor),
             "assessed_on": on or today(),
         },
     )
+    require(actor, "add" if created else "change", obj)
     return obj

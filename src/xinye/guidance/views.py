@@ -6,27 +6,27 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import services
 from xinye.guidance.assignment import KIND_LABELS
 from xinye.guidance.choices import AgentKind, AssessmentGrade, DueStatus, VisitTopic
 from xinye.guidance.models import Agent, InstructorAssessment, Visit
+from xinye.ledger.models import Enterprise
+from xinye.orgs.models import Region
 
 
 def _context(request, title, **extra):
     return {**admin.site.each_context(request), "title": title, **extra}
 
 
-def _errors(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return _("；").join(exc.messages)
-    return str(exc)
+def _errors(exc: Refused) -> str:
+    return _("；").join(exc.messages)
 
 
 # --- assignment (分级分片) ---
@@ -34,9 +34,6 @@ def _errors(exc) -> str:
 
 def assignment(request):
     """Per county: the proposal table (checkbox per row, another agent selectable), and a confirm button."""
-    from xinye.ledger.models import Enterprise
-    from xinye.orgs.models import Region
-
     if not has_action(request.user, "change", Enterprise) or not has_action(request.user, "view", Agent):
         raise Http404
     enterprises = restrict(Enterprise.objects.filter(is_active=True), request.user, "change")
@@ -58,7 +55,7 @@ def assignment(request):
                 items.append({"enterprise_id": int(ent_id), "agent_id": int(agent_id), "kind": kind})
         try:
             recorded = services.confirm_assignment(items, actor=request.user)
-        except (ValidationError, PermissionDenied, ValueError) as exc:
+        except Refused as exc:
             messages.error(request, _errors(exc))
         else:
             messages.success(request, _("已确认 %(count)s 项分配，写入责任矩阵。") % {"count": len(recorded)})
@@ -101,13 +98,11 @@ def _parse_date(text: str | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(_("日期格式应为 2026-11-28")) from None
+        raise Refused({"date": _("日期格式应为 2026-11-28")}) from None
 
 
 def my(request):
     """ "My enterprises": each assigned enterprise with its quarterly-visit status, and a quick visit log."""
-    from xinye.ledger.models import Enterprise
-
     agent = services.agent_of(request.user)
     if agent is None:
         if not has_action(request.user, "view", Visit):
@@ -133,8 +128,12 @@ def my(request):
                 is_care_visit=bool(request.POST.get("is_care_visit")),
                 problems=[request.POST.get("problem", "")],
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except Refused as exc:
             messages.error(request, _errors(exc))
+        except (
+            OutOfScope
+        ):  # e.g. a site with no enterprise: an instructor records visits to their enterprises
+            messages.error(request, "只能记录您所联系企业的走访")
         else:
             messages.success(request, _("已记录：%(visit)s") % {"visit": visit})
         return redirect(request.path)
@@ -150,24 +149,24 @@ def my(request):
         topics=VisitTopic.choices,
         today=today,
         evidence=ev,
-        recent=Visit.objects.filter(agent=agent).select_related("enterprise")[:10],
+        recent=restrict(Visit.objects.filter(agent=agent), request.user).select_related("enterprise")[:10],
         selected=request.GET.get("enterprise", ""),
     )
     return TemplateResponse(request, "guidance/my.html", context)
 
 
 def overdue(request):
-    """Enterprises not yet visited this quarter, by agent (staff view; instructors see their own)."""
+    """Enterprises not yet visited this quarter, by agent (staff view; instructors see their own), among the
+    enterprises the reader may see (a 行业党委 or 主管部门: its industry's)."""
     if not has_action(request.user, "view", Visit):
         raise Http404
     agents = restrict(Agent.objects.filter(is_active=True), request.user).select_related("region")
-    own = services.agent_of(request.user)
-    if own is not None and not request.user.role_assignments.filter(role__mode="tree").exists():
-        agents = agents.filter(pk=own.pk)
+    if services.is_field_agent(request.user):
+        agents = agents.filter(pk=services.agent_of(request.user).pk)
     kind = request.GET.get("kind", "")
     if kind in KIND_LABELS:
         agents = agents.filter(kind=kind)
-    rows = services.overdue_list(agents)
+    rows = services.overdue_list(agents, restrict(Enterprise.objects.all(), request.user))
     only = request.GET.get("status", "")
     if only in (DueStatus.DUE, DueStatus.OVERDUE):
         rows = [r for r in rows if r[1].status == only]
@@ -207,7 +206,7 @@ def assessments(request):
                 actor=request.user,
                 comment=request.POST.get("comment", ""),
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except Refused as exc:
             messages.error(request, _errors(exc))
         else:
             messages.success(
@@ -216,7 +215,8 @@ def assessments(request):
         return redirect(f"{request.path}?year={year}&kind={kind}")
     agents = list(agents.select_related("region").order_by("region_id", "name"))
     evidence = services.evidence_many(agents, year, today)
-    graded = {a.agent_id: a for a in InstructorAssessment.objects.filter(agent__in=agents, year=year)}
+    assessed = restrict(InstructorAssessment.objects.filter(agent__in=agents, year=year), request.user)
+    graded = {a.agent_id: a for a in assessed}
     rows = [{"agent": a, "ev": evidence[a.pk], "assessment": graded.get(a.pk)} for a in agents]
     context = _context(
         request,

@@ -1,16 +1,14 @@
 """Console for member development, transfers, 流动党员, dues and learning.
 
-Writes go through members.services: a form's clean() performs the service call, so a refused step or
-payment shows as a form error in Chinese. Rule tables (steps, intervals, dues bands) are editable only
-by city-level staff.
+Writes go through members.services (the admins' `save_object` hooks); forms validate through the
+services' pure `clean_*` functions (`validate_object`), so a refused step or payment shows as a form error
+in Chinese beside its field. Rule tables (steps, intervals, dues bands) are editable only by city-level staff.
 """
 
 import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,8 +16,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from xinye.accounts.permissions import grants_for, object_type, restrict
+from xinye.accounts.permissions import grants_for, is_system, object_type, require, restrict
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
+from xinye.core.errors import OutOfScope, Refused
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
 from xinye.members.choices import TransferStatus
@@ -44,63 +43,45 @@ def party_units(user, action="add"):
     return restrict(OrgUnit.objects.filter(kind__in=PARTY_ORG_KINDS), user, "view").order_by("path")
 
 
-class ServiceAdmin(ScopedAdmin):
-    """Adds and changes are performed by a service function inside the form's clean()."""
+class MemberPlacedAdmin(ScopedAdmin):
+    """Rows whose unit follows the member they are about (declarations, payments): a new row is placed
+    in the member's organisation, and the actor must reach that member."""
 
-    def perform(self, request, obj, data):  # pragma: no cover - every subclass overrides
-        raise NotImplementedError
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        model_admin = self
-
-        class ServiceForm(form_class):
-            def clean(self):
-                data = super().clean()
-                if self.errors:
-                    return data
-                try:
-                    with transaction.atomic():
-                        self._result = model_admin.perform(request, obj, data)
-                except (ValueError, PermissionDenied) as exc:
-                    raise ValidationError(str(exc)) from exc
-                return data
-
-        return form_class if not self._performs(obj) else ServiceForm
-
-    def _performs(self, obj) -> bool:
-        return True
-
-    def save_model(self, request, obj, form, change):
-        result = getattr(form, "_result", None)
-        if result is None:
-            return super().save_model(request, obj, form, change)
-        obj.__dict__.update({k: v for k, v in result.__dict__.items() if k != "_state"})
-        obj._state.adding = False
-
-    def save_related(self, request, form, formsets, change):
-        if getattr(form, "_result", None) is None:
-            super().save_related(request, form, formsets, change)
+    def validate_object(self, actor, obj, change):
+        require(actor, "view", obj.member)
+        require(actor, "change" if change else "add", model=self.model, unit=obj.member.unit)
 
 
 class CityRuleAdmin(ScopedAdmin):
-    """Reference rules: everyone with access may read them; only city-level staff may edit."""
+    """Reference rules: everyone with access may read them; only city-level staff may edit (checked for the
+    buttons and again at the write door)."""
 
-    def _city(self, request, action):
+    def _city(self, user, action) -> bool:
+        if is_system(user):
+            return True
         otype = object_type(self.model)
         return any(
-            g.allows(action, otype) and any(p.count("/") == 2 for p in g.prefixes)
-            for g in grants_for(request.user)
+            g.allows(action, otype) and any(p.count("/") == 2 for p in g.prefixes) for g in grants_for(user)
         )
 
     def has_add_permission(self, request):
-        return self._city(request, "add")
+        return self._city(request.user, "add")
 
     def has_change_permission(self, request, obj=None):
-        return self._city(request, "change")
+        return self._city(request.user, "change")
 
     def has_delete_permission(self, request, obj=None):
-        return self._city(request, "delete")
+        return self._city(request.user, "delete")
+
+    def save_object(self, actor, obj, form, change):
+        if not self._city(actor, "change" if change else "add"):
+            raise OutOfScope()
+        return super().save_object(actor, obj, form, change)
+
+    def delete_object(self, actor, obj):
+        if not self._city(actor, "delete"):
+            raise OutOfScope()
+        super().delete_object(actor, obj)
 
 
 @admin.register(DevelopmentStep)
@@ -142,6 +123,12 @@ class CaseForm(forms.ModelForm):
         model = DevelopmentCase
         fields = ["practitioner", "unit"]
 
+    def clean(self):
+        data = super().clean()
+        # Not a model field: carried on the instance for the admin's validate_object (step 1's checks).
+        self.instance.applied_on = data.get("applied_on")
+        return data
+
 
 class DevelopmentRecordInline(ReadOnlyInline):
     model = DevelopmentRecord
@@ -172,7 +159,7 @@ class StageFilter(admin.SimpleListFilter):
 
 
 @admin.register(DevelopmentCase)
-class DevelopmentCaseAdmin(ServiceAdmin):
+class DevelopmentCaseAdmin(ScopedAdmin):
     list_display = ["practitioner", "unit", "step_label", "current_step_on", "status", "next_label"]
     list_filter = ["status", StageFilter]
     search_fields = ["practitioner__name", "unit__name"]
@@ -209,16 +196,22 @@ class DevelopmentCaseAdmin(ServiceAdmin):
             kwargs["queryset"] = party_units(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def _performs(self, obj):
-        return obj is None
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        if not change:
+            services.clean_open_case(obj.practitioner)
+            if getattr(obj, "applied_on", None):
+                services.clean_application(obj.practitioner, obj.applied_on)
 
-    def perform(self, request, obj, data):
+    def save_object(self, actor, obj, form, change):
+        if change:
+            return obj  # every field is read-only: steps are recorded through the buttons of the page
         return services.open_case(
-            data["practitioner"],
-            data["unit"],
-            data["applied_on"],
-            actor=request.user,
-            note=data.get("note", ""),
+            obj.practitioner,
+            obj.unit,
+            form.cleaned_data["applied_on"],
+            actor=actor,
+            note=form.cleaned_data.get("note", ""),
         )
 
     @admin.display(description=_("当前步骤"), ordering="current_step")
@@ -259,11 +252,18 @@ class DevelopmentCaseAdmin(ServiceAdmin):
         return HttpResponseRedirect(reverse("admin:members_developmentcase_change", args=[case.pk]))
 
     @staticmethod
+    def _number(value) -> int:
+        try:
+            return int(value or 0)
+        except ValueError:
+            raise Refused("请填写数字") from None
+
+    @staticmethod
     def _date(value):
         try:
             return datetime.date.fromisoformat(value or "")
-        except ValueError as exc:
-            raise ValueError(_("请填写正确的日期（如 2026-11-28）")) from exc
+        except ValueError:
+            raise Refused(gettext("请填写正确的日期（如 2026-11-28）")) from None
 
     def step_view(self, request, object_id):
         case = self._case_for_change(request, object_id)
@@ -278,7 +278,7 @@ class DevelopmentCaseAdmin(ServiceAdmin):
             ]
             services.record_step(
                 case,
-                int(request.POST.get("step") or 0),
+                self._number(request.POST.get("step")),
                 self._date(request.POST.get("date")),
                 actors=actors,
                 documents=documents,
@@ -287,11 +287,8 @@ class DevelopmentCaseAdmin(ServiceAdmin):
                 late_reason=request.POST.get("late_reason", ""),
             )
             messages.success(request, _("已记录。"))
-        except (ValueError, PermissionDenied, ValidationError) as exc:
-            messages.error(
-                request,
-                _("未记录：%(errors)s") % {"errors": _("；").join(getattr(exc, "messages", [str(exc)]))},
-            )
+        except Refused as exc:
+            messages.error(request, _("未记录：%(errors)s") % {"errors": _("；").join(exc.messages)})
         return self._back(case)
 
     def extend_view(self, request, object_id):
@@ -299,14 +296,14 @@ class DevelopmentCaseAdmin(ServiceAdmin):
         try:
             services.extend_probation(
                 case,
-                int(request.POST.get("months") or 0),
+                self._number(request.POST.get("months")),
                 self._date(request.POST.get("date")),
                 actor=request.user,
                 reason=request.POST.get("reason", ""),
             )
             messages.success(request, _("已延长预备期。"))
-        except (ValueError, PermissionDenied) as exc:
-            messages.error(request, _("未延长：%(error)s") % {"error": exc})
+        except Refused as exc:
+            messages.error(request, _("未延长：%(error)s") % {"error": _("；").join(exc.messages)})
         return self._back(case)
 
     def close_view(self, request, object_id):
@@ -316,8 +313,8 @@ class DevelopmentCaseAdmin(ServiceAdmin):
                 case, self._date(request.POST.get("date")), request.POST.get("reason", ""), actor=request.user
             )
             messages.success(request, _("已结束该档案。"))
-        except (ValueError, PermissionDenied) as exc:
-            messages.error(request, _("未结束：%(error)s") % {"error": exc})
+        except Refused as exc:
+            messages.error(request, _("未结束：%(error)s") % {"error": _("；").join(exc.messages)})
         return self._back(case)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -368,7 +365,7 @@ class TransferForm(forms.ModelForm):
 
 
 @admin.register(TransferLetter)
-class TransferLetterAdmin(ServiceAdmin):
+class TransferLetterAdmin(ScopedAdmin):
     list_display = [
         "member_name",
         "direction",
@@ -408,27 +405,31 @@ class TransferLetterAdmin(ServiceAdmin):
             kwargs["queryset"] = party_units(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def _performs(self, obj):
-        return obj is None or obj.status == TransferStatus.ISSUED
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        if not change:
+            services.clean_transfer(obj)
+        elif obj.receipt_on:
+            services.clean_receipt(obj, obj.receipt_on)
 
-    def perform(self, request, obj, data):
-        if obj is None:
+    def save_object(self, actor, obj, form, change):
+        if not change:
             return services.issue_transfer(
-                direction=data["direction"],
-                unit=data["unit"],
-                member=data.get("member"),
-                member_name=data.get("member_name", ""),
-                other_organisation=data["other_organisation"],
-                other_region=data.get("other_region", ""),
-                cross_province=True if data.get("cross_province") else None,
-                issued_on=data["issued_on"],
-                letter_no=data.get("letter_no", ""),
-                note=data.get("note", ""),
-                actor=request.user,
+                direction=obj.direction,
+                unit=obj.unit,
+                member=obj.member,
+                member_name=obj.member_name,
+                other_organisation=obj.other_organisation,
+                other_region=obj.other_region,
+                cross_province=True if obj.cross_province else None,
+                issued_on=obj.issued_on,
+                letter_no=obj.letter_no,
+                note=obj.note,
+                actor=actor,
             )
-        if data.get("receipt_on"):
-            return services.record_receipt(obj, data["receipt_on"], actor=request.user)
-        return obj
+        if obj.receipt_on and "receipt_on" in form.changed_data:
+            return services.record_receipt(obj, obj.receipt_on, actor=actor)
+        return obj  # nothing else of a letter is edited by hand
 
     @admin.display(description=_("状态"))
     def status_label(self, letter):
@@ -441,15 +442,19 @@ class TransferLetterAdmin(ServiceAdmin):
 
     @admin.action(description=_("将所选中已过有效期的介绍信标记为过期"))
     def mark_expired(self, request, queryset):
-        count = services.expire_transfers(timezone.localdate(), restrict(queryset, request.user, "change"))
+        count = services.expire_transfers(timezone.localdate(), queryset, actor=request.user)
         self.message_user(request, _("已标记 %(count)s 封介绍信过期。") % {"count": count})
 
     @admin.action(description=_("作废所选介绍信"))
     def cancel_letters(self, request, queryset):
         done = 0
         for letter in restrict(queryset, request.user, "change").filter(status=TransferStatus.ISSUED):
-            services.cancel_transfer(letter, actor=request.user, reason="工作台作废")
-            done += 1
+            try:
+                services.cancel_transfer(letter, actor=request.user, reason="工作台作废")
+            except Refused as exc:
+                self.message_user(request, f"{letter}：{'；'.join(exc.messages)}", messages.ERROR)
+            else:
+                done += 1
         self.message_user(request, _("已作废 %(count)s 封。") % {"count": done})
 
 
@@ -474,7 +479,7 @@ class FlowingForm(forms.ModelForm):
 
 
 @admin.register(FlowingMember)
-class FlowingMemberAdmin(ServiceAdmin):
+class FlowingMemberAdmin(ScopedAdmin):
     list_display = [
         "member",
         "unit",
@@ -513,30 +518,31 @@ class FlowingMemberAdmin(ServiceAdmin):
             kwargs["queryset"] = party_units(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def _performs(self, obj):
-        return obj is None
-
-    def perform(self, request, obj, data):
-        return services.register_flowing_member(
-            practitioner=data["practitioner"],
-            unit=data["unit"],
-            home_organisation=data["home_organisation"],
-            home_region=data["home_region"],
-            home_contact=data.get("home_contact", ""),
-            home_contact_phone=data.get("home_contact_phone", ""),
-            certificate_no=data.get("certificate_no", ""),
-            registered_on=data["registered_on"],
-            period_until=data.get("period_until"),
-            note=data.get("note", ""),
-            actor=request.user,
+    def save_object(self, actor, obj, form, change):
+        if change:
+            return super().save_object(actor, obj, form, change)
+        flowing = services.register_flowing_member(
+            practitioner=form.cleaned_data["practitioner"],
+            unit=obj.unit,
+            home_organisation=obj.home_organisation,
+            home_region=obj.home_region,
+            home_contact=obj.home_contact,
+            home_contact_phone=obj.home_contact_phone,
+            certificate_no=obj.certificate_no,
+            registered_on=obj.registered_on,
+            period_until=obj.period_until,
+            note=obj.note,
+            actor=actor,
         )
+        obj.member_id = flowing.member_id  # the admin goes on (log entry, message) with the form's instance
+        return flowing
 
 
 # --- dues ---
 
 
 @admin.register(IncomeDeclaration)
-class IncomeDeclarationAdmin(ServiceAdmin):
+class IncomeDeclarationAdmin(MemberPlacedAdmin):
     list_display = ["member", "month", "basis", "net_income", "dues"]
     list_filter = ["basis", "month"]
     search_fields = ["member__practitioner__name"]
@@ -545,23 +551,23 @@ class IncomeDeclarationAdmin(ServiceAdmin):
     fields = ["member", "month", "basis", "net_income"]
     nav_icon = "request_quote"
 
-    def perform(self, request, obj, data):
-        if obj is not None:
-            services._check(request.user, "change", obj)
-        return services.declare_income(
-            data["member"], data["month"], data["net_income"], basis=data["basis"], actor=request.user
-        )
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        services.clean_income(obj.net_income)
+
+    def save_object(self, actor, obj, form, change):
+        return services.declare_income(obj.member, obj.month, obj.net_income, basis=obj.basis, actor=actor)
 
     @admin.display(description=_("当月应交（元）"))
     def dues(self, declaration):
         try:
             return services.monthly_dues(declaration.member, declaration.month)
-        except ValueError:
+        except Refused:
             return "—"
 
 
 @admin.register(DuesPayment)
-class DuesPaymentAdmin(ServiceAdmin):
+class DuesPaymentAdmin(MemberPlacedAdmin):
     list_display = ["member", "unit", "month_from", "month_to", "amount", "paid_on", "recorded_by"]
     list_filter = ["paid_on"]
     search_fields = ["member__practitioner__name"]
@@ -570,21 +576,19 @@ class DuesPaymentAdmin(ServiceAdmin):
     fields = ["member", "month_from", "month_to", "amount", "paid_on", "note"]
     nav_icon = "payments"
 
-    def _performs(self, obj):
-        return obj is None
-
     def get_readonly_fields(self, request, obj=None):
         return self.fields if obj is not None else []
 
-    def perform(self, request, obj, data):
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        if not change:
+            services.clean_payment(obj.member, obj.month_from, obj.month_to, obj.amount)
+
+    def save_object(self, actor, obj, form, change):
+        if change:
+            return obj  # a recorded payment is not edited (every field is read-only)
         return services.record_payment(
-            data["member"],
-            data["month_from"],
-            data["month_to"],
-            data["amount"],
-            data["paid_on"],
-            actor=request.user,
-            note=data.get("note", ""),
+            obj.member, obj.month_from, obj.month_to, obj.amount, obj.paid_on, actor=actor, note=obj.note
         )
 
 
@@ -592,7 +596,7 @@ class DuesPaymentAdmin(ServiceAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(ServiceAdmin):
+class CourseAdmin(ScopedAdmin):
     list_display = ["title", "kind", "mode", "hours", "unit", "held_on", "provider", "attendees"]
     list_filter = ["kind", "mode"]
     search_fields = ["title", "provider"]
@@ -600,19 +604,22 @@ class CourseAdmin(ServiceAdmin):
     fields = ["title", "kind", "mode", "hours", "unit", "held_on", "provider"]
     nav_icon = "school"
 
-    def _performs(self, obj):
-        return obj is None
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        services.clean_course(obj.hours)
 
-    def perform(self, request, obj, data):
+    def save_object(self, actor, obj, form, change):
+        if change:
+            return super().save_object(actor, obj, form, change)
         return services.create_course(
-            title=data["title"],
-            unit=data["unit"],
-            kind=data["kind"],
-            mode=data["mode"],
-            hours=data["hours"],
-            held_on=data.get("held_on"),
-            provider=data.get("provider", ""),
-            actor=request.user,
+            title=obj.title,
+            unit=obj.unit,
+            kind=obj.kind,
+            mode=obj.mode,
+            hours=obj.hours,
+            held_on=obj.held_on,
+            provider=obj.provider,
+            actor=actor,
         )
 
     @admin.display(description=_("学习人次"))
@@ -621,7 +628,7 @@ class CourseAdmin(ServiceAdmin):
 
 
 @admin.register(StudyRecord)
-class StudyRecordAdmin(ServiceAdmin):
+class StudyRecordAdmin(ScopedAdmin):
     list_display = ["practitioner", "unit", "date", "kind", "title", "hours", "points", "source", "platform"]
     list_filter = ["kind", "source", "platform"]
     search_fields = ["practitioner__name", "title"]
@@ -631,20 +638,27 @@ class StudyRecordAdmin(ServiceAdmin):
     date_hierarchy = "date"
     nav_icon = "menu_book"
 
-    def _performs(self, obj):
-        return obj is None
-
     def get_readonly_fields(self, request, obj=None):
         return ["practitioner", "source", "platform"] if obj is not None else []
 
-    def perform(self, request, obj, data):
+    def validate_object(self, actor, obj, change):
+        if change:
+            super().validate_object(actor, obj, change)
+        else:
+            unit = services.party_unit_of(obj.practitioner, obj.course.unit if obj.course_id else None)
+            require(actor, "add", model=StudyRecord, unit=unit)
+        services.clean_study(course=obj.course, title=obj.title, hours=obj.hours)
+
+    def save_object(self, actor, obj, form, change):
+        if change:
+            return super().save_object(actor, obj, form, change)
         return services.record_study(
-            data["practitioner"],
-            data["date"],
-            course=data.get("course"),
-            hours=data.get("hours"),
-            kind=data.get("kind"),
-            title=data.get("title", ""),
-            points=data.get("points"),
-            actor=request.user,
+            obj.practitioner,
+            obj.date,
+            course=obj.course,
+            hours=obj.hours,
+            kind=obj.kind,
+            title=obj.title,
+            points=obj.points,
+            actor=actor,
         )

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.api.common import get_scoped, require, scoped
+from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
@@ -501,7 +502,7 @@ def add_step(request, pk: int, payload: StepIn):
     case = get_scoped(request, _cases(request), "change", pk=pk)
     actors = list(scoped(request, PartyMember.objects.all()).filter(pk__in=payload.actor_ids))
     if len(actors) != len(set(payload.actor_ids)):
-        raise ValueError("所选党员不存在或不在您的管辖范围内")
+        raise Refused({"actor_ids": "所选党员不存在或不在您的管辖范围内"})
     services.record_step(
         case,
         payload.step,
@@ -583,7 +584,7 @@ def create_transfer(request, payload: TransferIn):
         get_scoped(request, PartyMember.objects.all(), pk=payload.member_id) if payload.member_id else None
     )
     if payload.direction not in Direction.values:
-        raise ValueError("direction 须为 outgoing 或 incoming")
+        raise Refused({"direction": "direction 须为 outgoing 或 incoming"})
     letter = services.issue_transfer(
         direction=payload.direction,
         unit=unit,
@@ -822,7 +823,7 @@ def hours(
 def study_import(request, file: File[UploadedFile], commit: bool = False, platform: str = "学习强国"):
     require(request, "import", StudyRecord)
     result = import_study_csv(
-        file.read(), user=request.user, commit=commit, platform=platform, today=services.today()
+        file.read(), actor=request.user, commit=commit, platform=platform, today=services.today()
     )
     return {
         "rows": result.rows,

@@ -14,6 +14,7 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
+from xinye.accounts.permissions import system_actor
 from xinye.audit.services import record_bulk, snapshot
 from xinye.ledger.choices import MembershipHeld, PoliticalStatus
 from xinye.ledger.models import PartyMember, PartyOrganisation, Practitioner
@@ -32,6 +33,7 @@ from xinye.orgs.models import OrgUnit
 
 SEED = 20260501
 DAY = datetime.timedelta(days=1)
+DEMO = system_actor("demo")
 
 # Days from the application (step 1) to each step in a plan that keeps every rule with some slack.
 OFFSETS = {1: 0, 2: 14, 3: 120, 4: 130, 5: 130, 7: 490, 8: 495, 9: 497, 10: 510, 11: 530}
@@ -81,11 +83,11 @@ def _run_case(practitioner, unit, plan, contacts, training_course):
         if number == 15:
             for i in range(3):
                 services.record_study(
-                    practitioner, day - (40 - i) * DAY, course=training_course, hours=Decimal("8")
+                    practitioner, day - (40 - i) * DAY, course=training_course, hours=Decimal("8"), actor=DEMO
                 )
         actors = contacts[:1] if number == 5 else contacts[:2] if number == 9 else []
         documents = [(DOCUMENTS[number], None)] if number in DOCUMENTS else []
-        services.record_step(case, number, day, actors=actors, documents=documents)
+        services.record_step(case, number, day, actors=actors, documents=documents, actor=DEMO)
     return case
 
 
@@ -123,6 +125,7 @@ def load_development(rng, today):
                 mode=CourseMode.OFFLINE,
                 hours=Decimal("8"),
                 provider="旗县区委党校",
+                actor=DEMO,
             )
     count = 0
     # Non-members as applicants, activists and development targets, spread over the organisations.
@@ -206,6 +209,7 @@ def load_transfers_and_flowing(rng, today):
             certificate_no=f"LD{today:%Y}{member.pk:05d}",
             registered_on=today - rng.randrange(60, 500) * DAY,
             period_until=today + rng.randrange(90, 400) * DAY,
+            actor=DEMO,
         )
         flowing += 1
     chifeng = [m for m in elsewhere[:10] if m.home_organisation.startswith("赤峰")] or elsewhere[:2]
@@ -219,6 +223,7 @@ def load_transfers_and_flowing(rng, today):
             other_region="内蒙古自治区赤峰市",
             issued_on=today - 40 * DAY,
             letter_no=f"赤组转〔{today:%Y}〕{rng.randrange(10, 99)}号",
+            actor=DEMO,
         )
     secretary_unit = (
         PartyOrganisation.objects.filter(secretary_user__username="secretary")
@@ -254,8 +259,9 @@ def load_transfers_and_flowing(rng, today):
             issued_on=today - 75 * DAY,
             letter_no=f"赤组转〔{today:%Y}〕{rng.randrange(100, 199)}号",
             note="到本市物流园区工作，已报到",
+            actor=DEMO,
         )
-        services.record_receipt(received, today - 60 * DAY)
+        services.record_receipt(received, today - 60 * DAY, actor=DEMO)
         services.issue_transfer(
             direction=Direction.INCOMING,
             unit=here[1].unit,
@@ -265,6 +271,7 @@ def load_transfers_and_flowing(rng, today):
             issued_on=today - 100 * DAY,
             letter_no=f"哈组转〔{today:%Y}〕{rng.randrange(10, 99)}号",
             note="跨省转入，有效期六个月",
+            actor=DEMO,
         )
         out_ok = services.issue_transfer(
             direction=Direction.OUTGOING,
@@ -274,8 +281,9 @@ def load_transfers_and_flowing(rng, today):
             other_region="辽宁省沈阳市",
             issued_on=today - 50 * DAY,
             letter_no=f"通组转〔{today:%Y}〕{rng.randrange(10, 99)}号",
+            actor=DEMO,
         )
-        services.record_receipt(out_ok, today - 35 * DAY)
+        services.record_receipt(out_ok, today - 35 * DAY, actor=DEMO)
         services.issue_transfer(
             direction=Direction.OUTGOING,
             unit=here[3].unit,
@@ -285,8 +293,9 @@ def load_transfers_and_flowing(rng, today):
             issued_on=today - 120 * DAY,
             letter_no=f"通组转〔{today:%Y}〕{rng.randrange(100, 199)}号",
             note="回执未返回，本支部仍负责管理",
+            actor=DEMO,
         )
-        services.expire_transfers(today)
+        services.expire_transfers(today, actor=DEMO)
     return flowing, TransferLetter.objects.count()
 
 
@@ -374,6 +383,7 @@ def load_learning(rng, today, world):
             hours=Decimal(h),
             held_on=today - d * DAY,
             provider=provider,
+            actor=DEMO,
         )
         for title, mode, h, d, provider in [
             ("学习贯彻党的二十大精神专题党课", CourseMode.ONLINE, "2", 150, "市委党校"),
@@ -390,6 +400,7 @@ def load_learning(rng, today, world):
         hours=Decimal("16"),
         held_on=today - 90 * DAY,
         provider="市委组织部",
+        actor=DEMO,
     )
     records = []
     members = list(

@@ -13,12 +13,12 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from xinye.accounts.permissions import has_action, restrict
+from xinye.accounts.permissions import has_action, restrict, unit_in_scope
 from xinye.audit.services import record_bulk, snapshot
 from xinye.core.crypto import keyed_hash
+from xinye.core.errors import OutOfScope, Refused
 from xinye.core.validators import normalise
 from xinye.ledger.models import Practitioner
 from xinye.members.choices import CourseKind, StudySource
@@ -48,7 +48,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValueError("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
+    raise Refused("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
 
 
 def _date(text: str) -> datetime.date:
@@ -62,9 +62,10 @@ def _date(text: str) -> datetime.date:
 
 
 def parse_study_csv(
-    data: bytes, *, user=None, platform: str = "学习强国", today: datetime.date | None = None
+    data: bytes, *, actor, platform: str = "学习强国", today: datetime.date | None = None
 ) -> StudyImportResult:
-    """Validate every row; the result holds unsaved records when there is no error."""
+    """Validate every row, matching people among those `actor` may see; the result holds unsaved records
+    when there is no error."""
     result = StudyImportResult()
     text = _decode(data)
     reader = csv.DictReader(io.StringIO(text))
@@ -77,9 +78,7 @@ def parse_study_csv(
     if missing:
         result.errors.append("缺少列：" + "、".join(missing))
         return result
-    people = Practitioner.objects.all()
-    if user is not None:
-        people = restrict(people, user, "view")
+    people = restrict(Practitioner.objects.all(), actor, "view")
     seen = set()
     for number, raw in enumerate(reader, start=2):
         row = {normalise(k): (v or "").strip() for k, v in raw.items() if k}
@@ -146,10 +145,16 @@ def parse_study_csv(
             result.duplicates += 1
             continue
         seen.add(key)
+        unit = party_unit_of(person)
+        if not unit_in_scope(actor, "add", StudyRecord, unit):
+            result.errors.append(
+                f"第 {number} 行：{person.name} 所在党组织不在您的管辖范围内，不能为其登记学习"
+            )
+            continue
         result.pending.append(
             StudyRecord(
                 practitioner=person,
-                unit=party_unit_of(person),
+                unit=unit,
                 kind=kind,
                 title=title,
                 date=date,
@@ -162,16 +167,20 @@ def parse_study_csv(
     return result
 
 
-def import_study_csv(data: bytes, *, user=None, commit: bool = False, platform: str = "学习强国", today=None):
+def import_study_csv(data: bytes, *, actor, commit: bool = False, platform: str = "学习强国", today=None):
     """Parse and, when `commit` and there is no error at all, write every record in one transaction.
-    Writing as a `user` (console, API, CLI --actor) needs the import right on study records."""
-    if commit and user is not None and not has_action(user, "import", StudyRecord):
-        raise PermissionDenied("无权导入学习记录")
-    result = parse_study_csv(data, user=user, platform=platform, today=today)
+    Writing needs the import right on study records (OutOfScope without it); every written row is checked
+    against the actor's scope before the transaction commits (all or nothing)."""
+    if commit and not has_action(actor, "import", StudyRecord):
+        raise OutOfScope()
+    result = parse_study_csv(data, actor=actor, platform=platform, today=today)
     if not result.ok or not commit:
         return result
     with transaction.atomic():
         created = StudyRecord.objects.bulk_create(result.pending)
+        ids = [r.pk for r in created]
+        if restrict(StudyRecord.objects.filter(pk__in=ids), actor, "add").count() != len(ids):
+            raise OutOfScope()  # a row landed outside the importer's scope: nothing is written
         record_bulk("create", StudyRecord, [(r.pk, str(r)[:255], None, snapshot(r)) for r in created])
     result.created, result.committed = len(created), True
     return result

@@ -23,6 +23,7 @@ from xinye.members.choices import (
     StudySource,
     TransferStatus,
 )
+from xinye.members.rules import stage_of, transfer_valid_until
 
 # --- member development (中国共产党发展党员工作细则, 2014) ---
 
@@ -121,8 +122,6 @@ class DevelopmentCase(models.Model):
 
     @property
     def stage(self) -> int:
-        from xinye.members.services import stage_of
-
         return stage_of(self.current_step)
 
 
@@ -233,8 +232,6 @@ class TransferLetter(models.Model):
         }
 
     def save(self, *args, **kwargs):
-        from xinye.members.services import transfer_valid_until
-
         self.valid_until = transfer_valid_until(self.issued_on, self.cross_province)
         super().save(*args, **kwargs)
 

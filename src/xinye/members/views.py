@@ -8,9 +8,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.core.errors import Refused
 from xinye.ledger.models import PartyMember
 from xinye.members import services
-from xinye.members.importers import import_study_csv
+from xinye.members.importers import StudyImportResult, import_study_csv
 from xinye.members.models import DevelopmentCase, DuesPayment, StudyRecord
 from xinye.orgs.models import OrgUnit, Region
 
@@ -119,13 +120,16 @@ def study_import(request):
     result = None
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
-        result = import_study_csv(
-            upload.read(),
-            user=request.user,
-            commit=request.POST.get("commit") == "1",
-            platform=request.POST.get("platform") or "学习强国",
-            today=services.today(),
-        )
+        try:
+            result = import_study_csv(
+                upload.read(),
+                actor=request.user,
+                commit=request.POST.get("commit") == "1",
+                platform=request.POST.get("platform") or "学习强国",
+                today=services.today(),
+            )
+        except Refused as exc:  # a file that cannot be read at all
+            result = StudyImportResult(errors=list(exc.messages))
     return TemplateResponse(
         request, "members/study_import.html", _context(request, _("导入学习记录"), result=result)
     )

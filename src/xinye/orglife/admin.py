@@ -1,9 +1,16 @@
+"""Console for meetings, online groups and the meeting rules. Writes go through orglife.services (the
+admins' save_object hooks, and the attendance inline through `set_attendance`); forms validate through the
+services' pure checks (`clean_meeting`, `clean_attendance`, `clean_group`)."""
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from xinye.accounts import writes
 from xinye.accounts.permissions import has_action, in_scope, restrict
-from xinye.guidance.admin import ScopedAdmin
+from xinye.console.admin import ScopedAdmin
+from xinye.core.errors import OutOfScope
+from xinye.orglife import services
 from xinye.orglife.models import Attendance, Meeting, MeetingPhoto, MeetingRule, OnlineGroup
 from xinye.orgs.choices import PARTY_ORG_KINDS
 from xinye.orgs.models import OrgUnit
@@ -44,8 +51,13 @@ class AttendanceForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") and data["status"] != "present" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("请假或缺席须写明原因"))
+        if data.get("member") and data.get("status"):
+            # the reason rule of services.clean_attendance; membership is checked when the rows are saved
+            row = (data["member"], data["status"], data.get("reason") or "", data.get("online", False))
+            try:
+                services.clean_attendance(None, [row])
+            except forms.ValidationError as exc:
+                self.add_error("reason", exc.messages)
         return data
 
 
@@ -69,16 +81,6 @@ class MeetingForm(forms.ModelForm):
             "online_link",
             "minutes",
         ]
-
-    def clean(self):
-        data = super().clean()
-        online = data.get("is_online") or data.get("online_group")
-        if not online and not (data.get("place") or "").strip():
-            self.add_error("place", _("请填写会议地点，或选择线上召开"))
-        group, unit = data.get("online_group"), data.get("unit")
-        if group and unit and group.unit_id != unit.pk:
-            self.add_error("online_group", _("网络党小组不属于该党组织"))
-        return data
 
 
 class PhotoInline(_ScopedInline):
@@ -131,16 +133,38 @@ class MeetingAdmin(ScopedAdmin):
             kwargs["queryset"] = _party_units(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "unit"] if obj is not None else fields  # attendance belongs to the organisation
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        from xinye.orglife.services import check_quorum
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        services.clean_meeting(obj)
 
-        check_quorum(form.instance)
+    def save_object(self, actor, obj, form, change):
+        fields = {f: getattr(obj, f) for f in services.MEETING_FIELDS}
+        if change:
+            return services.update_meeting(obj, actor=actor, **fields)
+        return services.record_meeting(actor=actor, unit=obj.unit, **fields)
+
+    def save_formset(self, request, form, formset, change):
+        meeting = form.instance
+        if formset.model is Attendance:
+            rows = [
+                (f.cleaned_data["member"], f.cleaned_data["status"], f.cleaned_data.get("reason") or "")
+                + (f.cleaned_data.get("online", False),)
+                for f in formset.forms
+                if f.cleaned_data.get("member") and not f.cleaned_data.get("DELETE")
+            ]
+            services.set_attendance(meeting, rows, actor=request.user)
+            # the admin's change message reads these (the service wrote the rows, not the formset)
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        for photo in formset.save(commit=False):
+            photo.meeting = meeting
+            writes.save(photo, actor=request.user)
+        for photo in formset.deleted_objects:
+            writes.delete(photo, actor=request.user)
 
 
 class OnlineGroupForm(forms.ModelForm):
@@ -150,18 +174,8 @@ class OnlineGroupForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        unit = data.get("unit")
-        if unit is not None:
-            outside = [m for m in data.get("members") or [] if not m.unit.path.startswith(unit.path)]
-            leader = data.get("leader")
-            if leader is not None and not leader.unit.path.startswith(unit.path):
-                outside.append(leader)
-            if outside:
-                names = _("、").join(str(m) for m in outside)
-                raise forms.ValidationError(
-                    _("%(names)s 不是%(unit)s的党员，不能加入其网络党小组")
-                    % {"names": names, "unit": unit.name}
-                )
+        # Not on the instance until saved: carried for the admin's validate_object (services.clean_group).
+        self.instance.chosen_members = list(data.get("members") or [])
         return data
 
 
@@ -185,6 +199,32 @@ class OnlineGroupAdmin(ScopedAdmin):
             kwargs["queryset"] = _party_units(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        services.clean_group(obj.unit, getattr(obj, "chosen_members", []), obj.leader)
+
+    def save_object(self, actor, obj, form, change):
+        members = form.cleaned_data.get("members") or []
+        if not change:
+            group = services.create_online_group(
+                actor=actor,
+                unit=obj.unit,
+                name=obj.name,
+                platform=obj.platform,
+                link=obj.link,
+                members=members,
+                leader=obj.leader,
+            )
+            if not obj.is_active:
+                group.is_active = False
+                writes.save(group, actor=actor)
+            return group
+        group = writes.save(obj, actor=actor)
+        return services.set_group_members(group, members, actor=actor)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the members were set by the service (no inlines here)
+
 
 @admin.register(MeetingRule)
 class MeetingRuleAdmin(ScopedAdmin):
@@ -194,14 +234,17 @@ class MeetingRuleAdmin(ScopedAdmin):
     nav_icon = "event_repeat"
 
     def has_add_permission(self, request):
-        from xinye.orglife.services import can_edit_rules
-
-        return can_edit_rules(request.user)
+        return services.can_edit_rules(request.user)
 
     def has_change_permission(self, request, obj=None):
-        from xinye.orglife.services import can_edit_rules
+        return services.can_edit_rules(request.user)
 
-        return can_edit_rules(request.user)
+    def save_object(self, actor, obj, form, change):
+        if not services.can_edit_rules(
+            actor
+        ):  # city-wide data: the permission checks above, again at the door
+            raise OutOfScope()
+        return super().save_object(actor, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
         return False  # switch a rule off instead (is_active), so past health checks stay explainable

@@ -18,6 +18,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from xinye.core.errors import Refused
+
 KIND_LABELS = {
     "general_meeting": "支部党员大会",
     "committee_meeting": "支委会",
@@ -77,7 +79,7 @@ def parse_period(text: str | None, as_of: datetime.date) -> HealthPeriod:
         return quarter_period(int(m.group(1)), int(m.group(2)))
     if re.fullmatch(r"\d{4}", text):
         return year_period(int(text))
-    raise ValueError(f"考核期“{text}”无效，应写作 2026Q4（季度）或 2026（年度）")
+    raise Refused({"period": f"考核期“{text}”无效，应写作 2026Q4（季度）或 2026（年度）"})
 
 
 def _sub_periods(period: HealthPeriod, unit: str) -> list[tuple[datetime.date, datetime.date, str]]:

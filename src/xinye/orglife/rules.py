@@ -6,21 +6,27 @@ Override with `XINYE_ORGLIFE_RULES = {...}` in settings.
 
 from django.conf import settings
 
+from xinye.ledger import rules as ledger_rules
+
 DEFAULTS = {
     # rules.md: a member missing organisational life (or dues) for 6 months is treated as having left
     # (自行脱党): flag at 3 months, alarm at 6.
     "missing_flag_months": 3,
     "missing_alarm_months": 6,
-    # Term expiry warning (换届提醒): within this many days of next_election_on.
-    "election_notice_days": 90,
     # Score weights (total 100) and the score below which an organisation is "not running normally".
     "weights": {"meetings": 60, "attendance": 20, "members": 10, "term": 10},
     "healthy_score": 70,
-    # 支委会 is required where the branch has a committee; rules.md: ≥ 7 full members elect one.
-    "committee_min_full_members": 7,
 }
 
 
+# Figures the ledger defines for the whole city, read here under the same name (one setting, not two):
+# term expiry warning (换届提醒, days before next_election_on) and the full members who elect a 支委会
+# (rules.md: ≥ 7), which decides whether 支委会 meetings are required.
+SHARED = {"election_notice_days": ledger_rules.rule, "committee_min_full_members": ledger_rules.rule}
+
+
 def rule(name: str):
+    if name in SHARED:
+        return SHARED[name](name)
     overrides = getattr(settings, "XINYE_ORGLIFE_RULES", {}) or {}
     return overrides.get(name, DEFAULTS[name])

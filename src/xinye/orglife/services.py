@@ -6,46 +6,63 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from xinye.accounts.permissions import in_scope, unit_in_scope
+from xinye.accounts.permissions import actor_user, grants_for, is_system, require
+from xinye.core.errors import Refused
+from xinye.ledger.models import PartyMember, PartyOrganisation
+from xinye.members.services.dues import arrears_months
 from xinye.orglife import health as hc
 from xinye.orglife.choices import AttendanceStatus, MeetingKind
 from xinye.orglife.models import Attendance, Meeting, MeetingRule, OnlineGroup
 from xinye.orglife.rules import rule
 from xinye.orgs.choices import PARTY_ORG_KINDS
+from xinye.orgs.models import OrgUnit
+
+READS = (
+    "allowed_attendees",
+    "assess_all",
+    "belongs_to",
+    "can_edit_rules",
+    "clean_attendance",
+    "clean_group",
+    "clean_meeting",
+    "org_inputs",
+    "org_members",
+    "quorum",
+    "rule_inputs",
+    "today",
+)
 
 
 def today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_unit(actor, action: str, model, unit) -> None:
-    if actor is None:
-        return
-    if not unit_in_scope(actor, action, model, unit, unit.industry):
-        raise PermissionDenied("该党组织不在您的管辖范围内")
-
-
-def _check_obj(actor, action: str, obj) -> None:
-    if actor is not None and not in_scope(actor, action, obj):
-        raise PermissionDenied("对象不存在或不在您的管辖范围内")
-
-
 def _organisation(unit):
-    from xinye.ledger.models import PartyOrganisation
-
     return PartyOrganisation.objects.filter(unit=unit).first()
 
 
-def org_members(unit):
-    """Members of a party organisation: those whose organisation is the unit or one of its 党小组."""
-    from xinye.ledger.models import PartyMember
+# --- which organisation a member belongs to (the one rule, used by meetings, groups and the console) ---
 
+
+def belongs_to(member, unit) -> bool:
+    """A member belongs to a party organisation when their organisation is the unit or one of its 党小组."""
+    return member.unit.path.startswith(unit.path)
+
+
+def org_members(unit):
+    """Members of a party organisation (`belongs_to` as a query)."""
     return PartyMember.objects.filter(unit__path__startswith=unit.path).select_related("practitioner")
+
+
+def allowed_attendees(unit) -> set[int]:
+    """Who may be recorded at a meeting of `unit`: its members and the members of its online groups."""
+    allowed = set(org_members(unit).values_list("pk", flat=True))
+    allowed |= set(PartyMember.objects.filter(online_groups__unit=unit).values_list("pk", flat=True))
+    return allowed
 
 
 # --- meetings ---
@@ -53,7 +70,10 @@ def org_members(unit):
 MEETING_FIELDS = ("place", "is_online", "online_group", "online_link", "topic", "minutes", "kind", "date")
 
 
-def _clean_meeting(meeting: Meeting) -> None:
+def clean_meeting(meeting: Meeting) -> None:
+    """The meeting checks (the console's form and the services share them): held by a party organisation,
+    a known kind, a plausible date, a topic, a place unless online, an online group of the same
+    organisation. Raises Refused naming the fields."""
     errors = {}
     if meeting.unit.kind not in PARTY_ORG_KINDS:
         errors["unit"] = "会议只能由党组织召开（党委、党总支、党支部、联合党支部、网络党支部或党小组）"
@@ -63,41 +83,47 @@ def _clean_meeting(meeting: Meeting) -> None:
         errors["date"] = "日期不合理"
     if not (meeting.topic or "").strip():
         errors["topic"] = "请填写会议主题"
-    if not meeting.is_online and not (meeting.place or "").strip():
+    online = meeting.is_online or meeting.online_group_id
+    if not online and not (meeting.place or "").strip():
         errors["place"] = "请填写会议地点，或选择线上召开"
     if meeting.online_group_id and meeting.online_group.unit_id != meeting.unit_id:
         errors["online_group"] = "网络党小组不属于该党组织"
     if errors:
-        raise ValidationError(errors)
+        raise Refused(errors)
 
 
 @transaction.atomic
-def record_meeting(*, actor=None, unit, attendance=None, **fields) -> Meeting:
+def record_meeting(*, actor, unit, attendance=None, **fields) -> Meeting:
     """Record a meeting of `unit`; `attendance` is a list of (member, status, reason) or dicts. Quorum is
     checked from the attendance (rules.md)."""
-    _check_unit(actor, "add", Meeting, unit)
+    require(actor, "add", model=Meeting, unit=unit)
     meeting = Meeting(unit=unit, **{k: v for k, v in fields.items() if k in MEETING_FIELDS})
     if meeting.online_group_id:
         meeting.is_online = True
-    meeting.created_by = actor if getattr(actor, "is_authenticated", False) else None
-    _clean_meeting(meeting)
+    meeting.created_by = actor_user(actor)
+    clean_meeting(meeting)
     meeting.save()
+    require(actor, "add", meeting)
     if attendance is not None:
-        set_attendance(meeting, attendance)
+        set_attendance(meeting, attendance, actor=actor)
     else:
-        check_quorum(meeting)
+        _refresh_quorum(meeting)
     return meeting
 
 
 @transaction.atomic
-def update_meeting(meeting: Meeting, *, actor=None, **fields) -> Meeting:
-    _check_obj(actor, "change", meeting)
+def update_meeting(meeting: Meeting, *, actor, **fields) -> Meeting:
+    """Change a meeting's fields (MEETING_FIELDS); its organisation does not change."""
+    require(actor, "change", meeting)
     for key, value in fields.items():
         if key in MEETING_FIELDS:
             setattr(meeting, key, value)
-    _clean_meeting(meeting)
+    if meeting.online_group_id:
+        meeting.is_online = True
+    clean_meeting(meeting)
     meeting.save()
-    check_quorum(meeting)
+    require(actor, "change", meeting)
+    _refresh_quorum(meeting)
     return meeting
 
 
@@ -115,21 +141,15 @@ def _normalise_attendance(rows):
             yield member, status, (rest[0] if rest else ""), (rest[1] if len(rest) > 1 else False)
 
 
-@transaction.atomic
-def set_attendance(meeting: Meeting, rows, *, actor=None, replace: bool = True) -> Meeting:
-    """Record who attended. Members must belong to the organisation (or its online groups); absence and
-    leave need a reason. With replace, members not listed are removed from the record."""
-    from xinye.ledger.models import PartyMember
-
-    _check_obj(actor, "change", meeting)
-    allowed = set(org_members(meeting.unit).values_list("pk", flat=True))
-    allowed |= set(PartyMember.objects.filter(online_groups__unit=meeting.unit).values_list("pk", flat=True))
-    seen = []
-    errors = []
+def clean_attendance(unit, rows) -> list[tuple[int, str, str, bool]]:
+    """The attendance checks: members of the organisation (or its online groups), a known status, a reason
+    for leave and absence. Returns (member id, status, reason, online) rows; Refused lists every problem."""
+    allowed = allowed_attendees(unit) if unit is not None else None
+    out, errors = [], []
     for member, status, reason, online in _normalise_attendance(rows):
         member_id = member if isinstance(member, int) else member.pk
-        if member_id not in allowed:
-            errors.append(f"党员 {member} 不属于{meeting.unit.name}")
+        if allowed is not None and member_id not in allowed:
+            errors.append(f"党员 {member} 不属于{unit.name}")
             continue
         if status not in AttendanceStatus.values:
             errors.append(f"出席情况“{status}”无效")
@@ -137,18 +157,29 @@ def set_attendance(meeting: Meeting, rows, *, actor=None, replace: bool = True) 
         if status != AttendanceStatus.PRESENT and not (reason or "").strip():
             errors.append(f"党员 {member}：请假或缺席须写明原因")
             continue
+        out.append((member_id, status, (reason or "").strip(), bool(online)))
+    if errors:
+        raise Refused(errors)
+    return out
+
+
+@transaction.atomic
+def set_attendance(meeting: Meeting, rows, *, actor, replace: bool = True) -> Meeting:
+    """Record who attended (see `clean_attendance`). With replace, members not listed are removed from the
+    record. The quorum is checked again."""
+    require(actor, "change", meeting)
+    seen = []
+    for member_id, status, reason, online in clean_attendance(meeting.unit, rows):
         Attendance.objects.update_or_create(
             meeting=meeting,
             member_id=member_id,
-            defaults={"status": status, "reason": (reason or "").strip(), "online": bool(online)},
+            defaults={"status": status, "reason": reason, "online": online},
         )
         seen.append(member_id)
-    if errors:
-        raise ValidationError(errors)
     if replace:
         for stale in meeting.attendance.exclude(member_id__in=seen):
             stale.delete()
-    check_quorum(meeting)
+    _refresh_quorum(meeting)
     return meeting
 
 
@@ -182,8 +213,9 @@ def quorum(
     return None
 
 
-def check_quorum(meeting: Meeting) -> Meeting:
-    """Fill expected/present and flag the quorum on the meeting from its attendance."""
+def _refresh_quorum(meeting: Meeting) -> Meeting:
+    """Fill expected/present and flag the quorum on the meeting from its attendance (derived fields,
+    written by the services that change a meeting or its attendance)."""
     rows = list(meeting.attendance.select_related("member"))
     present_ids = {a.member_id for a in rows if a.status == AttendanceStatus.PRESENT}
     members = list(org_members(meeting.unit).values_list("pk", "is_full"))
@@ -210,44 +242,62 @@ def check_quorum(meeting: Meeting) -> Meeting:
             meeting.quorum_note = ""
         else:
             meeting.expected, meeting.present, meeting.quorum_met, meeting.quorum_note = result
-    Meeting.objects.filter(pk=meeting.pk).update(
-        expected=meeting.expected,
-        present=meeting.present,
-        quorum_met=meeting.quorum_met,
-        quorum_note=meeting.quorum_note,
-    )
+    # a save (not a queryset update) so that the change log sees the quorum flag change too
+    meeting.save(update_fields=["expected", "present", "quorum_met", "quorum_note", "updated_at"])
     return meeting
 
 
 # --- online groups ---
 
 
+def clean_group(unit, members=(), leader=None) -> None:
+    """An online group (网络党小组) is set up under a party organisation, and its members and leader
+    belong to that organisation. Raises Refused naming the field."""
+    if unit.kind not in PARTY_ORG_KINDS:
+        raise Refused({"unit": "网络党小组只能设在党组织下"})
+    outside = [m for m in members if not belongs_to(m, unit)]
+    if leader is not None and not belongs_to(leader, unit):
+        outside.append(leader)
+    if outside:
+        names = "、".join(str(m) for m in outside)
+        raise Refused({"members": f"{names} 不是{unit.name}的党员，不能加入其网络党小组"})
+
+
+def _members(ids_or_members):
+    items = list(ids_or_members)
+    ids = [m for m in items if isinstance(m, int)]
+    found = {m.pk: m for m in PartyMember.objects.filter(pk__in=ids).select_related("unit")}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise Refused({"members": f"党员 {missing} 不存在"})
+    return [found[m] if isinstance(m, int) else m for m in items]
+
+
 @transaction.atomic
 def create_online_group(
-    *, actor=None, unit, name: str, platform: str = "", link: str = "", members=(), leader=None
+    *, actor, unit, name: str, platform: str = "", link: str = "", members=(), leader=None
 ):
     """A 网络党小组 of `unit`; its members must belong to the organisation."""
-    _check_unit(actor, "add", OnlineGroup, unit)
-    if unit.kind not in PARTY_ORG_KINDS:
-        raise ValidationError({"unit": "网络党小组只能设在党组织下"})
+    require(actor, "add", model=OnlineGroup, unit=unit)
     if not name.strip():
-        raise ValidationError({"name": "请填写网络党小组名称"})
+        raise Refused({"name": "请填写网络党小组名称"})
+    members = _members(members)
+    clean_group(unit, members, leader)
     group = OnlineGroup.objects.create(
         unit=unit, name=name.strip(), platform=platform, link=link, leader=leader
     )
-    set_group_members(group, members)
+    require(actor, "add", group)
+    group.members.set(members)
     return group
 
 
 @transaction.atomic
-def set_group_members(group: OnlineGroup, members, *, actor=None) -> OnlineGroup:
-    _check_obj(actor, "change", group)
-    allowed = set(org_members(group.unit).values_list("pk", flat=True))
-    ids = [m if isinstance(m, int) else m.pk for m in members]
-    outside = [i for i in ids if i not in allowed]
-    if outside:
-        raise ValidationError(f"党员 {outside} 不属于{group.unit.name}，不能加入其网络党小组")
-    group.members.set(ids)
+def set_group_members(group: OnlineGroup, members, *, actor) -> OnlineGroup:
+    """Replace the members of an online group (each must belong to its organisation)."""
+    require(actor, "change", group)
+    members = _members(members)
+    clean_group(group.unit, members)
+    group.members.set(members)
     return group
 
 
@@ -257,9 +307,8 @@ def set_group_members(group: OnlineGroup, members, *, actor=None) -> OnlineGroup
 def can_edit_rules(user) -> bool:
     """Meeting rules are city-wide data: only a city-level role (bound at the root of the tree, not narrowed to
     one industry) with change on MeetingRule may edit them — never a branch secretary."""
-    from xinye.accounts.permissions import grants_for
-    from xinye.orgs.models import OrgUnit
-
+    if is_system(user):
+        return True
     root = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first()
     if root is None:
         return False
@@ -281,21 +330,14 @@ def rule_inputs() -> list[hc.RuleInput]:
 
 def _arrears(member, as_of):
     try:
-        from xinye.members.services import arrears_months
-    except ImportError:
-        return None
-    try:
         return arrears_months(member, as_of)
-    except Exception:  # noqa: BLE001 - dues are an extra signal; the health check never fails on them
+    except Refused:  # dues are an extra signal (no dues bands configured yet): the health check goes on
         return None
 
 
 def org_inputs(organisations, period: hc.HealthPeriod, as_of: datetime.date, *, dues: bool = True):
     """OrgInput for each PartyOrganisation (a restricted queryset), in a fixed number of queries
     (plus one per member for dues arrears when `dues`)."""
-    from xinye.ledger.models import PartyMember
-    from xinye.orgs.models import OrgUnit
-
     orgs = list(organisations.select_related("unit", "region").prefetch_related("committee"))
     units = {o.unit_id: o for o in orgs}
     lookback = min(period.start, as_of) - datetime.timedelta(days=400)

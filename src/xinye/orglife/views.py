@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.core.choices import Industry
+from xinye.core.errors import Refused
 from xinye.orglife import services
 from xinye.orglife.health import parse_period
 from xinye.orglife.models import Meeting
@@ -31,8 +32,8 @@ def _period_title(period) -> str:
 def _period(request):
     try:
         return parse_period(request.GET.get("period"), services.today())
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
+    except Refused as exc:
+        raise Http404("；".join(exc.messages)) from None
 
 
 def health_list(request):

@@ -2,8 +2,11 @@
 
 from django.core.management.base import CommandError
 
-from xinye.accounts.permissions import restrict
 from xinye.accounts.commands import XinyeCommand
+from xinye.accounts.permissions import restrict
+from xinye.core.errors import OutOfScope, Refused
+from xinye.guidance import services
+from xinye.ledger.models import Enterprise
 
 
 class Command(XinyeCommand):
@@ -15,13 +18,8 @@ class Command(XinyeCommand):
         parser.add_argument("--confirm", action="store_true", help="确认方案并写入责任矩阵")
 
     def handle(self, *args, **options):
-        from xinye.guidance import services
-        from xinye.ledger.models import Enterprise
-
-        actor = options.get("actor_user")
-        enterprises = Enterprise.objects.filter(is_active=True)
-        if actor is not None:
-            enterprises = restrict(enterprises, actor, "change")
+        actor = options["actor_user"]
+        enterprises = restrict(Enterprise.objects.filter(is_active=True), actor, "change")
         if options.get("region"):
             enterprises = enterprises.filter(region_id=options["region"])
         proposal = services.propose_for(enterprises, replan=options["replan"])
@@ -36,6 +34,8 @@ class Command(XinyeCommand):
         if options["confirm"] and items:
             try:
                 recorded = services.confirm_assignment(items, actor=actor)
-            except Exception as exc:  # noqa: BLE001 - shown to the operator in Chinese
-                raise CommandError(str(exc)) from exc
+            except Refused as exc:
+                raise CommandError("；".join(exc.messages)) from None
+            except OutOfScope:
+                raise CommandError("所选企业或指导员不在您的管辖范围内") from None
             self.stdout.write(f"已写入责任矩阵 {len(recorded)} 项。")

@@ -2,9 +2,7 @@
 
 import datetime
 
-from xinye.accounts.permissions import restrict
 from xinye.accounts.commands import XinyeCommand
-from xinye.members.models import TransferLetter
 from xinye.members.services import expire_transfers, today
 
 
@@ -16,9 +14,5 @@ class Command(XinyeCommand):
 
     def handle(self, *args, **options):
         as_of = datetime.date.fromisoformat(options["as_of"]) if options.get("as_of") else today()
-        letters = TransferLetter.objects.all()
-        user = options.get("actor_user")
-        if user is not None:
-            letters = restrict(letters, user, "change")
-        count = expire_transfers(as_of, letters)
+        count = expire_transfers(as_of, actor=options["actor_user"])
         self.stdout.write(f"已标记 {count} 封介绍信过期（截至 {as_of:%Y-%m-%d}）。")

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
 from xinye.accounts.commands import XinyeCommand
+from xinye.core.errors import OutOfScope, Refused
 from xinye.members.importers import import_study_csv
 
 
@@ -26,12 +26,14 @@ class Command(XinyeCommand):
         try:
             result = import_study_csv(
                 path.read_bytes(),
-                user=options.get("actor_user"),
+                actor=options["actor_user"],
                 commit=options["commit"],
                 platform=options["platform"],
             )
-        except PermissionDenied as exc:
-            raise CommandError(str(exc)) from None
+        except OutOfScope:
+            raise CommandError("无权导入学习记录") from None
+        except Refused as exc:
+            raise CommandError("；".join(exc.messages)) from None
         self.stdout.write(f"共 {result.rows} 行，重复 {result.duplicates} 行。")
         for error in result.errors:
             self.stdout.write(self.style.ERROR(error))

@@ -1,7 +1,10 @@
 """xinye orglife-health: organisations not running normally in a period ("组建一个、正常运转一个")."""
 
-from xinye.accounts.permissions import restrict
+from django.core.management.base import CommandError
+
 from xinye.accounts.commands import XinyeCommand
+from xinye.accounts.permissions import restrict
+from xinye.core.errors import Refused
 
 
 class Command(XinyeCommand):
@@ -17,20 +20,15 @@ class Command(XinyeCommand):
         from xinye.ledger.models import PartyOrganisation
         from xinye.orglife import services
 
-        orgs = PartyOrganisation.objects.all()
-        actor = options.get("actor_user")
-        if actor is not None:
-            orgs = restrict(orgs, actor, "view")
+        orgs = restrict(PartyOrganisation.objects.all(), options["actor_user"], "view")
         if options.get("region"):
             orgs = orgs.filter(region_id=options["region"])
         if options.get("industry"):
             orgs = orgs.filter(industry=options["industry"])
         try:
             results = services.assess_all(orgs, options["period"])
-        except ValueError as exc:
-            from django.core.management.base import CommandError
-
-            raise CommandError(str(exc)) from exc
+        except Refused as exc:
+            raise CommandError("；".join(exc.messages)) from None
         shown = results if options["all"] else [h for h in results if not h.normal]
         for h in shown:
             state = "正常" if h.normal else "未正常运转"
