@@ -202,15 +202,16 @@ def _covered_enterprise_ids(grant: Grant) -> list[int]:
 
 def _assigned_q(spec, user) -> Q:
     """An instructor's or liaison's rows: their assigned enterprises, those enterprises' organisations
-    (and what hangs from them: meetings, members), and their own record — nothing else."""
+    (and what hangs from them: meetings, members), and their own record — nothing else. A personal record
+    (a type with an `own` path: agents, their assessments) is theirs only when it is their own."""
+    if spec.own:
+        return Q(**{spec.own: user})
     if spec.enterprise:
         q = Q(**{f"{spec.enterprise}__in": _assigned_enterprise_ids(user)})
     elif spec.unit:
         q = Q(**{f"{spec.unit}__in": _assigned_unit_ids(user)})
     else:  # OrgUnit itself
         q = Q(pk__in=_assigned_unit_ids(user))
-    if spec.own:
-        q |= Q(**{spec.own: user})
     return q
 
 
@@ -285,8 +286,9 @@ def in_scope(user, action: str, obj) -> bool:
     return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
-def unit_in_scope(user, action: str, model, unit, industry: str = "") -> bool:
-    """Whether a *new* object of `model` placed under `unit` is within the user's scope for `action`."""
+def unit_in_scope(user, action: str, model, unit, industry: str = "", enterprise_id=None) -> bool:
+    """Whether a *new* object of `model` placed under `unit` (and, for roles scoped to their assigned
+    enterprises, belonging to enterprise `enterprise_id`) is within the user's scope for `action`."""
     if is_system(user):
         return True
     otype = object_type(model)
@@ -296,11 +298,14 @@ def unit_in_scope(user, action: str, model, unit, industry: str = "") -> bool:
             continue
         if spec is not None and spec.everywhere:
             return True
-        if unit is None:
-            continue
         if grant.mode == "assigned":
-            if unit.pk in _assigned_unit_ids(user):
+            if spec is not None and spec.enterprise and enterprise_id is not None:
+                if enterprise_id in _assigned_enterprise_ids(user):
+                    return True
+            elif unit is not None and unit.pk in _assigned_unit_ids(user):
                 return True
+            continue
+        if unit is None:
             continue
         if grant.industry and (industry or unit.industry) != grant.industry:
             continue
@@ -330,11 +335,33 @@ def require(actor, action: str, obj=None, *, model=None, unit=None, industry: st
             raise OutOfScope()
         return
     model = model or type(obj)
-    if obj is not None and unit is None:
-        unit = unit_of(obj)
-        industry = industry or getattr(obj, "industry", "") or ""
-    if not unit_in_scope(actor, action, model, unit, industry):
+    enterprise_id = None
+    if obj is not None:
+        if unit is None:
+            unit = unit_of(obj)
+            industry = industry or getattr(obj, "industry", "") or ""
+        enterprise_id = _enterprise_id_of(obj)
+    if not unit_in_scope(actor, action, model, unit, industry, enterprise_id):
         raise OutOfScope()
+
+
+def _enterprise_id_of(obj):
+    """The enterprise a (possibly unsaved) object belongs to, following its ScopeSpec's enterprise path."""
+    spec = spec_for(type(obj))
+    if spec is None or not spec.enterprise:
+        return None
+    if spec.enterprise == "pk":
+        return obj.pk
+    *hops, last = spec.enterprise.split("__")
+    value = obj
+    for part in hops:
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    field = value._meta.get_field(last)
+    if field.many_to_many or field.one_to_many:
+        return None
+    return getattr(value, field.attname, None)
 
 
 def unit_of(obj):

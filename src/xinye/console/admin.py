@@ -188,9 +188,12 @@ class ScopedAdmin(ModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = self.save_object(request.user, obj, form, change)
         if saved is not None and saved is not obj:
-            # The service built its own instance: the admin goes on (log entry, redirect) with its key.
-            obj.pk = saved.pk
+            # The service built its own instance: the admin goes on (log entry, message, redirect) with the
+            # saved row's values.
+            for field in obj._meta.concrete_fields:
+                setattr(obj, field.attname, getattr(saved, field.attname))
             obj._state.adding = False
+            obj._state.db = saved._state.db
 
     def delete_model(self, request, obj):
         self.delete_object(request.user, obj)
