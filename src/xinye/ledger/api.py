@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from xinye.accounts.permissions import has_action, in_scope
 from xinye.api.common import get_scoped, require, scoped
 from xinye.audit.services import log_sensitive_access
+from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.ledger import services
 from xinye.ledger.choices import CoverageStatus, FormationState
@@ -525,7 +526,7 @@ def list_party_members(
     elif status in ("probationary", "预备党员"):
         qs = qs.filter(is_full=False)
     elif status:
-        raise ValueError("党员状态应为 full（正式党员）或 probationary（预备党员）")
+        raise Refused("党员状态：应为 full（正式党员）或 probationary（预备党员）")
     if enterprise is not None:
         qs = qs.filter(enterprise_id=enterprise)
     if unit is not None:
@@ -665,7 +666,7 @@ def list_organisations(
     elif status == "current":
         qs = qs.exclude(pk__in=services.due_for_election(PartyOrganisation.objects.all()).values("pk"))
     elif status:
-        raise ValueError("状态应为 due（90 天内应换届）或 current")
+        raise Refused("状态：应为 due（90 天内应换届）或 current")
     return qs.order_by("unit__path")
 
 
@@ -804,7 +805,7 @@ def list_formation_cases(
         qs = qs.filter(industry=industry)
     if status:
         if status not in FormationState.values:
-            raise ValueError(f"环节应为 {'、'.join(FormationState.values)} 之一")
+            raise Refused(f"环节：应为 {'、'.join(FormationState.values)} 之一")
         qs = qs.filter(state=status)
     return qs.order_by("-created_at", "-pk")
 

@@ -122,9 +122,12 @@ def _set_status(practitioner: Practitioner, status: str) -> None:
 def _make_member(practitioner: Practitioner, unit, *, is_full: bool, joined_on, **extra) -> PartyMember:
     """Create or update the ledger's PartyMember through the ledger's own service (which also keeps
     政治面貌 in step). Scope was checked by the calling members service, so no actor is passed on."""
+    from xinye.accounts.permissions import system_actor
     from xinye.ledger.services import save_party_member
 
-    return save_party_member(practitioner, unit=unit, is_full=is_full, joined_on=joined_on, **extra)
+    return save_party_member(
+        practitioner, actor=system_actor("members"), unit=unit, is_full=is_full, joined_on=joined_on, **extra
+    )
 
 
 # --- member development ---
