@@ -48,11 +48,19 @@ READS = (
 # --- reading: scope, filters, figures ---
 
 
-def _assigned_only(user) -> bool:
-    """Roles scoped to their assigned enterprises (instructors) get figures computed over those enterprises."""
+def _by_enterprise(user) -> bool:
+    """Roles whose scope is a set of enterprises rather than a subtree of the org tree get figures computed
+    over those enterprises: instructors and liaisons (their assigned enterprises) and a 支部书记 bound to a
+    party organisation (the enterprises it covers, which belong to the 行业党建办 and so lie outside the
+    organisation's own subtree of cells)."""
     otype = object_type(CoverageCell)
     grants = [g for g in grants_for(user) if g.allows("view", otype)]
-    return bool(grants) and all(g.mode == "assigned" for g in grants)
+    return bool(grants) and all(g.mode == "assigned" or g.party_org for g in grants)
+
+
+def _visible_enterprises(user):
+    """The enterprises `user` may see: the one door (restrict) decides, including a secretary's covered ones."""
+    return restrict(_ledger().Enterprise.objects.all(), user, "view")
 
 
 def region_q(region: str | None, field: str = "region_id") -> Q:
@@ -134,7 +142,7 @@ def _figures(totals: dict, instructors: int, liaisons: int, committees: int, off
 def overview(user, region: str | None = None, industry: str | None = None) -> dict:
     """The statistics overview for `user`'s scope, summed over the cells they may see (no ledger scan)."""
     check_filters(region, industry)
-    if _assigned_only(user):
+    if _by_enterprise(user):
         return naive_overview(user, region, industry)
     cells = visible_cells(user, region, industry)
     agg = cells.aggregate(**{f: Sum(f) for f in CELL_SUM_FIELDS})
@@ -160,11 +168,10 @@ def naive_overview(user, region: str | None = None, industry: str | None = None)
     m = _ledger()
     check_filters(region, industry)
 
-    def scoped(model):
-        qs = restrict(model.objects.all(), user, "view").filter(region_q(region))
-        return qs.filter(industry=industry) if industry else qs
-
-    enterprises = scoped(m.Enterprise)
+    enterprises = _visible_enterprises(user).filter(region_q(region))
+    if industry:
+        enterprises = enterprises.filter(industry=industry)
+    in_enterprises = {"enterprise_id__in": enterprises.values("pk")}
     loaded = load_inputs(enterprises)
     tallied = engine.tally(loaded.enterprises, loaded.statuses).get(None, engine.Tally())
     threshold = rules.branch_min_full_members()
@@ -176,9 +183,11 @@ def naive_overview(user, region: str | None = None, industry: str | None = None)
         work=tallied.work,
         blank=tallied.blank,
         must_form=len(engine.must_form(loaded.enterprises, loaded.statuses, threshold)),
-        practitioners=scoped(m.Practitioner).count(),
-        members_full=scoped(m.PartyMember).filter(is_full=True).count(),
-        members_probationary=scoped(m.PartyMember).filter(is_full=False).count(),
+        # People are counted by the enterprises in view (their denormalised unit would leave out the
+        # people of a secretary's covered enterprises, which sit at the 行业党建办).
+        practitioners=m.Practitioner.objects.filter(**in_enterprises).count(),
+        members_full=m.PartyMember.objects.filter(is_full=True, **in_enterprises).count(),
+        members_probationary=m.PartyMember.objects.filter(is_full=False, **in_enterprises).count(),
     )
     # An organisation counts where its lowest-numbered covered enterprise is (as in the cells): once.
     through = m.PartyOrganisation.enterprises.through
@@ -235,8 +244,9 @@ def coverage_rows(
     if by not in BY_KEYS:
         raise Refused("分组：只能是 county、industry 或 county_industry")
     check_filters(region, industry)
-    if _assigned_only(user):
-        qs = restrict(EnterpriseCoverage.objects.all(), user, "view").filter(region_q(region))
+    if _by_enterprise(user):
+        qs = EnterpriseCoverage.objects.filter(enterprise__in=_visible_enterprises(user).values("pk"))
+        qs = qs.filter(region_q(region))
         if industry:
             qs = qs.filter(industry=industry)
         sums = {
@@ -314,7 +324,7 @@ def enterprise_rows(
     check_filters(region, industry)
     if status and status not in STATUS_FILTERS:
         raise Refused(f"覆盖状态：未知的状态 {status}，应为 {'/'.join(STATUS_FILTERS)} 之一")
-    qs = restrict(_ledger().Enterprise.objects.all(), user, "view").filter(region_q(region))
+    qs = _visible_enterprises(user).filter(region_q(region))
     qs = qs.filter(coverage__isnull=False)
     if not include_out_of_scope:
         qs = qs.filter(coverage__in_scope=True)
@@ -352,7 +362,7 @@ def must_form_reason(cov: EnterpriseCoverage) -> str:
 def proposal_pool(user, region: str | None = None, industry: str | None = None):
     """The enterprises a joint branch could be proposed for: in scope, no organisation, < 3 full members."""
     check_filters(region, industry)
-    qs = restrict(_ledger().Enterprise.objects.all(), user, "view").filter(region_q(region))
+    qs = _visible_enterprises(user).filter(region_q(region))
     if industry:
         qs = qs.filter(industry=industry)
     return qs.filter(
@@ -433,7 +443,7 @@ def gap_rows(user, region: str | None = None, industry: str | None = None) -> li
     from xinye.orgs.services import gaps
 
     check_filters(region, industry)
-    qs = restrict(_ledger().Enterprise.objects.all(), user, "view").filter(region_q(region))
+    qs = _visible_enterprises(user).filter(region_q(region))
     if industry:
         qs = qs.filter(industry=industry)
     labels = dict(ResponsibilityRole.choices)

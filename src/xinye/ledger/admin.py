@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from xinye.accounts.permissions import has_action, require, restrict
 from xinye.console.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin, add_refusal
 from xinye.core.context import current_actor
-from xinye.ledger import services
+from xinye.core.errors import Refused
+from xinye.ledger import search, services
 from xinye.ledger.choices import CoverageStatus, FormationState
 from xinye.ledger.models import (
     Enterprise,
@@ -31,6 +32,17 @@ from xinye.ledger.models import (
     Practitioner,
 )
 from xinye.orgs.choices import ResponsibilityRole
+
+
+def _number_search(request, queryset, term, **fields):
+    """The shared keyed-hash search (ledger.search); over the rate limit the list is empty with a message."""
+    if not term:
+        return None
+    try:
+        return search.by_number(queryset, term, actor=request.user, **fields)
+    except Refused as exc:
+        messages.error(request, "；".join(exc.messages))
+        return queryset.none()
 
 
 def _form_fields(form, names) -> dict:
@@ -109,6 +121,15 @@ class EnterpriseAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return services.annotate_coverage_status(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        """A whole contact phone is found through its keyed hash (logged, rate-limited, in scope)."""
+        found = _number_search(
+            request, queryset, search_term, id_field=None, phone_field="contact_phone_hash"
+        )
+        if found is not None:
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
 
     def validate_object(self, actor, obj, change):
         probe = copy.copy(obj)
@@ -200,7 +221,7 @@ class PractitionerAdmin(ScopedAdmin):
     list_display = [
         "name",
         "gender",
-        "birth_date",
+        "birth_date_masked",  # a list shows the year only, like the masked ID beside it
         "id_number_masked",
         "phone_masked",
         "ethnicity",
@@ -233,15 +254,10 @@ class PractitionerAdmin(ScopedAdmin):
     nav_icon = "badge"
 
     def get_search_results(self, request, queryset, search_term):
-        """An exact ID number or phone is found through its keyed hash (the values are encrypted)."""
-        from xinye.core.crypto import keyed_hash
-        from xinye.core.validators import normalise
-
-        term = normalise(search_term).upper()
-        if len(term) == 18:
-            return queryset.filter(id_hash=keyed_hash(term)), False
-        if len(term) == 11 and term.isdigit():
-            return queryset.filter(phone_hash=keyed_hash(term)), False
+        """A whole ID number or phone is found through its keyed hash (logged, rate-limited, in scope)."""
+        found = _number_search(request, queryset, search_term, id_field="id_hash", phone_field="phone_hash")
+        if found is not None:
+            return found, False
         return super().get_search_results(request, queryset, search_term)
 
     def validate_object(self, actor, obj, change):
