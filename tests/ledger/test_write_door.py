@@ -1,0 +1,103 @@
+"""The ledger's write door: every service takes a required actor, refuses a write outside the actor's scope
+(404) and rolls back a write that would move a row out of it — through the services, the API and the console."""
+
+import inspect
+
+import pytest
+
+from tests.ledger.factories import make_id
+from xinye.accounts.permissions import system_actor
+from xinye.core.errors import OutOfScope
+from xinye.coverage import services as coverage_services
+from xinye.ledger import services
+from xinye.ledger.models import Enterprise, Practitioner
+
+SYSTEM = system_actor("test")
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("module", [services, coverage_services], ids=lambda m: m.__name__)
+def test_every_writing_service_requires_an_actor(module):
+    reads = set(module.READS)
+    assert all(callable(getattr(module, name)) for name in reads)
+    for name, fn in inspect.getmembers(module, inspect.isfunction):
+        if fn.__module__ != module.__name__ or name.startswith("_") or name in reads:
+            continue
+        actor = inspect.signature(fn).parameters.get("actor")
+        assert actor is not None and actor.kind is actor.KEYWORD_ONLY, name
+        assert actor.default is inspect.Parameter.empty, name
+
+
+@pytest.fixture
+def kerqin(world):
+    office = world["units"]["djb-kerqin-delivery"]
+    ent = services.create_enterprise(
+        actor=SYSTEM, name="科尔沁骑手站", industry=office.industry, region=office.region, unit=office
+    )
+    kailu = world["units"]["djb-kailu-freight"]
+    other = services.create_enterprise(
+        actor=SYSTEM, name="开鲁车队", industry=kailu.industry, region=kailu.region, unit=kailu
+    )
+    person = services.create_practitioner(actor=SYSTEM, enterprise=ent, name="乌兰", id_number=make_id())
+    return ent, other, person
+
+
+def test_no_actor_is_no_write(kerqin):
+    ent, _other, _person = kerqin
+    with pytest.raises(OutOfScope):
+        services.update_enterprise(ent, actor=None, staff_count=9)
+    with pytest.raises(TypeError):
+        services.update_enterprise(ent, staff_count=9)  # the missing actor is the point
+
+
+def test_a_move_out_of_scope_is_refused_and_rolled_back(kerqin, world):
+    ent, other, person = kerqin
+    admin = world["users"]["kerqin_admin"]
+    with pytest.raises(OutOfScope):
+        services.update_enterprise(ent, actor=admin, region=other.region, industry=other.industry)
+    ent.refresh_from_db()
+    assert ent.region_id == "150502"
+    with pytest.raises(OutOfScope):
+        services.update_practitioner(person, actor=admin, enterprise=other)
+    assert Practitioner.objects.get(pk=person.pk).enterprise_id == ent.pk
+    with pytest.raises(OutOfScope):  # a row outside scope cannot be touched at all
+        services.update_enterprise(other, actor=admin, staff_count=1)
+    with pytest.raises(OutOfScope):
+        services.delete_enterprise(other, actor=admin)
+    assert Enterprise.objects.filter(pk=other.pk).exists()
+
+
+def test_api_and_console_refuse_a_move_out_of_scope(kerqin, world, api_client, client_for):
+    ent, other, _person = kerqin
+    r = api_client("kerqin_admin").patch(
+        f"/api/v1/enterprises/{ent.pk}",
+        {"region": "150523", "industry": "freight"},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    assert (
+        api_client("kerqin_admin")
+        .patch(f"/api/v1/enterprises/{other.pk}", {"staff_count": 1}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    console = client_for("kerqin_admin")
+    page = console.post(
+        f"/admin/ledger/enterprise/{ent.pk}/change/",
+        {
+            "name": ent.name,
+            "industry": "freight",
+            "enterprise_type": "site",
+            "region": "150523",
+            "unit": other.unit_id,
+            "staff_count": 0,
+            "coord_source": "wgs84",
+            "in_survey_scope": "on",
+            "is_active": "on",
+        },
+    )
+    # The form offers only units in scope: another county's office is not a valid choice, nothing is saved.
+    assert page.status_code == 200 and "errorlist" in page.content.decode()
+    ent.refresh_from_db()
+    assert (ent.region_id, ent.industry) == ("150502", "delivery")
