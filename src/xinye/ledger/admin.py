@@ -45,6 +45,11 @@ def _number_search(request, queryset, term, **fields):
         return queryset.none()
 
 
+def _require_place(actor, change: bool, model, place) -> None:
+    """The row would be written under `place`'s unit and industry: that must be inside the actor's scope."""
+    require(actor, "change" if change else "add", None, model=model, unit=place.unit, industry=place.industry)
+
+
 def _form_fields(form, names) -> dict:
     """The values the form edits (a masked, read-only sensitive field is not among them)."""
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
@@ -134,14 +139,7 @@ class EnterpriseAdmin(ScopedAdmin):
     def validate_object(self, actor, obj, change):
         probe = copy.copy(obj)
         services.clean_enterprise(probe)  # fills the owning office, as the service will
-        require(
-            actor,
-            "change" if change else "add",
-            None,
-            model=Enterprise,
-            unit=probe.unit,
-            industry=probe.industry,
-        )
+        _require_place(actor, change, Enterprise, probe)
 
     def save_object(self, actor, obj, form, change):
         fields = _form_fields(form, services.ENTERPRISE_FIELDS)
@@ -264,15 +262,7 @@ class PractitionerAdmin(ScopedAdmin):
         if obj.enterprise_id is None:
             return  # the form already says the enterprise is required
         services.check_practitioner(actor, obj)
-        enterprise = obj.enterprise
-        require(
-            actor,
-            "change" if change else "add",
-            None,
-            model=Practitioner,
-            unit=enterprise.unit,
-            industry=enterprise.industry,
-        )
+        _require_place(actor, change, Practitioner, obj.enterprise)
 
     def save_object(self, actor, obj, form, change):
         fields = _form_fields(form, services.PRACTITIONER_FIELDS)

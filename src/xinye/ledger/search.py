@@ -7,8 +7,8 @@ digits one by one, every such search is
 - logged (change log, 查看敏感信息, with the masked number and the number of hits), and
 - rate-limited per user: `XINYE_SENSITIVE_SEARCH_LIMIT = (searches, seconds)` (default 30 per 10 minutes),
   counted from those log entries, so every app server sees the same count. Over the limit it is Refused.
-A term made only of digits (or an ID's X) that is not a whole number finds nothing: partial digits are not
-searched, in clear or hashed.
+A term made only of digits (or an ID's X, or the mask's *) that is not a whole number is never looked up:
+partial digits are not searched, in clear or hashed.
 """
 
 from __future__ import annotations
@@ -88,7 +88,9 @@ def by_number(queryset, term: str, *, actor, id_field: str | None, phone_field: 
         return None
     kind, number = found
     if kind == "partial":
-        return queryset.none()
+        # Digits that are not a whole number are never a lookup. Rows holding an ID number give nothing (no
+        # name holds digits); an enterprise's name or credit code may, and the caller searches those.
+        return queryset.none() if id_field else None
     field = id_field if kind == "id_number" else phone_field
     if field is None:  # e.g. 18 digits on enterprises: a credit code, searched by the caller
         return None
