@@ -155,6 +155,18 @@ def test_aggregates_follow_every_change(small, world):
     assert status(e["blank"]) == "blank" and status(e["j2"]) == "joint"
     assert_matches_full_recompute()
 
+    joint.unit.kind = "branch"  # the unit's kind changed in the org tree: the ledger tells coverage
+    joint.unit.save()
+    assert status(new) == "joint" and status(e["j2"]) == "joint"  # a branch covering two is joint too
+    single = organisation("branch", [e["blank"]], ex)
+    assert status(e["blank"]) == "independent"
+    single.unit.kind = "joint_branch"
+    single.unit.save()
+    assert status(e["blank"]) == "joint"
+    ledger.delete_party_organisation(single, actor=SYSTEM)
+    assert status(e["blank"]) == "blank"
+    assert_matches_full_recompute()
+
     ledger.delete_party_organisation(joint, actor=SYSTEM)
     assert status(new) == "blank"
     assert_matches_full_recompute()

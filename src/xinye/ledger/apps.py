@@ -12,6 +12,11 @@ class LedgerConfig(AppConfig):
         (_("台账导入导出"), "upload_file", "ledger_io:index", "ledger.importbatch"),
     ]
 
+    def ready(self):
+        from xinye.ledger import signals
+
+        signals.connect()
+
     def dashboard_cards(self, request):
         """Console home: organisations due for election and formation cases under way, in the user's scope."""
         from django.urls import reverse
