@@ -101,3 +101,14 @@ def test_api_and_console_refuse_a_move_out_of_scope(kerqin, world, api_client, c
     assert page.status_code == 200 and "errorlist" in page.content.decode()
     ent.refresh_from_db()
     assert (ent.region_id, ent.industry) == ("150502", "delivery")
+
+
+def test_console_delete_refused_by_a_rule_is_a_message(kerqin, client_for):
+    ent, _other, _person = kerqin
+    member = services.create_practitioner(
+        actor=SYSTEM, enterprise=ent, name="党员乙", id_number=make_id(), political_status="full"
+    )
+    console = client_for("city_admin")  # the role that may delete
+    r = console.post(f"/admin/ledger/practitioner/{member.pk}/delete/", {"post": "yes"}, follow=True)
+    assert r.status_code == 200 and "党员减少" in r.content.decode()
+    assert Practitioner.objects.filter(pk=member.pk).exists()
