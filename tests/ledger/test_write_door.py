@@ -112,3 +112,38 @@ def test_console_delete_refused_by_a_rule_is_a_message(kerqin, client_for):
     r = console.post(f"/admin/ledger/practitioner/{member.pk}/delete/", {"post": "yes"}, follow=True)
     assert r.status_code == 200 and "党员减少" in r.content.decode()
     assert Practitioner.objects.filter(pk=member.pk).exists()
+
+
+def test_members_organisations_and_cases_out_of_scope(kerqin, world):
+    ent, other, person = kerqin
+    admin = world["users"]["kerqin_admin"]
+    far = services.create_practitioner(
+        actor=SYSTEM, enterprise=other, name="外县党员", id_number=make_id("150523"), political_status="full"
+    )
+    with pytest.raises(OutOfScope):
+        services.save_party_member(far, actor=admin, is_full=False)
+    assert far.party_member.is_full
+    mine = services.create_party_organisation(actor=admin, kind="branch", enterprises=[ent])
+    theirs = services.create_party_organisation(actor=SYSTEM, kind="branch", enterprises=[other])
+    with pytest.raises(OutOfScope):
+        services.update_party_organisation(theirs, actor=admin, is_online=True)
+    with pytest.raises(OutOfScope):  # covering another county's enterprise: not the admin's to add
+        services.update_party_organisation(mine, actor=admin, enterprises=[ent, other])
+    assert list(mine.enterprises.all()) == [ent]
+    with pytest.raises(OutOfScope):
+        services.create_party_organisation(actor=admin, kind="branch", enterprises=[other])
+    with pytest.raises(OutOfScope):
+        services.delete_party_organisation(theirs, actor=admin)
+    with pytest.raises(OutOfScope):  # scope before rules: no "already has an organisation" about it
+        services.start_formation(actor=admin, enterprises=[other])
+    kailu = world["units"]["djb-kailu-freight"]
+    ready = services.create_enterprise(
+        actor=SYSTEM, name="开鲁新车队", industry=kailu.industry, region=kailu.region, unit=kailu
+    )
+    for _ in range(3):
+        services.create_practitioner(
+            actor=SYSTEM, enterprise=ready, name="党员", id_number=make_id("150523"), political_status="full"
+        )
+    case = services.start_formation(actor=SYSTEM, enterprises=[ready], kind="branch")
+    with pytest.raises(OutOfScope):
+        services.apply_formation_transition(case, "withdrawn", actor=admin, note="x")

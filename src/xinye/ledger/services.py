@@ -58,6 +58,7 @@ READS = (
     "coverage_status",
     "filter_by_status",
     "allowed_transitions",
+    "organisation_errors",
     "formation_errors",
     "check_document",
 )
@@ -533,27 +534,14 @@ def create_party_organisation(
     the ledger record, with the term (党支部/党总支 3 years, 基层党委 5 — rules.md) and next election date.
     Unorganised members of the covered enterprises move into it."""
     enterprises = list(enterprises)
-    errors = {}
-    if kind not in ORG_KINDS:
-        errors["kind"] = "组织类型：应为党委、党总支、党支部、联合党支部或网络（虚拟）党支部"
-    if not enterprises:
-        errors["enterprises"] = "覆盖企业：至少选择一家企业"
-    elif kind == UnitKind.JOINT_BRANCH:
-        if len(enterprises) < 2:
-            errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
-        elif len(enterprises) > rules.joint_branch_max_units():
-            errors["enterprises"] = f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业"
-        elif len({e.region_id for e in enterprises}) > 1:
-            errors["enterprises"] = "覆盖企业：联合党支部应由同一旗县区、地域相邻的企业组成"
-    elif len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
-        errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"
+    for ent in enterprises:  # scope first: a rule's message must not describe what the actor cannot see
+        require(actor, "view", ent)
+    errors = organisation_errors(kind, enterprises)
     if founded_on and founded_on > local_today():
         errors["founded_on"] = "成立日期：不能晚于今天"
     _raise(errors)
     lead = enterprises[0]
     office = lead.unit
-    for ent in enterprises:
-        require(actor, "view", ent)
     require(actor, "add", None, model=PartyOrganisation, unit=office, industry=lead.industry)
     name = (name or "").strip() or default_org_name(kind, enterprises)
     unit = OrgUnit(
@@ -608,12 +596,7 @@ def update_party_organisation(
         for ent in enterprises:
             if ent.pk not in before:
                 require(actor, "view", ent)
-        if not enterprises:
-            errors["enterprises"] = "覆盖企业：至少选择一家企业"
-        elif len({e.region_id for e in enterprises}) > 1:
-            errors["enterprises"] = "覆盖企业：应为同一旗县区的企业"
-        elif org.unit.kind == UnitKind.JOINT_BRANCH and len(enterprises) < 2:
-            errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
+        errors.update(organisation_errors(org.unit.kind, enterprises))
     _raise(errors)
     org.save()
     if enterprises is not None:
@@ -772,24 +755,30 @@ def _actor_name(actor) -> str:
     return getattr(actor, "display_name", "") or actor.get_username()
 
 
-def formation_errors(enterprises, kind: str, date: datetime.date | None = None) -> dict:
-    """Why these enterprises cannot start forming an organisation of `kind` (field → Chinese message)."""
+def organisation_errors(kind: str, enterprises) -> dict:
+    """Which enterprises an organisation of `kind` may cover (field → Chinese message): at least one; several
+    only for a 联合党支部 (2 to joint_branch_max_units, 支部工作条例) or a 网络党支部; all in one county."""
     errors = {}
     if kind not in ORG_KINDS:
         errors["kind"] = "组织类型：应为党委、党总支、党支部、联合党支部或网络（虚拟）党支部"
     if not enterprises:
         errors["enterprises"] = "覆盖企业：至少选择一家企业"
-    if errors:
-        return errors
-    if kind == UnitKind.JOINT_BRANCH and len(enterprises) < 2:
+    elif kind == UnitKind.JOINT_BRANCH and len(enterprises) < 2:
         errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
     elif kind == UnitKind.JOINT_BRANCH and len(enterprises) > rules.joint_branch_max_units():
         errors["enterprises"] = f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业"
     elif kind != UnitKind.JOINT_BRANCH and len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
         errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"
     elif len({e.region_id for e in enterprises}) > 1:
-        errors["enterprises"] = "覆盖企业：应为同一旗县区的企业"
-    else:
+        errors["enterprises"] = "覆盖企业：应为同一旗县区、地域相邻的企业"
+    return errors
+
+
+def formation_errors(enterprises, kind: str, date: datetime.date | None = None) -> dict:
+    """Why these enterprises cannot start forming an organisation of `kind` (field → Chinese message): the
+    organisation's own rules (`organisation_errors`), enough full members, no organisation of their own yet."""
+    errors = organisation_errors(kind, enterprises)
+    if not errors:
         need = rules.branch_min_full_members()
         full = _full_members(enterprises)
         taken = PartyOrganisation.objects.filter(enterprises__in=enterprises, unit__kind__in=OWN_KINDS)
@@ -816,12 +805,12 @@ def start_formation(
     """Open a formation case at the proposal step. 支部工作条例 ch. 2: the covered enterprises need ≥ 3 full
     members together; an enterprise that already has its own organisation cannot form another."""
     enterprises = list(enterprises)
+    for ent in enterprises:  # scope first: a rule's message must not describe what the actor cannot see
+        require(actor, "view", ent)
     date = date or local_today()
     _raise(formation_errors(enterprises, kind, date))
     check_document(document)
     lead = enterprises[0]
-    for ent in enterprises:
-        require(actor, "view", ent)
     require(actor, "add", None, model=FormationCase, unit=lead.unit, industry=lead.industry)
     case = FormationCase.objects.create(
         name=(name or "").strip() or default_org_name(kind, enterprises),
