@@ -381,9 +381,9 @@ def duplicate_id_message(actor, id_hash: str, exclude_pk=None) -> str | None:
 @transaction.atomic
 def create_practitioner(*, actor, enterprise: Enterprise, **fields) -> Practitioner:
     """Register a practitioner; gender and birth date come from the ID; a member gets a party-member row."""
-    values = practitioner_row_values(enterprise=enterprise, **fields)
     require(actor, "view", enterprise)
     require(actor, "add", None, model=Practitioner, unit=enterprise.unit, industry=enterprise.industry)
+    values = practitioner_row_values(enterprise=enterprise, **fields)
     message = duplicate_id_message(actor, values["id_hash"])
     if message:
         raise Refused({"id_number": message})
