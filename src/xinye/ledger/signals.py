@@ -5,12 +5,14 @@ bear on what an enterprise is (its office, county, industry), who works there, w
 which party organisations cover it. Coverage listens and recomputes what the change touches; nothing in the
 ledger knows who listens (coverage sits on a higher floor).
 
-Arguments: `enterprise_ids` (set of ids, deleted ones included) and `organisation_ids` (the party
-organisations written, deleted ones included: their placement in the statistics may move).
+Arguments: `enterprise_ids` (set of ids, deleted ones included), `organisation_ids` (the party
+organisations written, deleted ones included: their placement in the statistics may move) and `agent_ids`
+(instructors and liaisons whose assignment to these enterprises changed).
 
-One fact below the ledger changes what its organisations are: the kind of a party organisation's unit
-(orgs.OrgUnit, e.g. 党支部 → 联合党支部). The ledger translates that into the same announcement
-(`connect()`, from LedgerConfig.ready), so listeners need to know only this one signal for the ledger.
+Two facts kept below the ledger, in the org tree, change what its enterprises are: who is assigned to an
+enterprise (orgs.Responsibility: an instructor or liaison gives 工作覆盖) and the kind of a party
+organisation's unit (orgs.OrgUnit, e.g. 党支部 → 联合党支部). The ledger translates both into the same
+announcement (`connect()`, from LedgerConfig.ready), so a listener needs this one signal for the ledger.
 """
 
 from django.db.models.signals import post_save
@@ -19,11 +21,12 @@ from django.dispatch import Signal
 enterprises_changed = Signal()
 
 
-def send(enterprise_ids=(), organisation_ids=()) -> None:
+def send(enterprise_ids=(), organisation_ids=(), agent_ids=()) -> None:
     ids = {i for i in enterprise_ids if i}
     orgs = {i for i in organisation_ids if i}
-    if ids or orgs:
-        enterprises_changed.send(sender="ledger", enterprise_ids=ids, organisation_ids=orgs)
+    agents = {i for i in agent_ids if i}
+    if ids or orgs or agents:
+        enterprises_changed.send(sender="ledger", enterprise_ids=ids, organisation_ids=orgs, agent_ids=agents)
 
 
 def _unit_saved(sender, instance, created, raw=False, **kwargs):
@@ -37,7 +40,48 @@ def _unit_saved(sender, instance, created, raw=False, **kwargs):
         send(org.enterprises.values_list("pk", flat=True), [org.pk])
 
 
-def connect() -> None:
-    from xinye.orgs.models import OrgUnit
+def _enterprise_ct_id() -> int:
+    from django.contrib.contenttypes.models import ContentType
 
-    post_save.connect(_unit_saved, sender=OrgUnit, dispatch_uid="xinye_ledger_unit_kind")
+    from xinye.ledger.models import Enterprise
+
+    return ContentType.objects.get_for_model(Enterprise).pk
+
+
+def _responsibility_saving(sender, instance, raw=False, **kwargs):
+    instance._ledger_old = None
+    if not raw and instance.pk is not None and not instance._state.adding:
+        instance._ledger_old = (
+            sender.objects.filter(pk=instance.pk)
+            .values_list("content_type_id", "object_id", "agent_id")
+            .first()
+        )
+
+
+def _responsibility_changed(sender, instance, raw=False, **kwargs):
+    """Only rows held by a person (an instructor or liaison) on an enterprise bear on it; the rows held by
+    units are read live where they matter (the responsibility matrix's gaps)."""
+    if raw:
+        return
+    enterprises, agents = set(), set()
+    ct = _enterprise_ct_id()
+    old = getattr(instance, "_ledger_old", None)
+    if old and old[0] == ct and old[2]:
+        enterprises.add(old[1])
+        agents.add(old[2])
+    if instance.content_type_id == ct and instance.agent_id:
+        enterprises.add(instance.object_id)
+        agents.add(instance.agent_id)
+    send(enterprises, agent_ids=agents)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, pre_save
+
+    from xinye.orgs.models import OrgUnit, Responsibility
+
+    uid = "xinye_ledger_"
+    post_save.connect(_unit_saved, sender=OrgUnit, dispatch_uid=uid + "unit_kind")
+    pre_save.connect(_responsibility_saving, sender=Responsibility, dispatch_uid=uid + "r_presave")
+    post_save.connect(_responsibility_changed, sender=Responsibility, dispatch_uid=uid + "r_save")
+    post_delete.connect(_responsibility_changed, sender=Responsibility, dispatch_uid=uid + "r_del")
