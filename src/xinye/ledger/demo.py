@@ -15,6 +15,7 @@ from django.db import transaction
 from xinye.accounts.permissions import system_actor
 from xinye.audit.services import record_bulk, snapshot
 from xinye.core.choices import Industry
+from xinye.ledger import signals
 from xinye.ledger.choices import EnterpriseType, Occupation, PoliticalStatus
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 from xinye.orgs.choices import ResponsibilityRole, UnitKind
@@ -485,20 +486,10 @@ def load(world: dict) -> None:
     if Enterprise.objects.filter(uscc__in=usccs).exists():
         _fill_world(world, usccs)
         return
-    with transaction.atomic(), _coverage_deferred():
+    # One "enterprises changed" at the end rather than one per row written (whoever listens recomputes once).
+    with transaction.atomic(), signals.batched():
         _load(world, rng, rows)
     _fill_world(world, usccs)
-
-
-def _coverage_deferred():
-    """The coverage aggregates are recomputed once at the end rather than on every save."""
-    try:
-        from xinye.coverage.aggregates import deferred
-    except ImportError:  # pragma: no cover - coverage is always installed in this project
-        import contextlib
-
-        return contextlib.nullcontext()
-    return deferred()
 
 
 def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:

@@ -868,7 +868,7 @@ def _bulk_update_grouped(model, updates: list[tuple[int, dict]]) -> None:
         model.objects.bulk_update(objs, list(names), batch_size=500)
 
 
-def _refresh_coverage(enterprise_ids) -> None:
+def _announce_changed(enterprise_ids) -> None:
     """Bulk writes bypass the services: tell the platform once which enterprises the import changed."""
     signals.send(enterprise_ids)
 
@@ -1171,7 +1171,7 @@ class PractitionerImporter(Importer):
         )
 
     def after_commit(self) -> None:
-        _refresh_coverage(self.touched_enterprises)
+        _announce_changed(self.touched_enterprises)
 
 
 class MemberImporter(PractitionerImporter):
@@ -1354,7 +1354,7 @@ class EnterpriseImporter(Importer):
             record_bulk("update", Enterprise, logs)
 
     def after_commit(self) -> None:
-        _refresh_coverage(self.touched)
+        _announce_changed(self.touched)
 
 
 # --- party organisations ---

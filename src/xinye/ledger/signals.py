@@ -15,18 +15,46 @@ organisation's unit (orgs.OrgUnit, e.g. 党支部 → 联合党支部). The ledg
 announcement (`connect()`, from LedgerConfig.ready), so a listener needs this one signal for the ledger.
 """
 
+import contextlib
+import contextvars
+
 from django.db.models.signals import post_save
 from django.dispatch import Signal
 
 enterprises_changed = Signal()
 
+_batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("ledger_changed_batch", default=None)
+
 
 def send(enterprise_ids=(), organisation_ids=(), agent_ids=()) -> None:
+    """Announce a change (or, inside `batched()`, add it to the one announcement made at the end)."""
     ids = {i for i in enterprise_ids if i}
     orgs = {i for i in organisation_ids if i}
     agents = {i for i in agent_ids if i}
+    pending = _batch.get()
+    if pending is not None:
+        pending["enterprise_ids"] |= ids
+        pending["organisation_ids"] |= orgs
+        pending["agent_ids"] |= agents
+        return
     if ids or orgs or agents:
         enterprises_changed.send(sender="ledger", enterprise_ids=ids, organisation_ids=orgs, agent_ids=agents)
+
+
+@contextlib.contextmanager
+def batched():
+    """One announcement for everything written inside the block, sent when it ends without an error (for
+    loaders that write many rows one by one, such as the demo; a nested block joins the outer one)."""
+    if _batch.get() is not None:
+        yield
+        return
+    pending = {"enterprise_ids": set(), "organisation_ids": set(), "agent_ids": set()}
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    send(**pending)
 
 
 def _unit_saved(sender, instance, created, raw=False, **kwargs):
