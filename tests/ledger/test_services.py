@@ -58,6 +58,15 @@ def test_enterprise_gets_its_county_office_by_default(world):
             name="重复", uscc=ent.uscc, industry="express", region=region, actor=SYSTEM
         )
     assert "已被“顺丰速运奈曼营业部”使用" in _errors(exc)["uscc"][0]
+    with pytest.raises(ValidationError) as exc:  # another county's admin is not told whose code it is
+        services.create_enterprise(
+            name="重复",
+            uscc=ent.uscc,
+            industry="express",
+            region=region,
+            actor=world["users"]["kerqin_admin"],
+        )
+    assert "管辖范围以外" in _errors(exc)["uscc"][0] and "顺丰" not in _errors(exc)["uscc"][0]
 
 
 def test_bad_id_check_digit_is_refused(office):

@@ -151,7 +151,7 @@ class EnterpriseAdmin(LedgerAdmin):
 
     def validate_object(self, actor, obj, change):
         probe = copy.copy(obj)
-        services.clean_enterprise(probe)  # fills the owning office, as the service will
+        services.clean_enterprise(probe, actor=actor)  # fills the owning office, as the service will
         _require_place(actor, change, Enterprise, probe)
 
     def save_object(self, actor, obj, form, change):

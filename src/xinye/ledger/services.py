@@ -130,8 +130,9 @@ def office_for(region, industry: str) -> OrgUnit | None:
     )
 
 
-def clean_enterprise(ent: Enterprise) -> None:
-    """Normalise and validate an enterprise in place; fills the owning office. Raises Refused."""
+def clean_enterprise(ent: Enterprise, *, actor) -> None:
+    """Normalise and validate an enterprise in place; fills the owning office. Raises Refused. A duplicate
+    credit code names the other enterprise only when `actor` may see it."""
     errors = {}
     ent.name = (ent.name or "").strip()
     if not ent.name:
@@ -144,7 +145,11 @@ def clean_enterprise(ent: Enterprise) -> None:
         else:
             dup = Enterprise.objects.filter(uscc=ent.uscc).exclude(pk=ent.pk).first()
             if dup is not None:
-                errors["uscc"] = f"统一社会信用代码：已被“{dup.name}”使用"
+                errors["uscc"] = (
+                    f"统一社会信用代码：已被“{dup.name}”使用"
+                    if in_scope(actor, "view", dup)
+                    else "统一社会信用代码：已被您管辖范围以外的企业使用"
+                )
     else:
         ent.uscc = None
     if ent.industry not in Industry.values:
@@ -190,7 +195,7 @@ def create_enterprise(*, actor, **fields) -> Enterprise:
     """Add an enterprise to the survey ledger; the owning 行业党建办 defaults to its county's office."""
     ent = Enterprise()
     _set(ent, fields, ENTERPRISE_FIELDS)
-    clean_enterprise(ent)
+    clean_enterprise(ent, actor=actor)
     require(actor, "add", ent)
     ent.save()
     require(actor, "add", ent)
@@ -208,7 +213,7 @@ def update_enterprise(ent: Enterprise, *, actor, **fields) -> Enterprise:
         if "unit" not in fields and "unit_id" not in fields:
             ent.unit = None
             ent.unit_id = None
-    clean_enterprise(ent)
+    clean_enterprise(ent, actor=actor)
     require(actor, "change", None, model=Enterprise, unit=ent.unit, industry=ent.industry)
     ent.save()
     require(actor, "change", ent)
