@@ -3,7 +3,7 @@
 Builds a fresh database (SQLite file under a temporary directory, or `--database-url` for PostgreSQL),
 loads the 通辽 org tree and demo accounts, writes N enterprises and M practitioners (plus members,
 organisations, instructors, liaisons in the seed's proportions) with raw bulk SQL, rebuilds the coverage
-aggregates once (`coverage.services.refresh`, timed), then times the overview endpoint through Django's test
+aggregates once (`coverage.aggregates.refresh`, timed), then times the overview endpoint through Django's test
 client for a city admin and a county admin. As a same-run baseline it times the naive per-request scan
 (`coverage.services.naive_overview`: COUNTs over the ledger tables through restrict()) and prints the ratio.
 
@@ -436,7 +436,7 @@ def run(args, workdir: Path):
     from xinye.accounts.models import User
     from xinye.accounts.services import create_token
     from xinye.core.context import actor_context
-    from xinye.coverage import services
+    from xinye.coverage import aggregates, services
     from xinye.orgs import demo as orgs_demo
 
     print(f"数据库：{connection.vendor}（{connection.settings_dict['NAME']}）")
@@ -446,7 +446,7 @@ def run(args, workdir: Path):
     print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
     print(f"  原始 SQL 写入用时 {build_ledger(args):.1f} 秒")
     t = time.monotonic()
-    services.refresh()
+    aggregates.refresh()
     print(f"  全量重算覆盖统计（coverage-refresh）用时 {time.monotonic() - t:.1f} 秒")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -106,6 +106,7 @@ def build_world():
     """The org tree and five enterprises (one per industry) in 科尔沁区."""
     from stdnum.cn import uscc
 
+    from xinye.accounts.permissions import system_actor
     from xinye.core.context import actor_context
     from xinye.ledger import services
     from xinye.orgs import demo as orgs_demo
@@ -118,6 +119,7 @@ def build_world():
             body = f"91150502MA0{i:06d}"
             code = body + uscc.calc_check_digit(body)
             ent = services.create_enterprise(
+                actor=system_actor("bench"),
                 name=f"科尔沁区测试企业{i + 1}",
                 uscc=code,
                 industry=office.industry,
@@ -178,10 +180,18 @@ HELPER_PEAKS: list[float] = []  # MiB, the helper process of each import that us
 
 
 def time_xinye(path: Path, label: str) -> float:
+    from xinye.accounts.permissions import system_actor
     from xinye.ledger.importers import run_import
 
     started = time.perf_counter()
-    result = run_import("practitioners", path, commit=True, progress=progress, progress_every=50_000)
+    result = run_import(
+        "practitioners",
+        path,
+        actor=system_actor("bench"),
+        commit=True,
+        progress=progress,
+        progress_every=50_000,
+    )
     elapsed = time.perf_counter() - started
     if not result.committed:
         raise SystemExit(f"{label}: import failed: {[str(e) for e in result.errors[:5]]}")

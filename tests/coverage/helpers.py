@@ -2,13 +2,17 @@
 
 import itertools
 
+from tests.ledger.factories import make_id
+from xinye.accounts.permissions import system_actor
 from xinye.coverage.models import AgentPlacement, CoverageCell, EnterpriseCoverage, OrganisationPlacement
 from xinye.guidance.models import Agent
+from xinye.ledger import services as ledger
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 from xinye.orgs.models import OrgUnit, Region
 from xinye.orgs.services import assign_responsibility
 
 _seq = itertools.count(1)
+SYSTEM = system_actor("test")
 
 
 def make_region(world) -> tuple[Region, dict]:
@@ -44,7 +48,8 @@ def make_region(world) -> tuple[Region, dict]:
 
 def enterprise(office, name=None, *, lat=None, lon=None, **fields) -> Enterprise:
     n = next(_seq)
-    return Enterprise.objects.create(
+    return ledger.create_enterprise(
+        actor=SYSTEM,
         name=name or f"测试企业{n}",
         industry=office.industry,
         region=office.region,
@@ -55,44 +60,27 @@ def enterprise(office, name=None, *, lat=None, lon=None, **fields) -> Enterprise
     )
 
 
-def practitioners(ent, count=1) -> list[Practitioner]:
+def practitioners(ent, count=1, status="masses") -> list[Practitioner]:
     return [
-        Practitioner.objects.create(
-            name=f"从业者{(n := next(_seq))}", id_number=f"TEST{n:014d}", enterprise=ent
+        ledger.create_practitioner(
+            actor=SYSTEM,
+            enterprise=ent,
+            name=f"从业者{next(_seq)}",
+            id_number=make_id(),
+            political_status=status,
         )
         for _ in range(count)
     ]
 
 
 def members(ent, full=0, probationary=0) -> list[PartyMember]:
-    out = []
-    for is_full in [True] * full + [False] * probationary:
-        p = practitioners(ent)[0]
-        out.append(
-            PartyMember.objects.create(
-                practitioner=p,
-                unit=ent.unit,
-                region=ent.region,
-                industry=ent.industry,
-                enterprise=ent,
-                is_full=is_full,
-            )
-        )
-    return out
+    """Members through the ledger: a practitioner whose 政治面貌 is a member gets the party-member row."""
+    people = practitioners(ent, full, "full") + practitioners(ent, probationary, "probationary")
+    return [PartyMember.objects.get(practitioner=p) for p in people]
 
 
 def organisation(kind, enterprises, office) -> PartyOrganisation:
-    unit = OrgUnit.objects.create(
-        code=f"org-test-{next(_seq)}",
-        name=f"测试{kind}",
-        kind=kind,
-        region=office.region,
-        parent=office,
-        industry=office.industry,
-    )
-    org = PartyOrganisation.objects.create(unit=unit, region=office.region, industry=office.industry)
-    org.enterprises.set(enterprises)
-    return org
+    return ledger.create_party_organisation(actor=SYSTEM, kind=kind, enterprises=enterprises)
 
 
 def agent(kind, unit, *enterprises) -> Agent:

@@ -8,9 +8,9 @@ from tests.coverage.helpers import snapshot
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_reproduces_the_seed_figures(world, api_client, rebuild_world_after):
-    from xinye.core.context import actor_context
     from xinye.console.management.commands.demo import load_demo
-    from xinye.coverage import services
+    from xinye.core.context import actor_context
+    from xinye.coverage import aggregates, services
 
     with actor_context(source="system", label="demo"):
         load_demo()
@@ -37,7 +37,7 @@ def test_demo_reproduces_the_seed_figures(world, api_client, rebuild_world_after
 
     assert services.naive_overview(User.objects.get(username="city_admin")) == figures
     kept = snapshot()
-    services.refresh()
+    aggregates.refresh()
     assert snapshot() == kept
 
     # By county: 9 county-level units, all at 100 % work coverage.

@@ -4,6 +4,7 @@ equal to a full recompute as the ledger changes."""
 import pytest
 
 from tests.coverage.helpers import (
+    SYSTEM,
     agent,
     enterprise,
     make_region,
@@ -12,8 +13,10 @@ from tests.coverage.helpers import (
     practitioners,
     snapshot,
 )
-from xinye.coverage import services
+from xinye.core.errors import Refused
+from xinye.coverage import aggregates, services
 from xinye.coverage.models import CoverageCell, EnterpriseCoverage
+from xinye.ledger import services as ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +103,7 @@ def test_rows_by_industry_and_must_form(small, world):
     listed = list(services.enterprise_rows(user, region=region.code, must_form=True))
     assert listed == [e["work"]]
     assert "正式党员 4 名" in services.must_form_reason(listed[0].coverage)
-    with pytest.raises(ValueError, match="by 只能是"):
+    with pytest.raises(Refused, match="只能是 county"):
         services.coverage_rows(user, "street")
 
 
@@ -119,7 +122,7 @@ def test_joint_proposal_through_services(small, world):
 
 def assert_matches_full_recompute():
     incremental = snapshot()
-    services.refresh()
+    aggregates.refresh()
     assert snapshot() == incremental
 
 
@@ -140,37 +143,47 @@ def test_aggregates_follow_every_change(small, world):
     assert status(new) == "independent"
     assert_matches_full_recompute()
 
-    org.enterprises.add(e["blank"])  # now covers two: both 联合组建
-    assert status(new) == "joint" and status(e["blank"]) == "joint"
-    assert_matches_full_recompute()
-
-    e["blank"].party_organisations.remove(org)  # from the other side
-    assert status(e["blank"]) == "blank"
-    assert_matches_full_recompute()
-
-    org.unit.kind = "joint_branch"
-    org.unit.save()
-    assert status(new) == "joint"
-    assert_matches_full_recompute()
-
-    org.delete()
+    ledger.delete_party_organisation(org, actor=SYSTEM)
     assert status(new) == "blank"
     assert_matches_full_recompute()
 
-    m[0].is_full = False
-    m[0].save()
+    joint = organisation("joint_branch", [new, e["blank"]], ex)  # covers two: both 联合组建
+    assert status(new) == "joint" and status(e["blank"]) == "joint"
+    assert_matches_full_recompute()
+
+    ledger.update_party_organisation(joint, actor=SYSTEM, enterprises=[new, e["j2"]])
+    assert status(e["blank"]) == "blank" and status(e["j2"]) == "joint"
+    assert_matches_full_recompute()
+
+    joint.unit.kind = "branch"  # the unit's kind changed in the org tree: the ledger tells coverage
+    joint.unit.save()
+    assert status(new) == "joint" and status(e["j2"]) == "joint"  # a branch covering two is joint too
+    single = organisation("branch", [e["blank"]], ex)
+    assert status(e["blank"]) == "independent"
+    single.unit.kind = "joint_branch"
+    single.unit.save()
+    assert status(e["blank"]) == "joint"
+    ledger.delete_party_organisation(single, actor=SYSTEM)
+    assert status(e["blank"]) == "blank"
+    assert_matches_full_recompute()
+
+    ledger.delete_party_organisation(joint, actor=SYSTEM)
+    assert status(new) == "blank"
+    assert_matches_full_recompute()
+
+    ledger.save_party_member(m[0].practitioner, actor=SYSTEM, is_full=False)
     assert not EnterpriseCoverage.objects.get(enterprise=new).must_form
     assert_matches_full_recompute()
 
-    m[1].enterprise = e["out"]
-    m[1].save()
+    ledger.update_practitioner(m[1].practitioner, actor=SYSTEM, enterprise=e["out"])
     assert_matches_full_recompute()
 
     p = practitioners(new, 3)
-    p[0].delete()
-    p[1].enterprise = e["own"]
-    p[1].save()
-    assert EnterpriseCoverage.objects.get(enterprise=new).practitioners == 3 + 1  # 3 members' + 1 left
+    ledger.delete_practitioner(p[0], actor=SYSTEM)
+    ledger.update_practitioner(p[1], actor=SYSTEM, enterprise=e["own"])
+    assert (
+        EnterpriseCoverage.objects.get(enterprise=new).practitioners == 2 + 1
+    )  # 2 members' (one moved away with the person) + 1 left
     assert_matches_full_recompute()
 
     liaison = agent("liaison", ex, new)
@@ -191,24 +204,22 @@ def test_aggregates_follow_every_change(small, world):
     liaison.delete()
     assert_matches_full_recompute()
 
-    new.industry = "delivery"
-    new.unit = offices["delivery"]
-    new.save()
+    ledger.update_enterprise(new, actor=SYSTEM, industry="delivery", unit=offices["delivery"])
     assert EnterpriseCoverage.objects.get(enterprise=new).industry == "delivery"
     assert_matches_full_recompute()
 
     for member in new.members.all():
-        member.delete()
+        ledger.delete_party_member(member, actor=SYSTEM)
     for practitioner in new.practitioners.all():
-        practitioner.delete()
-    new.delete()
+        ledger.delete_practitioner(practitioner, actor=SYSTEM)
+    ledger.delete_enterprise(new, actor=SYSTEM)
     assert not EnterpriseCoverage.objects.filter(enterprise_id=new.pk).exists()
     assert_matches_full_recompute()
 
 
 def test_deferred_runs_once_at_the_end(small, world):
     region, offices, _e = small
-    with services.deferred():
+    with aggregates.deferred():
         new = enterprise(offices["express"], "批量新企业")
         members(new, full=1)
         assert not EnterpriseCoverage.objects.filter(enterprise=new).exists()
@@ -220,7 +231,7 @@ def test_refresh_one_county_leaves_others(small, world):
     region, _offices, _e = small
     before = snapshot()
     CoverageCell.objects.filter(region=region).delete()
-    services.refresh(region.code)
+    aggregates.refresh(region.code)
     assert snapshot() == before
 
 
@@ -301,5 +312,5 @@ def test_lists_behind_the_rates(small, world):
     assert names("organised") == {e["own"].name, e["j1"].name, e["j2"].name}
     assert names("covered") == names("organised") | {e["work"].name}
     assert names(None) == names("covered") | {e["blank"].name}
-    with pytest.raises(ValueError, match="未知的覆盖状态"):
+    with pytest.raises(Refused, match="未知的状态"):
         names("nonsense")

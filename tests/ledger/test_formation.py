@@ -4,12 +4,16 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
 from tests.ledger.factories import make_enterprise, make_member
+from xinye.accounts.permissions import system_actor
+from xinye.core.errors import OutOfScope, Refused
 from xinye.ledger import services
 from xinye.ledger.models import FormationCase, PartyMember, PartyOrganisation
 from xinye.orgs.choices import UnitKind
+
+SYSTEM = system_actor("test")
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 28)
@@ -61,16 +65,16 @@ def test_legal_path_creates_the_organisation(ready, world):
 
 @time_machine.travel(TODAY, tick=False)
 def test_illegal_transition_is_refused_with_a_chinese_message(ready):
-    case = services.start_formation(enterprises=[ready])
+    case = services.start_formation(enterprises=[ready], actor=SYSTEM)
     with pytest.raises(ValidationError) as exc:
-        services.apply_formation_transition(case, "registered")
+        services.apply_formation_transition(case, "registered", actor=SYSTEM)
     message = exc.value.message_dict["state"][0]
     assert "当前为“提出组建建议”，不能直接进入“已录入台账”" in message
     assert "可进入：提交组建申请、已撤回" in message
     assert not PartyOrganisation.objects.filter(enterprises=ready).exists()
-    case = services.apply_formation_transition(case, "withdrawn", note="企业迁出本市")
+    case = services.apply_formation_transition(case, "withdrawn", note="企业迁出本市", actor=SYSTEM)
     with pytest.raises(ValidationError) as exc:
-        services.apply_formation_transition(case, "application")
+        services.apply_formation_transition(case, "application", actor=SYSTEM)
     assert "流程已结束" in exc.value.message_dict["state"][0]
 
 
@@ -79,23 +83,23 @@ def test_rules_of_the_workflow(ready, office, world):
     lonely = make_enterprise(office)
     make_member(lonely)
     with pytest.raises(ValidationError) as exc:
-        services.start_formation(enterprises=[lonely])
+        services.start_formation(enterprises=[lonely], actor=SYSTEM)
     assert "正式党员合计 1 人，不足 3 人" in exc.value.message_dict["enterprises"][0]
-    case = services.start_formation(enterprises=[ready], date=datetime.date(2026, 10, 1))
+    case = services.start_formation(enterprises=[ready], date=datetime.date(2026, 10, 1), actor=SYSTEM)
     with pytest.raises(ValidationError) as exc:
-        services.apply_formation_transition(case, "application", date=datetime.date(2026, 9, 1))
+        services.apply_formation_transition(case, "application", date=datetime.date(2026, 9, 1), actor=SYSTEM)
     assert "不能早于上一环节日期 2026-10-01" in exc.value.message_dict["date"][0]
     secretary = world["users"]["secretary"]  # may record steps (change) but holds no approve grant
     case = services.apply_formation_transition(case, "application", actor=secretary)
     assert case.steps.get(to_state="application").actor == secretary
     with pytest.raises(ValidationError) as exc:
-        services.apply_formation_transition(case, "rejected")
+        services.apply_formation_transition(case, "rejected", actor=SYSTEM)
     assert "须写明理由" in exc.value.message_dict["note"][0]
     assert services.allowed_transitions(case, secretary) == ["withdrawn"]
-    with pytest.raises(PermissionDenied) as denied:
+    with pytest.raises(Refused) as denied:
         services.apply_formation_transition(case, "superior_approved", actor=secretary)
     assert "审批权限" in str(denied.value)
-    with pytest.raises(PermissionDenied):  # an instructor only views the ledger
+    with pytest.raises(OutOfScope):  # an instructor only views the ledger
         services.apply_formation_transition(case, "withdrawn", actor=world["users"]["instructor"], note="x")
     case.refresh_from_db()
     assert case.state == "application"
@@ -148,7 +152,7 @@ def test_joint_branch_formation_through_the_api(office, api_client):
 
 @time_machine.travel(TODAY, tick=False)
 def test_console_formation_buttons_and_transition(ready, client_for):
-    case = services.start_formation(enterprises=[ready], date=datetime.date(2026, 10, 1))
+    case = services.start_formation(enterprises=[ready], date=datetime.date(2026, 10, 1), actor=SYSTEM)
     client = client_for("kerqin_admin")
     page = client.get(f"/admin/ledger/formationcase/{case.pk}/change/").content.decode()
     assert f"/admin/ledger/formationcase/{case.pk}/transition/application/" in page
@@ -166,7 +170,7 @@ def test_console_formation_buttons_and_transition(ready, client_for):
 
 def _org(office, founded: datetime.date, kind=UnitKind.BRANCH):
     ent = make_enterprise(office)
-    return services.create_party_organisation(kind=kind, enterprises=[ent], founded_on=founded)
+    return services.create_party_organisation(kind=kind, enterprises=[ent], founded_on=founded, actor=SYSTEM)
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -191,14 +195,14 @@ def test_term_expiry_list(office, api_client, client_for):
     assert due.unit.name in page and later.unit.name not in page and "已超期" in page
     home = client_for("kerqin_admin").get("/admin/").content.decode()
     assert "换届提醒" in home and "/admin/ledger/due-for-election/" in home
-    services.record_election(due, datetime.date(2026, 11, 20))
+    services.record_election(due, datetime.date(2026, 11, 20), actor=SYSTEM)
     assert due.next_election_on == datetime.date(2029, 11, 20)
     assert due not in set(services.due_for_election(PartyOrganisation.objects.all()))
 
 
 def test_case_list_filters(ready, api_client):
     with time_machine.travel(TODAY, tick=False):
-        services.start_formation(enterprises=[ready])
+        services.start_formation(enterprises=[ready], actor=SYSTEM)
     r = api_client("kerqin_admin").get("/api/v1/formation-cases", {"status": "proposal"})
     assert r.json()["count"] == FormationCase.objects.filter(state="proposal", region="150502").count() >= 1
     assert api_client("kerqin_admin").get("/api/v1/formation-cases", {"status": "bogus"}).status_code == 422
@@ -208,7 +212,7 @@ def test_case_list_filters(ready, api_client):
 def test_step_document_upload_through_the_api(ready, api_client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    case = services.start_formation(enterprises=[ready], date=datetime.date(2026, 10, 1))
+    case = services.start_formation(enterprises=[ready], date=datetime.date(2026, 10, 1), actor=SYSTEM)
     client = api_client("kerqin_admin")
     url = f"/api/v1/formation-cases/{case.pk}/transitions/upload"
     bad = SimpleUploadedFile("申请书.exe", b"MZ...", content_type="application/octet-stream")

@@ -69,7 +69,7 @@ def test_export_masked_unmasked_and_template(world, api_client):
     assert log.username == "kerqin_admin" and "核对" in log.note
     dept = api_client("transport_dept")
     assert dept.get("/api/v1/exports/practitioners").status_code == 403
-    assert dept.get("/api/v1/exports/enterprises?unmasked=true&reason=x").status_code == 403
+    assert dept.get("/api/v1/exports/enterprises?unmasked=true&reason=x").status_code == 422  # Refused
     r = client.get("/api/v1/templates/members")
     assert r.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).active

@@ -6,10 +6,13 @@ import pytest
 
 from tests.ledger.factories import make_enterprise, make_uscc
 from tests.ledger.io_helpers import xlsx
+from xinye.accounts.permissions import system_actor
 from xinye.core.validators import clean_mobile
 from xinye.ledger.import_rows import RowParser
 from xinye.ledger.importers import run_import
 from xinye.ledger.models import Enterprise, PartyOrganisation
+
+SYSTEM = system_actor("test")
 
 ENTERPRISE_HEADERS = [
     "企业名称",
@@ -35,10 +38,10 @@ def test_enterprises_create_update_and_scope(world, tmp_path):
         ],
         title_rows=["新业态企业摸排表"],
     )
-    result = run_import("enterprises", path, user=world["users"]["kerqin_admin"], commit=True)
+    result = run_import("enterprises", path, actor=world["users"]["kerqin_admin"], commit=True)
     assert not result.committed and result.error_count == 1
     assert result.errors[0].row == 5 and "开鲁县" in result.errors[0].reason
-    result = run_import("enterprises", path, user=world["users"]["city_admin"], commit=True)
+    result = run_import("enterprises", path, actor=world["users"]["city_admin"], commit=True)
     assert result.committed and (result.created, result.updated) == (2, 1)
     new = Enterprise.objects.get(uscc=code)
     assert new.unit.code == "djb-kerqin-delivery" and new.contact_phone == "13812340000"
@@ -58,7 +61,7 @@ def test_enterprise_errors_named_by_column(world, tmp_path):
             ["丙企业", make_uscc(), "快递", "北京市", 10, "", "12345"],
         ],
     )
-    result = run_import("enterprises", path)
+    result = run_import("enterprises", path, actor=SYSTEM)
     got = {(e.row, e.column) for e in result.errors}
     assert got == {(2, "统一社会信用代码"), (3, "行业"), (4, "所在旗县区"), (4, "联系电话")}
     assert not Enterprise.objects.filter(name__in=["甲企业", "乙企业", "丙企业"]).exists()
@@ -75,12 +78,12 @@ def test_organisations_sheet(world, tmp_path):
             ["科尔沁区骑手联合党支部", "联合党支部", f"{b.uscc}、{c.name}", "2025年1月10日"],
         ],
     )
-    result = run_import("organisations", path, commit=True)
+    result = run_import("organisations", path, commit=True, actor=SYSTEM)
     assert result.committed, [str(e) for e in result.errors]
     joint = PartyOrganisation.objects.get(unit__name="科尔沁区骑手联合党支部")
     assert set(joint.enterprises.all()) == {b, c} and joint.unit.kind == "joint_branch"
     assert str(joint.founded_on) == "2025-01-10"
-    again = run_import("organisations", path)
+    again = run_import("organisations", path, actor=SYSTEM)
     assert again.already is not None
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from tests.ledger.factories import make_enterprise, make_id, make_practitioner
 from tests.ledger.io_helpers import PRACTITIONER_HEADERS, csv_file, person
+from xinye.accounts.permissions import system_actor
 from xinye.audit.models import ChangeLog
 from xinye.core.crypto import keyed_hash
 from xinye.ledger import import_rows
@@ -18,6 +19,8 @@ from xinye.ledger.importers import (
     spec_rules,
 )
 from xinye.ledger.models import PartyMember, Practitioner
+
+SYSTEM = system_actor("test")
 
 
 @pytest.fixture
@@ -74,7 +77,7 @@ def test_helper_process_gives_the_same_preview_and_progress(world, kerqin, kailu
         parallel: run_import(
             "practitioners",
             path,
-            user=user,
+            actor=user,
             parallel=parallel,
             progress=seen[parallel].append,
             progress_every=5,
@@ -102,7 +105,7 @@ def test_helper_process_writes_the_same_rows(world, kerqin, kailu, tmp_path):
     rows.append(person("党员", make_id(), kerqin.name, status="预备党员"))
     ids = [r[1] for r in rows]
     path = csv_file(tmp_path / "clean.csv", PRACTITIONER_HEADERS, rows)
-    result = run_import("practitioners", path, commit=True, parallel=True, progress_every=7)
+    result = run_import("practitioners", path, commit=True, parallel=True, progress_every=7, actor=SYSTEM)
     assert result.committed and result.created == 31, [str(e) for e in result.errors]
     assert result.stats["helper_peak_rss_kib"] > 0
     people = {p.id_number: p for p in Practitioner.objects.filter(enterprise=kerqin)}
@@ -125,7 +128,7 @@ def test_helper_process_writes_the_same_rows(world, kerqin, kailu, tmp_path):
     assert logs.filter(object_id__in=[str(p.pk) for p in people.values()]).count() == 31
     member = people[ids[-1]]
     assert PartyMember.objects.filter(practitioner=member, is_full=False).exists()
-    again = run_import("practitioners", path, commit=True, parallel=True)
+    again = run_import("practitioners", path, commit=True, parallel=True, actor=SYSTEM)
     assert again.already is not None
 
 
@@ -147,21 +150,23 @@ def test_members_sheet_in_the_helper_process(world, kerqin, tmp_path):
         ["党员丁", make_id(), kerqin.name, "预备党员", "2025-01-01", "", "流动党员", "赤峰市某党支部"],
     ]
     path = csv_file(tmp_path / "members.csv", headers, rows)
-    preview = {p: _outcome(run_import("members", path, parallel=p)) for p in (False, True)}
+    preview = {p: _outcome(run_import("members", path, parallel=p, actor=SYSTEM)) for p in (False, True)}
     assert preview[True] == preview[False]
     assert [(e["row"], e["column"]) for e in preview[True]["errors"]] == [
         (3, "转正日期"),
         (4, "组织关系所在党组织"),
     ]
     path = csv_file(tmp_path / "good.csv", headers, [rows[0], rows[3]])
-    result = run_import("members", path, commit=True, parallel=True)
+    result = run_import("members", path, commit=True, parallel=True, actor=SYSTEM)
     assert result.committed, [str(e) for e in result.errors]
     assert PartyMember.objects.get(practitioner__name="党员甲").is_full
 
 
 def test_header_and_file_errors_come_back_from_the_helper(world, kerqin, tmp_path):
     no_ids = csv_file(tmp_path / "noid.csv", ["姓名", "所在企业"], [["王小明", kerqin.name]])
-    outcome = {p: _outcome(run_import("practitioners", no_ids, parallel=p)) for p in (False, True)}
+    outcome = {
+        p: _outcome(run_import("practitioners", no_ids, parallel=p, actor=SYSTEM)) for p in (False, True)
+    }
     assert (
         outcome[True] == outcome[False] and "缺少必填列：公民身份号码" in outcome[True]["errors"][0]["reason"]
     )
@@ -171,7 +176,7 @@ def test_header_and_file_errors_come_back_from_the_helper(world, kerqin, tmp_pat
         ",".join(PRACTITIONER_HEADERS).encode() + b"\n" + (good + b"\n") * 5000 + b"\xff\xfe\n"
     )
     with pytest.raises(import_rows.ImportUsageError, match="编码不一致"):
-        run_import("practitioners", broken, parallel=True)
+        run_import("practitioners", broken, parallel=True, actor=SYSTEM)
 
 
 def test_size_decides_unless_told(world, tmp_path):
@@ -179,10 +184,10 @@ def test_size_decides_unless_told(world, tmp_path):
     small.write_text("姓名\n")
     big = tmp_path / "big.csv"
     big.write_bytes(b"x" * PARALLEL_MIN_BYTES)
-    assert not PractitionerImporter().use_helper(small)
-    assert PractitionerImporter().use_helper(big) is (__import__("os").cpu_count() > 1)
-    assert PractitionerImporter(parallel=True).use_helper(small)
-    assert not PractitionerImporter(parallel=False).use_helper(big)
+    assert not PractitionerImporter(actor=SYSTEM).use_helper(small)
+    assert PractitionerImporter(actor=SYSTEM).use_helper(big) is (__import__("os").cpu_count() > 1)
+    assert PractitionerImporter(parallel=True, actor=SYSTEM).use_helper(small)
+    assert not PractitionerImporter(parallel=False, actor=SYSTEM).use_helper(big)
 
 
 def _context(colmap, **kw):
@@ -229,7 +234,7 @@ def test_rows_are_streamed_a_batch_at_a_time():
 def test_helper_stops_when_the_import_stops(world, kerqin, tmp_path):
     rows = [person(f"人{i}", make_id(), kerqin.name) for i in range(30)]
     path = csv_file(tmp_path / "stop.csv", PRACTITIONER_HEADERS, rows)
-    importer = PractitionerImporter(parallel=True, progress_every=1)
+    importer = PractitionerImporter(parallel=True, progress_every=1, actor=SYSTEM)
     steps = importer.run_iter(path)
     assert next(steps) == 1
     steps.close()  # e.g. the browser left the progress page

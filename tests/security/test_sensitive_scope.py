@@ -82,7 +82,7 @@ def test_unmasked_export_leaves_out_rows_outside_the_sensitive_scope(two_roles, 
 
     ent, _person = naiman_freight
     out = io.BytesIO()
-    export_ledger("enterprises", out, user=two_roles, unmasked=True, reason="核对")
+    export_ledger("enterprises", out, actor=two_roles, unmasked=True, reason="核对")
     out.seek(0)
     cells = {str(c) for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row}
     assert PHONE not in cells

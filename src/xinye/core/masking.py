@@ -30,7 +30,21 @@ def mask_name(value: str | None) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
-MASKS = {"id_number": mask_id_number, "phone": mask_phone, "text": mask_text, "name": mask_name}
+def mask_birth_date(value) -> str:
+    """A birth date shown as its year only: beside a masked ID (`150502********1234`) the full date would give
+    the eight hidden digits back."""
+    if not value:
+        return ""
+    return f"{str(value)[:4]}-**-**"
+
+
+MASKS = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "text": mask_text,
+    "name": mask_name,
+    "birth_date": mask_birth_date,
+}
 
 
 def mask(kind: str, value: str | None) -> str:

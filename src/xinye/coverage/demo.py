@@ -1,7 +1,7 @@
 """Runs after the ledger demo: rebuild the coverage aggregates from the demo ledger (bulk-written)."""
 
-from xinye.coverage import services
+from xinye.coverage import aggregates
 
 
 def load(world: dict) -> None:
-    world["coverage"] = services.refresh()
+    world["coverage"] = aggregates.refresh()

@@ -1,5 +1,8 @@
 """The coverage engine: plain functions over plain inputs (no database, no request).
 
+This is the one definition of the coverage rule: the aggregates (coverage.services) store its result per
+enterprise, and the ledger's lists read that stored status rather than restating the rule in SQL.
+
 rules.md §Coverage (中办发〔2012〕11号):
 - 单独组建 (independent): the enterprise has an organisation of its own — a 党委/党总支/党支部/网络党支部
   that covers this enterprise and no other;
@@ -20,6 +23,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from xinye.ledger.choices import JOINT_ORGANISATION_KIND, OWN_ORGANISATION_KINDS
+
 INDEPENDENT = "independent"
 JOINT = "joint"
 WORK = "work"
@@ -27,9 +32,9 @@ BLANK = "blank"
 STATUSES = (INDEPENDENT, JOINT, WORK, BLANK)
 STATUS_LABELS = {INDEPENDENT: "单独组建", JOINT: "联合组建", WORK: "工作覆盖", BLANK: "空白"}
 
-# Organisation kinds (orgs.choices.UnitKind values) and how they cover.
-OWN_KINDS = frozenset({"party_committee", "general_branch", "branch", "online_branch"})
-JOINT_KIND = "joint_branch"
+# Organisation kinds (orgs.choices.UnitKind values) and how they cover: named once, in the ledger's choices.
+OWN_KINDS = OWN_ORGANISATION_KINDS
+JOINT_KIND = JOINT_ORGANISATION_KIND
 NON_COVERING_KINDS = frozenset({"party_group"})
 WORK_ROLES = frozenset({"instructor", "liaison"})
 

@@ -69,7 +69,10 @@ class EnterpriseCoverage(models.Model):
         "ledger.Enterprise",
         verbose_name=_("企业"),
         primary_key=True,
-        on_delete=models.CASCADE,
+        # Not cascaded: when an enterprise is deleted its row stays until the ledger's "enterprises changed"
+        # reaches coverage, which removes it and recomputes the cell it was counted in (a cache, no constraint).
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="coverage",
     )
     # The enterprise's cell, copied so a moved enterprise's old cell can be recomputed.

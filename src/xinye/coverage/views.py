@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from xinye.accounts.permissions import has_action
 from xinye.core.choices import Industry
+from xinye.core.errors import Refused
 from xinye.coverage import engine, services
 from xinye.coverage.models import CoverageCell
 from xinye.orgs.services import county_regions
@@ -35,7 +36,7 @@ def _filters(request):
     industry = request.GET.get("industry") or None
     try:
         services.check_filters(region, industry)
-    except ValueError:
+    except Refused:
         raise Http404 from None
     return region, industry
 

@@ -1,23 +1,27 @@
 """Console for the survey ledgers. Lists always show ID numbers and phones masked; a change page shows them
-in clear only to roles with view_sensitive, and each such view is logged (PIPL; domain.md privacy)."""
+in clear only to roles with view_sensitive, and each such view is logged (PIPL; domain.md privacy).
+
+Every write goes through `ledger.services` (the admins' `save_object`/`delete_object` hooks), and the forms
+validate through the services' pure rules (`validate_object`): no rule is restated here.
+"""
 
 import copy
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import construct_instance
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from xinye.accounts.permissions import has_action, restrict
-from xinye.console.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin
-from xinye.core.validators import clean_id_number, clean_mobile
-from xinye.ledger import services
-from xinye.ledger.choices import PARTY_STATUSES, CoverageStatus, FormationState
+from xinye.accounts.permissions import has_action, require, restrict
+from xinye.console.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin, add_refusal
+from xinye.core.context import current_actor
+from xinye.core.errors import Refused
+from xinye.ledger import search, services
+from xinye.ledger.choices import CoverageStatus, FormationState
 from xinye.ledger.models import (
     Enterprise,
     FormationCase,
@@ -30,15 +34,38 @@ from xinye.ledger.models import (
 from xinye.orgs.choices import ResponsibilityRole
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for err in errs:
-                form.add_error(target, err)
-    else:
-        for err in exc.messages:
-            form.add_error(None, err)
+def _number_search(request, queryset, term, **fields):
+    """The shared keyed-hash search (ledger.search); over the rate limit the list is empty with a message."""
+    if not term:
+        return None
+    try:
+        return search.by_number(queryset, term, actor=request.user, **fields)
+    except Refused as exc:
+        messages.error(request, "；".join(exc.messages))
+        return queryset.none()
+
+
+def _require_place(actor, change: bool, model, place) -> None:
+    """The row would be written under `place`'s unit and industry: that must be inside the actor's scope."""
+    require(actor, "change" if change else "add", None, model=model, unit=place.unit, industry=place.industry)
+
+
+def _form_fields(form, names) -> dict:
+    """The values the form edits (a masked, read-only sensitive field is not among them)."""
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+class LedgerAdmin(ScopedAdmin):
+    """A deletion the service refuses (a rule: e.g. a party member leaves through 党员减少 first) is shown as
+    a message on the page, like a refused save, not as an error page."""
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except Refused as exc:
+            for message in exc.messages:
+                self.message_user(request, message, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 # --- enterprises ---
@@ -62,22 +89,9 @@ class EnterpriseForm(forms.ModelForm):
         model = Enterprise
         fields = list(services.ENTERPRISE_FIELDS)
 
-    def clean(self):
-        data = super().clean()
-        probe = construct_instance(self, copy.copy(self.instance))
-        try:
-            services.clean_enterprise(probe)
-        except ValidationError as exc:
-            _apply_errors(self, exc)
-        else:
-            for name in ("uscc", "contact_phone"):
-                if name in data:
-                    data[name] = getattr(probe, name)
-        return data
-
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ScopedAdmin):
+class EnterpriseAdmin(LedgerAdmin):
     form = EnterpriseForm
     list_display = [
         "name",
@@ -126,6 +140,30 @@ class EnterpriseAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return services.annotate_coverage_status(super().get_queryset(request))
 
+    def get_search_results(self, request, queryset, search_term):
+        """A whole contact phone is found through its keyed hash (logged, rate-limited, in scope)."""
+        found = _number_search(
+            request, queryset, search_term, id_field=None, phone_field="contact_phone_hash"
+        )
+        if found is not None:
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+    def validate_object(self, actor, obj, change):
+        probe = copy.copy(obj)
+        services.clean_enterprise(probe, actor=actor)  # fills the owning office, as the service will
+        _require_place(actor, change, Enterprise, probe)
+
+    def save_object(self, actor, obj, form, change):
+        fields = _form_fields(form, services.ENTERPRISE_FIELDS)
+        if not change:
+            return services.create_enterprise(actor=actor, **fields)
+        changed = {name: value for name, value in fields.items() if name in form.changed_data}
+        return services.update_enterprise(obj, actor=actor, **changed)
+
+    def delete_object(self, actor, obj):
+        services.delete_enterprise(obj, actor=actor)
+
     @admin.display(description=_("覆盖状态"), ordering="coverage_status")
     def status_label(self, obj):
         value = getattr(obj, "coverage_status", None)
@@ -169,43 +207,6 @@ class PractitionerForm(forms.ModelForm):
         model = Practitioner
         fields = list(services.PRACTITIONER_FIELDS)
 
-    def clean_id_number(self):
-        try:
-            return clean_id_number(self.cleaned_data.get("id_number", "")).number
-        except ValueError as exc:
-            raise ValidationError(_("公民身份号码：%(error)s") % {"error": exc})
-
-    def clean_phone(self):
-        value = self.cleaned_data.get("phone", "")
-        if not value:
-            return ""
-        try:
-            return clean_mobile(value)
-        except ValueError as exc:
-            raise ValidationError(_("手机号：%(error)s") % {"error": exc})
-
-    def clean(self):
-        data = super().clean()
-        number = data.get("id_number")
-        if number:
-            from xinye.core.crypto import keyed_hash
-
-            dup = Practitioner.objects.filter(id_hash=keyed_hash(number)).exclude(pk=self.instance.pk).first()
-            if dup is not None:
-                self.add_error("id_number", _("公民身份号码：该人员已登记"))
-        status = data.get("political_status")
-        if (
-            self.instance.pk
-            and status
-            and status not in PARTY_STATUSES
-            and PartyMember.objects.filter(practitioner=self.instance).exists()
-        ):
-            self.add_error(
-                "political_status",
-                _("政治面貌：该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌"),
-            )
-        return data
-
 
 class PartyMemberInline(admin.StackedInline):
     model = PartyMember
@@ -226,12 +227,12 @@ class PartyMemberInline(admin.StackedInline):
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(ScopedAdmin):
+class PractitionerAdmin(LedgerAdmin):
     form = PractitionerForm
     list_display = [
         "name",
         "gender",
-        "birth_date",
+        "birth_date_masked",  # a list shows the year only, like the masked ID beside it
         "id_number_masked",
         "phone_masked",
         "ethnicity",
@@ -264,28 +265,33 @@ class PractitionerAdmin(ScopedAdmin):
     nav_icon = "badge"
 
     def get_search_results(self, request, queryset, search_term):
-        """An exact ID number or phone is found through its keyed hash (the values are encrypted)."""
-        from xinye.core.crypto import keyed_hash
-        from xinye.core.validators import normalise
-
-        term = normalise(search_term).upper()
-        if len(term) == 18:
-            return queryset.filter(id_hash=keyed_hash(term)), False
-        if len(term) == 11 and term.isdigit():
-            return queryset.filter(phone_hash=keyed_hash(term)), False
+        """A whole ID number or phone is found through its keyed hash (logged, rate-limited, in scope)."""
+        found = _number_search(request, queryset, search_term, id_field="id_hash", phone_field="phone_hash")
+        if found is not None:
+            return found, False
         return super().get_search_results(request, queryset, search_term)
 
-    def save_model(self, request, obj, form, change):
-        obj.fill_derived()  # unit/region/industry from the enterprise, so the scope check sees them
-        super().save_model(request, obj, form, change)
-        services.sync_party_status(obj)
+    def validate_object(self, actor, obj, change):
+        if obj.enterprise_id is None:
+            return  # the form already says the enterprise is required
+        services.check_practitioner(actor, obj)
+        _require_place(actor, change, Practitioner, obj.enterprise)
+
+    def save_object(self, actor, obj, form, change):
+        fields = _form_fields(form, services.PRACTITIONER_FIELDS)
+        if change:
+            return services.update_practitioner(obj, actor=actor, **fields)
+        return services.create_practitioner(actor=actor, **fields)
+
+    def delete_object(self, actor, obj):
+        services.delete_practitioner(obj, actor=actor)
 
 
 # --- party members ---
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(ScopedAdmin):
+class PartyMemberAdmin(LedgerAdmin):
     list_display = ["name", "enterprise", "unit", "is_full", "joined_on", "full_member_on", "membership_held"]
     list_filter = ["region", "industry", "is_full", "membership_held"]
     search_fields = ["practitioner__name", "enterprise__name", "home_organisation"]
@@ -310,17 +316,20 @@ class PartyMemberAdmin(ScopedAdmin):
     def name(self, obj):
         return obj.practitioner.name
 
-    def save_model(self, request, obj, form, change):
+    def validate_object(self, actor, obj, change):
+        if obj.practitioner_id is None:
+            return  # the form already says the practitioner is required
         obj.region_id, obj.industry = obj.practitioner.region_id, obj.practitioner.industry
-        try:
-            services.clean_member(obj)
-        except ValidationError as exc:
-            raise PermissionDenied(_("；").join(exc.messages))
-        super().save_model(request, obj, form, change)
-        status = "full" if obj.is_full else "probationary"
-        if obj.practitioner.political_status != status:
-            obj.practitioner.political_status = status
-            obj.practitioner.save(update_fields=["political_status", "updated_at"])
+        services.clean_member(obj)
+        super().validate_object(actor, obj, change)
+
+    def save_object(self, actor, obj, form, change):
+        return services.save_party_member(
+            obj.practitioner, actor=actor, **_form_fields(form, services.MEMBER_FIELDS)
+        )
+
+    def delete_object(self, actor, obj):
+        services.delete_party_member(obj, actor=actor)
 
 
 # --- party organisations ---
@@ -340,7 +349,7 @@ class DueForElectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartyOrganisation)
-class PartyOrganisationAdmin(ScopedAdmin):
+class PartyOrganisationAdmin(LedgerAdmin):
     list_display = [
         "name",
         "kind",
@@ -389,6 +398,19 @@ class PartyOrganisationAdmin(ScopedAdmin):
 
         return super().get_queryset(request).annotate(n_enterprises=Count("enterprises", distinct=True))
 
+    def save_object(self, actor, obj, form, change):
+        fields = _form_fields(form, services.ORGANISATION_FIELDS)
+        for name in ("enterprises", "secretary", "committee"):
+            if name in form.changed_data:
+                fields[name] = form.cleaned_data[name]
+        return services.update_party_organisation(obj, actor=actor, **fields)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the covered enterprises and the committee were written by the service, with their rules
+
+    def delete_object(self, actor, obj):
+        services.delete_party_organisation(obj, actor=actor)
+
     @admin.display(description=_("覆盖企业数"), ordering="n_enterprises")
     def enterprise_count(self, obj):
         return (
@@ -422,10 +444,9 @@ class FormationCaseForm(forms.ModelForm):
         if lead is None:
             return data
         enterprises = [lead, *[e for e in (data.get("enterprises") or []) if e.pk != lead.pk]]
-        for field, message in services.formation_errors(
-            enterprises, data.get("kind"), data.get("date")
-        ).items():
-            self.add_error(field if field in self.fields else None, message)
+        errors = services.formation_errors(enterprises, data.get("kind"), data.get("date"))
+        if errors:
+            add_refusal(self, ValidationError(errors))
         data["all_enterprises"] = enterprises
         if not (data.get("name") or "").strip() and data.get("kind"):
             data["name"] = services.default_org_name(data["kind"], enterprises)
@@ -447,7 +468,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(FormationCase)
-class FormationCaseAdmin(ScopedAdmin):
+class FormationCaseAdmin(LedgerAdmin):
     form = FormationCaseForm
     list_display = ["name", "kind", "enterprise", "region", "industry", "state", "state_changed_on"]
     list_filter = ["state", "kind", "region", "industry"]
@@ -488,9 +509,8 @@ class FormationCaseAdmin(ScopedAdmin):
 
     @admin.display(description=_("下一步"))
     def next_steps(self, obj):
-        request = getattr(self, "_request", None)
-        user = request.user if request is not None else None
-        states = services.allowed_transitions(obj, user)
+        # Only the steps this user may take: the request's actor (set by the console's middleware).
+        states = services.allowed_transitions(obj, current_actor().user)
         if not states:
             return _("流程已结束") if not services.TRANSITIONS.get(obj.state) else _("无可办理的环节")
         return format_html_join(
@@ -502,24 +522,26 @@ class FormationCaseAdmin(ScopedAdmin):
             ),
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._request = request  # next_steps shows only the steps this user may take
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def save_model(self, request, obj, form, change):
+    def validate_object(self, actor, obj, change):
         if change:
-            super().save_model(request, obj, form, change)
+            super().validate_object(actor, obj, change)
             return
-        case = services.start_formation(
-            actor=request.user,
+        if obj.enterprise_id is not None:  # a case is placed at its lead enterprise's office
+            lead = obj.enterprise
+            require(actor, "view", lead)
+            require(actor, "add", None, model=FormationCase, unit=lead.unit, industry=lead.industry)
+
+    def save_object(self, actor, obj, form, change):
+        if change:
+            return super().save_object(actor, obj, form, change)
+        return services.start_formation(
+            actor=actor,
             enterprises=form.cleaned_data["all_enterprises"],
             kind=obj.kind,
             name=obj.name,
             date=form.cleaned_data.get("date"),
             note=obj.note,
         )
-        obj.pk = case.pk
-        obj.__dict__.update({k: v for k, v in case.__dict__.items() if not k.startswith("_")})
 
     def save_related(self, request, form, formsets, change):
         if change:
@@ -557,9 +579,7 @@ class FormationCaseAdmin(ScopedAdmin):
                     document=form.cleaned_data.get("document"),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
+                add_refusal(form, exc)
             else:
                 messages.success(request, _("已办理：%(state)s") % {"state": FormationState(state).label})
                 return HttpResponseRedirect(reverse("admin:ledger_formationcase_change", args=[case.pk]))

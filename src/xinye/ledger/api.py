@@ -13,8 +13,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from xinye.accounts.permissions import has_action, in_scope
 from xinye.api.common import get_scoped, require, scoped
 from xinye.audit.services import log_sensitive_access
+from xinye.core.errors import Refused
 from xinye.core.masking import mask
-from xinye.ledger import services
+from xinye.ledger import search, services
 from xinye.ledger.choices import CoverageStatus, FormationState
 from xinye.ledger.models import (
     Enterprise,
@@ -240,7 +241,8 @@ def list_enterprises(
 ):
     """Filters: `region` (county code), `industry`, `status` (覆盖状态: independent/joint/work/blank or
     单独组建/联合组建/工作覆盖/空白), `enterprise_type`, `unit` (行业党建办 id), `agent` (the enterprises an
-    instructor or liaison is assigned to), `q` (name or credit code)."""
+    instructor or liaison is assigned to), `q` (name, credit code, or a whole contact phone — logged and
+    rate-limited, see ledger.search)."""
     qs = _enterprise_qs(request)
     if region:
         qs = qs.filter(region_id=region)
@@ -264,7 +266,8 @@ def list_enterprises(
     if q:
         from django.db.models import Q
 
-        qs = qs.filter(Q(name__icontains=q) | Q(uscc=q.upper()))
+        found = search.by_number(qs, q, actor=request.user, id_field=None, phone_field="contact_phone_hash")
+        qs = found if found is not None else qs.filter(Q(name__icontains=q) | Q(uscc=q.strip().upper()))
     return qs.order_by("region_id", "industry", "name", "pk")
 
 
@@ -322,7 +325,10 @@ class PractitionerOut(Schema):
 
     @staticmethod
     def resolve_birth_date(obj):
-        return _date(obj.birth_date)
+        # Beside the masked ID a full birth date gives the masked digits back: its year only, unless revealed.
+        if getattr(obj, "_show_sensitive", False):
+            return _date(obj.birth_date)
+        return mask("birth_date", obj.birth_date) or None
 
     @staticmethod
     def resolve_occupation_label(obj):
@@ -368,7 +374,7 @@ class PractitionerPatch(Schema):
 
 
 def practitioner_detail(request, p: Practitioner) -> Practitioner:
-    return _reveal(request, Practitioner, p, ["公民身份号码", "手机号"])
+    return _reveal(request, Practitioner, p, ["公民身份号码", "手机号", "出生日期"])
 
 
 @router.get("/practitioners", response=list[PractitionerOut], summary="从业人员台账")
@@ -383,7 +389,8 @@ def list_practitioners(
     q: str | None = None,
 ):
     """Filters: `region`, `industry`, `status` (政治面貌: masses, league, …, full), `enterprise`, `occupation`,
-    `q` (a name, or an exact ID number / phone found through its keyed hash)."""
+    `q` (a name, or a whole ID number / phone found through its keyed hash: logged, rate-limited, never
+    partial digits — see ledger.search)."""
     qs = scoped(request, Practitioner.objects.select_related("enterprise"))
     if region:
         qs = qs.filter(region_id=region)
@@ -396,16 +403,8 @@ def list_practitioners(
     if occupation:
         qs = qs.filter(occupation=occupation)
     if q:
-        from xinye.core.crypto import keyed_hash
-        from xinye.core.validators import normalise
-
-        term = normalise(q).upper()
-        if len(term) == 18:
-            qs = qs.filter(id_hash=keyed_hash(term))
-        elif len(term) == 11 and term.isdigit():
-            qs = qs.filter(phone_hash=keyed_hash(term))
-        else:
-            qs = qs.filter(name__icontains=term)
+        found = search.by_number(qs, q, actor=request.user, id_field="id_hash", phone_field="phone_hash")
+        qs = found if found is not None else qs.filter(name__icontains=q.strip())
     return qs.order_by("enterprise_id", "name", "pk")
 
 
@@ -525,7 +524,7 @@ def list_party_members(
     elif status in ("probationary", "预备党员"):
         qs = qs.filter(is_full=False)
     elif status:
-        raise ValueError("党员状态应为 full（正式党员）或 probationary（预备党员）")
+        raise Refused("党员状态：应为 full（正式党员）或 probationary（预备党员）")
     if enterprise is not None:
         qs = qs.filter(enterprise_id=enterprise)
     if unit is not None:
@@ -665,7 +664,7 @@ def list_organisations(
     elif status == "current":
         qs = qs.exclude(pk__in=services.due_for_election(PartyOrganisation.objects.all()).values("pk"))
     elif status:
-        raise ValueError("状态应为 due（90 天内应换届）或 current")
+        raise Refused("状态：应为 due（90 天内应换届）或 current")
     return qs.order_by("unit__path")
 
 
@@ -804,7 +803,7 @@ def list_formation_cases(
         qs = qs.filter(industry=industry)
     if status:
         if status not in FormationState.values:
-            raise ValueError(f"环节应为 {'、'.join(FormationState.values)} 之一")
+            raise Refused(f"环节：应为 {'、'.join(FormationState.values)} 之一")
         qs = qs.filter(state=status)
     return qs.order_by("-created_at", "-pk")
 

@@ -57,7 +57,7 @@ def import_sheet(request, kind: str, file: File[UploadedFile], commit: Form[bool
             for chunk in file.chunks():
                 fh.write(chunk)
         try:
-            result = run_import(kind, path, user=request.user, commit=commit, file_name=file.name)
+            result = run_import(kind, path, actor=request.user, commit=commit, file_name=file.name)
         except ImportUsageError as exc:
             raise HttpError(400, str(exc)) from None
     payload = result.as_dict()
@@ -75,7 +75,7 @@ def export_sheet(request, kind: str, unmasked: bool = False, reason: str = ""):
     require(request, "export", spec.model)
     check_export(request.user, kind, unmasked=unmasked, reason=reason)
     fh = tempfile.TemporaryFile()
-    export_ledger(kind, fh, user=request.user, unmasked=unmasked, reason=reason)
+    export_ledger(kind, fh, actor=request.user, unmasked=unmasked, reason=reason)
     return _xlsx_response(fh, f"{spec.label}台账{'（不脱敏）' if unmasked else ''}.xlsx")
 
 

@@ -21,6 +21,11 @@ class LedgerConfig(AppConfig):
         ),
     ]
 
+    def ready(self):
+        from xinye.ledger import signals
+
+        signals.connect()
+
     def dashboard_cards(self, request):
         """Console home: organisations due for election and formation cases under way, in the user's scope."""
         from django.urls import reverse

@@ -83,3 +83,10 @@ class CoverageStatus(models.TextChoices):
     JOINT = "joint", _("联合组建")
     WORK = "work", _("工作覆盖")
     BLANK = "blank", _("空白")
+
+
+# How a party organisation covers the enterprises it lists (rules.md §Coverage; orgs.choices.UnitKind values).
+# The coverage engine applies them (xinye.coverage.engine.classify, the one definition of the rule); the
+# ledger's formation checks use them to tell whether an enterprise already has its own organisation.
+OWN_ORGANISATION_KINDS = frozenset({"party_committee", "general_branch", "branch", "online_branch"})
+JOINT_ORGANISATION_KIND = "joint_branch"

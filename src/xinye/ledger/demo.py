@@ -12,14 +12,18 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from xinye.accounts.permissions import system_actor
 from xinye.audit.services import record_bulk, snapshot
 from xinye.core.choices import Industry
+from xinye.ledger import signals
 from xinye.ledger.choices import EnterpriseType, Occupation, PoliticalStatus
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 from xinye.orgs.choices import ResponsibilityRole, UnitKind
 from xinye.orgs.demo import COUNTIES, DEPARTMENT_FOR_INDUSTRY, STREETS
 from xinye.orgs.models import OrgUnit
 
+# Everything the demo writes through the services is written as the demo, which the change log names.
+DEMO = system_actor("demo")
 SEED = 20260415
 REFERENCE_DATE = datetime.date(2026, 6, 30)  # ages 18–58 on this date; keeps every demo identical
 
@@ -482,25 +486,21 @@ def load(world: dict) -> None:
     if Enterprise.objects.filter(uscc__in=usccs).exists():
         _fill_world(world, usccs)
         return
-    with transaction.atomic(), _coverage_deferred():
+    # One "enterprises changed" at the end rather than one per row written (whoever listens recomputes once).
+    with transaction.atomic(), signals.batched():
         _load(world, rng, rows)
     _fill_world(world, usccs)
 
 
-def _coverage_deferred():
-    """The coverage aggregates are recomputed once at the end rather than on every save."""
-    try:
-        from xinye.coverage.services import deferred
-    except ImportError:  # pragma: no cover - coverage is always installed in this project
-        import contextlib
-
-        return contextlib.nullcontext()
-    return deferred()
-
-
 def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
     from xinye.guidance.models import Agent
-    from xinye.ledger.services import add_years, create_party_organisation
+    from xinye.ledger.services import (
+        add_years,
+        create_enterprise,
+        create_party_organisation,
+        set_committee,
+        set_secretary,
+    )
     from xinye.orgs.services import assign_responsibility
 
     regions = world["regions"]
@@ -515,11 +515,14 @@ def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
     for community in sorted(world["communities"].values(), key=lambda c: c.code):
         communities_by_street[community.parent_id].append(community)
 
-    # Enterprises (310): saved one by one so the change log has each creation.
+    # Enterprises (310): through the service one by one, so the change log has each creation.
     enterprises = []
     for idx, row in enumerate(rows):
         county = row["county"]
-        ent = Enterprise(
+        legal = person(rng, county)["name"]  # drawn in this order: the seed gives the same ledger as before
+        contact = person(rng, county)
+        ent = create_enterprise(
+            actor=DEMO,
             name=row["name"],
             uscc=row["uscc"],
             industry=row["industry"],
@@ -530,12 +533,10 @@ def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
             latitude=row["latitude"],
             longitude=row["longitude"],
             staff_count=row["staff"],
-            legal_representative=person(rng, county)["name"],
+            legal_representative=legal,
+            contact_name=contact["name"],
+            contact_phone=phone(rng),
         )
-        contact = person(rng, county)
-        ent.contact_name = contact["name"]
-        ent.contact_phone = phone(rng)
-        ent.save()
         enterprises.append(ent)
 
     plan = plan_organisations(rng, rows)
@@ -595,6 +596,7 @@ def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
     orgs = []
     org_of_enterprise = {}
     committee = create_party_organisation(
+        actor=DEMO,
         kind=UnitKind.PARTY_COMMITTEE,
         enterprises=[enterprises[plan["committee"]]],
         founded_on=founded(0),
@@ -603,13 +605,16 @@ def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
     org_of_enterprise[plan["committee"]] = committee
     for n, i in enumerate(plan["own"], start=1):
         org = create_party_organisation(
-            kind=UnitKind.BRANCH, enterprises=[enterprises[i]], founded_on=founded(n)
+            actor=DEMO, kind=UnitKind.BRANCH, enterprises=[enterprises[i]], founded_on=founded(n)
         )
         orgs.append(org)
         org_of_enterprise[i] = org
     for n, group in enumerate(plan["groups"], start=50):
         org = create_party_organisation(
-            kind=UnitKind.JOINT_BRANCH, enterprises=[enterprises[i] for i in group], founded_on=founded(n)
+            actor=DEMO,
+            kind=UnitKind.JOINT_BRANCH,
+            enterprises=[enterprises[i] for i in group],
+            founded_on=founded(n),
         )
         orgs.append(org)
         for i in group:
@@ -665,9 +670,8 @@ def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
         by_unit[m.unit_id].append(m)
     for org in orgs:
         full = [m for m in by_unit[org.unit_id] if m.is_full]
-        org.secretary = full[0]
-        org.save()
-    committee.committee.set([m for m in by_unit[committee.unit_id] if m.is_full][1:6])
+        set_secretary(org, full[0], actor=DEMO)
+    set_committee(committee, [m for m in by_unit[committee.unit_id] if m.is_full][1:6], actor=DEMO)
 
     # Instructors (50) and liaisons (179), spread over the counties by their number of enterprises.
     instructors_per = largest_remainder(TOTAL_INSTRUCTORS, COUNTY_ENTERPRISES)
@@ -748,19 +752,27 @@ def _formation_cases(enterprises, plan) -> None:
 
     first, second = (enterprises[i] for i in plan["candidates"][:2])
     case = start_formation(
-        enterprises=[first], date=datetime.date(2026, 5, 12), note="摸排发现 3 名正式党员，建议单独组建党支部"
+        actor=DEMO,
+        enterprises=[first],
+        date=datetime.date(2026, 5, 12),
+        note="摸排发现 3 名正式党员，建议单独组建党支部",
     )
-    apply_formation_transition(case, "application", date=datetime.date(2026, 5, 20), note="企业提交组建申请")
     apply_formation_transition(
-        case, "superior_approved", date=datetime.date(2026, 6, 3), note="行业党建办批复同意筹建"
+        case, "application", actor=DEMO, date=datetime.date(2026, 5, 20), note="企业提交组建申请"
     )
-    start_formation(enterprises=[second], date=datetime.date(2026, 6, 15), note="指导员走访后提出组建建议")
+    apply_formation_transition(
+        case, "superior_approved", actor=DEMO, date=datetime.date(2026, 6, 3), note="行业党建办批复同意筹建"
+    )
+    start_formation(
+        actor=DEMO, enterprises=[second], date=datetime.date(2026, 6, 15), note="指导员走访后提出组建建议"
+    )
 
 
 def _link_demo_users(world, enterprises, orgs, agents) -> None:
     from xinye.accounts.models import RoleAssignment
-    from xinye.accounts.permissions import clear_cache, system_actor
+    from xinye.accounts.permissions import clear_cache
     from xinye.accounts.services import assign_role
+    from xinye.ledger.services import update_party_organisation
 
     users = world.get("users") or {}
     kerqin = "150502"
@@ -784,7 +796,6 @@ def _link_demo_users(world, enterprises, orgs, agents) -> None:
             if o.region_id == kerqin and o.industry == Industry.DELIVERY and o.unit.kind == UnitKind.BRANCH
         )
         RoleAssignment.objects.filter(user=user, role__code="secretary", unit__code="lxgw-kerqin").delete()
-        assign_role(user, "secretary", org.unit, actor=system_actor("demo"))
-        org.secretary_user = user
-        org.save()
+        assign_role(user, "secretary", org.unit, actor=DEMO)
+        update_party_organisation(org, actor=DEMO, secretary_user=user)
         clear_cache(user)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.ledger.choices import MembershipHeld
 from xinye.ledger.importers import SPECS, Spec, acting_as, get_spec
@@ -210,34 +210,32 @@ ROWS = {
 }
 
 
-def check_export(user, kind: str, *, unmasked: bool = False, reason: str = "") -> None:
-    """Refuse an export the user may not make (PermissionDenied / ValueError with a Chinese reason)."""
+def check_export(actor, kind: str, *, unmasked: bool = False, reason: str = "") -> None:
+    """Refuse an export the actor may not make (`Refused` with a Chinese reason)."""
     from xinye.accounts.permissions import has_action
 
     model = ROWS[get_spec(kind).kind][0]
-    if user is not None and not has_action(user, "export", model):
-        raise PermissionDenied(f"您无权导出{model._meta.verbose_name}台账")
+    if not has_action(actor, "export", model):
+        raise Refused(f"您无权导出{model._meta.verbose_name}台账")
     if unmasked:
-        if user is not None and not has_action(user, "view_sensitive", model):
-            raise PermissionDenied("不脱敏导出需要查看敏感信息的权限")
+        if not has_action(actor, "view_sensitive", model):
+            raise Refused("不脱敏导出需要查看敏感信息的权限")
         if not (reason or "").strip():
-            raise ValueError("不脱敏导出须填写理由（将记入操作日志）")
+            raise Refused("不脱敏导出须填写理由（将记入操作日志）")
 
 
-def export_ledger(kind: str, out, *, user=None, unmasked: bool = False, reason: str = "") -> int:
-    """Write every record of `kind` in the user's export scope (user None = the system: all) to `out` in the
+def export_ledger(kind: str, out, *, actor, unmasked: bool = False, reason: str = "") -> int:
+    """Write every record of `kind` in the actor's export scope (the system actor: all) to `out` in the
     template layout; masked unless `unmasked`. Logs the export and returns the number of rows."""
     from xinye.accounts.permissions import restrict
     from xinye.audit.services import log_sensitive_access
 
-    check_export(user, kind, unmasked=unmasked, reason=reason)
+    check_export(actor, kind, unmasked=unmasked, reason=reason)
     spec = SPECS[kind]
     model, rows = ROWS[kind]
-    qs = model.objects.all()
-    if user is not None:
-        qs = restrict(qs, user, "export")
-        if unmasked:  # only rows the user may also see unmasked: view_sensitive is a right over a scope
-            qs = restrict(qs, user, "view_sensitive")
+    qs = restrict(model.objects.all(), actor, "export")
+    if unmasked:  # only rows the actor may also see unmasked: view_sensitive is a right over a scope
+        qs = restrict(qs, actor, "view_sensitive")
 
     def show(kind_, value):
         if not value:
@@ -257,7 +255,7 @@ def export_ledger(kind: str, out, *, user=None, unmasked: bool = False, reason: 
     if kind == "organisations":
         sensitive = []
     note = f"不脱敏导出，理由：{reason.strip()}" if unmasked else "脱敏导出"
-    with acting_as(user, "system"):
+    with acting_as(actor, "system"):
         log_sensitive_access(
             "export", model=model, count=count, reason=note, fields=sensitive if unmasked else ()
         )

@@ -508,7 +508,7 @@ def _prepare_person(number: int, values: dict, raw: dict, ctx: PeopleContext, ci
     if not ctx.scope.allowed(ent[3], ent[5]):
         raise CellError(
             "enterprise" if is_blank(uscc_raw) else "enterprise_uscc",
-            f"该企业属于{ctx.scope.region_name(ent[4])}，不在您的导入范围内（整行拒绝导入）",
+            "该企业不在您的导入范围内（整行拒绝导入）",
         )
     status = values.get("political_status")
     member = None

@@ -23,12 +23,13 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from xinye.accounts.permissions import actor_user, is_system
 from xinye.core.bulk import insert_rows
 from xinye.core.choices import Industry
 from xinye.core.crypto import keyed_hash
 from xinye.core.masking import mask
 from xinye.core.validators import normalise
-from xinye.ledger import import_rows, rules
+from xinye.ledger import import_rows, rules, signals
 from xinye.ledger.choices import (
     PARTY_STATUSES,
     CoordSystem,
@@ -574,13 +575,14 @@ class _Rollback(Exception):
 
 
 class Importer:
-    """Validates (and with `commit`, writes) one file of one kind for one user (None = the system)."""
+    """Validates (and with `commit`, writes) one file of one kind for one actor: a staff user, whose import
+    scope limits the rows, or `system_actor(...)` when the system imports (the CLI without --actor)."""
 
     spec: Spec
 
     def __init__(
         self,
-        user=None,
+        actor,
         *,
         progress: Callable[[int], None] | None = None,
         progress_every: int = 10_000,
@@ -588,7 +590,7 @@ class Importer:
     ):
         """`parallel`: check people sheets in a helper process (True), in this one (False), or by file size
         (None, see PARALLEL_MIN_BYTES)."""
-        self.user = user
+        self.actor = actor
         self.progress = progress
         self.progress_every = progress_every
         self._scope_cache: dict = {}
@@ -601,14 +603,14 @@ class Importer:
 
     # scope
     def allowed(self, unit_id, industry: str, model=None) -> bool:
-        if self.user is None:
+        if is_system(self.actor):
             return True
         model = model or self.spec.model
         key = (model, unit_id, industry)
         if key not in self._scope_cache:
             from xinye.accounts.permissions import unit_in_scope
 
-            self._scope_cache[key] = unit_in_scope(self.user, "import", model, self.unit(unit_id), industry)
+            self._scope_cache[key] = unit_in_scope(self.actor, "import", model, self.unit(unit_id), industry)
         return self._scope_cache[key]
 
     def unit(self, unit_id):
@@ -704,7 +706,7 @@ class Importer:
                     file_name=result.file_name[:255],
                     file_hash=result.file_hash,
                     unit=unit or self.default_unit(),
-                    user=self.user,
+                    user=actor_user(self.actor),
                     rows_total=result.rows_total,
                     rows_created=result.created,
                     rows_updated=result.updated,
@@ -718,8 +720,8 @@ class Importer:
     def default_unit(self):
         from xinye.orgs.models import OrgUnit
 
-        if self.user is not None:
-            ra = self.user.role_assignments.select_related("unit").order_by("pk").first()
+        if not is_system(self.actor):
+            ra = self.actor.role_assignments.select_related("unit").order_by("pk").first()
             if ra is not None:
                 return ra.unit
         return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
@@ -866,12 +868,9 @@ def _bulk_update_grouped(model, updates: list[tuple[int, dict]]) -> None:
         model.objects.bulk_update(objs, list(names), batch_size=500)
 
 
-def _refresh_coverage(enterprise_ids) -> None:
-    try:
-        from xinye.coverage import services as coverage
-    except ImportError:  # pragma: no cover - the coverage app is always installed in this project
-        return
-    coverage.refresh_enterprises(set(enterprise_ids))
+def _announce_changed(enterprise_ids) -> None:
+    """Bulk writes bypass the services: tell the platform once which enterprises the import changed."""
+    signals.send(enterprise_ids)
 
 
 # --- practitioners and members ---
@@ -1043,7 +1042,8 @@ class PractitionerImporter(Importer):
                     p[ROW],
                     "id_number",
                     p[RAW_ID],
-                    f"该人员已登记在{self.region_name(old['region_id'])}的企业，不在您的导入范围内",
+                    # Naming the county would tell the importer where this person works.
+                    "该人员已登记在您导入范围以外的单位，不能改动",
                 )
                 continue
             person = person_dict(p[PERSON])
@@ -1171,7 +1171,7 @@ class PractitionerImporter(Importer):
         )
 
     def after_commit(self) -> None:
-        _refresh_coverage(self.touched_enterprises)
+        _announce_changed(self.touched_enterprises)
 
 
 class MemberImporter(PractitionerImporter):
@@ -1354,7 +1354,7 @@ class EnterpriseImporter(Importer):
             record_bulk("update", Enterprise, logs)
 
     def after_commit(self) -> None:
-        _refresh_coverage(self.touched)
+        _announce_changed(self.touched)
 
 
 # --- party organisations ---
@@ -1433,7 +1433,7 @@ class OrganisationImporter(Importer):
             v = item["values"]
             try:
                 org = services.create_party_organisation(
-                    actor=self.user,
+                    actor=self.actor,
                     kind=v["kind"],
                     enterprises=[Enterprise.objects.get(pk=e[0]) for e in item["ents"]],
                     name=v["name"],
@@ -1448,18 +1448,19 @@ class OrganisationImporter(Importer):
                 continue
             extra = {k: v[k] for k in ("term_years", "next_election_on") if k in v}
             if extra:
-                for k, val in extra.items():
-                    setattr(org, k, val)
-                org.save()
+                services.update_party_organisation(org, actor=self.actor, **extra)
         for item in plan["update"]:
             org, changed = item["old"], dict(item["changed"])
             ids = changed.pop("enterprises", None)
-            for k, val in changed.items():
-                setattr(org, k, val)
-            if changed:
-                org.save()
             if ids is not None:
-                org.enterprises.set(ids)
+                changed["enterprises"] = list(Enterprise.objects.filter(pk__in=ids))
+            try:
+                services.update_party_organisation(org, actor=self.actor, **changed)
+            except ValidationError as exc:
+                for reason in exc.messages:
+                    self._error(
+                        self.result, item["row"], "enterprises", item["raw"].get("enterprises"), reason
+                    )
 
 
 IMPORTERS: dict[str, type[Importer]] = {
@@ -1484,7 +1485,7 @@ def run_import(
     kind: str,
     path,
     *,
-    user=None,
+    actor,
     commit: bool = False,
     file_name: str = "",
     unit=None,
@@ -1495,20 +1496,23 @@ def run_import(
     """Validate (and with `commit`, write all or nothing) one survey sheet. Raises ImportUsageError when
     the file cannot be read at all; row problems are in the result's errors. `parallel`: see Importer."""
     get_spec(kind)
-    importer = IMPORTERS[kind](user, progress=progress, progress_every=progress_every, parallel=parallel)
-    with acting_as(user, "import"):
+    importer = IMPORTERS[kind](actor, progress=progress, progress_every=progress_every, parallel=parallel)
+    with acting_as(actor, "import"):
         return importer.run(path, file_name=file_name, commit=commit, unit=unit)
 
 
-def acting_as(user, source: str):
-    """The change log's actor: the request's or command's when set, else `user` (services called directly)."""
+def acting_as(actor, source: str):
+    """The change log's actor: the request's or command's when set, else `actor` (called directly)."""
     import contextlib
 
     from xinye.core.context import actor_context, current_actor
 
-    if user is None or current_actor().user is not None:
+    current = current_actor()
+    if current.user is not None or current.label:
         return contextlib.nullcontext()
-    return actor_context(user, source=source)
+    if is_system(actor):
+        return actor_context(None, source=source, label=actor.label)
+    return actor_context(actor, source=source)
 
 
 def error_report(kind: str, path, result: ImportResult, out) -> None:

@@ -71,6 +71,15 @@ class Enterprise(models.Model):
         super().save(*args, **kwargs)
 
 
+class BirthDateField(models.DateField):
+    """A birth date derived from the ID number. Beside the masked ID it would give the eight masked digits
+    back, so it is a sensitive field like the ID: the console, the change log and the API show only its
+    year to whoever lacks view_sensitive (the `sensitive`/`mask` attributes the rest of the platform reads)."""
+
+    sensitive = True
+    mask = "birth_date"
+
+
 class Practitioner(models.Model):
     """A worker in a new-business enterprise (从业人员). ID and phone are encrypted; gender and birth date
     are derived from the ID number."""
@@ -81,7 +90,7 @@ class Practitioner(models.Model):
     phone = EncryptedTextField(_("手机号"), mask="phone")
     phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
-    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    birth_date = BirthDateField(_("出生日期"), null=True, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=16, blank=True)
     education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
     occupation = models.CharField(

@@ -1,20 +1,26 @@
 """Ledger state changes: enterprises, practitioners, party members, party organisations, formation cases.
 
-Every function runs in one transaction, checks the actor's scope when an actor is given (None = system:
-CLI without --actor, demo, migrations) and refuses bad input with a Chinese ValidationError naming the field.
-The change log is written by the audit signals on save.
+Every writing function takes a required keyword `actor` (a staff user, or `system_actor(...)` for the CLI,
+the demo and imports run by the system), runs in one transaction, calls `require(actor, action, …)` before
+it writes and again on the saved row (so a write that lands outside the actor's scope rolls back), refuses
+bad input with `Refused` naming the field in Chinese, and tells the rest of the platform which enterprises
+changed (`ledger.signals.enterprises_changed`; coverage listens). The change log is written by the audit
+signals on save. The pure rules and queries are listed in `READS`.
 """
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 
+from xinye.accounts.permissions import actor_user, has_action, in_scope, is_system, require
 from xinye.core.choices import Industry
+from xinye.core.errors import Refused
 from xinye.core.validators import clean_id_number, clean_mobile, clean_uscc, normalise
-from xinye.ledger import rules
+from xinye.ledger import rules, signals
 from xinye.ledger.choices import (
+    OWN_ORGANISATION_KINDS,
     PARTY_STATUSES,
     CoverageStatus,
     Education,
@@ -32,10 +38,31 @@ from xinye.ledger.models import (
     PartyOrganisation,
     Practitioner,
 )
-from xinye.orgs.choices import ResponsibilityRole, UnitKind
-from xinye.orgs.models import OrgUnit, Responsibility
+from xinye.orgs.choices import UnitKind
+from xinye.orgs.models import OrgUnit
 
-JOINT_KINDS = (UnitKind.JOINT_BRANCH,)
+# The pure rules and queries of this module (no actor: they write nothing).
+READS = (
+    "local_today",
+    "add_years",
+    "age_on",
+    "office_for",
+    "clean_enterprise",
+    "practitioner_row_values",
+    "duplicate_id_message",
+    "check_practitioner",
+    "clean_member",
+    "default_org_name",
+    "due_for_election",
+    "annotate_coverage_status",
+    "coverage_status",
+    "filter_by_status",
+    "allowed_transitions",
+    "organisation_errors",
+    "formation_errors",
+    "check_document",
+)
+
 ORG_KINDS = (
     UnitKind.PARTY_COMMITTEE,
     UnitKind.GENERAL_BRANCH,
@@ -52,31 +79,13 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_new(actor, model, unit, industry: str = "", action: str = "add") -> None:
-    from xinye.accounts.permissions import unit_in_scope
-
-    if actor is None:
-        return
-    if unit is None or not unit_in_scope(actor, action, model, unit, industry):
-        raise PermissionDenied("所选单位不在您的管辖范围内")
-
-
-def _check_obj(actor, obj, action: str = "change") -> None:
-    from xinye.accounts.permissions import in_scope
-
-    if actor is None:
-        return
-    if not in_scope(actor, action, obj):
-        raise PermissionDenied("对象不存在或不在您的管辖范围内")
-
-
 def _label(model, field: str) -> str:
     return str(model._meta.get_field(field).verbose_name)
 
 
 def _raise(errors: dict) -> None:
     if errors:
-        raise ValidationError(errors)
+        raise Refused(errors)
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
@@ -121,8 +130,9 @@ def office_for(region, industry: str) -> OrgUnit | None:
     )
 
 
-def clean_enterprise(ent: Enterprise) -> None:
-    """Normalise and validate an enterprise in place; fills the owning office. Raises ValidationError."""
+def clean_enterprise(ent: Enterprise, *, actor) -> None:
+    """Normalise and validate an enterprise in place; fills the owning office. Raises Refused. A duplicate
+    credit code names the other enterprise only when `actor` may see it."""
     errors = {}
     ent.name = (ent.name or "").strip()
     if not ent.name:
@@ -135,7 +145,11 @@ def clean_enterprise(ent: Enterprise) -> None:
         else:
             dup = Enterprise.objects.filter(uscc=ent.uscc).exclude(pk=ent.pk).first()
             if dup is not None:
-                errors["uscc"] = f"统一社会信用代码：已被“{dup.name}”使用"
+                errors["uscc"] = (
+                    f"统一社会信用代码：已被“{dup.name}”使用"
+                    if in_scope(actor, "view", dup)
+                    else "统一社会信用代码：已被您管辖范围以外的企业使用"
+                )
     else:
         ent.uscc = None
     if ent.industry not in Industry.values:
@@ -172,32 +186,37 @@ def _set(obj, fields: dict, allowed) -> None:
     for key, value in fields.items():
         name = key[:-3] if key.endswith("_id") else key
         if name not in allowed:
-            raise ValidationError({name: f"未知字段：{key}"})
+            raise Refused({name: f"未知字段：{key}"})
         setattr(obj, key, value)
 
 
 @transaction.atomic
-def create_enterprise(*, actor=None, **fields) -> Enterprise:
+def create_enterprise(*, actor, **fields) -> Enterprise:
     """Add an enterprise to the survey ledger; the owning 行业党建办 defaults to its county's office."""
     ent = Enterprise()
     _set(ent, fields, ENTERPRISE_FIELDS)
-    clean_enterprise(ent)
-    _check_new(actor, Enterprise, ent.unit, ent.industry)
+    clean_enterprise(ent, actor=actor)
+    require(actor, "add", ent)
     ent.save()
+    require(actor, "add", ent)
+    signals.send([ent.pk])
     return ent
 
 
 @transaction.atomic
-def update_enterprise(ent: Enterprise, *, actor=None, **fields) -> Enterprise:
-    _check_obj(actor, ent)
+def update_enterprise(ent: Enterprise, *, actor, **fields) -> Enterprise:
+    """Change an enterprise's fields; a new county or industry moves it to that county's office, and the
+    denormalised copies on its people follow."""
+    require(actor, "change", ent)
     _set(ent, fields, ENTERPRISE_FIELDS)
     if "region" in fields or "region_id" in fields or "industry" in fields:
         if "unit" not in fields and "unit_id" not in fields:
             ent.unit = None
             ent.unit_id = None
-    clean_enterprise(ent)
-    _check_new(actor, Enterprise, ent.unit, ent.industry, action="change")
+    clean_enterprise(ent, actor=actor)
+    require(actor, "change", None, model=Enterprise, unit=ent.unit, industry=ent.industry)
     ent.save()
+    require(actor, "change", ent)
     # Denormalised copies follow the enterprise (scope filters rely on them).
     Practitioner.objects.filter(enterprise=ent).exclude(
         unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry
@@ -209,7 +228,20 @@ def update_enterprise(ent: Enterprise, *, actor=None, **fields) -> Enterprise:
     PartyMember.objects.filter(enterprise=ent, unit__kind=UnitKind.INDUSTRY_OFFICE).exclude(
         unit=ent.unit
     ).update(unit=ent.unit)
+    signals.send([ent.pk], ent.party_organisations.values_list("pk", flat=True))
     return ent
+
+
+@transaction.atomic
+def delete_enterprise(ent: Enterprise, *, actor) -> None:
+    """Remove an enterprise from the ledger; refused while people are registered in it."""
+    require(actor, "delete", ent)
+    if ent.practitioners.exists():
+        raise Refused("该企业仍有登记的从业人员，请先将其转出或删除")
+    orgs = list(ent.party_organisations.values_list("pk", flat=True))
+    pk = ent.pk
+    ent.delete()
+    signals.send([pk], orgs)
 
 
 # --- practitioners ---
@@ -230,7 +262,7 @@ def practitioner_row_values(
     *, name, id_number, phone="", enterprise: Enterprise, ethnicity="", education="", occupation="", **extra
 ) -> dict:
     """Validated, normalised field values of one practitioner row, with everything derived (hashes, gender,
-    birth date, unit/region/industry). Raises ValidationError naming the field. For bulk writers: the values
+    birth date, unit/region/industry). Raises Refused naming the field. For bulk writers: the values
     are exactly what `Practitioner.save()` would store (the model's `fill_derived` is the one definition)."""
     errors = {}
     name = normalise(name)
@@ -279,8 +311,9 @@ def _member_unit(enterprise: Enterprise) -> OrgUnit:
     return org.unit if org is not None else enterprise.unit
 
 
-def sync_party_status(p: Practitioner, *, actor=None) -> None:
-    """政治面貌 and the party-member ledger say the same thing: a (probationary) member has a PartyMember row."""
+def _sync_party_status(p: Practitioner) -> None:
+    """政治面貌 and the party-member ledger say the same thing: a (probationary) member has a PartyMember row.
+    Called by the practitioner services inside their transaction (their actor was checked there)."""
     member = PartyMember.objects.filter(practitioner=p).first()
     if p.political_status in PARTY_STATUSES:
         is_full = p.political_status == PoliticalStatus.FULL
@@ -303,52 +336,104 @@ def sync_party_status(p: Practitioner, *, actor=None) -> None:
             if changed or member.region_id != p.region_id:
                 member.save()
     elif member is not None:
-        raise ValidationError(
+        raise Refused(
             {
                 "political_status": "政治面貌：该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌"
             }
         )
 
 
-@transaction.atomic
-def create_practitioner(*, actor=None, enterprise: Enterprise, **fields) -> Practitioner:
-    """Register a practitioner; gender and birth date come from the ID; a member gets a party-member row."""
-    values = practitioner_row_values(enterprise=enterprise, **fields)
-    _check_new(actor, Practitioner, enterprise.unit, enterprise.industry)
-    if actor is not None:
-        _check_obj(actor, enterprise, "view")
-    dup = Practitioner.objects.filter(id_hash=values["id_hash"]).select_related("enterprise").first()
-    if dup is not None:
-        from xinye.accounts.permissions import in_scope
+def check_practitioner(actor, p: Practitioner) -> dict:
+    """The practitioner rules in one place, for the services and the console's form: valid fields (see
+    `practitioner_row_values`), an ID not registered twice, and 政治面貌 that agrees with the party-member
+    ledger. Returns the row's values; raises Refused naming the field."""
+    values = practitioner_row_values(
+        enterprise=p.enterprise,
+        **{name: getattr(p, name) for name in PRACTITIONER_FIELDS if name != "enterprise"},
+    )
+    message = duplicate_id_message(actor, values["id_hash"], exclude_pk=p.pk)
+    if message:
+        raise Refused({"id_number": message})
+    if (
+        p.pk
+        and values["political_status"] not in PARTY_STATUSES
+        and PartyMember.objects.filter(practitioner_id=p.pk).exists()
+    ):
+        raise Refused(
+            {
+                "political_status": "政治面貌：该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌"
+            }
+        )
+    return values
 
-        if actor is None or in_scope(actor, "view", dup.enterprise):
-            raise ValidationError({"id_number": f"公民身份号码：该人员已登记在“{dup.enterprise.name}”"})
-        # Naming an enterprise outside the actor's scope would tell them where this person works.
-        raise ValidationError({"id_number": "公民身份号码：该人员已登记在您管辖范围以外的单位"})
+
+def duplicate_id_message(actor, id_hash: str, exclude_pk=None) -> str | None:
+    """Why an ID number cannot be registered again, or None. Names the enterprise only when the actor may
+    see it: naming one outside their scope would tell them where this person works."""
+    dup = (
+        Practitioner.objects.filter(id_hash=id_hash)
+        .exclude(pk=exclude_pk)
+        .select_related("enterprise")
+        .first()
+    )
+    if dup is None:
+        return None
+    if in_scope(actor, "view", dup.enterprise):
+        return f"公民身份号码：该人员已登记在“{dup.enterprise.name}”"
+    return "公民身份号码：该人员已登记在您管辖范围以外的单位"
+
+
+@transaction.atomic
+def create_practitioner(*, actor, enterprise: Enterprise, **fields) -> Practitioner:
+    """Register a practitioner; gender and birth date come from the ID; a member gets a party-member row."""
+    require(actor, "view", enterprise)
+    require(actor, "add", None, model=Practitioner, unit=enterprise.unit, industry=enterprise.industry)
+    values = practitioner_row_values(enterprise=enterprise, **fields)
+    message = duplicate_id_message(actor, values["id_hash"])
+    if message:
+        raise Refused({"id_number": message})
     p = Practitioner(**values)
     p.save()
-    sync_party_status(p, actor=actor)
+    require(actor, "add", p)
+    _sync_party_status(p)
+    signals.send([p.enterprise_id])
     return p
 
 
 @transaction.atomic
-def update_practitioner(p: Practitioner, *, actor=None, **fields) -> Practitioner:
-    _check_obj(actor, p)
+def update_practitioner(p: Practitioner, *, actor, **fields) -> Practitioner:
+    """Change a practitioner (moving them to another enterprise moves their membership row too)."""
+    require(actor, "change", p)
+    old_enterprise = Practitioner.objects.filter(pk=p.pk).values_list("enterprise_id", flat=True).first()
     current = {name: getattr(p, name) for name in PRACTITIONER_FIELDS}
     current.update(fields)
     enterprise = current.pop("enterprise")
-    if enterprise.pk != p.enterprise_id:
-        _check_new(actor, Practitioner, enterprise.unit, enterprise.industry, action="change")
+    if enterprise.pk != old_enterprise:
+        require(actor, "view", enterprise)
+        require(actor, "change", None, model=Practitioner, unit=enterprise.unit, industry=enterprise.industry)
     values = practitioner_row_values(enterprise=enterprise, **current)
-    dup = Practitioner.objects.filter(id_hash=values["id_hash"]).exclude(pk=p.pk).first()
-    if dup is not None:
-        raise ValidationError({"id_number": "公民身份号码：与另一条登记重复"})
+    message = duplicate_id_message(actor, values["id_hash"], exclude_pk=p.pk)
+    if message:
+        raise Refused({"id_number": message})
     for key, value in values.items():
         if key not in ("created_at", "updated_at"):
             setattr(p, key, value)
     p.save()
-    sync_party_status(p, actor=actor)
+    require(actor, "change", p)
+    _sync_party_status(p)
+    signals.send([old_enterprise, p.enterprise_id])
     return p
+
+
+@transaction.atomic
+def delete_practitioner(p: Practitioner, *, actor) -> None:
+    """Remove a practitioner from the ledger; a party member leaves through 党员减少 first."""
+    require(actor, "delete", p)
+    if PartyMember.objects.filter(practitioner=p).exists():
+        raise Refused("该人员在党员台账中，请先办理党员减少（转出、除名等）再删除")
+    enterprise_id = p.enterprise_id
+    p.delete()
+    signals.send([enterprise_id])
 
 
 # --- party members ---
@@ -378,27 +463,45 @@ def clean_member(m: PartyMember) -> None:
 
 
 @transaction.atomic
-def save_party_member(practitioner: Practitioner, *, actor=None, **fields) -> PartyMember:
+def save_party_member(practitioner: Practitioner, *, actor, **fields) -> PartyMember:
     """Create or update the party details of a practitioner; keeps 政治面貌 in step (预备/正式党员)."""
     member = PartyMember.objects.filter(practitioner=practitioner).first()
     if member is None:
-        _check_new(actor, PartyMember, practitioner.unit, practitioner.industry)
+        require(actor, "view", practitioner)
         member = PartyMember(
             practitioner=practitioner,
             enterprise=practitioner.enterprise,
             unit=_member_unit(practitioner.enterprise),
         )
+        action = "add"
     else:
-        _check_obj(actor, member)
+        require(actor, "change", member)
+        action = "change"
+    old_enterprise = member.enterprise_id
     _set(member, fields, MEMBER_FIELDS)
     member.region_id, member.industry = practitioner.region_id, practitioner.industry
     clean_member(member)
+    require(actor, action, None, model=PartyMember, unit=member.unit, industry=member.industry)
     member.save()
+    require(actor, action, member)
     status = PoliticalStatus.FULL if member.is_full else PoliticalStatus.PROBATIONARY
     if practitioner.political_status != status:
         practitioner.political_status = status
         practitioner.save(update_fields=["political_status", "updated_at"])
+    signals.send([old_enterprise, member.enterprise_id])
     return member
+
+
+@transaction.atomic
+def delete_party_member(member: PartyMember, *, actor) -> None:
+    """Remove a member's party details (党员减少); 政治面貌 goes back to 群众 unless told otherwise."""
+    require(actor, "delete", member)
+    practitioner, enterprise_id = member.practitioner, member.enterprise_id
+    member.delete()
+    if practitioner.political_status in PARTY_STATUSES:
+        practitioner.political_status = PoliticalStatus.MASSES
+        practitioner.save(update_fields=["political_status", "updated_at"])
+    signals.send([enterprise_id])
 
 
 # --- party organisations ---
@@ -424,7 +527,7 @@ def default_org_name(kind: str, enterprises) -> str:
 @transaction.atomic
 def create_party_organisation(
     *,
-    actor=None,
+    actor,
     kind: str,
     enterprises,
     name: str = "",
@@ -436,26 +539,15 @@ def create_party_organisation(
     the ledger record, with the term (党支部/党总支 3 years, 基层党委 5 — rules.md) and next election date.
     Unorganised members of the covered enterprises move into it."""
     enterprises = list(enterprises)
-    errors = {}
-    if kind not in ORG_KINDS:
-        errors["kind"] = "组织类型：应为党委、党总支、党支部、联合党支部或网络（虚拟）党支部"
-    if not enterprises:
-        errors["enterprises"] = "覆盖企业：至少选择一家企业"
-    elif kind == UnitKind.JOINT_BRANCH:
-        if len(enterprises) < 2:
-            errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
-        elif len(enterprises) > rules.joint_branch_max_units():
-            errors["enterprises"] = f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业"
-        elif len({e.region_id for e in enterprises}) > 1:
-            errors["enterprises"] = "覆盖企业：联合党支部应由同一旗县区、地域相邻的企业组成"
-    elif len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
-        errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"
+    for ent in enterprises:  # scope first: a rule's message must not describe what the actor cannot see
+        require(actor, "view", ent)
+    errors = organisation_errors(kind, enterprises)
     if founded_on and founded_on > local_today():
         errors["founded_on"] = "成立日期：不能晚于今天"
     _raise(errors)
     lead = enterprises[0]
     office = lead.unit
-    _check_new(actor, PartyOrganisation, office, lead.industry)
+    require(actor, "add", None, model=PartyOrganisation, unit=office, industry=lead.industry)
     name = (name or "").strip() or default_org_name(kind, enterprises)
     unit = OrgUnit(
         code=_unit_code(kind, lead),
@@ -484,55 +576,109 @@ def create_party_organisation(
     ).select_related("practitioner"):
         member.unit = unit
         member.save(update_fields=["unit", "updated_at"])
+    require(actor, "add", org)
+    signals.send([e.pk for e in enterprises], [org.pk])
+    return org
+
+
+ORGANISATION_FIELDS = ("founded_on", "term_years", "next_election_on", "is_online", "secretary_user")
+
+
+@transaction.atomic
+def update_party_organisation(
+    org: PartyOrganisation, *, actor, enterprises=None, secretary=..., committee=None, **fields
+) -> PartyOrganisation:
+    """Change an organisation's record: dates and term, the enterprises it covers (same county; a 联合党支部
+    at least two), its 书记 and committee (through `set_secretary`/`set_committee`'s rules)."""
+    require(actor, "change", org)
+    before = set(org.enterprises.values_list("pk", flat=True))
+    _set(org, fields, ORGANISATION_FIELDS)
+    errors = {}
+    if org.founded_on and org.founded_on > local_today():
+        errors["founded_on"] = "成立日期：不能晚于今天"
+    if enterprises is not None:
+        enterprises = list(enterprises)
+        for ent in enterprises:
+            if ent.pk not in before:
+                require(actor, "view", ent)
+        errors.update(organisation_errors(org.unit.kind, enterprises))
+    _raise(errors)
+    org.save()
+    if enterprises is not None:
+        org.enterprises.set(enterprises)
+    if secretary is not ...:
+        set_secretary(org, secretary, actor=actor)
+    if committee is not None:
+        set_committee(org, committee, actor=actor)
+    require(actor, "change", org)
+    signals.send(before | set(org.enterprises.values_list("pk", flat=True)), [org.pk])
     return org
 
 
 @transaction.atomic
-def set_secretary(org: PartyOrganisation, member: PartyMember | None, *, actor=None, user=None):
+def delete_party_organisation(org: PartyOrganisation, *, actor) -> None:
+    """Dissolve an organisation (撤销): its members go back to their enterprises' offices, its unit goes."""
+    require(actor, "delete", org)
+    enterprises = list(org.enterprises.all())
+    for member in PartyMember.objects.filter(unit=org.unit).select_related("enterprise__unit"):
+        member.unit = member.enterprise.unit
+        member.save(update_fields=["unit", "updated_at"])
+    pk, unit = org.pk, org.unit
+    org.delete()
+    # The unit stays for the history hanging from it (meetings, the change log); it is closed, not deleted.
+    unit.is_active = False
+    unit.save(update_fields=["is_active"])
+    signals.send([e.pk for e in enterprises], [pk])
+
+
+@transaction.atomic
+def set_secretary(org: PartyOrganisation, member: PartyMember | None, *, actor, user=None):
     """Appoint the 书记 (a full member of the organisation); optionally link the secretary's account."""
-    _check_obj(actor, org)
+    require(actor, "change", org)
     if member is not None:
         if member.unit_id != org.unit_id and not org.enterprises.filter(pk=member.enterprise_id).exists():
-            raise ValidationError({"secretary": "书记：应为本组织的党员"})
+            raise Refused({"secretary": "书记：应为本组织的党员"})
         if not member.is_full:
-            raise ValidationError({"secretary": "书记：应由正式党员担任"})
+            raise Refused({"secretary": "书记：应由正式党员担任"})
     org.secretary = member
     if user is not None:
         org.secretary_user = user
     org.save()
+    require(actor, "change", org)
     return org
 
 
 @transaction.atomic
-def set_committee(org: PartyOrganisation, members, *, actor=None) -> PartyOrganisation:
+def set_committee(org: PartyOrganisation, members, *, actor) -> PartyOrganisation:
     """支部工作条例: a branch with ≥ 7 full members elects a committee of 3–5 (≤ 7); below that a 书记 only."""
-    _check_obj(actor, org)
+    require(actor, "change", org)
     members = list(members)
     if members:
         full = PartyMember.objects.filter(unit=org.unit, is_full=True).count()
         need = rules.rule("committee_min_full_members")
         low, high = rules.rule("committee_size")
         if full < need:
-            raise ValidationError(
+            raise Refused(
                 {"committee": f"委员：正式党员不足 {need} 人（现 {full} 人）的支部不设委员会，只设书记"}
             )
         if not low <= len(members) <= high:
-            raise ValidationError({"committee": f"委员：支部委员会应为 {low}–{high} 人"})
+            raise Refused({"committee": f"委员：支部委员会应为 {low}–{high} 人"})
         foreign = PartyMember.objects.filter(pk__in=[m.pk for m in members]).exclude(unit=org.unit).first()
         if foreign is not None:
-            raise ValidationError({"committee": f"委员：{foreign} 不是本组织的党员"})
+            raise Refused({"committee": f"委员：{foreign} 不是本组织的党员"})
     org.committee.set(members)
     return org
 
 
 @transaction.atomic
-def record_election(org: PartyOrganisation, held_on: datetime.date, *, actor=None) -> PartyOrganisation:
+def record_election(org: PartyOrganisation, held_on: datetime.date, *, actor) -> PartyOrganisation:
     """换届: the election held on `held_on` starts a new term."""
-    _check_obj(actor, org)
+    require(actor, "change", org)
     if held_on > local_today():
-        raise ValidationError({"next_election_on": "换届日期：不能晚于今天"})
+        raise Refused({"next_election_on": "换届日期：不能晚于今天"})
     org.next_election_on = add_years(held_on, org.term_years)
     org.save()
+    require(actor, "change", org)
     return org
 
 
@@ -547,37 +693,17 @@ def due_for_election(queryset=None, *, today: datetime.date | None = None, days:
 
 
 # --- coverage status ---
-# rules.md §Coverage (中办发〔2012〕11号), as the coverage engine (xinye.coverage.engine) defines it:
-# 单独组建 = an organisation (党委/党总支/党支部/网络党支部) covering this enterprise and no other;
-# 联合组建 = a 联合党支部 or any organisation covering several; 工作覆盖 = an active instructor or liaison;
-# a 党小组 gives no organisation coverage; the strongest status wins.
-OWN_KINDS = (UnitKind.PARTY_COMMITTEE, UnitKind.GENERAL_BRANCH, UnitKind.BRANCH, UnitKind.ONLINE_BRANCH)
+# The coverage rule (rules.md §Coverage, 中办发〔2012〕11号) is defined once, in the coverage engine
+# (`xinye.coverage.engine.classify`). Its result for every enterprise is stored by the coverage app, which
+# keeps it current by listening to `signals.enterprises_changed`; the ledger's lists read that stored status
+# through the reverse relation `coverage`, so a list filtered by status shows exactly what the statistics count.
+OWN_KINDS = tuple(sorted(OWN_ORGANISATION_KINDS))
 
 
 def annotate_coverage_status(queryset):
-    """Adds `coverage_status` (CoverageStatus value) to an Enterprise queryset, in one query."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Count
-
-    sized = PartyOrganisation.objects.annotate(n_covered=Count("enterprises", distinct=True))
-    own = sized.filter(n_covered=1, unit__kind__in=OWN_KINDS).filter(enterprises=OuterRef("pk"))
-    joint = sized.filter(Q(unit__kind__in=JOINT_KINDS) | Q(n_covered__gt=1, unit__kind__in=OWN_KINDS)).filter(
-        enterprises=OuterRef("pk")
-    )
-    ct = ContentType.objects.get_for_model(Enterprise)
-    work = Responsibility.objects.filter(
-        content_type=ct,
-        object_id=OuterRef("pk"),
-        role__in=[ResponsibilityRole.INSTRUCTOR, ResponsibilityRole.LIAISON],
-        agent__is_active=True,
-    )
+    """Adds `coverage_status` (CoverageStatus value) to an Enterprise queryset, in the same query."""
     return queryset.annotate(
-        coverage_status=Case(
-            When(Exists(own), then=Value(CoverageStatus.INDEPENDENT.value)),
-            When(Exists(joint), then=Value(CoverageStatus.JOINT.value)),
-            When(Exists(work), then=Value(CoverageStatus.WORK.value)),
-            default=Value(CoverageStatus.BLANK.value),
-        )
+        coverage_status=Coalesce(F("coverage__status"), Value(CoverageStatus.BLANK.value))
     )
 
 
@@ -593,7 +719,7 @@ def filter_by_status(queryset, status: str):
     by_label = {str(label): value for value, label in CoverageStatus.choices}
     value = by_label.get(status, status)
     if value not in CoverageStatus.values:
-        raise ValueError(f"覆盖状态应为 {'、'.join(map(str, CoverageStatus.labels))} 之一")
+        raise Refused(f"覆盖状态应为 {'、'.join(map(str, CoverageStatus.labels))} 之一")
     return annotate_coverage_status(queryset).filter(coverage_status=value)
 
 
@@ -616,8 +742,6 @@ APPROVAL_STEPS = {S.SUPERIOR_APPROVED, S.ESTABLISHMENT_APPROVED, S.REJECTED}
 
 def allowed_transitions(case: FormationCase, user=None) -> list[str]:
     """Next states the case may move to (and, given a user, that this user may apply)."""
-    from xinye.accounts.permissions import has_action
-
     nexts = list(TRANSITIONS.get(case.state, ()))
     if user is None:
         return nexts
@@ -631,29 +755,35 @@ def _full_members(enterprises) -> int:
 
 
 def _actor_name(actor) -> str:
-    if actor is None:
-        return "系统"
+    if is_system(actor):
+        return f"系统（{actor.label}）"
     return getattr(actor, "display_name", "") or actor.get_username()
 
 
-def formation_errors(enterprises, kind: str, date: datetime.date | None = None) -> dict:
-    """Why these enterprises cannot start forming an organisation of `kind` (field → Chinese message)."""
+def organisation_errors(kind: str, enterprises) -> dict:
+    """Which enterprises an organisation of `kind` may cover (field → Chinese message): at least one; several
+    only for a 联合党支部 (2 to joint_branch_max_units, 支部工作条例) or a 网络党支部; all in one county."""
     errors = {}
     if kind not in ORG_KINDS:
         errors["kind"] = "组织类型：应为党委、党总支、党支部、联合党支部或网络（虚拟）党支部"
     if not enterprises:
         errors["enterprises"] = "覆盖企业：至少选择一家企业"
-    if errors:
-        return errors
-    if kind == UnitKind.JOINT_BRANCH and len(enterprises) < 2:
+    elif kind == UnitKind.JOINT_BRANCH and len(enterprises) < 2:
         errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
     elif kind == UnitKind.JOINT_BRANCH and len(enterprises) > rules.joint_branch_max_units():
         errors["enterprises"] = f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业"
     elif kind != UnitKind.JOINT_BRANCH and len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
         errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"
     elif len({e.region_id for e in enterprises}) > 1:
-        errors["enterprises"] = "覆盖企业：应为同一旗县区的企业"
-    else:
+        errors["enterprises"] = "覆盖企业：应为同一旗县区、地域相邻的企业"
+    return errors
+
+
+def formation_errors(enterprises, kind: str, date: datetime.date | None = None) -> dict:
+    """Why these enterprises cannot start forming an organisation of `kind` (field → Chinese message): the
+    organisation's own rules (`organisation_errors`), enough full members, no organisation of their own yet."""
+    errors = organisation_errors(kind, enterprises)
+    if not errors:
         need = rules.branch_min_full_members()
         full = _full_members(enterprises)
         taken = PartyOrganisation.objects.filter(enterprises__in=enterprises, unit__kind__in=OWN_KINDS)
@@ -669,7 +799,7 @@ def formation_errors(enterprises, kind: str, date: datetime.date | None = None) 
 @transaction.atomic
 def start_formation(
     *,
-    actor=None,
+    actor,
     enterprises,
     kind: str = UnitKind.BRANCH,
     name: str = "",
@@ -680,13 +810,13 @@ def start_formation(
     """Open a formation case at the proposal step. 支部工作条例 ch. 2: the covered enterprises need ≥ 3 full
     members together; an enterprise that already has its own organisation cannot form another."""
     enterprises = list(enterprises)
+    for ent in enterprises:  # scope first: a rule's message must not describe what the actor cannot see
+        require(actor, "view", ent)
     date = date or local_today()
     _raise(formation_errors(enterprises, kind, date))
     check_document(document)
     lead = enterprises[0]
-    _check_new(actor, FormationCase, lead.unit, lead.industry)
-    for ent in enterprises:
-        _check_obj(actor, ent, "view")
+    require(actor, "add", None, model=FormationCase, unit=lead.unit, industry=lead.industry)
     case = FormationCase.objects.create(
         name=(name or "").strip() or default_org_name(kind, enterprises),
         kind=kind,
@@ -697,7 +827,7 @@ def start_formation(
         state=S.PROPOSAL,
         state_changed_on=date,
         note=note,
-        created_by=actor,
+        created_by=actor_user(actor),
     )
     case.enterprises.set(enterprises)
     FormationStep.objects.create(
@@ -705,11 +835,12 @@ def start_formation(
         from_state="",
         to_state=S.PROPOSAL,
         date=date,
-        actor=actor,
+        actor=actor_user(actor),
         actor_name=_actor_name(actor),
         document=document or "",
         note=note,
     )
+    require(actor, "add", case)
     return case
 
 
@@ -722,10 +853,10 @@ def check_document(document) -> None:
     ext = os.path.splitext(getattr(document, "name", "") or "")[1].lower()
     allowed = rules.rule("document_extensions")
     if ext not in allowed:
-        raise ValidationError({"document": f"文件：只接受 {'、'.join(allowed)} 格式"})
+        raise Refused({"document": f"文件：只接受 {'、'.join(allowed)} 格式"})
     limit = rules.rule("document_max_bytes")
     if (getattr(document, "size", 0) or 0) > limit:
-        raise ValidationError({"document": f"文件：不能超过 {limit // (1024 * 1024)} MB"})
+        raise Refused({"document": f"文件：不能超过 {limit // (1024 * 1024)} MB"})
 
 
 @transaction.atomic
@@ -733,7 +864,7 @@ def apply_formation_transition(
     case: FormationCase,
     to_state: str,
     *,
-    actor=None,
+    actor,
     date: datetime.date | None = None,
     note: str = "",
     document=None,
@@ -743,34 +874,32 @@ def apply_formation_transition(
 
     The final step (录入台账) creates the PartyOrganisation through `create_party_organisation`, founded on
     the date the superior approved its establishment."""
-    from xinye.accounts.permissions import has_action
-
     case = FormationCase.objects.select_for_update().get(pk=case.pk)
-    _check_obj(actor, case)
+    require(actor, "change", case)
     if to_state not in S.values:
-        raise ValidationError({"state": f"环节：未知的环节“{to_state}”"})
+        raise Refused({"state": f"环节：未知的环节“{to_state}”"})
     if to_state not in TRANSITIONS.get(case.state, ()):
         allowed = "、".join(str(S(s).label) for s in TRANSITIONS.get(case.state, ())) or "无（流程已结束）"
-        raise ValidationError(
+        raise Refused(
             {
                 "state": f"环节：当前为“{case.get_state_display()}”，不能直接进入“{S(to_state).label}”；"
                 f"可进入：{allowed}"
             }
         )
-    if actor is not None and to_state in APPROVAL_STEPS and not has_action(actor, "approve", FormationCase):
-        raise PermissionDenied("此环节需要上级党组织审批权限")
+    if to_state in APPROVAL_STEPS and not has_action(actor, "approve", FormationCase):
+        raise Refused({"state": "环节：此环节需要上级党组织审批权限"})
     date = date or local_today()
     if date > local_today():
-        raise ValidationError({"date": "日期：不能晚于今天"})
+        raise Refused({"date": "日期：不能晚于今天"})
     if case.state_changed_on and date < case.state_changed_on:
-        raise ValidationError({"date": f"日期：不能早于上一环节日期 {case.state_changed_on:%Y-%m-%d}"})
+        raise Refused({"date": f"日期：不能早于上一环节日期 {case.state_changed_on:%Y-%m-%d}"})
     if to_state in (S.REJECTED, S.WITHDRAWN) and not note.strip():
-        raise ValidationError({"note": "说明：不批准或撤回时须写明理由"})
+        raise Refused({"note": "说明：不批准或撤回时须写明理由"})
     check_document(document)
     if to_state == S.REGISTERED:
         established = case.steps.filter(to_state=S.ESTABLISHMENT_APPROVED).order_by("-date").first()
         case.organisation = create_party_organisation(
-            actor=None,  # the case is in the actor's scope (checked above); the organisation sits in it
+            actor=actor,
             kind=case.kind,
             enterprises=[case.enterprise, *case.enterprises.exclude(pk=case.enterprise_id).order_by("pk")],
             name=case.name,
@@ -782,7 +911,7 @@ def apply_formation_transition(
         from_state=case.state,
         to_state=to_state,
         date=date,
-        actor=actor,
+        actor=actor_user(actor),
         actor_name=_actor_name(actor),
         document=document or "",
         note=note,
@@ -790,4 +919,5 @@ def apply_formation_transition(
     case.state = to_state
     case.state_changed_on = date
     case.save()
+    require(actor, "change", case)
     return case

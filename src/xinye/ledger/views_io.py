@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.core.errors import Refused
 from xinye.ledger.api_io import XLSX, check_upload
 from xinye.ledger.exporters import check_export, export_ledger, write_template
 from xinye.ledger.importers import (
@@ -256,11 +257,11 @@ def export(request, kind: str):
     reason = request.POST.get("reason", "") if request.method == "POST" else ""
     try:
         check_export(request.user, kind, unmasked=unmasked, reason=reason)
-    except (PermissionDenied, ValueError) as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        messages.error(request, "；".join(exc.messages))
         return redirect("ledger_io:index")
     fh = tempfile.TemporaryFile()
-    export_ledger(kind, fh, user=request.user, unmasked=unmasked, reason=reason)
+    export_ledger(kind, fh, actor=request.user, unmasked=unmasked, reason=reason)
     fh.seek(0)
     name = (_("%(ledger)s台账（不脱敏）.xlsx") if unmasked else _("%(ledger)s台账.xlsx")) % {
         "ledger": _label(kind)

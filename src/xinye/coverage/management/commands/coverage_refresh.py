@@ -3,7 +3,7 @@ import time
 from django.core.management.base import CommandError
 
 from xinye.accounts.commands import XinyeCommand
-from xinye.coverage import services
+from xinye.coverage import aggregates
 
 
 class Command(XinyeCommand):
@@ -20,7 +20,7 @@ class Command(XinyeCommand):
             if not Region.objects.filter(code=region).exists():
                 raise CommandError(f"未知的区划代码：{region}")
         started = time.monotonic()
-        result = services.refresh(region)
+        result = aggregates.refresh(region)
         self.stdout.write(
             f"已重算 {result['enterprises']} 家企业，统计单元 {result['cells']} 个，"
             f"用时 {time.monotonic() - started:.1f} 秒"

@@ -1,7 +1,7 @@
 """`xinye elections [--days N] [--region CODE]`: party organisations due for election (换届提醒)."""
 
-from xinye.accounts.permissions import restrict
 from xinye.accounts.commands import XinyeCommand
+from xinye.accounts.permissions import restrict
 from xinye.ledger import rules, services
 from xinye.ledger.models import PartyOrganisation
 
@@ -17,8 +17,7 @@ class Command(XinyeCommand):
 
     def handle(self, *args, **options):
         qs = PartyOrganisation.objects.select_related("unit", "region")
-        if options["actor_user"] is not None:
-            qs = restrict(qs, options["actor_user"], "view")
+        qs = restrict(qs, options["actor_user"], "view")
         if options["region"]:
             qs = qs.filter(region_id=options["region"])
         days = options["days"] if options["days"] is not None else rules.rule("election_notice_days")

@@ -1,9 +1,9 @@
 """xinye export KIND -o FILE [--unmasked --reason "..."]: export a survey ledger in the template layout."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
 from xinye.accounts.commands import XinyeCommand
+from xinye.core.errors import Refused
 from xinye.ledger.exporters import export_ledger
 from xinye.ledger.importers import SPECS
 
@@ -27,10 +27,10 @@ class Command(XinyeCommand):
             count = export_ledger(
                 kind,
                 options["output"],
-                user=options.get("actor_user"),
+                actor=options["actor_user"],
                 unmasked=options["unmasked"],
                 reason=options["reason"],
             )
-        except (PermissionDenied, ValueError) as exc:
-            raise CommandError(str(exc), returncode=2) from exc
+        except Refused as exc:
+            raise CommandError("；".join(exc.messages), returncode=2) from exc
         self.stdout.write(f"已导出 {count} 条{SPECS[kind].label}记录到 {options['output']}")

@@ -33,12 +33,12 @@ class Command(XinyeCommand):
         from xinye.accounts.permissions import has_action
         from xinye.orgs.models import OrgUnit
 
-        kind, path, user = options["kind"], options["file"], options.get("actor_user")
+        kind, path, actor = options["kind"], options["file"], options["actor_user"]
         if kind not in SPECS:
             raise CommandError(f"未知的台账类型“{kind}”，可选：{'、'.join(SPECS)}", returncode=2)
         model = SPECS[kind].model
-        if user is not None and not has_action(user, "import", model):
-            raise CommandError(f"{user.get_username()} 无权导入{SPECS[kind].label}台账", returncode=2)
+        if not has_action(actor, "import", model):
+            raise CommandError(f"{actor.username} 无权导入{SPECS[kind].label}台账", returncode=2)
         unit = None
         if options.get("unit"):
             unit = OrgUnit.objects.filter(code=options["unit"]).first()
@@ -46,8 +46,8 @@ class Command(XinyeCommand):
                 raise CommandError(f"组织代码 {options['unit']} 不存在", returncode=2)
             from xinye.accounts.permissions import unit_in_scope
 
-            if user is not None and not unit_in_scope(user, "import", model, unit):
-                raise CommandError(f"{unit.name}不在 {user.get_username()} 的导入范围内", returncode=2)
+            if not unit_in_scope(actor, "import", model, unit):
+                raise CommandError(f"{unit.name}不在 {actor.username} 的导入范围内", returncode=2)
 
         def progress(done: int) -> None:
             sys.stderr.write(f"已处理 {done} 行…\n")
@@ -57,7 +57,7 @@ class Command(XinyeCommand):
             result = run_import(
                 kind,
                 path,
-                user=user,
+                actor=actor,
                 commit=options["commit"],
                 unit=unit,
                 progress=progress,
