@@ -434,6 +434,7 @@ def run(args, workdir: Path):
 
     from xinye.accounts import demo as accounts_demo
     from xinye.accounts.models import User
+    from xinye.accounts.permissions import system_actor
     from xinye.accounts.services import create_token
     from xinye.core.context import actor_context
     from xinye.coverage import aggregates, services
@@ -459,7 +460,7 @@ def run(args, workdir: Path):
     print(f"{'账号':<16}{'接口中位数':>12}{'接口 P95':>12}{'逐次扫描中位数':>16}{'倍数':>10}  企业/从业人员")
     for username in ("city_admin", "kerqin_admin"):
         user = User.objects.get(username=username)
-        _, key = create_token(user)
+        _, key = create_token(user, actor=system_actor("bench"))
         client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
         def call(client=client):

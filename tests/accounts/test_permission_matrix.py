@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.matrix import REGISTRY, ROLE_OF, ROLE_UNITS, load_registrations
-from xinye.accounts.permissions import pattern_matches, restrict
+from xinye.accounts.permissions import pattern_matches, restrict, system_actor
 from xinye.accounts.presets import PRESETS
 from xinye.core.scope import spec_for
 
@@ -59,7 +59,7 @@ def _assign_to(user, enterprise):
         agent = Agent.objects.create(
             kind=ra.role.code, name=user.display_name, unit=ra.unit, region=ra.unit.region, user=user
         )
-    assign_responsibility(enterprise, agent.kind, agent=agent)
+    assign_responsibility(enterprise, agent.kind, agent=agent, actor=system_actor("test"))
     from xinye.accounts.permissions import clear_cache
 
     clear_cache(user)

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
+from xinye.accounts.permissions import system_actor
 from xinye.orgs.services import assign_responsibility
 
 
@@ -66,7 +67,7 @@ def test_responsibility_lookup_and_gaps(world, api_client, settings):
     settings.XINYE_REQUIRED_RESPONSIBILITIES = {"orgs.orgunit": ["community", "instructor"]}
     street = world["units"]["street-kerqin-1"]
     community = world["units"]["street-kerqin-1-c1"]
-    assign_responsibility(street, "community", unit=community)
+    assign_responsibility(street, "community", unit=community, actor=system_actor("test"))
     client = api_client("kerqin_admin")
     response = client.get(f"/api/v1/responsibilities/orgs.orgunit/{street.pk}")
     assert response.status_code == 200, response.content

@@ -86,7 +86,7 @@ def organisation(kind, enterprises, office) -> PartyOrganisation:
 def agent(kind, unit, *enterprises) -> Agent:
     a = Agent.objects.create(kind=kind, name=f"{kind}{next(_seq)}", unit=unit, region=unit.region)
     for ent in enterprises:
-        assign_responsibility(ent, kind, agent=a)
+        assign_responsibility(ent, kind, agent=a, actor=system_actor("test"))
     return a
 
 

@@ -13,6 +13,7 @@ from tests.coverage.helpers import (
     practitioners,
     snapshot,
 )
+from xinye.accounts.permissions import system_actor
 from xinye.core.errors import Refused
 from xinye.coverage import aggregates, services
 from xinye.coverage.models import CoverageCell, EnterpriseCoverage
@@ -242,8 +243,8 @@ def test_people_are_counted_once_across_cells(small, world):
     region, _offices, e = small
     user = world["users"]["city_admin"]
     idle = Agent.objects.get(kind="instructor", responsibilities__isnull=True, unit__region=region)
-    assign_responsibility(e["own"], "instructor", agent=idle)  # 快递 cell
-    assign_responsibility(e["blank"], "instructor", agent=idle)  # 外卖骑手 cell
+    assign_responsibility(e["own"], "instructor", agent=idle, actor=system_actor("test"))  # 快递 cell
+    assign_responsibility(e["blank"], "instructor", agent=idle, actor=system_actor("test"))  # 外卖骑手 cell
     assert services.overview(user, region=region.code)["instructors"] == 2
     assert services.overview(user, region=region.code, industry="express")["instructors"] == 2
     assert services.overview(user, region=region.code, industry="delivery")["instructors"] == 1
@@ -265,7 +266,7 @@ def test_assigned_roles_see_their_enterprises_only(small, world):
     agent_ = Agent.objects.create(
         kind="instructor", name="演示指导员", unit=offices["express"], region=_region, user=user
     )
-    assign_responsibility(e["work"], "instructor", agent=agent_)
+    assign_responsibility(e["work"], "instructor", agent=agent_, actor=system_actor("test"))
     clear_cache(user)
     figures = services.overview(user)
     assert figures["enterprises"] == 1 and figures["party_members"] == 4

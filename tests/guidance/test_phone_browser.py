@@ -2,6 +2,8 @@
 
 import pytest
 
+from xinye.accounts.permissions import system_actor
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -15,7 +17,7 @@ def test_instructor_logs_a_visit_on_a_phone(browser, live_server, world, rebuild
     office = OrgUnit.objects.get(code="djb-kerqin-delivery")
     agent = helpers.agent(office, "instructor", "王指导", user=User.objects.get(username="instructor"))
     station = helpers.enterprise(office, "美团外卖明仁站")
-    assign_responsibility(station, "instructor", agent=agent)
+    assign_responsibility(station, "instructor", agent=agent, actor=system_actor("test"))
 
     page = browser.new_page(viewport={"width": 375, "height": 667}, locale="zh-CN", is_mobile=True)
     page.goto(f"{live_server.url}/admin/login/?next=/admin/guidance/my/")

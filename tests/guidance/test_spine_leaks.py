@@ -57,10 +57,10 @@ def county(world):
     liaison = helpers.agent(office, "liaison", "李联络", user=users["liaison"])
     colleague = helpers.agent(office, "instructor", "同事")
     for ent, _org in mine:
-        assign_responsibility(ent, "instructor", agent=instructor)
-    assign_responsibility(liaised[0], "liaison", agent=liaison)
+        assign_responsibility(ent, "instructor", agent=instructor, actor=system_actor("test"))
+    assign_responsibility(liaised[0], "liaison", agent=liaison, actor=system_actor("test"))
     for ent, _org in others:
-        assign_responsibility(ent, "instructor", agent=colleague)
+        assign_responsibility(ent, "instructor", agent=colleague, actor=system_actor("test"))
     for agent in (instructor, liaison, colleague):
         InstructorAssessment.objects.create(agent=agent, year=2025, grade="competent")
     for user in (users["instructor"], users["liaison"]):
@@ -166,10 +166,14 @@ def two_industries(world):
         "freight_own": helpers.enterprise(freight, "货运站乙"),
         "freight_foreign": helpers.enterprise(delivery, "外卖站乙"),
     }
-    assign_responsibility(ents["delivery_own"], "instructor", agent=rider_agent)
-    assign_responsibility(ents["delivery_foreign"], "instructor", agent=rider_agent)
-    assign_responsibility(ents["freight_own"], "instructor", agent=truck_agent)
-    assign_responsibility(ents["freight_foreign"], "instructor", agent=truck_agent)
+    assign_responsibility(ents["delivery_own"], "instructor", agent=rider_agent, actor=system_actor("test"))
+    assign_responsibility(
+        ents["delivery_foreign"], "instructor", agent=rider_agent, actor=system_actor("test")
+    )
+    assign_responsibility(ents["freight_own"], "instructor", agent=truck_agent, actor=system_actor("test"))
+    assign_responsibility(
+        ents["freight_foreign"], "instructor", agent=truck_agent, actor=system_actor("test")
+    )
     return ents
 
 

@@ -28,7 +28,7 @@ def field(world):
     agent = helpers.agent(kerqin, "instructor", "王指导", user=user)
     ents = [helpers.enterprise(kerqin, f"美团外卖{n}站") for n in ("明仁", "建国", "和平")]
     for e in ents:
-        assign_responsibility(e, "instructor", agent=agent)
+        assign_responsibility(e, "instructor", agent=agent, actor=system_actor("test"))
     other = helpers.enterprise(world["units"]["djb-naiman-delivery"], "奈曼某站")
     clear_cache(user)
     return {"user": user, "agent": agent, "ents": ents, "other": other}
@@ -352,7 +352,9 @@ def test_a_newly_assigned_enterprise_is_due_not_overdue_and_counts_from_its_quar
     agent = field["agent"]
     fresh = helpers.enterprise(field["ents"][0].unit, "新站点")
     Responsibility.objects.filter(agent=agent).update(since=dt.date(2026, 4, 1))
-    assign_responsibility(fresh, "instructor", agent=agent, since=dt.date(2026, 11, 2))
+    assign_responsibility(
+        fresh, "instructor", agent=agent, since=dt.date(2026, 11, 2), actor=system_actor("test")
+    )
     rows = {r.enterprise_name: r.status for r in services.due_for_agent(agent)}
     assert rows["新站点"] == "due" and rows["美团外卖明仁站"] == "overdue"
     for e in field["ents"]:

@@ -81,7 +81,9 @@ def test_enterprise_change_page_shows_owners_and_practitioners(worker, client_fo
     from xinye.orgs.services import assign_responsibility
 
     ent = worker.enterprise
-    assign_responsibility(ent, "industry_committee", unit=world["units"]["hydw-freight"])
+    assign_responsibility(
+        ent, "industry_committee", unit=world["units"]["hydw-freight"], actor=system_actor("test")
+    )
     page = client_for("city_admin").get(f"/admin/ledger/enterprise/{ent.pk}/change/").content.decode()
     assert "通辽市大货车（网约车）行业党委" in page
     assert "1 人（其中党员 0 人）" in page

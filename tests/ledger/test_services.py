@@ -211,7 +211,7 @@ def test_coverage_status_work_and_blank(office):
     ent = make_enterprise(office)
     assert services.coverage_status(ent) == "blank"
     agent = Agent.objects.create(kind="liaison", name="联络员", unit=office, region=office.region)
-    assign_responsibility(ent, "liaison", agent=agent)
+    assign_responsibility(ent, "liaison", agent=agent, actor=system_actor("test"))
     assert services.coverage_status(ent) == "work"
     agent.is_active = False
     agent.save()

@@ -65,7 +65,7 @@ def _assign_instructor(world, *enterprises):
         },
     )
     for ent in enterprises:
-        assign_responsibility(ent, "instructor", agent=agent)
+        assign_responsibility(ent, "instructor", agent=agent, actor=system_actor("test"))
     clear_cache(user)
     return agent
 
@@ -82,7 +82,7 @@ def secretary_org(world):
     org = services.create_party_organisation(actor=SYSTEM, kind="branch", enterprises=[covered])
     user = world["users"]["secretary"]
     RoleAssignment.objects.filter(user=user, role__code="secretary").delete()
-    assign_role(user, "secretary", org.unit)
+    assign_role(user, "secretary", org.unit, actor=system_actor("test"))
     clear_cache(user)
     return org, covered, other
 

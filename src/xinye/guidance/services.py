@@ -152,7 +152,7 @@ def confirm_assignment(proposal_items, *, actor, since: datetime.date | None = N
             raise Refused(f"{agent.name} 是{agent.get_kind_display()}，不能担任该企业的{kind}")
         recorded.append(
             assign_responsibility(
-                ent, kind, agent=agent, since=since, note="分级分片分配（确认）", replace=True
+                ent, kind, actor=actor, agent=agent, since=since, note="分级分片分配（确认）", replace=True
             )
         )
     return recorded

@@ -732,15 +732,18 @@ def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
         street = streets_by[row["county"]][row["street_index"]]
         community = communities_by_street[street.pk][i % len(communities_by_street[street.pk])]
         assign_responsibility(
-            ent, ResponsibilityRole.INDUSTRY_COMMITTEE, unit=world["committees"][ent.industry]
+            ent, ResponsibilityRole.INDUSTRY_COMMITTEE, actor=DEMO, unit=world["committees"][ent.industry]
         )
-        assign_responsibility(ent, ResponsibilityRole.COUNTY_OFFICE, unit=ent.unit)
+        assign_responsibility(ent, ResponsibilityRole.COUNTY_OFFICE, actor=DEMO, unit=ent.unit)
         assign_responsibility(
-            ent, ResponsibilityRole.DEPARTMENT, unit=departments[DEPARTMENT_FOR_INDUSTRY[ent.industry]]
+            ent,
+            ResponsibilityRole.DEPARTMENT,
+            actor=DEMO,
+            unit=departments[DEPARTMENT_FOR_INDUSTRY[ent.industry]],
         )
-        assign_responsibility(ent, ResponsibilityRole.COMMUNITY, unit=community)
+        assign_responsibility(ent, ResponsibilityRole.COMMUNITY, actor=DEMO, unit=community)
     for ent, role, agent in assignments:
-        assign_responsibility(ent, role, agent=agent)
+        assign_responsibility(ent, role, actor=DEMO, agent=agent)
 
     _formation_cases(enterprises, plan)
     _link_demo_users(world, enterprises, orgs, agents)

@@ -166,13 +166,17 @@ def assign_responsibility(
     obj,
     role: str,
     *,
+    actor,
     unit: OrgUnit | None = None,
     agent=None,
     since=None,
     note: str = "",
     replace: bool = False,
 ) -> Responsibility:
-    """Record that `unit` (or `agent`) answers for `obj` in `role`. With replace, other holders of that role go."""
+    """Record that `unit` (or `agent`) answers for `obj` in `role`. With replace, other holders of that role go.
+    Who answers for an object is part of that object: the actor must be able to change `obj` (the holder
+    itself may sit outside the actor's subtree — a county's enterprise answers to the city's 行业党委)."""
+    require(actor, "change", obj)
     if unit is None and agent is None:
         raise Refused("责任关系必须指定责任单位或责任人")
     if role not in ResponsibilityRole.values:
