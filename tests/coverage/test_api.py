@@ -159,18 +159,20 @@ def test_console_dashboard(world, client_for, four):
 
 
 def test_dashboard_cards(world, rf):
-    from django.apps import apps
-
     from xinye.accounts.permissions import clear_cache
+    from xinye.console.navigation import dashboard_callback
+    from xinye.coverage.views import dashboard_cards
 
     request = rf.get("/admin/")
     request.user = world["users"]["city_admin"]
     clear_cache(request.user)
-    cards = apps.get_app_config("coverage").dashboard_cards(request)
+    cards = dashboard_cards(request)
     assert {c["title"] for c in cards} >= {"工作覆盖率", "应建尽建企业"}
     assert all(set(c) == {"title", "value", "link"} for c in cards)
+    home = {c["title"] for c in dashboard_callback(request, {})["xinye_cards"]}
+    assert home >= {"工作覆盖率", "应建尽建企业"}, "the console home finds the cards in coverage.views"
     request.user = world["users"]["sysadmin"]
-    assert apps.get_app_config("coverage").dashboard_cards(request) == []
+    assert dashboard_cards(request) == []
 
 
 def test_dashboard_asks_for_a_county_over_a_large_pool(world, client_for, four, monkeypatch):

@@ -157,47 +157,52 @@ def has_action(user, action: str, model_or_otype) -> bool:
     return any(g.allows(action, otype) for g in grants_for(user))
 
 
+class ScopeLookups:
+    """What the assigned and organisation scope modes need to know about data that lives on higher floors.
+
+    The app that owns the data provides it from its `ready()` (the ledger does: ledger/scope.py), so
+    accounts names no model above it. Until one is provided, a lookup finds nothing: fail closed.
+    """
+
+    def assigned_enterprises(self, user) -> list[int]:
+        """The enterprises an instructor or liaison is assigned to."""
+        return []
+
+    def covering_units(self, enterprise_ids: list[int]) -> list[int]:
+        """The units of the party organisations that cover these enterprises."""
+        return []
+
+    def covered_enterprises(self, unit_prefixes: tuple[str, ...]) -> list[int]:
+        """The enterprises covered by the party organisations under these tree paths."""
+        return []
+
+
+_lookups = ScopeLookups()
+
+
+def provide_scope_lookups(lookups: ScopeLookups) -> None:
+    """Called once by the app that owns the ledger (see `ScopeLookups`)."""
+    global _lookups
+    _lookups = lookups
+
+
 def _assigned_enterprise_ids(user) -> list[int]:
-    """The enterprises an instructor or liaison is assigned to (responsibility rows naming their agent)."""
     cached = getattr(user, "_xinye_assigned", None)
-    if cached is not None:
-        return cached
-    # Models of higher floors are reached through the app registry, never imported: accounts sits below them.
-    enterprise = apps.get_model("ledger", "Enterprise")
-    responsibility = apps.get_model("orgs", "Responsibility")
-    content_type = apps.get_model("contenttypes", "ContentType").objects.get_for_model(enterprise)
-    ids = list(
-        responsibility.objects.filter(
-            content_type=content_type, agent__user=user, agent__is_active=True
-        ).values_list("object_id", flat=True)
-    )
-    user._xinye_assigned = ids
-    return ids
+    if cached is None:
+        cached = user._xinye_assigned = list(_lookups.assigned_enterprises(user))
+    return cached
 
 
 def _assigned_unit_ids(user) -> list[int]:
     """The party organisations' units that cover the assigned enterprises (their meetings, members …)."""
     cached = getattr(user, "_xinye_assigned_units", None)
-    if cached is not None:
-        return cached
-    organisation = apps.get_model("ledger", "PartyOrganisation")
-    ids = list(
-        organisation.objects.filter(enterprises__in=_assigned_enterprise_ids(user))
-        .values_list("unit_id", flat=True)
-        .distinct()
-    )
-    user._xinye_assigned_units = ids
-    return ids
+    if cached is None:
+        cached = user._xinye_assigned_units = list(_lookups.covering_units(_assigned_enterprise_ids(user)))
+    return cached
 
 
 def _covered_enterprise_ids(grant: Grant) -> list[int]:
-    organisation = apps.get_model("ledger", "PartyOrganisation")
-    q = reduce(or_, (Q(unit__path__startswith=p) for p in grant.prefixes))
-    return list(
-        organisation.objects.filter(q, enterprises__isnull=False)
-        .values_list("enterprises", flat=True)
-        .distinct()
-    )
+    return list(_lookups.covered_enterprises(grant.prefixes))
 
 
 def _assigned_q(spec, user) -> Q:
@@ -312,10 +317,6 @@ def unit_in_scope(user, action: str, model, unit, industry: str = "", enterprise
         if any(unit.path.startswith(p) for p in grant.prefixes):
             return True
     return False
-
-
-def visible_units(user, action: str = "view"):
-    return restrict(apps.get_model("orgs", "OrgUnit").objects.all(), user, action)
 
 
 def require(actor, action: str, obj=None, *, model=None, unit=None, industry: str = "") -> None:

@@ -8,6 +8,9 @@ with `nav_links = [(title, icon, url_name, requires)]`. Nothing here needs editi
 those (any one suffices). tests/console/test_sidebar.py opens every link as every demo role.
 """
 
+import importlib
+import importlib.util
+
 from django.apps import apps
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
@@ -68,6 +71,12 @@ def may_open(user, requires) -> bool:
     return has_action(user, action or "view", otype)
 
 
+def _views_cards(config):
+    if not config.name.startswith("xinye.") or importlib.util.find_spec(f"{config.name}.views") is None:
+        return None
+    return getattr(importlib.import_module(f"{config.name}.views"), "dashboard_cards", None)
+
+
 def sidebar(request) -> list[dict]:
     groups = [
         {
@@ -83,10 +92,12 @@ def sidebar(request) -> list[dict]:
 
 
 def dashboard_callback(request, context):
-    """The console home: each app may contribute cards through `dashboard_cards(request)` on its AppConfig."""
+    """The console home: each app may contribute cards through `dashboard_cards(request)`, on its AppConfig
+    or — when the cards are built by its pages — in its `views` module (a face, which the AppConfig, a floor
+    below, does not import)."""
     cards = []
     for config in apps.get_app_configs():
-        provider = getattr(config, "dashboard_cards", None)
+        provider = getattr(config, "dashboard_cards", None) or _views_cards(config)
         if provider is not None:
             cards.extend(provider(request))
     context["xinye_cards"] = cards

@@ -16,9 +16,3 @@ class CoverageConfig(AppConfig):
         from xinye.coverage import signals
 
         signals.connect()
-
-    def dashboard_cards(self, request):
-        """Cards for the console home: the caller's coverage rates and what to do next, each linking to the list."""
-        from xinye.coverage.views import dashboard_cards
-
-        return dashboard_cards(request)

@@ -22,9 +22,12 @@ class LedgerConfig(AppConfig):
     ]
 
     def ready(self):
+        from xinye.accounts.permissions import provide_scope_lookups
         from xinye.ledger import signals
+        from xinye.ledger.scope import LedgerScope
 
         signals.connect()
+        provide_scope_lookups(LedgerScope())
 
     def dashboard_cards(self, request):
         """Console home: organisations due for election and formation cases under way, in the user's scope."""
