@@ -147,3 +147,21 @@ def test_members_organisations_and_cases_out_of_scope(kerqin, world):
     case = services.start_formation(actor=SYSTEM, enterprises=[ready], kind="branch")
     with pytest.raises(OutOfScope):
         services.apply_formation_transition(case, "withdrawn", actor=admin, note="x")
+
+
+def test_console_delete_selected_is_all_or_nothing(kerqin, client_for):
+    """"Delete selected" goes through the service row by row in one transaction: when the rule refuses one
+    row (a party member), none is deleted and the refusal is shown as a message."""
+    ent, _other, _person = kerqin
+    plain = services.create_practitioner(actor=SYSTEM, enterprise=ent, name="群众甲", id_number=make_id())
+    member = services.create_practitioner(
+        actor=SYSTEM, enterprise=ent, name="党员丙", id_number=make_id(), political_status="full"
+    )
+    console = client_for("city_admin")
+    r = console.post(
+        "/admin/ledger/practitioner/",
+        {"action": "delete_selected", "_selected_action": [plain.pk, member.pk], "post": "yes"},
+        follow=True,
+    )
+    assert r.status_code == 200 and "党员减少" in r.content.decode()
+    assert Practitioner.objects.filter(pk__in=[plain.pk, member.pk]).count() == 2

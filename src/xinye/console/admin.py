@@ -15,6 +15,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from unfold.admin import ModelAdmin, TabularInline
@@ -198,17 +199,35 @@ class ScopedAdmin(ModelAdmin):
     def delete_model(self, request, obj):
         self.delete_object(request.user, obj)
 
+    @transaction.atomic  # "delete selected": all the rows or none of them
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_object(request.user, obj)
 
+    # A refusal the form could not foresee (a race, a rule about deleting) rolls the request back — the
+    # admin's views run in one transaction — and is shown as a message on the page, not as an error page.
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except Refused as exc:  # the service refused after the form passed (a rule the form cannot see)
-            for message in exc.messages:
-                self.message_user(request, message, level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        except Refused as exc:
+            return self._refused(request, exc)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except Refused as exc:
+            return self._refused(request, exc)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except Refused as exc:  # an action (delete selected) refused for one of the rows: none is deleted
+            return self._refused(request, exc)
+
+    def _refused(self, request, exc: Refused):
+        for message in exc.messages:
+            self.message_user(request, message, level=messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
 
 def _placement(obj) -> dict:

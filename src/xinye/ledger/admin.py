@@ -55,19 +55,6 @@ def _form_fields(form, names) -> dict:
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
 
-class LedgerAdmin(ScopedAdmin):
-    """A deletion the service refuses (a rule: e.g. a party member leaves through 党员减少 first) is shown as
-    a message on the page, like a refused save, not as an error page."""
-
-    def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except Refused as exc:
-            for message in exc.messages:
-                self.message_user(request, message, level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
 # --- enterprises ---
 
 
@@ -91,7 +78,7 @@ class EnterpriseForm(forms.ModelForm):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(LedgerAdmin):
+class EnterpriseAdmin(ScopedAdmin):
     form = EnterpriseForm
     list_display = [
         "name",
@@ -227,7 +214,7 @@ class PartyMemberInline(admin.StackedInline):
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(LedgerAdmin):
+class PractitionerAdmin(ScopedAdmin):
     form = PractitionerForm
     list_display = [
         "name",
@@ -291,7 +278,7 @@ class PractitionerAdmin(LedgerAdmin):
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(LedgerAdmin):
+class PartyMemberAdmin(ScopedAdmin):
     list_display = ["name", "enterprise", "unit", "is_full", "joined_on", "full_member_on", "membership_held"]
     list_filter = ["region", "industry", "is_full", "membership_held"]
     search_fields = ["practitioner__name", "enterprise__name", "home_organisation"]
@@ -349,7 +336,7 @@ class DueForElectionFilter(admin.SimpleListFilter):
 
 
 @admin.register(PartyOrganisation)
-class PartyOrganisationAdmin(LedgerAdmin):
+class PartyOrganisationAdmin(ScopedAdmin):
     list_display = [
         "name",
         "kind",
@@ -468,7 +455,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(FormationCase)
-class FormationCaseAdmin(LedgerAdmin):
+class FormationCaseAdmin(ScopedAdmin):
     form = FormationCaseForm
     list_display = ["name", "kind", "enterprise", "region", "industry", "state", "state_changed_on"]
     list_filter = ["state", "kind", "region", "industry"]
