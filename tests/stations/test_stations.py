@@ -7,9 +7,9 @@ import time_machine
 
 from tests.stations.factories import make_station
 from xinye.core.errors import Refused
-from xinye.portal.models import Worker
 from xinye.stations import services
 from xinye.stations.models import Station
+from xinye.workers.models import Worker
 
 
 @pytest.fixture
