@@ -53,7 +53,7 @@ SAME_FLOOR = {
     ("coverage", "guidance"),  # coverage.services/signals: the instructors and visits behind the figures
     ("guidance", "appeals"),  # guidance.services: an instructor's enterprises' open appeals
     ("hazards", "appeals"),  # hazards.services: the shared photo uploads (→ a PublicCase base, item 5)
-    ("hazards", "stations"),  # hazards.geo/services: coordinates (→ core.geo) and the nearest station
+    ("hazards", "stations"),  # hazards.services: the nearest station to a report
     ("orglife", "members"),  # orglife.services: the members of a meeting's organisation
     ("volunteers", "stations"),  # an activity may be held at a service station
 }
