@@ -102,17 +102,18 @@ def make_sessions(world: dict, count: int) -> list[tuple[str, str]]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import _get_new_csrf_string
 
-    from xinye.portal import services
+    from xinye.portal import signin
     from xinye.portal.auth import SESSION_KEY
-    from xinye.portal.models import NoticeKind
+    from xinye.workers.models import NoticeKind
+    from xinye.workers.services import give_consent
 
     community = world["communities"]["street-kerqin-1-c1"]
     out = []
     for i in range(count):
-        worker = services.sign_up(f"1390999{i:04d}")
+        worker = signin.sign_up(f"1390999{i:04d}")
         worker.name, worker.unit, worker.region = f"压测{i}", community, community.region
         worker.save()
-        services.give_consent(worker, NoticeKind.GENERAL)
+        give_consent(worker=worker, kind=NoticeKind.GENERAL)
         store = SessionStore()
         store[SESSION_KEY] = worker.pk
         store.create()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xinye.accounts",
     "xinye.audit",
     "xinye.ledger",
+    "xinye.workers",
     "xinye.coverage",
     "xinye.guidance",
     "xinye.stations",

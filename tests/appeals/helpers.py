@@ -15,7 +15,7 @@ WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64
 
 def worker(unit_code="street-kerqin-1-c1", **extra):
     from xinye.orgs.models import OrgUnit
-    from xinye.portal.models import Worker
+    from xinye.workers.models import Worker
 
     unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
     n = next(_phones)

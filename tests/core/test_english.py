@@ -23,7 +23,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 CONSOLE_APPS = ["orgs", "accounts", "audit", "ledger", "coverage", "guidance", "stations"]
-CONSOLE_APPS += ["hazards", "volunteers", "orglife", "members", "appeals", "portal"]
+CONSOLE_APPS += ["hazards", "volunteers", "orglife", "members", "appeals", "workers"]
 # 等保三员: accounts are kept by the security administrator, the change log read by the auditor
 APP_USERS = {"accounts": "secadmin", "audit": "auditor"}
 LANGUAGE_NAMES = {str(name) for _code, name in settings.LANGUAGES}  # each language named in itself

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from tests.appeals.helpers import JPEG, key, upload, worker
 from xinye.accounts.permissions import system_actor
 from xinye.core.errors import OutOfScope, Refused
+from xinye.core.geo import wgs84_to_gcj02
 from xinye.hazards import services
 from xinye.hazards.choices import CloseReason, HazardStatus
 from xinye.hazards.models import HazardReport
-from xinye.stations.geo import wgs84_to_gcj02
 
 SYS = system_actor("test")
 LAT, LNG = 43.6172, 122.2630  # 科尔沁区

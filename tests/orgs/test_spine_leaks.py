@@ -11,7 +11,7 @@ from xinye.accounts.permissions import system_actor
 from xinye.core.errors import OutOfScope, Refused
 from xinye.orgs import services
 from xinye.orgs.models import OrgUnit, Region
-from xinye.portal.models import NoticeKind, PrivacyNotice
+from xinye.workers.models import NoticeKind, PrivacyNotice
 
 KAILU = "150523"
 
@@ -191,7 +191,7 @@ def test_leak7_region_within_follows_the_region_tree(world):
 
 @pytest.mark.parametrize("username", ["kerqin_admin", "rider_committee_admin", "community_admin"])
 def test_leak9_only_the_city_publishes_privacy_notices(world, client_for, username):
-    from xinye.portal.services import publish_notice
+    from xinye.workers.services import publish_notice
 
     before = PrivacyNotice.objects.count()
     data = {
@@ -202,7 +202,7 @@ def test_leak9_only_the_city_publishes_privacy_notices(world, client_for, userna
         "published_at_0": "2026-12-01",
         "published_at_1": "08:00:00",
     }
-    response = client_for(username).post(reverse("admin:portal_privacynotice_add"), data)
+    response = client_for(username).post(reverse("admin:workers_privacynotice_add"), data)
     assert response.status_code == 403
     with pytest.raises(OutOfScope):
         publish_notice(
@@ -213,7 +213,7 @@ def test_leak9_only_the_city_publishes_privacy_notices(world, client_for, userna
 
 @pytest.mark.parametrize("username", ["city_admin", "sysadmin"])
 def test_leak9_city_admin_and_sysadmin_publish(world, username):
-    from xinye.portal.services import publish_notice
+    from xinye.workers.services import publish_notice
 
     notice = publish_notice(
         actor=world["users"][username],
@@ -261,7 +261,7 @@ def test_console_publishes_a_notice_as_the_city(world, client_for):
         "published_at_0": "2026-12-01",
         "published_at_1": "08:00:00",
     }
-    response = client_for("city_admin").post(reverse("admin:portal_privacynotice_add"), data)
+    response = client_for("city_admin").post(reverse("admin:workers_privacynotice_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert PrivacyNotice.objects.filter(kind="general", version="3.0").exists()
 

@@ -1,5 +1,5 @@
 from tests.matrix import MatrixType, register
-from xinye.portal.models import NoticeKind, PrivacyNotice
+from xinye.workers.models import NoticeKind, PrivacyNotice
 
 
 def _notice(unit, world):
@@ -17,4 +17,4 @@ def _notice(unit, world):
     )
 
 
-register(MatrixType("portal.privacynotice", _notice))
+register(MatrixType("workers.privacynotice", _notice))

@@ -2,8 +2,8 @@
 
 import pytest
 
+from xinye.core import geo
 from xinye.portal import maps
-from xinye.stations import geo
 
 TILES = {"url": "https://tiles.example.cn/{z}/{x}/{y}.png", "coord": "wgs84", "attribution": "© 示例地图"}
 

@@ -9,9 +9,9 @@ from tests.portal.helpers import sign_in
 from tests.stations.factories import make_station
 from xinye.core.crypto import keyed_hash
 from xinye.portal.auth import SESSION_KEY
-from xinye.portal.models import Consent, NoticeKind, PrivacyNotice, Worker
 from xinye.portal.sms import OUTBOX
 from xinye.stations.models import StationCheckIn
+from xinye.workers.models import Consent, NoticeKind, PrivacyNotice, Worker
 
 PHONE = "13904750002"
 
@@ -172,9 +172,9 @@ def test_community_staff_see_their_registered_workers_masked(client, client_for,
     sign_in(client, PHONE)
     client.post("/m/register/", {"name": "王五", "community": community.pk})
     worker = Worker.objects.get(phone_hash=keyed_hash(PHONE))
-    html = client_for("community_admin").get(f"/admin/portal/worker/{worker.pk}/change/").content.decode()
+    html = client_for("community_admin").get(f"/admin/workers/worker/{worker.pk}/change/").content.decode()
     assert "139****0002" in html and PHONE not in html
-    assert client_for("kerqin_admin").get("/admin/portal/worker/").status_code == 200
+    assert client_for("kerqin_admin").get("/admin/workers/worker/").status_code == 200
 
 
 def test_withdrawing_sensitive_consent_erases_the_id(client, world):
@@ -258,7 +258,7 @@ def test_unmasked_worker_page_is_logged(client, client_for, world):
     sign_in(client, PHONE)
     client.post("/m/register/", {"name": "王五", "community": world["units"]["street-kerqin-1-c1"].pk})
     worker = Worker.objects.get(phone_hash=keyed_hash(PHONE))
-    html = client_for("city_admin").get(f"/admin/portal/worker/{worker.pk}/change/").content.decode()
+    html = client_for("city_admin").get(f"/admin/workers/worker/{worker.pk}/change/").content.decode()
     assert PHONE in html
     entry = ChangeLog.objects.filter(action="view_sensitive", object_id=str(worker.pk)).latest("id")
     assert entry.username == "city_admin" and "手机号" in entry.note

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.portal.helpers import sign_in
 from xinye.accounts.permissions import system_actor
 from xinye.core.crypto import keyed_hash
-from xinye.portal.models import Worker
 from xinye.portal.sms import OUTBOX
+from xinye.workers.models import Worker
 
 appeals_services = pytest.importorskip("xinye.appeals.services")
 from xinye.appeals.models import Appeal  # noqa: E402

@@ -2,8 +2,8 @@ import itertools
 
 from tests.matrix import MatrixType, register
 from tests.stations.factories import make_station
-from xinye.portal.models import Worker
 from xinye.stations.models import StationCheckIn
+from xinye.workers.models import Worker
 
 _phones = itertools.count(1)
 
@@ -33,4 +33,4 @@ register(
     )
 )
 register(MatrixType("stations.stationcheckin", _checkin))
-register(MatrixType("portal.worker", _worker, change_data=lambda o: {"name": "改名"}))
+register(MatrixType("workers.worker", _worker, change_data=lambda o: {"name": "改名"}))

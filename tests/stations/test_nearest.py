@@ -3,7 +3,8 @@
 import pytest
 
 from tests.stations.factories import make_station
-from xinye.stations import geo, services
+from xinye.core import geo
+from xinye.stations import services
 
 # a quiet corner of the map, far from any demo station
 LAT, LNG = 30.0, 90.0
@@ -83,7 +84,7 @@ def test_nearest_needs_no_sign_in_and_matches_brute_force(client, world):
     ]
     for _ in range(10):
         lat, lng = LAT + rng.uniform(-0.6, 0.6), LNG + rng.uniform(-0.6, 0.6)
-        expected = sorted(stations, key=lambda s: geo.haversine_m(lat, lng, s.latitude, s.longitude))[:5]
+        expected = sorted(stations, key=lambda s: geo.distance_m(lat, lng, s.latitude, s.longitude))[:5]
         got = services.nearest(lat, lng, 5)
         assert [n.station.pk for n in got] == [s.pk for s in expected]
 

@@ -7,9 +7,9 @@ import time_machine
 
 from tests.stations.factories import make_station
 from xinye.core.errors import Refused
-from xinye.portal.models import Worker
 from xinye.stations import services
 from xinye.stations.models import Station
+from xinye.workers.models import Worker
 
 
 @pytest.fixture
@@ -85,7 +85,7 @@ def test_checkin_counts_page_shows_own_stations_only(client_for, world, station)
 
 
 def test_admin_converts_gcj02_input_to_wgs84(client_for, world):
-    from xinye.stations import geo
+    from xinye.core import geo
 
     unit = world["units"]["street-kerqin-1-c1"]
     glat, glng = geo.wgs84_to_gcj02(43.6225, 122.256)

@@ -26,7 +26,7 @@ MANAGED_APPS = (
 )
 # City-wide reference data: read by every admin, written only by 市级管理员 and 系统管理员 (leak 2 of the
 # spine issue: a county admin renamed 开鲁县; leak 9: a county admin published a city-wide privacy notice).
-REFERENCE = {"orgs.region": ["view"], "portal.privacynotice": ["view"]}
+REFERENCE = {"orgs.region": ["view"], "workers.privacynotice": ["view"]}
 
 
 def local_admin(actions: list) -> dict:
@@ -35,8 +35,8 @@ def local_admin(actions: list) -> dict:
         **{f"{app}.*": actions for app in MANAGED_APPS},
         "orgs.orgunit": actions,
         "orgs.responsibility": actions,
-        "portal.worker": actions,
-        "portal.consent": actions,
+        "workers.worker": actions,
+        "workers.consent": actions,
         **REFERENCE,
     }
 
@@ -107,7 +107,7 @@ BUILTIN_ROLES = [
             "appeals.*": MANAGE,
             "hazards.*": MANAGE,
             "volunteers.*": MANAGE,
-            "portal.*": ["view"],
+            "workers.*": ["view"],
             "ledger.enterprise": ["view"],
         },
     ),
@@ -164,7 +164,7 @@ BUILTIN_ROLES = [
             "accounts.user": ["view", "add", "change"],
             "orgs.region": ["view", "add", "change"],
             "orgs.orgunit": ["view", "add", "change"],
-            "portal.privacynotice": ["view", "add"],
+            "workers.privacynotice": ["view", "add"],
         },
     ),
     RolePreset(

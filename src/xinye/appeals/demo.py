@@ -13,7 +13,7 @@ from xinye.appeals.choices import AppealCategory, AppealSource
 from xinye.appeals.models import Appeal, AppealEvent
 from xinye.core.crypto import keyed_hash
 from xinye.orgs.models import OrgUnit
-from xinye.portal.models import Worker
+from xinye.workers.models import Worker
 
 SEED = 20261128
 DEMO = system_actor("demo")

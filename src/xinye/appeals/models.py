@@ -29,7 +29,7 @@ class Appeal(PublicCase):
 
     number = models.CharField(_("编号"), max_length=20, unique=True, null=True, blank=True, editable=False)
     worker = models.ForeignKey(
-        "portal.Worker",
+        "workers.Worker",
         verbose_name=_("提出人"),
         null=True,
         blank=True,

@@ -12,6 +12,7 @@ AUDITED_APPS = {
     "ledger",
     "coverage",
     "stations",
+    "workers",
     "portal",
     "appeals",
     "hazards",

@@ -21,7 +21,7 @@ class HazardReport(PublicCase):
     `unit` is the community (by location) or the department (by category) that handles it."""
 
     worker = models.ForeignKey(
-        "portal.Worker",
+        "workers.Worker",
         verbose_name=_("上报人"),
         null=True,
         blank=True,

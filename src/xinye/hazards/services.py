@@ -14,8 +14,9 @@ from xinye.accounts.permissions import has_action, require
 from xinye.appeals.cases import CaseEvent
 from xinye.appeals.services import community_of_region, county_work_committee
 from xinye.appeals.uploads import stored_name, validate_image
+from xinye.core import geo
 from xinye.core.errors import OutOfScope, Refused
-from xinye.hazards import geo, rules
+from xinye.hazards import rules
 from xinye.hazards.choices import (
     OPEN_STATES,
     CloseReason,
@@ -120,7 +121,7 @@ def nearby_duplicates(*, category: str, latitude: float, longitude: float, exclu
     )
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    found = [(r, geo.haversine_m(latitude, longitude, r.latitude, r.longitude)) for r in qs]
+    found = [(r, geo.distance_m(latitude, longitude, r.latitude, r.longitude)) for r in qs]
     return sorted([(r, d) for r, d in found if d <= radius], key=lambda x: x[1])
 
 

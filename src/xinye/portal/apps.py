@@ -18,13 +18,3 @@ class PortalConfig(AppConfig):
             pagecache.forget(instance.code)
 
         post_save.connect(forget_station_page, sender=Station, weak=False, dispatch_uid="portal_station_page")
-
-        from xinye.portal.models import PrivacyNotice
-        from xinye.portal.services import forget_current_notices
-
-        def forget_notices(sender, instance, **kwargs):
-            forget_current_notices()
-
-        post_save.connect(
-            forget_notices, sender=PrivacyNotice, weak=False, dispatch_uid="portal_current_notice"
-        )

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from xinye.portal.models import NoticeKind, Worker
+from xinye.workers import services as worker_services
+from xinye.workers.models import NoticeKind, Worker
 
 SESSION_KEY = "xinye_portal_worker_id"
 PENDING_KEY = "xinye_portal_pending_phone"  # verified phone awaiting consent (encrypted)
@@ -66,15 +67,13 @@ def worker_required(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        from xinye.portal import services
-
         worker = current_worker(request)
         if worker is None:
             return redirect(f"{reverse('portal:login')}?{urlencode({'next': request.get_full_path()})}")
-        current = services.current_notice_id(NoticeKind.GENERAL)
+        current = worker_services.current_notice_id(NoticeKind.GENERAL)
         if current is None or request.session.get(CONSENTED_KEY) != current:
             # checked against the database once per session and notice version
-            if not services.has_consent(worker, NoticeKind.GENERAL):
+            if not worker_services.has_consent(worker, NoticeKind.GENERAL):
                 return redirect(f"{reverse('portal:consent')}?{urlencode({'next': request.get_full_path()})}")
             request.session[CONSENTED_KEY] = current
         request.worker = worker

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from xinye.core.crypto import keyed_hash
 from xinye.ledger.choices import Occupation
-from xinye.portal.models import NoticeKind, Worker
-from xinye.portal.services import give_consent
 from xinye.stations.choices import StationStatus
 from xinye.stations.models import StationCheckIn
+from xinye.workers.models import NoticeKind, Worker
+from xinye.workers.services import give_consent
 
 NAMES = ["张伟", "王磊", "李强", "刘洋", "陈杰", "杨帆", "赵敏", "黄勇", "周涛", "吴静", "徐亮", "孙浩"]
 OCCUPATIONS = [Occupation.RIDER, Occupation.COURIER, Occupation.RIDE_DRIVER, Occupation.TRUCK_DRIVER]

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from xinye.stations import geo
+from xinye.core import geo
 
 TILE = 256
 MAX_ZOOM = 17

@@ -13,8 +13,9 @@ from xinye.core.crypto import keyed_hash
 from xinye.core.errors import Refused
 from xinye.core.validators import clean_mobile as _clean_mobile
 from xinye.portal import rules
-from xinye.portal.models import NoticeKind, SmsCode, Worker
-from xinye.portal.services import give_consent, worker_for_phone
+from xinye.portal.models import SmsCode
+from xinye.workers.models import NoticeKind, Worker
+from xinye.workers.services import give_consent, worker_for_phone
 
 
 def clean_mobile(phone: str) -> str:

@@ -29,12 +29,13 @@ from xinye.portal.forms import (
     ReportForm,
     new_key,
 )
-from xinye.portal.models import NoticeKind, PrivacyNotice
 from xinye.stations import geo
 from xinye.stations import services as station_services
 from xinye.stations.choices import StationStatus
 from xinye.stations.models import Station
 from xinye.volunteers import services as volunteer_services
+from xinye.workers import services as worker_services
+from xinye.workers.models import Consent, NoticeKind, PrivacyNotice
 
 HOME_LIMIT = 3
 
@@ -168,7 +169,7 @@ def _vary(response):
 def checkin(request, code):
     station = get_object_or_404(Station, code=code)
     worker = current_worker(request)
-    if worker is None or not services.has_consent(worker, NoticeKind.GENERAL):
+    if worker is None or not worker_services.has_consent(worker, NoticeKind.GENERAL):
         messages.info(request, "请先登录，登录后再点“签到”")
         return redirect(f"{reverse('portal:login')}?{urlencode({'next': station.get_absolute_url()})}")
     try:
@@ -194,8 +195,8 @@ def login(request):
             except ValidationError as exc:
                 form.add_error("code", _reason(exc))
             else:
-                worker = services.worker_for_phone(phone)
-                if worker is not None and services.has_consent(worker, NoticeKind.GENERAL):
+                worker = worker_services.worker_for_phone(phone)
+                if worker is not None and worker_services.has_consent(worker, NoticeKind.GENERAL):
                     auth.login_worker(request, worker)
                     return redirect(next_url)
                 from xinye.core.crypto import encrypt
@@ -247,7 +248,7 @@ def consent(request):
                 worker = signin.sign_up(decrypt(pending), ip=_ip(request))
                 auth.login_worker(request, worker)
             else:
-                services.give_consent(worker=worker, kind=NoticeKind.GENERAL, ip=_ip(request))
+                worker_services.give_consent(worker=worker, kind=NoticeKind.GENERAL, ip=_ip(request))
             return redirect(next_url)
     return render(request, "portal/consent.html", {"notice": notice, "next": next_url, "error": error})
 
@@ -258,10 +259,10 @@ def sensitive_consent(request):
     notice = PrivacyNotice.current(NoticeKind.SENSITIVE)
     if request.method == "POST":
         if request.POST.get("action") == "withdraw":
-            services.withdraw_consent(worker=worker, kind=NoticeKind.SENSITIVE)
+            worker_services.withdraw_consent(worker=worker, kind=NoticeKind.SENSITIVE)
             messages.success(request, "已撤回敏感个人信息处理同意，已删除您的身份证号")
         elif request.POST.get("agree") == "1":
-            services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
+            worker_services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
             messages.success(request, "已记录您的单独同意")
         return redirect(auth.safe_next(request, "portal:mydata"))
     return render(
@@ -269,7 +270,7 @@ def sensitive_consent(request):
         "portal/sensitive.html",
         {
             "notice": notice,
-            "given": services.has_consent(worker, NoticeKind.SENSITIVE),
+            "given": worker_services.has_consent(worker, NoticeKind.SENSITIVE),
             "next": auth.safe_next(request, "portal:mydata"),
         },
     )
@@ -311,7 +312,7 @@ def register(request):
             community = OrgUnit.objects.filter(pk=data["community"], kind=UnitKind.COMMUNITY).first()
         try:
             if data["id_number"] and data["sensitive_consent"]:
-                services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
+                worker_services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
             services.register(
                 worker=worker,
                 station=station,
@@ -335,7 +336,7 @@ def register(request):
         {
             "form": form,
             "station": station,
-            "sensitive_given": services.has_consent(worker, NoticeKind.SENSITIVE),
+            "sensitive_given": worker_services.has_consent(worker, NoticeKind.SENSITIVE),
         },
     )
 
@@ -356,7 +357,7 @@ def mydata(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.correct_data(
+            worker_services.correct_data(
                 worker=worker,
                 name=data["name"],
                 occupation=data["occupation"],
@@ -368,15 +369,13 @@ def mydata(request):
         else:
             messages.success(request, "已保存")
             return redirect("portal:mydata")
-    from xinye.portal.models import Consent
-
     context = {
         "worker": worker,
         "form": form,
         "consents": Consent.objects.filter(worker=worker).select_related("notice"),
         "checkins": worker.checkins.select_related("station")[:20],
         "submissions": _own_counts(worker),
-        "sensitive_given": services.has_consent(worker, NoticeKind.SENSITIVE),
+        "sensitive_given": worker_services.has_consent(worker, NoticeKind.SENSITIVE),
     }
     return render(request, "portal/mydata.html", context)
 
@@ -443,7 +442,7 @@ def appeal_new(request):
         data = form.cleaned_data
         try:
             if data["sensitive_consent"]:
-                services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
+                worker_services.give_consent(worker=worker, kind=NoticeKind.SENSITIVE, ip=_ip(request))
             appeal = services.submit_appeal(
                 worker=worker,
                 category=data["category"],
@@ -462,7 +461,7 @@ def appeal_new(request):
         {
             "form": form,
             "worker": worker,
-            "sensitive_given": services.has_consent(worker, NoticeKind.SENSITIVE),
+            "sensitive_given": worker_services.has_consent(worker, NoticeKind.SENSITIVE),
         },
     )
 

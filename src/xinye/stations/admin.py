@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts import writes
 from xinye.console.admin import ScopedAdmin
+from xinye.core import geo
 from xinye.ledger.choices import CoordSystem
-from xinye.stations import geo, services
+from xinye.stations import services
 from xinye.stations.choices import Amenity
 from xinye.stations.models import HOURS_PATTERN, Station, StationCheckIn, StationPhoto
 

@@ -190,7 +190,7 @@ class StationCheckIn(models.Model):
         Station, verbose_name=_("服务站"), on_delete=models.CASCADE, related_name="checkins"
     )
     worker = models.ForeignKey(
-        "portal.Worker",
+        "workers.Worker",
         verbose_name=_("从业人员"),
         null=True,
         blank=True,

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from xinye.accounts import writes
 from xinye.accounts.permissions import require
+from xinye.core import geo
 from xinye.core.errors import Refused
-from xinye.stations import geo, rules
+from xinye.stations import rules
 from xinye.stations.choices import StationStatus, amenity_labels
 from xinye.stations.models import Station, StationCheckIn
 
@@ -79,13 +80,13 @@ def nearest(lat: float, lng: float, limit: int = 3) -> list[Near]:
     radius = rules.nearest_start_radius_m()
     max_radius = rules.nearest_max_radius_m()
     sql = _nearest_sql(connection.vendor)
-    haversine = geo.haversine_m
+    distance = geo.distance_m
     with connection.cursor() as cursor:
         while True:
             cursor.execute(sql, geo.bbox(lat, lng, radius))
             inside = []
             for row in cursor.fetchall():
-                d = haversine(lat, lng, row[4], row[5])
+                d = distance(lat, lng, row[4], row[5])
                 if d <= radius:
                     inside.append((d, row))
             if len(inside) >= limit or radius >= max_radius:

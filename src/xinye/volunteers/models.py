@@ -16,7 +16,7 @@ class VolunteerProfile(models.Model):
     """A worker who registered as a volunteer; `unit` is the community they registered with."""
 
     worker = models.OneToOneField(
-        "portal.Worker",
+        "workers.Worker",
         verbose_name=_("从业人员"),
         on_delete=models.CASCADE,
         related_name="volunteer_profile",

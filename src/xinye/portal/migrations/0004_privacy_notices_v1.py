@@ -8,7 +8,12 @@ from django.db import migrations
 def publish(apps, schema_editor):
     from xinye.portal.notices import GENERAL_V1, SENSITIVE_V1
 
-    PrivacyNotice = apps.get_model("portal", "PrivacyNotice")
+    try:
+        PrivacyNotice = apps.get_model("portal", "PrivacyNotice")  # the state at this migration
+    except LookupError:
+        # called again after a flush with the live registry (console.apps.REFERENCE_SEEDS), where the
+        # model has moved to `workers` (workers 0001; same table)
+        PrivacyNotice = apps.get_model("workers", "PrivacyNotice")
     when = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     for kind, title, text in (
         ("general", "个人信息保护政策", GENERAL_V1),

@@ -2,8 +2,8 @@ from django.contrib import admin
 
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.orgs.services import require_citywide
-from xinye.portal import services
-from xinye.portal.models import Consent, PrivacyNotice, Worker
+from xinye.workers import services
+from xinye.workers.models import Consent, PrivacyNotice, Worker
 
 
 class ConsentInline(ReadOnlyInline):
