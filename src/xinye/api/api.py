@@ -59,7 +59,9 @@ def _refused(request, exc):
     messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     errors = [{"field": k, "message": m} for k, ms in messages.items() for m in ms]
     # A refusal without a field (Refused("…")) is its own detail; field errors are listed under a summary.
-    detail = exc.messages[0] if not hasattr(exc, "error_dict") and len(exc.messages) == 1 else "数据校验未通过"
+    detail = (
+        exc.messages[0] if not hasattr(exc, "error_dict") and len(exc.messages) == 1 else "数据校验未通过"
+    )
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
