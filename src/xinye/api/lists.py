@@ -9,6 +9,8 @@
 - list: `restrict`ed to the caller's scope, narrowed by the FilterSet's query parameters (a bad choice is a
   Chinese 422), paginated by limit/offset into {"items", "count"}.
 - detail: one row in scope, else 404 (out of scope looks exactly like absent).
+- update: the row in scope for "change" (else 404), the service called with the fields sent, the row read
+  back.
 - create: the caller needs the model's "add" action; the payload's `*_id`/reference fields named in `refs`
   are looked up in scope (404 otherwise) and the service is called with `actor=request.user` — the service
   stays the write door. Answers 201 with the row read back through the detail queryset.
@@ -85,6 +87,19 @@ class Endpoints:
             return Status(201, obj)
 
         self.router.post(path, response={201: schema}, summary=summary)(self._named(view, name))
+
+    def update(self, path, name, queryset, payload, schema, service, *, summary):
+        """PATCH: the row in scope for "change" (else 404), `service(row, actor=…, **the fields sent)`, and
+        the row read back through `queryset`."""
+        key = path_schema(path, self._schema_name(name, "Path"))
+
+        def view(request, key_in: Path[key], data: payload):  # type: ignore[valid-type]
+            (value,) = key_in.dict().values()
+            obj = get_scoped(request, queryset, "change", pk=value)
+            service(obj, actor=request.user, **data.dict(exclude_unset=True))
+            return scoped(request, queryset).get(pk=obj.pk)
+
+        self.router.patch(path, response=schema, summary=summary)(self._named(view, name))
 
 
 def query_schema(filters: FilterSet | None, name: str) -> type[Schema]:
