@@ -8,7 +8,12 @@ class GuidanceConfig(AppConfig):
     verbose_name = _("怎么建 · 指导员与联络员")
     nav_links = [
         (_("我的联系企业（走访）"), "phone_iphone", "guidance:my", "guidance.visit"),
-        (_("分级分片分配"), "alt_route", "guidance:assignment", ("change:ledger.enterprise", "guidance.agent")),
+        (
+            _("分级分片分配"),
+            "alt_route",
+            "guidance:assignment",
+            ("change:ledger.enterprise", "guidance.agent"),
+        ),
         (_("季度走访提醒"), "event_busy", "guidance:overdue", "guidance.visit"),
         (_("年度考核与依据"), "grading", "guidance:assessments", "guidance.instructorassessment"),
     ]
