@@ -9,11 +9,11 @@
 - list: `restrict`ed to the caller's scope, narrowed by the FilterSet's query parameters (a bad choice is a
   Chinese 422), paginated by limit/offset into {"items", "count"}.
 - detail: one row in scope, else 404 (out of scope looks exactly like absent).
-- update: the row in scope for "change" (else 404), the service called with the fields sent, the row read
-  back.
-- create: the caller needs the model's "add" action; the payload's `*_id`/reference fields named in `refs`
-  are looked up in scope (404 otherwise) and the service is called with `actor=request.user` — the service
-  stays the write door. Answers 201 with the row read back through the detail queryset.
+- create: the caller needs the model's "add" action; the payload's reference fields named in `refs` are
+  looked up in scope (404 otherwise) and the service is called with `actor=request.user` and the rest of
+  the payload as keywords — the service stays the write door. Answers 201 with the row.
+- update (PATCH): the row in scope for "change" (else 404), the service called with the fields sent, the
+  row read back.
 
 `name` is the view's function name, so operation ids stay what they were when the endpoints were written
 by hand (`xinye_<app>_api_<name>`). Anything with another shape stays an ordinary `@router` function.
@@ -23,7 +23,7 @@ import re
 
 from ninja import Path, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import create_model
+from pydantic import Field, create_model
 
 from xinye.api.common import get_scoped, require, scoped
 from xinye.core.filters import FilterSet
@@ -107,9 +107,14 @@ def query_schema(filters: FilterSet | None, name: str) -> type[Schema]:
     fields = {}
     if filters is not None:
         for f in filters.filters:
-            fields[f.name] = (f.type | None, None)
+            # choices are listed, not enforced by the schema: Filter.apply refuses a bad one in Chinese
+            described = f"可选：{'、'.join(f.choices)}" if f.choices else None
+            fields[f.name] = (f.type | None, Field(None, description=described))
         if filters.search is not None:
-            fields[filters.search.name] = (str | None, None)
+            fields[filters.search.name] = (
+                str | None,
+                Field(None, description="模糊搜索：" + "、".join(filters.search.fields)),
+            )
     return create_model(name, __base__=Schema, **fields)
 
 

@@ -1,12 +1,16 @@
 """List filters, declared once per object type and read by both faces (issue 12, item 5).
 
-    STATION_FILTERS = FilterSet(
-        Station,
-        "status", "host_kind", "region", "green_channel", "open_24h",   # exact match on a model field
-        Filter("date_from", field="day", lookup="gte"),                   # a range, or…
-        Filter("expired", type=bool, method=only_expired),                # …anything a lookup cannot say
-        search=KeyedSearch(("name", "code"), phone="contact_phone_hash"),
+    MEETING_FILTERS = FilterSet(
+        Meeting,
+        "kind", "is_online", "region",                          # exact match on a model field
+        Filter("unit", console=False),                          # API only: too many values for a sidebar
+        Filter("date_from", field="date", lookup="gte"),        # a range, or…
+        Filter("quorum_failed", type=bool, method=_failed),     # …anything a lookup cannot say
+        search=Search(("topic", "unit__name")),                 # ?q=, and the console's search box
     )
+
+For encrypted ID numbers and phones, `KeyedSearch(fields, id_number="id_hash", phone="phone_hash")` finds an
+exact number through its keyed hash (core.crypto) and anything else by the plain fields.
 
 - The API (`xinye.api.lists`) turns each filter into a query parameter (`?status=open`) and calls
   `apply(queryset, params)`; a value outside the field's choices is refused with a Chinese 422.
