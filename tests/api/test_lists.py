@@ -150,3 +150,31 @@ def test_console_list_filters_by_the_declared_fields(client_for, world):
         "/admin/stations/station/", {"status__exact": "open", "q": "控制台可见"}
     )
     assert r.status_code == 200 and "控制台可见站" in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "orgs/region",
+        "orgs/orgunit",
+        "stations/station",
+        "volunteers/volunteerprofile",
+        "volunteers/volunteeractivity",
+        "orglife/meeting",
+        "orglife/onlinegroup",
+        "guidance/visit",
+        "guidance/visitproblem",
+        "guidance/instructorassessment",
+        "members/developmentcase",
+        "members/transferletter",
+        "members/flowingmember",
+        "members/incomedeclaration",
+        "members/duespayment",
+        "members/course",
+        "members/studyrecord",
+    ],
+)
+def test_every_converted_console_list_filters_and_searches(client_for, world, changelist):
+    client = client_for("city_admin")
+    assert client.get(f"/admin/{changelist}/").status_code == 200
+    assert client.get(f"/admin/{changelist}/", {"q": "通辽"}).status_code == 200
