@@ -10,8 +10,10 @@ from xinye.accounts import writes
 from xinye.accounts.permissions import has_action, in_scope, require
 from xinye.console.admin import ScopedAdmin
 from xinye.core.errors import OutOfScope, Refused
+from xinye.core.filters import FilteredAdmin
 from xinye.guidance import services
 from xinye.guidance.choices import VisitTopic
+from xinye.guidance.filters import ASSESSMENT_FILTERS, PROBLEM_FILTERS, VISIT_FILTERS
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
 
 
@@ -79,11 +81,10 @@ class VisitProblemInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(ScopedAdmin):
+class VisitAdmin(FilteredAdmin, ScopedAdmin):
     form = VisitForm
     list_display = ["date", "agent", "enterprise_or_site", "topic_list", "is_heart_to_heart", "is_care_visit"]
-    list_filter = ["is_heart_to_heart", "is_care_visit", "region", "industry", "agent__kind"]
-    search_fields = ["enterprise__name", "site_note", "agent__name", "summary"]
+    filters = VISIT_FILTERS
     date_hierarchy = "date"
     list_select_related = ["agent", "enterprise"]
     inlines = [VisitProblemInline]
@@ -197,10 +198,9 @@ def to_appeal(modeladmin, request, queryset):
 
 
 @admin.register(VisitProblem)
-class VisitProblemAdmin(ScopedAdmin):
+class VisitProblemAdmin(FilteredAdmin, ScopedAdmin):
     list_display = ["description_short", "visit", "status", "resolved_on", "appeal_id"]
-    list_filter = ["status"]
-    search_fields = ["description", "visit__enterprise__name"]
+    filters = PROBLEM_FILTERS
     list_select_related = ["visit__agent", "visit__enterprise"]
     fields = ["visit", "description", "category", "status", "resolved_on", "resolution", "appeal_id"]
     # the status moves only through the workflow (guidance.services.PROBLEM_TRANSITIONS): use the actions
@@ -217,10 +217,9 @@ class VisitProblemAdmin(ScopedAdmin):
 
 
 @admin.register(InstructorAssessment)
-class InstructorAssessmentAdmin(ScopedAdmin):
+class InstructorAssessmentAdmin(FilteredAdmin, ScopedAdmin):
     list_display = ["agent", "year", "grade", "evidence_summary", "assessed_by", "assessed_on"]
-    list_filter = ["year", "grade", "agent__kind", "agent__region"]
-    search_fields = ["agent__name"]
+    filters = ASSESSMENT_FILTERS
     list_select_related = ["agent", "assessed_by"]
     fields = ["agent", "year", "grade", "comment", "assessed_on", "evidence_summary"]
     readonly_fields = ["evidence_summary"]

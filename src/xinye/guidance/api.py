@@ -7,13 +7,16 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.guidance import services
 from xinye.guidance.choices import DueStatus
+from xinye.guidance.filters import ASSESSMENT_FILTERS, PROBLEM_FILTERS, VISIT_FILTERS
 from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
 from xinye.ledger.models import Enterprise
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "指导员与走访"
 
 
@@ -160,59 +163,25 @@ class VisitIn(Schema):
     problems: list[str] = []
 
 
-def _visits(request):
-    return scoped(request, Visit.objects.select_related("agent", "enterprise").prefetch_related("problems"))
+_visits = Visit.objects.select_related("agent", "enterprise").prefetch_related("problems")
 
 
-@router.get("/visits", response=list[VisitOut], summary="走访记录")
-@paginate(LimitOffsetPagination)
-def list_visits(
-    request,
-    agent: int | None = None,
-    enterprise: int | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-):
-    qs = _visits(request)
-    if agent:
-        qs = qs.filter(agent_id=agent)
-    if enterprise:
-        qs = qs.filter(enterprise_id=enterprise)
-    if date_from:
-        qs = qs.filter(date__gte=date_from)
-    if date_to:
-        qs = qs.filter(date__lte=date_to)
-    return qs
-
-
-@router.get("/visits/{visit_id}", response=VisitOut, summary="走访记录详情")
-def get_visit(request, visit_id: int):
-    return get_scoped(request, _visits(request), pk=visit_id)
-
-
-@router.post("/visits", response={201: VisitOut}, summary="记录走访")
-def create_visit(request, payload: VisitIn):
-    require(request, "add", Visit)
-    enterprise = None
-    if payload.enterprise_id:
-        enterprise = get_scoped(request, Enterprise.objects.all(), pk=payload.enterprise_id)
-    agent = None
-    if payload.agent_id:
-        agent = get_scoped(request, Agent.objects.all(), pk=payload.agent_id)
-    visit = services.record_visit(
-        actor=request.user,
-        agent=agent,
-        enterprise=enterprise,
-        site_note=payload.site_note,
-        date=payload.date,
-        people_met=payload.people_met,
-        topics=payload.topics,
-        summary=payload.summary,
-        is_heart_to_heart=payload.is_heart_to_heart,
-        is_care_visit=payload.is_care_visit,
-        problems=payload.problems,
-    )
-    return Status(201, _visits(request).get(pk=visit.pk))
+endpoints.list("/visits", "list_visits", _visits, VisitOut, filters=VISIT_FILTERS, summary="走访记录")
+endpoints.detail("/visits/{visit_id}", "get_visit", _visits, VisitOut, summary="走访记录详情")
+endpoints.create(
+    "/visits",
+    "create_visit",
+    VisitIn,
+    VisitOut,
+    services.record_visit,
+    model=Visit,
+    refs={
+        "enterprise_id": ("enterprise", Enterprise.objects.all()),
+        "agent_id": ("agent", Agent.objects.all()),
+    },
+    read_back=_visits,
+    summary="记录走访",
+)
 
 
 class ProblemIn(Schema):
@@ -228,18 +197,17 @@ def add_problem(request, visit_id: int, payload: ProblemIn):
     )
 
 
-@router.get("/visit-problems", response=list[ProblemOut], summary="走访发现的问题")
-@paginate(LimitOffsetPagination)
-def list_problems(request, status: str | None = None):
-    qs = scoped(request, VisitProblem.objects.all())
-    if status:
-        qs = qs.filter(status=status)
-    return qs
-
-
-@router.get("/visit-problems/{problem_id}", response=ProblemOut, summary="问题详情")
-def get_problem(request, problem_id: int):
-    return get_scoped(request, VisitProblem.objects.all(), pk=problem_id)
+endpoints.list(
+    "/visit-problems",
+    "list_problems",
+    VisitProblem.objects.all(),
+    ProblemOut,
+    filters=PROBLEM_FILTERS,
+    summary="走访发现的问题",
+)
+endpoints.detail(
+    "/visit-problems/{problem_id}", "get_problem", VisitProblem.objects.all(), ProblemOut, summary="问题详情"
+)
 
 
 class ProblemStatusIn(Schema):
@@ -362,6 +330,9 @@ class AssessmentOut(Schema):
         return services.evidence_for(obj.agent, obj.year)
 
 
+_assessments = InstructorAssessment.objects.select_related("agent")
+
+
 class AssessmentIn(Schema):
     agent_id: int
     year: int
@@ -369,15 +340,14 @@ class AssessmentIn(Schema):
     comment: str = ""
 
 
-@router.get("/assessments", response=list[AssessmentOut], summary="指导员年度考核（含系统统计的依据）")
-@paginate(LimitOffsetPagination)
-def list_assessments(request, year: int | None = None, agent: int | None = None):
-    qs = scoped(request, InstructorAssessment.objects.select_related("agent"))
-    if year:
-        qs = qs.filter(year=year)
-    if agent:
-        qs = qs.filter(agent_id=agent)
-    return qs
+endpoints.list(
+    "/assessments",
+    "list_assessments",
+    _assessments,
+    AssessmentOut,
+    filters=ASSESSMENT_FILTERS,
+    summary="指导员年度考核（含系统统计的依据）",
+)
 
 
 @router.get("/assessments/evidence", response=EvidenceOut, summary="某人某年度的考核依据")
@@ -387,14 +357,18 @@ def assessment_evidence(request, agent: int, year: int):
     return services.evidence_for(obj, year)
 
 
-@router.get("/assessments/{assessment_id}", response=AssessmentOut, summary="年度考核详情")
-def get_assessment(request, assessment_id: int):
-    return get_scoped(request, InstructorAssessment.objects.select_related("agent"), pk=assessment_id)
+endpoints.detail(
+    "/assessments/{assessment_id}", "get_assessment", _assessments, AssessmentOut, summary="年度考核详情"
+)
 
 
-@router.post("/assessments", response={201: AssessmentOut}, summary="记录年度考核")
-def create_assessment(request, payload: AssessmentIn):
-    require(request, "add", InstructorAssessment)
-    agent = get_scoped(request, Agent.objects.all(), pk=payload.agent_id)
-    obj = services.assess(agent, payload.year, payload.grade, actor=request.user, comment=payload.comment)
-    return Status(201, obj)
+endpoints.create(
+    "/assessments",
+    "create_assessment",
+    AssessmentIn,
+    AssessmentOut,
+    services.assess,
+    model=InstructorAssessment,
+    refs={"agent_id": ("agent", Agent.objects.all())},
+    summary="记录年度考核",
+)

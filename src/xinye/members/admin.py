@@ -19,9 +19,19 @@ from django.utils.translation import gettext_lazy as _
 from xinye.accounts.permissions import grants_for, is_system, object_type, require, restrict
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.core.errors import OutOfScope, Refused
+from xinye.core.filters import FilteredAdmin
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
 from xinye.members.choices import TransferStatus
+from xinye.members.filters import (
+    CASE_FILTERS,
+    COURSE_FILTERS,
+    DECLARATION_FILTERS,
+    FLOWING_FILTERS,
+    PAYMENT_FILTERS,
+    STUDY_FILTERS,
+    TRANSFER_FILTERS,
+)
 from xinye.members.models import (
     Course,
     DevelopmentCase,
@@ -159,10 +169,10 @@ class StageFilter(admin.SimpleListFilter):
 
 
 @admin.register(DevelopmentCase)
-class DevelopmentCaseAdmin(ScopedAdmin):
+class DevelopmentCaseAdmin(FilteredAdmin, ScopedAdmin):
     list_display = ["practitioner", "unit", "step_label", "current_step_on", "status", "next_label"]
-    list_filter = ["status", StageFilter]
-    search_fields = ["practitioner__name", "unit__name"]
+    filters = CASE_FILTERS
+    extra_list_filter = (StageFilter,)
     list_select_related = ["practitioner", "unit"]
     raw_id_fields = ["practitioner"]
     inlines = [DevelopmentRecordInline]
@@ -365,7 +375,7 @@ class TransferForm(forms.ModelForm):
 
 
 @admin.register(TransferLetter)
-class TransferLetterAdmin(ScopedAdmin):
+class TransferLetterAdmin(FilteredAdmin, ScopedAdmin):
     list_display = [
         "member_name",
         "direction",
@@ -377,8 +387,7 @@ class TransferLetterAdmin(ScopedAdmin):
         "status_label",
         "receipt_on",
     ]
-    list_filter = ["direction", "status", "cross_province"]
-    search_fields = ["member_name", "other_organisation", "letter_no"]
+    filters = TRANSFER_FILTERS
     list_select_related = ["unit"]
     raw_id_fields = ["member"]
     actions = ["mark_expired", "cancel_letters"]
@@ -479,7 +488,7 @@ class FlowingForm(forms.ModelForm):
 
 
 @admin.register(FlowingMember)
-class FlowingMemberAdmin(ScopedAdmin):
+class FlowingMemberAdmin(FilteredAdmin, ScopedAdmin):
     list_display = [
         "member",
         "unit",
@@ -489,8 +498,7 @@ class FlowingMemberAdmin(ScopedAdmin):
         "period_until",
         "status",
     ]
-    list_filter = ["status"]
-    search_fields = ["member__practitioner__name", "home_organisation", "home_region"]
+    filters = FLOWING_FILTERS
     list_select_related = ["member__practitioner", "unit"]
     nav_icon = "directions_walk"
 
@@ -542,10 +550,9 @@ class FlowingMemberAdmin(ScopedAdmin):
 
 
 @admin.register(IncomeDeclaration)
-class IncomeDeclarationAdmin(MemberPlacedAdmin):
+class IncomeDeclarationAdmin(FilteredAdmin, MemberPlacedAdmin):
     list_display = ["member", "month", "basis", "net_income", "dues"]
-    list_filter = ["basis", "month"]
-    search_fields = ["member__practitioner__name"]
+    filters = DECLARATION_FILTERS
     list_select_related = ["member__practitioner"]
     raw_id_fields = ["member"]
     fields = ["member", "month", "basis", "net_income"]
@@ -567,10 +574,9 @@ class IncomeDeclarationAdmin(MemberPlacedAdmin):
 
 
 @admin.register(DuesPayment)
-class DuesPaymentAdmin(MemberPlacedAdmin):
+class DuesPaymentAdmin(FilteredAdmin, MemberPlacedAdmin):
     list_display = ["member", "unit", "month_from", "month_to", "amount", "paid_on", "recorded_by"]
-    list_filter = ["paid_on"]
-    search_fields = ["member__practitioner__name"]
+    filters = PAYMENT_FILTERS
     list_select_related = ["member__practitioner", "unit", "recorded_by"]
     raw_id_fields = ["member"]
     fields = ["member", "month_from", "month_to", "amount", "paid_on", "note"]
@@ -596,10 +602,9 @@ class DuesPaymentAdmin(MemberPlacedAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(ScopedAdmin):
+class CourseAdmin(FilteredAdmin, ScopedAdmin):
     list_display = ["title", "kind", "mode", "hours", "unit", "held_on", "provider", "attendees"]
-    list_filter = ["kind", "mode"]
-    search_fields = ["title", "provider"]
+    filters = COURSE_FILTERS
     list_select_related = ["unit"]
     fields = ["title", "kind", "mode", "hours", "unit", "held_on", "provider"]
     nav_icon = "school"
@@ -628,10 +633,9 @@ class CourseAdmin(ScopedAdmin):
 
 
 @admin.register(StudyRecord)
-class StudyRecordAdmin(ScopedAdmin):
+class StudyRecordAdmin(FilteredAdmin, ScopedAdmin):
     list_display = ["practitioner", "unit", "date", "kind", "title", "hours", "points", "source", "platform"]
-    list_filter = ["kind", "source", "platform"]
-    search_fields = ["practitioner__name", "title"]
+    filters = STUDY_FILTERS
     list_select_related = ["practitioner", "unit"]
     raw_id_fields = ["practitioner"]
     fields = ["practitioner", "course", "kind", "title", "date", "hours", "points"]

@@ -10,11 +10,21 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
 from xinye.members.choices import CourseKind, Direction, DuesBasis
+from xinye.members.filters import (
+    CASE_FILTERS,
+    COURSE_FILTERS,
+    DECLARATION_FILTERS,
+    FLOWING_FILTERS,
+    PAYMENT_FILTERS,
+    STUDY_FILTERS,
+    TRANSFER_FILTERS,
+)
 from xinye.members.importers import import_study_csv
 from xinye.members.models import (
     Course,
@@ -31,6 +41,7 @@ from xinye.members.models import (
 from xinye.orgs.models import OrgUnit
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "党员队伍：发展党员、组织关系、党费与学习"
 
 
@@ -463,29 +474,26 @@ def list_bands(request):
 # --- development ---
 
 
-def _cases(request, action="view"):
-    return scoped(request, DevelopmentCase.objects.select_related("practitioner", "unit"), action)
+_cases = DevelopmentCase.objects.select_related("practitioner", "unit")
+_transfers = TransferLetter.objects.select_related("unit")
+_flowing = FlowingMember.objects.select_related("member__practitioner", "unit")
+_payments = DuesPayment.objects.select_related("member__practitioner")
+_study = StudyRecord.objects.select_related("practitioner")
+_people = Practitioner.objects.all()
+_members = PartyMember.objects.all()
+_units = OrgUnit.objects.all()
 
 
-@router.get("/members/development-cases", response=list[CaseOut], summary="发展党员档案")
-@paginate(LimitOffsetPagination)
-def list_cases(request, unit: int | None = None, status: str | None = None, stage: int | None = None):
-    qs = _cases(request)
-    if unit:
-        qs = qs.filter(unit_id=unit)
-    if status:
-        qs = qs.filter(status=status)
-    if stage:
-        numbers = [n for n in range(1, 26) if services.stage_of(n) == stage]
-        qs = qs.filter(current_step__in=numbers)
-    return qs
-
-
-@router.get(
-    "/members/development-cases/{pk}", response=CaseDetail, summary="发展党员档案详情（含下一步最早日期）"
+endpoints.list(
+    "/members/development-cases", "list_cases", _cases, CaseOut, filters=CASE_FILTERS, summary="发展党员档案"
 )
-def get_case(request, pk: int):
-    return get_scoped(request, _cases(request), pk=pk)
+endpoints.detail(
+    "/members/development-cases/{pk}",
+    "get_case",
+    _cases,
+    CaseDetail,
+    summary="发展党员档案详情（含下一步最早日期）",
+)
 
 
 @router.post("/members/development-cases", response={201: CaseDetail}, summary="递交入党申请（第1步）")
@@ -499,7 +507,7 @@ def create_case(request, payload: CaseIn):
 
 @router.post("/members/development-cases/{pk}/steps", response={201: CaseDetail}, summary="记录发展步骤")
 def add_step(request, pk: int, payload: StepIn):
-    case = get_scoped(request, _cases(request), "change", pk=pk)
+    case = get_scoped(request, _cases, "change", pk=pk)
     actors = list(scoped(request, PartyMember.objects.all()).filter(pk__in=payload.actor_ids))
     if len(actors) != len(set(payload.actor_ids)):
         raise Refused({"actor_ids": "所选党员不存在或不在您的管辖范围内"})
@@ -519,7 +527,7 @@ def add_step(request, pk: int, payload: StepIn):
 
 @router.post("/members/development-cases/{pk}/extend-probation", response=CaseDetail, summary="延长预备期")
 def extend(request, pk: int, payload: ExtendIn):
-    case = get_scoped(request, _cases(request), "change", pk=pk)
+    case = get_scoped(request, _cases, "change", pk=pk)
     return services.extend_probation(
         case, payload.months, payload.decided_on, actor=request.user, reason=payload.reason
     )
@@ -529,7 +537,7 @@ def extend(request, pk: int, payload: ExtendIn):
     "/members/development-cases/{pk}/close", response=CaseDetail, summary="终止培养/取消预备党员资格"
 )
 def close(request, pk: int, payload: CloseIn):
-    case = get_scoped(request, _cases(request), "change", pk=pk)
+    case = get_scoped(request, _cases, "change", pk=pk)
     return services.close_case(case, payload.date, payload.reason, actor=request.user)
 
 
@@ -555,25 +563,15 @@ def pipeline(request, unit: int | None = None, region: str | None = None, year: 
 # --- transfers and 流动党员 ---
 
 
-@router.get("/members/transfers", response=list[TransferOut], summary="组织关系介绍信")
-@paginate(LimitOffsetPagination)
-def list_transfers(
-    request, direction: str | None = None, status: str | None = None, expired: bool | None = None
-):
-    qs = scoped(request, TransferLetter.objects.select_related("unit"))
-    if direction:
-        qs = qs.filter(direction=direction)
-    if status:
-        qs = qs.filter(status=status)
-    if expired is not None:
-        past = Q(status="issued", valid_until__lt=services.today()) | Q(status="expired")
-        qs = qs.filter(past) if expired else qs.exclude(past)
-    return qs
-
-
-@router.get("/members/transfers/{pk}", response=TransferOut, summary="介绍信详情")
-def get_transfer(request, pk: int):
-    return get_scoped(request, TransferLetter.objects.select_related("unit"), pk=pk)
+endpoints.list(
+    "/members/transfers",
+    "list_transfers",
+    _transfers,
+    TransferOut,
+    filters=TRANSFER_FILTERS,
+    summary="组织关系介绍信",
+)
+endpoints.detail("/members/transfers/{pk}", "get_transfer", _transfers, TransferOut, summary="介绍信详情")
 
 
 @router.post("/members/transfers", response={201: TransferOut}, summary="开具/登记介绍信")
@@ -613,86 +611,74 @@ def cancel(request, pk: int):
     return services.cancel_transfer(letter, actor=request.user, reason="接口作废")
 
 
-@router.get("/members/flowing-members", response=list[FlowingOut], summary="流动党员")
-@paginate(LimitOffsetPagination)
-def list_flowing(request, status: str | None = None, unit: int | None = None):
-    qs = scoped(request, FlowingMember.objects.select_related("member__practitioner", "unit"))
-    if status:
-        qs = qs.filter(status=status)
-    return _unit_filter(request, qs, unit, None)
-
-
-@router.get("/members/flowing-members/{pk}", response=FlowingOut, summary="流动党员详情")
-def get_flowing(request, pk: int):
-    return get_scoped(request, FlowingMember.objects.select_related("member__practitioner", "unit"), pk=pk)
-
-
-@router.post("/members/flowing-members", response={201: FlowingOut}, summary="登记流动党员")
-def create_flowing(request, payload: FlowingIn):
-    require(request, "add", FlowingMember)
-    person = get_scoped(request, Practitioner.objects.all(), pk=payload.practitioner_id)
-    unit = get_scoped(request, OrgUnit.objects.all(), pk=payload.unit_id)
-    data = payload.dict(exclude={"practitioner_id", "unit_id"})
-    return Status(
-        201, services.register_flowing_member(practitioner=person, unit=unit, actor=request.user, **data)
-    )
+endpoints.list(
+    "/members/flowing-members",
+    "list_flowing",
+    _flowing,
+    FlowingOut,
+    filters=FLOWING_FILTERS,
+    summary="流动党员",
+)
+endpoints.detail("/members/flowing-members/{pk}", "get_flowing", _flowing, FlowingOut, summary="流动党员详情")
+endpoints.create(
+    "/members/flowing-members",
+    "create_flowing",
+    FlowingIn,
+    FlowingOut,
+    services.register_flowing_member,
+    model=FlowingMember,
+    refs={"practitioner_id": ("practitioner", _people), "unit_id": ("unit", _units)},
+    summary="登记流动党员",
+)
 
 
 # --- dues ---
 
 
-@router.get("/members/dues/declarations", response=list[DeclarationOut], summary="党费收入申报")
-@paginate(LimitOffsetPagination)
-def list_declarations(request, member: int | None = None):
-    qs = scoped(request, IncomeDeclaration.objects.all())
-    return qs.filter(member_id=member) if member else qs
-
-
-@router.get("/members/dues/declarations/{pk}", response=DeclarationOut, summary="收入申报详情")
-def get_declaration(request, pk: int):
-    return get_scoped(request, IncomeDeclaration.objects.all(), pk=pk)
-
-
-@router.post("/members/dues/declarations", response={201: DeclarationOut}, summary="申报月收入")
-def declare(request, payload: DeclarationIn):
-    require(request, "add", IncomeDeclaration)
-    member = get_scoped(request, PartyMember.objects.all(), pk=payload.member_id)
-    return Status(
-        201,
-        services.declare_income(
-            member, payload.month, payload.net_income, basis=payload.basis, actor=request.user
-        ),
-    )
-
-
-@router.get("/members/dues/payments", response=list[PaymentOut], summary="党费交纳记录")
-@paginate(LimitOffsetPagination)
-def list_payments(request, member: int | None = None):
-    qs = scoped(request, DuesPayment.objects.select_related("member__practitioner"))
-    return qs.filter(member_id=member) if member else qs
-
-
-@router.get("/members/dues/payments/{pk}", response=PaymentOut, summary="交纳记录详情")
-def get_payment(request, pk: int):
-    return get_scoped(request, DuesPayment.objects.select_related("member__practitioner"), pk=pk)
-
-
-@router.post("/members/dues/payments", response={201: PaymentOut}, summary="记录党费交纳")
-def pay(request, payload: PaymentIn):
-    require(request, "add", DuesPayment)
-    member = get_scoped(request, PartyMember.objects.all(), pk=payload.member_id)
-    return Status(
-        201,
-        services.record_payment(
-            member,
-            payload.month_from,
-            payload.month_to,
-            payload.amount,
-            payload.paid_on,
-            actor=request.user,
-            note=payload.note,
-        ),
-    )
+endpoints.list(
+    "/members/dues/declarations",
+    "list_declarations",
+    IncomeDeclaration.objects.all(),
+    DeclarationOut,
+    filters=DECLARATION_FILTERS,
+    summary="党费收入申报",
+)
+endpoints.detail(
+    "/members/dues/declarations/{pk}",
+    "get_declaration",
+    IncomeDeclaration.objects.all(),
+    DeclarationOut,
+    summary="收入申报详情",
+)
+endpoints.create(
+    "/members/dues/declarations",
+    "declare",
+    DeclarationIn,
+    DeclarationOut,
+    services.declare_income,
+    model=IncomeDeclaration,
+    refs={"member_id": ("member", _members)},
+    summary="申报月收入",
+)
+endpoints.list(
+    "/members/dues/payments",
+    "list_payments",
+    _payments,
+    PaymentOut,
+    filters=PAYMENT_FILTERS,
+    summary="党费交纳记录",
+)
+endpoints.detail("/members/dues/payments/{pk}", "get_payment", _payments, PaymentOut, summary="交纳记录详情")
+endpoints.create(
+    "/members/dues/payments",
+    "pay",
+    PaymentIn,
+    PaymentOut,
+    services.record_payment,
+    model=DuesPayment,
+    refs={"member_id": ("member", _members)},
+    summary="记录党费交纳",
+)
 
 
 @router.get("/members/dues/members/{member_id}", response=DuesOut, summary="某党员某月应交党费与欠缴")
@@ -735,70 +721,39 @@ def arrears(request, unit: int | None = None, region: str | None = None, min_mon
 # --- learning ---
 
 
-@router.get("/members/courses", response=list[CourseOut], summary="学习课程")
-@paginate(LimitOffsetPagination)
-def list_courses(request, kind: str | None = None):
-    qs = scoped(request, Course.objects.all())
-    return qs.filter(kind=kind) if kind else qs
-
-
-@router.get("/members/courses/{pk}", response=CourseOut, summary="课程详情")
-def get_course(request, pk: int):
-    return get_scoped(request, Course.objects.all(), pk=pk)
-
-
-@router.post("/members/courses", response={201: CourseOut}, summary="新增课程")
-def create_course(request, payload: CourseIn):
-    require(request, "add", Course)
-    unit = get_scoped(request, OrgUnit.objects.all(), pk=payload.unit_id)
-    data = payload.dict(exclude={"unit_id"})
-    return Status(201, services.create_course(unit=unit, actor=request.user, **data))
-
-
-@router.get("/members/study-records", response=list[StudyOut], summary="学习记录")
-@paginate(LimitOffsetPagination)
-def list_study(
-    request,
-    practitioner: int | None = None,
-    kind: str | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-):
-    qs = scoped(request, StudyRecord.objects.select_related("practitioner"))
-    if practitioner:
-        qs = qs.filter(practitioner_id=practitioner)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if date_from:
-        qs = qs.filter(date__gte=date_from)
-    if date_to:
-        qs = qs.filter(date__lte=date_to)
-    return qs
-
-
-@router.get("/members/study-records/{pk}", response=StudyOut, summary="学习记录详情")
-def get_study(request, pk: int):
-    return get_scoped(request, StudyRecord.objects.select_related("practitioner"), pk=pk)
-
-
-@router.post("/members/study-records", response={201: StudyOut}, summary="登记学习")
-def create_study(request, payload: StudyIn):
-    require(request, "add", StudyRecord)
-    person = get_scoped(request, Practitioner.objects.all(), pk=payload.practitioner_id)
-    course = get_scoped(request, Course.objects.all(), pk=payload.course_id) if payload.course_id else None
-    return Status(
-        201,
-        services.record_study(
-            person,
-            payload.date,
-            course=course,
-            hours=payload.hours,
-            kind=payload.kind,
-            title=payload.title,
-            points=payload.points,
-            actor=request.user,
-        ),
-    )
+endpoints.list(
+    "/members/courses",
+    "list_courses",
+    Course.objects.all(),
+    CourseOut,
+    filters=COURSE_FILTERS,
+    summary="学习课程",
+)
+endpoints.detail("/members/courses/{pk}", "get_course", Course.objects.all(), CourseOut, summary="课程详情")
+endpoints.create(
+    "/members/courses",
+    "create_course",
+    CourseIn,
+    CourseOut,
+    services.create_course,
+    model=Course,
+    refs={"unit_id": ("unit", _units)},
+    summary="新增课程",
+)
+endpoints.list(
+    "/members/study-records", "list_study", _study, StudyOut, filters=STUDY_FILTERS, summary="学习记录"
+)
+endpoints.detail("/members/study-records/{pk}", "get_study", _study, StudyOut, summary="学习记录详情")
+endpoints.create(
+    "/members/study-records",
+    "create_study",
+    StudyIn,
+    StudyOut,
+    services.record_study,
+    model=StudyRecord,
+    refs={"practitioner_id": ("practitioner", _people), "course_id": ("course", Course.objects.all())},
+    summary="登记学习",
+)
 
 
 @router.get("/members/study-hours", response=list[HoursOut], summary="学时统计（按人员/党组织/类别/月份）")

@@ -10,7 +10,9 @@ from xinye.accounts import writes
 from xinye.accounts.permissions import has_action, in_scope, restrict
 from xinye.console.admin import ScopedAdmin
 from xinye.core.errors import OutOfScope
+from xinye.core.filters import FilteredAdmin
 from xinye.orglife import services
+from xinye.orglife.filters import GROUP_FILTERS, MEETING_FILTERS
 from xinye.orglife.models import Attendance, Meeting, MeetingPhoto, MeetingRule, OnlineGroup
 from xinye.orgs.choices import PARTY_ORG_KINDS
 from xinye.orgs.models import OrgUnit
@@ -93,11 +95,10 @@ def _party_units(request):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedAdmin):
+class MeetingAdmin(FilteredAdmin, ScopedAdmin):
     form = MeetingForm
     list_display = ["date", "kind", "topic", "unit", "is_online", "attendance_text", "quorum_flag"]
-    list_filter = ["kind", "is_online", "quorum_met", "region", "industry"]
-    search_fields = ["topic", "unit__name"]
+    filters = MEETING_FILTERS
     date_hierarchy = "date"
     list_select_related = ["unit"]
     fields = [
@@ -180,11 +181,10 @@ class OnlineGroupForm(forms.ModelForm):
 
 
 @admin.register(OnlineGroup)
-class OnlineGroupAdmin(ScopedAdmin):
+class OnlineGroupAdmin(FilteredAdmin, ScopedAdmin):
     form = OnlineGroupForm
     list_display = ["name", "unit", "platform", "member_count", "is_active"]
-    list_filter = ["platform", "is_active", "industry"]
-    search_fields = ["name", "unit__name"]
+    filters = GROUP_FILTERS
     list_select_related = ["unit"]
     fields = ["unit", "name", "platform", "link", "leader", "members", "is_active"]
     filter_horizontal = ["members"]

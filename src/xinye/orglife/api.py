@@ -7,12 +7,15 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.lists import Endpoints
 from xinye.orglife import services
+from xinye.orglife.filters import GROUP_FILTERS, MEETING_FILTERS
 from xinye.orglife.health import parse_period
 from xinye.orglife.models import Meeting, MeetingRule, OnlineGroup
 from xinye.orgs.models import OrgUnit
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "组织生活"
 
 
@@ -83,8 +86,7 @@ class MeetingIn(Schema):
     attendance: list[AttendanceIn] | None = None
 
 
-def _meetings(request, action="view"):
-    return scoped(request, Meeting.objects.select_related("unit"), action)
+_meetings = Meeting.objects.select_related("unit")
 
 
 def _rows(items):
@@ -93,33 +95,12 @@ def _rows(items):
     ]
 
 
-@router.get("/meetings", response=list[MeetingOut], summary="会议与活动")
-@paginate(LimitOffsetPagination)
-def list_meetings(
-    request,
-    unit: int | None = None,
-    kind: str | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    quorum_failed: bool = False,
-):
-    qs = _meetings(request)
-    if unit:
-        qs = qs.filter(unit_id=unit)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if date_from:
-        qs = qs.filter(date__gte=date_from)
-    if date_to:
-        qs = qs.filter(date__lte=date_to)
-    if quorum_failed:
-        qs = qs.filter(quorum_met=False)
-    return qs
-
-
-@router.get("/meetings/{meeting_id}", response=MeetingDetail, summary="会议详情（含出席）")
-def get_meeting(request, meeting_id: int):
-    return get_scoped(request, _meetings(request), pk=meeting_id)
+endpoints.list(
+    "/meetings", "list_meetings", _meetings, MeetingOut, filters=MEETING_FILTERS, summary="会议与活动"
+)
+endpoints.detail(
+    "/meetings/{meeting_id}", "get_meeting", _meetings, MeetingDetail, summary="会议详情（含出席）"
+)
 
 
 @router.post("/meetings", response={201: MeetingDetail}, summary="记录会议")
@@ -142,7 +123,7 @@ def create_meeting(request, payload: MeetingIn):
         minutes=payload.minutes,
         attendance=_rows(payload.attendance) if payload.attendance is not None else None,
     )
-    return Status(201, _meetings(request).get(pk=meeting.pk))
+    return Status(201, scoped(request, _meetings).get(pk=meeting.pk))
 
 
 class MeetingPatch(Schema):
@@ -155,18 +136,22 @@ class MeetingPatch(Schema):
     minutes: str | None = None
 
 
-@router.patch("/meetings/{meeting_id}", response=MeetingDetail, summary="修改会议")
-def update_meeting(request, meeting_id: int, payload: MeetingPatch):
-    meeting = get_scoped(request, _meetings(request, "change"), "change", pk=meeting_id)
-    services.update_meeting(meeting, actor=request.user, **payload.dict(exclude_unset=True))
-    return _meetings(request).get(pk=meeting.pk)
+endpoints.update(
+    "/meetings/{meeting_id}",
+    "update_meeting",
+    _meetings,
+    MeetingPatch,
+    MeetingDetail,
+    services.update_meeting,
+    summary="修改会议",
+)
 
 
 @router.post("/meetings/{meeting_id}/attendance", response=MeetingDetail, summary="登记出席（替换原记录）")
 def put_attendance(request, meeting_id: int, payload: list[AttendanceIn]):
-    meeting = get_scoped(request, _meetings(request, "change"), "change", pk=meeting_id)
+    meeting = get_scoped(request, _meetings, "change", pk=meeting_id)
     services.set_attendance(meeting, _rows(payload), actor=request.user)
-    return _meetings(request).get(pk=meeting.pk)
+    return scoped(request, _meetings).get(pk=meeting.pk)
 
 
 class OnlineGroupOut(Schema):
@@ -198,22 +183,13 @@ class OnlineGroupIn(Schema):
     leader_id: int | None = None
 
 
-def _groups(request):
-    return scoped(request, OnlineGroup.objects.select_related("unit").prefetch_related("members"))
+_groups = OnlineGroup.objects.select_related("unit").prefetch_related("members")
 
 
-@router.get("/online-groups", response=list[OnlineGroupOut], summary="网络党小组")
-@paginate(LimitOffsetPagination)
-def list_groups(request, unit: int | None = None):
-    qs = _groups(request)
-    if unit:
-        qs = qs.filter(unit_id=unit)
-    return qs
-
-
-@router.get("/online-groups/{group_id}", response=OnlineGroupOut, summary="网络党小组详情")
-def get_group(request, group_id: int):
-    return get_scoped(request, _groups(request), pk=group_id)
+endpoints.list(
+    "/online-groups", "list_groups", _groups, OnlineGroupOut, filters=GROUP_FILTERS, summary="网络党小组"
+)
+endpoints.detail("/online-groups/{group_id}", "get_group", _groups, OnlineGroupOut, summary="网络党小组详情")
 
 
 @router.post("/online-groups", response={201: OnlineGroupOut}, summary="建立网络党小组")
@@ -228,7 +204,7 @@ def create_group(request, payload: OnlineGroupIn):
         link=payload.link,
         members=payload.member_ids,
     )
-    return Status(201, _groups(request).get(pk=group.pk))
+    return Status(201, scoped(request, _groups).get(pk=group.pk))
 
 
 class RuleOut(Schema):

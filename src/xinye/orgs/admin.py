@@ -4,15 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from xinye.accounts.permissions import require
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.core.errors import Refused
+from xinye.core.filters import FilteredAdmin
 from xinye.orgs import services
+from xinye.orgs.filters import REGION_FILTERS, UNIT_FILTERS
 from xinye.orgs.models import OrgUnit, Region, Responsibility
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdmin):
+class RegionAdmin(FilteredAdmin, ScopedAdmin):
     list_display = ["code", "name", "level", "parent", "is_functional_zone"]
-    list_filter = ["level", "is_functional_zone"]
-    search_fields = ["code", "name"]
+    filters = REGION_FILTERS
     nav_icon = "map"
 
     def get_readonly_fields(self, request, obj=None):
@@ -48,10 +49,9 @@ class ChildInline(ReadOnlyInline):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ScopedAdmin):
+class OrgUnitAdmin(FilteredAdmin, ScopedAdmin):
     list_display = ["name", "kind", "industry", "region", "parent", "answers_to", "is_active"]
-    list_filter = ["kind", "industry", "region", "is_active"]
-    search_fields = ["name", "code"]
+    filters = UNIT_FILTERS
     list_select_related = ["region", "parent", "answers_to"]
     autocomplete_fields = ["parent", "answers_to"]
     fields = ["code", "name", "kind", "industry", "region", "parent", "answers_to", "sort", "is_active"]

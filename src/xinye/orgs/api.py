@@ -8,12 +8,15 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.lists import Endpoints
 from xinye.orgs import services
 from xinye.orgs.choices import ResponsibilityRole
+from xinye.orgs.filters import REGION_FILTERS, UNIT_FILTERS
 from xinye.orgs.models import OrgUnit, Region
 from xinye.orgs.services import gaps, owners_of, required_roles
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "谁负责"
 
 
@@ -105,47 +108,20 @@ class GapOut(Schema):
     missing_roles: list[str]
 
 
-@router.get("/regions", response=list[RegionOut], summary="行政区划")
-@paginate(LimitOffsetPagination)
-def list_regions(request, parent: str | None = None, level: str | None = None):
-    qs = scoped(request, Region.objects.all())
-    if parent:
-        qs = qs.filter(parent_id=parent)
-    if level:
-        qs = qs.filter(level=level)
-    return qs
-
-
-@router.get("/regions/{code}", response=RegionOut, summary="行政区划详情")
-def get_region(request, code: str):
-    return get_scoped(request, Region.objects.all(), code=code)
-
-
-@router.get("/org-units", response=list[UnitOut], summary="组织单位（含业务指导线）")
-@paginate(LimitOffsetPagination)
-def list_units(
-    request,
-    kind: str | None = None,
-    industry: str | None = None,
-    region: str | None = None,
-    answers_to: int | None = None,
-    parent: int | None = None,
-    q: str | None = None,
-):
-    qs = scoped(request, OrgUnit.objects.select_related("parent", "answers_to"))
-    if kind:
-        qs = qs.filter(kind=kind)
-    if industry:
-        qs = qs.filter(industry=industry)
-    if region:
-        qs = qs.filter(region_id=region)
-    if answers_to is not None:
-        qs = qs.filter(answers_to_id=answers_to)
-    if parent is not None:
-        qs = qs.filter(parent_id=parent)
-    if q:
-        qs = qs.filter(name__icontains=q)
-    return qs
+endpoints.list(
+    "/regions", "list_regions", Region.objects.all(), RegionOut, filters=REGION_FILTERS, summary="行政区划"
+)
+endpoints.detail(
+    "/regions/{code}", "get_region", Region.objects.all(), RegionOut, key_type=str, summary="行政区划详情"
+)
+endpoints.list(
+    "/org-units",
+    "list_units",
+    OrgUnit.objects.select_related("parent", "answers_to"),
+    UnitOut,
+    filters=UNIT_FILTERS,
+    summary="组织单位（含业务指导线）",
+)
 
 
 @router.get("/org-units/tree", response=list[TreeNode], summary="组织树（本人可见部分）")

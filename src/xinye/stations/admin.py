@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from xinye.accounts import writes
 from xinye.console.admin import ScopedAdmin
 from xinye.core import geo
+from xinye.core.filters import FilteredAdmin
 from xinye.ledger.choices import CoordSystem
 from xinye.stations import services
 from xinye.stations.choices import Amenity
+from xinye.stations.filters import STATION_FILTERS
 from xinye.stations.models import HOURS_PATTERN, Station, StationCheckIn, StationPhoto
 
 
@@ -93,12 +95,11 @@ class StationPhotoInline(admin.TabularInline):
 
 
 @admin.register(Station)
-class StationAdmin(ScopedAdmin):
+class StationAdmin(FilteredAdmin, ScopedAdmin):
     form = StationForm
     nav_icon = "storefront"
     list_display = ["code", "name", "region", "unit", "host_kind", "status", "green_channel", "poster_links"]
-    list_filter = ["status", "host_kind", "region", "green_channel", "open_24h"]
-    search_fields = ["code", "name", "address"]
+    filters = STATION_FILTERS
     autocomplete_fields = []
     inlines = [StationPhotoInline]
     fieldsets = [

@@ -6,13 +6,15 @@ from django.http import JsonResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, scoped
+from xinye.api.common import get_scoped
+from xinye.api.lists import Endpoints
 from xinye.stations import geo, rules, services
+from xinye.stations.filters import STATION_FILTERS
 from xinye.stations.models import Station
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "服务站"
 
 
@@ -126,22 +128,22 @@ class DayCount(Schema):
     count: int
 
 
-@router.get("/stations", response=list[StationOut], summary="服务站列表")
-@paginate(LimitOffsetPagination)
-def list_stations(request, region: str | None = None, status: str | None = None, q: str | None = None):
-    qs = scoped(request, Station.objects.select_related("unit")).order_by("code")
-    if region:
-        qs = qs.filter(region_id=region)
-    if status:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(name__icontains=q)
-    return qs
-
-
-@router.get("/stations/{int:station_id}", response=StationOut, summary="服务站详情")
-def get_station(request, station_id: int):
-    return get_scoped(request, Station.objects.select_related("unit"), pk=station_id)
+endpoints.list(
+    "/stations",
+    "list_stations",
+    Station.objects.select_related("unit"),
+    StationOut,
+    filters=STATION_FILTERS,
+    ordering=("code",),
+    summary="服务站列表",
+)
+endpoints.detail(
+    "/stations/{int:station_id}",
+    "get_station",
+    Station.objects.select_related("unit"),
+    StationOut,
+    summary="服务站详情",
+)
 
 
 @router.get("/stations/{int:station_id}/checkins", response=list[DayCount], summary="服务站每日签到数")

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from xinye.console.admin import ReadOnlyInline
 from xinye.console.admin import ScopedAdmin as _ScopedAdmin
 from xinye.core.errors import Refused
+from xinye.core.filters import FilteredAdmin
 from xinye.volunteers import services
+from xinye.volunteers.filters import ACTIVITY_FILTERS, PROFILE_FILTERS
 from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
 
 
@@ -21,10 +23,10 @@ class ScopedAdmin(_ScopedAdmin):
 
 
 @admin.register(VolunteerProfile)
-class VolunteerProfileAdmin(ScopedAdmin):
+class VolunteerProfileAdmin(FilteredAdmin, ScopedAdmin):
     nav_icon = "volunteer_activism"
     list_display = ("worker", "unit", "region", "industry", "skills", "is_active", "joined_at")
-    list_filter = ("is_active", "region", "industry")
+    filters = PROFILE_FILTERS
     readonly_fields = ("worker", "region", "industry", "joined_at")
     fields = ("worker", "unit", "region", "industry", "skills", "is_active", "joined_at")
 
@@ -38,11 +40,10 @@ class SignupInline(ReadOnlyInline):
 
 
 @admin.register(VolunteerActivity)
-class VolunteerActivityAdmin(ScopedAdmin):
+class VolunteerActivityAdmin(FilteredAdmin, ScopedAdmin):
     nav_icon = "event"
     list_display = ("title", "category", "unit", "starts_at", "place", "capacity", "status")
-    list_filter = ("category", "status", "region")
-    search_fields = ("title", "place")
+    filters = ACTIVITY_FILTERS
     fields = (
         "title",
         "category",

@@ -3,15 +3,17 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema
 
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.lists import Endpoints
 from xinye.orgs.models import OrgUnit
 from xinye.volunteers import services
+from xinye.volunteers.filters import ACTIVITY_FILTERS, PROFILE_FILTERS
 from xinye.volunteers.models import VolunteerActivity, VolunteerProfile, VolunteerSignup
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "志愿服务"
 
 
@@ -96,6 +98,10 @@ class ConfirmIn(Schema):
     note: str = ""
 
 
+_profiles = VolunteerProfile.objects.select_related("unit", "worker")
+_activities = VolunteerActivity.objects.select_related("unit")
+
+
 class TotalOut(Schema):
     name: str
     volunteers: int
@@ -109,43 +115,33 @@ def totals(request, by: str = "region"):
     return services.totals(profiles, "industry" if by == "industry" else "region")
 
 
-@router.get("/volunteers", response=list[ProfileOut], summary="志愿者")
-@paginate(LimitOffsetPagination)
-def list_profiles(request, unit: int | None = None):
-    qs = scoped(request, VolunteerProfile.objects.select_related("unit", "worker"))
-    if unit is not None:
-        qs = qs.filter(unit_id=unit)
-    return qs
-
-
-@router.get("/volunteers/{profile_id}", response=ProfileOut, summary="志愿者详情（含累计时长）")
-def get_profile(request, profile_id: int):
-    return get_scoped(request, VolunteerProfile.objects.select_related("unit", "worker"), pk=profile_id)
-
-
-@router.get("/volunteer-activities", response=list[ActivityOut], summary="志愿活动")
-@paginate(LimitOffsetPagination)
-def list_activities(request, category: str | None = None, status: str | None = None):
-    qs = scoped(request, VolunteerActivity.objects.select_related("unit"))
-    if category:
-        qs = qs.filter(category=category)
-    if status:
-        qs = qs.filter(status=status)
-    return qs
-
-
-@router.post("/volunteer-activities", response={201: ActivityOut}, summary="发布志愿活动")
-def create_activity(request, payload: ActivityIn):
-    require(request, "add", VolunteerActivity)
-    unit = get_scoped(request, OrgUnit.objects.all(), pk=payload.unit)
-    data = payload.dict()
-    data.pop("unit")
-    return Status(201, services.publish_activity(actor=request.user, unit=unit, **data))
-
-
-@router.get("/volunteer-activities/{activity_id}", response=ActivityOut, summary="志愿活动详情")
-def get_activity(request, activity_id: int):
-    return get_scoped(request, VolunteerActivity.objects.select_related("unit"), pk=activity_id)
+endpoints.list(
+    "/volunteers", "list_profiles", _profiles, ProfileOut, filters=PROFILE_FILTERS, summary="志愿者"
+)
+endpoints.detail(
+    "/volunteers/{profile_id}", "get_profile", _profiles, ProfileOut, summary="志愿者详情（含累计时长）"
+)
+endpoints.list(
+    "/volunteer-activities",
+    "list_activities",
+    _activities,
+    ActivityOut,
+    filters=ACTIVITY_FILTERS,
+    summary="志愿活动",
+)
+endpoints.create(
+    "/volunteer-activities",
+    "create_activity",
+    ActivityIn,
+    ActivityOut,
+    services.publish_activity,
+    model=VolunteerActivity,
+    refs={"unit": ("unit", OrgUnit.objects.all())},
+    summary="发布志愿活动",
+)
+endpoints.detail(
+    "/volunteer-activities/{activity_id}", "get_activity", _activities, ActivityOut, summary="志愿活动详情"
+)
 
 
 @router.get("/volunteer-activities/{activity_id}/signups", response=list[SignupOut], summary="活动报名名单")

@@ -1,0 +1,124 @@
+"""The common endpoint shapes, built from a declaration (issue 12, item 5).
+
+    endpoints = Endpoints(router, __name__)
+    endpoints.list("/stations", "list_stations", Station.objects.select_related("unit"), StationOut,
+                   filters=STATION_FILTERS, ordering=("code",), summary="服务站列表")
+    endpoints.detail("/stations/{int:station_id}", "get_station", Station.objects.select_related("unit"),
+                     StationOut, summary="服务站详情")
+
+- list: `restrict`ed to the caller's scope, narrowed by the FilterSet's query parameters (a bad choice is a
+  Chinese 422), paginated by limit/offset into {"items", "count"}.
+- detail: one row in scope, else 404 (out of scope looks exactly like absent).
+- create: the caller needs the model's "add" action; the payload's reference fields named in `refs` are
+  looked up in scope (404 otherwise) and the service is called with `actor=request.user` and the rest of
+  the payload as keywords — the service stays the write door. Answers 201 with the row.
+- update (PATCH): the row in scope for "change" (else 404), the service called with the fields sent, the
+  row read back.
+
+`name` is the view's function name, so operation ids stay what they were when the endpoints were written
+by hand (`xinye_<app>_api_<name>`). Anything with another shape stays an ordinary `@router` function.
+"""
+
+import re
+
+from ninja import Path, Query, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field, create_model
+
+from xinye.api.common import get_scoped, require, scoped
+from xinye.core.filters import FilterSet
+
+_PATH_PARAM = re.compile(r"\{(?:(\w+):)?(\w+)\}")
+
+
+class Endpoints:
+    """Registers the common shapes on one module's router."""
+
+    def __init__(self, router, module: str):
+        self.router = router
+        self.module = module
+        # schema names are global in the OpenAPI document: "Orgs" + "ListRegions" + "Query"
+        self.prefix = module.split(".")[1].title()
+
+    def _schema_name(self, name: str, suffix: str) -> str:
+        return self.prefix + name.title().replace("_", "") + suffix
+
+    def _named(self, view, name: str):
+        view.__name__ = view.__qualname__ = name
+        view.__module__ = self.module
+        return view
+
+    def list(self, path, name, queryset, schema, *, summary, filters: FilterSet | None = None, ordering=()):
+        params = query_schema(filters, self._schema_name(name, "Query"))
+
+        def view(request, filters_in: Query[params]):  # type: ignore[valid-type]
+            qs = scoped(request, queryset)
+            if filters is not None:
+                qs = filters.apply(qs, filters_in.dict())
+            return qs.order_by(*ordering) if ordering else qs
+
+        view = paginate(LimitOffsetPagination)(self._named(view, name))
+        self.router.get(path, response=list[schema], summary=summary)(view)
+
+    def detail(self, path, name, queryset, schema, *, summary, key_type=int):
+        key = path_schema(path, self._schema_name(name, "Path"), key_type)
+
+        def view(request, key_in: Path[key]):  # type: ignore[valid-type]
+            (value,) = key_in.dict().values()
+            return get_scoped(request, queryset, pk=value)
+
+        self.router.get(path, response=schema, summary=summary)(self._named(view, name))
+
+    def create(self, path, name, payload, schema, service, *, summary, model, refs=None, read_back=None):
+        """`refs` maps a payload field to (argument name, queryset): `{"unit_id": ("unit", OrgUnit.objects)}`;
+        a missing optional reference (None) is passed as None. `read_back` (a queryset) re-reads the saved row
+        for the response, e.g. with its select_related."""
+        refs = refs or {}
+
+        def view(request, data: payload):  # type: ignore[valid-type]
+            require(request, "add", model)
+            kwargs = data.dict()
+            for field, (arg, qs) in refs.items():
+                pk = kwargs.pop(field)
+                kwargs[arg] = get_scoped(request, qs.all(), pk=pk) if pk is not None else None
+            obj = service(actor=request.user, **kwargs)
+            if read_back is not None:
+                obj = scoped(request, read_back).get(pk=obj.pk)
+            return Status(201, obj)
+
+        self.router.post(path, response={201: schema}, summary=summary)(self._named(view, name))
+
+    def update(self, path, name, queryset, payload, schema, service, *, summary):
+        """PATCH: the row in scope for "change" (else 404), `service(row, actor=…, **the fields sent)`, and
+        the row read back through `queryset`."""
+        key = path_schema(path, self._schema_name(name, "Path"))
+
+        def view(request, key_in: Path[key], data: payload):  # type: ignore[valid-type]
+            (value,) = key_in.dict().values()
+            obj = get_scoped(request, queryset, "change", pk=value)
+            service(obj, actor=request.user, **data.dict(exclude_unset=True))
+            return scoped(request, queryset).get(pk=obj.pk)
+
+        self.router.patch(path, response=schema, summary=summary)(self._named(view, name))
+
+
+def query_schema(filters: FilterSet | None, name: str) -> type[Schema]:
+    """The query parameters of a FilterSet as a ninja Schema (all optional), for the OpenAPI document."""
+    fields = {}
+    if filters is not None:
+        for f in filters.filters:
+            # choices are listed, not enforced by the schema: Filter.apply refuses a bad one in Chinese
+            described = f"可选：{'、'.join(f.choices)}" if f.choices else None
+            fields[f.name] = (f.type | None, Field(None, description=described))
+        if filters.search is not None:
+            fields[filters.search.name] = (
+                str | None,
+                Field(None, description="模糊搜索：" + "、".join(filters.search.fields)),
+            )
+    return create_model(name, __base__=Schema, **fields)
+
+
+def path_schema(path: str, name: str, key_type=int) -> type[Schema]:
+    """The one path parameter of a detail path (`{pk}`, `{int:station_id}`, `{code}`) as a ninja Schema."""
+    ((_converter, param),) = _PATH_PARAM.findall(path)
+    return create_model(name, __base__=Schema, **{param: (key_type, ...)})

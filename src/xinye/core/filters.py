@@ -1,0 +1,193 @@
+"""List filters, declared once per object type and read by both faces (issue 12, item 5).
+
+    MEETING_FILTERS = FilterSet(
+        Meeting,
+        "kind", "is_online", "region",                          # exact match on a model field
+        Filter("unit", console=False),                          # API only: too many values for a sidebar
+        Filter("date_from", field="date", lookup="gte"),        # a range, or…
+        Filter("quorum_failed", type=bool, method=_failed),     # …anything a lookup cannot say
+        search=Search(("topic", "unit__name")),                 # ?q=, and the console's search box
+    )
+
+For encrypted ID numbers and phones, `KeyedSearch(fields, id_number="id_hash", phone="phone_hash")` finds an
+exact number through its keyed hash (core.crypto) and anything else by the plain fields.
+
+- The API (`xinye.api.lists`) turns each filter into a query parameter (`?status=open`) and calls
+  `apply(queryset, params)`; a value outside the field's choices is refused with a Chinese 422.
+- The console (`FilteredAdmin` below) shows the exact-match filters as its list filters and searches the
+  same fields — and an exact ID number or phone through its keyed hash, the one place that rule lives.
+
+The filter's type (str, int, bool, date) and choices come from the model field, so a plain field name is
+usually the whole declaration.
+"""
+
+import datetime
+from collections.abc import Callable, Mapping
+
+from django.db import models
+from django.db.models import Q
+
+from xinye.core.crypto import keyed_hash
+from xinye.core.errors import Refused
+from xinye.core.validators import normalise
+
+_TYPES = (
+    (models.BooleanField, bool),
+    (models.DateTimeField, datetime.datetime),
+    (models.DateField, datetime.date),
+    (models.IntegerField, int),  # includes AutoField, BigAutoField, PositiveIntegerField…
+)
+
+
+class Filter:
+    """One query parameter that narrows a list.
+
+    `name` is the parameter; `field` the model field path it reads (default: the name); `lookup` an ORM
+    lookup appended to it (`gte`, `icontains`…); `method(queryset, value)` replaces the lookup altogether.
+    Exact-match filters on a field (no lookup, no method) appear in the console's list filters too, unless
+    `console=False` (a key with thousands of values is a query parameter, not a sidebar).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        field: str | None = None,
+        lookup: str = "",
+        type: type | None = None,  # noqa: A002 - reads like the declaration it is
+        method: Callable | None = None,
+        console: bool = True,
+    ):
+        self.name = name
+        self.console = console
+        self.field = field or name
+        self.lookup = lookup
+        self.type = type
+        self.method = method
+        self.choices: dict[str, str] = {}
+
+    def bind(self, model) -> None:
+        """Read the type and the choices from the model field (called once by the FilterSet)."""
+        if self.method is not None and self.type is not None:
+            return
+        field = _model_field(model, self.field)
+        if field.is_relation:
+            field = field.target_field
+        if self.type is None:
+            self.type = next((t for cls, t in _TYPES if isinstance(field, cls)), str)
+        if field.choices and not self.lookup:
+            self.choices = {str(k): str(v) for k, v in field.flatchoices}
+
+    @property
+    def on_console(self) -> bool:
+        return self.console and not self.lookup and self.method is None
+
+    def apply(self, queryset, value):
+        if value is None or value == "":
+            return queryset
+        if self.choices and str(value) not in self.choices:
+            allowed = "、".join(self.choices)
+            raise Refused(f"参数 {self.name} 的值“{value}”无效，可选：{allowed}")
+        if self.method is not None:
+            return self.method(queryset, value)
+        path = f"{self.field}__{self.lookup}" if self.lookup else self.field
+        return queryset.filter(**{path: value})
+
+
+class Search:
+    """The free-text parameter `q`: any of `fields` contains the term (case-insensitive)."""
+
+    name = "q"
+
+    def __init__(self, fields: tuple[str, ...]):
+        self.fields = tuple(fields)
+
+    def exact(self, queryset, term: str):
+        """A queryset for a term that must match exactly (see KeyedSearch), or None for a plain search."""
+        return None
+
+    def apply(self, queryset, term: str | None):
+        if not term:
+            return queryset
+        found = self.exact(queryset, term)
+        if found is not None:
+            return found
+        match = Q()
+        for f in self.fields:
+            match |= Q(**{f"{f}__icontains": term})
+        return queryset.filter(match)
+
+
+class KeyedSearch(Search):
+    """A search where an 18-character ID number or an 11-digit phone is looked up through its keyed hash
+    (the values are encrypted at rest, so `icontains` cannot see them; core.crypto)."""
+
+    def __init__(self, fields: tuple[str, ...], *, id_number: str = "", phone: str = ""):
+        super().__init__(fields)
+        self.id_number = id_number  # the hash field, e.g. "id_hash"
+        self.phone = phone  # e.g. "phone_hash"
+
+    def exact(self, queryset, term: str):
+        term = normalise(term).upper()
+        if self.id_number and len(term) == 18:
+            return queryset.filter(**{self.id_number: keyed_hash(term)})
+        if self.phone and len(term) == 11 and term.isdigit():
+            return queryset.filter(**{self.phone: keyed_hash(term)})
+        return None
+
+
+class FilterSet:
+    """The filters of one object type. Strings are shorthand for `Filter(name)`."""
+
+    def __init__(self, model, *filters: "Filter | str", search: Search | None = None):
+        self.model = model
+        self.filters = [Filter(f) if isinstance(f, str) else f for f in filters]
+        for f in self.filters:
+            f.bind(model)
+        self.search = search
+
+    def apply(self, queryset, params: Mapping):
+        """Narrow `queryset` by the parameters given (missing or empty ones are ignored)."""
+        for f in self.filters:
+            queryset = f.apply(queryset, params.get(f.name))
+        if self.search is not None:
+            queryset = self.search.apply(queryset, params.get(self.search.name))
+        return queryset
+
+    @property
+    def list_filter(self) -> tuple[str, ...]:
+        """The console's list filters: each exact-match field once."""
+        return tuple(dict.fromkeys(f.field for f in self.filters if f.on_console))
+
+    @property
+    def search_fields(self) -> tuple[str, ...]:
+        return self.search.fields if self.search else ()
+
+
+class FilteredAdmin:
+    """ModelAdmin mixin: `filters = SOME_FILTERS` gives the console the list filters and the search
+    (keyed-hash lookups included) that the API uses. Extra console-only filters go in `extra_list_filter`."""
+
+    filters: FilterSet
+    extra_list_filter: tuple = ()
+
+    def get_list_filter(self, request):
+        return (*self.filters.list_filter, *self.extra_list_filter)
+
+    def get_search_fields(self, request):
+        return self.filters.search_fields
+
+    def get_search_results(self, request, queryset, search_term):
+        search = self.filters.search
+        found = search.exact(queryset, search_term) if search and search_term else None
+        if found is not None:
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+
+def _model_field(model, path: str):
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        model = field.related_model
+    return field
