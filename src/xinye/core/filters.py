@@ -171,6 +171,12 @@ class FilteredAdmin:
     filters: FilterSet
     extra_list_filter: tuple = ()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Django's own checks read these attributes (an autocomplete target must declare search_fields).
+        if getattr(cls, "filters", None) is not None:
+            cls.search_fields = tuple(cls.filters.search_fields)
+
     def get_list_filter(self, request):
         return (*self.filters.list_filter, *self.extra_list_filter)
 
