@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 
 from tests.stations.factories import make_station
 from xinye.core.errors import Refused
-from xinye.core.filters import Filter, FilterSet, KeyedSearch, Search
+from xinye.core.filters import Filter, FilterSet
 from xinye.orgs.filters import UNIT_FILTERS
 from xinye.orgs.models import OrgUnit
 from xinye.stations.filters import STATION_FILTERS
@@ -54,16 +54,6 @@ def test_a_value_outside_the_choices_is_refused_in_chinese():
     with pytest.raises(Refused) as exc:
         STATION_FILTERS.apply(Station.objects.all(), {"status": "bogus"})
     assert exc.value.messages == ["参数 status 的值“bogus”无效，可选：open、paused、closed"]
-
-
-def test_keyed_search_finds_an_exact_phone_through_its_hash(world):
-    station = make_station(world["units"]["street-kerqin-1-c1"], contact_phone="13912345678")
-    filters = FilterSet(Station, search=KeyedSearch(("name",), phone="contact_phone_hash"))
-    assert list(filters.apply(Station.objects.all(), {"q": "139 1234 5678"})) == [station]
-    # a part of the number is not a search for the encrypted value
-    assert not filters.apply(Station.objects.all(), {"q": "1234"}).filter(pk=station.pk).exists()
-    plain = FilterSet(Station, search=Search(("name",)))
-    assert plain.search.exact(Station.objects.all(), "13912345678") is None
 
 
 # --- the API ---

@@ -9,13 +9,14 @@
         search=Search(("topic", "unit__name")),                 # ?q=, and the console's search box
     )
 
-For encrypted ID numbers and phones, `KeyedSearch(fields, id_number="id_hash", phone="phone_hash")` finds an
-exact number through its keyed hash (core.crypto) and anything else by the plain fields.
+Encrypted ID numbers and phones are not searched here: a search by a full number goes through the one
+guarded lookup, `xinye.ledger.search.by_number` (keyed hash, in scope only, logged, rate-limited per user),
+which the ledger's API and console call before a plain search.
 
 - The API (`xinye.api.lists`) turns each filter into a query parameter (`?status=open`) and calls
   `apply(queryset, params)`; a value outside the field's choices is refused with a Chinese 422.
 - The console (`FilteredAdmin` below) shows the exact-match filters as its list filters and searches the
-  same fields — and an exact ID number or phone through its keyed hash, the one place that rule lives.
+  same fields.
 
 The filter's type (str, int, bool, date) and choices come from the model field, so a plain field name is
 usually the whole declaration.
@@ -27,9 +28,7 @@ from collections.abc import Callable, Mapping
 from django.db import models
 from django.db.models import Q
 
-from xinye.core.crypto import keyed_hash
 from xinye.core.errors import Refused
-from xinye.core.validators import normalise
 
 _TYPES = (
     (models.BooleanField, bool),
@@ -103,7 +102,7 @@ class Search:
         self.fields = tuple(fields)
 
     def exact(self, queryset, term: str):
-        """A queryset for a term that must match exactly (see KeyedSearch), or None for a plain search."""
+        """A queryset for a term that must match exactly, or None for a plain search (subclasses say when)."""
         return None
 
     def apply(self, queryset, term: str | None):
@@ -116,24 +115,6 @@ class Search:
         for f in self.fields:
             match |= Q(**{f"{f}__icontains": term})
         return queryset.filter(match)
-
-
-class KeyedSearch(Search):
-    """A search where an 18-character ID number or an 11-digit phone is looked up through its keyed hash
-    (the values are encrypted at rest, so `icontains` cannot see them; core.crypto)."""
-
-    def __init__(self, fields: tuple[str, ...], *, id_number: str = "", phone: str = ""):
-        super().__init__(fields)
-        self.id_number = id_number  # the hash field, e.g. "id_hash"
-        self.phone = phone  # e.g. "phone_hash"
-
-    def exact(self, queryset, term: str):
-        term = normalise(term).upper()
-        if self.id_number and len(term) == 18:
-            return queryset.filter(**{self.id_number: keyed_hash(term)})
-        if self.phone and len(term) == 11 and term.isdigit():
-            return queryset.filter(**{self.phone: keyed_hash(term)})
-        return None
 
 
 class FilterSet:
@@ -166,7 +147,7 @@ class FilterSet:
 
 class FilteredAdmin:
     """ModelAdmin mixin: `filters = SOME_FILTERS` gives the console the list filters and the search
-    (keyed-hash lookups included) that the API uses. Extra console-only filters go in `extra_list_filter`."""
+    that the API uses. Extra console-only filters go in `extra_list_filter`."""
 
     filters: FilterSet
     extra_list_filter: tuple = ()
