@@ -1,30 +1,21 @@
 """The appeal loop (rules.md §Appeals, 12345 / 接诉即办): 受理 → 派单 → 签收 → 办理 → 答复 → 办结 → 回访 → 评价,
-回退 of a mis-routed task, reopening on 不满意, reminders/escalation by `xinye tick`, statistics.
+回退 of a mis-routed task, reopening on 不满意, and the worker's rights over their appeals.
 
-Every step is one function here: one transaction, `require(actor, …)` before the write and again on the
-saved row, an AppealEvent row naming the actor and the time. `actor` is a required keyword — a staff user,
-or `system_actor(…)` for the demo, the CLI and `xinye tick`; the worker's own steps (filing, 评价) take
-the `worker` instead and check that the appeal is theirs. Console, API, portal and CLI call these and
-nothing else writes. Refusals are `Refused` (a rule said no) or `OutOfScope` (404).
+Every step is one function: one transaction, `require(actor, …)` before the write and again on the saved
+row, an AppealEvent row naming the actor and the time. `actor` is a required keyword — a staff user, or
+`system_actor(…)` for the demo, the CLI and `xinye tick`; the worker's own steps (filing, 评价) take the
+`worker` instead and check that the appeal is theirs. Refusals are `Refused` or `OutOfScope` (404).
 """
 
-import datetime
-from dataclasses import dataclass, field
-from decimal import Decimal
-
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from xinye.accounts.permissions import (
     actor_user,
     has_action,
-    in_scope,
     is_system,
     require,
-    restrict,
 )
 from xinye.appeals import deadlines, rules
 from xinye.appeals.cases import CaseEvent
@@ -35,31 +26,19 @@ from xinye.appeals.choices import (
     AppealStatus,
     EventKind,
     LimitKind,
-    ReminderKind,
     TaskStatus,
 )
-from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealReminder, AppealTask
+from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealTask
+from xinye.appeals.services.routing import home_unit, route
 from xinye.appeals.uploads import stored_name, validate_photos
-from xinye.core.context import actor_context, current_actor
 from xinye.core.errors import OutOfScope, Refused
-from xinye.orgs.choices import UnitKind
-from xinye.orgs.models import OrgUnit, Responsibility
 
 # Read-only helpers and pure rule functions: no actor (the signature test checks every other function).
 READS = (
     "apply_appeal",
     "apply_task",
-    "community_of_region",
-    "county_work_committee",
-    "home_unit",
-    "route",
-    "disclosure",
-    "filer_contact",
-    "period_tasks",
-    "statistics",
-    "overdue_tasks",
-    "open_filter",
 )
+
 
 # --- transition tables: state → allowed next states ---
 
@@ -120,177 +99,6 @@ def _event(appeal, kind, *, actor, task=None, note="", public_text="", at=None, 
 
 def _fmt(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-# --- routing: where an appeal belongs and who handles it ---
-#
-# Routing reads the org tree that county admins write to, so it must not be steerable by whoever creates
-# units (leak 7 of the spine issue: a community labelled with another county's region, created under one's
-# own street, captured that county's appeals). A unit counts for a region only when it is *anchored* there:
-# its own region is that region and every unit above it lies in that region or in one containing it — a
-# real 科尔沁左翼中旗 community hangs from that county's street and 两新工委, a planted one from 科尔沁区's.
-
-
-def _region_and_ancestors(region) -> set[str]:
-    codes, current, seen = set(), region, 0
-    while current is not None and seen < 8:
-        codes.add(current.pk)
-        current = current.parent if current.parent_id else None
-        seen += 1
-    return codes
-
-
-def _anchored(units: list[OrgUnit], region) -> list[OrgUnit]:
-    """`units` (of `region`, in order) whose whole ancestry lies in `region` or a region containing it."""
-    if not units:
-        return []
-    allowed = _region_and_ancestors(region)
-    above = {int(p) for u in units for p in u.path.strip("/").split("/")[:-1] if p}
-    regions = dict(OrgUnit.objects.filter(pk__in=above).values_list("pk", "region_id"))
-    out = []
-    for unit in units:
-        chain = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
-        if unit.region_id == region.pk and all(regions.get(pk) in allowed for pk in chain):
-            out.append(unit)
-    return out
-
-
-def community_of_region(region) -> OrgUnit | None:
-    """The community an appeal of `region` goes to when nothing more specific is known: the first (by tree
-    position, so deterministic) active community anchored in that region, or None."""
-    if region is None:
-        return None
-    candidates = list(
-        OrgUnit.objects.filter(kind=UnitKind.COMMUNITY, region=region, is_active=True).order_by("path")[:50]
-    )
-    anchored = _anchored(candidates, region)
-    return anchored[0] if anchored else None
-
-
-def county_work_committee(region) -> OrgUnit | None:
-    """The 两新工委 anchored in `region` (the county's), else the topmost one (the city's)."""
-    qs = OrgUnit.objects.filter(kind=UnitKind.WORK_COMMITTEE, is_active=True).order_by("depth", "path")
-    if region is not None:
-        anchored = _anchored(list(qs.filter(region=region)[:20]), region)
-        if anchored:
-            return anchored[0]
-    return qs.first()
-
-
-def _responsible_unit(enterprise, role: str) -> OrgUnit | None:
-    if enterprise is None:
-        return None
-    row = (
-        Responsibility.objects.filter(
-            content_type=ContentType.objects.get_for_model(type(enterprise)),
-            object_id=enterprise.pk,
-            role=role,
-            unit__isnull=False,
-        )
-        .select_related("unit")
-        .order_by("pk")
-        .first()
-    )
-    return row.unit if row else None
-
-
-def home_unit(*, worker=None, region=None, enterprise=None) -> OrgUnit | None:
-    """Where an appeal belongs (属地): the worker's community, else the enterprise's 兜底 community (the
-    responsibility matrix), else the region's anchored community, else the county 两新工委."""
-    if worker is not None and worker.unit_id:
-        return worker.unit
-    unit = _responsible_unit(enterprise, "community")
-    if unit is not None:
-        return unit
-    region = (
-        region
-        or (worker.region if worker is not None else None)
-        or (enterprise.region if enterprise else None)
-    )
-    return community_of_region(region) or county_work_committee(region)
-
-
-def _resolve_target(target: str, appeal: Appeal) -> OrgUnit | None:
-    for option in target.split("|"):
-        option = option.strip()
-        unit = None
-        if option == "community":
-            unit = (
-                appeal.unit if appeal.unit.kind == UnitKind.COMMUNITY else community_of_region(appeal.region)
-            )
-        elif option == "county_wc":
-            unit = county_work_committee(appeal.region)
-        elif option.startswith("role:"):
-            unit = _responsible_unit(appeal.enterprise, option[5:])
-        elif option.startswith("unit:"):
-            unit = OrgUnit.objects.filter(code=option[5:], is_active=True).first()
-        if unit is not None:
-            return unit
-    return None
-
-
-def route(appeal: Appeal) -> list[OrgUnit]:
-    """Default 派单 targets from the category, the worker's county and the responsibility matrix
-    (rules.DEFAULT_ROUTING). Never empty: falls back to the appeal's own unit."""
-    units = []
-    for target in rules.routing(appeal.category):
-        unit = _resolve_target(target, appeal)
-        if unit is not None and unit not in units:
-            units.append(unit)
-    return units or [appeal.unit]
-
-
-# --- who may read an appeal's personal content ---
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    """What of an appeal's personal content (its text, answers, notes, the filer's contact) a user may read.
-
-    `full`: view_sensitive over the appeal itself (its 属地 unit's tree). `task_ids`: the live tasks of the
-    appeal the user handles with view_sensitive over them — a handling unit sees what it needs for the
-    work (the text, the filer's name and phone for 回访, the appeal's answer, its own tasks' answers and
-    notes), never another unit's answer. Everyone else sees lengths only."""
-
-    full: bool = False
-    task_ids: frozenset = frozenset()
-
-    @property
-    def any(self) -> bool:
-        return self.full or bool(self.task_ids)
-
-    @property
-    def by_task(self) -> bool:
-        """Shown only because the user handles a task (the reveal to log as such)."""
-        return not self.full and bool(self.task_ids)
-
-    def task(self, task_id) -> bool:
-        return self.full or task_id in self.task_ids
-
-    def event(self, event) -> bool:
-        return self.full or (
-            bool(self.task_ids) and (event.task_id is None or event.task_id in self.task_ids)
-        )
-
-
-def disclosure(user, appeal: Appeal) -> Disclosure:
-    """The user's Disclosure for `appeal` (two small queries; none for the system)."""
-    if in_scope(user, "view_sensitive", appeal):
-        return Disclosure(full=True)
-    live = appeal.tasks.exclude(status=TaskStatus.RETURNED)
-    ids = frozenset(restrict(live, user, "view_sensitive").values_list("pk", flat=True))
-    return Disclosure(task_ids=ids)
-
-
-def filer_contact(appeal: Appeal) -> tuple[str, str]:
-    """(name, phone) of whoever to call back for 回访: the worker, else the staff member who filed it."""
-    if appeal.worker_id:
-        worker = appeal.worker
-        return worker.name or "（未留姓名）", worker.phone or ""
-    if appeal.created_by_id:
-        user = appeal.created_by
-        return f"{getattr(user, 'display_name', '') or user.get_username()}（录入人）", ""
-    return "（走访收集，无提出人）", ""
 
 
 # --- submission ---
@@ -844,216 +652,3 @@ def anonymise_worker(*, worker) -> int:
         appeal.events.filter(kind=EventKind.RATED).update(note="", public_text="")
         _event(appeal, EventKind.ANONYMISED, actor=worker, label="系统")
     return len(appeals)
-
-
-# --- xinye tick: reminders, escalation, return visits ---
-
-
-@dataclass
-class TickResult:
-    reminded: int = 0
-    escalated: int = 0
-    visits_due: int = 0
-    details: list = field(default_factory=list)
-
-
-def _remind(key, kind, appeal, unit, message, task=None, now=None) -> bool:
-    _obj, created = AppealReminder.objects.get_or_create(
-        key=key,
-        defaults={
-            "kind": kind,
-            "appeal": appeal,
-            "task": task,
-            "unit": unit,
-            "message": message[:255],
-            "created_at": now or timezone.now(),
-        },
-    )
-    return created
-
-
-def tick(*, actor, now=None) -> TickResult:
-    """`xinye tick`: the periodic duties below, done by the system — `actor` is `system_actor("tick")` (a
-    staff user is refused: reminders go to every unit). The change log and the events name that actor."""
-    if not is_system(actor):
-        raise OutOfScope()
-    current = current_actor()
-    with actor_context(source=current.source, request_id=current.request_id or None, label=actor.label):
-        return _tick(actor=actor, now=now)
-
-
-@transaction.atomic
-def _tick(*, actor, now=None) -> TickResult:
-    """Run by cron / a systemd timer every few minutes (`xinye tick`). Idempotent: a reminder is keyed by
-    task, kind and deadline, so running twice writes nothing new.
-    - 催办: the day after a task's deadline passes (rules.md: "a reminder the day after");
-    - 督办: reported to the unit's superior (its parent unit) if still open 5 working days after the deadline;
-    - 回访: the day after 办结, a reminder to the appeal's unit to call the worker back."""
-    now = now or timezone.now()
-    result = TickResult()
-    remind_after, escalate_after = rules.remind_after(), rules.escalate_after()
-    overdue = (
-        AppealTask.objects.filter(status__in=OPEN_TASK_STATES, due_at__lt=now)
-        .select_related("appeal", "unit", "unit__parent")
-        .order_by("due_at", "pk")
-    )
-    for task in overdue:
-        stamp = int(task.due_at.timestamp())
-        if now >= deadlines.start_after(task.due_at, remind_after):
-            message = f"催办：{task.appeal.number}（{task.appeal.get_category_display()}）已超过办结时限 {_fmt(task.due_at)}"
-            if _remind(
-                f"overdue:{task.pk}:{stamp}", ReminderKind.OVERDUE, task.appeal, task.unit, message, task, now
-            ):
-                _event(task.appeal, EventKind.REMINDED, actor=actor, task=task, note=message, at=now)
-                result.reminded += 1
-                result.details.append(message)
-        if now >= deadlines.start_after(task.due_at, escalate_after):
-            superior = task.unit.parent or county_work_committee(task.appeal.region)
-            span = deadlines.describe(escalate_after)  # "5 个工作日"
-            message = (
-                f"督办：{task.unit.name}承办的 {task.appeal.number} 逾期 {span}仍未办结，"
-                f"报{superior.name}督办"
-            )
-            if _remind(
-                f"escalate:{task.pk}:{stamp}",
-                ReminderKind.ESCALATION,
-                task.appeal,
-                superior,
-                message,
-                task,
-                now,
-            ):
-                task.escalated_to = superior
-                task.save(update_fields=["escalated_to", "updated_at"])
-                _event(task.appeal, EventKind.ESCALATED, actor=actor, task=task, note=message, at=now)
-                result.escalated += 1
-                result.details.append(message)
-    visits = Appeal.objects.filter(
-        status=AppealStatus.CLOSED, return_visit_due_at__lte=now, visited_at__isnull=True
-    )
-    for appeal in visits.select_related("unit"):
-        stamp = int(appeal.closed_at.timestamp()) if appeal.closed_at else 0
-        message = f"回访：{appeal.number} 已于 {_fmt(appeal.closed_at)} 办结，请回访诉求人"
-        if _remind(
-            f"visit:{appeal.pk}:{stamp}", ReminderKind.RETURN_VISIT, appeal, appeal.unit, message, None, now
-        ):
-            _event(appeal, EventKind.VISIT_DUE, actor=actor, note=message, at=now)
-            result.visits_due += 1
-            result.details.append(message)
-    return result
-
-
-@transaction.atomic
-def mark_reminders_read(reminders, *, actor) -> int:
-    """Mark reminders as read (the console's action); each must be inside the actor's scope. Returns how
-    many were unread."""
-    now, count = timezone.now(), 0
-    for reminder in reminders:
-        require(actor, "change", reminder)
-        if reminder.read_at is None:
-            reminder.read_at = now
-            reminder.save(update_fields=["read_at"])
-            count += 1
-    return count
-
-
-# --- statistics: 响应率, 解决率, 满意率 ---
-
-
-def _rate_of(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
-
-
-@dataclass
-class UnitStats:
-    unit: OrgUnit | None
-    tasks: int = 0
-    signed_in_time: int = 0
-    finished: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    overdue: int = 0
-
-    @property
-    def response_rate(self):
-        return _rate_of(self.signed_in_time, self.tasks)
-
-    @property
-    def resolution_rate(self):
-        return _rate_of(self.finished, self.tasks)
-
-    @property
-    def satisfaction_rate(self):
-        return _rate_of(self.satisfied, self.rated)
-
-    def as_dict(self) -> dict:
-        return {
-            "unit_id": self.unit.pk if self.unit else None,
-            "unit": self.unit.name if self.unit else "合计",
-            "tasks": self.tasks,
-            "signed_in_time": self.signed_in_time,
-            "finished": self.finished,
-            "rated": self.rated,
-            "satisfied": self.satisfied,
-            "overdue": self.overdue,
-            "response_rate": self.response_rate,
-            "resolution_rate": self.resolution_rate,
-            "satisfaction_rate": self.satisfaction_rate,
-        }
-
-
-def period_tasks(tasks, start: datetime.date | None = None, end: datetime.date | None = None):
-    """Tasks assigned within [start, end] (local dates), mis-routed (回退) ones left out."""
-    tz = timezone.get_default_timezone()
-    tasks = tasks.exclude(status=TaskStatus.RETURNED)
-    if start:
-        tasks = tasks.filter(
-            assigned_at__gte=timezone.make_aware(datetime.datetime.combine(start, datetime.time.min), tz)
-        )
-    if end:
-        tasks = tasks.filter(
-            assigned_at__lt=timezone.make_aware(
-                datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min), tz
-            )
-        )
-    return tasks
-
-
-def statistics(tasks, *, now=None) -> tuple[UnitStats, list[UnitStats]]:
-    """Per assigned unit and in total over a task queryset (already restricted and filtered by period):
-    响应率 = tasks signed within the limit ÷ tasks; 解决率 = finished ÷ tasks; 满意率 = satisfied ÷ rated
-    (the appeal's rating counts for each unit that worked on it)."""
-    now = now or timezone.now()
-    rows: dict[int, UnitStats] = {}
-    total = UnitStats(None)
-    rated_appeals: set[int] = set()
-    for task in tasks.select_related("unit", "appeal").order_by("unit__path", "pk"):
-        row = rows.setdefault(task.unit_id, UnitStats(task.unit))
-        for target in (row, total):
-            target.tasks += 1
-            target.signed_in_time += task.signed_in_time
-            target.finished += task.status == TaskStatus.FINISHED
-            target.overdue += bool(task.is_open and task.due_at and task.due_at < now)
-        if task.appeal.satisfied is not None:
-            row.rated += 1
-            row.satisfied += bool(task.appeal.satisfied)
-            if task.appeal_id not in rated_appeals:  # in the total, an appeal is rated once
-                rated_appeals.add(task.appeal_id)
-                total.rated += 1
-                total.satisfied += bool(task.appeal.satisfied)
-    return total, sorted(rows.values(), key=lambda r: r.unit.path)
-
-
-def overdue_tasks(tasks, *, now=None):
-    now = now or timezone.now()
-    return (
-        tasks.filter(status__in=OPEN_TASK_STATES, due_at__lt=now)
-        .select_related("appeal", "unit")
-        .order_by("due_at")
-    )
-
-
-def open_filter() -> Q:
-    return Q(status__in=OPEN_TASK_STATES)
