@@ -432,13 +432,13 @@ def run(args, workdir: Path):
     from django.db import connection
     from django.test import Client
 
-    from xinye.accounts import demo as accounts_demo
     from xinye.accounts.models import User
     from xinye.accounts.permissions import system_actor
     from xinye.accounts.services import create_token
     from xinye.core.context import actor_context
     from xinye.coverage import aggregates, services
-    from xinye.orgs import demo as orgs_demo
+    from xinye.demo import accounts as accounts_demo
+    from xinye.demo import orgs as orgs_demo
 
     print(f"数据库：{connection.vendor}（{connection.settings_dict['NAME']}）")
     with actor_context(source="system", label="bench"):

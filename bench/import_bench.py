@@ -108,8 +108,8 @@ def build_world():
 
     from xinye.accounts.permissions import system_actor
     from xinye.core.context import actor_context
+    from xinye.demo import orgs as orgs_demo
     from xinye.ledger import services
-    from xinye.orgs import demo as orgs_demo
     from xinye.orgs.models import OrgUnit
 
     with actor_context(source="system", label="bench"):

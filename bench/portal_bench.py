@@ -84,10 +84,10 @@ def setup_django(tmp: Path, *, static: bool = False) -> None:
 
 
 def load_structure() -> dict:
-    from xinye.accounts import demo as accounts_demo
     from xinye.core.context import actor_context
-    from xinye.orgs import demo as orgs_demo
-    from xinye.stations import demo as stations_demo
+    from xinye.demo import accounts as accounts_demo
+    from xinye.demo import orgs as orgs_demo
+    from xinye.demo import stations as stations_demo
 
     world: dict = {}
     with actor_context(source="system", label="bench"):

@@ -22,9 +22,9 @@ def pytest_configure(config):
 
 def build_world() -> dict:
     """The foundation world (org tree + demo accounts) and every app's `tests/<app>/world.py::extend(world)`."""
-    from xinye.accounts import demo as accounts_demo
     from xinye.core.context import actor_context
-    from xinye.orgs import demo as orgs_demo
+    from xinye.demo import accounts as accounts_demo
+    from xinye.demo import orgs as orgs_demo
 
     world: dict = {}
     with actor_context(source="system", label="test-world"):

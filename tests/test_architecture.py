@@ -35,7 +35,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     # The faces: the console (admin base, sidebar, middleware, backup/restore), the API, the worker portal
     # (its pages, sign-in and the submissions it composes across apps), the project's own entry modules,
     # and every app's face modules (FACE_MODULES).
-    ("console", "api", "portal", "cli", "urls", "settings", "settings_prod", "wsgi"),
+    ("console", "api", "portal", "demo", "cli", "urls", "settings", "settings_prod", "wsgi"),
 )
 FACE = len(FLOORS) - 1
 

@@ -1,10 +1,10 @@
 """The demo loaders of appeals, hazards and volunteers: believable, deterministic and idempotent."""
 
-from xinye.appeals import demo as appeals_demo
 from xinye.appeals.models import Appeal, AppealReminder, AppealTask
-from xinye.hazards import demo as hazards_demo
+from xinye.demo import appeals as appeals_demo
+from xinye.demo import hazards as hazards_demo
+from xinye.demo import volunteers as volunteers_demo
 from xinye.hazards.models import HazardReport
-from xinye.volunteers import demo as volunteers_demo
 from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerSignup
 
 

@@ -175,8 +175,8 @@ EXTRA_PAGES = {
 def test_console_in_english(world, client_for):
     """One test over the whole console with the 通辽 demo loaded (rolled back afterwards): loading it once
     is most of the cost."""
-    from xinye.console.management.commands.demo import load_demo
     from xinye.core.context import actor_context
+    from xinye.demo import load_demo
 
     with actor_context(source="system", label="demo"):
         load_demo()

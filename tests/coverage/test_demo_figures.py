@@ -8,9 +8,9 @@ from tests.coverage.helpers import snapshot
 
 @pytest.mark.django_db(transaction=True)
 def test_demo_reproduces_the_seed_figures(world, api_client, rebuild_world_after):
-    from xinye.console.management.commands.demo import load_demo
     from xinye.core.context import actor_context
     from xinye.coverage import aggregates, services
+    from xinye.demo import load_demo
 
     with actor_context(source="system", label="demo"):
         load_demo()

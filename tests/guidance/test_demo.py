@@ -13,17 +13,17 @@ pytestmark = pytest.mark.django_db
 
 @time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC), tick=False)
 def test_demo_keeps_assignments_and_shows_some_organisations_not_running_normally(world):
-    from xinye.accounts import demo as accounts_demo
-    from xinye.coverage import demo as coverage_demo
-    from xinye.guidance import demo as guidance_demo
+    from xinye.demo import accounts as accounts_demo
+    from xinye.demo import coverage as coverage_demo
+    from xinye.demo import guidance as guidance_demo
+    from xinye.demo import ledger as ledger_demo
+    from xinye.demo import orglife as orglife_demo
+    from xinye.demo import orgs as orgs_demo
     from xinye.guidance import services as guidance
     from xinye.guidance.models import Agent, InstructorAssessment, Visit
-    from xinye.ledger import demo as ledger_demo
     from xinye.ledger.models import Enterprise, PartyOrganisation
-    from xinye.orglife import demo as orglife_demo
     from xinye.orglife import services as orglife
     from xinye.orglife.models import Attendance, Meeting, OnlineGroup
-    from xinye.orgs import demo as orgs_demo
     from xinye.orgs.models import Responsibility
 
     def rows():

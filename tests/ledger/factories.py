@@ -6,7 +6,7 @@ import random
 
 from stdnum.cn import ric
 
-from xinye.ledger.demo import uscc_for
+from xinye.demo.ledger import uscc_for
 from xinye.ledger.models import Enterprise, PartyMember, Practitioner
 
 _rng = random.Random(7)

@@ -10,10 +10,10 @@ pytestmark = pytest.mark.django_db
 
 def _load_ledger_demo() -> dict:
     """The demo loaders the ledger depends on, then the ledger's own (as `xinye demo` runs them)."""
-    from xinye.accounts import demo as accounts_demo
-    from xinye.coverage import demo as coverage_demo
-    from xinye.ledger import demo as ledger_demo
-    from xinye.orgs import demo as orgs_demo
+    from xinye.demo import accounts as accounts_demo
+    from xinye.demo import coverage as coverage_demo
+    from xinye.demo import ledger as ledger_demo
+    from xinye.demo import orgs as orgs_demo
 
     world: dict = {}
     with actor_context(source="system", label="demo"):
@@ -83,7 +83,7 @@ def test_demo_reproduces_the_seed(world, api_client):
     # a realistic Mongolian share, ages 18–58 on the demo's reference date.
     people = list(Practitioner.objects.only("id_number", "ethnicity", "birth_date", "gender"))
     assert all(p.birth_date and p.gender for p in people)
-    from xinye.ledger.demo import REFERENCE_DATE
+    from xinye.demo.ledger import REFERENCE_DATE
     from xinye.ledger.services import age_on
 
     ages = [age_on(p.birth_date, REFERENCE_DATE) for p in people]

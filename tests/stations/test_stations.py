@@ -118,8 +118,8 @@ def test_admin_converts_gcj02_input_to_wgs84(client_for, world):
 
 
 def test_demo_has_350_stations_in_9_counties_idempotently(db):
-    from xinye.orgs import demo as orgs_demo
-    from xinye.stations import demo
+    from xinye.demo import orgs as orgs_demo
+    from xinye.demo import stations as demo
 
     world: dict = {}
     orgs_demo.load(world)

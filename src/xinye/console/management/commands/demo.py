@@ -1,38 +1,11 @@
-import importlib
-import time
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 
 from xinye.accounts.commands import XinyeCommand
-
-
-def demo_modules():
-    """Each xinye app may provide `demo.load(world)`; they run in INSTALLED_APPS order."""
-    for config in apps.get_app_configs():
-        if not config.name.startswith("xinye."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.demo":
-                continue
-            raise
-        yield config.label, module
-
-
-def load_demo(stdout=None) -> dict:
-    world: dict = {}
-    for label, module in demo_modules():
-        started = time.monotonic()
-        with transaction.atomic():
-            module.load(world)
-        if stdout is not None:
-            stdout.write(f"  · {label}: {time.monotonic() - started:.1f}s")
-    return world
+from xinye.demo import load_demo
+from xinye.demo.accounts import DEMO_PASSWORD
 
 
 class Command(XinyeCommand):
@@ -47,7 +20,6 @@ class Command(XinyeCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("载入通辽演示数据…")
         world = load_demo(self.stdout)
-        from xinye.accounts.demo import DEMO_PASSWORD
 
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

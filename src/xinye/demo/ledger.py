@@ -15,11 +15,11 @@ from django.db import transaction
 from xinye.accounts.permissions import system_actor
 from xinye.audit.services import record_bulk, snapshot
 from xinye.core.choices import Industry
+from xinye.demo.orgs import COUNTIES, DEPARTMENT_FOR_INDUSTRY, STREETS
 from xinye.ledger import signals
 from xinye.ledger.choices import EnterpriseType, Occupation, PoliticalStatus
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 from xinye.orgs.choices import ResponsibilityRole, UnitKind
-from xinye.orgs.demo import COUNTIES, DEPARTMENT_FOR_INDUSTRY, STREETS
 from xinye.orgs.models import OrgUnit
 
 # Everything the demo writes through the services is written as the demo, which the change log names.
