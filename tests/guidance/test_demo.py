@@ -17,14 +17,14 @@ def test_demo_keeps_assignments_and_shows_some_organisations_not_running_normall
     from xinye.coverage import demo as coverage_demo
     from xinye.guidance import demo as guidance_demo
     from xinye.guidance import services as guidance
-    from xinye.guidance.models import Agent, InstructorAssessment, Visit
+    from xinye.guidance.models import InstructorAssessment, Visit
     from xinye.ledger import demo as ledger_demo
     from xinye.ledger.models import Enterprise, PartyOrganisation
     from xinye.orglife import demo as orglife_demo
     from xinye.orglife import services as orglife
     from xinye.orglife.models import Attendance, Meeting, OnlineGroup
     from xinye.orgs import demo as orgs_demo
-    from xinye.orgs.models import Responsibility
+    from xinye.orgs.models import Agent, Responsibility
 
     def rows():
         return set(

@@ -150,7 +150,7 @@ def test_members_organisations_and_cases_out_of_scope(kerqin, world):
 
 
 def test_console_delete_selected_is_all_or_nothing(kerqin, client_for):
-    """"Delete selected" goes through the service row by row in one transaction: when the rule refuses one
+    """ "Delete selected" goes through the service row by row in one transaction: when the rule refuses one
     row (a party member), none is deleted and the refusal is shown as a message."""
     ent, _other, _person = kerqin
     plain = services.create_practitioner(actor=SYSTEM, enterprise=ent, name="群众甲", id_number=make_id())
