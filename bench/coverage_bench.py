@@ -130,9 +130,8 @@ def build_ledger(args):
     from django.db import transaction
     from django.utils import timezone
 
-    from xinye.guidance.models import Agent
     from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
-    from xinye.orgs.models import OrgUnit, Responsibility
+    from xinye.orgs.models import Agent, OrgUnit, Responsibility
 
     rnd = random.Random(args.seed)
     now = timezone.now()

@@ -50,7 +50,7 @@ def _scope_objects(world, username, mtype):
 
 
 def _assign_to(user, enterprise):
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
     from xinye.orgs.services import assign_responsibility
 
     agent = Agent.objects.filter(user=user).first()

@@ -132,7 +132,7 @@ def test_leak3_a_reader_without_a_task_sees_neither_text_nor_answer(handled, wor
 
 
 def _assign(user, enterprise):
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
 
     agent = Agent.objects.filter(user=user).first()
     if agent is None:

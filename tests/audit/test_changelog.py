@@ -134,7 +134,7 @@ def test_cli_changes_logged(world, tmp_path):
 
 
 def test_sensitive_values_masked_in_log(world):
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
 
     unit = world["units"]["lxgw-kerqin"]
     agent = Agent.objects.create(

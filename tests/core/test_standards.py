@@ -105,7 +105,7 @@ def test_encryption_roundtrip_and_keyed_hash():
 def test_sensitive_field_encrypted_in_database(world):
     from django.db import connection
 
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
 
     unit = world["units"]["lxgw-kerqin"]
     agent = Agent.objects.create(

@@ -5,10 +5,9 @@ import itertools
 from tests.ledger.factories import make_id
 from xinye.accounts.permissions import system_actor
 from xinye.coverage.models import AgentPlacement, CoverageCell, EnterpriseCoverage, OrganisationPlacement
-from xinye.guidance.models import Agent
 from xinye.ledger import services as ledger
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
-from xinye.orgs.models import OrgUnit, Region
+from xinye.orgs.models import Agent, OrgUnit, Region
 from xinye.orgs.services import assign_responsibility
 
 _seq = itertools.count(1)

@@ -237,7 +237,7 @@ def test_refresh_one_county_leaves_others(small, world):
 
 
 def test_people_are_counted_once_across_cells(small, world):
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
     from xinye.orgs.services import assign_responsibility
 
     region, _offices, e = small
@@ -258,7 +258,7 @@ def test_people_are_counted_once_across_cells(small, world):
 
 def test_assigned_roles_see_their_enterprises_only(small, world):
     from xinye.accounts.permissions import clear_cache
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
     from xinye.orgs.services import assign_responsibility
 
     _region, offices, e = small

@@ -5,11 +5,10 @@ import datetime
 import itertools
 import uuid
 
-from xinye.guidance.models import Agent
 from xinye.ledger.choices import PoliticalStatus
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 from xinye.orgs.choices import UnitKind
-from xinye.orgs.models import OrgUnit
+from xinye.orgs.models import Agent, OrgUnit
 
 _seq = itertools.count(1)
 

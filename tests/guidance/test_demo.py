@@ -20,11 +20,11 @@ def test_demo_keeps_assignments_and_shows_some_organisations_not_running_normall
     from xinye.demo import orglife as orglife_demo
     from xinye.demo import orgs as orgs_demo
     from xinye.guidance import services as guidance
-    from xinye.guidance.models import Agent, InstructorAssessment, Visit
+    from xinye.guidance.models import InstructorAssessment, Visit
     from xinye.ledger.models import Enterprise, PartyOrganisation
     from xinye.orglife import services as orglife
     from xinye.orglife.models import Attendance, Meeting, OnlineGroup
-    from xinye.orgs.models import Responsibility
+    from xinye.orgs.models import Agent, Responsibility
 
     def rows():
         return set(

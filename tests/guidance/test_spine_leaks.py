@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from tests.guidance import helpers
 from xinye.accounts.permissions import clear_cache, system_actor
-from xinye.guidance.models import Agent, InstructorAssessment, Visit
+from xinye.guidance.models import InstructorAssessment, Visit
 from xinye.ledger.models import PartyOrganisation
 from xinye.orglife import services as orglife
 from xinye.orglife.models import Meeting
+from xinye.orgs.models import Agent
 from xinye.orgs.services import assign_responsibility
 
 pytestmark = pytest.mark.django_db

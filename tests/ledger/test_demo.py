@@ -33,8 +33,8 @@ def _count(client, path, **params) -> int:
 def test_demo_reproduces_the_seed(world, api_client):
     from stdnum.cn import uscc
 
-    from xinye.guidance.models import Agent
     from xinye.ledger.models import Enterprise, PartyOrganisation, Practitioner
+    from xinye.orgs.models import Agent
     from xinye.orgs.services import gaps
 
     demo_world = _load_ledger_demo()

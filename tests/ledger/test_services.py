@@ -205,7 +205,7 @@ def test_committee_needs_seven_full_members(office):
 
 
 def test_coverage_status_work_and_blank(office):
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
     from xinye.orgs.services import assign_responsibility
 
     ent = make_enterprise(office)

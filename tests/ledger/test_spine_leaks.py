@@ -21,10 +21,10 @@ from xinye.accounts.models import RoleAssignment
 from xinye.accounts.permissions import clear_cache, system_actor
 from xinye.accounts.services import assign_role
 from xinye.audit.models import ChangeLog
-from xinye.guidance.models import Agent
 from xinye.ledger import services
 from xinye.ledger.exporters import export_ledger
 from xinye.ledger.importers import run_import
+from xinye.orgs.models import Agent
 from xinye.orgs.services import assign_responsibility
 
 SYSTEM = system_actor("test")

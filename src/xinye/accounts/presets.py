@@ -27,6 +27,9 @@ MANAGED_APPS = (
 # City-wide reference data: read by every admin, written only by 市级管理员 and 系统管理员 (leak 2 of the
 # spine issue: a county admin renamed 开鲁县; leak 9: a county admin published a city-wide privacy notice).
 REFERENCE = {"orgs.region": ["view"], "workers.privacynotice": ["view"]}
+# The org tree and who answers for what, read-only — without the instructors' and liaisons' own records
+# (orgs.agent, which sits in orgs beside the responsibility matrix): "orgs.*" would read those too.
+ORG_TREE = {"orgs.region": ["view"], "orgs.orgunit": ["view"], "orgs.responsibility": ["view"]}
 
 
 def local_admin(actions: list) -> dict:
@@ -35,6 +38,7 @@ def local_admin(actions: list) -> dict:
         **{f"{app}.*": actions for app in MANAGED_APPS},
         "orgs.orgunit": actions,
         "orgs.responsibility": actions,
+        "orgs.agent": actions,  # the instructors and liaisons (guidance's people, kept in orgs)
         "workers.worker": actions,
         "workers.consent": actions,
         **REFERENCE,
@@ -89,7 +93,7 @@ BUILTIN_ROLES = [
         "工会、共青团、妇联：参与指导与服务",
         "tree",
         {
-            "orgs.*": ["view"],
+            **ORG_TREE,
             "ledger.enterprise": ["view"],
             "appeals.*": ["view", "change", "view_sensitive"],
             "volunteers.*": ["view", "add", "change"],
@@ -102,7 +106,7 @@ BUILTIN_ROLES = [
         "街道、社区：兜底负责，运营服务站，办理诉求与随手拍",
         "tree",
         {
-            "orgs.*": ["view"],
+            **ORG_TREE,
             "stations.*": MANAGE,
             "appeals.*": MANAGE,
             "hazards.*": MANAGE,
@@ -148,7 +152,7 @@ BUILTIN_ROLES = [
         "党组织书记、党务工作者：本组织的党员、会议、发展党员、党费与学习",
         "tree",
         {
-            "orgs.*": ["view"],
+            **ORG_TREE,
             "ledger.*": ["view", "change", "view_sensitive", "export"],
             "orglife.*": ALL,
             "members.*": ALL,

@@ -375,7 +375,7 @@ def refresh(region=None) -> dict:
     rebuilt: enterprises and county × industry cells (of that county only, when one is given).
     """
     m = _ledger()
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
 
     region_id = getattr(region, "pk", region)
     if region_id:
@@ -458,7 +458,7 @@ def refresh_enterprises(ids, *, extra_keys: set[Key] = frozenset()) -> None:
             .values_list("agent_id", flat=True)
         )
         if agent_ids:
-            from xinye.guidance.models import Agent
+            from xinye.orgs.models import Agent
 
             keys |= _write_agents(Agent.objects.filter(id__in=agent_ids))
     _rebuild_cells(keys)
@@ -479,7 +479,7 @@ def refresh_organisations(ids, *, extra_keys: set[Key] = frozenset()) -> None:
 
 @transaction.atomic
 def refresh_agents(ids, *, extra_keys: set[Key] = frozenset()) -> None:
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
 
     ids = {i for i in ids if i}
     pending = _deferred.get()

@@ -163,7 +163,7 @@ def naive_overview(user, region: str | None = None, industry: str | None = None)
 
     The benchmark's baseline; also used for roles that only see their assigned enterprises.
     """
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
 
     m = _ledger()
     check_filters(region, industry)

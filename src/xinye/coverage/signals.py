@@ -5,9 +5,9 @@ importers send inside their transaction with the enterprises (organisations, age
 which the ledger also sends when an assignment (orgs.Responsibility) or an organisation's unit kind changes;
 the handler recomputes those enterprises, the organisations and agents depending on them, and their cells.
 
-Work coverage also depends on whether an instructor or liaison is active (guidance.Agent, a floor above the
-ledger), so the agents' saves and deletes feed the same recomputation. Writes that bypass all of these (raw
-SQL, `QuerySet.update()` on the ledger outside its services) must be followed by
+Work coverage also depends on whether an instructor or liaison is active (orgs.Agent, which the ledger's
+signal does not cover), so the agents' saves and deletes feed the same recomputation. Writes that bypass
+all of these (raw SQL, `QuerySet.update()` on the ledger outside its services) must be followed by
 `coverage.aggregates.refresh()` (`xinye coverage-refresh`).
 """
 
@@ -22,7 +22,7 @@ def enterprises_changed(sender, enterprise_ids=(), organisation_ids=(), agent_id
     aggregates.refresh_enterprises(enterprise_ids)
 
 
-# --- work coverage: the instructors and liaisons themselves (guidance, above the ledger) ---
+# --- work coverage: the instructors and liaisons themselves (orgs.Agent) ---
 
 
 def agent_saved(sender, instance, raw=False, **kwargs):
@@ -54,8 +54,8 @@ def agent_deleted(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from xinye.guidance.models import Agent
     from xinye.ledger import signals as ledger_signals
+    from xinye.orgs.models import Agent
 
     uid = "xinye_coverage_"
     ledger_signals.enterprises_changed.connect(enterprises_changed, dispatch_uid=uid + "ledger")

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from xinye.audit.services import record_bulk, snapshot
 from xinye.guidance.choices import AssessmentGrade, ProblemStatus, VisitTopic
-from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
+from xinye.guidance.models import InstructorAssessment, Visit, VisitProblem
+from xinye.orgs.models import Agent
 
 SEED = 20260501
 

@@ -464,7 +464,7 @@ def _office(offices_by, county: str, industry: str, index: int) -> OrgUnit:
 
 
 def _fill_world(world: dict, usccs: list[str]) -> None:
-    from xinye.guidance.models import Agent
+    from xinye.orgs.models import Agent
 
     by_uscc = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=usccs)}
     world["enterprises"] = [by_uscc[u] for u in usccs if u in by_uscc]
@@ -493,7 +493,6 @@ def load(world: dict) -> None:
 
 
 def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
-    from xinye.guidance.models import Agent
     from xinye.ledger.services import (
         add_years,
         create_enterprise,
@@ -501,6 +500,7 @@ def _load(world: dict, rng: random.Random, rows: list[dict]) -> None:
         set_committee,
         set_secretary,
     )
+    from xinye.orgs.models import Agent
     from xinye.orgs.services import assign_responsibility
 
     regions = world["regions"]

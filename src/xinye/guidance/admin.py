@@ -14,7 +14,8 @@ from xinye.core.filters import FilteredAdmin
 from xinye.guidance import services
 from xinye.guidance.choices import VisitTopic
 from xinye.guidance.filters import ASSESSMENT_FILTERS, PROBLEM_FILTERS, VISIT_FILTERS
-from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
+from xinye.guidance.models import InstructorAssessment, Visit, VisitProblem
+from xinye.orgs.models import Agent
 
 
 @admin.register(Agent)
@@ -37,6 +38,8 @@ class AgentAdmin(ScopedAdmin):
         "is_active",
     ]
     nav_icon = "support_agent"
+    # orgs.Agent would be listed under orgs' pillar (谁负责); GuidanceConfig.nav_links lists it under 怎么建.
+    hide_in_nav = True
 
 
 class VisitForm(forms.ModelForm):

@@ -12,8 +12,9 @@ from xinye.core.errors import Refused
 from xinye.guidance import services
 from xinye.guidance.choices import DueStatus
 from xinye.guidance.filters import ASSESSMENT_FILTERS, PROBLEM_FILTERS, VISIT_FILTERS
-from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
+from xinye.guidance.models import InstructorAssessment, Visit, VisitProblem
 from xinye.ledger.models import Enterprise
+from xinye.orgs.models import Agent
 
 router = Router()
 endpoints = Endpoints(router, __name__)

@@ -12,10 +12,14 @@ class GuidanceConfig(AppConfig):
             _("分级分片分配"),
             "alt_route",
             "guidance:assignment",
-            ("change:ledger.enterprise", "guidance.agent"),
+            ("change:ledger.enterprise", "orgs.agent"),
         ),
         (_("季度走访提醒"), "event_busy", "guidance:overdue", "guidance.visit"),
         (_("年度考核与依据"), "grading", "guidance:assessments", "guidance.instructorassessment"),
+        # The agents' console list: the model lives in orgs (beside the responsibility matrix), its admin
+        # here, and the sidebar would file it under orgs' pillar — so guidance links it (AgentAdmin hides
+        # itself from the generic list).
+        (_("指导员与联络员"), "support_agent", "admin:orgs_agent_changelist", "orgs.agent"),
     ]
 
     def dashboard_cards(self, request):
@@ -25,8 +29,9 @@ class GuidanceConfig(AppConfig):
 
         from xinye.accounts.permissions import has_action, restrict
         from xinye.guidance import services
-        from xinye.guidance.models import Agent, Visit
+        from xinye.guidance.models import Visit
         from xinye.ledger.models import Enterprise
+        from xinye.orgs.models import Agent
 
         if not has_action(request.user, "view", Visit):
             return []

@@ -2,11 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AgentKind(models.TextChoices):
-    INSTRUCTOR = "instructor", _("党建指导员")
-    LIAISON = "liaison", _("驻企联络员")
-
-
 class VisitTopic(models.TextChoices):
     """What a visit (走访) dealt with: the duties of instructors and liaisons in rules.md."""
 

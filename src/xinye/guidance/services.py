@@ -20,12 +20,12 @@ from xinye.appeals.services import file_appeal
 from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import assignment
 from xinye.guidance.choices import AssessmentGrade, DueStatus, ProblemStatus, VisitTopic
-from xinye.guidance.models import Agent, InstructorAssessment, Visit, VisitProblem
+from xinye.guidance.models import InstructorAssessment, Visit, VisitProblem
 from xinye.guidance.rules import rule
 from xinye.ledger.models import Enterprise, PartyOrganisation
 from xinye.ledger.services import OWN_KINDS
 from xinye.orgs.choices import ResponsibilityRole
-from xinye.orgs.models import Responsibility
+from xinye.orgs.models import Agent, Responsibility
 from xinye.orgs.services import assign_responsibility
 
 READS = (

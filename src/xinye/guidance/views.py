@@ -15,10 +15,11 @@ from xinye.accounts.permissions import has_action, restrict
 from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import services
 from xinye.guidance.assignment import KIND_LABELS
-from xinye.guidance.choices import AgentKind, AssessmentGrade, DueStatus, VisitTopic
-from xinye.guidance.models import Agent, InstructorAssessment, Visit
+from xinye.guidance.choices import AssessmentGrade, DueStatus, VisitTopic
+from xinye.guidance.models import InstructorAssessment, Visit
 from xinye.ledger.models import Enterprise
-from xinye.orgs.models import Region
+from xinye.orgs.choices import AgentKind
+from xinye.orgs.models import Agent, Region
 
 
 def _context(request, title, **extra):

@@ -46,3 +46,8 @@ class ResponsibilityRole(models.TextChoices):
     COMMUNITY = "community", _("社区兜底")
     INSTRUCTOR = "instructor", _("党建指导员")
     LIAISON = "liaison", _("驻企联络员")
+
+
+class AgentKind(models.TextChoices):
+    INSTRUCTOR = "instructor", _("党建指导员")
+    LIAISON = "liaison", _("驻企联络员")

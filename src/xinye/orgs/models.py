@@ -1,13 +1,16 @@
-"""Regions (GB/T 2260), the organisation tree with its second line, and the responsibility matrix."""
+"""Regions (GB/T 2260), the organisation tree with its second line, the instructors and liaisons units
+dispatch (agents), and the responsibility matrix."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
+from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
-from xinye.orgs.choices import RegionLevel, ResponsibilityRole, UnitKind
+from xinye.orgs.choices import AgentKind, RegionLevel, ResponsibilityRole, UnitKind
 
 
 class Region(models.Model):
@@ -118,6 +121,57 @@ class OrgUnit(models.Model):
         return OrgUnit.objects.filter(pk__in=ids).order_by("depth")
 
 
+class Agent(models.Model):
+    """An instructor (党建指导员) or liaison (驻企联络员): a person a unit dispatches 分级分片 to carry party
+    work into enterprises, with an optional login; takes no pay from them.
+
+    It lives here, beside the responsibility matrix that names it; guidance (visits, assessments, the
+    assignment rules) points down at it."""
+
+    kind = models.CharField(_("类别"), max_length=16, choices=AgentKind.choices, db_index=True)
+    name = models.CharField(_("姓名"), max_length=32)
+    phone = EncryptedTextField(_("手机号"), mask="phone")
+    phone_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("派出单位"), on_delete=models.PROTECT, related_name="agents"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("负责区域"), on_delete=models.PROTECT, related_name="agents"
+    )
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agent",
+    )
+    latitude = models.FloatField(_("纬度（WGS-84）"), null=True, blank=True)
+    longitude = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
+    is_active = models.BooleanField(_("在岗"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    scope = ScopeSpec(unit="unit", industry="industry", own="user")
+
+    class Meta:
+        # The table keeps the name it had under guidance (the model moved in issue 12, item 4; a state-only
+        # migration, no data moved).
+        db_table = "guidance_agent"
+        verbose_name = _("指导员/联络员")
+        verbose_name_plural = _("指导员与联络员")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return _("%(name)s（%(kind)s）") % {"name": self.name, "kind": self.get_kind_display()}
+
+    def save(self, *args, **kwargs):
+        from xinye.core.crypto import keyed_hash
+
+        self.phone_hash = keyed_hash(self.phone)
+        super().save(*args, **kwargs)
+
+
 class Responsibility(models.Model):
     """ "Unit U (or field agent A) answers for object O in role R" — the responsibility matrix.
 
@@ -137,7 +191,7 @@ class Responsibility(models.Model):
         related_name="responsibilities",
     )
     agent = models.ForeignKey(
-        "guidance.Agent",
+        Agent,
         verbose_name=_("责任人（指导员/联络员）"),
         null=True,
         blank=True,
