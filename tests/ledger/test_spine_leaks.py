@@ -24,7 +24,7 @@ from xinye.audit.models import ChangeLog
 from xinye.guidance.models import Agent
 from xinye.ledger import services
 from xinye.ledger.exporters import export_ledger
-from xinye.ledger.importers import run_import
+from xinye.ledger.imports.kinds import run_import
 from xinye.orgs.services import assign_responsibility
 
 SYSTEM = system_actor("test")
