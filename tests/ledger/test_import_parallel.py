@@ -196,7 +196,7 @@ def _context(colmap, **kw):
         members=False,
         min_join_age=18,
         by_uscc={},
-        by_name={"甲企业": [(1, "甲企业", None, 10, "150502", "delivery")]},
+        by_name={"甲企业": [check.EnterpriseRef(1, "甲企业", None, 10, "150502", "delivery")]},
         scope=check.ScopeTable({(10, "delivery"): True}, {}),
         write=True,
         now="2026-11-28 00:00:00",
@@ -219,7 +219,7 @@ def test_rows_are_streamed_a_batch_at_a_time():
     total, errors, people = next(batches)
     assert (total, errors, len(people), len(read)) == (100, [], 100, 100)
     row = people[0]
-    assert row[check.INSERT][1].startswith("v1:") and row[check.INSERT][1] != row[check.INSERT][2]
+    assert row.insert[1].startswith("v1:") and row.insert[1] != row.insert[2]
     total, _, _ = next(batches)
     assert total == 200 and len(read) == 200
 

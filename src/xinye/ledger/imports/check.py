@@ -13,6 +13,7 @@ import datetime
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from xinye.core.crypto import FieldCipher
 from xinye.core.masking import mask
@@ -31,10 +32,22 @@ class CellError(Exception):
 
 # --- enterprise references ---
 
-# An enterprise as the import sees it: (id, name, uscc, unit_id, region_id, industry).
+
+class EnterpriseRef(NamedTuple):
+    """An enterprise as the import sees it (loaded once per import: `ENTERPRISE_REF_FIELDS` of every row)."""
+
+    id: int
+    name: str
+    uscc: str
+    unit_id: int
+    region_id: str
+    industry: str
 
 
-def resolve_enterprise(by_uscc: dict, by_name: dict, key: str, value, uscc_value=None):
+ENTERPRISE_REF_FIELDS = EnterpriseRef._fields
+
+
+def resolve_enterprise(by_uscc: dict, by_name: dict, key: str, value, uscc_value=None) -> EnterpriseRef:
     """The enterprise a row names, by credit code or exact name; CellError names the column at fault."""
     if is_blank(uscc_value) and isinstance(value, str):
         hit = by_name.get(value)
@@ -67,17 +80,21 @@ def resolve_enterprise(by_uscc: dict, by_name: dict, key: str, value, uscc_value
 
 PARTY_STATUSES = ("probationary", "full")  # ledger.choices.PARTY_STATUSES, as plain values
 MEMBER_FIELDS = ("is_full", "joined_on", "full_member_on", "membership_held", "home_organisation")
-# A person's fields as a row gives them, in this order; None where the sheet leaves the field out.
-PERSON_KEYS = (
-    "name",
-    "enterprise_id",
-    "ethnicity",
-    "education",
-    "occupation",
-    "political_status",
-    "phone",
-    "phone_hash",
-)
+
+
+class Person(NamedTuple):
+    """A person's fields as a row gives them; None where the sheet leaves the field out."""
+
+    name: str
+    enterprise_id: int
+    ethnicity: str | None
+    education: str | None
+    occupation: str | None
+    political_status: str | None
+    phone: str | None
+    phone_hash: str | None
+
+
 PERSON_DEFAULTS = {"ethnicity": "", "education": "", "occupation": "other", "political_status": "masses"}
 LOG_CREATE_KEYS = (
     "name",
@@ -90,16 +107,26 @@ LOG_CREATE_KEYS = (
     "political_status",
 )
 
-# One checked row of a people sheet is a plain tuple (it crosses the pipe from the helper process, and tuples
-# are the cheapest objects to unpickle), indexed by these names: sheet row number, the ID and 政治面貌 cells as
-# written (for error messages), the ID's keyed hash, the enterprise, the person's fields (PERSON_KEYS), the
-# party details (members sheet, else None), and — only when the import writes — the new practitioner's column
-# values (encrypted; write.PEOPLE_INSERT_COLUMNS) and its change-log `after` (masked, as JSON).
-ROW, RAW_ID, RAW_STATUS, ID_HASH, ENT, PERSON, MEMBER, INSERT, LOG = range(9)
+
+class PersonRow(NamedTuple):
+    """One checked row of a people sheet. A named tuple: it crosses the pipe from the helper process, and
+    tuples are the cheapest objects to unpickle."""
+
+    row: int  # the sheet's row number
+    raw_id: object  # the ID cell as written (for error messages)
+    raw_status: object  # the 政治面貌 cell as written
+    id_hash: str  # the ID's keyed hash
+    enterprise: EnterpriseRef
+    person: Person
+    member: dict | None  # the party details (members sheet), else None
+    insert: (
+        tuple | None
+    )  # only when the import writes: the new practitioner's values (write.PEOPLE_INSERT_COLUMNS, encrypted)
+    log: str | None  # … and its change-log `after` (masked, as JSON text)
 
 
-def person_dict(person: tuple) -> dict:
-    return {k: v for k, v in zip(PERSON_KEYS, person, strict=True) if v is not None}
+def person_dict(person: Person) -> dict:
+    return {k: v for k, v in zip(Person._fields, person, strict=True) if v is not None}
 
 
 class ScopeTable:
@@ -182,7 +209,7 @@ def _prepare_person(number: int, values: dict, raw: dict, ctx: PeopleContext, ci
     ctx.seen[key] = number
     uscc_raw = raw.get("enterprise_uscc")
     ent = resolve_enterprise(ctx.by_uscc, ctx.by_name, "enterprise", raw.get("enterprise"), uscc_raw)
-    if not ctx.scope.allowed(ent[3], ent[5]):
+    if not ctx.scope.allowed(ent.unit_id, ent.industry):
         raise CellError(
             "enterprise" if is_blank(uscc_raw) else "enterprise_uscc",
             "该企业不在您的导入范围内（整行拒绝导入）",
@@ -196,9 +223,9 @@ def _prepare_person(number: int, values: dict, raw: dict, ctx: PeopleContext, ci
         member["is_full"] = status == "full"
         _check_member(member, info, ctx)
     phone = values.get("phone")
-    person = (
+    person = Person(
         values["name"],
-        ent[0],
+        ent.id,
         values.get("ethnicity"),
         values.get("education"),
         values.get("occupation"),
@@ -210,41 +237,41 @@ def _prepare_person(number: int, values: dict, raw: dict, ctx: PeopleContext, ci
     insert = log = None
     if ctx.write:
         d = PERSON_DEFAULTS
-        ethnicity = person[2] if person[2] is not None else d["ethnicity"]
-        education = person[3] if person[3] is not None else d["education"]
-        occupation = person[4] if person[4] is not None else d["occupation"]
+        ethnicity = person.ethnicity if person.ethnicity is not None else d["ethnicity"]
+        education = person.education if person.education is not None else d["education"]
+        occupation = person.occupation if person.occupation is not None else d["occupation"]
         status = status if status is not None else d["political_status"]
         birth = info.birth_date.isoformat() if ctx.dates_as_text else info.birth_date
         insert = (
-            person[0],
+            person.name,
             cipher.encrypt(info.number),
             id_hash,
             cipher.encrypt(phone) if phone else "",
-            person[7] or "",
+            person.phone_hash or "",
             info.gender,
             birth,
             ethnicity,
             education,
             occupation,
             status,
-            ent[0],
-            ent[3],
-            ent[4],
-            ent[5],
+            ent.id,
+            ent.unit_id,
+            ent.region_id,
+            ent.industry,
             ctx.now,
             ctx.now,
         )
         log = _create_log(
-            person[0],
+            person.name,
             mask("id_number", info.number),
             mask("phone", phone) if phone else "",
-            ent[0],
+            ent.id,
             ethnicity,
             education,
             occupation,
             status,
         )
-    return (
+    return PersonRow(
         number,
         raw.get("id_number"),
         raw.get("political_status"),

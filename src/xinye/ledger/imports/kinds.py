@@ -73,8 +73,8 @@ class PractitionerImporter(Importer):
     def scope_table(self) -> ScopeTable:
         """The scope decisions a helper process needs, for every enterprise in the ledger."""
         by_id, _, _ = self.enterprises()
-        pairs = {(e[3], e[5]) for e in by_id.values()}
-        counties = {e[4] for e in by_id.values()}
+        pairs = {(e.unit_id, e.industry) for e in by_id.values()}
+        counties = {e.region_id for e in by_id.values()}
         return ScopeTable({p: self.allowed(*p) for p in pairs}, {c: self.region_name(c) for c in counties})
 
     def _run(self, path, result: ImportResult, *, write: bool) -> Iterator[int]:
@@ -204,8 +204,8 @@ class OrganisationImporter(Importer):
         ents = []
         for ref in refs:
             ent = self.resolve_enterprise("enterprises", ref.strip())
-            if not self.allowed(ent[3], ent[5]):
-                raise CellError("enterprises", f"企业“{ent[1]}”不在您的导入范围内（整行拒绝导入）")
+            if not self.allowed(ent.unit_id, ent.industry):
+                raise CellError("enterprises", f"企业“{ent.name}”不在您的导入范围内（整行拒绝导入）")
             ents.append(ent)
         if not ents:
             raise CellError("enterprises", "必填项为空")

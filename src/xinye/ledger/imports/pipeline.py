@@ -12,7 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinye.accounts.permissions import actor_user, is_system
-from xinye.ledger.imports.check import BATCH, CellError, resolve_enterprise
+from xinye.ledger.imports.check import (
+    BATCH,
+    ENTERPRISE_REF_FIELDS,
+    CellError,
+    EnterpriseRef,
+    resolve_enterprise,
+)
 from xinye.ledger.imports.normalise import RowParser, cell_text, is_blank
 from xinye.ledger.imports.normalise import lookup_key as _key
 from xinye.ledger.imports.read import (
@@ -101,18 +107,16 @@ class Importer:
     def enterprises(self):
         if self._ents is None:
             by_id, by_uscc, by_name = {}, {}, {}
-            for row in Enterprise.objects.values_list(
-                "id", "name", "uscc", "unit_id", "region_id", "industry"
-            ):
-                by_id[row[0]] = row
-                if row[2]:
-                    by_uscc[row[2]] = row
-                by_name.setdefault(row[1].strip(), []).append(row)
+            for row in map(EnterpriseRef._make, Enterprise.objects.values_list(*ENTERPRISE_REF_FIELDS)):
+                by_id[row.id] = row
+                if row.uscc:
+                    by_uscc[row.uscc] = row
+                by_name.setdefault(row.name.strip(), []).append(row)
             self._ents = (by_id, by_uscc, by_name)
         return self._ents
 
     def resolve_enterprise(self, key: str, value, uscc_value=None):
-        """(id, name, uscc, unit_id, region_id, industry) of an enterprise by credit code or exact name."""
+        """The enterprise a row names, by credit code or exact name."""
         _, by_uscc, by_name = self.enterprises()
         return resolve_enterprise(by_uscc, by_name, key, value, uscc_value)
 

@@ -7,17 +7,7 @@ import json
 
 from xinye.core.choices import Industry
 from xinye.ledger.choices import PARTY_STATUSES, PoliticalStatus
-from xinye.ledger.imports.check import (
-    ENT,
-    ID_HASH,
-    MEMBER,
-    MEMBER_FIELDS,
-    PERSON,
-    RAW_ID,
-    RAW_STATUS,
-    ROW,
-    person_dict,
-)
+from xinye.ledger.imports.check import MEMBER_FIELDS, PersonRow, person_dict
 from xinye.ledger.models import Enterprise, PartyOrganisation, Practitioner
 
 PEOPLE_FIELDS = (
@@ -56,10 +46,10 @@ def existing_keys(model, column: str, keys: list) -> set:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
-def people(imp, rows: list) -> dict:
+def people(imp, rows: list[PersonRow]) -> dict:
     """{"create": [rows], "update": [(row, old values, person, changed, member changed)]}: one query for
     which IDs exist, one more for their current values when any do."""
-    found = existing_keys(Practitioner, "id_hash", [p[ID_HASH] for p in rows])
+    found = existing_keys(Practitioner, "id_hash", [p.id_hash for p in rows])
     if not found:  # a sheet of new people: the common case of a survey
         imp.result.created += len(rows)
         return {"create": rows, "update": []}
@@ -80,37 +70,37 @@ def people(imp, rows: list) -> dict:
     }
     plan = {"create": [], "update": []}
     for p in rows:
-        old = existing.get(p[ID_HASH])
+        old = existing.get(p.id_hash)
         if old is None:
             imp.result.created += 1
             plan["create"].append(p)
             continue
-        if old["enterprise_id"] != p[ENT][0] and not imp.allowed(old["unit_id"], old["industry"]):
+        if old["enterprise_id"] != p.enterprise.id and not imp.allowed(old["unit_id"], old["industry"]):
             imp.error(
                 imp.result,
-                p[ROW],
+                p.row,
                 "id_number",
-                p[RAW_ID],
+                p.raw_id,
                 # Naming the county would tell the importer where this person works.
                 "该人员已登记在您导入范围以外的单位，不能改动",
             )
             continue
-        person = person_dict(p[PERSON])
+        person = person_dict(p.person)
         changed = {k: v for k, v in person.items() if k != "phone" and old.get(k) != v}
         status = person.get("political_status", old["political_status"])
         is_member = old["party_member__id"] is not None
         if is_member and status not in PARTY_STATUSES:
             imp.error(
                 imp.result,
-                p[ROW],
+                p.row,
                 "political_status",
-                p[RAW_STATUS],
+                p.raw_status,
                 "该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌",
             )
             continue
         member_changed = {}
-        if p[MEMBER] or status in PARTY_STATUSES:
-            want = dict(p[MEMBER] or {}) or {"is_full": status == PoliticalStatus.FULL}
+        if p.member or status in PARTY_STATUSES:
+            want = dict(p.member or {}) or {"is_full": status == PoliticalStatus.FULL}
             want.setdefault("is_full", status == PoliticalStatus.FULL)
             member_changed = {k: v for k, v in want.items() if old.get(f"party_member__{k}") != v}
             if not is_member:
@@ -131,9 +121,9 @@ def enterprises(imp, items):
         f = item["fields"]
         row = by_uscc.get(f["uscc"]) if f.get("uscc") else None
         if row is None and not f.get("uscc"):
-            rows = [r for r in by_name.get(f["name"], []) if r[4] == f["region_id"]]
+            rows = [r for r in by_name.get(f["name"], []) if r.region_id == f["region_id"]]
             row = rows[0] if len(rows) == 1 else None
-        old = Enterprise.objects.filter(pk=row[0]).first() if row else None
+        old = Enterprise.objects.filter(pk=row.id).first() if row else None
         same_place = old is not None and old.region_id == f["region_id"] and old.industry == f["industry"]
         unit = old.unit if same_place else imp.office(f["region_id"], f["industry"])
         if unit is None:
@@ -223,7 +213,7 @@ def organisations(imp, items):
         for k in ("founded_on", "term_years", "next_election_on", "is_online"):
             if k in v and getattr(old, k) != v[k]:
                 changed[k] = v[k]
-        ids = [e[0] for e in item["ents"]]
+        ids = [e.id for e in item["ents"]]
         if sorted(ids) != sorted(e.pk for e in old.enterprises.all()):
             changed["enterprises"] = ids
         if not changed:

@@ -12,7 +12,7 @@ from xinye.core.bulk import insert_rows
 from xinye.core.masking import mask
 from xinye.ledger import signals
 from xinye.ledger.choices import PARTY_STATUSES, PoliticalStatus
-from xinye.ledger.imports.check import ENT, INSERT, LOG, LOG_CREATE_KEYS, MEMBER, MEMBER_FIELDS, PERSON
+from xinye.ledger.imports.check import LOG_CREATE_KEYS, MEMBER_FIELDS, PersonRow
 from xinye.ledger.models import Enterprise, PartyMember, Practitioner
 
 
@@ -93,26 +93,26 @@ def people(imp, plan) -> None:
 
     now = timezone.now()
     creates = plan["create"]
-    pks = insert_rows(Practitioner, PEOPLE_INSERT_COLUMNS, [p[INSERT] for p in creates], return_pks=True)
+    pks = insert_rows(Practitioner, PEOPLE_INSERT_COLUMNS, [p.insert for p in creates], return_pks=True)
     if creates:
         record_bulk_prepared(
             "create",
             Practitioner,
             [
-                (pk, p[PERSON][0], None, p[LOG], CREATE_LOG_CHANGED)
+                (pk, p.person.name, None, p.log, CREATE_LOG_CHANGED)
                 for pk, p in zip(pks, creates, strict=True)
             ],
         )
-        imp.touched_enterprises.update({p[ENT][0] for p in creates})
+        imp.touched_enterprises.update({p.enterprise.id for p in creates})
     members_new = [
         _new_member(imp, pk, p, None)
         for pk, p in zip(pks, creates, strict=True)
-        if p[PERSON][5] in PARTY_STATUSES
+        if p.person.political_status in PARTY_STATUSES
     ]
     people_updates, member_updates, logs_update = [], [], []
     for p, old, person, changed, member_changed in plan["update"]:
-        ent, changed = p[ENT], dict(changed)
-        imp.touched_enterprises.add(ent[0])
+        ent, changed = p.enterprise, dict(changed)
+        imp.touched_enterprises.add(ent.id)
         moved = "enterprise_id" in changed
         if changed:
             before = {k: old.get(k) for k in changed}
@@ -121,7 +121,7 @@ def people(imp, plan) -> None:
                 changed["phone"] = person["phone"]
                 before["phone"], after["phone"] = old["phone"], changed["phone"]
             if moved:
-                changed.update(unit_id=ent[3], region_id=ent[4], industry=ent[5])
+                changed.update(unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry)
                 imp.touched_enterprises.add(old["enterprise_id"])
             people_updates.append((old["id"], {**changed, "updated_at": now}))
             logs_update.append(
@@ -139,10 +139,10 @@ def people(imp, plan) -> None:
             continue
         if moved:
             member_changed.update(
-                enterprise_id=ent[0],
-                unit_id=imp.member_unit(ent[0], ent[3]),
-                region_id=ent[4],
-                industry=ent[5],
+                enterprise_id=ent.id,
+                unit_id=imp.member_unit(ent.id, ent.unit_id),
+                region_id=ent.region_id,
+                industry=ent.industry,
             )
         if member_changed:
             member_updates.append((old["party_member__id"], {**member_changed, "updated_at": now}))
@@ -173,16 +173,16 @@ def people(imp, plan) -> None:
         )
 
 
-def _new_member(imp, practitioner_id: int, p, old) -> PartyMember:
-    ent = p[ENT]
-    status = p[PERSON][5] or (old or {}).get("political_status")
-    fields = {"is_full": status == PoliticalStatus.FULL, **(p[MEMBER] or {})}
+def _new_member(imp, practitioner_id: int, p: PersonRow, old) -> PartyMember:
+    ent = p.enterprise
+    status = p.person.political_status or (old or {}).get("political_status")
+    fields = {"is_full": status == PoliticalStatus.FULL, **(p.member or {})}
     return PartyMember(
         practitioner_id=practitioner_id,
-        enterprise_id=ent[0],
-        unit_id=imp.member_unit(ent[0], ent[3]),
-        region_id=ent[4],
-        industry=ent[5],
+        enterprise_id=ent.id,
+        unit_id=imp.member_unit(ent.id, ent.unit_id),
+        region_id=ent.region_id,
+        industry=ent.industry,
         **fields,
     )
 
@@ -256,7 +256,7 @@ def organisations(imp, plan) -> None:
             org = services.create_party_organisation(
                 actor=imp.actor,
                 kind=v["kind"],
-                enterprises=[Enterprise.objects.get(pk=e[0]) for e in item["ents"]],
+                enterprises=[Enterprise.objects.get(pk=e.id) for e in item["ents"]],
                 name=v["name"],
                 founded_on=v.get("founded_on"),
                 is_online=v.get("is_online"),
