@@ -2,6 +2,9 @@
 
 import datetime
 import itertools
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -10,6 +13,8 @@ from tests.ledger.io_helpers import PRACTITIONER_HEADERS, csv_file, person
 from xinye.accounts.permissions import system_actor
 from xinye.audit.models import ChangeLog
 from xinye.core.crypto import keyed_hash
+from xinye.ledger import services
+from xinye.ledger.choices import PARTY_STATUSES, Occupation, PoliticalStatus
 from xinye.ledger.imports import check
 from xinye.ledger.imports.kinds import IMPORTERS, PARALLEL_MIN_BYTES, PractitionerImporter, run_import
 from xinye.ledger.imports.read import ImportUsageError
@@ -264,3 +269,27 @@ def test_the_written_out_change_log_snapshot_is_the_json_of_its_fields(name):
     parsed = json.loads(text)
     assert list(parsed) == list(check.LOG_CREATE_KEYS)
     assert parsed == dict(zip(check.LOG_CREATE_KEYS, values, strict=True))
+
+
+def test_the_helper_modules_start_without_django():
+    """The helper process imports `imports.helper` (and what it needs) without Django set up: none of it may
+    import Django models or the ORM — nor may the package's __init__."""
+    code = (
+        "import sys, xinye.ledger.imports.helper; "
+        "print(sorted(m for m in sys.modules if m.startswith(('django.db', 'django.apps', 'xinye.ledger.models'))))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_helpers_plain_values_are_the_ledgers():
+    """`check` keeps a few plain values of the ledger's (it cannot import Django): they must agree."""
+    assert set(check.PARTY_STATUSES) == set(PARTY_STATUSES)
+    assert check.MEMBER_FIELDS == tuple(k for k in services.MEMBER_FIELDS if k != "unit")
+    assert check.PERSON_DEFAULTS == {
+        "ethnicity": "",
+        "education": "",
+        "occupation": Occupation.OTHER,
+        "political_status": PoliticalStatus.MASSES,
+    }

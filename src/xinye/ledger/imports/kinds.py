@@ -11,16 +11,15 @@ from pathlib import Path
 from django.utils import timezone
 
 from xinye.core.crypto import keyed_hash
-from xinye.ledger import rules
+from xinye.ledger import rules, services
 from xinye.ledger.imports import plan, write
 from xinye.ledger.imports.check import CellError, PeopleContext, ScopeTable, people_batches
 from xinye.ledger.imports.helper import worker_batches
 from xinye.ledger.imports.normalise import cell_text
 from xinye.ledger.imports.pipeline import Importer, acting_as
 from xinye.ledger.imports.report import ImportResult
-from xinye.ledger.imports.specs import ORG_KINDS, SPECS, get_spec, header_names, spec_rules
+from xinye.ledger.imports.specs import SPECS, get_spec, header_names, spec_rules
 from xinye.ledger.imports.write import announce_changed
-from xinye.ledger.models import PartyOrganisation
 from xinye.orgs.choices import UnitKind
 
 # People sheets at least this large are checked and encrypted in a helper process while this one writes; below
@@ -119,14 +118,9 @@ class PractitionerImporter(Importer):
             yield self._progress(result.rows_total)
 
     def member_unit(self, enterprise_id: int, office_id: int) -> int:
-        """The enterprise's organisation (党委 before 支部, as the ledger service decides), else its office."""
+        """Where a member of the enterprise belongs (`services.member_unit_ids`), else its office."""
         if self._member_units is None:
-            through = PartyOrganisation.enterprises.through
-            self._member_units = {}
-            for eid, unit_id in through.objects.order_by(
-                "partyorganisation__unit__kind", "partyorganisation_id"
-            ).values_list("enterprise_id", "partyorganisation__unit_id"):
-                self._member_units.setdefault(eid, unit_id)
+            self._member_units = services.member_unit_ids()
         return self._member_units.get(enterprise_id, office_id)
 
     def classify(self, items: list):
@@ -196,7 +190,7 @@ class OrganisationImporter(Importer):
     spec = SPECS["organisations"]
 
     def prepare(self, number, values, raw):
-        if values["kind"] not in ORG_KINDS:
+        if values["kind"] not in services.ORG_KINDS:
             raise CellError("kind", "应为党委、党总支、党支部、联合党支部或网络（虚拟）党支部")
         if self._dup(values["name"], number, "name", raw):
             return None

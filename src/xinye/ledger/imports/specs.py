@@ -20,6 +20,7 @@ from xinye.ledger.imports.normalise import Rule
 from xinye.ledger.imports.normalise import lookup_key as _key
 from xinye.ledger.imports.read import ImportUsageError
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
+from xinye.ledger.services import ORG_KINDS
 from xinye.orgs.choices import UnitKind
 
 # --- column specs: one definition per kind ---
@@ -276,14 +277,6 @@ SPECS: dict[str, Spec] = {
         ),
     ),
 }
-
-ORG_KINDS = (
-    UnitKind.PARTY_COMMITTEE,
-    UnitKind.GENERAL_BRANCH,
-    UnitKind.BRANCH,
-    UnitKind.JOINT_BRANCH,
-    UnitKind.ONLINE_BRANCH,
-)
 
 # Common words in field sheets for the choices (the labels themselves and the codes are always accepted).
 CHOICE_ALIASES: dict[type, dict[str, str]] = {
