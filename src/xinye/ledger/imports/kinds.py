@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from xinye.core.crypto import keyed_hash
@@ -21,6 +23,7 @@ from xinye.ledger.imports.report import ImportResult
 from xinye.ledger.imports.specs import SPECS, get_spec, header_names, spec_rules
 from xinye.ledger.imports.write import announce_changed
 from xinye.orgs.choices import UnitKind
+from xinye.orgs.models import OrgUnit
 
 # People sheets at least this large are checked and encrypted in a helper process while this one writes; below
 # it, starting the helper costs more than it saves. `run_import(parallel=...)` overrides it.
@@ -51,8 +54,6 @@ class PractitionerImporter(Importer):
         return (os.cpu_count() or 1) > 1 and Path(str(path)).stat().st_size >= PARALLEL_MIN_BYTES
 
     def people_context(self, colmap: dict[int, str]) -> PeopleContext:
-        from django.db import connection
-
         _, by_uscc, by_name = self.enterprises()
         return PeopleContext(
             rules=spec_rules(self.spec),
@@ -80,8 +81,6 @@ class PractitionerImporter(Importer):
         if not self.use_helper(path):
             yield from super()._run(path, result, write=write)
             return
-        from django.conf import settings
-
         self.result = result
         self.write = write
         ctx = self.people_context({})
@@ -152,8 +151,6 @@ class EnterpriseImporter(Importer):
 
     def office(self, region_id: str, industry: str):
         if self._offices is None:
-            from xinye.orgs.models import OrgUnit
-
             self._offices = {}
             for u in OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_OFFICE).order_by("sort", "code"):
                 self._offices.setdefault((u.region_id, u.industry), u)

@@ -4,6 +4,7 @@ reported as it goes. The kinds (`kinds.py`) say how a row is prepared, planned a
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +12,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from xinye.accounts.permissions import actor_user, is_system
+from xinye.accounts.permissions import actor_user, is_system, unit_in_scope
+from xinye.core.context import actor_context, current_actor
 from xinye.ledger.imports.check import (
     BATCH,
     ENTERPRISE_REF_FIELDS,
@@ -34,6 +36,7 @@ from xinye.ledger.imports.read import (
 from xinye.ledger.imports.report import MAX_KEPT_ERRORS, ImportResult, RowError, shown_value
 from xinye.ledger.imports.specs import Spec, header_names, spec_rules
 from xinye.ledger.models import Enterprise, ImportBatch
+from xinye.orgs.models import OrgUnit, Region
 
 
 class _Rollback(Exception):
@@ -77,22 +80,16 @@ class Importer:
         model = model or self.spec.model
         key = (model, unit_id, industry)
         if key not in self._scope_cache:
-            from xinye.accounts.permissions import unit_in_scope
-
             self._scope_cache[key] = unit_in_scope(self.actor, "import", model, self.unit(unit_id), industry)
         return self._scope_cache[key]
 
     def unit(self, unit_id):
-        from xinye.orgs.models import OrgUnit
-
         if unit_id not in self.units:
             self.units[unit_id] = OrgUnit.objects.filter(pk=unit_id).first()
         return self.units[unit_id]
 
     def regions(self) -> dict[str, object]:
         if self._regions is None:
-            from xinye.orgs.models import Region
-
             self._regions = {}
             for r in Region.objects.all():
                 self._regions[_key(r.code)] = r
@@ -185,8 +182,6 @@ class Importer:
             result.committed = False
 
     def default_unit(self):
-        from xinye.orgs.models import OrgUnit
-
         if not is_system(self.actor):
             ra = self.actor.role_assignments.select_related("unit").order_by("pk").first()
             if ra is not None:
@@ -290,10 +285,6 @@ class Importer:
 
 def acting_as(actor, source: str):
     """The change log's actor: the request's or command's when set, else `actor` (called directly)."""
-    import contextlib
-
-    from xinye.core.context import actor_context, current_actor
-
     current = current_actor()
     if current.user is not None or current.label:
         return contextlib.nullcontext()

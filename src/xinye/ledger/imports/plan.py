@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from django.db import connection
+
 from xinye.core.choices import Industry
 from xinye.ledger.choices import PARTY_STATUSES, PoliticalStatus
 from xinye.ledger.imports.check import MEMBER_FIELDS, PersonRow, person_dict
@@ -24,8 +26,6 @@ PEOPLE_FIELDS = (
 def existing_keys(model, column: str, keys: list) -> set:
     """Which of `keys` exist in `model.column` (an indexed column) — one plain query with the keys as one array
     parameter (a JSON array on SQLite), without the ORM's per-parameter cost on lists of thousands."""
-    from django.db import connection
-
     if not keys:
         return set()
     table = connection.ops.quote_name(model._meta.db_table)

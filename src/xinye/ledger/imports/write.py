@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime
 import json
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from xinye.audit.services import record_bulk, record_bulk_prepared
 from xinye.core.bulk import insert_rows
 from xinye.core.masking import mask
-from xinye.ledger import signals
+from xinye.ledger import services, signals
 from xinye.ledger.choices import PARTY_STATUSES, PoliticalStatus
 from xinye.ledger.imports.check import LOG_CREATE_KEYS, MEMBER_FIELDS, PersonRow
 from xinye.ledger.models import Enterprise, PartyMember, Practitioner
@@ -89,8 +91,6 @@ ENTERPRISE_COMPARE = (
 def people(imp, plan) -> None:
     """Insert the new people (one INSERT per batch, the change log prepared by `check`), update the changed
     ones and keep their party-member rows in step."""
-    from xinye.audit.services import record_bulk, record_bulk_prepared
-
     now = timezone.now()
     creates = plan["create"]
     pks = insert_rows(Practitioner, PEOPLE_INSERT_COLUMNS, [p.insert for p in creates], return_pks=True)
@@ -189,8 +189,6 @@ def _new_member(imp, practitioner_id: int, p: PersonRow, old) -> PartyMember:
 
 def enterprises(imp, plan) -> None:
     """Create and update enterprises; their people's denormalised unit, region and industry follow them."""
-    from xinye.audit.services import record_bulk
-
     sensitive = {"contact_phone": "phone"}
     new = []
     for item in plan["create"]:
@@ -246,10 +244,6 @@ def enterprises(imp, plan) -> None:
 
 def organisations(imp, plan) -> None:
     """Through the ledger service (an OrgUnit each, its rules checked there): few rows."""
-    from django.core.exceptions import ValidationError
-
-    from xinye.ledger import services
-
     for item in plan["create"]:
         v = item["values"]
         try:
