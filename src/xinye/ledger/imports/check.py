@@ -119,10 +119,10 @@ class PersonRow(NamedTuple):
     enterprise: EnterpriseRef
     person: Person
     member: dict | None  # the party details (members sheet), else None
-    insert: (
-        tuple | None
-    )  # only when the import writes: the new practitioner's values (write.PEOPLE_INSERT_COLUMNS, encrypted)
-    log: str | None  # … and its change-log `after` (masked, as JSON text)
+    # Only when the import writes: the new practitioner's values in the order of write.PEOPLE_INSERT_COLUMNS
+    # (encrypted), and its change-log `after` (masked, as JSON text).
+    insert: tuple | None
+    log: str | None
 
 
 def person_dict(person: Person) -> dict:
