@@ -224,7 +224,7 @@ def test_rows_are_streamed_a_batch_at_a_time():
     total, errors, people = next(batches)
     assert (total, errors, len(people), len(read)) == (100, [], 100, 100)
     row = people[0]
-    assert row.insert[1].startswith("v1:") and row.insert[1] != row.insert[2]
+    assert row[check.INSERT][1].startswith("v1:") and row[check.INSERT][1] != row[check.INSERT][2]
     total, _, _ = next(batches)
     assert total == 200 and len(read) == 200
 

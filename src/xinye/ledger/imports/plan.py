@@ -9,7 +9,17 @@ from django.db import connection
 
 from xinye.core.choices import Industry
 from xinye.ledger.choices import PARTY_STATUSES, PoliticalStatus
-from xinye.ledger.imports.check import MEMBER_FIELDS, PersonRow, person_dict
+from xinye.ledger.imports.check import (
+    ENT,
+    ID_HASH,
+    MEMBER,
+    MEMBER_FIELDS,
+    PERSON,
+    RAW_ID,
+    RAW_STATUS,
+    ROW,
+    person_dict,
+)
 from xinye.ledger.models import Enterprise, PartyOrganisation, Practitioner
 
 PEOPLE_FIELDS = (
@@ -46,10 +56,10 @@ def existing_keys(model, column: str, keys: list) -> set:
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
-def people(imp, rows: list[PersonRow]) -> dict:
+def people(imp, rows: list[tuple]) -> dict:
     """{"create": [rows], "update": [(row, old values, person, changed, member changed)]}: one query for
     which IDs exist, one more for their current values when any do."""
-    found = existing_keys(Practitioner, "id_hash", [p.id_hash for p in rows])
+    found = existing_keys(Practitioner, "id_hash", [p[ID_HASH] for p in rows])
     if not found:  # a sheet of new people: the common case of a survey
         imp.result.created += len(rows)
         return {"create": rows, "update": []}
@@ -70,37 +80,37 @@ def people(imp, rows: list[PersonRow]) -> dict:
     }
     plan = {"create": [], "update": []}
     for p in rows:
-        old = existing.get(p.id_hash)
+        old = existing.get(p[ID_HASH])
         if old is None:
             imp.result.created += 1
             plan["create"].append(p)
             continue
-        if old["enterprise_id"] != p.enterprise.id and not imp.allowed(old["unit_id"], old["industry"]):
+        if old["enterprise_id"] != p[ENT].id and not imp.allowed(old["unit_id"], old["industry"]):
             imp.error(
                 imp.result,
-                p.row,
+                p[ROW],
                 "id_number",
-                p.raw_id,
+                p[RAW_ID],
                 # Naming the county would tell the importer where this person works.
                 "该人员已登记在您导入范围以外的单位，不能改动",
             )
             continue
-        person = person_dict(p.person)
+        person = person_dict(p[PERSON])
         changed = {k: v for k, v in person.items() if k != "phone" and old.get(k) != v}
         status = person.get("political_status", old["political_status"])
         is_member = old["party_member__id"] is not None
         if is_member and status not in PARTY_STATUSES:
             imp.error(
                 imp.result,
-                p.row,
+                p[ROW],
                 "political_status",
-                p.raw_status,
+                p[RAW_STATUS],
                 "该人员在党员台账中，请先办理党员减少（转出、除名等）再修改政治面貌",
             )
             continue
         member_changed = {}
-        if p.member or status in PARTY_STATUSES:
-            want = dict(p.member or {}) or {"is_full": status == PoliticalStatus.FULL}
+        if p[MEMBER] or status in PARTY_STATUSES:
+            want = dict(p[MEMBER] or {}) or {"is_full": status == PoliticalStatus.FULL}
             want.setdefault("is_full", status == PoliticalStatus.FULL)
             member_changed = {k: v for k, v in want.items() if old.get(f"party_member__{k}") != v}
             if not is_member:

@@ -14,7 +14,16 @@ from xinye.core.bulk import insert_rows
 from xinye.core.masking import mask
 from xinye.ledger import services, signals
 from xinye.ledger.choices import PARTY_STATUSES, PoliticalStatus
-from xinye.ledger.imports.check import LOG_CREATE_KEYS, MEMBER_FIELDS, PersonRow
+from xinye.ledger.imports.check import (
+    ENT,
+    INSERT,
+    LOG,
+    LOG_CREATE_KEYS,
+    MEMBER,
+    MEMBER_FIELDS,
+    PERSON,
+    EnterpriseRef,
+)
 from xinye.ledger.models import Enterprise, PartyMember, Practitioner
 
 
@@ -45,7 +54,7 @@ def announce_changed(enterprise_ids) -> None:
     signals.send(enterprise_ids)
 
 
-# The order of PersonRow.insert (check._prepare_person builds it).
+# The order of a checked row's INSERT values (check._prepare_person builds them).
 PEOPLE_INSERT_COLUMNS = (
     "name",
     "id_number",
@@ -93,25 +102,25 @@ def people(imp, plan) -> None:
     ones and keep their party-member rows in step."""
     now = timezone.now()
     creates = plan["create"]
-    pks = insert_rows(Practitioner, PEOPLE_INSERT_COLUMNS, [p.insert for p in creates], return_pks=True)
+    pks = insert_rows(Practitioner, PEOPLE_INSERT_COLUMNS, [p[INSERT] for p in creates], return_pks=True)
     if creates:
         record_bulk_prepared(
             "create",
             Practitioner,
             [
-                (pk, p.person.name, None, p.log, CREATE_LOG_CHANGED)
+                (pk, p[PERSON][0], None, p[LOG], CREATE_LOG_CHANGED)
                 for pk, p in zip(pks, creates, strict=True)
             ],
         )
-        imp.touched_enterprises.update({p.enterprise.id for p in creates})
+        imp.touched_enterprises.update({p[ENT].id for p in creates})
     members_new = [
         _new_member(imp, pk, p, None)
         for pk, p in zip(pks, creates, strict=True)
-        if p.person.political_status in PARTY_STATUSES
+        if p[PERSON][5] in PARTY_STATUSES
     ]
     people_updates, member_updates, logs_update = [], [], []
     for p, old, person, changed, member_changed in plan["update"]:
-        ent, changed = p.enterprise, dict(changed)
+        ent, changed = p[ENT], dict(changed)
         imp.touched_enterprises.add(ent.id)
         moved = "enterprise_id" in changed
         if changed:
@@ -173,10 +182,10 @@ def people(imp, plan) -> None:
         )
 
 
-def _new_member(imp, practitioner_id: int, p: PersonRow, old) -> PartyMember:
-    ent = p.enterprise
-    status = p.person.political_status or (old or {}).get("political_status")
-    fields = {"is_full": status == PoliticalStatus.FULL, **(p.member or {})}
+def _new_member(imp, practitioner_id: int, p: tuple, old) -> PartyMember:
+    ent = p[ENT]
+    status = p[PERSON][5] or (old or {}).get("political_status")
+    fields = {"is_full": status == PoliticalStatus.FULL, **(p[MEMBER] or {})}
     return PartyMember(
         practitioner_id=practitioner_id,
         enterprise_id=ent.id,
@@ -199,7 +208,7 @@ def enterprises(imp, plan) -> None:
     by_id, by_uscc, by_name = imp.enterprises()
     for ent in new:
         imp.touched.add(ent.pk)
-        row = (ent.pk, ent.name, ent.uscc, ent.unit_id, ent.region_id, ent.industry)
+        row = EnterpriseRef(ent.pk, ent.name, ent.uscc, ent.unit_id, ent.region_id, ent.industry)
         by_id[ent.pk] = row
         if ent.uscc:
             by_uscc[ent.uscc] = row
