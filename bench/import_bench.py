@@ -4,7 +4,7 @@ Builds a fresh database (SQLite file under a temporary directory, or PostgreSQL 
 given — never the XINYE_DATABASE_URL of the environment, which may be a real database), loads the org tree and creates a few enterprises, generates N practitioner rows
 (valid resident IDs, phones, Chinese names) as CSV and xlsx, then in the same run times:
 
-  * xinye CSV  — `ledger.importers.run_import(..., commit=True)`: read, validate (check digits, phones,
+  * xinye CSV  — `ledger.imports.kinds.run_import(..., commit=True)`: read, validate (check digits, phones,
                  choices, enterprise references, scope), dedupe in file and against the ledger by keyed hash,
                  encrypt, bulk write, change log, import batch;
   * xinye xlsx — the same from the xlsx file (python-calamine);
@@ -181,7 +181,7 @@ HELPER_PEAKS: list[float] = []  # MiB, the helper process of each import that us
 
 def time_xinye(path: Path, label: str) -> float:
     from xinye.accounts.permissions import system_actor
-    from xinye.ledger.importers import run_import
+    from xinye.ledger.imports.kinds import run_import
 
     started = time.perf_counter()
     result = run_import(

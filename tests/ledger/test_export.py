@@ -13,7 +13,8 @@ from xinye.audit.models import ChangeLog
 from xinye.core.errors import Refused
 from xinye.ledger import services
 from xinye.ledger.exporters import export_ledger, write_template
-from xinye.ledger.importers import SPECS, run_import
+from xinye.ledger.imports.kinds import run_import
+from xinye.ledger.imports.specs import SPECS
 
 SYSTEM = system_actor("test")
 

@@ -9,7 +9,7 @@ from tests.ledger.io_helpers import PRACTITIONER_HEADERS, csv_file, person, xlsx
 from xinye.accounts.permissions import system_actor
 from xinye.audit.models import ChangeLog
 from xinye.core.crypto import keyed_hash
-from xinye.ledger.importers import run_import
+from xinye.ledger.imports.kinds import run_import
 from xinye.ledger.models import ImportBatch, PartyMember, Practitioner
 
 SYSTEM = system_actor("test")

@@ -8,8 +8,8 @@ from tests.ledger.factories import make_enterprise, make_uscc
 from tests.ledger.io_helpers import xlsx
 from xinye.accounts.permissions import system_actor
 from xinye.core.validators import clean_mobile
-from xinye.ledger.import_rows import RowParser
-from xinye.ledger.importers import run_import
+from xinye.ledger.imports.kinds import run_import
+from xinye.ledger.imports.normalise import RowParser
 from xinye.ledger.models import Enterprise, PartyOrganisation
 
 SYSTEM = system_actor("test")

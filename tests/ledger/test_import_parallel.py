@@ -2,6 +2,9 @@
 
 import datetime
 import itertools
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -10,14 +13,12 @@ from tests.ledger.io_helpers import PRACTITIONER_HEADERS, csv_file, person
 from xinye.accounts.permissions import system_actor
 from xinye.audit.models import ChangeLog
 from xinye.core.crypto import keyed_hash
-from xinye.ledger import import_rows
-from xinye.ledger.importers import (
-    IMPORTERS,
-    PARALLEL_MIN_BYTES,
-    PractitionerImporter,
-    run_import,
-    spec_rules,
-)
+from xinye.ledger import services
+from xinye.ledger.choices import PARTY_STATUSES, Occupation, PoliticalStatus
+from xinye.ledger.imports import check
+from xinye.ledger.imports.kinds import IMPORTERS, PARALLEL_MIN_BYTES, PractitionerImporter, run_import
+from xinye.ledger.imports.read import ImportUsageError
+from xinye.ledger.imports.specs import spec_rules
 from xinye.ledger.models import PartyMember, Practitioner
 
 SYSTEM = system_actor("test")
@@ -175,7 +176,7 @@ def test_header_and_file_errors_come_back_from_the_helper(world, kerqin, tmp_pat
     broken.write_bytes(
         ",".join(PRACTITIONER_HEADERS).encode() + b"\n" + (good + b"\n") * 5000 + b"\xff\xfe\n"
     )
-    with pytest.raises(import_rows.ImportUsageError, match="编码不一致"):
+    with pytest.raises(ImportUsageError, match="编码不一致"):
         run_import("practitioners", broken, parallel=True, actor=SYSTEM)
 
 
@@ -192,7 +193,7 @@ def test_size_decides_unless_told(world, tmp_path):
 
 def _context(colmap, **kw):
     spec = IMPORTERS["practitioners"].spec
-    return import_rows.PeopleContext(
+    return check.PeopleContext(
         rules=spec_rules(spec),
         names={},
         colmap=colmap,
@@ -200,8 +201,8 @@ def _context(colmap, **kw):
         members=False,
         min_join_age=18,
         by_uscc={},
-        by_name={"甲企业": [(1, "甲企业", None, 10, "150502", "delivery")]},
-        scope=import_rows.ScopeTable({(10, "delivery"): True}, {}),
+        by_name={"甲企业": [check.EnterpriseRef(1, "甲企业", None, 10, "150502", "delivery")]},
+        scope=check.ScopeTable({(10, "delivery"): True}, {}),
         write=True,
         now="2026-11-28 00:00:00",
         field_key="A" * 43,
@@ -219,14 +220,11 @@ def test_rows_are_streamed_a_batch_at_a_time():
             yield k, ["某人", make_id(), "", "甲企业"]
 
     ctx = _context({0: "name", 1: "id_number", 2: "phone", 3: "enterprise"}, batch=100)
-    batches = import_rows.people_batches(endless(), ctx)
+    batches = check.people_batches(endless(), ctx)
     total, errors, people = next(batches)
     assert (total, errors, len(people), len(read)) == (100, [], 100, 100)
     row = people[0]
-    assert (
-        row[import_rows.INSERT][1].startswith("v1:")
-        and row[import_rows.INSERT][1] != row[import_rows.INSERT][2]
-    )
+    assert row[check.INSERT][1].startswith("v1:") and row[check.INSERT][1] != row[check.INSERT][2]
     total, _, _ = next(batches)
     assert total == 200 and len(read) == 200
 
@@ -267,7 +265,31 @@ def test_the_written_out_change_log_snapshot_is_the_json_of_its_fields(name):
     import json
 
     values = (name, "150502********1234", "138****5678", 42, "蒙古族", "", "rider", "masses")
-    text = import_rows._create_log(*values)
+    text = check._create_log(*values)
     parsed = json.loads(text)
-    assert list(parsed) == list(import_rows.LOG_CREATE_KEYS)
-    assert parsed == dict(zip(import_rows.LOG_CREATE_KEYS, values, strict=True))
+    assert list(parsed) == list(check.LOG_CREATE_KEYS)
+    assert parsed == dict(zip(check.LOG_CREATE_KEYS, values, strict=True))
+
+
+def test_the_helper_modules_start_without_django():
+    """The helper process imports `imports.helper` (and what it needs) without Django set up: none of it may
+    import Django models or the ORM — nor may the package's __init__."""
+    code = (
+        "import sys, xinye.ledger.imports.helper; "
+        "print(sorted(m for m in sys.modules if m.startswith(('django.db', 'django.apps', 'xinye.ledger.models'))))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_helpers_plain_values_are_the_ledgers():
+    """`check` keeps a few plain values of the ledger's (it cannot import Django): they must agree."""
+    assert set(check.PARTY_STATUSES) == set(PARTY_STATUSES)
+    assert check.MEMBER_FIELDS == tuple(k for k in services.MEMBER_FIELDS if k != "unit")
+    assert check.PERSON_DEFAULTS == {
+        "ethnicity": "",
+        "education": "",
+        "occupation": Occupation.OTHER,
+        "political_status": PoliticalStatus.MASSES,
+    }

@@ -23,7 +23,7 @@ from xinye.accounts.services import assign_role
 from xinye.audit.models import ChangeLog
 from xinye.ledger import services
 from xinye.ledger.exporters import export_ledger
-from xinye.ledger.importers import run_import
+from xinye.ledger.imports.kinds import run_import
 from xinye.orgs.models import Agent
 from xinye.orgs.services import assign_responsibility
 

@@ -583,7 +583,7 @@ class FormationCaseAdmin(ScopedAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    """The record of survey sheets imported (the import itself lives in importers.py and its pages)."""
+    """The record of survey sheets imported (the import itself lives in the imports package and its pages)."""
 
     list_display = [
         "file_name",

@@ -16,7 +16,9 @@ from ninja.files import UploadedFile
 
 from xinye.api.common import require
 from xinye.ledger.exporters import check_export, export_ledger, write_template
-from xinye.ledger.importers import SPECS, SUPPORTED_SUFFIXES, ImportUsageError, run_import
+from xinye.ledger.imports.kinds import run_import
+from xinye.ledger.imports.read import SUPPORTED_SUFFIXES, ImportUsageError
+from xinye.ledger.imports.specs import SPECS
 
 router = Router()
 TAG = "怎么建 · 台账导入导出"

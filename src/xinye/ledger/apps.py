@@ -8,7 +8,7 @@ class LedgerConfig(AppConfig):
     verbose_name = _("怎么建 · 摸排台账")
     nav_links = [
         (_("换届提醒"), "event_repeat", "ledger:due_for_election", "ledger.partyorganisation"),
-        # The import/export pages (importers.py, views_io.py): open to whoever may import or export a ledger.
+        # The import/export pages (imports/, views_io.py): open to whoever may import or export a ledger.
         (
             _("台账导入导出"),
             "upload_file",

@@ -1,4 +1,4 @@
-"""Templates and exports of the survey ledgers, in the one column layout of `importers.SPECS`.
+"""Templates and exports of the survey ledgers, in the one column layout of `imports.specs.SPECS`.
 
 An export is the template filled in, so exporting and importing the file again changes nothing. Exports are
 masked by default; an unmasked export needs the `export` and `view_sensitive` actions and a stated reason.
@@ -16,7 +16,8 @@ from django.utils import timezone
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.ledger.choices import MembershipHeld
-from xinye.ledger.importers import SPECS, Spec, acting_as, get_spec
+from xinye.ledger.imports.pipeline import acting_as
+from xinye.ledger.imports.specs import SPECS, Spec, get_spec
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 
 FORMULA_STARTS = ("=", "+", "-", "@")

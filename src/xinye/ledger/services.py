@@ -49,6 +49,7 @@ READS = (
     "office_for",
     "clean_enterprise",
     "practitioner_row_values",
+    "member_unit_ids",
     "duplicate_id_message",
     "check_practitioner",
     "clean_member",
@@ -300,15 +301,25 @@ def practitioner_row_values(
     return {f.attname: getattr(p, f.attname) for f in Practitioner._meta.concrete_fields if f.attname != "id"}
 
 
+def member_unit_ids(enterprise_ids=None) -> dict[int, int]:
+    """{enterprise id: the unit where its members belong} for the enterprises (all, or `enterprise_ids`) that
+    have a party organisation — by unit kind, then the oldest; a member of any other enterprise belongs to
+    its 行业党建办. One query: `_member_unit` asks it for one enterprise, bulk writers (the import) for all."""
+    links = PartyOrganisation.enterprises.through.objects.order_by(
+        "partyorganisation__unit__kind", "partyorganisation_id"
+    )
+    if enterprise_ids is not None:
+        links = links.filter(enterprise_id__in=list(enterprise_ids))
+    out: dict[int, int] = {}
+    for enterprise_id, unit_id in links.values_list("enterprise_id", "partyorganisation__unit_id"):
+        out.setdefault(enterprise_id, unit_id)
+    return out
+
+
 def _member_unit(enterprise: Enterprise) -> OrgUnit:
     """Where a member of `enterprise` belongs: the enterprise's organisation, else its 行业党建办."""
-    org = (
-        PartyOrganisation.objects.filter(enterprises=enterprise)
-        .select_related("unit")
-        .order_by("unit__kind", "pk")
-        .first()
-    )
-    return org.unit if org is not None else enterprise.unit
+    unit_id = member_unit_ids([enterprise.pk]).get(enterprise.pk)
+    return enterprise.unit if unit_id is None else OrgUnit.objects.get(pk=unit_id)
 
 
 def _sync_party_status(p: Practitioner) -> None:

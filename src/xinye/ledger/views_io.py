@@ -1,5 +1,5 @@
 """Console wizard for the survey sheets: upload → preview (with progress) → confirm → commit → result,
-plus template downloads and exports. The import itself is `ledger.importers.run_import`'s pipeline.
+plus template downloads and exports. The import itself is `ledger.imports` pipeline (`run_import`).
 
 A job is a saved upload plus a small JSON file (kind, owner, result) in a private directory outside MEDIA,
 named by a random token; only its owner may see or commit it.
@@ -26,15 +26,11 @@ from xinye.accounts.permissions import has_action, restrict
 from xinye.core.errors import Refused
 from xinye.ledger.api_io import XLSX, check_upload
 from xinye.ledger.exporters import check_export, export_ledger, write_template
-from xinye.ledger.importers import (
-    IMPORTERS,
-    SPECS,
-    ImportResult,
-    ImportUsageError,
-    RowError,
-    acting_as,
-    error_report,
-)
+from xinye.ledger.imports.kinds import IMPORTERS
+from xinye.ledger.imports.pipeline import acting_as
+from xinye.ledger.imports.read import ImportUsageError
+from xinye.ledger.imports.report import ImportResult, RowError, error_report
+from xinye.ledger.imports.specs import SPECS
 from xinye.ledger.models import ImportBatch
 
 PROGRESS_EVERY = 5000
@@ -49,7 +45,7 @@ def _context(request, title: str) -> dict:
     return {**admin.site.each_context(request), "title": title}
 
 
-# importers.SPECS labels, marked for the catalogue (importers.py keeps its Chinese for the sheets themselves)
+# imports.specs.SPECS labels, marked for the catalogue (imports/specs.py keeps its Chinese for the sheets themselves)
 LEDGER_LABELS = (
     gettext_noop("新业态企业"),
     gettext_noop("从业人员"),
@@ -59,7 +55,7 @@ LEDGER_LABELS = (
 
 
 def _label(kind: str) -> str:
-    """The ledger's name in the active language (importers.SPECS labels are Chinese msgids)."""
+    """The ledger's name in the active language (imports.specs.SPECS labels are Chinese msgids)."""
     return _(SPECS[kind].label)
 
 

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from xinye.accounts.commands import XinyeCommand
 from xinye.core.errors import Refused
 from xinye.ledger.exporters import export_ledger
-from xinye.ledger.importers import SPECS
+from xinye.ledger.imports.specs import SPECS
 
 
 class Command(XinyeCommand):

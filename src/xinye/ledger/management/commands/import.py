@@ -9,7 +9,10 @@ import sys
 from django.core.management.base import CommandError
 
 from xinye.accounts.commands import XinyeCommand
-from xinye.ledger.importers import SPECS, ImportUsageError, error_report, run_import
+from xinye.ledger.imports.kinds import run_import
+from xinye.ledger.imports.read import ImportUsageError
+from xinye.ledger.imports.report import error_report
+from xinye.ledger.imports.specs import SPECS
 
 SHOWN_ERRORS = 200
 

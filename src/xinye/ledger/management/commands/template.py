@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 
 from xinye.accounts.commands import XinyeCommand
 from xinye.ledger.exporters import write_template
-from xinye.ledger.importers import SPECS
+from xinye.ledger.imports.specs import SPECS
 
 
 class Command(XinyeCommand):
