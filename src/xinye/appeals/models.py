@@ -1,7 +1,7 @@
 """Appeals (诉求) and their 12345-style closed loop: the appeal, its tasks per unit, events, reminders."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from xinye.appeals.choices import (
     ReminderKind,
     TaskStatus,
 )
+from xinye.core.bulk import next_pk
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
 
@@ -104,13 +105,15 @@ class Appeal(PublicCase):
         return f"{self.number or '诉求'} · {CATEGORY_LABELS.get(self.category, self.category)}"
 
     def save(self, *args, **kwargs):
-        """Saves the row; a new appeal then gets its number (SQ + submission date + the row's id), written
-        through the ORM so that the change log records it like every other write."""
+        """Saves the row. A new appeal gets its number (SQ + submission date + the row's id) in the same
+        INSERT: its id is reserved first (core.bulk.next_pk), so the change log records the row, number
+        included, once."""
+        if self._state.adding and self.pk is None and not self.number:
+            using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+            self.pk = next_pk(type(self), using)
+            self.number = f"SQ{timezone.localtime(self.submitted_at):%Y%m%d}{self.pk:05d}"
+            kwargs["force_insert"] = True
         super().save(*args, **kwargs)
-        if not self.number:
-            local = timezone.localtime(self.submitted_at)
-            self.number = f"SQ{local:%Y%m%d}{self.pk:05d}"
-            super().save(update_fields=["number"], using=self._state.db)
 
     @property
     def is_open(self) -> bool:

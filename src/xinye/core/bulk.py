@@ -45,3 +45,30 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple], *, return_pk
                 last = cursor.fetchone()[0]
                 pks.extend(range(last - len(part) + 1, last + 1))
     return pks
+
+
+def next_pk(model, using: str = "default") -> int:
+    """The primary key the next row of `model` will get, reserved now — for a row whose other columns are
+    built from its own id (an appeal's number SQ + date + id), so that it is written by one INSERT, through
+    `save()` and the change log, instead of an INSERT and an UPDATE.
+
+    PostgreSQL: taken from the table's identity sequence (no two writers get the same). SQLite: one past the
+    largest id ever given (AUTOINCREMENT's sqlite_sequence, or the largest row); call it inside the
+    transaction that inserts the row — Django opens SQLite write transactions with BEGIN IMMEDIATE here, so
+    the write lock is held and no other writer can take the same id before the INSERT."""
+    from django.db import connections
+
+    connection = connections[using]
+    meta = model._meta
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column])
+        else:
+            table = connection.ops.quote_name(meta.db_table)
+            column = connection.ops.quote_name(meta.pk.column)
+            cursor.execute(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0),"  # noqa: S608
+                f" COALESCE((SELECT MAX({column}) FROM {table}), 0)) + 1",
+                [meta.db_table],
+            )
+        return cursor.fetchone()[0]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from xinye.core import reads
 from xinye.workers import services as worker_services
 from xinye.workers.models import NoticeKind, Worker
 
@@ -29,8 +30,8 @@ def current_worker(request) -> Worker | None:
         worker_id = request.session.get(SESSION_KEY)
         if worker_id:
             # the row alone (its region and unit load when a page shows them): the submissions need only
-            # their ids
-            worker = Worker.objects.filter(pk=worker_id).first()
+            # their ids; read by a statement made once (core.reads), as every signed-in request does it
+            worker = reads.by_pk(Worker, worker_id)
             if worker is None:
                 request.session.pop(SESSION_KEY, None)
     request._portal_worker = worker

@@ -7,9 +7,11 @@ row, an AppealEvent row naming the actor and the time. `actor` is a required key
 `worker` instead and check that the appeal is theirs. Refusals are `Refused` or `OutOfScope` (404).
 """
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from xinye.accounts.permissions import (
     actor_user,
@@ -114,10 +116,16 @@ def _check_rate(worker) -> None:
         raise Refused(f"提交过于频繁：每 {minutes} 分钟最多提交 {count} 件诉求，请稍后再试")
 
 
+@functools.cache
+def _labels_zh() -> dict[str, str]:
+    with translation.override("zh-hans"):
+        return {str(label): value for value, label in AppealCategory.choices}
+
+
 def _clean_submission(category: str, text: str) -> tuple[str, str]:
     if category not in CATEGORIES:
-        # a Chinese label (e.g. from a visit record) is accepted too
-        category = {str(label): value for value, label in AppealCategory.choices}.get(category, category)
+        # a Chinese label (e.g. from a visit record) is accepted too, whatever language the request speaks
+        category = _labels_zh().get(category, category)
     if category not in CATEGORIES:
         raise Refused({"category": f"未知的诉求类别：{category}"})
     text = (text or "").strip()
