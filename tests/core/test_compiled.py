@@ -40,7 +40,9 @@ def test_the_appeal_number_is_written_through_save_and_logged(world):
     assert (
         stored.number == appeal.number == f"SQ{timezone.localtime(stored.submitted_at):%Y%m%d}{stored.pk:05d}"
     )
-    logs = list(ChangeLog.objects.filter(content_type__model="appeal", object_id=str(appeal.pk)).order_by("id"))
+    logs = list(
+        ChangeLog.objects.filter(content_type__model="appeal", object_id=str(appeal.pk)).order_by("id")
+    )
     # One INSERT carries the number (its id reserved first, core.bulk.next_pk): one change-log row, with it.
     assert [entry.action for entry in logs] == ["create"]
     assert logs[0].after["number"] == appeal.number
