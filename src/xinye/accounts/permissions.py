@@ -335,14 +335,22 @@ def require(actor, action: str, obj=None, *, model=None, unit=None, industry: st
         if not in_scope(actor, action, obj):
             raise OutOfScope()
         return
-    model = model or type(obj)
-    enterprise_id = None
     if obj is not None:
-        if unit is None:
-            unit = unit_of(obj)
-            industry = industry or getattr(obj, "industry", "") or ""
-        enterprise_id = _enterprise_id_of(obj)
-    if not unit_in_scope(actor, action, model, unit, industry, enterprise_id):
+        require_place(actor, action, obj)
+    elif not unit_in_scope(actor, action, model, unit, industry):
+        raise OutOfScope()
+
+
+def require_place(actor, action: str, obj) -> None:
+    """May `actor` write `obj` where it now stands in memory — its unit, industry and enterprise as edited,
+    stored or not? The console's forms and the generic door check an edit's destination with it (a change
+    that would move a row out of the writer's scope is refused before the save). Raises `OutOfScope`."""
+    if actor is None:
+        raise OutOfScope()
+    if is_system(actor):
+        return
+    industry = getattr(obj, "industry", "") or ""
+    if not unit_in_scope(actor, action, type(obj), unit_of(obj), industry, _enterprise_id_of(obj)):
         raise OutOfScope()
 
 

@@ -10,7 +10,7 @@ The change log records the write through the audit signals.
 
 from django.db import transaction
 
-from xinye.accounts.permissions import require, unit_of
+from xinye.accounts.permissions import require, require_place
 from xinye.core.errors import OutOfScope
 
 
@@ -24,7 +24,7 @@ def save(obj, *, actor, update_fields=None):
         if stored is None:
             raise OutOfScope()
         require(actor, "change", stored)
-    require(actor, action, obj if adding else None, model=type(obj), **_placement(obj, adding))
+    require_place(actor, action, obj)  # where the row is written: its unit (and industry) after the edit
     obj.save(update_fields=update_fields)
     require(actor, action, obj)  # the saved row is still inside the writer's scope, or all rolls back
     return obj
@@ -35,10 +35,3 @@ def delete(obj, *, actor) -> None:
     """Delete `obj` as `actor` (404 outside scope)."""
     require(actor, "delete", obj)
     obj.delete()
-
-
-def _placement(obj, adding: bool) -> dict:
-    """For a change: where the row is being moved to (its unit after the edit), checked for `change`."""
-    if adding:
-        return {}
-    return {"unit": unit_of(obj), "industry": getattr(obj, "industry", "") or ""}

@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from unfold.admin import ModelAdmin, TabularInline
 
 from xinye.accounts import writes
-from xinye.accounts.permissions import has_action, in_scope, require, restrict, unit_of
+from xinye.accounts.permissions import has_action, in_scope, require_place, restrict
 from xinye.audit.models import ChangeLog
 from xinye.audit.services import log_sensitive_access
 from xinye.core.errors import OutOfScope, Refused
@@ -180,7 +180,7 @@ class ScopedAdmin(ModelAdmin):
     def validate_object(self, actor, obj, change: bool) -> None:
         """The checks a form runs before saving: where the row would be written must be inside the actor's
         scope. Admins add their service's pure `clean_*` rules. Raises Refused or OutOfScope."""
-        require(actor, "change" if change else "add", None, model=self.model, **_placement(obj))
+        require_place(actor, "change" if change else "add", obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -228,10 +228,6 @@ class ScopedAdmin(ModelAdmin):
         for message in exc.messages:
             self.message_user(request, message, level=messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
-
-
-def _placement(obj) -> dict:
-    return {"unit": unit_of(obj), "industry": getattr(obj, "industry", "") or ""}
 
 
 def add_refusal(form, exc: ValidationError) -> None:
