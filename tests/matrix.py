@@ -77,3 +77,46 @@ def load_registrations() -> dict[str, MatrixType]:
                 if exc.name != f"tests.{info.name}.matrix_types":
                     raise
     return REGISTRY
+
+
+# Valid placements. A role's in-scope unit is not always where a row of a given type may live: an
+# enterprise belongs to a 行业党建办, a member's or flowing member's local life to a party organisation.
+# Builders place their rows where the type's own rules accept them, derived from the role's unit, so the
+# write-door tests exercise scope and never a fixture the form itself refuses.
+
+
+def office_for_placement(unit):
+    """Where an enterprise of `unit` lives: enterprises under a party organisation or a 两新工委 belong to the
+    行业党建办 above it, else the first of its region (a work committee has none above it); other units are
+    kept as they are (the matrix reads and writes rows owned by them)."""
+    from xinye.orgs.choices import PARTY_ORG_KINDS, UnitKind
+    from xinye.orgs.models import OrgUnit
+
+    if unit.kind not in (*PARTY_ORG_KINDS, UnitKind.WORK_COMMITTEE):
+        return unit
+    node = unit
+    while node is not None and node.kind != UnitKind.INDUSTRY_OFFICE:
+        node = node.parent
+    if node is None:
+        offices = OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_OFFICE).order_by("path")
+        node = offices.filter(region=unit.region).first() or offices.first()
+    return node
+
+
+def party_unit_for_placement(unit):
+    """A party organisation at or under `unit`: the unit itself when it is one, else a new branch under it."""
+    import uuid
+
+    from xinye.orgs.choices import PARTY_ORG_KINDS, UnitKind
+    from xinye.orgs.models import OrgUnit
+
+    if unit.kind in PARTY_ORG_KINDS:
+        return unit
+    return OrgUnit.objects.create(
+        code=f"t-br-{uuid.uuid4().hex[:8]}",
+        name="矩阵测试党支部",
+        kind=UnitKind.BRANCH,
+        parent=unit,
+        region=unit.region,
+        industry=unit.industry,
+    )

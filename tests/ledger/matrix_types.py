@@ -1,14 +1,14 @@
 import uuid
 
 from tests.ledger.factories import make_enterprise, make_member, make_practitioner
-from tests.matrix import MatrixType, register
+from tests.matrix import MatrixType, office_for_placement, party_unit_for_placement, register
 from xinye.ledger.models import FormationCase, PartyOrganisation
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
 
 
 def _enterprise(unit, world):
-    return make_enterprise(unit, contact_phone="13912345678")
+    return make_enterprise(office_for_placement(unit), contact_phone="13912345678")
 
 
 def _practitioner(unit, world):
@@ -16,7 +16,7 @@ def _practitioner(unit, world):
 
 
 def _member(unit, world):
-    return make_member(make_enterprise(unit))
+    return make_member(make_enterprise(office_for_placement(unit)), unit=party_unit_for_placement(unit))
 
 
 def _organisation(unit, world):

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from tests.matrix import MatrixType, register
+from tests.matrix import MatrixType, party_unit_for_placement, register
 from tests.members import factories as f
 from xinye.members.choices import Direction
 from xinye.members.models import (
@@ -45,6 +45,7 @@ def _transfer(unit, world):
 
 
 def _flowing(unit, world):
+    unit = party_unit_for_placement(unit)
     m = f.member(unit, "矩阵流动党员")
     return FlowingMember.objects.create(
         member=m, unit=unit, home_organisation="赤峰某支部", home_region="内蒙古自治区赤峰市", registered_on=D
