@@ -64,10 +64,6 @@ KNOWN_VIOLATIONS = {
     # the grants' scope needs the org tree (a role is held in a unit) and, for the assigned and
     # organisation modes, the ledger: see docs/architecture.md, "accounts and orgs"
     ("xinye.accounts.models", "xinye.orgs.models"),
-    # a worker's 备案 station (`Worker.station`, a key into stations, which points back at the worker with
-    # its check-ins): the station of registration should be held on the stations side — a data migration,
-    # beyond the state-only move of the worker identity (issue 12 item 4)
-    ("xinye.workers.models", "xinye.stations.models"),
 }
 
 

@@ -10,7 +10,7 @@ from tests.stations.factories import make_station
 from xinye.core.crypto import keyed_hash
 from xinye.portal.auth import SESSION_KEY
 from xinye.portal.sms import OUTBOX
-from xinye.stations.models import StationCheckIn
+from xinye.stations.models import StationCheckIn, StationRegistration
 from xinye.workers.models import Consent, NoticeKind, PrivacyNotice, Worker
 
 PHONE = "13904750002"
@@ -154,8 +154,25 @@ def test_register_links_practitioner_only_after_sensitive_consent(client, world)
     assert worker.id_number == id_number and worker.id_hash == keyed_hash(id_number)
     assert worker.practitioner_id == practitioner.pk
     assert worker.unit_id == station.unit_id and worker.region_id == station.region_id
-    assert worker.station_id == station.pk and worker.registered_at is not None
+    assert worker.station_registration.station == station and worker.registered_at is not None
     assert Consent.objects.filter(worker=worker, kind="sensitive").exists()
+
+
+def test_the_registration_station_is_shown_to_the_worker_and_their_community(client, client_for, world):
+    station = make_station(world["units"]["street-kerqin-1-c1"], code="reg02", name="科尔沁一号驿站")
+    sign_in(client, PHONE)
+    assert client.post("/m/register/", {"name": "钱七", "station": "reg02"}).status_code == 302
+    assert "备案社区" in (html := client.get("/m/my/data/").content.decode()) and "（科尔沁一号驿站）" in html
+    worker = Worker.objects.get(phone_hash=keyed_hash(PHONE))
+    staff = client_for("community_admin")
+    assert "科尔沁一号驿站" in staff.get(f"/admin/workers/worker/{worker.pk}/change/").content.decode()
+    assert "科尔沁一号驿站" in staff.get("/admin/workers/worker/").content.decode()
+    # registering again with a community, without a station, drops the station of registration
+    other = world["units"]["street-kerqin-2-c1"]
+    assert client.post("/m/register/", {"name": "钱七", "community": other.pk}).status_code == 302
+    assert not StationRegistration.objects.filter(worker=worker).exists()
+    assert "科尔沁一号驿站" not in client.get("/m/my/data/").content.decode()
+    assert station.registrations.count() == 0
 
 
 def test_register_with_community_and_without_id(client, world):
@@ -201,6 +218,8 @@ def test_see_and_correct_own_data(client, db):
 
 def test_delete_own_data(client, station):
     sign_in(client, PHONE)
+    client.post("/m/register/", {"name": "孙八", "station": "pt001"})
+    assert StationRegistration.objects.filter(station=station).count() == 1
     client.post("/m/s/pt001/checkin/")
     worker = Worker.objects.get(phone_hash=keyed_hash(PHONE))
     r = client.post("/m/my/data/delete/", {})
@@ -209,6 +228,7 @@ def test_delete_own_data(client, station):
     assert "已删除" in r.content.decode()
     assert not Worker.objects.filter(pk=worker.pk).exists()
     assert not Consent.objects.filter(worker_id=worker.pk).exists()
+    assert not StationRegistration.objects.filter(worker_id=worker.pk).exists()
     checkin = StationCheckIn.objects.get(station=station)
     assert checkin.worker_id is None  # the visit still counts, anonymously
     assert SESSION_KEY not in client.session

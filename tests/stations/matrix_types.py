@@ -2,7 +2,7 @@ import itertools
 
 from tests.matrix import MatrixType, register
 from tests.stations.factories import make_station
-from xinye.stations.models import StationCheckIn
+from xinye.stations.models import StationCheckIn, StationRegistration
 from xinye.workers.models import Worker
 
 _phones = itertools.count(1)
@@ -32,5 +32,17 @@ register(
         change_data=lambda o: {"code": o.code, "name": "改名", "status": "closed"},
     )
 )
+
+
+def _registration(unit, world):
+    from django.utils import timezone
+
+    return StationRegistration.objects.create(
+        worker=_worker(unit, world), station=make_station(unit), registered_at=timezone.now()
+    )
+
+
 register(MatrixType("stations.stationcheckin", _checkin))
+# shown on the worker's console page (workers admin), not a console list of its own
+register(MatrixType("stations.stationregistration", _registration, console=False))
 register(MatrixType("workers.worker", _worker, change_data=lambda o: {"name": "改名"}))

@@ -194,3 +194,18 @@ def test_admin_refuses_bad_hours_in_chinese(client_for, world):
     assert response.status_code == 200
     assert "开放时间应为 7 项" in response.content.decode()
     assert not Station.objects.filter(code="adm2").exists()
+
+
+def test_the_station_of_registration_is_replaced_kept_or_dropped(world):
+    unit = world["units"]["street-kerqin-1-c1"]
+    first, second = make_station(unit), make_station(unit)
+    worker = Worker.objects.create(phone="13804750999", name="备案测试", unit=unit, region=unit.region)
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC), tick=False):
+        row = services.record_registration(worker=worker, station=first)
+    services.record_registration(worker=worker, station=first)  # the same station again: the first time stays
+    row.refresh_from_db()
+    assert row.registered_at == datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
+    services.record_registration(worker=worker, station=second)
+    assert services.registration_station(worker) == second and first.registrations.count() == 0
+    services.record_registration(worker=worker, station=None)
+    assert services.registration_station(worker) is None

@@ -10,6 +10,7 @@ from xinye.core.crypto import keyed_hash
 from xinye.ledger.choices import Occupation
 from xinye.stations.choices import StationStatus
 from xinye.stations.models import StationCheckIn
+from xinye.stations.services import record_registration
 from xinye.workers.models import NoticeKind, Worker
 from xinye.workers.services import give_consent
 
@@ -34,12 +35,12 @@ def load(world: dict) -> None:
                 name=name,
                 occupation=OCCUPATIONS[i % len(OCCUPATIONS)],
                 enterprise_name=["美团外卖科尔沁站", "顺丰速运通辽营业部", "滴滴出行", "通辽货运联盟"][i % 4],
-                station=station,
                 unit=station.unit,
                 region=station.region,
                 registered_at=timezone.now(),
             )
             worker.save()
+            record_registration(worker=worker, station=station)
         give_consent(worker=worker, kind=NoticeKind.GENERAL)
         workers.append(worker)
     world["workers"] = workers

@@ -18,6 +18,7 @@ from xinye.appeals.choices import AppealCategory
 from xinye.core.errors import Refused
 from xinye.hazards import services as hazards
 from xinye.portal import rules
+from xinye.stations import services as stations
 from xinye.volunteers import services as volunteers
 from xinye.workers import services as workers
 from xinye.workers.models import NoticeKind, Worker
@@ -46,17 +47,20 @@ def register(
     volunteer: bool = False,
     volunteer_skills: str = "",
 ) -> Worker:
-    """The 备案 form: the worker record (workers.services.register) and, if ticked, the volunteer sign-up,
-    in one transaction."""
+    """The 备案 form, in one transaction: the worker record (workers.services.register) with the community —
+    the station's, when they registered at a station —, the station of registration (held by the stations
+    app: stations.services.record_registration) and, if ticked, the volunteer sign-up."""
+    if station is not None:
+        community = station.unit
     worker = workers.register(
         worker=worker,
-        station=station,
         community=community,
         name=name,
         occupation=occupation,
         enterprise_name=enterprise_name,
         id_number=id_number,
     )
+    stations.record_registration(worker=worker, station=station)
     if volunteer:
         volunteers.register_volunteer(worker=worker, skills=volunteer_skills)
     return worker

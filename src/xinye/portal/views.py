@@ -374,6 +374,7 @@ def mydata(request):
         "form": form,
         "consents": Consent.objects.filter(worker=worker).select_related("notice"),
         "checkins": worker.checkins.select_related("station")[:20],
+        "registration_station": station_services.registration_station(worker),
         "submissions": _own_counts(worker),
         "sensitive_given": worker_services.has_consent(worker, NoticeKind.SENSITIVE),
     }

@@ -213,3 +213,31 @@ class StationCheckIn(models.Model):
 
     def __str__(self):
         return f"{self.station} · {self.day.isoformat()}"
+
+
+class StationRegistration(models.Model):
+    """The station a worker registered (备案) at, when they registered at one (the QR code on its door)
+    rather than choosing a community. One row per worker, replaced when they register again; it goes with
+    the worker's row when they delete their data. Held here, beside the check-ins, so that the worker
+    identity (floor 4) names no station. Seen by the station's community, as the worker is."""
+
+    worker = models.OneToOneField(
+        "workers.Worker",
+        verbose_name=_("从业人员"),
+        on_delete=models.CASCADE,
+        related_name="station_registration",
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("备案服务站"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    registered_at = models.DateTimeField(_("备案时间"))
+
+    scope = ScopeSpec(unit="station__unit")
+
+    class Meta:
+        verbose_name = _("备案服务站")  # a worker's station of registration (one per worker)
+        verbose_name_plural = _("备案服务站")
+        ordering = ["-registered_at"]
+
+    def __str__(self):
+        return str(self.station)

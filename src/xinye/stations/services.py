@@ -18,9 +18,9 @@ from xinye.core import geo
 from xinye.core.errors import Refused
 from xinye.stations import rules
 from xinye.stations.choices import StationStatus, amenity_labels
-from xinye.stations.models import Station, StationCheckIn
+from xinye.stations.models import Station, StationCheckIn, StationRegistration
 
-READS = ("nearest", "daily_counts", "next_code")
+READS = ("nearest", "daily_counts", "next_code", "registration_station")
 
 
 @dataclass
@@ -117,6 +117,31 @@ def check_in(station: Station, *, worker, day: datetime.date | None = None) -> t
             return StationCheckIn.objects.create(station=station, worker=worker, day=day), True
     except IntegrityError:  # a concurrent double tap
         return StationCheckIn.objects.get(station=station, worker=worker, day=day), False
+
+
+def registration_station(worker) -> Station | None:
+    """The station the worker registered (备案) at, if they registered at one."""
+    row = StationRegistration.objects.select_related("station").filter(worker=worker).first()
+    return row.station if row else None
+
+
+@transaction.atomic
+def record_registration(*, worker, station: Station | None) -> StationRegistration | None:
+    """Record the station the signed-in worker registered (备案) at, replacing the one before; registering
+    at a community, without a station, drops it. Registering again at the same station keeps its time."""
+    if station is None:
+        StationRegistration.objects.filter(worker=worker).delete()
+        return None
+    row = StationRegistration.objects.filter(worker=worker).first()
+    if row is None:
+        return StationRegistration.objects.create(
+            worker=worker, station=station, registered_at=timezone.now()
+        )
+    if row.station_id != station.pk:
+        row.station = station
+        row.registered_at = timezone.now()
+        row.save()
+    return row
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.orgs.services import require_citywide
@@ -13,10 +14,21 @@ class ConsentInline(ReadOnlyInline):
 
 @admin.register(Worker)
 class WorkerAdmin(ScopedAdmin):
-    """Registered workers, seen by the community they registered with. Phone and ID masked by default."""
+    """Registered workers, seen by the community they registered with. Phone and ID masked by default.
+    The station they registered at is held by the stations app (`stations.StationRegistration`) and shown
+    here read-only; this admin is a face, so it may read it."""
 
     nav_icon = "badge"
-    list_display = ["__str__", "occupation", "enterprise_name", "unit", "region", "registered_at"]
+    list_display = [
+        "__str__",
+        "occupation",
+        "enterprise_name",
+        "unit",
+        "registration_station",
+        "region",
+        "registered_at",
+    ]
+    list_select_related = ["unit", "region", "station_registration__station"]
     list_filter = ["occupation", "region"]
     search_fields = ["name", "enterprise_name"]
     fields = [
@@ -27,17 +39,22 @@ class WorkerAdmin(ScopedAdmin):
         "id_number",
         "unit",
         "region",
-        "station",
+        "registration_station",
         "practitioner",
         "registered_at",
         "created_at",
         "last_seen_at",
     ]
-    readonly_fields = ["practitioner", "registered_at", "created_at", "last_seen_at", "station"]
+    readonly_fields = ["practitioner", "registered_at", "created_at", "last_seen_at", "registration_station"]
     inlines = [ConsentInline]
 
     def has_add_permission(self, request):
         return False  # workers sign themselves up on the portal
+
+    @admin.display(description=_("备案服务站"), ordering="station_registration__station__name")
+    def registration_station(self, obj):
+        registration = getattr(obj, "station_registration", None)
+        return registration.station if registration else "—"
 
 
 @admin.register(PrivacyNotice)

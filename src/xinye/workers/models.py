@@ -16,7 +16,8 @@ from xinye.ledger.choices import Occupation
 
 class Worker(models.Model):
     """A portal user, known by the keyed hash of their phone. Holds no more than the work needs;
-    `unit` is the community/station they registered (备案) with, which is what staff scope follows.
+    `unit` is the community they registered (备案) with, which is what staff scope follows; the station they
+    registered at, if any, is held by the stations app (`stations.StationRegistration`).
     The ID number is stored only after a separate consent to sensitive processing (PIPL art. 29)."""
 
     phone = EncryptedTextField(_("手机号"), mask="phone")
@@ -50,14 +51,6 @@ class Worker(models.Model):
     enterprise_name = models.CharField(_("所在企业/平台"), max_length=128, blank=True)
     id_number = EncryptedTextField(_("公民身份号码"), mask="id_number")
     id_hash = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
-    station = models.ForeignKey(
-        "stations.Station",
-        verbose_name=_("备案服务站"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="registered_workers",
-    )
     registered_at = models.DateTimeField(_("备案时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("注册时间"), auto_now_add=True)
     last_seen_at = models.DateTimeField(_("最近访问"), null=True, blank=True)

@@ -137,17 +137,16 @@ def _link_practitioner(worker: Worker) -> None:
 def register(
     *,
     worker: Worker,
-    station=None,
-    community=None,
+    community,
     name: str,
     occupation: str = "",
     enterprise_name: str = "",
     id_number: str = "",
 ) -> Worker:
-    """备案 at a station (its community) or a community: the worker's unit and region follow, so that
-    community's staff see them. An ID number (sensitive consent required) links the practitioner ledger."""
-    if station is not None:
-        community = station.unit
+    """备案 with a community (chosen, or the one running the station the worker registered at — that station
+    is held by the stations app, stations.services.record_registration): the worker's unit and region
+    follow, so that community's staff see them. An ID number (sensitive consent required) links the
+    practitioner ledger."""
     if community is None:
         raise Refused("请选择备案的服务站或社区")
     name = (name or "").strip()
@@ -156,7 +155,6 @@ def register(
     worker.name = name[:32]
     worker.occupation = occupation or ""
     worker.enterprise_name = (enterprise_name or "").strip()[:128]
-    worker.station = station
     worker.unit = community
     worker.region = community.region
     if id_number:
