@@ -296,3 +296,57 @@ def test_every_write_needs_an_actor_or_the_worker(module):
         ):
             missing.append(name)
     assert missing == []
+
+
+# --- routing rules name units by code: a code claimed later serves only its own county ------------------
+
+
+@pytest.fixture
+def claimed(world, settings, api_client):
+    """A routing rule names `dept-labour`, a unit nobody has created yet; `kerqin_admin` creates a unit with
+    that code under its own street."""
+    settings.XINYE_APPEAL_ROUTING = {"jobs": ["unit:dept-labour|community"]}
+    response = api_client("kerqin_admin").post(
+        "/api/v1/org-units",
+        {
+            "code": "dept-labour",
+            "name": "人社服务点",
+            "kind": "community",
+            "region": "150502",
+            "parent": world["units"]["street-kerqin-2"].pk,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    return OrgUnit.objects.get(code="dept-labour")
+
+
+def test_a_claimed_rule_code_does_not_take_another_countys_appeals(world, claimed, api_client):
+    kzzq = Region.objects.get(code="150521")
+    appeal = services.submit_appeal(
+        worker=worker(None, region=kzzq), category="jobs", text="想找一份白天的工作", idempotency_key=key()
+    )
+    targets = services.route(appeal)
+    assert claimed not in targets
+    assert targets == [services.community_of_region(kzzq)]
+    services.dispatch_appeal(appeal, actor=SYS)
+    assert not appeal.tasks.filter(unit=claimed).exists()
+    assert api_client("kerqin_admin").get(f"/api/v1/appeals/{appeal.pk}").status_code == 404
+    # inside its own county the unit is what the rule names; a city department serves every county
+    own = services.submit_appeal(
+        worker=worker("street-kerqin-1-c1"), category="jobs", text="想找一份夜班工作", idempotency_key=key()
+    )
+    assert services.route(own) == [claimed]
+    assert services.fixed_unit("mass-union", kzzq) == world["units"]["mass-union"]
+
+
+def test_a_rule_code_relabelled_with_a_wider_region_serves_no_other_county(world, claimed):
+    """Written straight to the table (as if the org service let it in): the unit says 通辽市 but hangs under
+    科尔沁区's 两新工委, so it is anchored nowhere above its county."""
+    OrgUnit.objects.filter(pk=claimed.pk).update(region=world["units"]["mass-union"].region)
+    kzzq = Region.objects.get(code="150521")
+    assert services.fixed_unit("dept-labour", kzzq) is None
+    appeal = services.submit_appeal(
+        worker=worker(None, region=kzzq), category="jobs", text="想找一份白天的工作", idempotency_key=key()
+    )
+    assert all(u.pk != claimed.pk for u in services.route(appeal))

@@ -284,6 +284,43 @@ def test_member_rules_checked_before_writing(world, kerqin, tmp_path):
     assert not PartyMember.objects.filter(enterprise=kerqin).exists()
 
 
+def test_member_rule_is_the_services_rule(world, kerqin, tmp_path):
+    """One rule for the sheet and the form: the same dates refused with the same reason by both."""
+    import datetime
+
+    from xinye.core.errors import Refused
+    from xinye.ledger import services
+    from xinye.ledger.choices import MembershipHeld
+    from xinye.ledger.imports.check import MEMBERSHIP_HELD
+
+    assert set(MEMBERSHIP_HELD) == set(MembershipHeld.values)
+    young = make_id(birth=datetime.date(2010, 5, 1))
+    headers = ["姓名", "身份证号", "所在企业", "政治面貌", "入党日期", "组织关系", "组织关系所在党组织"]
+    rows = [
+        ["党员丁", young, kerqin.name, "预备党员", "2025-01-01", "本单位", ""],
+        [
+            "党员戊",
+            make_id(),
+            kerqin.name,
+            "预备党员",
+            "2024-01-01",
+            "流动党员（组织关系在外地/原单位）",
+            " ",
+        ],
+    ]
+    result = run_import("members", xlsx(tmp_path / "m.xlsx", headers, rows), commit=True, actor=SYSTEM)
+    got = {(e.row, e.column, e.reason) for e in result.errors}
+    assert got == {
+        (2, "入党日期", "入党时应年满 18 周岁"),
+        (3, "组织关系所在党组织", "流动党员须填写组织关系所在党组织"),
+    }
+    assert not PartyMember.objects.filter(enterprise=kerqin).exists()
+    p = make_practitioner(kerqin, id_number=young)
+    with pytest.raises(Refused) as refused:
+        services.save_party_member(p, actor=SYSTEM, is_full=False, joined_on=datetime.date(2025, 1, 1))
+    assert refused.value.message_dict["joined_on"] == ["入党日期：入党时应年满 18 周岁"]
+
+
 def _cli(*args):
     try:
         call_command("import", *[str(a) for a in args])

@@ -67,6 +67,36 @@ def test_enterprise_errors_named_by_column(world, tmp_path):
     assert not Enterprise.objects.filter(name__in=["甲企业", "乙企业", "丙企业"]).exists()
 
 
+def test_out_of_range_coordinates_refuse_the_sheet_naming_row_and_column(world, tmp_path):
+    headers = [*ENTERPRISE_HEADERS, "经度", "纬度"]
+    path = xlsx(
+        tmp_path / "e.xlsx",
+        headers,
+        [
+            ["戊企业", make_uscc(), "外卖骑手", "科尔沁区", 10, "", "", 122.26, 43.62],
+            ["己企业", make_uscc(), "快递", "科尔沁区", 10, "", "", 122.26, 143.62],
+            ["庚企业", make_uscc(), "快递", "科尔沁区", 10, "", "", 222.26, 43.62],
+        ],
+    )
+    result = run_import("enterprises", path, actor=SYSTEM, commit=True)
+    assert not result.committed
+    got = {(e.row, e.column, e.reason) for e in result.errors}
+    assert got == {(3, "纬度", "应在 -90 到 90 之间"), (4, "经度", "应在 -180 到 180 之间")}
+    assert "第 3 行［纬度］" in str(result.errors[0])
+    assert not Enterprise.objects.filter(name__in=["戊企业", "己企业", "庚企业"]).exists()
+
+
+def test_the_import_places_an_enterprise_with_the_services_office(world, tmp_path):
+    from xinye.ledger import services
+
+    code = make_uscc()
+    path = xlsx(tmp_path / "e.xlsx", ENTERPRISE_HEADERS, [["辛企业", code, "快递", "科尔沁区", 10, "", ""]])
+    assert run_import("enterprises", path, actor=SYSTEM, commit=True).committed
+    ent = Enterprise.objects.get(uscc=code)
+    assert ent.unit == services.office_for(ent.region, ent.industry)
+    assert services.office_table()[(ent.region_id, ent.industry)] == ent.unit
+
+
 def test_organisations_sheet(world, tmp_path):
     office = world["units"]["djb-kerqin-delivery"]
     a, b, c = (make_enterprise(office, name=f"联合企业{i}") for i in range(3))

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from xinye.accounts.permissions import has_action, require
 from xinye.appeals.cases import CaseEvent
-from xinye.appeals.services import community_of_region, county_work_committee
+from xinye.appeals.services import community_of_region, county_work_committee, fixed_unit, serves
 from xinye.appeals.uploads import stored_name, validate_image
 from xinye.core import geo
 from xinye.core.errors import OutOfScope, Refused
@@ -26,7 +26,6 @@ from xinye.hazards.choices import (
     HazardStatus,
 )
 from xinye.hazards.models import HazardEvent, HazardReport
-from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
 
 # Read-only helpers: no actor (the signature test checks every other public function).
@@ -68,39 +67,76 @@ def _event(report, *, actor, status="", note="", public_text="", label="", at=No
     )
 
 
-def _community_near(lat: float, lng: float) -> OrgUnit | None:
+def _county_of(worker):
+    """The county a report is routed within, when its filer tells: the reporter's registered county, else
+    their community's. None for a report filed on nobody's behalf (Open311): regions carry no boundaries in
+    xinye, so then the nearest station's county is the only guess."""
+    if worker is None:
+        return None
+    if worker.region_id:
+        return worker.region
+    return worker.unit.region if worker.unit_id else None
+
+
+def _community_near(lat: float, lng: float, county) -> OrgUnit | None:
+    """The community of the nearest open station lying in `county` (any county when None), placed where it
+    says — its community anchored in the station's county (`appeals.services.serves`) — so a station that
+    one county places near the border, or labels with another county, never captures that county's reports."""
     try:
+        from xinye.stations.choices import StationStatus
         from xinye.stations.models import Station
-        from xinye.stations.services import nearest
+        from xinye.stations.rules import nearest_max_radius_m
     except ImportError:  # pragma: no cover - the stations app is part of xinye
         return None
-    try:
-        near = nearest(lat, lng, 1)
-    except ValueError:  # out of range: no station can be near
-        return None
-    if not near:
-        return None
-    station = Station.objects.select_related("unit").filter(pk=near[0].station.pk).first()
-    return station.unit if station else None
+    stations = Station.objects.filter(status=StationStatus.OPEN, unit__isnull=False)
+    if county is not None:
+        stations = stations.filter(region=county)
+    else:
+        try:
+            from xinye.stations.services import nearest
+
+            near = nearest(lat, lng, 5)
+        except ValueError:  # out of range: no station can be near
+            return None
+        stations = stations.filter(pk__in=[n.station.pk for n in near])
+    limit = nearest_max_radius_m()
+    ranked = sorted(
+        (geo.distance_m(lat, lng, s_lat, s_lng), pk, unit_id, region_id)
+        for pk, s_lat, s_lng, unit_id, region_id in stations.values_list(
+            "pk", "latitude", "longitude", "unit_id", "region_id"
+        )
+    )
+    units = OrgUnit.objects.select_related("region").in_bulk({r[2] for r in ranked[:20]})
+    for distance, _pk, unit_id, region_id in ranked[:20]:
+        if distance > limit:
+            break
+        unit = units.get(unit_id)
+        if unit is not None and unit.region_id == region_id and serves(unit, unit.region):
+            return unit
+    return None
 
 
 def route_report(*, category: str, latitude: float, longitude: float, worker=None) -> OrgUnit:
-    """Who handles a report: the department for its category (rules.DEFAULT_DEPARTMENT_ROUTING), else the
-    community where it is — the nearest station's community (communities carry no coordinates), else the
-    reporter's community, else the first community of the reporter's county, else the city 两新工委."""
+    """Who handles a report: the department for its category (rules.DEFAULT_DEPARTMENT_ROUTING) if it
+    serves the report's county, else the community where it is within that county — the nearest station's
+    community (communities carry no coordinates), else the reporter's community if in that county, else
+    the county's anchored community, else the county's (else the city's) 两新工委. The report's county is
+    the reporter's (`_county_of`); without a reporter, the nearest anchored station decides."""
+    county = _county_of(worker)
     code = rules.department_routing().get(category)
     if code:
-        unit = OrgUnit.objects.filter(code=code, is_active=True).first()
+        unit = fixed_unit(code, county)
         if unit is not None:
             return unit
-    unit = _community_near(latitude, longitude)
+    unit = _community_near(latitude, longitude, county)
     if unit is None and worker is not None and worker.unit_id:
-        unit = worker.unit
-    if unit is None and worker is not None and worker.region_id:
+        if county is None or worker.unit.region_id == county.pk:
+            unit = worker.unit
+    if unit is None and county is not None:
         # the region's community anchored there (not steerable by whoever creates units: appeals.services)
-        unit = community_of_region(worker.region)
+        unit = community_of_region(county)
     if unit is None:
-        unit = county_work_committee(None)
+        unit = county_work_committee(county)
     if unit is None:
         raise Refused("尚未配置处理单位，无法受理随手拍")
     return unit
@@ -257,11 +293,7 @@ def _submit(
     if worker is not None:
         _check_rate(worker)
     unit = route_report(category=category, latitude=lat, longitude=lng, worker=worker)
-    region = (
-        unit.region
-        if unit.kind != UnitKind.DEPARTMENT or worker is None or not worker.region_id
-        else worker.region
-    )
+    region = _county_of(worker) or unit.region
     try:
         with transaction.atomic():
             report = HazardReport.objects.create(

@@ -26,10 +26,10 @@ from xinye.ledger.choices import (
     Education,
     EnterpriseType,
     FormationState,
-    MembershipHeld,
     Occupation,
     PoliticalStatus,
 )
+from xinye.ledger.imports.check import member_errors
 from xinye.ledger.models import (
     Enterprise,
     FormationCase,
@@ -47,6 +47,8 @@ READS = (
     "add_years",
     "age_on",
     "office_for",
+    "office_table",
+    "coordinate_errors",
     "clean_enterprise",
     "practitioner_row_values",
     "member_unit_ids",
@@ -122,13 +124,32 @@ ENTERPRISE_FIELDS = (
 )
 
 
+def _offices():
+    """The county 行业党建办s in the order that decides which answers for a county and industry: the first."""
+    return OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_OFFICE).order_by("sort", "code")
+
+
 def office_for(region, industry: str) -> OrgUnit | None:
     """The county 行业党建办 of `industry` in `region` (the main one where a county has area offices)."""
-    return (
-        OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_OFFICE, region=region, industry=industry)
-        .order_by("sort", "code")
-        .first()
-    )
+    return _offices().filter(region=region, industry=industry).first()
+
+
+def office_table() -> dict[tuple[str, str], OrgUnit]:
+    """`office_for` of every (region code, industry) at once, for the import: one query for a whole sheet."""
+    table: dict[tuple[str, str], OrgUnit] = {}
+    for unit in _offices():
+        table.setdefault((unit.region_id, unit.industry), unit)
+    return table
+
+
+def coordinate_errors(latitude, longitude) -> dict[str, str]:
+    """WGS-84 range of a point (either may be missing) as {field: reason}, without the field's label."""
+    errors = {}
+    if latitude is not None and not (-90 <= latitude <= 90):
+        errors["latitude"] = "应在 -90 到 90 之间"
+    if longitude is not None and not (-180 <= longitude <= 180):
+        errors["longitude"] = "应在 -180 到 180 之间"
+    return errors
 
 
 def clean_enterprise(ent: Enterprise, *, actor) -> None:
@@ -164,10 +185,9 @@ def clean_enterprise(ent: Enterprise, *, actor) -> None:
             ent.contact_phone = clean_mobile(ent.contact_phone)
         except ValueError as exc:
             errors["contact_phone"] = f"联系电话：{exc}"
-    if ent.latitude is not None and not (-90 <= ent.latitude <= 90):
-        errors["latitude"] = "纬度：应在 -90 到 90 之间"
-    if ent.longitude is not None and not (-180 <= ent.longitude <= 180):
-        errors["longitude"] = "经度：应在 -180 到 180 之间"
+    labels = {"latitude": "纬度", "longitude": "经度"}
+    for key, reason in coordinate_errors(ent.latitude, ent.longitude).items():
+        errors[key] = f"{labels[key]}：{reason}"
     if ent.staff_count is not None and ent.staff_count < 0:
         errors["staff_count"] = "从业人员数：不能为负数"
     if not errors and not ent.unit_id:
@@ -452,22 +472,27 @@ def delete_practitioner(p: Practitioner, *, actor) -> None:
 MEMBER_FIELDS = ("is_full", "joined_on", "full_member_on", "membership_held", "home_organisation", "unit")
 
 
+MEMBER_LABELS = {
+    "joined_on": "入党日期",
+    "full_member_on": "转正日期",
+    "membership_held": "组织关系",
+    "home_organisation": "组织关系所在党组织",
+}
+
+
 def clean_member(m: PartyMember) -> None:
     """Validate a member's party details (dates, age at joining, 流动党员's home organisation)."""
-    errors = {}
-    birth = m.practitioner.birth_date
-    if m.joined_on and m.joined_on > local_today():
-        errors["joined_on"] = "入党日期：不能晚于今天"
-    if m.joined_on and birth and age_on(birth, m.joined_on) < rules.rule("min_join_age"):
-        errors["joined_on"] = f"入党日期：入党时应年满 {rules.rule('min_join_age')} 周岁"
-    if m.full_member_on and m.joined_on and m.full_member_on < m.joined_on:
-        errors["full_member_on"] = "转正日期：不能早于入党日期"
-    if m.full_member_on and not m.is_full:
-        errors["full_member_on"] = "转正日期：预备党员不应有转正日期"
-    if m.membership_held not in MembershipHeld.values:
-        errors["membership_held"] = "组织关系：无效"
-    if m.membership_held == MembershipHeld.ELSEWHERE and not (m.home_organisation or "").strip():
-        errors["home_organisation"] = "组织关系所在党组织：流动党员须填写组织关系所在党组织"
+    reasons = member_errors(
+        joined_on=m.joined_on,
+        full_member_on=m.full_member_on,
+        is_full=m.is_full,
+        membership_held=m.membership_held,
+        home_organisation=m.home_organisation,
+        birth_date=m.practitioner.birth_date,
+        today=local_today(),
+        min_join_age=rules.rule("min_join_age"),
+    )
+    errors = {key: f"{MEMBER_LABELS[key]}：{reason}" for key, reason in reasons.items()}
     if m.unit_id and m.unit.kind not in (*ORG_KINDS, UnitKind.PARTY_GROUP, UnitKind.INDUSTRY_OFFICE):
         errors["unit"] = "所在党组织：应为党组织（或尚未组建时的行业党建办）"
     _raise(errors)

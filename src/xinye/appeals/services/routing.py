@@ -20,6 +20,8 @@ from xinye.orgs.models import OrgUnit, Responsibility
 READS = (
     "community_of_region",
     "county_work_committee",
+    "serves",
+    "fixed_unit",
     "home_unit",
     "route",
     "disclosure",
@@ -82,6 +84,24 @@ def county_work_committee(region) -> OrgUnit | None:
     return qs.first()
 
 
+def serves(unit: OrgUnit, region) -> bool:
+    """Whether a unit named by code in a routing rule may take work of `region`: it lies in that region or
+    one containing it (a city department serves every county, a county's unit only its own), anchored there
+    (its ancestry in its own region or above). So a rule naming a code that does not exist yet cannot be
+    claimed for another county by whoever creates a unit with that code. `region` None: anchored only."""
+    if unit.region_id is None:
+        return False
+    if region is not None and unit.region_id not in _region_and_ancestors(region):
+        return False
+    return bool(_anchored([unit], unit.region))
+
+
+def fixed_unit(code: str, region) -> OrgUnit | None:
+    """The active unit with `code` if it `serves` `region`, else None (the rule's next option applies)."""
+    unit = OrgUnit.objects.filter(code=code, is_active=True).select_related("region").first()
+    return unit if unit is not None and serves(unit, region) else None
+
+
 def _responsible_unit(enterprise, role: str) -> OrgUnit | None:
     if enterprise is None:
         return None
@@ -128,7 +148,7 @@ def _resolve_target(target: str, appeal: Appeal) -> OrgUnit | None:
         elif option.startswith("role:"):
             unit = _responsible_unit(appeal.enterprise, option[5:])
         elif option.startswith("unit:"):
-            unit = OrgUnit.objects.filter(code=option[5:], is_active=True).first()
+            unit = fixed_unit(option[5:], appeal.region)
         if unit is not None:
             return unit
     return None

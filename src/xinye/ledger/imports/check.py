@@ -297,18 +297,54 @@ _json_string = json.encoder.encode_basestring  # the C escaper of ensure_ascii=F
 _CREATE_LOG_TEMPLATE = "{{" + ", ".join(f"{_json_string(key)}: {{}}" for key in LOG_CREATE_KEYS) + "}}"
 
 
+# --- party details: the one rule (`ledger.services.clean_member` calls it too) ---
+
+MEMBERSHIP_HELD = ("here", "elsewhere", "none")  # ledger.choices.MembershipHeld, as plain values
+
+
+def member_errors(
+    *,
+    joined_on,
+    full_member_on,
+    is_full: bool,
+    membership_held,
+    home_organisation,
+    birth_date,
+    today: datetime.date,
+    min_join_age: int,
+) -> dict[str, str]:
+    """The faults of a member's party details — dates, age at joining, 流动党员's home organisation — as
+    {field: reason}, in column order and without the field's label (the service prefixes it, the import names
+    the column). Plain values in, so the import's helper process (no Django) and the service share it."""
+    errors = {}
+    if joined_on and joined_on > today:
+        errors["joined_on"] = "不能晚于今天"
+    if joined_on and birth_date:
+        b = birth_date
+        age = joined_on.year - b.year - ((joined_on.month, joined_on.day) < (b.month, b.day))
+        if age < min_join_age:
+            errors["joined_on"] = f"入党时应年满 {min_join_age} 周岁"
+    if full_member_on and joined_on and full_member_on < joined_on:
+        errors["full_member_on"] = "不能早于入党日期"
+    if full_member_on and not is_full:
+        errors["full_member_on"] = "预备党员不应有转正日期"
+    if membership_held not in MEMBERSHIP_HELD:
+        errors["membership_held"] = "无效"
+    if membership_held == "elsewhere" and not (home_organisation or "").strip():
+        errors["home_organisation"] = "流动党员须填写组织关系所在党组织"
+    return errors
+
+
 def _check_member(m: dict, info, ctx: PeopleContext) -> None:
-    joined, full = m.get("joined_on"), m.get("full_member_on")
-    if joined and joined > ctx.today:
-        raise CellError("joined_on", "入党日期不能晚于今天")
-    if joined:
-        b = info.birth_date
-        age = joined.year - b.year - ((joined.month, joined.day) < (b.month, b.day))
-        if age < ctx.min_join_age:
-            raise CellError("joined_on", f"入党时应年满 {ctx.min_join_age} 周岁（按身份证号出生日期计算）")
-    if full and joined and full < joined:
-        raise CellError("full_member_on", "转正日期不能早于入党日期")
-    if full and not m["is_full"]:
-        raise CellError("full_member_on", "预备党员不应有转正日期")
-    if m.get("membership_held") == "elsewhere" and not m.get("home_organisation"):
-        raise CellError("home_organisation", "流动党员须填写组织关系所在党组织")
+    errors = member_errors(
+        joined_on=m.get("joined_on"),
+        full_member_on=m.get("full_member_on"),
+        is_full=m["is_full"],
+        membership_held=m.get("membership_held", "here"),
+        home_organisation=m.get("home_organisation"),
+        birth_date=info.birth_date,
+        today=ctx.today,
+        min_join_age=ctx.min_join_age,
+    )
+    for key, reason in errors.items():
+        raise CellError(key, reason)

@@ -22,8 +22,6 @@ from xinye.ledger.imports.pipeline import Importer, acting_as
 from xinye.ledger.imports.report import ImportResult
 from xinye.ledger.imports.specs import SPECS, get_spec, header_names, spec_rules
 from xinye.ledger.imports.write import announce_changed
-from xinye.orgs.choices import UnitKind
-from xinye.orgs.models import OrgUnit
 
 # People sheets at least this large are checked and encrypted in a helper process while this one writes; below
 # it, starting the helper costs more than it saves. `run_import(parallel=...)` overrides it.
@@ -150,10 +148,10 @@ class EnterpriseImporter(Importer):
         self._offices = None
 
     def office(self, region_id: str, industry: str):
+        """`services.office_for`, from its table loaded once per import."""
         if self._offices is None:
-            self._offices = {}
-            for u in OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_OFFICE).order_by("sort", "code"):
-                self._offices.setdefault((u.region_id, u.industry), u)
+            self._offices = services.office_table()
+            for u in self._offices.values():
                 self.units[u.pk] = u
         return self._offices.get((region_id, industry))
 
@@ -162,6 +160,10 @@ class EnterpriseImporter(Importer):
         key = values.get("uscc") or ("name", values["name"], region.pk)
         if self._dup(key, number, "uscc" if values.get("uscc") else "name", raw):
             return None
+        for key, reason in services.coordinate_errors(
+            values.get("latitude"), values.get("longitude")
+        ).items():
+            raise CellError(key, reason)
         fields = {k: v for k, v in values.items() if k != "region"}
         fields["region_id"] = region.pk
         if "contact_phone" in fields:

@@ -1,0 +1,82 @@
+"""Regression tests for the 随手拍 routing leaks of the spine issue (#12), as the role that would exploit them:
+`kerqin_admin` (科尔沁区) placing a station near the border, or creating a unit with a code a routing rule
+names, must not capture 科尔沁左翼中旗's reports."""
+
+import pytest
+
+from tests.appeals.helpers import key, worker
+from tests.stations.factories import make_station
+from xinye.hazards import services
+from xinye.orgs.models import OrgUnit, Region
+from xinye.stations.models import Station
+from xinye.stations.services import save_station
+
+SPOT = (43.6001, 122.2601)  # where a 科尔沁左翼中旗 worker finds the problem
+
+
+def _report(w, category="sanitation", at=SPOT):
+    return services.submit_report(
+        worker=w,
+        category=category,
+        description="垃圾堆积",
+        latitude=at[0],
+        longitude=at[1],
+        idempotency_key=key(),
+    )
+
+
+@pytest.fixture
+def border_station(world):
+    """A station of a 科尔沁区 community, saved by `kerqin_admin` a few metres from the spot."""
+    station = Station(
+        name="科尔沁区边界服务站",
+        unit=world["units"]["street-kerqin-2-c1"],
+        region=Region.objects.get(code="150502"),
+        address="边界路1号",
+        latitude=SPOT[0],
+        longitude=SPOT[1] + 0.0001,
+        status="open",
+    )
+    return save_station(station, actor=world["users"]["kerqin_admin"])
+
+
+def test_a_border_station_of_another_county_does_not_capture_the_report(world, border_station, api_client):
+    own = make_station(world["units"]["street-kzzq-1-c2"], lat=SPOT[0] + 0.05, lng=SPOT[1])  # farther away
+    w = worker("street-kzzq-2-c1")
+    report = _report(w)
+    assert report.unit == own.unit and report.region_id == "150521"
+    assert api_client("kerqin_admin").get(f"/api/v1/hazards/{report.pk}").status_code == 404
+    # without any station of its own county near, it stays in the county: the reporter's community
+    Station.objects.filter(pk=own.pk).update(status="closed")
+    report = _report(w)
+    assert report.unit == w.unit and report.region_id == "150521"
+
+
+def test_the_stations_county_decides_only_for_its_own_reporters(world, border_station):
+    report = _report(worker("street-kerqin-1-c1"))
+    assert report.unit == border_station.unit and report.region_id == "150502"
+
+
+def test_a_department_code_claimed_by_a_county_admin_takes_no_other_countys_reports(
+    world, settings, api_client
+):
+    settings.XINYE_HAZARD_ROUTING = {"sanitation": "dept-sanitation"}
+    response = api_client("kerqin_admin").post(
+        "/api/v1/org-units",
+        {
+            "code": "dept-sanitation",
+            "name": "环卫所",
+            "kind": "community",
+            "region": "150502",
+            "parent": world["units"]["street-kerqin-2"].pk,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    claimed = OrgUnit.objects.get(code="dept-sanitation")
+    w = worker("street-kzzq-1-c1")
+    report = _report(w)
+    assert report.unit != claimed and report.unit == w.unit and report.region_id == "150521"
+    assert api_client("kerqin_admin").get(f"/api/v1/hazards/{report.pk}").status_code == 404
+    # the code serves its own county
+    assert _report(worker("street-kerqin-1-c1")).unit == claimed
