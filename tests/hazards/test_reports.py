@@ -242,7 +242,7 @@ def test_routed_to_the_nearest_stations_community(world):
     make_station(near, lat=42.7350, lng=121.7760)
     make_station(far, lat=42.80, lng=121.90)
     r = services.submit_report(
-        worker=worker("street-kulun-1-c1"),  # routed within the reporter's county (spine issue #12)
+        worker=worker("street-kerqin-1-c1"),
         category="sanitation",
         description="垃圾堆积",
         latitude=42.7352,

@@ -1,6 +1,6 @@
 """Regression tests for the 随手拍 routing leaks of the spine issue (#12), as the role that would exploit them:
-`kerqin_admin` (科尔沁区) placing a station near the border, or creating a unit with a code a routing rule
-names, must not capture 科尔沁左翼中旗's reports."""
+`kerqin_admin` (科尔沁区) labelling a station with another county, or creating a unit with a code a routing
+rule names, must not capture 科尔沁左翼中旗's reports."""
 
 import pytest
 
@@ -40,21 +40,28 @@ def border_station(world):
     return save_station(station, actor=world["users"]["kerqin_admin"])
 
 
-def test_a_border_station_of_another_county_does_not_capture_the_report(world, border_station, api_client):
+def test_a_station_labelled_with_another_county_does_not_capture_its_reports(world, api_client):
+    """`kerqin_admin` hangs a station under its own community but labels it 科尔沁左翼中旗 (150521), next to
+    the spot: the station is not anchored where it says, so the report goes to the county's own station."""
     own = make_station(world["units"]["street-kzzq-1-c2"], lat=SPOT[0] + 0.05, lng=SPOT[1])  # farther away
+    decoy = make_station(world["units"]["street-kerqin-2-c1"], lat=SPOT[0], lng=SPOT[1] + 0.0001)
+    Station.objects.filter(pk=decoy.pk).update(region_id="150521")
     w = worker("street-kzzq-2-c1")
     report = _report(w)
     assert report.unit == own.unit and report.region_id == "150521"
     assert api_client("kerqin_admin").get(f"/api/v1/hazards/{report.pk}").status_code == 404
-    # without any station of its own county near, it stays in the county: the reporter's community
+    # without any anchored station near, it stays in the reporter's county: their community
     Station.objects.filter(pk=own.pk).update(status="closed")
     report = _report(w)
     assert report.unit == w.unit and report.region_id == "150521"
 
 
-def test_the_stations_county_decides_only_for_its_own_reporters(world, border_station):
-    report = _report(worker("street-kerqin-1-c1"))
-    assert report.unit == border_station.unit and report.region_id == "150502"
+def test_a_report_is_handled_where_it_is(world, border_station):
+    """属地: the nearest anchored station's community handles a report, whoever files it, and the report
+    counts in that station's county."""
+    for community in ("street-kerqin-1-c1", "street-kzzq-2-c1"):
+        report = _report(worker(community))
+        assert report.unit == border_station.unit and report.region_id == "150502"
 
 
 def test_a_department_code_claimed_by_a_county_admin_takes_no_other_countys_reports(

@@ -29,7 +29,7 @@ from xinye.hazards.models import HazardEvent, HazardReport
 from xinye.orgs.models import OrgUnit
 
 # Read-only helpers: no actor (the signature test checks every other public function).
-READS = ("apply", "route_report", "nearby_duplicates", "duplicates_of")
+READS = ("apply", "route_report", "locate_report", "nearby_duplicates", "duplicates_of")
 
 TRANSITIONS = {
     HazardStatus.OPEN: {HazardStatus.ACKNOWLEDGED, HazardStatus.IN_PROGRESS, HazardStatus.CLOSED},
@@ -68,9 +68,7 @@ def _event(report, *, actor, status="", note="", public_text="", label="", at=No
 
 
 def _county_of(worker):
-    """The county a report is routed within, when its filer tells: the reporter's registered county, else
-    their community's. None for a report filed on nobody's behalf (Open311): regions carry no boundaries in
-    xinye, so then the nearest station's county is the only guess."""
+    """The reporter's registered county, else their community's; None for a report filed on nobody's behalf."""
     if worker is None:
         return None
     if worker.region_id:
@@ -78,56 +76,66 @@ def _county_of(worker):
     return worker.unit.region if worker.unit_id else None
 
 
-def _community_near(lat: float, lng: float, county) -> OrgUnit | None:
-    """The community of the nearest open station lying in `county` (any county when None), placed where it
-    says — its community anchored in the station's county (`appeals.services.serves`) — so a station that
-    one county places near the border, or labels with another county, never captures that county's reports."""
+def _community_near(lat: float, lng: float) -> OrgUnit | None:
+    """The community of the nearest open station within reach that is placed where it says: its community
+    anchored in the station's own county (`appeals.services.serves`), so a station labelled with another
+    county, or hung under another county's street, never captures that county's reports."""
     try:
-        from xinye.stations.choices import StationStatus
-        from xinye.stations.models import Station
-        from xinye.stations.rules import nearest_max_radius_m
+        from xinye.stations.services import nearest
     except ImportError:  # pragma: no cover - the stations app is part of xinye
         return None
-    stations = Station.objects.filter(status=StationStatus.OPEN, unit__isnull=False)
-    if county is not None:
-        stations = stations.filter(region=county)
-    else:
-        try:
-            from xinye.stations.services import nearest
+    try:
+        near = nearest(lat, lng, 5)
+    except ValueError:  # out of range: no station can be near
+        return None
+    from xinye.stations.models import Station
 
-            near = nearest(lat, lng, 5)
-        except ValueError:  # out of range: no station can be near
-            return None
-        stations = stations.filter(pk__in=[n.station.pk for n in near])
-    limit = nearest_max_radius_m()
-    ranked = sorted(
-        (geo.distance_m(lat, lng, s_lat, s_lng), pk, unit_id, region_id)
-        for pk, s_lat, s_lng, unit_id, region_id in stations.values_list(
-            "pk", "latitude", "longitude", "unit_id", "region_id"
+    placed = {
+        pk: (unit_id, region_id)
+        for pk, unit_id, region_id in Station.objects.filter(pk__in=[n.station.pk for n in near]).values_list(
+            "pk", "unit_id", "region_id"
         )
-    )
-    units = OrgUnit.objects.select_related("region").in_bulk({r[2] for r in ranked[:20]})
-    for distance, _pk, unit_id, region_id in ranked[:20]:
-        if distance > limit:
-            break
+    }
+    units = OrgUnit.objects.select_related("region").in_bulk({unit_id for unit_id, _ in placed.values()})
+    for n in near:  # nearest first
+        unit_id, region_id = placed.get(n.station.pk, (None, None))
         unit = units.get(unit_id)
         if unit is not None and unit.region_id == region_id and serves(unit, unit.region):
             return unit
     return None
 
 
+def locate_report(*, latitude: float, longitude: float, worker=None):
+    """Where a report is, as (the community near it, its county): 属地 — the county of the nearest anchored
+    station within reach; without one, the reporter's county. Regions carry no outlines in xinye, so a
+    station's placement stands for the place (a station placed across a border shows on every map)."""
+    near = _community_near(latitude, longitude)
+    return near, (near.region if near is not None else _county_of(worker))
+
+
 def route_report(*, category: str, latitude: float, longitude: float, worker=None) -> OrgUnit:
     """Who handles a report: the department for its category (rules.DEFAULT_DEPARTMENT_ROUTING) if it
-    serves the report's county, else the community where it is within that county — the nearest station's
-    community (communities carry no coordinates), else the reporter's community if in that county, else
-    the county's anchored community, else the county's (else the city's) 两新工委. The report's county is
-    the reporter's (`_county_of`); without a reporter, the nearest anchored station decides."""
-    county = _county_of(worker)
+    serves the report's county, else the community where it is — the nearest anchored station's community
+    (communities carry no coordinates) — else the reporter's community if in that county, else the county's
+    anchored community, else the county's (else the city's) 两新工委."""
+    near, county = locate_report(latitude=latitude, longitude=longitude, worker=worker)
     code = rules.department_routing().get(category)
     if code:
         unit = fixed_unit(code, county)
         if unit is not None:
             return unit
+    unit = near
+    if unit is None and worker is not None and worker.unit_id:
+        if county is None or worker.unit.region_id == county.pk:
+            unit = worker.unit
+    if unit is None and county is not None:
+        # the region's community anchored there (not steerable by whoever creates units: appeals.services)
+        unit = community_of_region(county)
+    if unit is None:
+        unit = county_work_committee(county)
+    if unit is None:
+        raise Refused("尚未配置处理单位，无法受理随手拍")
+    return unit
     unit = _community_near(latitude, longitude, county)
     if unit is None and worker is not None and worker.unit_id:
         if county is None or worker.unit.region_id == county.pk:
@@ -293,7 +301,7 @@ def _submit(
     if worker is not None:
         _check_rate(worker)
     unit = route_report(category=category, latitude=lat, longitude=lng, worker=worker)
-    region = _county_of(worker) or unit.region
+    region = locate_report(latitude=lat, longitude=lng, worker=worker)[1] or unit.region
     try:
         with transaction.atomic():
             report = HazardReport.objects.create(
