@@ -19,6 +19,7 @@
 by hand (`xinye_<app>_api_<name>`). Anything with another shape stays an ordinary `@router` function.
 """
 
+import inspect
 import re
 
 from ninja import Path, Query, Schema, Status
@@ -63,6 +64,7 @@ class Endpoints:
         """`queryset` may be a callable (no arguments) for a queryset that must be built per request.
         `description` is the operation's description (what a hand-written view's docstring was)."""
         params = query_schema(filters, self._schema_name(name, "Query"))
+        description = inspect.cleandoc(description) if description else None
 
         def view(request, filters_in: Query[params]):  # type: ignore[valid-type]
             qs = scoped(request, queryset() if callable(queryset) else queryset)
@@ -77,6 +79,7 @@ class Endpoints:
         """`then(request, row)` (optional) prepares the row found for its answer, e.g. marks it for an
         unmasked, logged view; it returns the row."""
         key = path_schema(path, self._schema_name(name, "Path"), key_type)
+        description = inspect.cleandoc(description) if description else None
 
         def view(request, key_in: Path[key]):  # type: ignore[valid-type]
             (value,) = key_in.dict().values()
