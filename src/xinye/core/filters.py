@@ -155,22 +155,24 @@ class FilterSet:
 
 class FilteredAdmin:
     """ModelAdmin mixin: `filters = SOME_FILTERS` gives the console the list filters and the search
-    that the API uses. Extra console-only filters go in `extra_list_filter`."""
+    that the API uses. Extra console-only filters go in `extra_list_filter`, extra console-only search
+    fields (where the API has no `?q=`, or a narrower one) in `extra_search_fields`."""
 
     filters: FilterSet
     extra_list_filter: tuple = ()
+    extra_search_fields: tuple = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # Django's own checks read these attributes (an autocomplete target must declare search_fields).
         if getattr(cls, "filters", None) is not None:
-            cls.search_fields = tuple(cls.filters.search_fields)
+            cls.search_fields = tuple(dict.fromkeys((*cls.filters.search_fields, *cls.extra_search_fields)))
 
     def get_list_filter(self, request):
         return (*self.filters.list_filter, *self.extra_list_filter)
 
     def get_search_fields(self, request):
-        return self.filters.search_fields
+        return self.search_fields
 
     def get_search_results(self, request, queryset, search_term):
         search = self.filters.search
