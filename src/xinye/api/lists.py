@@ -19,6 +19,7 @@
 by hand (`xinye_<app>_api_<name>`). Anything with another shape stays an ordinary `@router` function.
 """
 
+import inspect
 import re
 
 from ninja import Path, Query, Schema, Status
@@ -48,26 +49,46 @@ class Endpoints:
         view.__module__ = self.module
         return view
 
-    def list(self, path, name, queryset, schema, *, summary, filters: FilterSet | None = None, ordering=()):
+    def list(
+        self,
+        path,
+        name,
+        queryset,
+        schema,
+        *,
+        summary,
+        filters: FilterSet | None = None,
+        ordering=(),
+        description=None,
+    ):
+        """`queryset` may be a callable (no arguments) for a queryset that must be built per request.
+        `description` is the operation's description (what a hand-written view's docstring was)."""
         params = query_schema(filters, self._schema_name(name, "Query"))
+        description = inspect.cleandoc(description) if description else None
 
         def view(request, filters_in: Query[params]):  # type: ignore[valid-type]
-            qs = scoped(request, queryset)
+            qs = scoped(request, queryset() if callable(queryset) else queryset)
             if filters is not None:
-                qs = filters.apply(qs, filters_in.dict())
+                qs = filters.apply(qs, filters_in.dict(), actor=request.user)
             return qs.order_by(*ordering) if ordering else qs
 
         view = paginate(LimitOffsetPagination)(self._named(view, name))
-        self.router.get(path, response=list[schema], summary=summary)(view)
+        self.router.get(path, response=list[schema], summary=summary, description=description)(view)
 
-    def detail(self, path, name, queryset, schema, *, summary, key_type=int):
+    def detail(self, path, name, queryset, schema, *, summary, key_type=int, then=None, description=None):
+        """`then(request, row)` (optional) prepares the row found for its answer, e.g. marks it for an
+        unmasked, logged view; it returns the row."""
         key = path_schema(path, self._schema_name(name, "Path"), key_type)
+        description = inspect.cleandoc(description) if description else None
 
         def view(request, key_in: Path[key]):  # type: ignore[valid-type]
             (value,) = key_in.dict().values()
-            return get_scoped(request, queryset, pk=value)
+            obj = get_scoped(request, queryset() if callable(queryset) else queryset, pk=value)
+            return then(request, obj) if then is not None else obj
 
-        self.router.get(path, response=schema, summary=summary)(self._named(view, name))
+        self.router.get(path, response=schema, summary=summary, description=description)(
+            self._named(view, name)
+        )
 
     def create(self, path, name, payload, schema, service, *, summary, model, refs=None, read_back=None):
         """`refs` maps a payload field to (argument name, queryset): `{"unit_id": ("unit", OrgUnit.objects)}`;
@@ -113,7 +134,7 @@ def query_schema(filters: FilterSet | None, name: str) -> type[Schema]:
         if filters.search is not None:
             fields[filters.search.name] = (
                 str | None,
-                Field(None, description="模糊搜索：" + "、".join(filters.search.fields)),
+                Field(None, description=filters.search.description),
             )
     return create_model(name, __base__=Schema, **fields)
 

@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action
 from xinye.appeals import services
+from xinye.appeals.filters import APPEAL_FILTERS, TASK_FILTERS
 from xinye.appeals.models import Appeal, AppealEvent, AppealReminder, AppealTask
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin, sensitive_fields
 from xinye.core.errors import Refused
+from xinye.core.filters import FilteredAdmin
 from xinye.core.masking import mask
 
 
@@ -88,7 +90,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(_LoopAdmin):
+class AppealAdmin(FilteredAdmin, _LoopAdmin):
     nav_icon = "support_agent"
     list_display = (
         "number",
@@ -101,8 +103,9 @@ class AppealAdmin(_LoopAdmin):
         _overdue,
         "work",
     )
-    list_filter = ("status", "category", "source", "limit_kind", "region")
-    search_fields = ("number",)
+    filters = APPEAL_FILTERS  # status, category: the API's filters
+    extra_list_filter = ("source", "limit_kind", "region")
+    extra_search_fields = ("number",)
     date_hierarchy = "submitted_at"
     list_select_related = ("unit",)
     inlines = [TaskInline, EventInline]
@@ -125,7 +128,7 @@ class AppealAdmin(_LoopAdmin):
 
 
 @admin.register(AppealTask)
-class AppealTaskAdmin(_LoopAdmin):
+class AppealTaskAdmin(FilteredAdmin, _LoopAdmin):
     nav_icon = "assignment"
     list_display = (
         "appeal",
@@ -137,8 +140,9 @@ class AppealTaskAdmin(_LoopAdmin):
         _overdue,
         "escalated_to",
     )
-    list_filter = ("status", "appeal__category")
-    search_fields = ("appeal__number",)
+    filters = TASK_FILTERS  # status: the API's filter
+    extra_list_filter = ("appeal__category",)
+    extra_search_fields = ("appeal__number",)
     list_select_related = ("appeal", "unit", "escalated_to")
     extra_readonly = ("work_link",)
 

@@ -7,11 +7,12 @@ import datetime
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.lists import Endpoints
 from xinye.appeals import services
+from xinye.appeals.filters import APPEAL_FILTERS, REMINDER_FILTERS, TASK_FILTERS
 from xinye.appeals.models import Appeal, AppealReminder, AppealTask
 from xinye.audit.services import log_sensitive_access
 from xinye.core.errors import Refused
@@ -19,6 +20,7 @@ from xinye.core.masking import mask
 from xinye.orgs.models import OrgUnit, Region
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "诉求办理"
 
 
@@ -298,33 +300,17 @@ def appeal_stats(request, filters: Query[StatsQuery]):
     }
 
 
-@router.get("/appeals", response=list[AppealOut], summary="诉求列表")
-@paginate(LimitOffsetPagination)
-def list_appeals(
-    request,
-    status: str | None = None,
-    category: str | None = None,
-    overdue: bool | None = None,
-    unit: int | None = None,
-):
-    qs = scoped(request, Appeal.objects.select_related("unit"))
-    if status:
-        qs = qs.filter(status=status)
-    if category:
-        qs = qs.filter(category=category)
-    if unit is not None:
-        qs = qs.filter(unit_id=unit)
-    if overdue:
-        from django.utils import timezone
+_appeals = Appeal.objects.select_related("unit")
 
-        qs = qs.filter(status__in=("submitted", "accepted", "dispatched"), due_at__lt=timezone.now())
-    return qs
-
-
-@router.get("/appeals/{appeal_id}", response=AppealDetail, summary="诉求详情（含任务与办理记录）")
-def get_appeal(request, appeal_id: int):
-    appeal = get_scoped(request, Appeal.objects.select_related("unit"), pk=appeal_id)
-    return _disclose(request, appeal)
+endpoints.list("/appeals", "list_appeals", _appeals, AppealOut, filters=APPEAL_FILTERS, summary="诉求列表")
+endpoints.detail(
+    "/appeals/{appeal_id}",
+    "get_appeal",
+    _appeals,
+    AppealDetail,
+    then=_disclose,
+    summary="诉求详情（含任务与办理记录）",
+)
 
 
 @router.post("/appeals", response={201: AppealDetail}, summary="录入诉求（工作人员代录、走访收集）")
@@ -420,17 +406,14 @@ def visit(request, appeal_id: int, payload: VisitIn):
     return _detail(request, appeal)
 
 
-@router.get("/appeal-tasks", response=list[TaskOut], summary="诉求任务（本单位承办的）")
-@paginate(LimitOffsetPagination)
-def list_tasks(request, status: str | None = None, overdue: bool | None = None, unit: int | None = None):
-    qs = scoped(request, AppealTask.objects.select_related("unit", "appeal", "escalated_to"))
-    if status:
-        qs = qs.filter(status=status)
-    if unit is not None:
-        qs = qs.filter(unit_id=unit)
-    if overdue:
-        qs = services.overdue_tasks(qs)
-    return qs
+endpoints.list(
+    "/appeal-tasks",
+    "list_tasks",
+    AppealTask.objects.select_related("unit", "appeal", "escalated_to"),
+    TaskOut,
+    filters=TASK_FILTERS,
+    summary="诉求任务（本单位承办的）",
+)
 
 
 @router.get(
@@ -490,13 +473,14 @@ def task_return(request, task_id: int, payload: ReasonIn):
     return services.return_task(_task_for_change(request, task_id), actor=request.user, reason=payload.text)
 
 
-@router.get("/appeal-reminders", response=list[ReminderOut], summary="催办、督办与回访提醒")
-@paginate(LimitOffsetPagination)
-def list_reminders(request, unread: bool | None = None):
-    qs = scoped(request, AppealReminder.objects.select_related("unit"))
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return qs
+endpoints.list(
+    "/appeal-reminders",
+    "list_reminders",
+    AppealReminder.objects.select_related("unit"),
+    ReminderOut,
+    filters=REMINDER_FILTERS,
+    summary="催办、督办与回访提醒",
+)
 
 
 __all__ = ["router", "restrict"]

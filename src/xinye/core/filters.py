@@ -44,7 +44,8 @@ class Filter:
     `name` is the parameter; `field` the model field path it reads (default: the name); `lookup` an ORM
     lookup appended to it (`gte`, `icontains`…); `method(queryset, value)` replaces the lookup altogether.
     Exact-match filters on a field (no lookup, no method) appear in the console's list filters too, unless
-    `console=False` (a key with thousands of values is a query parameter, not a sidebar).
+    `console=False` (a key with thousands of values is a query parameter, not a sidebar). With
+    `with_actor=True` the method is called as `method(queryset, value, actor=user)`.
     """
 
     def __init__(
@@ -56,8 +57,10 @@ class Filter:
         type: type | None = None,  # noqa: A002 - reads like the declaration it is
         method: Callable | None = None,
         console: bool = True,
+        with_actor: bool = False,
     ):
         self.name = name
+        self.with_actor = with_actor  # the method is called with `actor=` (the requesting user)
         self.console = console
         self.field = field or name
         self.lookup = lookup
@@ -81,13 +84,15 @@ class Filter:
     def on_console(self) -> bool:
         return self.console and not self.lookup and self.method is None
 
-    def apply(self, queryset, value):
+    def apply(self, queryset, value, *, actor=None):
         if value is None or value == "":
             return queryset
         if self.choices and str(value) not in self.choices:
             allowed = "、".join(self.choices)
             raise Refused(f"参数 {self.name} 的值“{value}”无效，可选：{allowed}")
         if self.method is not None:
+            if self.with_actor:
+                return self.method(queryset, value, actor=actor)
             return self.method(queryset, value)
         path = f"{self.field}__{self.lookup}" if self.lookup else self.field
         return queryset.filter(**{path: value})
@@ -98,14 +103,16 @@ class Search:
 
     name = "q"
 
-    def __init__(self, fields: tuple[str, ...]):
+    def __init__(self, fields: tuple[str, ...], *, description: str | None = None):
         self.fields = tuple(fields)
+        self.description = description or "模糊搜索：" + "、".join(self.fields)
 
     def exact(self, queryset, term: str):
         """A queryset for a term that must match exactly, or None for a plain search (subclasses say when)."""
         return None
 
-    def apply(self, queryset, term: str | None):
+    def apply(self, queryset, term: str | None, *, actor=None):
+        """`actor` (the requesting user) is for subclasses whose search is guarded per user."""
         if not term:
             return queryset
         found = self.exact(queryset, term)
@@ -127,12 +134,13 @@ class FilterSet:
             f.bind(model)
         self.search = search
 
-    def apply(self, queryset, params: Mapping):
-        """Narrow `queryset` by the parameters given (missing or empty ones are ignored)."""
+    def apply(self, queryset, params: Mapping, *, actor=None):
+        """Narrow `queryset` by the parameters given (missing or empty ones are ignored). `actor` is passed
+        to filters declared `with_actor` and to the search."""
         for f in self.filters:
-            queryset = f.apply(queryset, params.get(f.name))
+            queryset = f.apply(queryset, params.get(f.name), actor=actor)
         if self.search is not None:
-            queryset = self.search.apply(queryset, params.get(self.search.name))
+            queryset = self.search.apply(queryset, params.get(self.search.name), actor=actor)
         return queryset
 
     @property
@@ -147,22 +155,24 @@ class FilterSet:
 
 class FilteredAdmin:
     """ModelAdmin mixin: `filters = SOME_FILTERS` gives the console the list filters and the search
-    that the API uses. Extra console-only filters go in `extra_list_filter`."""
+    that the API uses. Extra console-only filters go in `extra_list_filter`, extra console-only search
+    fields (where the API has no `?q=`, or a narrower one) in `extra_search_fields`."""
 
     filters: FilterSet
     extra_list_filter: tuple = ()
+    extra_search_fields: tuple = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # Django's own checks read these attributes (an autocomplete target must declare search_fields).
         if getattr(cls, "filters", None) is not None:
-            cls.search_fields = tuple(cls.filters.search_fields)
+            cls.search_fields = tuple(dict.fromkeys((*cls.filters.search_fields, *cls.extra_search_fields)))
 
     def get_list_filter(self, request):
         return (*self.filters.list_filter, *self.extra_list_filter)
 
     def get_search_fields(self, request):
-        return self.filters.search_fields
+        return self.search_fields
 
     def get_search_results(self, request, queryset, search_term):
         search = self.filters.search

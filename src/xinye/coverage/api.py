@@ -8,11 +8,14 @@ Rates are floats 0–1 rounded to 4 places (0.0 when no enterprise is in scope).
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import require
+from xinye.api.lists import Endpoints
 from xinye.coverage import engine, services
+from xinye.coverage.filters import CELL_FILTERS
 from xinye.coverage.models import CoverageCell
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "怎么建 · 组织覆盖"
 
 
@@ -208,17 +211,17 @@ def stats_coverage(request, by: str = "county", region: str | None = None, indus
     return {"by": by, "rows": services.coverage_rows(request.user, by, region, industry)}
 
 
-@router.get("/stats/cells", response=list[CellOut], summary="统计单元（行业党建办×旗县区×行业）")
-@paginate(LimitOffsetPagination)
-def stats_cells(request, region: str | None = None, industry: str | None = None):
-    services.check_filters(region, industry)
-    qs = scoped(request, CoverageCell.objects.all()).filter(services.region_q(region))
-    return qs.filter(industry=industry) if industry else qs
-
-
-@router.get("/stats/cells/{pk}", response=CellOut, summary="统计单元详情")
-def stats_cell(request, pk: int):
-    return get_scoped(request, CoverageCell.objects.all(), pk=pk)
+endpoints.list(
+    "/stats/cells",
+    "stats_cells",
+    CoverageCell.objects.all(),
+    CellOut,
+    filters=CELL_FILTERS,
+    summary="统计单元（行业党建办×旗县区×行业）",
+)
+endpoints.detail(
+    "/stats/cells/{pk}", "stats_cell", CoverageCell.objects.all(), CellOut, summary="统计单元详情"
+)
 
 
 @router.get(

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.core.errors import Refused
+from xinye.core.filters import FilteredAdmin
 from xinye.hazards import services
+from xinye.hazards.filters import HAZARD_FILTERS
 from xinye.hazards.models import HazardEvent, HazardReport
 
 
@@ -19,11 +21,12 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(HazardReport)
-class HazardReportAdmin(ScopedAdmin):
+class HazardReportAdmin(FilteredAdmin, ScopedAdmin):
     nav_icon = "report"
     list_display = ("id", "category", "status", "unit", "source", "created_at", "close_reason")
-    list_filter = ("status", "category", "source", "close_reason", "region")
-    search_fields = ("description", "address")
+    filters = HAZARD_FILTERS  # status, category: the API's filters
+    extra_list_filter = ("source", "close_reason", "region")
+    extra_search_fields = ("description", "address")
     date_hierarchy = "created_at"
     list_select_related = ("unit",)
     inlines = [EventInline]

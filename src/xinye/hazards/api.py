@@ -4,13 +4,15 @@ interface for outside clients is Open311 at /open311/v2/ (hazards.open311)."""
 import datetime
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, scoped
+from xinye.api.common import get_scoped
+from xinye.api.lists import Endpoints
 from xinye.hazards import services
+from xinye.hazards.filters import HAZARD_FILTERS
 from xinye.hazards.models import HazardReport
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "随手拍"
 
 
@@ -100,22 +102,16 @@ class CloseIn(Schema):
     duplicate_of: int | None = None
 
 
-@router.get("/hazards", response=list[HazardOut], summary="随手拍列表")
-@paginate(LimitOffsetPagination)
-def list_hazards(request, status: str | None = None, category: str | None = None, unit: int | None = None):
-    qs = scoped(request, HazardReport.objects.select_related("unit"))
-    if status:
-        qs = qs.filter(status=status)
-    if category:
-        qs = qs.filter(category=category)
-    if unit is not None:
-        qs = qs.filter(unit_id=unit)
-    return qs
+_reports = HazardReport.objects.select_related("unit")
 
-
-@router.get("/hazards/{report_id}", response=HazardDetail, summary="随手拍详情（含处理记录、附近疑似重复）")
-def get_hazard(request, report_id: int):
-    return get_scoped(request, HazardReport.objects.select_related("unit"), pk=report_id)
+endpoints.list("/hazards", "list_hazards", _reports, HazardOut, filters=HAZARD_FILTERS, summary="随手拍列表")
+endpoints.detail(
+    "/hazards/{report_id}",
+    "get_hazard",
+    _reports,
+    HazardDetail,
+    summary="随手拍详情（含处理记录、附近疑似重复）",
+)
 
 
 @router.post("/hazards/{report_id}/status", response=HazardDetail, summary="确认 / 开始处理 / 重新打开")

@@ -12,11 +12,18 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action, in_scope
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.lists import Endpoints
 from xinye.audit.services import log_sensitive_access
-from xinye.core.errors import Refused
 from xinye.core.masking import mask
-from xinye.ledger import search, services
-from xinye.ledger.choices import CoverageStatus, FormationState
+from xinye.ledger import services
+from xinye.ledger.choices import CoverageStatus
+from xinye.ledger.filters import (
+    ENTERPRISE_FILTERS,
+    FORMATION_FILTERS,
+    MEMBER_FILTERS,
+    ORGANISATION_FILTERS,
+    PRACTITIONER_FILTERS,
+)
 from xinye.ledger.models import (
     Enterprise,
     FormationCase,
@@ -28,6 +35,7 @@ from xinye.orgs.choices import ResponsibilityRole
 from xinye.orgs.models import OrgUnit, Region
 
 router = Router()
+endpoints = Endpoints(router, __name__)
 TAG = "怎么建 · 摸排台账"
 
 
@@ -227,54 +235,31 @@ def enterprise_detail(request, ent: Enterprise) -> Enterprise:
     return ent
 
 
-@router.get("/enterprises", response=list[EnterpriseOut], summary="新业态企业台账")
-@paginate(LimitOffsetPagination)
-def list_enterprises(
-    request,
-    region: str | None = None,
-    industry: str | None = None,
-    status: str | None = None,
-    enterprise_type: str | None = None,
-    unit: int | None = None,
-    agent: int | None = None,
-    q: str | None = None,
-):
-    """Filters: `region` (county code), `industry`, `status` (覆盖状态: independent/joint/work/blank or
+def _enterprises():
+    return services.annotate_coverage_status(Enterprise.objects.select_related("region", "unit"))
+
+
+endpoints.list(
+    "/enterprises",
+    "list_enterprises",
+    _enterprises,
+    EnterpriseOut,
+    filters=ENTERPRISE_FILTERS,
+    ordering=("region_id", "industry", "name", "pk"),
+    summary="新业态企业台账",
+    description="""Filters: `region` (county code), `industry`, `status` (覆盖状态: independent/joint/work/blank or
     单独组建/联合组建/工作覆盖/空白), `enterprise_type`, `unit` (行业党建办 id), `agent` (the enterprises an
     instructor or liaison is assigned to), `q` (name, credit code, or a whole contact phone — logged and
-    rate-limited, see ledger.search)."""
-    qs = _enterprise_qs(request)
-    if region:
-        qs = qs.filter(region_id=region)
-    if industry:
-        qs = qs.filter(industry=industry)
-    if status:
-        qs = services.filter_by_status(qs, status)
-    if enterprise_type:
-        qs = qs.filter(enterprise_type=enterprise_type)
-    if unit is not None:
-        qs = qs.filter(unit_id=unit)
-    if agent is not None:
-        from django.contrib.contenttypes.models import ContentType
-
-        from xinye.orgs.models import Responsibility
-
-        assigned = Responsibility.objects.filter(
-            content_type=ContentType.objects.get_for_model(Enterprise), agent_id=agent
-        ).values("object_id")
-        qs = qs.filter(pk__in=assigned)
-    if q:
-        from django.db.models import Q
-
-        found = search.by_number(qs, q, actor=request.user, id_field=None, phone_field="contact_phone_hash")
-        qs = found if found is not None else qs.filter(Q(name__icontains=q) | Q(uscc=q.strip().upper()))
-    return qs.order_by("region_id", "industry", "name", "pk")
-
-
-@router.get("/enterprises/{int:enterprise_id}", response=EnterpriseDetail, summary="企业详情（含责任矩阵）")
-def get_enterprise(request, enterprise_id: int):
-    ent = get_scoped(request, _enterprise_qs(request), pk=enterprise_id)
-    return enterprise_detail(request, ent)
+    rate-limited, see ledger.search).""",
+)
+endpoints.detail(
+    "/enterprises/{int:enterprise_id}",
+    "get_enterprise",
+    _enterprises,
+    EnterpriseDetail,
+    then=enterprise_detail,
+    summary="企业详情（含责任矩阵）",
+)
 
 
 @router.post("/enterprises", response={201: EnterpriseDetail}, summary="新增企业")
@@ -376,41 +361,28 @@ def practitioner_detail(request, p: Practitioner) -> Practitioner:
     return _reveal(request, Practitioner, p, ["公民身份号码", "手机号", "出生日期"])
 
 
-@router.get("/practitioners", response=list[PractitionerOut], summary="从业人员台账")
-@paginate(LimitOffsetPagination)
-def list_practitioners(
-    request,
-    region: str | None = None,
-    industry: str | None = None,
-    status: str | None = None,
-    enterprise: int | None = None,
-    occupation: str | None = None,
-    q: str | None = None,
-):
-    """Filters: `region`, `industry`, `status` (政治面貌: masses, league, …, full), `enterprise`, `occupation`,
+_practitioners = Practitioner.objects.select_related("enterprise")
+
+endpoints.list(
+    "/practitioners",
+    "list_practitioners",
+    _practitioners,
+    PractitionerOut,
+    filters=PRACTITIONER_FILTERS,
+    ordering=("enterprise_id", "name", "pk"),
+    summary="从业人员台账",
+    description="""Filters: `region`, `industry`, `status` (政治面貌: masses, league, …, full), `enterprise`, `occupation`,
     `q` (a name, or a whole ID number / phone found through its keyed hash: logged, rate-limited, never
-    partial digits — see ledger.search)."""
-    qs = scoped(request, Practitioner.objects.select_related("enterprise"))
-    if region:
-        qs = qs.filter(region_id=region)
-    if industry:
-        qs = qs.filter(industry=industry)
-    if status:
-        qs = qs.filter(political_status=status)
-    if enterprise is not None:
-        qs = qs.filter(enterprise_id=enterprise)
-    if occupation:
-        qs = qs.filter(occupation=occupation)
-    if q:
-        found = search.by_number(qs, q, actor=request.user, id_field="id_hash", phone_field="phone_hash")
-        qs = found if found is not None else qs.filter(name__icontains=q.strip())
-    return qs.order_by("enterprise_id", "name", "pk")
-
-
-@router.get("/practitioners/{int:practitioner_id}", response=PractitionerOut, summary="从业人员详情")
-def get_practitioner(request, practitioner_id: int):
-    p = get_scoped(request, Practitioner.objects.select_related("enterprise"), pk=practitioner_id)
-    return practitioner_detail(request, p)
+    partial digits — see ledger.search).""",
+)
+endpoints.detail(
+    "/practitioners/{int:practitioner_id}",
+    "get_practitioner",
+    _practitioners,
+    PractitionerOut,
+    then=practitioner_detail,
+    summary="从业人员详情",
+)
 
 
 @router.post("/practitioners", response={201: PractitionerOut}, summary="新增从业人员")
@@ -495,47 +467,32 @@ class PartyMemberOut(Schema):
         return _date(obj.full_member_on)
 
 
-def _members_qs(request):
-    return scoped(request, PartyMember.objects.select_related("practitioner", "enterprise", "unit"))
+_members = PartyMember.objects.select_related("practitioner", "enterprise", "unit")
 
 
-@router.get("/party-members", response=list[PartyMemberOut], summary="党员台账")
-@paginate(LimitOffsetPagination)
-def list_party_members(
-    request,
-    region: str | None = None,
-    industry: str | None = None,
-    status: str | None = None,
-    enterprise: int | None = None,
-    unit: int | None = None,
-    membership_held: str | None = None,
-):
-    """Filters: `region`, `industry`, `status` (full 正式党员 / probationary 预备党员), `enterprise`, `unit`
-    (党组织), `membership_held` (here / elsewhere 流动党员 / none)."""
-    qs = _members_qs(request)
-    if region:
-        qs = qs.filter(region_id=region)
-    if industry:
-        qs = qs.filter(industry=industry)
-    if status in ("full", "正式党员"):
-        qs = qs.filter(is_full=True)
-    elif status in ("probationary", "预备党员"):
-        qs = qs.filter(is_full=False)
-    elif status:
-        raise Refused("党员状态：应为 full（正式党员）或 probationary（预备党员）")
-    if enterprise is not None:
-        qs = qs.filter(enterprise_id=enterprise)
-    if unit is not None:
-        qs = qs.filter(unit_id=unit)
-    if membership_held:
-        qs = qs.filter(membership_held=membership_held)
-    return qs.order_by("unit_id", "pk")
-
-
-@router.get("/party-members/{int:member_id}", response=PartyMemberOut, summary="党员详情")
-def get_party_member(request, member_id: int):
-    m = get_scoped(request, _members_qs(request), pk=member_id)
+def _member_detail(request, m: PartyMember) -> PartyMember:
     return _reveal(request, PartyMember, m, ["公民身份号码"])
+
+
+endpoints.list(
+    "/party-members",
+    "list_party_members",
+    _members,
+    PartyMemberOut,
+    filters=MEMBER_FILTERS,
+    ordering=("unit_id", "pk"),
+    summary="党员台账",
+    description="""Filters: `region`, `industry`, `status` (full 正式党员 / probationary 预备党员), `enterprise`, `unit`
+    (党组织), `membership_held` (here / elsewhere 流动党员 / none).""",
+)
+endpoints.detail(
+    "/party-members/{int:member_id}",
+    "get_party_member",
+    _members,
+    PartyMemberOut,
+    then=_member_detail,
+    summary="党员详情",
+)
 
 
 # --- party organisations ---
@@ -627,43 +584,26 @@ class OrganisationDetail(OrganisationOut):
         return PartyMember.objects.filter(unit=obj.unit, is_full=True).count()
 
 
+_organisations = PartyOrganisation.objects.select_related("unit", "secretary__practitioner").prefetch_related(
+    "enterprises"
+)
+
+
 def _orgs_qs(request):
-    return scoped(
-        request,
-        PartyOrganisation.objects.select_related("unit", "secretary__practitioner").prefetch_related(
-            "enterprises"
-        ),
-    )
+    return scoped(request, _organisations)
 
 
-@router.get("/organisations", response=list[OrganisationOut], summary="党组织台账")
-@paginate(LimitOffsetPagination)
-def list_organisations(
-    request,
-    region: str | None = None,
-    industry: str | None = None,
-    status: str | None = None,
-    kind: str | None = None,
-    enterprise: int | None = None,
-):
-    """Filters: `region`, `industry`, `kind` (party_committee, general_branch, branch, joint_branch,
-    online_branch), `status` (due 90 天内应换届 / current), `enterprise`."""
-    qs = _orgs_qs(request)
-    if region:
-        qs = qs.filter(region_id=region)
-    if industry:
-        qs = qs.filter(industry=industry)
-    if kind:
-        qs = qs.filter(unit__kind=kind)
-    if enterprise is not None:
-        qs = qs.filter(enterprises=enterprise)
-    if status == "due":
-        qs = services.due_for_election(qs)
-    elif status == "current":
-        qs = qs.exclude(pk__in=services.due_for_election(PartyOrganisation.objects.all()).values("pk"))
-    elif status:
-        raise Refused("状态：应为 due（90 天内应换届）或 current")
-    return qs.order_by("unit__path")
+endpoints.list(
+    "/organisations",
+    "list_organisations",
+    _organisations,
+    OrganisationOut,
+    filters=ORGANISATION_FILTERS,
+    ordering=("unit__path",),
+    summary="党组织台账",
+    description="""Filters: `region`, `industry`, `kind` (party_committee, general_branch, branch, joint_branch,
+    online_branch), `status` (due 90 天内应换届 / current), `enterprise`.""",
+)
 
 
 @router.get(
@@ -681,9 +621,13 @@ def organisations_due(
     return qs.order_by("next_election_on", "pk")
 
 
-@router.get("/organisations/{int:org_id}", response=OrganisationDetail, summary="党组织详情")
-def get_organisation(request, org_id: int):
-    return get_scoped(request, _orgs_qs(request), pk=org_id)
+endpoints.detail(
+    "/organisations/{int:org_id}",
+    "get_organisation",
+    _organisations,
+    OrganisationDetail,
+    summary="党组织详情",
+)
 
 
 # --- formation workflow ---
@@ -787,28 +731,25 @@ def formation_detail(request, case: FormationCase) -> FormationCase:
     return case
 
 
-@router.get("/formation-cases", response=list[FormationOut], summary="规范组建流程")
-@paginate(LimitOffsetPagination)
-def list_formation_cases(
-    request, region: str | None = None, industry: str | None = None, status: str | None = None
-):
-    """Filters: `region`, `industry`, `status` (the current step: proposal, application, superior_approved,
-    members_meeting_elected, establishment_approved, registered, rejected, withdrawn)."""
-    qs = scoped(request, FormationCase.objects.prefetch_related("enterprises"))
-    if region:
-        qs = qs.filter(region_id=region)
-    if industry:
-        qs = qs.filter(industry=industry)
-    if status:
-        if status not in FormationState.values:
-            raise Refused(f"环节：应为 {'、'.join(FormationState.values)} 之一")
-        qs = qs.filter(state=status)
-    return qs.order_by("-created_at", "-pk")
-
-
-@router.get("/formation-cases/{int:case_id}", response=FormationDetail, summary="组建流程详情")
-def get_formation_case(request, case_id: int):
-    return formation_detail(request, get_scoped(request, FormationCase.objects.all(), pk=case_id))
+endpoints.list(
+    "/formation-cases",
+    "list_formation_cases",
+    FormationCase.objects.prefetch_related("enterprises"),
+    FormationOut,
+    filters=FORMATION_FILTERS,
+    ordering=("-created_at", "-pk"),
+    summary="规范组建流程",
+    description="""Filters: `region`, `industry`, `status` (the current step: proposal, application, superior_approved,
+    members_meeting_elected, establishment_approved, registered, rejected, withdrawn).""",
+)
+endpoints.detail(
+    "/formation-cases/{int:case_id}",
+    "get_formation_case",
+    FormationCase.objects.all(),
+    FormationDetail,
+    then=formation_detail,
+    summary="组建流程详情",
+)
 
 
 @router.post("/formation-cases", response={201: FormationDetail}, summary="提出组建建议")
