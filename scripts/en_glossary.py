@@ -1184,6 +1184,23 @@ GLOSSARY = {
     "%(volunteer)s %(hours)s 小时": "%(volunteer)s %(hours)s hours",
 }
 
+
+def _app_glossaries() -> None:
+    """Each app may keep its English beside the others in scripts/glossary/<app>.py (a GLOSSARY dict), so
+    apps built side by side never edit the same lines; a msgid given twice must agree."""
+    import importlib.util
+
+    for path in sorted((pathlib.Path(__file__).resolve().parent / "glossary").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"glossary_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for msgid, english in module.GLOSSARY.items():
+            if GLOSSARY.setdefault(msgid, english) != english:
+                raise SystemExit(f"{path.name}: {msgid!r} already has the English {GLOSSARY[msgid]!r}")
+
+
+_app_glossaries()
+
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 

@@ -7,6 +7,7 @@ class AppealsConfig(AppConfig):
     pillar = "support"
     verbose_name = _("如何保障 · 诉求办理")
     nav_links = [(_("诉求办理统计"), "monitoring", "appeals:stats", "appeals.appealtask")]
+    tick = "xinye.appeals.services.tick"  # xinye tick (core.ticks): reminders, escalation, return visits
 
     def dashboard_cards(self, request):
         from xinye.accounts.permissions import has_action, restrict

@@ -19,7 +19,7 @@ from xinye.accounts.permissions import (
     is_system,
     require,
 )
-from xinye.appeals import deadlines, rules
+from xinye.appeals import rules
 from xinye.appeals.cases import CaseEvent
 from xinye.appeals.choices import (
     OPEN_TASK_STATES,
@@ -33,6 +33,7 @@ from xinye.appeals.choices import (
 from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealTask
 from xinye.appeals.services.routing import home_unit, route
 from xinye.appeals.uploads import stored_name, validate_photos
+from xinye.core import workdays
 from xinye.core.errors import OutOfScope, Refused
 
 # Read-only helpers and pure rule functions: no actor (the signature test checks every other function).
@@ -306,8 +307,8 @@ def accept_appeal(appeal: Appeal, *, actor, at=None) -> Appeal:
     apply_appeal(appeal, AppealStatus.ACCEPTED)
     now = at or timezone.now()
     appeal.accepted_at = now
-    appeal.answer_due_at = deadlines.add(now, rules.limit(appeal.limit_kind, "answer"))
-    appeal.due_at = max(appeal.answer_due_at, deadlines.add(now, rules.limit(appeal.limit_kind, "finish")))
+    appeal.answer_due_at = workdays.add(now, rules.limit(appeal.limit_kind, "answer"))
+    appeal.due_at = max(appeal.answer_due_at, workdays.add(now, rules.limit(appeal.limit_kind, "finish")))
     appeal.save()
     _event(
         appeal,
@@ -334,9 +335,9 @@ def reject_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
 
 
 def _task_deadlines(task: AppealTask, kind: str, now) -> None:
-    task.sign_due_at = deadlines.add(now, rules.limit(kind, "sign"))
-    task.answer_due_at = deadlines.add(now, rules.limit(kind, "answer"))
-    task.due_at = max(task.answer_due_at, deadlines.add(now, rules.limit(kind, "finish")))
+    task.sign_due_at = workdays.add(now, rules.limit(kind, "sign"))
+    task.answer_due_at = workdays.add(now, rules.limit(kind, "answer"))
+    task.due_at = max(task.answer_due_at, workdays.add(now, rules.limit(kind, "finish")))
 
 
 @transaction.atomic
@@ -455,10 +456,10 @@ def return_task(task: AppealTask, *, actor, reason: str, at=None) -> AppealTask:
     if not reason.strip():
         raise Refused("回退须说明理由")
     now = at or timezone.now()
-    limit_at = deadlines.add(task.assigned_at, rules.return_within())
+    limit_at = workdays.add(task.assigned_at, rules.return_within())
     if now > limit_at:
         raise Refused(
-            f"回退须在派单后 {deadlines.describe(rules.return_within())}内提出（截至 {_fmt(limit_at)}）"
+            f"回退须在派单后 {workdays.describe(rules.return_within())}内提出（截至 {_fmt(limit_at)}）"
         )
     apply_task(task, TaskStatus.RETURNED)
     task.return_reason = reason.strip()[:255]
@@ -487,16 +488,14 @@ def extend_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     if not appeal.is_open or appeal.due_at is None:
         raise Refused("只有办理中的诉求可以延期")
     span = rules.extension()
-    appeal.due_at = deadlines.add(appeal.due_at, span)
-    appeal.answer_due_at = (
-        deadlines.add(appeal.answer_due_at, span) if appeal.answer_due_at else appeal.due_at
-    )
+    appeal.due_at = workdays.add(appeal.due_at, span)
+    appeal.answer_due_at = workdays.add(appeal.answer_due_at, span) if appeal.answer_due_at else appeal.due_at
     appeal.extended = True
     appeal.extension_reason = reason.strip()[:255]
     appeal.save()
     for task in appeal.tasks.filter(status__in=OPEN_TASK_STATES):
-        task.due_at = deadlines.add(task.due_at, span)
-        task.answer_due_at = deadlines.add(task.answer_due_at, span)
+        task.due_at = workdays.add(task.due_at, span)
+        task.answer_due_at = workdays.add(task.answer_due_at, span)
         task.save()
     _event(
         appeal,
@@ -543,7 +542,7 @@ def close_appeal(appeal: Appeal, *, actor, at=None) -> Appeal:
         task.save()
         _event(appeal, EventKind.TASK_FINISHED, actor=actor, task=task, at=now)
     appeal.closed_at = now
-    appeal.return_visit_due_at = deadlines.start_after(now, rules.return_visit_after())
+    appeal.return_visit_due_at = workdays.start_after(now, rules.return_visit_after())
     appeal.save()
     _event(appeal, EventKind.CLOSED, actor=actor, at=now, public_text="已办结，欢迎对办理结果进行评价")
     require(actor, "change", appeal)
@@ -619,8 +618,8 @@ def _reopen(appeal: Appeal, *, actor, reason: str, at=None) -> Appeal:
     now = at or timezone.now()
     apply_appeal(appeal, AppealStatus.DISPATCHED)
     appeal.reopened_count += 1
-    appeal.answer_due_at = deadlines.add(now, rules.limit(appeal.limit_kind, "answer"))
-    appeal.due_at = max(appeal.answer_due_at, deadlines.add(now, rules.limit(appeal.limit_kind, "finish")))
+    appeal.answer_due_at = workdays.add(now, rules.limit(appeal.limit_kind, "answer"))
+    appeal.due_at = max(appeal.answer_due_at, workdays.add(now, rules.limit(appeal.limit_kind, "finish")))
     appeal.closed_at = appeal.answered_at = appeal.visited_at = appeal.return_visit_due_at = None
     appeal.save()
     for task in appeal.tasks.filter(status__in=(TaskStatus.FINISHED, TaskStatus.ANSWERED)):

@@ -10,7 +10,7 @@ from xinye.accounts.permissions import (
     is_system,
     require,
 )
-from xinye.appeals import deadlines, rules
+from xinye.appeals import rules
 from xinye.appeals.choices import (
     OPEN_TASK_STATES,
     AppealStatus,
@@ -20,6 +20,7 @@ from xinye.appeals.choices import (
 from xinye.appeals.models import Appeal, AppealReminder, AppealTask
 from xinye.appeals.services.loop import _event, _fmt  # package-private: one event writer
 from xinye.appeals.services.routing import county_work_committee
+from xinye.core import workdays
 from xinye.core.context import actor_context, current_actor
 from xinye.core.errors import OutOfScope
 
@@ -32,6 +33,14 @@ class TickResult:
     escalated: int = 0
     visits_due: int = 0
     details: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.reminded + self.escalated + self.visits_due
+
+    @property
+    def summary(self) -> str:
+        return f"催办 {self.reminded} 件，督办 {self.escalated} 件，待回访 {self.visits_due} 件"
 
 
 def _remind(key, kind, appeal, unit, message, task=None, now=None) -> bool:
@@ -76,7 +85,7 @@ def _tick(*, actor, now=None) -> TickResult:
     )
     for task in overdue:
         stamp = int(task.due_at.timestamp())
-        if now >= deadlines.start_after(task.due_at, remind_after):
+        if now >= workdays.start_after(task.due_at, remind_after):
             message = f"催办：{task.appeal.number}（{task.appeal.get_category_display()}）已超过办结时限 {_fmt(task.due_at)}"
             if _remind(
                 f"overdue:{task.pk}:{stamp}", ReminderKind.OVERDUE, task.appeal, task.unit, message, task, now
@@ -84,9 +93,9 @@ def _tick(*, actor, now=None) -> TickResult:
                 _event(task.appeal, EventKind.REMINDED, actor=actor, task=task, note=message, at=now)
                 result.reminded += 1
                 result.details.append(message)
-        if now >= deadlines.start_after(task.due_at, escalate_after):
+        if now >= workdays.start_after(task.due_at, escalate_after):
             superior = task.unit.parent or county_work_committee(task.appeal.region)
-            span = deadlines.describe(escalate_after)  # "5 个工作日"
+            span = workdays.describe(escalate_after)  # "5 个工作日"
             message = (
                 f"督办：{task.unit.name}承办的 {task.appeal.number} 逾期 {span}仍未办结，"
                 f"报{superior.name}督办"
