@@ -25,13 +25,31 @@ SRC = pathlib.Path(__file__).resolve().parent.parent / "src" / "xinye"
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("core",),
     ("accounts", "audit"),
-    ("orgs",),
+    # The rule book sits beside the tree: every app's refusals may cite the clause that sets their rule.
+    ("orgs", "rulebook"),
     ("ledger",),
     # The worker identity (Worker, its consents, the privacy notices), pointed at by appeals, hazards,
     # stations and volunteers: below them. See docs/architecture.md, "workers and portal".
     ("workers",),
     # The domain apps.
-    ("coverage", "guidance", "stations", "appeals", "hazards", "volunteers", "orglife", "members"),
+    (
+        "coverage",
+        "guidance",
+        "stations",
+        "appeals",
+        "hazards",
+        "volunteers",
+        "orglife",
+        "members",
+        "teams",
+        "honours",
+        "funds",
+        "pairing",
+        "support",
+        "care",
+    ),
+    # Oversight: plans, supervision and grading read the figures of every capability below them.
+    ("plans", "grading"),
     # The faces: the console (admin base, sidebar, middleware, backup/restore), the API, the worker portal
     # (its pages, sign-in and the submissions it composes across apps), the project's own entry modules,
     # and every app's face modules (FACE_MODULES).

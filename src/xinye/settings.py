@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # xinye, one app per domain noun; order is also the order demo data loads in.
     "xinye.core",
     "xinye.orgs",
+    "xinye.rulebook",
     "xinye.accounts",
     "xinye.audit",
     "xinye.ledger",
@@ -78,6 +79,14 @@ INSTALLED_APPS = [
     "xinye.volunteers",
     "xinye.orglife",
     "xinye.members",
+    "xinye.teams",
+    "xinye.honours",
+    "xinye.funds",
+    "xinye.pairing",
+    "xinye.support",
+    "xinye.care",
+    "xinye.plans",
+    "xinye.grading",
     "xinye.api",
     "xinye.console",
 ]

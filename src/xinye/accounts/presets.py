@@ -23,10 +23,20 @@ MANAGED_APPS = (
     "volunteers",
     "orglife",
     "members",
+    "teams",
+    "honours",
+    "funds",
+    "pairing",
+    "support",
+    "care",
+    "plans",
+    "grading",
 )
 # City-wide reference data: read by every admin, written only by 市级管理员 and 系统管理员 (leak 2 of the
 # spine issue: a county admin renamed 开鲁县; leak 9: a county admin published a city-wide privacy notice).
-REFERENCE = {"orgs.region": ["view"], "workers.privacynotice": ["view"]}
+REFERENCE = {"orgs.region": ["view"], "workers.privacynotice": ["view"], "rulebook.*": ["view"]}
+# The rule book: every staff role reads the clauses its refusals cite.
+RULEBOOK = {"rulebook.*": ["view"]}
 # The org tree and who answers for what, read-only — without the instructors' and liaisons' own records
 # (orgs.agent, which sits in orgs beside the responsibility matrix): "orgs.*" would read those too.
 ORG_TREE = {"orgs.region": ["view"], "orgs.orgunit": ["view"], "orgs.responsibility": ["view"]}
@@ -85,6 +95,13 @@ BUILTIN_ROLES = [
             "guidance.*": ["view"],
             "appeals.*": ["view", "change", "view_sensitive"],
             "hazards.*": ["view", "change"],
+            "teams.*": ["view"],
+            "honours.*": ["view"],
+            "support.*": ["view", "change"],
+            "care.*": ["view"],
+            "plans.*": ["view"],
+            "grading.*": ["view"],
+            **RULEBOOK,
         },
     ),
     RolePreset(
@@ -98,6 +115,10 @@ BUILTIN_ROLES = [
             "appeals.*": ["view", "change", "view_sensitive"],
             "volunteers.*": ["view", "add", "change"],
             "stations.*": ["view"],
+            "honours.*": MANAGE,  # 妇联 runs 巾帼建功标兵, 工会 its own campaigns
+            "support.*": ["view", "change"],
+            "care.*": ["view", "add", "change"],
+            **RULEBOOK,
         },
     ),
     RolePreset(
@@ -113,6 +134,11 @@ BUILTIN_ROLES = [
             "volunteers.*": MANAGE,
             "workers.*": ["view"],
             "ledger.enterprise": ["view"],
+            "care.*": MANAGE,
+            "pairing.*": MANAGE,
+            "support.*": ["view", "change"],
+            "honours.*": ["view", "add"],
+            **RULEBOOK,
         },
     ),
     RolePreset(
@@ -130,6 +156,12 @@ BUILTIN_ROLES = [
             "orglife.*": ["view"],
             "members.*": ["view"],
             "coverage.*": ["view"],
+            "teams.*": ["view"],
+            "honours.*": ["view", "add"],
+            "pairing.*": ["view"],
+            "support.*": ["view", "add"],
+            "grading.*": ["view"],
+            **RULEBOOK,
         },
     ),
     RolePreset(
@@ -144,6 +176,9 @@ BUILTIN_ROLES = [
             "guidance.visit": ["view", "add", "change"],
             "guidance.visitproblem": ["view", "add", "change"],
             "appeals.*": ["view", "add"],
+            "honours.*": ["view", "add"],
+            "support.*": ["view", "add"],
+            **RULEBOOK,
         },
     ),
     RolePreset(
@@ -157,6 +192,12 @@ BUILTIN_ROLES = [
             "orglife.*": ALL,
             "members.*": ALL,
             "coverage.*": ["view"],
+            "teams.*": ["view", "add", "change"],
+            "honours.*": ["view", "add"],
+            "funds.*": ["view", "add", "change"],
+            "pairing.*": ["view", "add", "change"],
+            "grading.*": ["view"],
+            **RULEBOOK,
         },
     ),
     RolePreset(

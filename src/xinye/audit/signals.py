@@ -20,6 +20,15 @@ AUDITED_APPS = {
     "orglife",
     "members",
     "core",
+    "rulebook",
+    "teams",
+    "honours",
+    "funds",
+    "pairing",
+    "support",
+    "care",
+    "plans",
+    "grading",
 }
 
 

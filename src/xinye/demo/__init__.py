@@ -14,6 +14,7 @@ from django.db import transaction
 ORDER = (
     "orgs",
     "accounts",
+    "rulebook",
     "ledger",
     "coverage",
     "guidance",
@@ -24,6 +25,14 @@ ORDER = (
     "volunteers",
     "orglife",
     "members",
+    "teams",
+    "honours",
+    "funds",
+    "pairing",
+    "support",
+    "care",
+    "plans",
+    "grading",
 )
 
 

@@ -1,0 +1,5 @@
+"""Demo data for support (filled in with the app)."""
+
+
+def load(world: dict) -> None:
+    return None

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HonoursConfig(AppConfig):
+    name = "xinye.honours"
+    pillar = "people"
+    verbose_name = _("队伍建设 · 最美评选与先进典型")

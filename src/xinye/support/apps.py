@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportConfig(AppConfig):
+    name = "xinye.support"
+    pillar = "support"
+    verbose_name = _("如何保障 · 精准服务企业")
