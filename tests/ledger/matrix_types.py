@@ -2,7 +2,7 @@ import uuid
 
 from tests.ledger.factories import make_enterprise, make_member, make_practitioner
 from tests.matrix import MatrixType, office_for_placement, party_unit_for_placement, register
-from xinye.ledger.models import FormationCase, PartyOrganisation
+from xinye.ledger.models import ChoiceAlias, FormationCase, PartyOrganisation
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
 
@@ -32,6 +32,11 @@ def _organisation(unit, world):
     org = PartyOrganisation.objects.create(unit=branch, region=unit.region, industry=ent.industry)
     org.enterprises.set([ent])
     return org
+
+
+def _alias(unit, world):
+    """A city word for a sheet's choice (reference data: every grant reads it, only the city writes it)."""
+    return ChoiceAlias.objects.create(column="occupation", alias=f"矩阵{uuid.uuid4().hex[:6]}", value="rider")
 
 
 def _case(unit, world):
@@ -105,3 +110,4 @@ def _batch(unit, world):
 
 
 register(MatrixType("ledger.importbatch", _batch))
+register(MatrixType("ledger.choicealias", _alias))

@@ -72,9 +72,10 @@ def test_template_has_chinese_headers_text_columns_and_instructions(db, tmp_path
     assert wb.sheetnames[1] == "填写说明"
     notes = " ".join(str(c.value) for row in wb.worksheets[1].iter_rows() for c in row if c.value)
     assert "身份证" in notes and "文本" in notes
-    # an empty template imports as an empty, valid file
+    # an empty template is a sheet without rows: said so, never "validation passed" (issue 13)
     result = run_import("practitioners", path, actor=SYSTEM)
-    assert result.ok and result.rows_total == 0
+    assert not result.ok and result.rows_total == 0
+    assert "没有数据行" in str(result.errors[0])
 
 
 def test_template_command(db, tmp_path):

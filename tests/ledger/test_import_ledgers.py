@@ -9,7 +9,7 @@ from tests.ledger.io_helpers import xlsx
 from xinye.accounts.permissions import system_actor
 from xinye.core.validators import clean_mobile
 from xinye.ledger.imports.kinds import run_import
-from xinye.ledger.imports.normalise import RowParser
+from xinye.ledger.imports.normalise import Doubt, RowParser
 from xinye.ledger.models import Enterprise, PartyOrganisation
 
 SYSTEM = system_actor("test")
@@ -132,6 +132,8 @@ def test_organisations_sheet(world, tmp_path):
     ],
 )
 def test_remembered_phone_check_agrees_with_clean_mobile(db, number):
+    """The parser remembers a checked prefix; it agrees with clean_mobile, except that a well-formed number
+    clean_mobile refuses (11 digits beginning with 1) is kept and doubted (issue 13), never refused."""
     importer = RowParser((), datetime.date.today())  # noqa: DTZ011
 
     def outcome(fn, value):
@@ -140,7 +142,14 @@ def test_remembered_phone_check_agrees_with_clean_mobile(db, number):
         except ValueError as exc:
             return str(exc)
 
-    first = outcome(importer.clean_phone, number)
-    second = outcome(importer.clean_phone, number[:5] + "999999")  # same prefix, remembered
+    def doubted(value):
+        try:
+            return importer.clean_phone(value)
+        except Doubt as doubt:
+            assert doubt.value == value and "已按原样保存" in doubt.reason
+            return outcome(clean_mobile, value)
+
+    first = doubted(number)
+    second = doubted(number[:5] + "999999")  # same prefix, remembered
     assert first == outcome(clean_mobile, number)
     assert second == outcome(clean_mobile, number[:5] + "999999")

@@ -23,6 +23,7 @@ from xinye.core.errors import Refused
 from xinye.ledger import search, services
 from xinye.ledger.choices import CoverageStatus, FormationState
 from xinye.ledger.models import (
+    ChoiceAlias,
     Enterprise,
     FormationCase,
     FormationStep,
@@ -581,9 +582,38 @@ class FormationCaseAdmin(ScopedAdmin):
         return TemplateResponse(request, "ledger/formation_transition.html", context)
 
 
+_PEOPLE_MODEL = {
+    "practitioners": "practitioner",
+    "members": "partymember",
+    "organisations": "partyorganisation",
+}
+
+
+@admin.register(ChoiceAlias)
+class ChoiceAliasAdmin(ScopedAdmin):
+    """导入词语对照: words survey sheets use for the choices, edited by city staff (city-wide reference data:
+    everyone may read, only grants at the root of the tree write), read by the next import."""
+
+    list_display = ["column", "alias", "value_label", "note"]
+    list_filter = ["column"]
+    search_fields = ["alias", "note"]
+    nav_icon = "translate"
+
+    @admin.display(description=_("对应选项"))
+    def value_label(self, obj):
+        return obj.value_label
+
+    def validate_object(self, actor, obj, change):
+        super().validate_object(actor, obj, change)
+        errors = services.clean_choice_alias(column=obj.column, alias=obj.alias, value=obj.value)
+        if errors:
+            raise Refused(errors)
+
+
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    """The record of survey sheets imported (the import itself lives in the imports package and its pages)."""
+    """The record of survey sheets imported (the import itself lives in the imports package and its pages);
+    a batch's page lists the rows written with a warning, so the clerk can check them afterwards."""
 
     list_display = [
         "file_name",
@@ -594,9 +624,49 @@ class ImportBatchAdmin(ReadOnlyAdmin):
         "rows_created",
         "rows_updated",
         "rows_unchanged",
+        "warning_count",
         "committed",
         "created_at",
     ]
+    fields = [
+        "file_name",
+        "kind",
+        "unit",
+        "user",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "warning_count",
+        "committed",
+        "created_at",
+        "warnings_table",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("警告明细（按原样写入，请核实）"))
+    def warnings_table(self, obj):
+        if not obj.warnings:
+            return _("无")
+        rows = format_html_join(
+            "",
+            '<tr><td class="p-1 border">{}</td><td class="p-1 border">{}</td><td class="p-1 border">{}</td>'
+            '<td class="p-1 border">{}</td><td class="p-1 border"><a class="underline" href="{}?q={}">{}</a></td></tr>',
+            (
+                (
+                    _("第 %(row)s 行") % {"row": w["row"]},
+                    w["column"],
+                    w["value"],
+                    w["reason"],
+                    reverse(f"admin:ledger_{_PEOPLE_MODEL.get(obj.kind, 'enterprise')}_changelist"),
+                    w.get("name", ""),
+                    w.get("name", ""),
+                )
+                for w in obj.warnings
+            ),
+        )
+        return format_html('<table class="text-sm border" id="batch-warnings">{}</table>', rows)
+
     list_filter = ["kind", "committed"]
     search_fields = ["file_name", "file_hash"]
     list_select_related = ["unit", "user"]

@@ -96,6 +96,8 @@ class Practitioner(models.Model):
     occupation = models.CharField(
         _("职业"), max_length=16, choices=Occupation.choices, default=Occupation.OTHER
     )
+    # The occupation as a survey sheet wrote it when no choice matched (written as 其他): kept and shown.
+    occupation_note = models.CharField(_("职业（原文）"), max_length=64, blank=True, default="")
     political_status = models.CharField(
         _("政治面貌"),
         max_length=16,
@@ -268,6 +270,10 @@ class ImportBatch(models.Model):
     rows_created = models.PositiveIntegerField(_("新增"), default=0)
     rows_updated = models.PositiveIntegerField(_("更新"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("未变"), default=0)
+    warning_count = models.PositiveIntegerField(_("警告"), default=0)
+    # [{"row", "column", "value", "reason"}] — the doubts the import wrote through (values masked), so the
+    # clerk can open the warned rows afterwards; the first MAX_KEPT_WARNINGS of them.
+    warnings = models.JSONField(_("警告明细"), default=list, blank=True)
     committed = models.BooleanField(_("已写入"), default=False)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -391,3 +397,52 @@ class FormationStep(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_to_state_display()}"
+
+
+class ChoiceAlias(models.Model):
+    """A word survey sheets use for a choice (issue 13: "the alias table is data a city can extend"): in the
+    column `column`, the cell `alias` means `value`. Read at the start of every import, after the words
+    built into the importer; city staff edit it in the console."""
+
+    COLUMNS = {
+        "industry": Industry,
+        "enterprise_type": EnterpriseType,
+        "coord_source": CoordSystem,
+        "education": Education,
+        "occupation": Occupation,
+        "political_status": PoliticalStatus,
+        "membership_held": MembershipHeld,
+    }
+
+    column = models.CharField(
+        _("列"),
+        max_length=32,
+        choices=[
+            ("industry", _("行业")),
+            ("enterprise_type", _("企业类型")),
+            ("coord_source", _("坐标来源")),
+            ("education", _("学历")),
+            ("occupation", _("职业")),
+            ("political_status", _("政治面貌")),
+            ("membership_held", _("组织关系")),
+        ],
+    )
+    alias = models.CharField(_("表格中的写法"), max_length=64)
+    value = models.CharField(_("对应选项"), max_length=32)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+
+    scope = ScopeSpec(everywhere=True)
+
+    class Meta:
+        verbose_name = _("导入词语对照")
+        verbose_name_plural = _("导入词语对照")
+        ordering = ["column", "alias"]
+        constraints = [models.UniqueConstraint(fields=["column", "alias"], name="choicealias_column_alias")]
+
+    def __str__(self):
+        return f"{self.get_column_display()}：{self.alias} → {self.value_label}"
+
+    @property
+    def value_label(self) -> str:
+        choices = self.COLUMNS.get(self.column)
+        return str(dict(choices.choices).get(self.value, self.value)) if choices else self.value

@@ -207,6 +207,8 @@ def result(request, token: str):
             "label": _label(job["kind"]),
             "errors": res.get("errors", [])[:SHOWN_ERRORS],
             "more_errors": max(0, res.get("error", 0) - SHOWN_ERRORS),
+            "warnings": res.get("warnings", [])[:SHOWN_ERRORS],
+            "more_warnings": max(0, res.get("warning", 0) - SHOWN_ERRORS),
             "can_commit": res.get("error") == 0
             and not res.get("committed")
             and not res.get("already_imported")
@@ -222,6 +224,9 @@ def report(request, token: str):
     res = job.get("result") or {}
     result = ImportResult(job["kind"], job["file_name"], header_row=job.get("header_row", 1))
     result.errors = [RowError(e["row"], e["column"], e["value"], e["reason"]) for e in res.get("errors", [])]
+    result.warnings = [
+        RowError(w["row"], w["column"], w["value"], w["reason"]) for w in res.get("warnings", [])
+    ]
     fh = tempfile.TemporaryFile()
     error_report(job["kind"], job["path"], result, fh)
     fh.seek(0)

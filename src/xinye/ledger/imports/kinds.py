@@ -20,7 +20,7 @@ from xinye.ledger.imports.helper import worker_batches
 from xinye.ledger.imports.normalise import cell_text
 from xinye.ledger.imports.pipeline import Importer, acting_as
 from xinye.ledger.imports.report import ImportResult
-from xinye.ledger.imports.specs import SPECS, get_spec, header_names, spec_rules
+from xinye.ledger.imports.specs import SPECS, get_spec, header_names
 from xinye.ledger.imports.write import announce_changed
 
 # People sheets at least this large are checked and encrypted in a helper process while this one writes; below
@@ -54,7 +54,7 @@ class PractitionerImporter(Importer):
     def people_context(self, colmap: dict[int, str]) -> PeopleContext:
         _, by_uscc, by_name = self.enterprises()
         return PeopleContext(
-            rules=spec_rules(self.spec),
+            rules=self.rules,
             names=header_names(self.spec),
             colmap=colmap,
             today=self.today,
@@ -100,10 +100,12 @@ class PractitionerImporter(Importer):
         result = self.result
         every = self.progress_every
         reported = 0
-        for total, errors, people in batches:
+        for total, errors, people, warnings in batches:
             result.rows_total = total
             for number, key, value, reason in errors:
                 self.error(result, number, key, value, reason)
+            for number, key, value, reason, name in warnings:
+                self.warn(result, number, key, value, reason, name)
             if people:
                 plan = self.classify(people)
                 if self.write and not result.error_count:
@@ -111,6 +113,7 @@ class PractitionerImporter(Importer):
             while reported + every <= total:
                 reported += every
                 yield self._progress(reported)
+        self.no_rows_check()
         if result.rows_total % every:
             yield self._progress(result.rows_total)
 

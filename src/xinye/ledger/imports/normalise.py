@@ -74,6 +74,21 @@ def parse_date(value) -> datetime.date:
         raise ValueError("不是有效日期") from None
 
 
+class Doubt(Exception):  # noqa: N818 — a finding, not a failure
+    """A cell that is kept but doubted: the row is written with `value` and the import lists `reason` as a
+    warning (issue 13: errors block the file, doubts never do)."""
+
+    def __init__(self, value, reason: str):
+        super().__init__(reason)
+        self.value = value
+        self.reason = reason
+
+
+# How sheets join two words in one cell ("货车/网约车", "仓储、分拣"), and what trails a word ("（美团）").
+_PARTS = re.compile(r"[/／、，,;；|＋+]")
+_BRACKETED = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+
+
 @dataclass(frozen=True)
 class Rule:
     """One column as the row parser needs it: plain data (a choice column carries its lookup table and the
@@ -84,6 +99,46 @@ class Rule:
     required: bool = False
     choices: dict | None = None
     choice_error: str = ""
+    labels: dict | None = None  # value → label, for messages naming candidates
+    unknown: str | None = None  # a choice that matches nothing: None is an error, else this value, doubted
+
+
+def match_choice(cmap: dict, text: str) -> set:
+    """The choices a cell names, as a person would read it (issue 13): the word itself; else each word of a
+    cell naming two ("货车/网约车"), its trailing words in brackets dropped; else the known words contained in
+    it ("网络主播" → 主播, "仓储理货员" → 仓储), the longest first. Returns every value it points to (empty:
+    none, two or more: ambiguous)."""
+    key = lookup_key(text)
+    if key in cmap:
+        return {cmap[key]}
+    bare = lookup_key(_BRACKETED.sub("", text))
+    if bare and bare in cmap:
+        return {cmap[bare]}
+    parts = [p for p in (lookup_key(x) for x in _PARTS.split(_BRACKETED.sub("", text))) if p]
+    if len(parts) > 1:
+        found = set()
+        for part in parts:
+            found |= match_choice(cmap, part) if part != bare else set()
+        if found:
+            return found
+    return _contained(cmap, bare or key)
+
+
+def _contained(cmap: dict, key: str) -> set:
+    """Values of the known words (two characters or more) contained in `key`: the longest match wins, and
+    words inside a longer matched word do not count again ("外卖配送员": 配送员, not also 外卖 → the same)."""
+    hits = sorted((w for w in cmap if len(w) >= 2 and not w.isascii() and w in key), key=len, reverse=True)
+    found, spans = set(), []
+    for word in hits:
+        start = key.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if not any(a <= start and end <= b for a, b in spans):
+                spans.append((start, end))
+                found.add(cmap[word])
+                break
+            start = key.find(word, start + 1)
+    return found
 
 
 class RowParser:
@@ -95,7 +150,9 @@ class RowParser:
         self.today = today
         self.hooks = hooks or {}
         self._phone_prefixes: set[str] = set()
+        self._choice_cache: dict = {}
         self._fields = [(r.key, r.required, self._parser(r)) for r in self.rules]
+        self.doubts: list[tuple[str, str]] = []
 
     def _parser(self, rule: Rule) -> Callable:
         kind = rule.kind
@@ -137,15 +194,32 @@ class RowParser:
     def parse_date(raw) -> datetime.date:
         return parse_date(raw)
 
-    @staticmethod
-    def parse_choice(rule: Rule, raw) -> str:
+    def parse_choice(self, rule: Rule, raw) -> str:
         cmap = rule.choices
         value = cmap.get(raw) if isinstance(raw, str) else None  # the label exactly as written
-        if value is None:
-            value = cmap.get(lookup_key(cell_text(raw)))
-        if value is None:
-            raise ValueError(rule.choice_error)
-        return value
+        if value is not None:
+            return value
+        text = cell_text(raw)
+        cache_key = (rule.key, text)
+        found = self._choice_cache.get(cache_key)
+        if found is None:
+            found = self._choice_cache[cache_key] = frozenset(match_choice(cmap, text))
+        if len(found) == 1:
+            return next(iter(found))
+        if len(found) > 1:
+            labels = rule.labels or {}
+            names = "、".join(
+                f"“{labels.get(v, v)}”" for v in sorted(found, key=lambda v: str(labels.get(v, v)))
+            )
+            reason = f"“{text}”同时对应 {names}，请填写其中一个"
+        else:
+            reason = rule.choice_error
+        if rule.unknown is not None:
+            raise Doubt(
+                rule.unknown,
+                f"{reason}；已记为“{(rule.labels or {}).get(rule.unknown, rule.unknown)}”，原文保留",
+            )
+        raise ValueError(reason)
 
     @staticmethod
     def parse_int(raw) -> int:
@@ -181,19 +255,36 @@ class RowParser:
         if isinstance(raw, str) and len(raw) == 11 and raw.isascii() and raw.isdigit():
             if raw[:5] in self._phone_prefixes:
                 return raw
-            number = clean_mobile(raw)
+            number = self._mobile(raw)
             self._phone_prefixes.add(raw[:5])
             return number
-        return clean_mobile(raw)
+        return self._mobile(raw)
+
+    @staticmethod
+    def _mobile(raw) -> str:
+        """A mainland mobile number; one that is well formed (11 digits beginning with 1) but outside the
+        current allocation table, or an IoT number, is kept as written and doubted — a contact phone is
+        optional to the work, and the allocation table is newer than many sheets' numbers (issue 13)."""
+        try:
+            return clean_mobile(raw)
+        except ValueError as exc:
+            digits = normalise(cell_text(raw)).replace(" ", "").replace("-", "")
+            if digits.startswith("+86"):
+                digits = digits[3:]
+            if len(digits) == 11 and digits.isdigit() and digits[0] == "1":
+                raise Doubt(digits, f"{exc}（号码格式正确，已按原样保存，请核实）") from None
+            raise
 
     def parse_row(self, cells, colmap: dict[int, str]) -> tuple[dict, dict, list[tuple[str, str]]]:
-        """(parsed values by key, raw values by key, [(key, reason)])."""
+        """(parsed values by key, raw values by key, [(key, reason)]); the row's doubts — cells kept as given
+        but listed as warnings — are in `self.doubts` ([(key, reason)]) until the next row."""
         raw: dict = {}
         n = len(cells)
         for j, key in colmap.items():
             if j < n:
                 raw[key] = cells[j]
         values, errs = {}, []
+        self.doubts = doubts = []
         for key, required, parse in self._fields:
             value = raw.get(key)
             if value is None or (isinstance(value, str) and not value.strip()):
@@ -204,4 +295,7 @@ class RowParser:
                 values[key] = parse(value)
             except ValueError as exc:
                 errs.append((key, str(exc)))
+            except Doubt as doubt:
+                values[key] = doubt.value
+                doubts.append((key, doubt.reason))
         return values, raw, errs

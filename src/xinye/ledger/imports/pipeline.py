@@ -33,9 +33,16 @@ from xinye.ledger.imports.read import (
     read_header,
     read_rows,
 )
-from xinye.ledger.imports.report import MAX_KEPT_ERRORS, ImportResult, RowError, shown_value
+from xinye.ledger.imports.report import (
+    MAX_KEPT_ERRORS,
+    MAX_KEPT_WARNINGS,
+    MAX_STORED_WARNINGS,
+    ImportResult,
+    RowError,
+    shown_value,
+)
 from xinye.ledger.imports.specs import Spec, header_names, spec_rules
-from xinye.ledger.models import Enterprise, ImportBatch
+from xinye.ledger.models import ChoiceAlias, Enterprise, ImportBatch
 from xinye.orgs.models import OrgUnit, Region
 
 
@@ -70,7 +77,8 @@ class Importer:
         self._regions = None
         self._ents = None
         self.today = timezone.localdate()
-        self.parser = RowParser(spec_rules(self.spec), self.today, hooks={"region": self.parse_region})
+        self.rules = spec_rules(self.spec, city_aliases())
+        self.parser = RowParser(self.rules, self.today, hooks={"region": self.parse_region})
         self.parallel = parallel
 
     # scope
@@ -125,7 +133,7 @@ class Importer:
         return region
 
     def parse_row(self, cells: list, colmap: dict[int, str]) -> tuple[dict, dict, list[tuple[str, str]]]:
-        """(parsed values by key, raw values by key, [(key, reason)])."""
+        """(parsed values by key, raw values by key, [(key, reason)]); the row's doubts in `parser.doubts`."""
         return self.parser.parse_row(cells, colmap)
 
     # the run
@@ -175,6 +183,8 @@ class Importer:
                     rows_created=result.created,
                     rows_updated=result.updated,
                     rows_unchanged=result.unchanged,
+                    warning_count=result.warning_count,
+                    warnings=[w.as_dict() for w in result.warnings[:MAX_STORED_WARNINGS]],
                     committed=True,
                 )
                 result.committed = True
@@ -224,7 +234,7 @@ class Importer:
                 continue
             result.rows_total += 1
             values, raw, errs = self.parse_row(cells, colmap)
-            chunk.append((number, values, raw, errs))
+            chunk.append((number, values, raw, errs, self.parser.doubts))
             if len(chunk) >= BATCH:
                 self._chunk(chunk)
                 chunk = []
@@ -232,8 +242,30 @@ class Importer:
                 yield self._progress(result.rows_total)
         if chunk:
             self._chunk(chunk)
+        self.no_rows_check()
         if result.rows_total % self.progress_every:
             yield self._progress(result.rows_total)
+
+    def no_rows_check(self) -> None:
+        """A sheet with a header and no row (or rows of blanks only) is an error, not "validation passed"."""
+        if self.result.rows_total == 0:
+            self.error(
+                self.result,
+                self.result.header_row,
+                "",
+                "",
+                f"表格中没有数据行（表头在第 {self.result.header_row} 行，其下没有填写任何内容）",
+            )
+
+    def warn(self, result: ImportResult, row: int, key: str, value, reason: str, name="") -> None:
+        """A doubt: the row is written as the parser kept it, and the import lists why."""
+        col = next((c for c in self.spec.columns if c.key == key), None)
+        result.warning_count += 1
+        if len(result.warnings) < MAX_KEPT_WARNINGS:
+            shown = shown_value(col, value)
+            result.warnings.append(
+                RowError(row, col.header if col else "", shown, reason, cell_text(name)[:60])
+            )
 
     def error(self, result: ImportResult, row: int, key: str, value, reason: str) -> None:
         col = next((c for c in self.spec.columns if c.key == key), None)
@@ -244,8 +276,10 @@ class Importer:
     def _chunk(self, chunk: list) -> None:
         """Resolve, dedupe, classify (and write) one batch of rows."""
         good = []
-        for number, values, raw, errs in chunk:
+        for number, values, raw, errs, doubts in chunk:
             if not errs:
+                for key, reason in doubts:
+                    self.warn(self.result, number, key, raw.get(key), reason, raw.get("name"))
                 try:
                     item = self.prepare(number, values, raw)
                 except CellError as exc:
@@ -281,6 +315,14 @@ class Importer:
 
     def after_commit(self) -> None:
         pass
+
+
+def city_aliases() -> dict[str, dict[str, str]]:
+    """The city's own words for the choices (导入词语对照, `ChoiceAlias`): {column key: {alias: value}}."""
+    out: dict[str, dict[str, str]] = {}
+    for column, alias, value in ChoiceAlias.objects.values_list("column", "alias", "value"):
+        out.setdefault(column, {})[alias] = value
+    return out
 
 
 def acting_as(actor, source: str):

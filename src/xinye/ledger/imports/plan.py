@@ -29,6 +29,7 @@ PEOPLE_FIELDS = (
     "ethnicity",
     "education",
     "occupation",
+    "occupation_note",
     "political_status",
 )
 

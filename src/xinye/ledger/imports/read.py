@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 
+GB18030_BOM = b"\x84\x31\x95\x33"  # the byte-order mark GB18030 files may begin with (U+FEFF encoded)
 HEADER_SCAN_ROWS = 10  # title rows above the header: WPS/Excel sheets from the field rarely have more
 
 
@@ -31,6 +32,8 @@ def detect_encoding(path) -> str:
         head = fh.read(1 << 16)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if head.startswith(GB18030_BOM):
+        return "gb18030"
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
@@ -44,7 +47,14 @@ def _csv_rows(path) -> Iterator[list]:
     encoding = detect_encoding(path)
     with open(path, encoding=encoding, newline="") as fh:
         try:
-            yield from csv.reader(fh)
+            reader = csv.reader(fh)
+            first = next(reader, None)
+            if first is None:
+                return
+            if first and first[0].startswith("\ufeff"):  # a GB18030 (or doubled UTF-8) byte-order mark
+                first[0] = first[0].lstrip("\ufeff")
+            yield first
+            yield from reader
         except UnicodeDecodeError as exc:
             raise ImportUsageError(f"CSV 文件编码不一致，无法读取（{encoding}）") from exc
         except csv.Error as exc:

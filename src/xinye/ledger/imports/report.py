@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 MAX_KEPT_ERRORS = 100_000
+MAX_KEPT_WARNINGS = 100_000
+MAX_STORED_WARNINGS = 5_000  # kept on the import batch for the console (the report file has them all)
 
 
 def shown_value(col: Column | None, value) -> str:
@@ -37,6 +39,13 @@ class RowError:
     column: str
     value: str
     reason: str
+    name: str = ""  # the row's 姓名/名称, for finding a warned row in the ledger afterwards
+
+    def as_dict(self) -> dict:
+        out = {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+        if self.name:
+            out["name"] = self.name
+        return {**out, "message": str(self)}
 
     def __str__(self):
         where = f"［{self.column}］" if self.column else ""
@@ -56,6 +65,8 @@ class ImportResult:
     unchanged: int = 0
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warning_count: int = 0  # doubts: cells written as given, listed for the clerk to check (never block)
+    warnings: list[RowError] = field(default_factory=list)
     committed: bool = False
     already: ImportBatch | None = None
     batch: ImportBatch | None = None
@@ -81,7 +92,7 @@ class ImportResult:
         verb = "已写入" if self.committed else "预检"
         return (
             f"{label}{verb}：共 {self.rows_total} 行，新增 {self.created}，更新 {self.updated}，"
-            f"未变 {self.unchanged}，错误 {self.error_count}"
+            f"未变 {self.unchanged}，错误 {self.error_count}，警告 {self.warning_count}"
         )
 
     def as_dict(self, max_errors: int = 200) -> dict:
@@ -98,10 +109,9 @@ class ImportResult:
             "committed": self.committed,
             "already_imported": self.already is not None,
             "summary": self.summary(),
-            "errors": [
-                {"row": e.row, "column": e.column, "value": e.value, "reason": e.reason, "message": str(e)}
-                for e in self.errors[:max_errors]
-            ],
+            "errors": [e.as_dict() for e in self.errors[:max_errors]],
+            "warning": self.warning_count,
+            "warnings": [w.as_dict() for w in self.warnings[:max_errors]],
         }
 
 
@@ -112,6 +122,10 @@ def error_report(kind: str, path, result: ImportResult, out) -> None:
     by_row: dict[int, list[str]] = {}
     for e in result.errors:
         by_row.setdefault(e.row, []).append(f"［{e.column}］{e.reason}" if e.column else e.reason)
+    for w in result.warnings:  # doubts: the row was (or would be) written; listed for checking
+        by_row.setdefault(w.row, []).append(
+            f"［警告］［{w.column}］{w.reason}" if w.column else f"［警告］{w.reason}"
+        )
     wb = xlsxwriter.Workbook(
         out,
         {

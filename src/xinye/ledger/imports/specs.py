@@ -5,7 +5,7 @@ field sheets use for them."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xinye.core.choices import Industry
 from xinye.ledger.choices import (
@@ -324,7 +324,10 @@ CHOICE_ALIASES: dict[type, dict[str, str]] = {
         "快递小哥": "courier",
         "揽投员": "courier",
         "司机": "truck_driver",
+        "货车": "truck_driver",
+        "货运司机": "truck_driver",
         "网约车": "ride_driver",
+        "理货员": "warehouse",
         "主播": "streamer",
         "网红": "streamer",
         "仓储": "warehouse",
@@ -394,21 +397,45 @@ def header_names(spec: Spec) -> dict[str, str]:
 
 _RULES: dict[str, tuple[Rule, ...]] = {}
 
+# Choice columns whose unknown words are doubts, not errors (issue 13): the value written instead. 行业 stays an
+# error — it decides the responsible committee.
+UNKNOWN_AS = {"occupation": Occupation.OTHER.value}
 
-def spec_rules(spec: Spec) -> tuple[Rule, ...]:
-    """The columns as plain rules for the row parser (choice tables and their messages built once)."""
+
+def spec_rules(spec: Spec, city_aliases: dict | None = None) -> tuple[Rule, ...]:
+    """The columns as plain rules for the row parser (choice tables and their messages built once), with the
+    city's own words (`city_aliases`: {column key: {alias: value}}, from the console's 导入词语对照) on top."""
     if spec.kind not in _RULES:
         out = []
         for c in spec.columns:
-            error = ""
+            error, labels = "", None
             if c.choices is not None:
-                labels = "、".join(
+                labels = {v: str(lbl) for v, lbl in c.choices.choices}
+                shown = "、".join(
                     str(lbl) for v, lbl in c.choices.choices if c.choices is not UnitKind or v in ORG_KINDS
                 )
-                error = f"应为 {labels} 之一"
-            out.append(Rule(c.key, c.kind, c.required, _CHOICE_MAPS[c.choices] if c.choices else None, error))
+                error = f"应为 {shown} 之一"
+            out.append(
+                Rule(
+                    c.key,
+                    c.kind,
+                    c.required,
+                    _CHOICE_MAPS[c.choices] if c.choices else None,
+                    error,
+                    labels,
+                    UNKNOWN_AS.get(c.key) if c.choices else None,
+                )
+            )
         _RULES[spec.kind] = tuple(out)
-    return _RULES[spec.kind]
+    rules = _RULES[spec.kind]
+    if not city_aliases:
+        return rules
+    return tuple(
+        replace(r, choices={**r.choices, **{_key(a): v for a, v in city_aliases[r.key].items()}})
+        if r.choices is not None and city_aliases.get(r.key)
+        else r
+        for r in rules
+    )
 
 
 _CHOICE_MAPS = {

@@ -66,6 +66,7 @@ PEOPLE_INSERT_COLUMNS = (
     "ethnicity",
     "education",
     "occupation",
+    "occupation_note",
     "political_status",
     "enterprise",
     "unit",

@@ -1,10 +1,11 @@
 """xinye import KIND FILE [--commit] [--report OUT.xlsx]: validate (and write) a survey sheet.
 
-Exit codes: 0 the file is valid (and, with --commit, written); 1 a row is in error (nothing written);
-2 a usage error (unknown kind, missing file, unreadable format).
+Exit codes: 0 the file is valid (and, with --commit, written) — warnings never block; 1 a row is in error,
+or the sheet has no rows (nothing written); 2 a usage error (unknown kind, missing file, unreadable format).
 """
 
 import sys
+import time
 
 from django.core.management.base import CommandError
 
@@ -15,6 +16,8 @@ from xinye.ledger.imports.report import error_report
 from xinye.ledger.imports.specs import SPECS
 
 SHOWN_ERRORS = 200
+PROGRESS_SECONDS = 5  # issue 13: a progress line at least every 5 seconds
+PROGRESS_ROWS = 1_000  # how often the importer reports, so the clock can be looked at
 
 
 class Command(XinyeCommand):
@@ -52,9 +55,16 @@ class Command(XinyeCommand):
             if not unit_in_scope(actor, "import", model, unit):
                 raise CommandError(f"{unit.name}不在 {actor.username} 的导入范围内", returncode=2)
 
+        every_rows = max(1, options["progress_every"])
+        last = {"rows": 0, "at": time.monotonic()}
+
         def progress(done: int) -> None:
-            sys.stderr.write(f"已处理 {done} 行…\n")
-            sys.stderr.flush()
+            # a line every --progress-every rows, and at least every PROGRESS_SECONDS whatever the speed
+            now = time.monotonic()
+            if done - last["rows"] >= every_rows or now - last["at"] >= PROGRESS_SECONDS:
+                last.update(rows=done, at=now)
+                sys.stderr.write(f"已处理 {done} 行…\n")
+                sys.stderr.flush()
 
         try:
             result = run_import(
@@ -64,7 +74,7 @@ class Command(XinyeCommand):
                 commit=options["commit"],
                 unit=unit,
                 progress=progress,
-                progress_every=max(1, options["progress_every"]),
+                progress_every=min(every_rows, PROGRESS_ROWS),
             )
         except ImportUsageError as exc:
             raise CommandError(str(exc), returncode=2) from exc
@@ -76,6 +86,12 @@ class Command(XinyeCommand):
         if result.error_count > SHOWN_ERRORS:
             self.stdout.write(
                 f"……另有 {result.error_count - SHOWN_ERRORS} 处错误，见 --report 生成的错误报告。"
+            )
+        for warning in result.warnings[:SHOWN_ERRORS]:
+            self.stdout.write(self.style.WARNING(f"警告：{warning}"))
+        if result.warning_count > SHOWN_ERRORS:
+            self.stdout.write(
+                f"……另有 {result.warning_count - SHOWN_ERRORS} 处警告，见 --report 生成的报告。"
             )
         if options.get("report"):
             error_report(kind, path, result, options["report"])
