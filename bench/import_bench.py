@@ -22,7 +22,8 @@ hold against the target; shared pages are counted twice, so it overstates).
     uv run python bench/import_bench.py --rows 5000     # quick check
     uv run python bench/import_bench.py --memory        # 1,000,000 rows, peak RSS
 
-Targets: CSV ≥ 0.5× raw and ≥ 10× django-import-export; xlsx ≥ 25,000 rows/s; 1,000,000 CSV rows in ≤ 500 MiB.
+Targets (issue 13): CSV ≥ 0.5× raw and ≥ 10× django-import-export; xlsx ≥ 0.6× our own CSV import; CSV no slower
+against a bare executemany into a minimal table than before; 1,000,000 CSV rows in ≤ 500 MiB.
 """
 
 import argparse
@@ -212,7 +213,7 @@ def time_raw(path: Path) -> float:
     now = timezone.now()
     columns = (
         "name, id_number, id_hash, phone, phone_hash, gender, birth_date, ethnicity, education, occupation, "
-        "political_status, enterprise_id, unit_id, region_id, industry, created_at, updated_at"
+        "occupation_note, political_status, enterprise_id, unit_id, region_id, industry, created_at, updated_at"
     )
     started = time.perf_counter()
     with open(path, encoding="utf-8", newline="") as fh:
@@ -233,6 +234,7 @@ def time_raw(path: Path) -> float:
                     eth,
                     edu.get(education, ""),
                     "other",
+                    "",
                     "masses",
                     e.pk,
                     e.unit_id,
@@ -251,7 +253,7 @@ def time_raw(path: Path) -> float:
                     for row in tuples():
                         copy.write_row(row)
             else:
-                placeholders = ", ".join(["%s"] * 17)
+                placeholders = ", ".join(["%s"] * 18)
                 sql = f"INSERT INTO ledger_practitioner ({columns}) VALUES ({placeholders})"
                 with connection.cursor() as cur:
                     batch = []
@@ -263,6 +265,72 @@ def time_raw(path: Path) -> float:
                     if batch:
                         cur.executemany(sql, batch)
     return time.perf_counter() - started
+
+
+def time_bare(path: Path) -> float:
+    """Read the CSV and executemany its rows as they are into a minimal two-column table of a fresh SQLite
+    file: the floor of Python's csv and sqlite3, nothing of xinye's (issue 13's second baseline)."""
+    import sqlite3
+
+    db = path.with_suffix(".bare.sqlite3")
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE bare (name TEXT, id_number TEXT)")
+    started = time.perf_counter()
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        con.executemany("INSERT INTO bare VALUES (?, ?)", ((r[0], r[1]) for r in reader))
+    con.commit()
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def cost_breakdown(path: Path, limit: int = 20_000) -> dict[str, float]:
+    """µs per row of each piece of the per-row work, measured alone on the sheet's first `limit` rows: reading
+    and checking the cells (ID check digit and birth date, phone, choices), the two keyed hashes, the two
+    encryptions, and the change-log snapshot — what separates the import from the bare insert."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from xinye.core.crypto import FieldCipher
+    from xinye.core.masking import mask
+    from xinye.ledger.imports import check
+    from xinye.ledger.imports.normalise import RowParser
+    from xinye.ledger.imports.specs import SPECS, spec_rules
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        rows = [r for _, r in zip(range(limit), reader, strict=False)]
+    n = len(rows)
+    parser = RowParser(spec_rules(SPECS["practitioners"]), dt.date.today())  # noqa: DTZ011
+    keys = {"姓名": "name", "公民身份号码": "id_number", "手机号": "phone", "所在企业": "enterprise"}
+    keys.update(
+        {"民族": "ethnicity", "学历": "education", "职业": "occupation", "政治面貌": "political_status"}
+    )
+    colmap = {i: keys[h] for i, h in enumerate(header) if h in keys}
+    cipher = FieldCipher(settings.FIELD_KEY)
+    out = {}
+    t = time.perf_counter()
+    parsed = [parser.parse_row(r, colmap)[0] for r in rows]
+    out["read and check the cells"] = time.perf_counter() - t
+    ids = [p["id_number"].number for p in parsed]
+    phones = [p.get("phone") or "13800000000" for p in parsed]
+    t = time.perf_counter()
+    for a, b in zip(ids, phones, strict=True):
+        cipher.keyed_hash(a), cipher.keyed_hash(b)
+    out["two keyed hashes"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for a, b in zip(ids, phones, strict=True):
+        cipher.encrypt(a), cipher.encrypt(b)
+    out["two encryptions"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for p, a, b in zip(parsed, ids, phones, strict=True):
+        check._create_log(p["name"], mask("id_number", a), mask("phone", b), 1, "", "", "other", "", "masses")
+    out["change-log snapshot"] = time.perf_counter() - t
+    return {k: v / n * 1e6 for k, v in out.items()}
 
 
 def time_import_export(path: Path) -> float:
@@ -339,7 +407,7 @@ def main():
             return
         n = args.rows
         files = {}
-        for i, label in enumerate(("csv", "xlsx", "raw", "die")):
+        for i, label in enumerate(("csv", "xlsx", "raw", "die", "bare")):
             path = workdir / f"{label}.{'xlsx' if label == 'xlsx' else 'csv'}"
             rows = person_rows(n, (i + 1) * 2_000_000, enterprises, rnd)
             (write_xlsx if label == "xlsx" else write_csv)(path, rows)
@@ -353,6 +421,7 @@ def main():
             "xinye CSV": time_xinye(files["csv"], "csv"),
             "xinye xlsx": time_xinye(files["xlsx"], "xlsx"),
             "raw insert": time_raw(files["raw"]),
+            "bare executemany": time_bare(files["bare"]),
         }
         if not args.skip_die:
             timings["django-import-export"] = time_import_export(files["die"])
@@ -363,7 +432,14 @@ def main():
         if "django-import-export" in rate:
             ratio = rate["xinye CSV"] / rate["django-import-export"]
             print(f"CSV / django-import-export: {ratio:.1f}×  (target ≥ 10×)")
-        print(f"xlsx: {rate['xinye xlsx']:.0f} rows/s  (target ≥ 25,000 rows/s)")
+        print(f"xlsx / CSV:                 {rate['xinye xlsx'] / rate['xinye CSV']:.2f}×  (target ≥ 0.6×)")
+        bare = rate["xinye CSV"] / rate["bare executemany"]
+        print(f"CSV / bare executemany:     {bare:.3f}×  (a minimal table; about 0.06× before issue 13)")
+        print(
+            "per-row work, µs per row (measured alone; the import also reads the ledger and writes two indexed rows):"
+        )
+        for label, micros in cost_breakdown(files["csv"]).items():
+            print(f"  {label:28} {micros:7.1f} µs")
         helper = f" + helper process {max(HELPER_PEAKS):.0f} MiB" if HELPER_PEAKS else ""
         print(f"peak RSS: {peak_rss_mib():.0f} MiB{helper}")
         print(f"load average: {os.getloadavg()[0]:.1f} (cores: {os.cpu_count()}; other work shares them)")
