@@ -53,7 +53,7 @@ CSRF_TRUSTED_ORIGINS = env_list("XINYE_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "unfold",
     "unfold.contrib.filters",
-    "django.contrib.admin",
+    "xinye.console.sites.XinyeAdminConfig",  # django.contrib.admin, its home page in the pillars' order
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -23,8 +23,8 @@ PILLARS = [
     ("build", _("二、怎么建")),
     ("role", _("三、作用发挥")),
     ("support", _("四、如何保障")),
-    ("people", _("五、力量弱")),
-    ("institutions", _("六、提质增效")),
+    ("people", _("五、队伍建设")),  # the seed's 力量弱: named by what the group holds (issue 17)
+    ("institutions", _("六、制度落实")),  # the seed's 提质增效
     ("system", _("系统与审计")),
 ]
 

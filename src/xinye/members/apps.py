@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "xinye.members"
     pillar = "people"
-    verbose_name = _("力量弱 · 党员队伍")
+    verbose_name = _("队伍建设 · 党员队伍")
     nav_links = [
         (_("发展党员梯队"), "stacked_bar_chart", "members:pipeline", "members.developmentcase"),
         (_("党费欠缴名单"), "money_off", "members:arrears", "members.duespayment"),
