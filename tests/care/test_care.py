@@ -121,3 +121,36 @@ def test_worker_signs_up_on_the_portal_and_sees_it(world, client):
     again = client.post(f"/m/services/sessions/{session.pk}/signup/", follow=True).content.decode()
     assert "您已报名该场次" in again
     assert ServiceSignup.objects.filter(session=session).count() == 1
+
+
+def test_deleting_a_workers_data_removes_their_sign_ups(world):
+    from xinye.portal.services import delete_worker_data
+
+    session = make_session(make_offer(world["units"][KERQIN], kind="jobs"))
+    w = worker(KERQIN)
+    services.sign_up(session, worker=w)
+    delete_worker_data(worker=w)
+    assert not ServiceSignup.objects.filter(session=session).exists()
+    assert session.taken == 0
+
+
+def test_console_adds_an_offer_through_the_service(world, client_for):
+    client = client_for("community_admin")
+    unit = world["units"][KERQIN]
+    data = {
+        "kind": "counselling",
+        "title": "社区心理驿站",
+        "unit": unit.pk,
+        "phone": "12356",
+        "hours": "每周五 15:00-18:00",
+        "is_active": "on",
+        "sessions-TOTAL_FORMS": 0,
+        "sessions-INITIAL_FORMS": 0,
+    }
+    r = client.post("/admin/care/serviceoffer/add/", data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    offer = ServiceOffer.objects.get(title="社区心理驿站")
+    assert offer.region_id == unit.region_id
+    elsewhere = {**data, "title": "别处的", "unit": world["units"]["street-kerqin-2-c1"].pk}
+    assert client.post("/admin/care/serviceoffer/add/", elsewhere).status_code == 200  # refused on the form
+    assert not ServiceOffer.objects.filter(title="别处的").exists()
