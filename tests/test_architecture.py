@@ -72,6 +72,7 @@ SAME_FLOOR = {
     ("hazards", "appeals"),  # hazards.services: the shared photo uploads (→ a PublicCase base, item 5)
     ("hazards", "stations"),  # hazards.services: the nearest station to a report
     ("orglife", "members"),  # orglife.services: the members of a meeting's organisation
+    ("care", "stations"),  # care.models: a service may be held at a station (its page lists it)
     ("volunteers", "stations"),  # an activity may be held at a service station
 }
 

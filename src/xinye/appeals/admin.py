@@ -95,6 +95,7 @@ class AppealAdmin(FilteredAdmin, _LoopAdmin):
     list_display = (
         "number",
         "category",
+        "green",
         "status",
         "unit",
         "source",
@@ -132,6 +133,7 @@ class AppealTaskAdmin(FilteredAdmin, _LoopAdmin):
     nav_icon = "assignment"
     list_display = (
         "appeal",
+        "green",
         "unit",
         "status",
         "assigned_at",
@@ -145,6 +147,10 @@ class AppealTaskAdmin(FilteredAdmin, _LoopAdmin):
     extra_search_fields = ("appeal__number",)
     list_select_related = ("appeal", "unit", "escalated_to")
     extra_readonly = ("work_link",)
+
+    @admin.display(description=_("绿色通道"), boolean=True, ordering="appeal__green")
+    def green(self, obj):
+        return obj.appeal.green
 
     @admin.display(description=_("办理"))
     def work_link(self, obj):

@@ -47,10 +47,15 @@ class TaskOut(Schema):
     return_reason: str
     overdue: bool
     escalated_to: UnitRef | None
+    green: bool
 
     @staticmethod
     def resolve_appeal_number(obj):
         return obj.appeal.number
+
+    @staticmethod
+    def resolve_green(obj):
+        return obj.appeal.green
 
     @staticmethod
     def resolve_status_label(obj):
@@ -91,6 +96,7 @@ class AppealOut(Schema):
     category_label: str
     source: str
     limit_kind: str
+    green: bool
     status: str
     status_label: str
     text: str
@@ -225,6 +231,8 @@ class StatsOut(Schema):
     to_date: datetime.date | None
     total: RatesOut
     by_unit: list[RatesOut]
+    green: RatesOut
+    green_by_unit: list[RatesOut]
     overdue: list[TaskOut]
 
 
@@ -289,13 +297,17 @@ def appeal_stats(request, filters: Query[StatsQuery]):
     if unit is not None:
         unit_obj = get_scoped(request, OrgUnit.objects.all(), pk=unit)
         tasks = tasks.filter(unit__path__startswith=unit_obj.path)
-    total, rows = services.statistics(services.period_tasks(tasks, start or None, end or None))
+    period = services.period_tasks(tasks, start or None, end or None)
+    total, rows = services.statistics(period)
+    green, green_rows = services.statistics(services.green_tasks(period))
     return {
         "unit": unit_obj,
         "from_date": start,
         "to_date": end,
         "total": _rates(total.as_dict()),
         "by_unit": [_rates(r.as_dict()) for r in rows],
+        "green": _rates(green.as_dict()),
+        "green_by_unit": [_rates(r.as_dict()) for r in green_rows],
         "overdue": list(services.overdue_tasks(tasks).select_related("escalated_to")[:200]),
     }
 

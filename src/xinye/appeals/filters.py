@@ -25,6 +25,7 @@ APPEAL_FILTERS = FilterSet(
     Appeal,
     "status",
     "category",
+    "green",
     Filter("overdue", type=bool, method=_overdue_appeals),
     Filter("unit", console=False),
 )
@@ -32,6 +33,7 @@ APPEAL_FILTERS = FilterSet(
 TASK_FILTERS = FilterSet(
     AppealTask,
     "status",
+    Filter("green", field="appeal__green"),
     Filter("overdue", type=bool, method=_overdue_tasks),
     Filter("unit", console=False),
 )

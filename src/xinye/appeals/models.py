@@ -43,6 +43,8 @@ class Appeal(PublicCase):
     )
     category = models.CharField(_("类别"), max_length=20, choices=AppealCategory.choices)
     limit_kind = models.CharField(_("时限类别"), max_length=16, choices=LimitKind.choices)
+    # 小哥绿色通道 (rules.green_channel): a registered worker's appeal in a green category, with shorter limits
+    green = models.BooleanField(_("绿色通道"), default=False, db_index=True)
     text = EncryptedTextField(_("诉求内容"), mask="text")
     unit = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("属地单位"), on_delete=models.PROTECT, related_name="appeals"

@@ -169,7 +169,9 @@ def stats(request):
         unit = restrict(OrgUnit.objects.all(), request.user, "view").filter(pk=request.GET["unit"]).first()
         if unit is not None:
             tasks = tasks.filter(unit__path__startswith=unit.path)
-    total, rows = services.statistics(services.period_tasks(tasks, start, end))
+    period = services.period_tasks(tasks, start, end)
+    total, rows = services.statistics(period)
+    green, green_rows = services.statistics(services.green_tasks(period))
     overdue = services.overdue_tasks(tasks)[:200]
     reminders = restrict(AppealReminder.objects.all(), request.user, "view").filter(read_at__isnull=True)[:50]
     units = restrict(OrgUnit.objects.filter(kind__in=DISPATCH_KINDS), request.user, "view").order_by("path")
@@ -178,6 +180,8 @@ def stats(request):
         {
             "total": total,
             "rows": rows,
+            "green": green,
+            "green_rows": green_rows,
             "overdue": overdue,
             "reminders": reminders,
             "start": start,

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from xinye.appeals import services as appeal_services
+from xinye.care import services as care_services
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit, Region
 from xinye.portal import auth, maps, pagecache, rules, services, signin
@@ -153,7 +154,18 @@ def station(request, code):
     checked_in = False
     if worker is not None:
         checked_in = station.checkins.filter(worker=worker, day=timezone.localdate()).exists()
-    context = {"station": station, "nav": _nav(station), "worker": worker, "checked_in": checked_in}
+    offers = care_services.offers_for_station(station)  # 暖心服务 of the station and its county
+    mine = set()
+    if worker is not None:
+        mine = {s.session_id for s in care_services.signups_for(worker) if s.status == "signed_up"}
+    context = {
+        "station": station,
+        "nav": _nav(station),
+        "worker": worker,
+        "checked_in": checked_in,
+        "offers": offers,
+        "mine": mine,
+    }
     response = render(request, "portal/station.html", context)
     if anonymous:
         pagecache.put(code, response.content, rules.station_page_cache_seconds())

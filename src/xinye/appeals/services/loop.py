@@ -100,6 +100,20 @@ def _event(appeal, kind, *, actor, task=None, note="", public_text="", at=None, 
     )
 
 
+def _due(now, kind: str, step: str, green: bool):
+    """The deadline of one step from `now`: the limit class's span, or for a green-channel appeal the shorter
+    of that and the green span (rules.green_channel), both on the working-day calendar."""
+    due = workdays.add(now, rules.limit(kind, step))
+    span = rules.green_limit(kind, step) if green else None
+    return min(due, workdays.add(now, span)) if span else due
+
+
+def _deadlines(now, kind: str, green: bool):
+    """(answer due, finish due): finishing is never due before answering."""
+    answer = _due(now, kind, "answer", green)
+    return answer, max(answer, _due(now, kind, "finish", green))
+
+
 def _fmt(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -211,6 +225,7 @@ def submit_appeal(
         source=AppealSource.PORTAL,
         category=category,
         limit_kind=rules.category_limit(category),
+        green=rules.is_green(category, worker),
         text=text,
         unit_id=unit_id,
         region_id=region_id,
@@ -307,15 +322,18 @@ def accept_appeal(appeal: Appeal, *, actor, at=None) -> Appeal:
     apply_appeal(appeal, AppealStatus.ACCEPTED)
     now = at or timezone.now()
     appeal.accepted_at = now
-    appeal.answer_due_at = workdays.add(now, rules.limit(appeal.limit_kind, "answer"))
-    appeal.due_at = max(appeal.answer_due_at, workdays.add(now, rules.limit(appeal.limit_kind, "finish")))
+    # the worker may have registered (备案) since filing: the green channel is decided again at 受理
+    appeal.green = rules.is_green(appeal.category, appeal.worker)
+    appeal.answer_due_at, appeal.due_at = _deadlines(now, appeal.limit_kind, appeal.green)
     appeal.save()
     _event(
         appeal,
         EventKind.ACCEPTED,
         actor=actor,
         at=now,
-        public_text=f"已受理，将于 {_fmt(appeal.answer_due_at)} 前答复",
+        note="小哥绿色通道：从快办理" if appeal.green else "",
+        public_text=("已通过小哥绿色通道受理" if appeal.green else "已受理")
+        + f"，将于 {_fmt(appeal.answer_due_at)} 前答复",
     )
     require(actor, "change", appeal)
     return appeal
@@ -334,10 +352,9 @@ def reject_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     return appeal
 
 
-def _task_deadlines(task: AppealTask, kind: str, now) -> None:
-    task.sign_due_at = workdays.add(now, rules.limit(kind, "sign"))
-    task.answer_due_at = workdays.add(now, rules.limit(kind, "answer"))
-    task.due_at = max(task.answer_due_at, workdays.add(now, rules.limit(kind, "finish")))
+def _task_deadlines(task: AppealTask, appeal: Appeal, now) -> None:
+    task.sign_due_at = _due(now, appeal.limit_kind, "sign", appeal.green)
+    task.answer_due_at, task.due_at = _deadlines(now, appeal.limit_kind, appeal.green)
 
 
 @transaction.atomic
@@ -363,7 +380,7 @@ def dispatch_appeal(appeal: Appeal, *, actor, units=None, instruction: str = "",
             assigned_at=now,
             assigned_by=actor_user(actor),
         )
-        _task_deadlines(task, appeal.limit_kind, now)
+        _task_deadlines(task, appeal, now)
         task.save()
         tasks.append(task)
         _event(
@@ -618,14 +635,13 @@ def _reopen(appeal: Appeal, *, actor, reason: str, at=None) -> Appeal:
     now = at or timezone.now()
     apply_appeal(appeal, AppealStatus.DISPATCHED)
     appeal.reopened_count += 1
-    appeal.answer_due_at = workdays.add(now, rules.limit(appeal.limit_kind, "answer"))
-    appeal.due_at = max(appeal.answer_due_at, workdays.add(now, rules.limit(appeal.limit_kind, "finish")))
+    appeal.answer_due_at, appeal.due_at = _deadlines(now, appeal.limit_kind, appeal.green)
     appeal.closed_at = appeal.answered_at = appeal.visited_at = appeal.return_visit_due_at = None
     appeal.save()
     for task in appeal.tasks.filter(status__in=(TaskStatus.FINISHED, TaskStatus.ANSWERED)):
         apply_task(task, TaskStatus.SIGNED)
         task.assigned_at = now
-        _task_deadlines(task, appeal.limit_kind, now)
+        _task_deadlines(task, appeal, now)
         task.signed_at = now
         task.finished_at = task.answered_at = None
         task.escalated_to = None

@@ -19,6 +19,7 @@ READS = (
     "statistics",
     "overdue_tasks",
     "open_filter",
+    "green_tasks",
 )
 
 
@@ -122,3 +123,8 @@ def overdue_tasks(tasks, *, now=None):
 
 def open_filter() -> Q:
     return Q(status__in=OPEN_TASK_STATES)
+
+
+def green_tasks(tasks):
+    """The tasks of green-channel appeals (小哥绿色通道), for their own statistics."""
+    return tasks.filter(appeal__green=True)
