@@ -24,6 +24,10 @@ class MatrixType:
     # belongs to; the test assigns the role's agent to it so the object is in that role's scope.
     enterprise_of: Callable | None = None
     skip_roles: set = field(default_factory=set)
+    # The type's API action endpoints besides PATCH/DELETE on the detail URL: (method, path, JSON body),
+    # with bodies valid for the endpoint's schema (so a 422 cannot stand in for the 404). New apps declare
+    # them here, in their own tests/<app>/matrix_types.py, instead of in tests/mixins.py's API_WRITES.
+    api_writes: list = field(default_factory=list)
 
 
 def register(mtype: MatrixType) -> MatrixType:

@@ -93,6 +93,8 @@ API_WRITES = {
     "orgs.orgunit": [("patch", "/api/v1/org-units/{pk}", {"name": "改名"})],
     "stations.station": [("post", "/api/v1/stations/{pk}/status", {"status": "closed"})],
 }
+# …and those a type declares itself (MatrixType.api_writes, in its app's tests/<app>/matrix_types.py).
+API_WRITES.update({otype: list(m.api_writes) for otype, m in REGISTRY.items() if m.api_writes})
 
 
 def snapshot(obj) -> dict | None:
