@@ -231,3 +231,31 @@ def _console(username):
     from tests.conftest import login
 
     return login(username)
+
+
+def test_an_age_outside_16_to_65_is_a_warning_exactly_at_the_edges(world, tmp_path):
+    """16 and 65 on the day are usual; a day short of 16 or a day past 66's birthday are doubted, and written."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+
+    def born(years_ago: int, days: int = 0) -> datetime.date:
+        try:
+            day = today.replace(year=today.year - years_ago)
+        except ValueError:  # 29 February
+            day = today.replace(year=today.year - years_ago, day=28)
+        return day + datetime.timedelta(days=days)
+
+    ent = make_enterprise(world["units"]["djb-kerqin-delivery"], name="科尔沁区顺丰营业部")
+    rows = [
+        ("赵一", make_id(birth=born(16)), "", "高中", "快递员", "群众"),  # 16 today
+        ("赵二", make_id(birth=born(16, days=1)), "", "高中", "快递员", "群众"),  # 16 tomorrow
+        ("赵三", make_id(birth=born(66, days=1)), "", "高中", "快递员", "群众"),  # 65, 66 tomorrow
+        ("赵四", make_id(birth=born(66)), "", "高中", "快递员", "群众"),  # 66 today
+    ]
+    path = _county_sheet(tmp_path / "年龄.xlsx", ent, rows)
+    result = run_import("practitioners", path, actor=world["users"]["kerqin_admin"], commit=True)
+
+    assert result.committed and result.created == 4
+    warned = {w.name for w in result.warnings if "常见从业年龄" in w.reason}
+    assert warned == {"赵二", "赵四"}

@@ -224,16 +224,16 @@ def _prepare_person(
         member = {k: values[k] for k in MEMBER_FIELDS if k in values}
         member["is_full"] = status == "full"
         _check_member(member, info, ctx)
-    age = (
-        ctx.today.year
-        - info.birth_date.year
-        - ((ctx.today.month, ctx.today.day) < (info.birth_date.month, info.birth_date.day))
-    )
-    if not USUAL_WORKING_AGE[0] <= age <= USUAL_WORKING_AGE[1]:
-        low, high = USUAL_WORKING_AGE
-        doubts.append(
-            ("id_number", f"按身份证号年龄为 {age} 岁，不在常见从业年龄 {low}–{high} 岁之间，请核实")
-        )
+    low, high = USUAL_WORKING_AGE
+    born = info.birth_date
+    # A birth year strictly between these two puts the age within [low, high] whatever the day: two integer
+    # comparisons for nearly every row, the exact age only for the few near or outside the edges.
+    if not ctx.today.year - high < born.year < ctx.today.year - low:
+        age = ctx.today.year - born.year - ((ctx.today.month, ctx.today.day) < (born.month, born.day))
+        if not low <= age <= high:
+            doubts.append(
+                ("id_number", f"按身份证号年龄为 {age} 岁，不在常见从业年龄 {low}–{high} 岁之间，请核实")
+            )
     occupation_note = None  # the sheet has no 职业 column: leave what the ledger holds
     if "occupation" in values:
         doubted = any(key == "occupation" for key, _reason in doubts)
