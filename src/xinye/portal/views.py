@@ -441,13 +441,70 @@ def _photos(request, name, limit):
     return [f for f in files if f.size]
 
 
+# 紧急求助: the public numbers first, always, with call buttons (issue 17). 122 is the traffic-accident line,
+# the one riders and drivers need most; 12345 the city's hotline for what is not an emergency.
+EMERGENCY_NUMBERS = (
+    ("110", "报警"),
+    ("120", "急救"),
+    ("122", "交通事故"),
+    ("119", "火警"),
+)
+
+
+def emergency_contacts(request, lat=None, lng=None, limit: int = 2) -> list[dict]:
+    """The open stations to call in an emergency, each with its host community and phone: the nearest to a
+    given point, else (a signed-in worker) the open stations of the worker's county, else none."""
+    stations = []
+    if lat is not None and lng is not None:
+        try:
+            near = station_services.nearest(lat, lng, limit)
+        except ValidationError:
+            near = []
+        rows = Station.objects.select_related("unit").in_bulk([n.station.pk for n in near])
+        stations = [(rows[n.station.pk], distance_text(n.distance)) for n in near if n.station.pk in rows]
+    else:
+        worker = current_worker(request)
+        if worker is not None and worker.region_id:
+            qs = Station.objects.filter(status=StationStatus.OPEN, region_id=worker.region_id)
+            stations = [(s, "") for s in qs.select_related("unit").order_by("code")[:limit]]
+    out = []
+    for station, distance in stations:
+        out.append(
+            {
+                "station": station,
+                "community": station.unit.name,
+                "phone": station.contact_phone or "",
+                "distance": distance,
+                "nav": _nav(station),
+            }
+        )
+    return out
+
+
+def sos(request):
+    """紧急求助 (/m/sos/): no sign-in, no form to fill before help — 110/120/122/119 as call buttons at the
+    top, then the nearest open stations and their communities' phones (by the phone's location when given),
+    then the way to file an emergency appeal online."""
+    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    return render(
+        request,
+        "portal/sos.html",
+        {
+            "numbers": EMERGENCY_NUMBERS,
+            "contacts": emergency_contacts(request, lat, lng),
+            "located": lat is not None and lng is not None,
+            "worker": current_worker(request),
+        },
+    )
+
+
 @worker_required
 def appeal_new(request):
     worker = request.worker
     categories = _appeal_categories()
     form = AppealForm(
         request.POST or None,
-        initial={"key": new_key()},
+        initial={"key": new_key(), "category": request.GET.get("category", "")},
         categories=categories,
         regions=[] if worker.unit_id else [(r.code, r.name) for r in _counties()],
     )
@@ -474,6 +531,7 @@ def appeal_new(request):
         {
             "form": form,
             "worker": worker,
+            "numbers": EMERGENCY_NUMBERS,
             "sensitive_given": worker_services.has_consent(worker, NoticeKind.SENSITIVE),
         },
     )
@@ -517,6 +575,22 @@ def report_new(request):
         else:
             return redirect("portal:report", pk=report.pk)
     return render(request, "portal/report_form.html", {"form": form})
+
+
+@worker_required
+def own_photo(request, kind, pk, index):
+    """A photo of the worker's own appeal or report (the console's media door is for staff): shown back
+    after filing so the worker sees what was sent. Anyone else's is simply not found."""
+    from django.http import FileResponse
+
+    obj = _own(request.worker, kind, pk)
+    files = [p.file for p in obj.photos.order_by("pk")] if kind == "appeal" else [obj.photo]
+    files = [f for f in files if f]
+    if not 0 <= index < len(files):
+        raise Http404
+    response = FileResponse(files[index].open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _own(worker, kind, pk):
@@ -570,7 +644,12 @@ def appeal_detail(request, pk):
         "timeline": _timeline(appeal),
         "rateable": _rateable(appeal),
         "form": form,
+        "photo_range": range(appeal.photos.count()),
+        "photo_count": appeal.photos.count(),
     }
+    if appeal.category == "emergency":
+        context["numbers"] = EMERGENCY_NUMBERS
+        context["contacts"] = emergency_contacts(request)
     return render(request, "portal/appeal_detail.html", context)
 
 
