@@ -9,6 +9,8 @@ BOOTSTRAP_PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 PYTEST_WORKERS ?= 2
+# Where `make demo` serves: `make demo ADDR=127.0.0.1:8101` when port 8000 is taken.
+ADDR ?= 127.0.0.1:8000
 
 .PHONY: demo test test-pg test-browser lint format bench check env clean messages
 
@@ -24,7 +26,7 @@ $(UV):
 env: .venv/.synced
 
 demo: env
-	$(RUN) xinye demo
+	$(RUN) xinye demo --addr $(ADDR)
 
 test: env
 	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not browser"
