@@ -126,3 +126,58 @@ def test_with_requests_against_a_live_server(live_server, settings, rebuild_worl
     rid = r.json()[0]["service_request_id"]
     item = requests.get(f"{base}/requests/{rid}.json", timeout=10).json()[0]
     assert item["service_name"] == "环境卫生" and item["status"] == "open"
+
+
+def _xml_items(response, root: str, element: str) -> list[dict]:
+    from xml.etree import ElementTree
+
+    assert response["Content-Type"].startswith("text/xml"), response["Content-Type"]
+    top = ElementTree.fromstring(response.content)
+    assert top.tag == root
+    return [{child.tag: child.text for child in node} for node in top.findall(element)]
+
+
+def _as_xml_text(item: dict) -> dict:
+    """What a JSON item reads as in XML: every value as text, None as no text, booleans as true/false."""
+    text = {True: "true", False: "false"}
+    return {
+        k: (None if v is None or v == "" else text[v] if isinstance(v, bool) else str(v))
+        for k, v in item.items()
+    }
+
+
+def test_xml_is_served_with_the_same_content_as_json(world, client, open311_key):
+    """GeoReport v2 makes XML the format every server supports: services, a list, a single request, filing
+    and errors all answer in XML with the content the JSON carries."""
+    services_xml = _xml_items(client.get("/open311/v2/services.xml"), "services", "service")
+    services_json = client.get("/open311/v2/services.json").json()
+    assert services_xml == [_as_xml_text(s) for s in services_json]
+
+    r = client.post(
+        "/open311/v2/requests.xml",
+        {
+            "api_key": open311_key,
+            "service_code": "lights",
+            "lat": LAT,
+            "long": LNG,
+            "description": "路灯不亮",
+        },
+    )
+    assert r.status_code == 201
+    (created,) = _xml_items(r, "service_requests", "request")
+    rid = created["service_request_id"]
+    (one_xml,) = _xml_items(client.get(f"/open311/v2/requests/{rid}.xml"), "service_requests", "request")
+    (one_json,) = client.get(f"/open311/v2/requests/{rid}.json").json()
+    assert one_xml == _as_xml_text(one_json) and one_xml["description"] == "路灯不亮"
+    listed = _xml_items(
+        client.get("/open311/v2/requests.xml", {"service_code": "lights"}), "service_requests", "request"
+    )
+    assert [i["service_request_id"] for i in listed] == [
+        i["service_request_id"]
+        for i in client.get("/open311/v2/requests.json", {"service_code": "lights"}).json()
+    ]
+    missing = client.get("/open311/v2/requests/999999.xml")
+    assert missing.status_code == 404
+    assert _xml_items(missing, "errors", "error") == [
+        {"code": "404", "description": "服务请求 999999 不存在"}
+    ]

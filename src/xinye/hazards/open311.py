@@ -1,16 +1,18 @@
 """Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) for existing clients and dashboards.
 
-GET services.json, GET/POST requests.json, GET requests/{id}.json — JSON only. Reads are public and
+GET services.{json,xml}, GET/POST requests.{json,xml}, GET requests/{id}.{json,xml}: XML is the format the
+spec requires every server to support, JSON the optional one; both carry the same content. Reads are public and
 carry public fields only (never the reporter); reports in the 需要帮助的人 category also hide their
 description and round their position to ~100 m, since they are about a person. Filing needs an
 api_key: a configured client key (XINYE_OPEN311_KEYS) or the API token of a staff user who may add
 reports. Errors are
-`[{"code": 400, "description": "..."}]` as the spec says.
+`[{"code": 400, "description": "..."}]` (JSON) or `<errors><error><code>…` (XML) as the spec says.
 """
 
 import datetime
 import json
 import uuid
+from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -42,13 +44,42 @@ SERVICE_DESCRIPTIONS = {
 }
 
 
+# The XML envelope of each kind of list (GeoReport v2): root element and item element.
+XML_SHAPES = {"services": ("services", "service"), "requests": ("service_requests", "request")}
+
+
+def _xml(items: list[dict], root: str, element: str) -> bytes:
+    """A GeoReport v2 XML list: <root><element><key>value</key>…</element>…</root>; None is an empty element,
+    booleans are true/false as in the JSON."""
+    top = ElementTree.Element(root)
+    for item in items:
+        node = ElementTree.SubElement(top, element)
+        for key, value in item.items():
+            child = ElementTree.SubElement(node, key)
+            if isinstance(value, bool):
+                child.text = "true" if value else "false"
+            elif value is not None:
+                child.text = str(value)
+    return ElementTree.tostring(top, encoding="utf-8", xml_declaration=True)
+
+
+def _respond(items: list[dict], fmt: str, kind: str, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        root, element = XML_SHAPES[kind]
+        return HttpResponse(_xml(items, root, element), status=status, content_type="text/xml; charset=utf-8")
+    return _json(items, status=status)
+
+
 def _json(data, status=200) -> HttpResponse:
     return HttpResponse(
         json.dumps(data, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
     )
 
 
-def _error(code: int, description: str) -> HttpResponse:
+def _error(code: int, description: str, fmt: str = "json") -> HttpResponse:
+    if fmt == "xml":
+        body = _xml([{"code": code, "description": description}], "errors", "error")
+        return HttpResponse(body, status=code, content_type="text/xml; charset=utf-8")
     return _json([{"code": code, "description": description}], status=code)
 
 
@@ -83,10 +114,10 @@ def _item(report: HazardReport) -> dict:
     }
 
 
-def services_list(request):
+def services_list(request, fmt: str = "json"):
     if request.method != "GET":
-        return _error(405, "只支持 GET")
-    return _json(
+        return _error(405, "只支持 GET", fmt)
+    return _respond(
         [
             {
                 "service_code": code,
@@ -98,7 +129,9 @@ def services_list(request):
                 "group": "随手拍",
             }
             for code, label in HazardCategory.choices
-        ]
+        ],
+        fmt,
+        "services",
     )
 
 
@@ -116,23 +149,23 @@ def _queryset():
     return HazardReport.objects.select_related("unit").prefetch_related("events")
 
 
-def _list(request):
+def _list(request, fmt: str):
     qs = _queryset().order_by("-created_at", "-pk")
     ids = request.GET.get("service_request_id")
     if ids:
         wanted = [i.strip() for i in ids.split(",") if i.strip().isdigit()]
-        return _json([_item(r) for r in qs.filter(pk__in=wanted)])
+        return _respond([_item(r) for r in qs.filter(pk__in=wanted)], fmt, "requests")
     codes = [c for c in request.GET.get("service_code", "").split(",") if c]
     if codes:
         unknown = [c for c in codes if c not in HazardCategory.values]
         if unknown:
-            return _error(400, f"未知的 service_code：{'、'.join(unknown)}")
+            return _error(400, f"未知的 service_code：{'、'.join(unknown)}", fmt)
         qs = qs.filter(category__in=codes)
     status = request.GET.get("status", "")
     if status:
         wanted = set(status.split(","))
         if not wanted <= {"open", "closed"}:
-            return _error(400, "status 只能是 open 或 closed")
+            return _error(400, "status 只能是 open 或 closed", fmt)
         if wanted == {"open"}:
             qs = qs.exclude(status=HazardStatus.CLOSED)
         elif wanted == {"closed"}:
@@ -141,14 +174,14 @@ def _list(request):
     start_dt = _parse_dt(start) if start else None
     end_dt = _parse_dt(end) if end else None
     if (start and start_dt is None) or (end and end_dt is None):
-        return _error(400, "start_date/end_date 须为 ISO 8601 时间，如 2026-11-01T00:00:00+08:00")
+        return _error(400, "start_date/end_date 须为 ISO 8601 时间，如 2026-11-01T00:00:00+08:00", fmt)
     if start_dt is None and end_dt is None:
         start_dt = timezone.now() - datetime.timedelta(days=DEFAULT_DAYS)
     if start_dt:
         qs = qs.filter(created_at__gte=start_dt)
     if end_dt:
         qs = qs.filter(created_at__lte=end_dt)
-    return _json([_item(r) for r in qs[:MAX_RESULTS]])
+    return _respond([_item(r) for r in qs[:MAX_RESULTS]], fmt, "requests")
 
 
 def _client_for(api_key: str):
@@ -166,17 +199,17 @@ def _client_for(api_key: str):
     return None
 
 
-def _create(request):
+def _create(request, fmt: str):
     data = request.POST
     client = _client_for(data.get("api_key", ""))
     if client is None:
-        return _error(403, "api_key 无效")
+        return _error(403, "api_key 无效", fmt)
     label, actor = client
     code = data.get("service_code", "")
     if code not in HazardCategory.values:
-        return _error(400, f"未知的 service_code：{code}" if code else "缺少 service_code")
+        return _error(400, f"未知的 service_code：{code}" if code else "缺少 service_code", fmt)
     if not data.get("lat") or not data.get("long"):
-        return _error(400, "缺少位置：须提供 lat 和 long（WGS-84）")
+        return _error(400, "缺少位置：须提供 lat 和 long（WGS-84）", fmt)
     key = request.headers.get("Idempotency-Key") or uuid.uuid4().hex
     try:
         with actor_context(actor_user(actor), source="api", label=f"open311:{label}"):
@@ -193,10 +226,10 @@ def _create(request):
                 client_label=label,
             )
     except OutOfScope:
-        return _error(403, "api_key 无效")
+        return _error(403, "api_key 无效", fmt)
     except ValidationError as exc:  # Refused: the spec's 400 with the Chinese reason
-        return _error(400, "；".join(exc.messages))
-    return _json(
+        return _error(400, "；".join(exc.messages), fmt)
+    return _respond(
         [
             {
                 "service_request_id": str(report.pk),
@@ -204,22 +237,24 @@ def _create(request):
                 "account_id": None,
             }
         ],
+        fmt,
+        "requests",
         status=201,
     )
 
 
 @csrf_exempt  # a machine interface authenticated by api_key, never by a browser session
 @require_http_methods(["GET", "POST"])
-def requests_view(request):
+def requests_view(request, fmt: str = "json"):
     if request.method == "POST":
-        return _create(request)
-    return _list(request)
+        return _create(request, fmt)
+    return _list(request, fmt)
 
 
-def request_detail(request, pk: int):
+def request_detail(request, pk: int, fmt: str = "json"):
     if request.method != "GET":
-        return _error(405, "只支持 GET")
+        return _error(405, "只支持 GET", fmt)
     report = _queryset().filter(pk=pk).first()
     if report is None:
-        return _error(404, f"服务请求 {pk} 不存在")
-    return _json([_item(report)])
+        return _error(404, f"服务请求 {pk} 不存在", fmt)
+    return _respond([_item(report)], fmt, "requests")
