@@ -240,7 +240,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_client_errors": {"()": "xinye.core.logs.QuietClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["quiet_client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("XINYE_LOG_LEVEL", "WARNING")},
 }
 

@@ -1,0 +1,50 @@
+"""Error pages in Chinese with a way back (issue 17): a stale station QR code, a console page the role may not
+open; and a 403 leaves one warning line in the server log, not a traceback."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+
+from xinye.core.logs import QuietClientErrors
+
+
+def test_a_stale_station_qr_code_gets_a_chinese_404_with_the_way_back(client, world):
+    r = client.get("/m/s/no-such-station/")
+    assert r.status_code == 404
+    html = r.content.decode()
+    assert "页面不存在" in html and "二维码" in html
+    assert 'href="/m/"' in html and 'href="/m/sos/"' in html
+    assert "Not Found" not in html
+
+
+def test_a_console_page_outside_the_role_is_a_chinese_403_back_to_the_workbench(client, world):
+    client.force_login(world["users"]["auditor"])
+    r = client.get("/admin/ledger/enterprise/")
+    assert r.status_code == 403
+    html = r.content.decode()
+    assert "没有权限" in html and 'href="/admin/"' in html and "Forbidden" not in html
+
+
+def test_a_4xx_keeps_its_log_line_but_not_the_traceback_and_a_5xx_keeps_both():
+    quiet = QuietClientErrors()
+    try:
+        raise PermissionDenied
+    except PermissionDenied:
+        import sys
+
+        info = sys.exc_info()
+    request = RequestFactory().get("/admin/ledger/enterprise/")
+    forbidden = logging.LogRecord(
+        "django.request", logging.WARNING, "", 0, "Forbidden: %s", (request.path,), info
+    )
+    forbidden.status_code = 403
+    assert quiet.filter(forbidden) and forbidden.exc_info is None
+    assert "Forbidden: /admin/ledger/enterprise/" == forbidden.getMessage()
+    failed = logging.LogRecord("django.request", logging.ERROR, "", 0, "Internal Server Error", (), info)
+    failed.status_code = 500
+    assert quiet.filter(failed) and failed.exc_info is info
+
+
+def test_the_filter_is_on_djangos_request_logger(settings):
+    assert "quiet_client_errors" in settings.LOGGING["loggers"]["django.request"]["filters"]
