@@ -42,7 +42,7 @@ test-browser: env
 messages: env
 	cd src/xinye && $(abspath $(UV)) run --frozen django-admin makemessages -l en --no-obsolete
 	$(RUN) python scripts/en_glossary.py
-	cd src/xinye && $(abspath $(UV)) run --frozen django-admin compilemessages -l en
+	cd src/xinye && $(abspath $(UV)) run --frozen django-admin compilemessages -l en -l zh_Hans
 
 lint: env
 	$(RUN) ruff check src tests bench
