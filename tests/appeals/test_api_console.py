@@ -115,15 +115,20 @@ def test_console_work_page_runs_the_loop(world, client_for):
     url = reverse("appeals:work", args=[a.pk])
     page = c.get(url)
     assert page.status_code == 200 and "想咨询工伤认定流程" in page.content.decode()
-    c.post(url, {"action": "dispatch", "text": "请办理"})
+    done = c.post(url, {"action": "dispatch", "text": "请办理"}, follow=True).content.decode()
     task = AppealTask.objects.get(appeal=a)
+    said = f"已派单至{task.unit.name}"
+    assert done.count(said) == 1 and "已保存" not in done  # one bar, saying what happened
     c.post(url, {"action": "sign", "task": task.pk})
     c.post(url, {"action": "return", "task": task.pk, "text": ""})
     task.refresh_from_db()
     assert task.status == "signed"
     body = c.get(url).content.decode()
     assert "回退须说明理由" in body
-    assert c.get(reverse("admin:appeals_appeal_change", args=[a.pk])).status_code == 200
+    # a row opened from the list goes to its 办理 page (the task's too), not to a dump of its fields
+    opened = c.get(reverse("admin:appeals_appeal_change", args=[a.pk]))
+    assert opened.status_code == 302 and opened["Location"] == url
+    assert c.get(reverse("admin:appeals_appealtask_change", args=[task.pk]))["Location"] == url
     assert c.get(reverse("appeals:stats")).status_code == 200
     other = _appeal("street-naiman-1-c1")
     assert c.get(reverse("appeals:work", args=[other.pk])).status_code == 404

@@ -120,8 +120,10 @@ def test_leak3_a_reader_without_a_task_sees_neither_text_nor_answer(handled, wor
     body = client_for("instructor").get(reverse("appeals:work", args=[appeal.pk])).content.decode()
     for secret in (SECRET, UNION_ANSWER, TRANSPORT_ANSWER, "请留意到账", handled["worker"].phone):
         assert secret not in body, secret
-    admin_page = client_for("instructor").get(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
-    assert admin_page.status_code == 200
+    admin_page = client_for("instructor").get(
+        reverse("admin:appeals_appeal_change", args=[appeal.pk]), follow=True
+    )  # the console row opens the 办理 page
+    assert admin_page.status_code == 200 and admin_page.redirect_chain
     for secret in (SECRET, UNION_ANSWER, "请留意到账", "进展："):
         assert secret not in admin_page.content.decode(), secret
     r = api_client("instructor").get(f"/api/v1/appeals/{appeal.pk}")

@@ -2,11 +2,12 @@
 办理 page (appeals:work), which calls the services — the change form never writes the loop's fields."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from xinye.accounts.permissions import has_action
+from xinye.accounts.permissions import has_action, restrict
 from xinye.appeals import services
 from xinye.appeals.filters import APPEAL_FILTERS, TASK_FILTERS
 from xinye.appeals.models import Appeal, AppealEvent, AppealReminder, AppealTask
@@ -69,6 +70,24 @@ class TaskInline(ReadOnlyInline):
     show_change_link = False
 
 
+class _OpensWorkPage:
+    """A row opened from the list goes to its 办理 page, where the work is done — not to a read-only dump of
+    its fields (issue 17). Anything else (a POST, a row outside the scope) takes the admin's own way. Whoever
+    may see an appeal, or one of its tasks, may open its 办理 page."""
+
+    def appeal_for(self, request, object_id) -> int | None:
+        """The appeal whose 办理 page this row opens, if the user may see the row."""
+        rows = restrict(self.model._default_manager.filter(pk=object_id), request.user, "view")
+        return rows.values_list("appeal_id" if self.model is not Appeal else "pk", flat=True).first()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and str(object_id).isdigit():
+            appeal_id = self.appeal_for(request, int(object_id))
+            if appeal_id is not None:
+                return redirect("appeals:work", pk=appeal_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 class EventInline(ReadOnlyInline):
     """The steps; their texts (answers, progress notes) only for who may read the appeal's content."""
 
@@ -90,7 +109,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Appeal)
-class AppealAdmin(FilteredAdmin, _LoopAdmin):
+class AppealAdmin(_OpensWorkPage, FilteredAdmin, _LoopAdmin):
     nav_icon = "support_agent"
     list_display = (
         "number",
@@ -129,7 +148,7 @@ class AppealAdmin(FilteredAdmin, _LoopAdmin):
 
 
 @admin.register(AppealTask)
-class AppealTaskAdmin(FilteredAdmin, _LoopAdmin):
+class AppealTaskAdmin(_OpensWorkPage, FilteredAdmin, _LoopAdmin):
     nav_icon = "assignment"
     list_display = (
         "appeal",

@@ -46,7 +46,8 @@ def _appeal_for(request, pk) -> Appeal:
     return appeal
 
 
-def _post(request, appeal):
+def _post(request, appeal) -> str:
+    """Take the posted step; return what happened, in one sentence for the message bar."""
     action = request.POST.get("action", "")
     user = request.user
     task = None
@@ -61,34 +62,45 @@ def _post(request, appeal):
     text = request.POST.get("text", "").strip()
     if action == "accept":
         services.accept_appeal(appeal, actor=user)
-    elif action == "reject":
+        return _("已受理")
+    if action == "reject":
         services.reject_appeal(appeal, actor=user, reason=text)
-    elif action == "dispatch":
+        return _("已决定不予受理，理由已告知提出人")
+    if action == "dispatch":
         ids = [int(i) for i in request.POST.getlist("units") if i.isdigit()]
         units = list(OrgUnit.objects.filter(pk__in=ids, kind__in=DISPATCH_KINDS, is_active=True)) or None
-        services.dispatch_appeal(appeal, actor=user, units=units, instruction=text)
-    elif action == "extend":
+        tasks = services.dispatch_appeal(appeal, actor=user, units=units, instruction=text)
+        return _("已派单至%(units)s") % {"units": "、".join(t.unit.name for t in tasks)}
+    if action == "extend":
         services.extend_appeal(appeal, actor=user, reason=text)
-    elif action == "answer":
+        return _("已延期，新的办理时限已生效")
+    if action == "answer":
         services.answer_appeal(appeal, actor=user, answer=text)
-    elif action == "close":
+        return _("已答复提出人")
+    if action == "close":
         services.close_appeal(appeal, actor=user)
-    elif action == "visit":
+        return _("已办结")
+    if action == "visit":
         verdict = request.POST.get("satisfied", "")
         satisfied = {"1": True, "0": False}.get(verdict)
         services.return_visit(appeal, actor=user, note=text, satisfied=satisfied)
-    elif action == "sign" and task:
+        return _("已记录回访")
+    if action == "sign" and task:
         services.sign_task(task, actor=user)
-    elif action == "progress" and task:
+        return _("%(unit)s已签收") % {"unit": task.unit.name}
+    if action == "progress" and task:
         services.add_progress(task, actor=user, note=text, public=bool(request.POST.get("public")))
-    elif action == "task_answer" and task:
+        return _("已记录办理进展")
+    if action == "task_answer" and task:
         services.answer_task(task, actor=user, answer=text)
-    elif action == "task_finish" and task:
+        return _("%(unit)s已提交办理结果") % {"unit": task.unit.name}
+    if action == "task_finish" and task:
         services.finish_task(task, actor=user)
-    elif action == "return" and task:
+        return _("%(unit)s的任务已完成") % {"unit": task.unit.name}
+    if action == "return" and task:
         services.return_task(task, actor=user, reason=text)
-    else:
-        raise Refused(_("未知的操作"))
+        return _("已退回，等待重新派单")
+    raise Refused(_("未知的操作"))
 
 
 def work(request, pk: int):
@@ -98,8 +110,7 @@ def work(request, pk: int):
     appeal = _appeal_for(request, pk)
     if request.method == "POST":
         try:
-            _post(request, appeal)
-            messages.success(request, _("已保存"))
+            messages.success(request, _post(request, appeal))
         except ValidationError as exc:  # Refused: a rule said no (OutOfScope goes on as a 404)
             messages.error(request, "；".join(exc.messages))
         return redirect("appeals:work", pk=appeal.pk)

@@ -24,10 +24,12 @@ def work(request, pk: int):
         try:
             if action in (HazardStatus.ACKNOWLEDGED, HazardStatus.IN_PROGRESS, HazardStatus.OPEN):
                 services.set_status(report, action, actor=request.user, note=text)
+                done = _("状态已改为“%(status)s”") % {"status": HazardStatus(action).label}
             elif action == "note":
                 services.add_note(
                     report, actor=request.user, note=text, public=bool(request.POST.get("public"))
                 )
+                done = _("已记录处理情况")
             elif action == "close":
                 dup = None
                 if request.POST.get("duplicate_of", "").isdigit():
@@ -39,9 +41,10 @@ def work(request, pk: int):
                     note=text,
                     duplicate_of=dup,
                 )
+                done = _("已办结")
             else:
                 raise Refused(_("未知的操作"))
-            messages.success(request, _("已保存"))
+            messages.success(request, done)
         except ValidationError as exc:  # Refused: a rule said no (OutOfScope goes on as a 404)
             messages.error(request, _("；").join(exc.messages))
         return redirect("hazards:work", pk=report.pk)
