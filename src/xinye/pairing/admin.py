@@ -4,6 +4,7 @@ evidence, the yearly plans with their planned activities, and the reviews — ea
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, Max
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,14 +109,20 @@ class PairingAdmin(FilteredAdmin, ScopedAdmin):
     def partner_display(self, obj):
         return obj.partner_name
 
-    @admin.display(description=_("活动数"))
-    def activity_count(self, obj):
-        return obj.activities.count()
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_activities=Count("activities"), last_on=Max("activities__held_on"))
+        )
 
-    @admin.display(description=_("最近活动"))
+    @admin.display(description=_("活动数"), ordering="n_activities")
+    def activity_count(self, obj):
+        return obj.n_activities
+
+    @admin.display(description=_("最近活动"), ordering="last_on")
     def last_activity(self, obj):
-        last = obj.activities.order_by("-held_on").first()
-        return f"{last.held_on:%Y-%m-%d}" if last else "—"
+        return f"{obj.last_on:%Y-%m-%d}" if obj.last_on else "—"
 
     def validate_object(self, actor, obj, change):
         services.clean_pairing(
