@@ -362,3 +362,20 @@ def test_the_yearly_plan_and_review_are_one_per_year_within_the_period(pair):
     assert services.review_pairing(pair, year=2026, rating="good", text="改", actor=SYS).pk == review.pk
     with pytest.raises(Refused, match="未知的评价等次"):
         services.review_pairing(pair, year=2027, rating="A+", text="x", actor=SYS)
+
+
+def test_an_instructor_reads_the_pairs_of_the_enterprises_assigned_to_them(world, pair):
+    """The assigned scope follows the partner side too: the organisation covering an assigned enterprise."""
+    from xinye.orgs.models import Agent
+    from xinye.orgs.services import assign_responsibility
+
+    user = User.objects.create(username="inst2", is_staff=True)
+    assign_role(user, "instructor", world["units"]["lxgw-kerqin"], actor=SYS)
+    agent = Agent.objects.create(
+        kind="instructor", name="王指导", unit=world["units"]["lxgw-kerqin"], region_id="150502", user=user
+    )
+    assert not restrict(Pairing.objects.all(), user).exists()
+    assign_responsibility(pair.partner_org.enterprises.get(), "instructor", agent=agent, actor=SYS)
+    user = User.objects.get(pk=user.pk)  # grants and assignments are cached per user object
+    assert list(restrict(Pairing.objects.all(), user)) == [pair]
+    assert not restrict(Pairing.objects.all(), user, "add").exists()  # instructors read pairs, never write
