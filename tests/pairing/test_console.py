@@ -6,6 +6,7 @@ import datetime
 import time_machine
 
 from tests.conftest import login
+from tests.mixins import console_form_data
 from tests.ledger.factories import make_enterprise
 from tests.pairing.factories import make_activity, make_enterprise_org, make_host, make_pairing
 from tests.pairing.test_pairing import NOV_20, SYS
@@ -70,6 +71,12 @@ def test_the_enterprise_side_logs_an_activity_in_the_console(world):
     # the pair's own page opens for the enterprise side, its sides shown but not editable
     page = client.get(f"/admin/pairing/pairing/{pair.pk}/change/")
     assert page.status_code == 200 and 'name="unit"' not in page.content.decode()
+    data = console_form_data(user, pair)
+    data["goals"] = "每月一次联合主题党日"
+    response = client.post(f"/admin/pairing/pairing/{pair.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    pair.refresh_from_db()
+    assert pair.goals == "每月一次联合主题党日" and pair.partner_org == org
 
 
 def test_the_pair_list_is_a_fixed_number_of_queries(world, django_assert_max_num_queries):

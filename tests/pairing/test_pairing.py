@@ -275,6 +275,9 @@ def test_pairing_statistics_count_activities_under_each_link_and_the_silent_pair
 
     listed = login("city_admin").get("/api/v1/pairings", {"silent_this_quarter": True}).json()
     assert [item["id"] for item in listed["items"]] == [silent.pk]
+    activities = login("city_admin").get("/api/v1/pairing-activities", {"link": "team", "limit": 50}).json()
+    assert activities["count"] == 2 and all("team" in a["links"] for a in activities["items"])
+    assert login("city_admin").get("/api/v1/pairing-activities", {"link": "money"}).status_code == 422
     item = login("city_admin").get(f"/api/v1/pairings/{pair.pk}").json()
     assert item["links"] == ["organisation", "venue", "activity", "team"]
     assert item["partner"]["kind"] == "organisation" and item["activities"] == 3
