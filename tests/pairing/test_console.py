@@ -6,8 +6,8 @@ import datetime
 import time_machine
 
 from tests.conftest import login
-from tests.mixins import console_form_data
 from tests.ledger.factories import make_enterprise
+from tests.mixins import console_form_data
 from tests.pairing.factories import make_activity, make_enterprise_org, make_host, make_pairing
 from tests.pairing.test_pairing import NOV_20, SYS
 from xinye.accounts.models import User
