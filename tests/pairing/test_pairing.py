@@ -382,3 +382,49 @@ def test_an_instructor_reads_the_pairs_of_the_enterprises_assigned_to_them(world
     user = User.objects.get(pk=user.pk)  # grants and assignments are cached per user object
     assert list(restrict(Pairing.objects.all(), user)) == [pair]
     assert not restrict(Pairing.objects.all(), user, "add").exists()  # instructors read pairs, never write
+
+
+def test_a_pair_is_recorded_by_whoever_sees_both_sides(world):
+    """A county records its own communities' and bodies' pairs; a pair with a city 机关 is the city's to record
+    (the county cannot see the 机关's organisation), and an enterprise's secretary cannot name a host."""
+    office = world["units"][OFFICE]
+    community_branch = make_host(world["units"]["street-kerqin-1-c1"], name="科尔沁街道社区党委")
+    city_branch = make_host(world["units"]["dept-transport"])
+    org = make_enterprise_org(office)
+    county = world["users"]["kerqin_admin"]
+    pairing = services.create_pairing(
+        unit=community_branch,
+        host_sector="community",
+        partner_org=org,
+        starts_on=START,
+        ends_on=END,
+        actor=county,
+    )
+    assert pairing.created_by == county
+    with pytest.raises(OutOfScope):
+        services.create_pairing(
+            unit=city_branch, host_sector="organ", partner_org=org, starts_on=START, ends_on=END, actor=county
+        )
+    secretary = _secretary_of(org.unit, "ent_sec2")
+    with pytest.raises(OutOfScope):
+        services.create_pairing(
+            unit=city_branch,
+            host_sector="organ",
+            partner_org=org,
+            starts_on=START,
+            ends_on=END,
+            actor=secretary,
+        )
+    city = services.create_pairing(
+        unit=city_branch,
+        host_sector="organ",
+        partner_org=org,
+        starts_on=START,
+        ends_on=END,
+        actor=world["users"]["city_admin"],
+    )
+    # once recorded, the enterprise's secretary and the county see it and may change its goals
+    services.update_pairing(city, goals="每季度一次联合主题党日", actor=secretary)
+    assert restrict(Pairing.objects.filter(pk=city.pk), county).exists()
+    with pytest.raises(Refused, match="结对双方不能修改"):
+        services.update_pairing(city, unit=community_branch, actor=world["users"]["city_admin"])
