@@ -91,3 +91,33 @@ def test_the_pair_list_is_a_fixed_number_of_queries(world, django_assert_max_num
     assert response.status_code == 200 and response.content.decode().count("通辽市交通运输局机关党支部") >= 6
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/pairings").json()["count"] == 6
+
+
+def test_the_add_form_offers_only_party_organisations_that_are_not_enterprises_as_hosts(world):
+    office = world["units"]["djb-kerqin-delivery"]
+    host = make_host(world["units"]["street-kerqin-1-c1"], name="科尔沁街道和平社区党委")
+    org = make_enterprise_org(office)
+    page = login("kerqin_admin").get("/admin/pairing/pairing/add/").content.decode()
+    select = page.split('name="unit"')[1].split("</select>")[0]
+    assert f'value="{host.pk}"' in select
+    assert f'value="{org.unit_id}"' not in select and f'value="{office.pk}"' not in select
+    response = login("kerqin_admin").post(
+        "/admin/pairing/pairing/add/",
+        {
+            "unit": host.pk,
+            "host_sector": "community",
+            "partner_org": org.pk,
+            "starts_on": "2026-01-01",
+            "ends_on": "2027-12-31",
+            "goals": "社区与企业共建",
+            "plans-TOTAL_FORMS": 0,
+            "plans-INITIAL_FORMS": 0,
+            "activities-TOTAL_FORMS": 0,
+            "activities-INITIAL_FORMS": 0,
+            "reviews-TOTAL_FORMS": 0,
+            "reviews-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    pairing = host.pairings_hosted.get()
+    assert pairing.partner_unit == org.unit and pairing.created_by.username == "kerqin_admin"

@@ -9,9 +9,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinye.accounts.permissions import restrict
 from xinye.console.admin import ReadOnlyInline
 from xinye.console.admin import ScopedAdmin as _ScopedAdmin
 from xinye.core.filters import FilteredAdmin
+from xinye.orgs.choices import PARTY_ORG_KINDS
+from xinye.orgs.models import OrgUnit
 from xinye.pairing import services
 from xinye.pairing.choices import Link
 from xinye.pairing.filters import ACTIVITY_FILTERS, PAIRING_FILTERS, PLAN_FILTERS, REVIEW_FILTERS
@@ -98,6 +101,12 @@ class PairingAdmin(FilteredAdmin, ScopedAdmin):
 
     def get_list_filter(self, request):
         return (*super().get_list_filter(request), SilentFilter)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":  # the host: a party organisation in scope that is not an enterprise's
+            hosts = OrgUnit.objects.filter(kind__in=PARTY_ORG_KINDS, party_organisation__isnull=True)
+            kwargs["queryset"] = restrict(hosts, request.user, "view").order_by("path")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # The sides of a pair are fixed once recorded (end it and pair anew): the other side's staff edit the
