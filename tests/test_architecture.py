@@ -74,6 +74,7 @@ SAME_FLOOR = {
     ("orglife", "members"),  # orglife.services: the members of a meeting's organisation
     ("care", "stations"),  # care.models: a service may be held at a station (its page lists it)
     ("volunteers", "stations"),  # an activity may be held at a service station
+    ("pairing", "coverage"),  # pairing.services: the uncovered enterprises no one is paired with
 }
 
 # Upward imports on main when the contract was written (issue 12), each to be removed by the change named;

@@ -217,6 +217,8 @@ def _assigned_q(spec, user) -> Q:
         q = Q(**{f"{spec.unit}__in": _assigned_unit_ids(user)})
     else:  # OrgUnit itself
         q = Q(pk__in=_assigned_unit_ids(user))
+    if spec.partner:
+        q |= Q(**{f"{spec.partner}__in": _assigned_unit_ids(user)})
     return q
 
 
@@ -229,6 +231,8 @@ def _grant_q(grant: Grant, model, user, action: str = "view") -> Q | None:
     if grant.mode == "assigned":
         return _assigned_q(spec, user)
     q = reduce(or_, (Q(**{f"{spec.path_lookup}__startswith": p}) for p in grant.prefixes))
+    if spec.partner:  # the row's second side (ScopeSpec.partner) is shared with the subtree holding it
+        q |= reduce(or_, (Q(**{f"{spec.partner_path_lookup}__startswith": p}) for p in grant.prefixes))
     if grant.party_org and spec.enterprise == "pk" and action in READ_ONLY_ACTIONS:
         q |= Q(pk__in=_covered_enterprise_ids(grant))
     if spec.own:
@@ -350,7 +354,11 @@ def require_place(actor, action: str, obj) -> None:
     if is_system(actor):
         return
     industry = getattr(obj, "industry", "") or ""
-    if not unit_in_scope(actor, action, type(obj), unit_of(obj), industry, _enterprise_id_of(obj)):
+    model, enterprise_id = type(obj), _enterprise_id_of(obj)
+    if unit_in_scope(actor, action, model, unit_of(obj), industry, enterprise_id):
+        return
+    partner = partner_unit_of(obj)  # a row shared with a second unit may be written from either side
+    if partner is None or not unit_in_scope(actor, action, model, partner, industry, enterprise_id):
         raise OutOfScope()
 
 
@@ -380,8 +388,18 @@ def unit_of(obj):
         return None
     if not spec.unit:
         return obj.parent if obj.pk is None else obj
+    return _follow(obj, spec.unit)
+
+
+def partner_unit_of(obj):
+    """The second unit a (possibly unsaved) object is shared with (ScopeSpec.partner), or None."""
+    spec = spec_for(type(obj))
+    return _follow(obj, spec.partner) if spec is not None and spec.partner else None
+
+
+def _follow(obj, path: str):
     value = obj
-    for part in spec.unit.split("__"):
+    for part in path.split("__"):
         value = getattr(value, part, None)
         if value is None:
             return None

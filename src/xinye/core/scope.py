@@ -7,7 +7,10 @@ Each scoped model declares `scope = ScopeSpec(...)`. A spec names lookup paths, 
   (instructors, liaisons); "pk" on Enterprise itself;
 - own: path to the staff User whose own record the row is (an instructor's record and assessment): that
   user reads it whatever their grants' mode;
-- everywhere: reference or system data with no unit (regions, the change log): any grant covers all rows.
+- everywhere: reference or system data with no unit (regions, the change log): any grant covers all rows;
+- partner: path to a second OrgUnit that shares the row with its owner (a pairing's enterprise side, issue 15):
+  a grant whose subtree holds that unit reads and writes the row as the owner's does (the industry filter
+  still applies), and an assigned role reaches it through the organisations of its enterprises.
 """
 
 from dataclasses import dataclass
@@ -20,6 +23,7 @@ class ScopeSpec:
     enterprise: str | None = None
     own: str | None = None
     everywhere: bool = False
+    partner: str | None = None
 
     @property
     def path_lookup(self) -> str:
@@ -30,6 +34,10 @@ class ScopeSpec:
         if self.industry:
             return self.industry
         return f"{self.unit}__industry" if self.unit else "industry"
+
+    @property
+    def partner_path_lookup(self) -> str | None:
+        return f"{self.partner}__path" if self.partner else None
 
 
 def spec_for(model) -> ScopeSpec | None:

@@ -1,0 +1,80 @@
+"""English for the console strings of 结对共建 (pairing) and its 六联 working model."""
+
+GLOSSARY = {
+    # models and fields
+    "结对共建": "Pairing",
+    "结对": "Pair",
+    "结对党组织": "Paired party organisation",
+    "机关、国企、事业单位或社区的党组织": "The party organisation of a government body, state-owned enterprise, public institution or community",
+    "结对单位类别": "Kind of paired body",
+    "结对单位": "Paired body",
+    "机关": "Government body",
+    "国有企业": "State-owned enterprise",
+    "事业单位": "Public institution",
+    "未建党组织的企业": "Enterprise without a party organisation",
+    "企业方": "Enterprise side",
+    "企业方单位": "Enterprise side's unit",
+    "企业所在旗县区": "Enterprise's county",
+    "结对起始日期": "Paired from",
+    "结对截止日期": "Paired until",
+    "结对期限": "Pairing period",
+    "结对目标与协议要点": "Goals and terms of the pairing",
+    "登记人": "Recorded by",
+    "年度共建计划": "Yearly pairing plan",
+    "年度计划": "Yearly plan",
+    "计划内容": "Plan",
+    "%(pair)s %(year)s 年计划": "%(pair)s: plan for %(year)s",
+    "计划月份": "Planned month",
+    "计划活动": "Planned activity",
+    "计划活动数": "Planned activities",
+    "%(month)s 月：%(title)s": "Month %(month)s: %(title)s",
+    "共建活动": "Pairing activity",
+    "活动日期": "Date held",
+    "活动内容": "What was done",
+    "活动数": "Activities",
+    "最近活动": "Latest activity",
+    "参加人数": "Participants",
+    "参加人次": "Attendances",
+    "记录方": "Logged by side",
+    "活动佐证": "Activity evidence",
+    "上传人": "Uploaded by",
+    "年度评估": "Yearly review",
+    "%(pair)s %(year)s 年评估": "%(pair)s: review of %(year)s",
+    "评价等次": "Rating",
+    "评价人": "Reviewed by",
+    "好": "Excellent",
+    "较好": "Good",
+    "一般": "Fair",
+    "差": "Poor",
+    # the 六联 working model
+    "六联": "Six links",
+    "组织联建": "Organisations built together",
+    "阵地联用": "Venues shared",
+    "活动联搞": "Activities held together",
+    "信息联享": "Information shared",
+    "服务联抓": "Services delivered together",
+    "队伍联带": "Teams trained together",
+    "组织联建、阵地联用、活动联搞、信息联享、服务联抓、队伍联带，可多选": (
+        "Organisations, venues, activities, information, services, teams — choose one or more"
+    ),
+    # the overview page and filters
+    "结对共建统计": "Pairing statistics",
+    "本季度活动": "Activity this quarter",
+    "本季度无活动": "No activity this quarter",
+    "本季度有活动": "Active this quarter",
+    "本季度无活动的结对": "Pairs with no activity this quarter",
+    "本季度尚无共建活动的结对": "Pairs with no activity so far this quarter",
+    "本季度每个在期结对都已开展活动。": "Every current pair has held an activity this quarter.",
+    "在期结对": "Current pairs",
+    "年度共建活动": "Activities this year",
+    "一项活动可同时计入多个“联”。本季度为 %(start)s 至 %(end)s。": (
+        "An activity may count under several links. This quarter runs from %(start)s to %(end)s."
+    ),
+    "未建党组织且无人结对的企业": "Enterprises without a party organisation that no one is paired with",
+    "摸排范围内没有党组织覆盖（工作覆盖或空白）、也没有在期结对的企业：可安排机关、国企、事业单位或社区党组织与其结对。": (
+        "Enterprises in the survey with no party organisation (work coverage or not covered) and no current "
+        "pair: candidates for pairing with a government body's, state-owned enterprise's, public institution's "
+        "or community's party organisation."
+    ),
+    "没有未结对的未建党组织企业。": "No unpaired enterprise without a party organisation.",
+}
