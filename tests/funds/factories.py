@@ -21,7 +21,9 @@ def make_branch(parent, *, name: str | None = None) -> OrgUnit:
     )
 
 
-def make_allocation(unit, *, kind="startup", year=2026, amount="10000.00", status="applied", **kw) -> Allocation:
+def make_allocation(
+    unit, *, kind="startup", year=2026, amount="10000.00", status="applied", **kw
+) -> Allocation:
     return Allocation.objects.create(
         kind=kind,
         year=year,

@@ -158,11 +158,15 @@ class BalancesOut(Schema):
     items: list[BalanceRow]
 
 
+FIGURES = ("allocated", "disbursed", "spent", "balance")
+
+
 def _money(figures: dict) -> dict:
-    return {
-        k: services.yuan(v) if k != "by_kind" else {n: _money(f) for n, f in v.items()}
-        for k, v in figures.items()
-    }
+    """The figures as decimal strings in yuan (per kind too)."""
+    out = {k: services.yuan(figures[k]) for k in FIGURES}
+    if "by_kind" in figures:
+        out["by_kind"] = {kind: _money(f) for kind, f in figures["by_kind"].items()}
+    return out
 
 
 class YearQuery(Schema):

@@ -323,9 +323,9 @@ def clean_receipt(receipt) -> None:
 
 
 def clean_spending(*, allocation: Allocation | None, date, purpose: str, amount, receipt=None) -> Decimal:
-    """A spending line's own rules (not the balance, which is checked under the lock): a purpose from the
-    fixed list, an amount to the fen, a date in the allocation's year and not in the future, a receipt of
-    an accepted kind. Returns the amount."""
+    """A spending line's rules: a purpose from the fixed list, an amount to the fen, a date in the
+    allocation's year and not in the future, a receipt of an accepted kind, no more than the balance as
+    read now (`record_spending` reads it again under the row lock). Returns the amount."""
     if purpose not in SpendingPurpose.values:
         names = "、".join(str(p.label) for p in SpendingPurpose)
         raise Refused({"purpose": f"用途：只能是{names}（不得用于工资、招待或礼品）"})
@@ -333,6 +333,10 @@ def clean_spending(*, allocation: Allocation | None, date, purpose: str, amount,
     if allocation is not None and date is not None:
         _entry_date(date, allocation)
     clean_receipt(receipt)
+    if allocation is not None and allocation.pk is not None:  # shown on the form; re-checked under the lock
+        balance = allocation_figures(allocation)["balance"]
+        if amount > balance:
+            raise Refused({"amount": f"金额：超出可用余额，尚可使用 {yuan(balance)} 元"})
     return amount
 
 
