@@ -574,3 +574,7 @@ def test_the_funds_list_needs_few_queries(
         assert client.get(reverse("admin:funds_allocation_changelist")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/funds/allocations").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("admin:funds_spending_changelist")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/funds/spending").json()["count"] == 8

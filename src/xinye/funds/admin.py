@@ -323,6 +323,10 @@ class _PostedAdmin(FilteredAdmin, ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("冲销"), boolean=True)
+    def is_counter(self, obj):
+        return obj.reverses_id is not None
+
     @admin.display(description=_("冲销"))
     def reverse_link(self, obj):
         user = current_actor().user
@@ -381,7 +385,7 @@ def _is_reversed(obj) -> bool:
 class DisbursementAdmin(_PostedAdmin):
     nav_icon = "payments"
     filters = DISBURSEMENT_FILTERS
-    list_display = ("date", "allocation", "amount", "voucher", "note", "reverse_link")
+    list_display = ("date", "allocation", "amount", "voucher", "note", "is_counter")
     list_select_related = ("allocation__unit",)
     fields = ("allocation", "date", "amount", "voucher", "note", "reverses", "created_by", "reverse_link")
     readonly_fields = fields
@@ -407,7 +411,7 @@ class SpendingAdmin(_PostedAdmin):
     form = SpendingForm
     nav_icon = "receipt_long"
     filters = SPENDING_FILTERS
-    list_display = ("date", "allocation", "purpose", "amount", "description", "receipt", "reverse_link")
+    list_display = ("date", "allocation", "purpose", "amount", "description", "receipt", "is_counter")
     list_select_related = ("allocation__unit",)
     reverse_action = "add"
 
