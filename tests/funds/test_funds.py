@@ -578,3 +578,22 @@ def test_the_funds_list_needs_few_queries(
         assert client.get(reverse("admin:funds_spending_changelist")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/funds/spending").json()["count"] == 8
+
+
+def test_a_secretary_records_spending_in_the_console_for_its_branch_only(
+    world, branch, kerqin, city, client_for
+):
+    own = paid(branch, kerqin, city)
+    neighbour = paid(make_branch(world["units"]["djb-kerqin-express"], name="邻近党支部"), kerqin, city)
+    secretary = secretary_of(branch, "console_secretary")
+    client = client_for(secretary.username)
+    page = client.get(reverse("admin:funds_allocation_change", args=[own.pk])).content.decode()
+    assert "登记支出" in page and "审核通过" not in page and "年度结算" not in page
+    assert client.get(reverse("admin:funds_allocation_change", args=[neighbour.pk])).status_code == 404
+    add = reverse("admin:funds_spending_add")
+    data = {"date": "2026-05-01", "purpose": "training", "amount": "120.00", "description": "党课教材"}
+    answer = client.post(add, {**data, "allocation": neighbour.pk})
+    assert answer.status_code == 200 and not Spending.objects.filter(allocation=neighbour).exists()
+    assert client.post(add, {**data, "allocation": own.pk}).status_code == 302
+    assert services.allocation_figures(own)["spent"] == D("120.00")
+    assert client.get(reverse("admin:funds_allocation_act", args=[own.pk, "close"])).status_code == 404
