@@ -524,6 +524,10 @@ def test_the_console_flow_including_reject_and_close(world, branch, client_for):
     assert answer.status_code == 302
     line = Spending.objects.get(allocation=allocation)
     assert line.receipt.name.endswith(".jpg")
+    page = city.get(reverse("admin:funds_allocation_change", args=[allocation.pk])).content.decode()
+    assert "已拨付 4500.00 元 · 已使用 800.00 元 · 余额 3700.00 元" in page
+    assert "shouju" in page
+    assert city.get(reverse("admin:funds_spending_change", args=[line.pk])).status_code == 200
 
     reverse_url = reverse("admin:funds_spending_reverse", args=[line.pk])
     assert kerqin.post(reverse_url, {"reason": "", "date": "2026-04-02"}).status_code == 200

@@ -109,15 +109,20 @@ def _action_page(admin_obj, request, *, title, intro, form, back):
     return TemplateResponse(request, "funds/action.html", context)
 
 
-class DisbursementInline(ReadOnlyInline):
-    model = Disbursement
+class _EntryInline(ReadOnlyInline):
     fk_name = "allocation"
+
+    def has_view_permission(self, request, obj=None):
+        return has_action(request.user, "view", self.model)  # xinye roles, not Django's model permissions
+
+
+class DisbursementInline(_EntryInline):
+    model = Disbursement
     fields = ("date", "amount", "voucher", "note", "reverses", "created_by")
 
 
-class SpendingInline(ReadOnlyInline):
+class SpendingInline(_EntryInline):
     model = Spending
-    fk_name = "allocation"
     fields = ("date", "purpose", "amount", "description", "receipt", "reverses", "created_by")
 
 
@@ -139,6 +144,9 @@ class AllocationAdmin(FilteredAdmin, ScopedAdmin):
 
     def get_queryset(self, request):
         return services.with_figures(super().get_queryset(request))
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # an application has no entries yet
 
     def get_fields(self, request, obj=None):
         if obj is None:
