@@ -143,7 +143,6 @@ class Figures(Schema):
 
 
 class SummaryOut(Figures):
-    year: int
     by_kind: dict[str, Figures]
 
 
@@ -180,7 +179,7 @@ def summary(request, q: Query[YearQuery]):
     require(request, "view", Allocation)
     year = q.year or timezone.localdate().year
     allocations = scoped(request, Allocation.objects.all()).filter(year=year)
-    return {"year": year, **_money(services.summary(allocations))}
+    return _money(services.summary(allocations))
 
 
 class BalancesQuery(YearQuery):
