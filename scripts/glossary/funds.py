@@ -80,4 +80,6 @@ GLOSSARY = {
     ),
     "批准（元）": "Approved (yuan)",
     "该年度没有经费。": "No funds in this year.",
+    "待审核经费申请": "Fund applications to review",
+    "本年度经费余额（元）": "Fund balance this year (yuan)",
 }

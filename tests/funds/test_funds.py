@@ -600,3 +600,18 @@ def test_a_secretary_records_spending_in_the_console_for_its_branch_only(
     assert client.post(add, {**data, "allocation": own.pk}).status_code == 302
     assert services.allocation_figures(own)["spent"] == D("120.00")
     assert client.get(reverse("admin:funds_allocation_act", args=[own.pk, "close"])).status_code == 404
+
+
+def test_the_console_home_shows_applications_to_review_and_the_balance(
+    world, branch, kerqin, city, client_for
+):
+    allocation = paid(branch, kerqin, city, "5000.00")
+    spend(allocation, kerqin, "1000.00")
+    services.apply_for_funds(
+        actor=kerqin, kind="work", unit=make_branch(branch.parent), year=2026, amount="5000"
+    )
+    page = client_for("city_admin").get(reverse("admin:index")).content.decode()
+    assert "待审核经费申请" in page and "4000.00" in page
+    secretary = secretary_of(branch, "home_secretary")
+    page = client_for(secretary.username).get(reverse("admin:index")).content.decode()
+    assert "待审核经费申请" not in page and "本年度经费余额" in page
