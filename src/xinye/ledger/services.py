@@ -958,6 +958,8 @@ def apply_formation_transition(
     case.state_changed_on = date
     case.save()
     require(actor, "change", case)
+    if to_state == S.REGISTERED:
+        signals.formation_completed.send(sender="ledger", case=case, actor=actor)
     return case
 
 

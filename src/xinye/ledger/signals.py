@@ -1,4 +1,5 @@
-"""The ledger's one announcement to the rest of the platform: "these enterprises changed".
+"""The ledger's announcements to the rest of the platform: "these enterprises changed" and, below it,
+"a formation case completed" (`formation_completed`).
 
 Sent by the ledger's services (and its bulk importers) inside their transaction, after every write that can
 bear on what an enterprise is (its office, county, industry), who works there, which members it has, or
@@ -22,6 +23,11 @@ from django.db.models.signals import post_save
 from django.dispatch import Signal
 
 enterprises_changed = Signal()
+
+# A formation case reached its last step (录入台账): its party organisation now exists. Sent by
+# `services.apply_formation_transition` inside its transaction with `case` and `actor`; funds listens and
+# proposes the new branch's 党建工作经费.
+formation_completed = Signal()
 
 _batch: contextvars.ContextVar[dict | None] = contextvars.ContextVar("ledger_changed_batch", default=None)
 
