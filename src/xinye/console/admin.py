@@ -272,6 +272,11 @@ class ReadOnlyInline(TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # xinye's roles, not Django's model permissions (which no xinye role holds): without this the rows
+        # were hidden from everyone but a superuser. The parent page is already inside the user's scope.
+        return has_action(request.user, "view", self.model)
+
 
 class ReadOnlyAdmin(ScopedAdmin):
     def has_add_permission(self, request):

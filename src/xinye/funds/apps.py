@@ -8,7 +8,7 @@ class FundsConfig(AppConfig):
     verbose_name = _("如何保障 · 党建经费")
     nav_links = [
         (_("经费收支统计"), "monitoring", "admin:funds_allocation_balances", "funds.allocation"),
-        (_("导出支出明细"), "download", "admin:funds_spending_export", "funds.spending"),
+        (_("导出支出明细"), "download", "admin:funds_spending_export", "export:funds.spending"),
     ]
 
     def dashboard_cards(self, request):
