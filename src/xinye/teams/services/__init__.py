@@ -12,6 +12,7 @@ from xinye.teams.services.figures import (
     scoped_organisations,
     stats,
     structure,
+    team_figures,
     terms_ending,
     tick,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "save_vanguard",
     "scoped_organisations",
     "stats",
+    "team_figures",
     "structure",
     "terms_ending",
     "tick",

@@ -27,7 +27,7 @@ READS = (
     "organisations_without_secretary",
     "terms_ending",
     "age_band",
-    "figures",
+    "team_figures",
     "stats",
     "structure",
 )
@@ -149,7 +149,7 @@ class Figures:
         }
 
 
-def figures(orgs, *, on: datetime.date | None = None, group_by: str | None = None) -> dict[str, Figures]:
+def team_figures(orgs, *, on: datetime.date | None = None, group_by: str | None = None) -> dict[str, Figures]:
     """The figures of `orgs` (a queryset of organisations) on `on`: one Figures under "" or, with `group_by`
     "county"/"industry", one per county or industry. People counted are those serving on `on`; 专兼比, age,
     education and training are over people (a person in two posts of one organisation counts once there)."""
@@ -224,14 +224,14 @@ def stats(
     user, region: str | None = None, industry: str | None = None, on: datetime.date | None = None
 ) -> dict:
     """The contract of GET /api/v1/stats/party-workers over the user's scope (see Figures.as_dict)."""
-    return figures(scoped_organisations(user, region, industry), on=on).get("", Figures()).as_dict()
+    return team_figures(scoped_organisations(user, region, industry), on=on).get("", Figures()).as_dict()
 
 
 def structure(
     user, by: str, region: str | None = None, industry: str | None = None, on=None
 ) -> list[Figures]:
     """The figures by county or by industry, in code order."""
-    groups = figures(scoped_organisations(user, region, industry), on=on, group_by=by)
+    groups = team_figures(scoped_organisations(user, region, industry), on=on, group_by=by)
     return [groups[k] for k in sorted(groups)]
 
 
