@@ -43,17 +43,6 @@ class ScopedAdmin(_ScopedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class PartyWorkerForm(forms.ModelForm):
-    leave_on = forms.DateField(
-        label=_("离任日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    leave_reason = forms.CharField(label=_("离任原因"), required=False, max_length=128)
-
-    class Meta:
-        model = PartyWorker
-        fields = "__all__"
-
-
 APPOINT_FIELDS = (
     "organisation",
     "post",
@@ -69,6 +58,17 @@ APPOINT_FIELDS = (
     "since",
     "term_ends_on",
 )
+
+
+class PartyWorkerForm(forms.ModelForm):
+    leave_on = forms.DateField(
+        label=_("离任日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    leave_reason = forms.CharField(label=_("离任原因"), required=False, max_length=128)
+
+    class Meta:
+        model = PartyWorker
+        fields = (*APPOINT_FIELDS,)
 
 
 @admin.register(PartyWorker)
