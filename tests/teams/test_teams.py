@@ -213,8 +213,9 @@ def test_alerts_with_a_frozen_clock_and_the_tick_reminds_once(office):
         result = services.tick(actor=SYSTEM)
         assert result.total == 1 and "还有 75 天" in result.details[0]
         assert services.tick(actor=SYSTEM).total == 0
-    with time_machine.travel(at(2026, 12, 20), tick=False):  # past its end and still serving: still listed
-        assert services.team_figures(orgs)[""].terms_ending_90d == 2
+    with time_machine.travel(at(2026, 12, 20), tick=False):  # past its end and still serving: overdue
+        figures = services.team_figures(orgs)[""]
+        assert (figures.terms_ending_90d, figures.terms_overdue) == (1, 1)
         result = services.tick(actor=SYSTEM)
         assert result.total == 1  # only the newly due one
     assert TermReminder.objects.filter(worker__organisation__in=orgs).count() == 2

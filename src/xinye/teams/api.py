@@ -171,7 +171,8 @@ class WorkerStats(Schema):
     committee_members: int
     party_workers: int
     organisations_without_secretary: int
-    terms_ending_90d: int = Field(description="在任书记中任期 90 天内届满（含已届满未换届）的人数")
+    terms_ending_90d: int = Field(description="在任书记中任期在今后 90 天内届满的人数")
+    terms_overdue: int = Field(description="在任书记中任期已届满、尚未换届的人数")
     cross_appointment_rate: float = Field(
         description="交叉任职率 0–1：书记或委员在企业任高/中层职务的党组织 ÷ 党组织"
     )

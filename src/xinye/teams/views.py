@@ -24,9 +24,9 @@ def overview(request):
     without = (
         services.organisations_without_secretary(orgs).select_related("unit", "region").order_by("unit__path")
     )
-    ending = services.terms_ending(restrict(PartyWorker.objects.all(), request.user, "view")).select_related(
-        "organisation__unit", "region"
-    )
+    ending = services.terms_ending(
+        restrict(PartyWorker.objects.all(), request.user, "view"), overdue=True
+    ).select_related("organisation__unit", "region")
     bands = sorted({k for r in rows for k in r.ages})
     educations = sorted({k for r in rows for k in r.educations})
     for r in rows:

@@ -1,5 +1,5 @@
 """Alerts and figures of the three teams over what the viewer may see: organisations without a 书记, terms
-ending within 90 days (or already over while the person still serves), 交叉任职率 (rules.md: organisations
+ending within 90 days (and, apart, terms already over while the person still serves), 交叉任职率 (rules.md: organisations
 where the 书记 or a 委员 holds a senior/middle management post ÷ organisations), 专兼比, the age and education
 structure, training completion — for the whole scope or by county or industry — and the tick that reminds
 about ending terms once."""
@@ -49,19 +49,17 @@ def organisations_without_secretary(orgs):
     return orgs.annotate(has_secretary=Exists(serving)).filter(has_secretary=False)
 
 
-def terms_ending(workers, on: datetime.date | None = None, days: int | None = None):
-    """Serving 书记 whose term ends within `days` (default 90) of `on` — or has ended while they still serve."""
+def terms_ending(workers, on: datetime.date | None = None, days: int | None = None, *, overdue: bool = False):
+    """Serving 书记 whose term ends within `days` (default 90) from `on`; with `overdue`, also those whose term
+    has ended while they still serve (换届 not held: the ledger's election list shows the same)."""
     on = on or today()
     days = rules.rule("term_notice_days") if days is None else days
-    return (
-        current(workers)
-        .filter(
-            post=Post.SECRETARY,
-            term_ends_on__isnull=False,
-            term_ends_on__lte=on + datetime.timedelta(days=days),
-        )
-        .order_by("term_ends_on", "pk")
+    qs = current(workers).filter(
+        post=Post.SECRETARY, term_ends_on__isnull=False, term_ends_on__lte=on + datetime.timedelta(days=days)
     )
+    if not overdue:
+        qs = qs.filter(term_ends_on__gte=on)
+    return qs.order_by("term_ends_on", "pk")
 
 
 def age_band(age: int | None) -> str:
@@ -104,6 +102,7 @@ class Figures:
     party_workers: int = 0
     organisations_without_secretary: int = 0
     terms_ending_90d: int = 0
+    terms_overdue: int = 0
     cross_appointed_organisations: int = 0
     full_time: int = 0
     part_time: int = 0
@@ -136,6 +135,7 @@ class Figures:
             "party_workers": self.party_workers,
             "organisations_without_secretary": self.organisations_without_secretary,
             "terms_ending_90d": self.terms_ending_90d,
+            "terms_overdue": self.terms_overdue,
             "cross_appointment_rate": self.cross_appointment_rate,
             "full_time": self.full_time,
             "part_time": self.part_time,
@@ -178,8 +178,10 @@ def team_figures(orgs, *, on: datetime.date | None = None, group_by: str | None 
         if w.post == Post.SECRETARY:
             g.secretaries += 1
             with_secretary.add(w.organisation_id)
-            if w.term_ends_on is not None and w.term_ends_on <= notice:
+            if w.term_ends_on is not None and on <= w.term_ends_on <= notice:
                 g.terms_ending_90d += 1
+            elif w.term_ends_on is not None and w.term_ends_on < on:
+                g.terms_overdue += 1
         elif w.post == Post.COMMITTEE_MEMBER:
             g.committee_members += 1
         else:
@@ -257,7 +259,9 @@ def tick(*, actor, now=None) -> TickResult:
     kept as a TermReminder of their organisation — running it twice reminds once."""
     on = (now.date() if isinstance(now, datetime.datetime) else now) or today()
     result = TickResult()
-    for worker in terms_ending(PartyWorker.objects.all(), on).select_related("organisation__unit"):
+    for worker in terms_ending(PartyWorker.objects.all(), on, overdue=True).select_related(
+        "organisation__unit"
+    ):
         left = (worker.term_ends_on - on).days
         when = f"还有 {left} 天" if left >= 0 else f"已超期 {-left} 天"
         message = (
