@@ -136,7 +136,7 @@ def save_plan(plan: TrainingPlan, *, actor, courses=None) -> TrainingPlan:
     (a county unit's county; a 行业党委's or 行业党建办's industry). One plan per unit and year."""
     clean_plan(unit=plan.unit, year=plan.year, title=plan.title)
     region = plan.unit.region
-    plan.region = region if getattr(region, "parent_id", None) else None
+    plan.region = region if region is not None and region.level in ("county", "zone") else None
     plan.industry = plan.unit.industry or ""
     plan.title = plan.title.strip()
     clash = TrainingPlan.objects.filter(unit=plan.unit, year=plan.year).exclude(pk=plan.pk).first()
