@@ -486,3 +486,26 @@ def test_the_console_appoints_and_removes(org, client_for):
     assert worker.until == services.today() and org.secretary is None
     overview = console.get("/admin/teams/overview/")
     assert overview.status_code == 200 and org.unit.name in overview.content.decode()
+
+
+@pytest.mark.parametrize("username", ["city_admin", "kerqin_admin", "secretary", "rider_committee_admin"])
+def test_the_console_pages_open(org, username, client_for):
+    worker = services.appoint(org, post="secretary", member=member_of(org), actor=SYSTEM)
+    services.assess(worker, services.today().year, "competent", actor=SYSTEM)
+    console = client_for(username)
+    for model in (
+        "partyworker",
+        "reservecandidate",
+        "trainingplan",
+        "incentive",
+        "teamassessment",
+        "vanguardpost",
+    ):
+        assert console.get(f"/admin/teams/{model}/").status_code == 200, model
+    assert console.get("/admin/").status_code == 200
+    if username in ("city_admin", "kerqin_admin"):
+        assert console.get("/admin/teams/partyworker/add/").status_code == 200
+        page = console.get(f"/admin/teams/partyworker/{worker.pk}/change/")
+        assert page.status_code == 200 and "本组织本职务的历任" in page.content.decode()
+        assessment = worker.assessments.get()
+        assert "培训" in console.get(f"/admin/teams/teamassessment/{assessment.pk}/change/").content.decode()
