@@ -141,7 +141,7 @@ class PartyWorkerAdmin(FilteredAdmin, ScopedAdmin):
                 return
             obj.place_in(obj.organisation)
             super().validate_object(actor, obj, change)
-            services.roster._require_post(actor, obj.organisation, obj.post, "add")
+            services.check_post_grant(actor, obj.organisation, obj.post, "add")
             services.clean_appointment(
                 obj.organisation,
                 post=obj.post,

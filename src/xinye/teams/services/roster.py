@@ -15,7 +15,7 @@ from xinye.ledger.choices import Education
 from xinye.teams.choices import ManagementLevel, Post, ReserveStatus, Source, VanguardKind
 from xinye.teams.models import PartyWorker, ReserveCandidate, VanguardPost
 
-READS = ("today", "is_member_of", "clean_appointment", "clean_vanguard", "current")
+READS = ("today", "is_member_of", "clean_appointment", "clean_vanguard", "current", "check_post_grant")
 
 # The fields of a serving person that change without a new appointment (专兼职, 交叉任职, term, the
 # dispatching unit's name, an outsider's birth year and education).
@@ -103,7 +103,7 @@ def clean_appointment(
             raise Refused({"member": f"党员：{member} 已在本组织担任{Post(post).label}"})
 
 
-def _require_post(actor, organisation, post: str, action: str) -> None:
+def check_post_grant(actor, organisation, post: str, action: str) -> None:
     """Scope first (404 outside it); then a 书记 is appointed or removed only with the approve grant."""
     require(actor, "view", organisation)
     require(actor, action, model=PartyWorker, unit=organisation.unit, industry=organisation.industry or "")
@@ -134,7 +134,7 @@ def appoint(
     serving one's row on the same day (the history) and is written to the ledger's organisation; a 书记's
     term ends, unless given, with the organisation's (下次换届日期). A reserve candidate appointed to the
     post leaves the pool as 已任用."""
-    _require_post(actor, organisation, post, "add")
+    check_post_grant(actor, organisation, post, "add")
     since = since or today()
     clean_appointment(
         organisation,
@@ -201,7 +201,7 @@ def _end(worker: PartyWorker, on: datetime.date, reason: str) -> None:
 def remove(worker: PartyWorker, *, actor, on: datetime.date | None = None, reason: str = "") -> PartyWorker:
     """免职/离任: the person leaves the post on `on` (default today) for a recorded reason; the row stays as
     history. A 书记 removed leaves the organisation without one (the alert) and the ledger in step."""
-    _require_post(actor, worker.organisation, worker.post, "change")
+    check_post_grant(actor, worker.organisation, worker.post, "change")
     require(actor, "change", worker)
     worker = PartyWorker.objects.select_for_update().get(pk=worker.pk)
     if worker.until is not None:
@@ -232,6 +232,8 @@ def update_worker(worker: PartyWorker, *, actor, **fields) -> PartyWorker:
     if worker.until is not None:
         raise Refused("已离任人员的任职记录是历史，不能修改")
     for name, value in fields.items():
+        if value is None and name == "full_time":
+            continue
         setattr(worker, name, value if value is not None or name in ("term_ends_on", "birth_year") else "")
     _clean_cross(worker.management_level, worker.enterprise_post)
     if worker.source == Source.DISPATCHED and not worker.dispatched_from.strip():
@@ -248,7 +250,7 @@ def update_worker(worker: PartyWorker, *, actor, **fields) -> PartyWorker:
 def delete_worker(worker: PartyWorker, *, actor) -> None:
     """Delete a row entered by mistake — only one with no assessment or incentive; a real departure is
     `remove` (the history stays)."""
-    _require_post(actor, worker.organisation, worker.post, "delete")
+    check_post_grant(actor, worker.organisation, worker.post, "delete")
     require(actor, "delete", worker)
     if worker.assessments.exists() or worker.incentives.exists():
         raise Refused("该任职已有考核或激励记录，不能删除；离任请办理免职")
