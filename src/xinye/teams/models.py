@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
 from xinye.core.scope import ScopeSpec
-from xinye.guidance.choices import AssessmentGrade
+from xinye.guidance.models import YearlyAssessment
 from xinye.ledger.choices import Education
 from xinye.teams.choices import (
     IncentiveKind,
@@ -217,27 +217,14 @@ class Incentive(OrganisationRow):
         return f"{self.worker.name} {self.title}"
 
 
-class TeamAssessment(OrganisationRow):
-    """The yearly assessment of a secretary or party worker, in the four grades of the instructors' own
-    (guidance.choices.AssessmentGrade, rules.md), with the training evidence beside it."""
+class TeamAssessment(OrganisationRow, YearlyAssessment):
+    """The yearly assessment of a secretary or party worker: the instructors' shape (guidance's
+    YearlyAssessment: year, one of the four grades of rules.md, comment, who and when), for a person of the
+    three teams, with the training evidence beside it."""
 
     worker = models.ForeignKey(
         PartyWorker, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="assessments"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    grade = models.CharField(_("考核等次"), max_length=16, choices=AssessmentGrade.choices)
-    comment = models.TextField(_("评语"), blank=True)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("考核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
-    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="unit", industry="industry", enterprise="worker__organisation__enterprises")
 
