@@ -509,3 +509,35 @@ def test_the_console_pages_open(org, username, client_for):
         assert page.status_code == 200 and "本组织本职务的历任" in page.content.decode()
         assessment = worker.assessments.get()
         assert "培训" in console.get(f"/admin/teams/teamassessment/{assessment.pk}/change/").content.decode()
+
+
+def test_xinye_tick_runs_the_teams_duty(org):
+    from xinye.core import ticks
+
+    assert "teams" in dict(ticks.duties())
+    services.appoint(
+        org,
+        post="secretary",
+        member=member_of(org),
+        term_ends_on=services.today() + datetime.timedelta(days=30),
+        actor=SYSTEM,
+    )
+    results = dict(ticks.run_all(actor=SYSTEM))
+    assert results["teams"].total == 1 and "还有 30 天" in results["teams"].details[0]
+    assert dict(ticks.run_all(actor=SYSTEM))["teams"].total == 0
+
+
+def test_the_api_changes_what_changes_without_a_new_appointment(org, api_client):
+    worker = services.appoint(org, post="party_worker", member=member_of(org), actor=SYSTEM)
+    client = api_client("kerqin_admin")
+    response = client.patch(
+        f"/api/v1/party-workers/{worker.pk}",
+        {"full_time": True, "management_level": "middle", "enterprise_post": "站长"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["full_time"] is True and response.json()["enterprise_post"] == "站长"
+    refused = client.patch(
+        f"/api/v1/party-workers/{worker.pk}", {"management_level": ""}, content_type="application/json"
+    )
+    assert refused.status_code == 422  # a post in the enterprise needs its level
