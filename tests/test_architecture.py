@@ -75,6 +75,9 @@ SAME_FLOOR = {
     ("care", "stations"),  # care.models: a service may be held at a station (its page lists it)
     ("volunteers", "stations"),  # an activity may be held at a service station
     ("pairing", "coverage"),  # pairing.services: the uncovered enterprises no one is paired with
+    ("teams", "guidance"),  # teams: the yearly assessment reuses the instructors' four grades (AssessmentGrade)
+    ("teams", "members"),  # teams: training plans list members' courses; hours come from the study records
+    ("teams", "stations"),  # teams: a 党员先锋岗 may be at a service station
 }
 
 # Upward imports on main when the contract was written (issue 12), each to be removed by the change named;

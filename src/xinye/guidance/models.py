@@ -130,12 +130,10 @@ class VisitProblem(models.Model):
         return self.description[:40]
 
 
-class InstructorAssessment(models.Model):
-    """The yearly assessment of an instructor (or liaison) in the four grades of rules.md."""
+class YearlyAssessment(models.Model):
+    """The shape of a yearly assessment in the four grades of rules.md: the year, the grade, a comment, who
+    assessed and when. Instructors' (below) and the three teams' (teams.TeamAssessment) share it."""
 
-    agent = models.ForeignKey(
-        Agent, verbose_name=_("指导员/联络员"), on_delete=models.PROTECT, related_name="assessments"
-    )
     year = models.PositiveSmallIntegerField(_("年度"))
     grade = models.CharField(_("考核等次"), max_length=16, choices=AssessmentGrade.choices)
     comment = models.TextField(_("评语"), blank=True)
@@ -150,6 +148,17 @@ class InstructorAssessment(models.Model):
     )
     assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class InstructorAssessment(YearlyAssessment):
+    """The yearly assessment of an instructor (or liaison) in the four grades of rules.md."""
+
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("指导员/联络员"), on_delete=models.PROTECT, related_name="assessments"
+    )
 
     scope = ScopeSpec(unit="agent__unit", industry="agent__industry", own="agent__user")
 

@@ -352,9 +352,11 @@ class PartyOrganisationAdmin(ScopedAdmin):
     list_filter = [DueForElectionFilter, "region", "industry", "unit__kind", "is_online"]
     search_fields = ["unit__name", "enterprises__name"]
     list_select_related = ["unit", "region", "secretary__practitioner"]
-    autocomplete_fields = ["secretary", "secretary_user"]
+    autocomplete_fields = ["secretary_user"]
     filter_horizontal = ["enterprises", "committee"]
-    readonly_fields = ["unit", "region", "industry", "term_years"]
+    # The 书记 is appointed and removed in 三支队伍 (teams.services.appoint/remove, with the history), which
+    # keeps this field in step: here it is shown, not edited.
+    readonly_fields = ["unit", "region", "industry", "term_years", "secretary"]
     fields = [
         "unit",
         "region",
@@ -388,7 +390,7 @@ class PartyOrganisationAdmin(ScopedAdmin):
 
     def save_object(self, actor, obj, form, change):
         fields = _form_fields(form, services.ORGANISATION_FIELDS)
-        for name in ("enterprises", "secretary", "committee"):
+        for name in ("enterprises", "committee"):
             if name in form.changed_data:
                 fields[name] = form.cleaned_data[name]
         return services.update_party_organisation(obj, actor=actor, **fields)

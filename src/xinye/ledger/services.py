@@ -670,11 +670,18 @@ def delete_party_organisation(org: PartyOrganisation, *, actor) -> None:
 
 
 @transaction.atomic
-def set_secretary(org: PartyOrganisation, member: PartyMember | None, *, actor, user=None):
-    """Appoint the 书记 (a full member of the organisation); optionally link the secretary's account."""
+def set_secretary(org: PartyOrganisation, member: PartyMember | None, *, actor, user=None, dispatched=False):
+    """Record the 书记 (a full member of the organisation; with `dispatched`, one sent from outside, who may
+    belong elsewhere or not be in the ledger at all — then `member` is None); optionally link the
+    secretary's account. Appointment and removal are the teams app's steps (`teams.services.appoint` /
+    `remove`, with the history): they keep this field in step; the console shows it read-only."""
     require(actor, "change", org)
     if member is not None:
-        if member.unit_id != org.unit_id and not org.enterprises.filter(pk=member.enterprise_id).exists():
+        if (
+            not dispatched
+            and member.unit_id != org.unit_id
+            and not org.enterprises.filter(pk=member.enterprise_id).exists()
+        ):
             raise Refused({"secretary": "书记：应为本组织的党员"})
         if not member.is_full:
             raise Refused({"secretary": "书记：应由正式党员担任"})
