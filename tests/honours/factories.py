@@ -87,3 +87,14 @@ def make_exemplar(unit, **extra) -> Exemplar:
         story=extra.pop("story", "十年如一日"),
         **extra,
     )
+
+
+def make_worker(phone_number: str | None = None, unit_code: str = "street-kerqin-1-c1"):
+    """A portal worker signed in with `phone_number` (a fresh one when not given)."""
+    from xinye.orgs.models import OrgUnit
+    from xinye.workers.models import Worker
+
+    unit = OrgUnit.objects.get(code=unit_code)
+    return Worker.objects.create(
+        phone=phone_number or phone(), name=f"投票人{next(_seq)}", unit=unit, region=unit.region
+    )
