@@ -128,7 +128,8 @@ def _votes(nominees, voters, start: datetime.date, days: int, rng: random.Random
 
 
 def _people(industry=None, gender=None, count=6) -> list[Practitioner]:
-    qs = Practitioner.objects.select_related("enterprise").order_by("pk")
+    # a person is shown in one campaign of the demo, not in three
+    qs = Practitioner.objects.exclude(pk__in=Nominee.objects.values("practitioner")).order_by("pk")
     if industry:
         qs = qs.filter(industry=industry)
     if gender:
