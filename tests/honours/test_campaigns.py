@@ -247,7 +247,7 @@ def test_a_burst_from_one_address_is_flagged_counted_and_can_be_voided(
         services.vote(nominee, worker=worker(), ip="10.9.9.9")
     services.vote(nominee, worker=worker(), ip="10.1.1.1")
     flagged = Vote.objects.filter(nominee=nominee).exclude(flag="")
-    assert flagged.count() == 2 and "同一地址" in flagged.first().flag
+    assert flagged.count() == 2 and "同一地址 10 分钟内超过 3 票" in flagged.first().flag
     nominee.refresh_from_db()
     assert nominee.votes == 6  # flagged, not dropped
     with pytest.raises(Refused, match="请填写作废原因"):
