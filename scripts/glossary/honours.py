@@ -66,6 +66,7 @@ GLOSSARY = {
     ),
     "登记异议（来信来电）": "Record an objection (letter or call)",
     "异议提出人": "Objection raised by",
+    "审核不通过须填写原因": "A rejection needs a reason",
     # votes
     "投票": "Vote",
     "投票手机号": "Voting phone",

@@ -124,6 +124,18 @@ class NomineeForm(forms.ModelForm):
         model = Nominee
         fields = ("campaign", "practitioner", "name", "story", "nominated_by_unit", "review_reason")
 
+    def clean(self):
+        """The review's rules beside their fields (the service checks them again when it writes)."""
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == "reject" and not (data.get("review_reason") or "").strip():
+            self.add_error("review_reason", _("审核不通过须填写原因"))
+        if decision == "approve" and self.instance.pk:
+            problems = services.eligibility(self.instance)
+            if problems:
+                self.add_error("decision", "不符合条件：" + "；".join(problems))
+        return data
+
 
 @admin.register(Nominee)
 class NomineeAdmin(FilteredAdmin, ScopedAdmin):
