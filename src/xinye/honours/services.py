@@ -362,11 +362,15 @@ def vote(nominee: Nominee, *, worker: Worker, ip: str | None = None, now=None) -
         if row["status"] != NomineeStatus.APPROVED:
             raise Refused("该候选人不在投票名单中")
         campaign_id = row["campaign_id"]
-        mine = Vote.objects.filter(campaign_id=campaign_id, worker=worker, day=today)
-        if mine.filter(nominee_id=nominee.pk).exists():
+        mine = list(
+            Vote.objects.filter(campaign_id=campaign_id, worker=worker, day=today).values_list(
+                "nominee_id", flat=True
+            )
+        )
+        if nominee.pk in mine:
             raise Refused("您今天已经为TA投过票了，明天再来吧")
         limit = row["campaign__votes_per_day"]
-        if mine.count() >= limit:
+        if len(mine) >= limit:
             raise Refused(f"每个手机号每天最多投 {limit} 票，今天的票已用完")
         flag = ""
         if ip:
