@@ -12,7 +12,7 @@ from django.views.static import serve
 from xinye.accounts.permissions import object_type, restrict
 
 # Station photos are shown on the public portal page of their station.
-PUBLIC_FILES = {"stations.stationphoto"}
+PUBLIC_FILES = {"stations.stationphoto", "honours.exemplarphoto"}
 # Photos attached to an appeal are about a person (domain.md privacy): view_sensitive, and logged.
 SENSITIVE_FILES = {"appeals.appealphoto"}
 
