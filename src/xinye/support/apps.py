@@ -6,3 +6,4 @@ class SupportConfig(AppConfig):
     name = "xinye.support"
     pillar = "support"
     verbose_name = _("如何保障 · 精准服务企业")
+    tick = "xinye.support.services.tick"  # xinye tick (core.ticks): 催办 and 督办 of enterprise needs' tasks

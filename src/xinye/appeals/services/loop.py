@@ -33,7 +33,7 @@ from xinye.appeals.choices import (
 from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealTask
 from xinye.appeals.services.routing import home_unit, route
 from xinye.appeals.uploads import stored_name, validate_photos
-from xinye.core import workdays
+from xinye.core import loops, workdays
 from xinye.core.errors import OutOfScope, Refused
 
 # Read-only helpers and pure rule functions: no actor (the signature test checks every other function).
@@ -66,21 +66,14 @@ TASK_TRANSITIONS = {
 }
 
 
-def _apply(obj, table: dict, new_state: str, labels) -> None:
-    current = obj.status
-    if new_state not in table.get(current, set()):
-        raise Refused(f"当前状态“{labels(current).label}”不能转为“{labels(new_state).label}”")
-    obj.status = new_state
-
-
 def apply_appeal(appeal: Appeal, new_state: str) -> None:
     """The one place an appeal changes state (in memory); refuses what the table does not allow."""
-    _apply(appeal, APPEAL_TRANSITIONS, new_state, AppealStatus)
+    loops.apply_transition(appeal, APPEAL_TRANSITIONS, new_state, AppealStatus)
 
 
 def apply_task(task: AppealTask, new_state: str) -> None:
     """The one place a task changes state (in memory); refuses what the table does not allow."""
-    _apply(task, TASK_TRANSITIONS, new_state, TaskStatus)
+    loops.apply_transition(task, TASK_TRANSITIONS, new_state, TaskStatus)
 
 
 # --- helpers ---
