@@ -370,8 +370,8 @@ endpoints.list(
 
 @router.post("/policies/{policy_id}/reach", response={201: ReachOut}, summary="记录企业已告知/已享受该政策")
 def record_reach(request, policy_id: int, payload: ReachIn):
+    policy = _catalogued(request, Policy, policy_id)  # first: a policy out of sight is 404 for anyone
     require(request, "add", PolicyReach)
-    policy = _catalogued(request, Policy, policy_id)
     enterprise = get_scoped(request, Enterprise.objects.all(), pk=payload.enterprise)
     reach = services.record_reach(
         policy,
