@@ -3,6 +3,7 @@ their tasks, steps and reminders; the policy catalogue and its reach; institutio
 events and matches (an outcome is recorded by its own step)."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -98,7 +99,7 @@ class EventInline(ReadOnlyInline):
 class EnterpriseNeedAdmin(FilteredAdmin, _LoopAdmin):
     nav_icon = "business_center"
     list_display = (
-        "number",
+        "work",
         "enterprise",
         "kind",
         "title",
@@ -115,6 +116,15 @@ class EnterpriseNeedAdmin(FilteredAdmin, _LoopAdmin):
     raw_id_fields = ("enterprise",)
     inlines = [TaskInline, EventInline]
     actions = ["dispatch_by_rule"]
+
+    @admin.display(description=_("编号"))
+    def work(self, obj):
+        return format_html(
+            '<a class="underline" href="{}">{} · {}</a>',
+            reverse("support:work", args=[obj.pk]),
+            obj.number,
+            _("办理"),
+        )
 
     def has_add_permission(self, request):
         return has_action(request.user, "add", EnterpriseNeed)
@@ -164,7 +174,7 @@ class EnterpriseNeedAdmin(FilteredAdmin, _LoopAdmin):
 class NeedTaskAdmin(FilteredAdmin, _LoopAdmin):
     nav_icon = "assignment_turned_in"
     list_display = (
-        "need",
+        "work",
         "unit",
         "status",
         "assigned_at",
@@ -176,6 +186,12 @@ class NeedTaskAdmin(FilteredAdmin, _LoopAdmin):
     filters = TASK_FILTERS
     list_select_related = ("need", "unit", "escalated_to")
     actions = ["sign"]
+
+    @admin.display(description=_("企业需求"))
+    def work(self, obj):
+        return format_html(
+            '<a class="underline" href="{}">{}</a>', reverse("support:work", args=[obj.need_id]), obj.need
+        )
 
     def has_add_permission(self, request):
         return False

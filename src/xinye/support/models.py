@@ -8,8 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinye.appeals.cases import CaseEvent
-from xinye.appeals.choices import OPEN_TASK_STATES, EventKind, ReminderKind, TaskStatus
+from xinye.appeals.cases import CaseEvent, CaseTask
+from xinye.appeals.choices import EventKind, ReminderKind
 from xinye.core.scope import ScopeSpec
 from xinye.support.choices import (
     OPEN_NEED_STATES,
@@ -97,7 +97,7 @@ class EnterpriseNeed(models.Model):
         return self.due_at is None or self.closed_at <= self.due_at
 
 
-class NeedTask(models.Model):
+class NeedTask(CaseTask):
     """One handling unit's share of a need (派单), on the appeals' task loop: 签收, 答复, 办结 or 回退.
     `unit` is the handling unit: it sees its own tasks (and through them the need's text)."""
 
@@ -107,36 +107,7 @@ class NeedTask(models.Model):
     unit = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="need_tasks"
     )
-    instruction = models.TextField(_("派单说明"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
-    )
-    assigned_at = models.DateTimeField(_("派单时间"), default=timezone.now)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("派单人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
-    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    due_at = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
     answer = models.TextField(_("办理结果"), blank=True)
-    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    return_reason = models.CharField(_("回退理由"), max_length=255, blank=True)
-    returned_at = models.DateTimeField(_("回退时间"), null=True, blank=True)
-    escalated_to = models.ForeignKey(
-        "orgs.OrgUnit",
-        verbose_name=_("督办单位"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", industry="need__enterprise__industry", enterprise="need__enterprise")
 
@@ -147,14 +118,6 @@ class NeedTask(models.Model):
 
     def __str__(self):
         return f"{self.need.number} → {self.unit}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_TASK_STATES
-
-    @property
-    def is_overdue(self) -> bool:
-        return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
 
 
 class NeedEvent(CaseEvent):
