@@ -250,3 +250,17 @@ def test_api_catalogues_city_rows_for_every_county_own_rows_for_the_county(world
         content_type="application/json",
     )
     assert other.status_code == 404
+
+
+def test_the_needs_list_reads_in_a_fixed_number_of_queries(world, setup, django_assert_max_num_queries):
+    for i in range(8):
+        need = services.file_need(
+            actor=SYS, enterprise=setup["kerqin"], kind="financing", title=f"周转资金第{i}笔"
+        )
+        services.dispatch_need(need, actor=SYS)
+    client = world_client(world, "kerqin_admin")
+    client.get("/api/v1/enterprise-needs")  # warm the session and the grants
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/enterprise-needs").json()["count"] == 8
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/enterprise-need-tasks").json()["count"] == 8

@@ -4,6 +4,8 @@ a row's `status`, and when a missed deadline's reminder (催办) and escalation 
 The loops keep their own states, rows and messages; these are the pieces that are the same idea in each.
 """
 
+from django.utils import timezone
+
 from xinye.core import workdays
 from xinye.core.errors import Refused
 
@@ -31,3 +33,12 @@ def reminder_key(kind: str, pk: int, due_at) -> str:
     """The idempotency key of one reminder: one per task, kind and deadline, so `xinye tick` run twice
     reminds once, and a task whose deadline moved (an extension) is reminded again."""
     return f"{kind}:{pk}:{int(due_at.timestamp())}"
+
+
+def check_return_window(assigned_at, now, span) -> None:
+    """回退 is allowed only within `span` of a task's assignment (rules.md: 2 working days); refuse after it,
+    naming the span and the moment it ended."""
+    limit_at = workdays.add(assigned_at, span)
+    if now > limit_at:
+        until = timezone.localtime(limit_at).strftime("%Y-%m-%d %H:%M")
+        raise Refused(f"回退须在派单后 {workdays.describe(span)}内提出（截至 {until}）")

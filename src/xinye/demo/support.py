@@ -15,6 +15,7 @@ from xinye.core import workdays
 from xinye.ledger.models import Enterprise
 from xinye.orgs.models import OrgUnit
 from xinye.support import services
+from xinye.support.choices import COVER_KINDS
 from xinye.support.models import EnterpriseNeed, Institution, Match, MatchEvent, Policy, Product
 
 ACTOR = system_actor("demo")
@@ -325,7 +326,7 @@ def _matches(event, institutions, needs, held_on) -> None:
             "骑手团体意外伤害保险",
             "accident",
             None,
-            ("concluded", "18000000", 60),
+            ("concluded", None, 60),
         ),
         (
             "150525",
@@ -335,7 +336,7 @@ def _matches(event, institutions, needs, held_on) -> None:
             "骑手团体意外伤害保险",
             "accident",
             None,
-            ("concluded", "10500000", 35),
+            ("concluded", None, 35),
         ),
         ("150523", "freight", 0, psbc, "小微易贷", "loan", None, ("concluded", "300000", 0)),
         ("150502", "express", 0, psbc, "小微易贷", "loan", None, ("declined", None, 0)),
@@ -361,10 +362,15 @@ def _matches(event, institutions, needs, held_on) -> None:
                 match,
                 actor=ACTOR,
                 status=outcome[0],
-                amount=Decimal(outcome[1]) if outcome[1] else None,
+                # cover: 30 万元 per rider covered (the product's sum insured), whatever the site's head count
+                amount=Decimal(300000 * workers) if kind in COVER_KINDS else _amount(outcome[1]),
                 workers_covered=workers,
                 concluded_on=held_on + datetime.timedelta(days=7) if outcome[0] == "concluded" else None,
             )
+
+
+def _amount(value):
+    return Decimal(value) if value else None
 
 
 def _reach() -> None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -307,7 +308,7 @@ class PolicyOut(Schema):
 
     @staticmethod
     def resolve_in_force(obj):
-        return obj.in_force(datetime.date.today())  # noqa: DTZ011 - the policy's dates are local calendar days
+        return obj.in_force(timezone.localdate())
 
     @staticmethod
     def resolve_county(obj):

@@ -466,11 +466,7 @@ def return_task(task: AppealTask, *, actor, reason: str, at=None) -> AppealTask:
     if not reason.strip():
         raise Refused("回退须说明理由")
     now = at or timezone.now()
-    limit_at = workdays.add(task.assigned_at, rules.return_within())
-    if now > limit_at:
-        raise Refused(
-            f"回退须在派单后 {workdays.describe(rules.return_within())}内提出（截至 {_fmt(limit_at)}）"
-        )
+    loops.check_return_window(task.assigned_at, now, rules.return_within())
     apply_task(task, TaskStatus.RETURNED)
     task.return_reason = reason.strip()[:255]
     task.returned_at = now

@@ -196,10 +196,7 @@ def return_need_task(task: NeedTask, *, actor, reason: str, at=None) -> NeedTask
     if not (reason or "").strip():
         raise Refused({"reason": "回退须说明理由"})
     now = at or timezone.now()
-    limit_at = workdays.add(task.assigned_at, appeal_rules.return_within())
-    if now > limit_at:
-        span = workdays.describe(appeal_rules.return_within())
-        raise Refused(f"回退须在派单后 {span}内提出（截至 {_fmt(limit_at)}）")
+    loops.check_return_window(task.assigned_at, now, appeal_rules.return_within())
     _apply_task(task, TaskStatus.RETURNED)
     task.return_reason = reason.strip()[:255]
     task.returned_at = now
