@@ -63,3 +63,29 @@ def test_a_refused_step_is_shown_not_raised(world):
     assert "不予受理须说明理由" in response.content.decode()
     need.refresh_from_db()
     assert need.status == "submitted"
+
+
+def test_a_county_clerk_records_reach_of_a_city_policy_and_a_match_with_a_city_bank(world):
+    from decimal import Decimal
+
+    from tests.support import factories as f
+    from xinye.support.models import Match, PolicyReach
+
+    city = world["units"]["tl-lxgw"]
+    policy = f.make_policy(city)
+    bank = f.make_institution(city, kind="bank", name="农业银行通辽分行")
+    f.make_product(city, institution=bank, kind="loan", max_amount=Decimal("1000000"))
+    site = make_enterprise(world["units"]["djb-kerqin-delivery"])
+    county = login("kerqin_admin")
+    response = county.post(
+        "/admin/support/policyreach/add/",
+        {"policy": policy.pk, "enterprise": site.pk, "kind": "told", "date": "2026-11-20", "note": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert PolicyReach.objects.filter(policy=policy, enterprise=site, kind="told").exists()
+    response = county.post(
+        "/admin/support/match/add/",
+        {"enterprise": site.pk, "institution": bank.pk, "kind": "loan", "note": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert Match.objects.get(enterprise=site).status == "proposed"

@@ -46,6 +46,21 @@ def _overdue(obj) -> str:
 _overdue.short_description = _("逾期")
 
 
+class _CatalogueChoices:
+    """Forms that pick from the catalogues offer what the user reads of them (`services.visible`): a county
+    clerk records reach of the city's policies and matches with the city's banks and insurers."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model in services.CITYWIDE:
+            kwargs["queryset"] = services.visible(db_field.related_model, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model in services.CITYWIDE:
+            kwargs["queryset"] = services.visible(db_field.related_model, request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 def _run(model_admin, request, queryset, step, done: str) -> None:
     """Apply one loop step to each selected row through its service; a refusal names the row."""
     count = 0
@@ -284,7 +299,7 @@ class PolicyAdmin(FilteredAdmin, ScopedAdmin):
 
 
 @admin.register(PolicyReach)
-class PolicyReachAdmin(FilteredAdmin, ScopedAdmin):
+class PolicyReachAdmin(_CatalogueChoices, FilteredAdmin, ScopedAdmin):
     nav_icon = "campaign"
     list_display = ("policy", "enterprise", "kind", "date", "benefit")
     filters = REACH_FILTERS
@@ -359,7 +374,7 @@ class MatchInline(ReadOnlyInline):
 
 
 @admin.register(MatchEvent)
-class MatchEventAdmin(FilteredAdmin, ScopedAdmin):
+class MatchEventAdmin(_CatalogueChoices, FilteredAdmin, ScopedAdmin):
     nav_icon = "handshake"
     list_display = ("title", "held_on", "place", "unit")
     filters = EVENT_FILTERS
@@ -374,7 +389,7 @@ class MatchEventAdmin(FilteredAdmin, ScopedAdmin):
 
 
 @admin.register(Match)
-class MatchAdmin(FilteredAdmin, ScopedAdmin):
+class MatchAdmin(_CatalogueChoices, FilteredAdmin, ScopedAdmin):
     """Matches are recorded here; the outcome is recorded once through the API's or the service's own step
     (`conclude_match`): a concluded match is not edited."""
 
