@@ -349,19 +349,33 @@ def _catalogued(request, model, pk):
     )
 
 
-PolicyQuery = query_schema(POLICY_FILTERS, "SupportListPoliciesQuery")
+def _catalogue_endpoints(path, name, model, queryset, schema, filters, *, summary, detail_summary):
+    """`GET path` (paginated, filtered) and `GET path/{pk}` over a catalogue as the caller reads it:
+    their scope and the city-wide rows (`services.visible`); anything else is 404."""
+    params = query_schema(filters, f"Support{name.title().replace('_', '')}Query")
+
+    def list_view(request, filters_in: Query[params]):  # type: ignore[valid-type]
+        return _catalogue(request, model, queryset, filters, filters_in.dict())
+
+    def detail_view(request, pk: int):
+        return get_object_or_404(_catalogue(request, model, queryset), pk=pk)
+
+    for view, prefix in ((list_view, "list_"), (detail_view, "get_")):
+        view.__name__ = view.__qualname__ = prefix + name  # the operation ids
+    router.get(path, response=list[schema], summary=summary)(paginate(LimitOffsetPagination)(list_view))
+    router.get(path + "/{pk}", response=schema, summary=detail_summary)(detail_view)
 
 
-@router.get("/policies", response=list[PolicyOut], summary="惠企政策目录")
-@paginate(LimitOffsetPagination)
-def list_policies(request, filters_in: Query[PolicyQuery]):  # type: ignore[valid-type]
-    """The city's policies and the caller's own county's, newest first."""
-    return _catalogue(request, Policy, _policies, POLICY_FILTERS, filters_in.dict())
-
-
-@router.get("/policies/{policy_id}", response=PolicyOut, summary="政策详情")
-def get_policy(request, policy_id: int):
-    return get_object_or_404(_catalogue(request, Policy, _policies), pk=policy_id)
+_catalogue_endpoints(
+    "/policies",
+    "policies",
+    Policy,
+    _policies,
+    PolicyOut,
+    POLICY_FILTERS,
+    summary="惠企政策目录",
+    detail_summary="政策详情",
+)
 
 
 endpoints.list(
@@ -485,42 +499,36 @@ _institutions = Institution.objects.select_related("unit").prefetch_related("pro
 _products = Product.objects.all()
 _events = MatchEvent.objects.select_related("unit").prefetch_related("institutions")
 _matches = Match.objects.select_related("enterprise", "institution")
-InstitutionQuery = query_schema(INSTITUTION_FILTERS, "SupportListInstitutionsQuery")
-ProductQuery = query_schema(PRODUCT_FILTERS, "SupportListProductsQuery")
-EventQuery = query_schema(EVENT_FILTERS, "SupportListEventsQuery")
-
-
-@router.get("/financial-institutions", response=list[InstitutionOut], summary="金融保险机构（含产品）")
-@paginate(LimitOffsetPagination)
-def list_institutions(request, filters_in: Query[InstitutionQuery]):  # type: ignore[valid-type]
-    return _catalogue(request, Institution, _institutions, INSTITUTION_FILTERS, filters_in.dict())
-
-
-@router.get("/financial-institutions/{institution_id}", response=InstitutionOut, summary="机构详情")
-def get_institution(request, institution_id: int):
-    return get_object_or_404(_catalogue(request, Institution, _institutions), pk=institution_id)
-
-
-@router.get("/financial-products", response=list[ProductOut], summary="金融保险产品")
-@paginate(LimitOffsetPagination)
-def list_products(request, filters_in: Query[ProductQuery]):  # type: ignore[valid-type]
-    return _catalogue(request, Product, _products, PRODUCT_FILTERS, filters_in.dict())
-
-
-@router.get("/financial-products/{product_id}", response=ProductOut, summary="产品详情")
-def get_product(request, product_id: int):
-    return get_object_or_404(_catalogue(request, Product, _products), pk=product_id)
-
-
-@router.get("/financing-events", response=list[MatchEventOut], summary="银企对接活动")
-@paginate(LimitOffsetPagination)
-def list_events(request, filters_in: Query[EventQuery]):  # type: ignore[valid-type]
-    return _catalogue(request, MatchEvent, _events, EVENT_FILTERS, filters_in.dict())
-
-
-@router.get("/financing-events/{event_id}", response=MatchEventOut, summary="对接活动详情")
-def get_event(request, event_id: int):
-    return get_object_or_404(_catalogue(request, MatchEvent, _events), pk=event_id)
+_catalogue_endpoints(
+    "/financial-institutions",
+    "institutions",
+    Institution,
+    _institutions,
+    InstitutionOut,
+    INSTITUTION_FILTERS,
+    summary="金融保险机构（含产品）",
+    detail_summary="机构详情",
+)
+_catalogue_endpoints(
+    "/financial-products",
+    "products",
+    Product,
+    _products,
+    ProductOut,
+    PRODUCT_FILTERS,
+    summary="金融保险产品",
+    detail_summary="产品详情",
+)
+_catalogue_endpoints(
+    "/financing-events",
+    "events",
+    MatchEvent,
+    _events,
+    MatchEventOut,
+    EVENT_FILTERS,
+    summary="银企对接活动",
+    detail_summary="对接活动详情",
+)
 
 
 endpoints.list(
