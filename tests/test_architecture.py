@@ -73,6 +73,9 @@ SAME_FLOOR = {
     ("hazards", "stations"),  # hazards.services: the nearest station to a report
     ("orglife", "members"),  # orglife.services: the members of a meeting's organisation
     ("care", "stations"),  # care.models: a service may be held at a station (its page lists it)
+    # support: an enterprise's need runs on the appeals' task loop (task states and table, the event base,
+    # routing, the 回退/催办/督办 rules)
+    ("support", "appeals"),
     ("volunteers", "stations"),  # an activity may be held at a service station
     ("pairing", "coverage"),  # pairing.services: the uncovered enterprises no one is paired with
     ("teams", "guidance"),  # teams: the yearly assessment reuses the instructors' four grades (AssessmentGrade)

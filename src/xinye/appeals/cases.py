@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import is_system
+from xinye.appeals.choices import OPEN_TASK_STATES, TaskStatus
 
 
 class PublicCase(models.Model):
@@ -89,3 +90,55 @@ class CaseEvent(models.Model):
         if is_system(actor):
             return {"actor": None, "actor_label": label or f"系统（{actor.label}）"}
         return {"actor": None, "actor_label": label or "从业人员"}
+
+
+class CaseTask(models.Model):
+    """One unit's share of a case on the 12345-style loop (派单 → 签收 → 答复 → 办结, or 回退 when mis-routed):
+    the fields and reads every loop's task has — an appeal's (`AppealTask`) and an enterprise need's
+    (`support.NeedTask`). The concrete model adds its case, its `unit` (with its own related name) and its
+    `answer` (encrypted where the case is about a person)."""
+
+    instruction = models.TextField(_("派单说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
+    )
+    assigned_at = models.DateTimeField(_("派单时间"), default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("派单人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    return_reason = models.CharField(_("回退理由"), max_length=255, blank=True)
+    returned_at = models.DateTimeField(_("回退时间"), null=True, blank=True)
+    escalated_to = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("督办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TASK_STATES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
+
+    @property
+    def signed_in_time(self) -> bool:
+        return bool(self.signed_at and (self.sign_due_at is None or self.signed_at <= self.sign_due_at))

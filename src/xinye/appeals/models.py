@@ -5,16 +5,14 @@ from django.db import models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xinye.appeals.cases import CaseEvent, PublicCase
+from xinye.appeals.cases import CaseEvent, CaseTask, PublicCase
 from xinye.appeals.choices import (
-    OPEN_TASK_STATES,
     AppealCategory,
     AppealSource,
     AppealStatus,
     EventKind,
     LimitKind,
     ReminderKind,
-    TaskStatus,
 )
 from xinye.core.bulk import next_pk
 from xinye.core.fields import EncryptedTextField
@@ -147,7 +145,7 @@ class AppealPhoto(models.Model):
         return self.file.name
 
 
-class AppealTask(models.Model):
+class AppealTask(CaseTask):
     """One unit's share of an appeal (派单): signed, handled, answered, finished — or sent back (回退)
     when mis-routed. `unit` is the assigned unit: a community sees its own tasks only."""
 
@@ -155,37 +153,8 @@ class AppealTask(models.Model):
     unit = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="appeal_tasks"
     )
-    instruction = models.TextField(_("派单说明"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
-    )
-    assigned_at = models.DateTimeField(_("派单时间"), default=timezone.now)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("派单人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True)
-    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     answer_due_at = models.DateTimeField(_("答复时限"), null=True, blank=True)
-    due_at = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
     answer = EncryptedTextField(_("答复内容"), mask="text")
-    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    return_reason = models.CharField(_("回退理由"), max_length=255, blank=True)
-    returned_at = models.DateTimeField(_("回退时间"), null=True, blank=True)
-    escalated_to = models.ForeignKey(
-        "orgs.OrgUnit",
-        verbose_name=_("督办单位"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     scope = ScopeSpec(unit="unit", enterprise="appeal__enterprise")
 
@@ -196,18 +165,6 @@ class AppealTask(models.Model):
 
     def __str__(self):
         return f"{self.appeal.number or self.appeal_id} → {self.unit}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_TASK_STATES
-
-    @property
-    def is_overdue(self) -> bool:
-        return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
-
-    @property
-    def signed_in_time(self) -> bool:
-        return bool(self.signed_at and (self.sign_due_at is None or self.signed_at <= self.sign_due_at))
 
 
 class AppealEvent(CaseEvent):

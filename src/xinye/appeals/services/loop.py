@@ -33,7 +33,7 @@ from xinye.appeals.choices import (
 from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealTask
 from xinye.appeals.services.routing import home_unit, route
 from xinye.appeals.uploads import stored_name, validate_photos
-from xinye.core import workdays
+from xinye.core import loops, workdays
 from xinye.core.errors import OutOfScope, Refused
 
 # Read-only helpers and pure rule functions: no actor (the signature test checks every other function).
@@ -66,21 +66,14 @@ TASK_TRANSITIONS = {
 }
 
 
-def _apply(obj, table: dict, new_state: str, labels) -> None:
-    current = obj.status
-    if new_state not in table.get(current, set()):
-        raise Refused(f"当前状态“{labels(current).label}”不能转为“{labels(new_state).label}”")
-    obj.status = new_state
-
-
 def apply_appeal(appeal: Appeal, new_state: str) -> None:
     """The one place an appeal changes state (in memory); refuses what the table does not allow."""
-    _apply(appeal, APPEAL_TRANSITIONS, new_state, AppealStatus)
+    loops.apply_transition(appeal, APPEAL_TRANSITIONS, new_state, AppealStatus)
 
 
 def apply_task(task: AppealTask, new_state: str) -> None:
     """The one place a task changes state (in memory); refuses what the table does not allow."""
-    _apply(task, TASK_TRANSITIONS, new_state, TaskStatus)
+    loops.apply_transition(task, TASK_TRANSITIONS, new_state, TaskStatus)
 
 
 # --- helpers ---
@@ -473,11 +466,7 @@ def return_task(task: AppealTask, *, actor, reason: str, at=None) -> AppealTask:
     if not reason.strip():
         raise Refused("回退须说明理由")
     now = at or timezone.now()
-    limit_at = workdays.add(task.assigned_at, rules.return_within())
-    if now > limit_at:
-        raise Refused(
-            f"回退须在派单后 {workdays.describe(rules.return_within())}内提出（截至 {_fmt(limit_at)}）"
-        )
+    loops.check_return_window(task.assigned_at, now, rules.return_within())
     apply_task(task, TaskStatus.RETURNED)
     task.return_reason = reason.strip()[:255]
     task.returned_at = now

@@ -20,7 +20,7 @@ from xinye.appeals.choices import (
 from xinye.appeals.models import Appeal, AppealReminder, AppealTask
 from xinye.appeals.services.loop import _event, _fmt  # package-private: one event writer
 from xinye.appeals.services.routing import county_work_committee
-from xinye.core import workdays
+from xinye.core import loops, workdays
 from xinye.core.context import actor_context, current_actor
 from xinye.core.errors import OutOfScope
 
@@ -84,16 +84,24 @@ def _tick(*, actor, now=None) -> TickResult:
         .order_by("due_at", "pk")
     )
     for task in overdue:
-        stamp = int(task.due_at.timestamp())
-        if now >= workdays.start_after(task.due_at, remind_after):
+        remind, escalate = loops.overdue_steps(
+            task.due_at, now, remind_after=remind_after, escalate_after=escalate_after
+        )
+        if remind:
             message = f"催办：{task.appeal.number}（{task.appeal.get_category_display()}）已超过办结时限 {_fmt(task.due_at)}"
             if _remind(
-                f"overdue:{task.pk}:{stamp}", ReminderKind.OVERDUE, task.appeal, task.unit, message, task, now
+                loops.reminder_key("overdue", task.pk, task.due_at),
+                ReminderKind.OVERDUE,
+                task.appeal,
+                task.unit,
+                message,
+                task,
+                now,
             ):
                 _event(task.appeal, EventKind.REMINDED, actor=actor, task=task, note=message, at=now)
                 result.reminded += 1
                 result.details.append(message)
-        if now >= workdays.start_after(task.due_at, escalate_after):
+        if escalate:
             superior = task.unit.parent or county_work_committee(task.appeal.region)
             span = workdays.describe(escalate_after)  # "5 个工作日"
             message = (
@@ -101,7 +109,7 @@ def _tick(*, actor, now=None) -> TickResult:
                 f"报{superior.name}督办"
             )
             if _remind(
-                f"escalate:{task.pk}:{stamp}",
+                loops.reminder_key("escalate", task.pk, task.due_at),
                 ReminderKind.ESCALATION,
                 task.appeal,
                 superior,

@@ -24,6 +24,7 @@ READS = (
     "fixed_unit",
     "home_unit",
     "route",
+    "resolve_targets",
     "disclosure",
     "filer_contact",
 )
@@ -135,34 +136,38 @@ def home_unit(*, worker=None, region=None, enterprise=None) -> OrgUnit | None:
     return community_of_region(region) or county_work_committee(region)
 
 
-def _resolve_target(target: str, appeal: Appeal) -> OrgUnit | None:
+def _resolve_target(target: str, case) -> OrgUnit | None:
     for option in target.split("|"):
         option = option.strip()
         unit = None
         if option == "community":
-            unit = (
-                appeal.unit if appeal.unit.kind == UnitKind.COMMUNITY else community_of_region(appeal.region)
-            )
+            unit = case.unit if case.unit.kind == UnitKind.COMMUNITY else community_of_region(case.region)
         elif option == "county_wc":
-            unit = county_work_committee(appeal.region)
+            unit = county_work_committee(case.region)
         elif option.startswith("role:"):
-            unit = _responsible_unit(appeal.enterprise, option[5:])
+            unit = _responsible_unit(case.enterprise, option[5:])
         elif option.startswith("unit:"):
-            unit = fixed_unit(option[5:], appeal.region)
+            unit = fixed_unit(option[5:], case.region)
         if unit is not None:
             return unit
     return None
 
 
+def resolve_targets(targets: list[str], case) -> list[OrgUnit]:
+    """The units a routing rule's targets name for `case` — anything with `unit`, `region` and `enterprise`
+    (an appeal, an enterprise's need): one per target that resolves, without repeats, possibly none."""
+    units = []
+    for target in targets:
+        unit = _resolve_target(target, case)
+        if unit is not None and unit not in units:
+            units.append(unit)
+    return units
+
+
 def route(appeal: Appeal) -> list[OrgUnit]:
     """Default 派单 targets from the category, the worker's county and the responsibility matrix
     (rules.DEFAULT_ROUTING). Never empty: falls back to the appeal's own unit."""
-    units = []
-    for target in rules.routing(appeal.category):
-        unit = _resolve_target(target, appeal)
-        if unit is not None and unit not in units:
-            units.append(unit)
-    return units or [appeal.unit]
+    return resolve_targets(rules.routing(appeal.category), appeal) or [appeal.unit]
 
 
 # --- who may read an appeal's personal content ---
