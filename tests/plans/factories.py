@@ -19,7 +19,9 @@ def office(world, code="djb-kerqin-delivery"):
 
 def make_plan(owner, *, year=None, **extra) -> Plan:
     year = year or timezone.localdate().year
-    return Plan.objects.create(year=year, owner=owner, title=extra.pop("title", f"{owner.name}{year}年工作方案"))
+    return Plan.objects.create(
+        year=year, owner=owner, title=extra.pop("title", f"{owner.name}{year}年工作方案")
+    )
 
 
 def make_goal(plan, *, indicator="reported", target="10", **extra) -> Goal:

@@ -26,6 +26,16 @@ def test_the_demo_plans_tasks_and_rankings(world):
     assert OfficeScore.objects.values("month").distinct().count() == today.month - 1
     assert OfficeScore.objects.filter(month=today.replace(month=1, day=1)).count() == 53 or today.month == 1
     assert Drive.objects.count() == 1
-    counts = (Plan.objects.count(), Goal.objects.count(), PlanTask.objects.count(), PlanNotice.objects.count())
+    counts = (
+        Plan.objects.count(),
+        Goal.objects.count(),
+        PlanTask.objects.count(),
+        PlanNotice.objects.count(),
+    )
     plans_demo.load({})
-    assert (Plan.objects.count(), Goal.objects.count(), PlanTask.objects.count(), PlanNotice.objects.count()) == counts
+    assert (
+        Plan.objects.count(),
+        Goal.objects.count(),
+        PlanTask.objects.count(),
+        PlanNotice.objects.count(),
+    ) == counts

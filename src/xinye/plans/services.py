@@ -181,9 +181,9 @@ def issue_task(
     now = now or timezone.now()
     if not (title or "").strip():
         raise Refused({"title": "请填写任务名称"})
-    clean_task(office=office, issuer=issuer, due_date=due_date, today=_today(now))
     require(actor, "view", issuer)
     require(actor, "add", model=PlanTask, unit=office)
+    clean_task(office=office, issuer=issuer, due_date=due_date, today=_today(now))
     sign_due = workdays.local_date(workdays.add(now, rule("sign_within")))
     task = PlanTask.objects.create(
         plan=plan,
@@ -316,11 +316,11 @@ def send_supervision(*, actor, office, sender, message: str, task=None, now=None
     """督办: a notice to an office from a unit on its lines, to be answered within the rule's working days."""
     if not (message or "").strip():
         raise Refused({"message": "请填写督办事项"})
+    require(actor, "view", sender)
+    require(actor, "add", model=PlanNotice, unit=office)
     clean_task(office=office, issuer=sender, due_date=None)
     if task is not None and task.office_id != office.pk:
         raise Refused({"task": "所督办的任务不属于该单位"})
-    require(actor, "view", sender)
-    require(actor, "add", model=PlanNotice, unit=office)
     now = now or timezone.now()
     notice = PlanNotice.objects.create(
         kind=NoticeKind.SUPERVISION,
