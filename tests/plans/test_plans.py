@@ -92,7 +92,10 @@ def test_a_task_goes_to_an_office_on_a_working_day_from_a_unit_on_its_lines(worl
         make_task(office, issuer=world["units"]["lxgw-naiman"], due=datetime.date(2026, 3, 6), now=now)
     with pytest.raises(Refused, match="下达到行业党建办"):
         make_task(
-            world["units"]["lxgw-kerqin"], issuer=world["units"]["tl-lxgw"], due=datetime.date(2026, 3, 6), now=now
+            world["units"]["lxgw-kerqin"],
+            issuer=world["units"]["tl-lxgw"],
+            due=datetime.date(2026, 3, 6),
+            now=now,
         )
     committee = OrgUnit.objects.get(code="hydw-delivery")
     task = make_task(office, issuer=committee, due=datetime.date(2026, 3, 6), now=now)

@@ -5,7 +5,8 @@ from django.contrib import admin, messages
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from xinye.console.admin import ReadOnlyInline
@@ -276,7 +277,7 @@ class OfficeScoreAdmin(ScopedAdmin):
 
     @admin.display(description=_("得分说明"))
     def explanation(self, obj):
-        return format_html("<br>".join(["{}"] * len(obj.parts)), *[p["explanation"] for p in obj.parts])
+        return format_html_join(mark_safe("<br>"), "{}", ((p["explanation"],) for p in obj.parts))
 
     def has_add_permission(self, request):
         return False  # published by `xinye plans rank --publish`
