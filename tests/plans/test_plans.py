@@ -17,7 +17,7 @@ from xinye.ledger import services as ledger
 from xinye.orglife.models import Meeting
 from xinye.orgs.models import OrgUnit
 from xinye.plans import indicators, ranking, services
-from xinye.plans.models import PlanNotice, PlanTask, ScoreRule
+from xinye.plans.models import PlanNotice, ScoreRule
 
 
 def _at(y, m, d, h=9):

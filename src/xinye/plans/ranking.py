@@ -21,12 +21,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Q, Sum
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.core.errors import OutOfScope
-from xinye.coverage.models import OrganisationPlacement
-from xinye.ledger.models import Enterprise, PartyOrganisation
+from xinye.coverage.models import CoverageCell, EnterpriseCoverage, OrganisationPlacement
 from xinye.orglife.models import Meeting
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
@@ -131,7 +130,8 @@ class Gathered:
 
 
 def gather(month: datetime.date, today: datetime.date, offices=None) -> Gathered:
-    """The figures of every office for `month` in five queries grouped by office."""
+    """The figures of every office for `month` in six queries grouped by office (tasks, enterprises, coverage,
+    organisations, the city goal; the offices themselves)."""
     start, end = month_bounds(month)
     if offices is None:
         offices = OrgUnit.objects.filter(kind=UnitKind.INDUSTRY_OFFICE, is_active=True)
@@ -154,20 +154,30 @@ def gather(month: datetime.date, today: datetime.date, offices=None) -> Gathered
         f.tasks, f.on_time, f.late = r["n"], r["ok"], r["late"]
         f.open = f.tasks - f.on_time - f.late
 
-    founded_by = PartyOrganisation.objects.filter(enterprises=OuterRef("pk")).order_by("founded_on")
-    first_founded = Subquery(founded_by.values("founded_on")[:1])
+    # enterprises in the survey's scope: the coverage aggregates already count them per office
+    for r in CoverageCell.objects.filter(unit_id__in=ids).values("unit_id").annotate(n=Sum("enterprises")):
+        fig[r["unit_id"]].enterprises = r["n"] or 0
+    # covered at the start and at the end of the month: the coverage aggregates name each enterprise's
+    # covering organisation; its founding date says since when (no date: always). Driven from the
+    # organisations' side, a few thousand rows, not every enterprise.
+    since = "organisation__founded_on"
     for r in (
-        Enterprise.objects.filter(unit_id__in=ids, in_survey_scope=True, is_active=True)
-        .annotate(founded=first_founded)
+        EnterpriseCoverage.objects.filter(organisation_id__gt=0)  # the organisation index, not in_scope's
         .values("unit_id")
         .annotate(
-            n=Count("pk"),
-            s=Count("pk", filter=Q(founded__lt=start)),
-            e=Count("pk", filter=Q(founded__lte=end)),
+            s=Count(
+                "pk",
+                filter=Q(in_scope=True) & (Q(**{f"{since}__isnull": True}) | Q(**{f"{since}__lt": start})),
+            ),
+            e=Count(
+                "pk",
+                filter=Q(in_scope=True) & (Q(**{f"{since}__isnull": True}) | Q(**{f"{since}__lte": end})),
+            ),
         )
     ):
-        f = fig[r["unit_id"]]
-        f.enterprises, f.covered_start, f.covered_end = r["n"], r["s"], r["e"]
+        f = fig.get(r["unit_id"])
+        if f is not None:
+            f.covered_start, f.covered_end = r["s"], r["e"]
 
     met = Meeting.objects.filter(
         date__range=(start, end), kind__in=HEALTH_KINDS, unit__party_organisation__isnull=False
