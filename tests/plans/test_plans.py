@@ -291,3 +291,18 @@ def test_the_cli_ranks_publishes_and_writes_the_bulletin(world, tmp_path):
     assert "2026年3月" in text and "本月到期任务 4 件，按期完成 2 件，逾期完成 1 件" in text
     table = Document(str(out)).tables[0]
     assert any("测试旗快递行业党建办" in row.cells[1].text for row in table.rows)
+
+
+def test_a_task_not_yet_due_does_not_count_against_the_office(world):
+    _region, offices = make_region(world)
+    express = offices["express"]
+    task = make_task(express)  # due in 10 working days, still open
+    month = task.due_date.replace(day=1)
+    items = ranking.compute(month, timezone.localdate(), OrgUnit.objects.filter(pk=express.pk))
+    part = items[0]["parts"][0]
+    assert part["value"] == "100.00" and "另有 1 件尚未到期" in part["explanation"]
+    # once its date has passed it counts as not done
+    later = ranking.compute(
+        month, task.due_date + datetime.timedelta(days=1), OrgUnit.objects.filter(pk=express.pk)
+    )
+    assert later[0]["parts"][0]["value"] == "0.00"

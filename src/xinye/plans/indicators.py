@@ -48,7 +48,7 @@ def _q(area: dict, *, region="region_id", industry="industry", unit="unit_id") -
 
 
 def _percent(x: float) -> Decimal:
-    return Decimal(str(round(x * 100, 2)))
+    return (Decimal(str(x)) * 100).quantize(Decimal("0.01"))
 
 
 def live_value(indicator: str, area: dict, year: int, today: datetime.date) -> Decimal:

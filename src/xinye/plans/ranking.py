@@ -5,7 +5,7 @@ queries grouped by office (never a query per office), so a month that was never 
 fast as one that was:
 
 - 任务按期完成 (tasks): of the office's tasks due this month, on time = 1, finished late = `param` (e.g. 0.5),
-  still open = 0; no task due = full marks.
+  still open after its due date = 0; a task not yet due is not counted; no task due = full marks.
 - 目标进度 (goals): the office's organisation coverage at the month's end (enterprises covered by a party
   organisation founded by then) against the target of the city plan's 党组织覆盖率 goal (100 % without one).
 - 覆盖提升 (coverage): percentage points of coverage gained in the month; `param` points = full marks; an
@@ -114,6 +114,7 @@ class OfficeFigures:
     on_time: int = 0
     late: int = 0
     open: int = 0
+    pending: int = 0
     enterprises: int = 0
     covered_start: int = 0
     covered_end: int = 0
@@ -148,10 +149,13 @@ def gather(month: datetime.date, today: datetime.date, offices=None) -> Gathered
             n=Count("pk"),
             ok=Count("pk", filter=done & Q(finished_on__lte=F("due_date"))),
             late=Count("pk", filter=done & Q(finished_on__gt=F("due_date"))),
+            pending=Count("pk", filter=~done & Q(due_date__gte=today)),
         )
     ):
         f = fig[r["office_id"]]
-        f.tasks, f.on_time, f.late = r["n"], r["ok"], r["late"]
+        # a task still open and not yet due (the month in progress) is not counted against the office
+        f.pending = r["pending"]
+        f.tasks, f.on_time, f.late = r["n"] - f.pending, r["ok"], r["late"]
         f.open = f.tasks - f.on_time - f.late
 
     # enterprises in the survey's scope: the coverage aggregates already count them per office
@@ -222,13 +226,14 @@ def _pct(n: int, d: int) -> Decimal:
 def _part(key: str, f: OfficeFigures, rule: dict, g: Gathered) -> tuple[Decimal, str]:
     """One part's 0–100 value and the sentence that explains it."""
     if key == ScoreKey.TASKS:
+        later = f"（另有 {f.pending} 件尚未到期）" if f.pending else ""
         if not f.tasks:
-            return HUNDRED, "本月无到期任务，计满分"
+            return HUNDRED, f"本月无到期任务{later}，计满分"
         credit = Decimal(rule["param"])
         value = HUNDRED * (f.on_time + credit * f.late) / f.tasks
         return value, (
             f"本月到期任务 {f.tasks} 件：按期完成 {f.on_time} 件，逾期完成 {f.late} 件（按 {credit} 计），"
-            f"未完成 {f.open} 件"
+            f"未完成 {f.open} 件{later}"
         )
     if key == ScoreKey.GOALS:
         if not f.enterprises:
