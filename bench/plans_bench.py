@@ -267,7 +267,8 @@ def main():
 
             with CaptureQueriesContext(connection) as ctx:
                 ranking.compute(MONTH, today)
-            for q in ctx.captured_queries:  # run again to the last row: SQLite computes while rows are fetched
+            # run each again to its last row: SQLite computes while the rows are fetched
+            for q in ctx.captured_queries:
                 with connection.cursor() as cursor:
                     t = time.perf_counter()
                     cursor.execute(q["sql"])

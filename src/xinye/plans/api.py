@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xinye.api.common import get_scoped
 from xinye.api.lists import Endpoints
@@ -183,7 +183,7 @@ def supervise(request, payload: SupervisionIn):
     notice = services.send_supervision(
         actor=request.user, office=office, sender=sender, message=payload.message, task=task
     )
-    return 201, notice
+    return Status(201, notice)
 
 
 @router.post("/goals/{goal_id}/report", response=GoalOut, summary="填报目标完成值（须附佐证）")
@@ -191,7 +191,9 @@ def report_goal(request, goal_id: int, payload: GoalReportIn):
     from xinye.plans.models import Goal
 
     goal = get_scoped(request, Goal.objects.select_related("plan__owner"), "change", pk=goal_id)
-    return services.report_goal(goal, value=payload.value, evidence=payload.evidence, actor=request.user)
+    services.report_goal(goal, value=payload.value, evidence=payload.evidence, actor=request.user)
+    goal.refresh_from_db()
+    return goal
 
 
 class PartOut(Schema):
