@@ -123,6 +123,9 @@ def test_tick_reminds_and_escalates_once_under_a_frozen_clock(world):
     task.refresh_from_db()
     assert task.escalated_to.code == "lxgw-kerqin"
     assert services.tick(actor=tick, now=_at(2026, 3, 16, 9)).total == 0
+    r = services.tick(actor=tick, now=_at(2026, 3, 19, 9))  # the 督办 still unanswered after its reply date
+    assert r.reminded == 1 and "未在 2026-03-18 前回复督办" in r.details[0]
+    assert services.tick(actor=tick, now=_at(2026, 3, 19, 10)).total == 0
     services.reply_notice(supervision, actor=SYSTEM, reply="本周内完成")
     with pytest.raises(Refused, match="重复回复"):
         services.reply_notice(supervision, actor=SYSTEM, reply="再答")

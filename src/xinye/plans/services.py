@@ -501,7 +501,8 @@ def _tick(*, now) -> TickResult:
     - 临期提醒 when the rule's working days or fewer remain;
     - 催办 to the office the day after the deadline (as appeals);
     - 5 working days later: 逾期上报 to the county 两新工委 and the 行业党委, and a 督办 notice to the office
-      from its county 两新工委 that requires a written reply."""
+      from its county 两新工委 that requires a written reply;
+    - 催办 to the office when a 督办 notice is still unanswered after its reply date."""
     today, result = _today(now), TickResult()
     due_soon, remind_after, escalate_after = rule("due_soon"), rule("remind_after"), rule("escalate_after")
     soon_limit = workdays.add_workdays(today, due_soon)
@@ -560,4 +561,18 @@ def _tick(*, now) -> TickResult:
                 task.save(update_fields=["escalated_to", "updated_at"])
                 result.escalated += 1
                 result.details.append(msg)
+    unanswered = PlanNotice.objects.filter(reply_required=True, replied_at__isnull=True, reply_due__lt=today)
+    for notice in unanswered.select_related("unit").order_by("reply_due", "pk"):
+        msg = f"催办：{notice.unit.name}未在 {notice.reply_due} 前回复督办：{notice.message[:60]}"
+        if _notice(
+            f"reply:{notice.pk}:{notice.reply_due}",
+            NoticeKind.OVERDUE,
+            notice.task,
+            notice.unit,
+            msg,
+            now,
+            sender=notice.sender,
+        ):
+            result.reminded += 1
+            result.details.append(msg)
     return result
