@@ -156,6 +156,8 @@ def resolve_scope(actor, code: str | None = None) -> Scope:
             return Scope(scope_viewer(root, _patterns_of(actor)), root, "全市")
         first = next((g for g in grants_for(actor) if g.mode == "tree"), None)
         unit = OrgUnit.objects.filter(pk=first.unit_id).first() if first else None
+        if unit is not None and unit.parent_id is None:
+            return Scope(actor, unit, "全市")
         return Scope(actor, unit, unit.name if unit else str(actor))
     unit = OrgUnit.objects.filter(code=code, kind__in=SCOPE_KINDS).first()
     if unit is None or not (is_system(actor) or in_scope(actor, "view", unit)):

@@ -61,6 +61,12 @@ class Table:
     # Stock figures are stated as of a day; flow figures over the whole period.
     basis: str = "period"  # "stock" | "period"
 
+    def __post_init__(self):
+        # A totals row summed over no rows holds only its label: the figures are zeros.
+        if self.totals is not None and len(self.totals) < len(self.columns):
+            self.totals = [*self.totals, *([""] * (self.keys - len(self.totals)))]
+            self.totals += [0] * (len(self.columns) - len(self.totals))
+
 
 @dataclass(frozen=True)
 class Sheet:

@@ -35,9 +35,9 @@ def snapshot_totals(scope: Scope, day: datetime.date) -> tuple[datetime.date | N
     if latest is None:
         return None, {}
     sums = visible.filter(day=latest).aggregate(
-        **{f: Sum(f) for f in STOCK}, **{f"known_{f}": Count(f) for f in STOCK}
+        **{f"sum_{f}": Sum(f) for f in STOCK}, **{f"known_{f}": Count(f) for f in STOCK}
     )
-    return latest, {f: sums[f] for f in STOCK if sums[f"known_{f}"]}
+    return latest, {f: sums[f"sum_{f}"] for f in STOCK if sums[f"known_{f}"]}
 
 
 def compare(scope: Scope, period: Period, current: dict) -> dict:
@@ -58,5 +58,5 @@ def compare(scope: Scope, period: Period, current: dict) -> dict:
 def trend(scope: Scope, figure: str, days: list[datetime.date]) -> list[tuple[datetime.date, int | None]]:
     """A figure (stock or flow) over the snapshots of `days`, summed over what the scope sees."""
     visible = restrict(DailySnapshot.objects.filter(day__in=days), scope.viewer, "view")
-    got = dict(visible.values("day").annotate(v=Sum(figure), k=Count(figure)).values_list("day", "v"))
+    got = dict(visible.values("day").annotate(v=Sum(figure)).values_list("day", "v"))
     return [(d, got.get(d)) for d in days]

@@ -4,6 +4,7 @@ the daily snapshots. Exit codes: 0 done; 2 a bad argument (unknown period or sco
     xinye report statistics --period 2026-11 --out 统计报表.xlsx [--scope lxgw-kerqin]
     xinye report briefing --period 2026-11 --out 工作简报.docx [--scope lxgw-kerqin]
     xinye report backfill [--since 2025-12-01] [--until 2026-12-04] [--replace]
+    xinye report --actor kerqin_admin statistics …   (as a staff account: its scope, its grants)
 """
 
 import datetime
