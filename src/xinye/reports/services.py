@@ -38,6 +38,8 @@ from xinye.stations.models import StationCheckIn
 
 READS = ()
 
+# The stock figures a back-fill can rebuild (an organisation without a founding date is not counted).
+BACKFILLED = ("enterprises", "practitioners", "party_members", "organisations")
 ORG_SUMS = (
     "org_party_committee",
     "org_general_branch",
@@ -160,7 +162,7 @@ def take_snapshot(day: datetime.date, *, actor) -> int:
     return _write(rows, "tick")
 
 
-def _cumulative(qs, date_expr, days: list[datetime.date], cells, counties, field_name, out) -> None:
+def _cumulative(qs, date_expr, days: list[datetime.date], cells, field_name, out) -> None:
     """Count rows of `qs` by cell and by their date, and add the running totals for each of `days`."""
     by_cell: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     for r in qs.annotate(d=date_expr).values("d", "region_id", "industry").annotate(n=Count("pk")).order_by():
@@ -194,22 +196,23 @@ def backfill(since: datetime.date, until: datetime.date, *, actor, replace: bool
     ]
     if not days:
         return 0
+    wanted = set(days)
     cells, counties = _cell_units(), _county_rows()
     rows: dict[tuple, dict] = defaultdict(dict)
     for day in days:
         for (region, industry), unit in cells.items():
-            rows[(day, unit, region, industry)]
+            # what history allows is known, zero until its rows appear
+            rows.setdefault((day, unit, region, industry), dict.fromkeys(BACKFILLED, 0))
         for region, unit in counties.items():
-            rows[(day, unit, region, "")]
+            rows.setdefault((day, unit, region, ""), {})
     tz = timezone.get_default_timezone()
     in_survey = Enterprise.objects.filter(in_survey_scope=True, is_active=True)
-    _cumulative(in_survey, TruncDate("created_at", tzinfo=tz), days, cells, counties, "enterprises", rows)
+    _cumulative(in_survey, TruncDate("created_at", tzinfo=tz), days, cells, "enterprises", rows)
     _cumulative(
         Practitioner.objects.all(),
         TruncDate("created_at", tzinfo=tz),
         days,
         cells,
-        counties,
         "practitioners",
         rows,
     )
@@ -218,7 +221,6 @@ def backfill(since: datetime.date, until: datetime.date, *, actor, replace: bool
         TruncDate("created_at", tzinfo=tz),
         days,
         cells,
-        counties,
         "party_members",
         rows,
     )
@@ -227,15 +229,13 @@ def backfill(since: datetime.date, until: datetime.date, *, actor, replace: bool
         F("founded_on"),
         days,
         cells,
-        counties,
         "organisations",
         rows,
     )
     for key, values in _flows((days[0], days[-1]), cells, counties).items():
-        if key[0] in rows or key in rows:
+        if key[0] in wanted:
             rows[key].update(values)
-    written = {k: v for k, v in rows.items() if k[0] in set(days)}
-    _write(written, "backfill")
+    _write({k: v for k, v in rows.items() if k[0] in wanted}, "backfill")
     return len(days)
 
 
