@@ -210,8 +210,11 @@ def test_the_console_offers_the_users_scopes_and_downloads_a_logged_workbook(wor
     )
     assert "未知的单位编码" in refused.content.decode()
     assert ChangeLog.objects.filter(action="export").count() == count
-    # a role without the export grant does not find the page
-    assert client_for("instructor").get("/admin/reports/").status_code == 404
+    # the sidebar leads there; a role without the export grant finds neither the link nor the page
+    assert 'href="/admin/reports/"' in client.get("/admin/").content.decode()
+    instructor = client_for("instructor")
+    assert 'href="/admin/reports/"' not in instructor.get("/admin/").content.decode()
+    assert instructor.get("/admin/reports/").status_code == 404
 
 
 def test_the_briefing_downloads_from_the_console(world, client_for):

@@ -9,5 +9,5 @@ class ReportsConfig(AppConfig):
     # `xinye tick` writes the day's snapshot once a day (core.ticks).
     tick = "xinye.reports.services.tick"
     nav_links = [
-        (_("统计报表与工作简报"), "summarize", "reports:index", "action:export:reports.dailysnapshot")
+        (_("统计报表与工作简报"), "summarize", "reports:index", "export:reports.dailysnapshot")
     ]
