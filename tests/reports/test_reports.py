@@ -37,7 +37,8 @@ def test_a_period_is_a_month_up_to_the_current_one():
         datetime.date(2026, 11, 30),
         "2026年11月",
     )
-    assert parse_period("2026-12", today=TODAY).as_of == TODAY  # the running month: figures as of today
+    assert parse_period("2026-12", today=TODAY).as_of == TODAY  # the running month: flows up to today
+    assert parse_period("2026-11", today=TODAY).made == TODAY
     assert parse_period("2026-03", today=TODAY).previous().label == "2026-02"
     assert parse_period("2026-01", today=TODAY).previous().label == "2025-12"
     assert parse_period("2026-11", today=TODAY).year_ago().label == "2025-11"
@@ -88,6 +89,18 @@ def test_a_named_scope_sees_its_subtree_only(world):
 
 
 # --- the workbook ---
+
+
+def test_a_past_months_sheets_state_live_stock_as_of_the_day_made_and_flows_over_the_month(world, tmp_path):
+    out = tmp_path / "past.xlsx"
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    call_command("report", "statistics", "--period", f"{last_month:%Y-%m}", "--out", str(out))
+    book = openpyxl.load_workbook(out)
+    stock, flow = book.worksheets[0]["A2"].value, book.worksheets[2]["A2"].value
+    assert f"截至 {today:%Y-%m-%d}" in stock
+    assert f"{last_month:%Y-%m-%d} 至 {end:%Y-%m-%d}" in flow
 
 
 def test_a_registered_sheet_joins_the_workbook_with_formulas_neutralised(world, tmp_path, monkeypatch):

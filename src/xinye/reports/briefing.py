@@ -91,7 +91,7 @@ def opening_paragraph(scope: Scope, period: Period, f: dict) -> str:
         if f[key]
     ]
     return (
-        f"截至{period.as_of.year}年{period.as_of.month}月{period.as_of.day}日，{_where(scope)}共有新业态企业"
+        f"截至{period.made.year}年{period.made.month}月{period.made.day}日，{_where(scope)}共有新业态企业"
         f"{_n(f['enterprises'])}家，从业人员{_n(f['practitioners'])}名，其中党员{_n(f['party_members'])}名；"
         f"建立党组织{_n(f['organisations'])}个（{'、'.join(kinds) or '暂无'}），"
         f"选派党建指导员{_n(f['instructors'])}名、驻企联络员{_n(f['liaisons'])}名，"

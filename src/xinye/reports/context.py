@@ -34,12 +34,14 @@ SCOPE_KINDS = ("org_department", "work_committee", "industry_committee", "indust
 
 @dataclass(frozen=True)
 class Period:
-    """One calendar month. `as_of` is the day stock figures are stated for: the month's last day, or today
-    while the month is still running."""
+    """One calendar month. `as_of` is the month's last day, or today while the month is still running (flows
+    are counted up to it); `made` is the day the report is made. Stock figures (enterprises, members,
+    coverage …) are the live ones, so they are stated as of `made`, whatever the period."""
 
     start: datetime.date
     end: datetime.date
     as_of: datetime.date
+    made: datetime.date
 
     @property
     def label(self) -> str:
@@ -50,10 +52,10 @@ class Period:
         return f"{self.start.year}年{self.start.month}月"
 
     def previous(self) -> Period:
-        return parse_period(f"{(self.start - datetime.timedelta(days=1)):%Y-%m}", today=self.as_of)
+        return parse_period(f"{(self.start - datetime.timedelta(days=1)):%Y-%m}", today=self.made)
 
     def year_ago(self) -> Period:
-        return parse_period(f"{self.start.year - 1}-{self.start.month:02d}", today=self.as_of)
+        return parse_period(f"{self.start.year - 1}-{self.start.month:02d}", today=self.made)
 
     def aware_bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
         """[start, end + 1 day) as aware datetimes in the project's time zone (Asia/Shanghai)."""
@@ -82,7 +84,7 @@ def parse_period(text: str | None, *, today: datetime.date | None = None) -> Per
     if start > today:
         raise Refused({"period": f"统计期 {text} 尚未开始（今天是 {today:%Y-%m-%d}）"})
     end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-    return Period(start, end, min(end, today))
+    return Period(start, end, min(end, today), today)
 
 
 @dataclass(frozen=True)

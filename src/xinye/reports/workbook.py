@@ -83,7 +83,7 @@ def _sheet(book, fmt, index: int, sheet: Sheet, table: Table, scope: Scope, peri
     # Row 0: the title; row 1: scope, period, date; row 3: the header with units (row 2 left empty).
     ws.merge_range(0, 0, 0, max(width - 1, 1), f"{scope.name}{sheet.title}统计表", fmt["title"])
     stated = (
-        f"截至 {period.as_of:%Y-%m-%d}"
+        f"截至 {period.made:%Y-%m-%d}"
         if table.basis == "stock"
         else f"{period.start:%Y-%m-%d} 至 {period.end:%Y-%m-%d}"
     )
