@@ -48,8 +48,8 @@ FLOORS: tuple[tuple[str, ...], ...] = (
         "support",
         "care",
     ),
-    # Oversight: plans, supervision and grading read the figures of every capability below them.
-    ("plans", "grading"),
+    # Oversight: plans, supervision, grading and the reports read the figures of every capability below them.
+    ("plans", "grading", "reports"),
     # The faces: the console (admin base, sidebar, middleware, backup/restore), the API, the worker portal
     # (its pages, sign-in and the submissions it composes across apps), the project's own entry modules,
     # and every app's face modules (FACE_MODULES).

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "xinye.care",
     "xinye.plans",
     "xinye.grading",
+    "xinye.reports",
     "xinye.api",
     "xinye.console",
 ]

@@ -31,6 +31,7 @@ MANAGED_APPS = (
     "care",
     "plans",
     "grading",
+    "reports",
 )
 # City-wide reference data: read by every admin, written only by 市级管理员 and 系统管理员 (leak 2 of the
 # spine issue: a county admin renamed 开鲁县; leak 9: a county admin published a city-wide privacy notice).
@@ -101,6 +102,7 @@ BUILTIN_ROLES = [
             "care.*": ["view"],
             "plans.*": ["view"],
             "grading.*": ["view"],
+            "reports.*": READ,
             **RULEBOOK,
         },
     ),

@@ -33,6 +33,7 @@ ORDER = (
     "care",
     "plans",
     "grading",
+    "reports",
 )
 
 
