@@ -37,7 +37,7 @@ GLOSSARY = {
     "临期提醒": "Due-soon reminder",
     "逾期上报": "Overdue, reported up",
     "督办通知": "Supervision notice",
-    "接收单位": "Recipient",
+    "接收单位": "Receiving organisation",
     "需回复": "Reply required",
     "回复时限": "Reply due",
     "回复": "Reply",

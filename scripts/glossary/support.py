@@ -84,7 +84,7 @@ GLOSSARY = {
     "产品": "Product",
     "对应需求": "Need answered",
     "对接类别": "Kind of match",
-    "结果": "Outcome",
+    "结果": "Result",
     "贷款/保额（元）": "Loan / sum insured (yuan)",
     "覆盖从业人员数": "Workers covered",
     "达成日期": "Concluded on",

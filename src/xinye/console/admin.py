@@ -274,8 +274,9 @@ class ReadOnlyInline(TabularInline):
 
     def has_view_permission(self, request, obj=None):
         # xinye's roles, not Django's model permissions (which no xinye role holds): without this the rows
-        # were hidden from everyone but a superuser. The parent page is already inside the user's scope.
-        return has_action(request.user, "view", self.model)
+        # were hidden from everyone but a superuser. The parent page is already inside the user's scope; an
+        # add form (obj None) has no rows to show, and shows no empty table either.
+        return obj is not None and has_action(request.user, "view", self.model)
 
 
 class ReadOnlyAdmin(ScopedAdmin):

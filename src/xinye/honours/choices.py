@@ -47,7 +47,7 @@ class NominationSource(models.TextChoices):
 
 class NomineeStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
-    APPROVED = "approved", _("审核通过")
+    APPROVED = "approved", _("已通过审核")
     REJECTED = "rejected", _("审核未通过")
     SHORTLISTED = "shortlisted", _("公示中")
     WITHDRAWN = "withdrawn", _("公示异议成立，取消")

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from xinye.api.common import get_scoped, scoped
+from xinye.api.common import get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.ledger.choices import CoverageStatus
@@ -183,6 +183,7 @@ class StatsOut(Schema):
 def pairing_stats(request, q: Query[StatsQuery]):
     """Active pairs in scope, the year's activities with their count under each of the 六联, and the active
     pairs without any activity this quarter."""
+    require(request, "view", Pairing)  # a role without pairings gets 403, not a page of zeros
     qs = scoped(request, Pairing.objects.all())
     if q.county:
         qs = qs.filter(region_id=q.county)

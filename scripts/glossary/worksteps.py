@@ -1,0 +1,16 @@
+"""English for what the 办理 pages say after each step (issue 17: one message saying what happened)."""
+
+GLOSSARY = {
+    "已决定不予受理，理由已告知提出人": "Not accepted; the filer has been told why",
+    "已派单至%(units)s": "Dispatched to %(units)s",
+    "已延期，新的办理时限已生效": "Extended; the new time limit applies",
+    "已答复提出人": "Answered the filer",
+    "已记录回访": "Return visit recorded",
+    "%(unit)s已签收": "%(unit)s has acknowledged the task",
+    "已记录办理进展": "Progress recorded",
+    "%(unit)s已提交办理结果": "%(unit)s has submitted its result",
+    "%(unit)s的任务已完成": "%(unit)s's task is finished",
+    "已退回，等待重新派单": "Returned; waiting to be dispatched again",
+    "状态已改为“%(status)s”": "Status changed to “%(status)s”",
+    "已记录处理情况": "Handling recorded",
+}
