@@ -35,6 +35,7 @@ from xinye.appeals.services.routing import home_unit, route
 from xinye.appeals.uploads import stored_name, validate_photos
 from xinye.core import workdays
 from xinye.core.errors import OutOfScope, Refused
+from xinye.rulebook.services import with_citation
 
 # Read-only helpers and pure rule functions: no actor (the signature test checks every other function).
 READS = (
@@ -476,7 +477,10 @@ def return_task(task: AppealTask, *, actor, reason: str, at=None) -> AppealTask:
     limit_at = workdays.add(task.assigned_at, rules.return_within())
     if now > limit_at:
         raise Refused(
-            f"回退须在派单后 {workdays.describe(rules.return_within())}内提出（截至 {_fmt(limit_at)}）"
+            with_citation(
+                f"回退须在派单后 {workdays.describe(rules.return_within())}内提出（截至 {_fmt(limit_at)}）",
+                "appeals.return_within",
+            )
         )
     apply_task(task, TaskStatus.RETURNED)
     task.return_reason = reason.strip()[:255]
@@ -497,9 +501,9 @@ def extend_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """A complaint/complex case may be extended once, with a reason (rules.md)."""
     require(actor, "change", appeal)
     if appeal.limit_kind != LimitKind.COMPLAINT:
-        raise Refused("只有投诉/复杂事项可以延期")
+        raise Refused(with_citation("只有投诉/复杂事项可以延期", "appeals.extension"))
     if appeal.extended:
-        raise Refused("该诉求已延期一次，不能再次延期")
+        raise Refused(with_citation("该诉求已延期一次，不能再次延期", "appeals.extension"))
     if not reason.strip():
         raise Refused("延期须说明理由")
     if not appeal.is_open or appeal.due_at is None:
