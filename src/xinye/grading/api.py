@@ -3,7 +3,7 @@ by month, the 闪光点 list, one enterprise's grade in words, and the rule tabl
 
 from ninja import Router, Schema
 
-from xinye.accounts.permissions import require
+from xinye.api.common import require
 from xinye.api.lists import Endpoints
 from xinye.grading import services
 from xinye.grading.models import GradeRule, GradeSnapshot

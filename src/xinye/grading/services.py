@@ -154,7 +154,7 @@ def _tally(rows, key=None) -> dict:
     out: dict = {}
     for row in rows:
         bucket = out.setdefault(row[key] if key else None, dict.fromkeys(GRADES, 0))
-        bucket[row["grade"]] = row["n"]
+        bucket[row["grade"]] += row["n"]
     return out
 
 
