@@ -5,8 +5,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from xinye.console.admin import ReadOnlyAdmin, ScopedAdmin
+from xinye.core.filters import FilteredAdmin
 from xinye.grading import services
 from xinye.grading.facts import label
+from xinye.grading.filters import SNAPSHOT_FILTERS
 from xinye.grading.models import GradeRule, GradeSnapshot, OrganisationStanding
 
 
@@ -52,9 +54,8 @@ class OrganisationStandingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GradeSnapshot)
-class GradeSnapshotAdmin(ReadOnlyAdmin):
+class GradeSnapshotAdmin(FilteredAdmin, ReadOnlyAdmin):
     nav_icon = "stars"
     list_display = ("month", "subject", "name", "region", "industry", "grade", "reason")
-    list_filter = ("month", "subject", "grade", "region", "industry")
-    search_fields = ("name",)
+    filters = SNAPSHOT_FILTERS
     list_select_related = ("region",)

@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from xinye.api.common import require
 from xinye.api.lists import Endpoints
 from xinye.grading import services
+from xinye.grading.filters import RULE_FILTERS, SNAPSHOT_FILTERS
 from xinye.grading.models import GradeRule, GradeSnapshot
 
 router = Router()
@@ -120,7 +121,14 @@ def enterprise_grade(request, enterprise_id: int):
     return services.enterprise_grade(request.user, enterprise_id)
 
 
-endpoints.list("/grade-rules", "list_grade_rules", GradeRule.objects.all(), RuleOut, summary="评定规则表")
+endpoints.list(
+    "/grade-rules",
+    "list_grade_rules",
+    GradeRule.objects.all(),
+    RuleOut,
+    filters=RULE_FILTERS,
+    summary="评定规则表",
+)
 endpoints.detail(
     "/grade-rules/{rule_id}", "get_grade_rule", GradeRule.objects.all(), RuleOut, summary="评定规则"
 )
@@ -129,6 +137,7 @@ endpoints.list(
     "list_grade_snapshots",
     GradeSnapshot.objects.all(),
     SnapshotOut,
+    filters=SNAPSHOT_FILTERS,
     summary="等次记录（按月）",
 )
 endpoints.detail(
