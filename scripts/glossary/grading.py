@@ -54,4 +54,14 @@ GLOSSARY = {
     "等次记录": "Grade record",
     "等次记录（按月）": "Grade records (monthly)",
     "评定说明": "Why this grade",
+    # grading: the overview page
+    "等次总览": "Grades overview",
+    "空白点→实心点→闪光点 等次总览": "Blank → solid → shining: grades overview",
+    "按评定规则表计算：空白点 = 未覆盖或未达实心标准；实心点 = 已覆盖且党组织正常运转；闪光点 = 党组织运转优良并有亮点。每个等次都写明依据。": "Computed by the grading rules: blank = not covered or below the solid standard; solid = covered with its organisation running normally; shining = an organisation running well with a distinction. Every grade states its grounds.",
+    "等次变化（按月）": "Grades by month",
+    "企业：空白点": "Enterprises: blank",
+    "党组织：空白点": "Organisations: blank",
+    "还没有等次记录（每日 xinye tick 写入当月记录）。": "No grade records yet (xinye tick writes each month's records daily).",
+    "闪光点清单": "Shining points",
+    "暂无闪光点。": "No shining points yet.",
 }

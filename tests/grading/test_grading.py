@@ -163,3 +163,13 @@ def test_the_tick_grades_once_a_day_and_only_as_the_system(ledger_world, world):
         services.tick(actor=world["users"]["city_admin"])
     with pytest.raises(OutOfScope):
         services.refresh(actor=world["users"]["kerqin_admin"])
+
+
+def test_the_console_overview_shows_counts_history_and_shining_points(ledger_world, client_for):
+    _score(ledger_world["org"], 95, ["members_developed"])
+    services.snapshot(datetime.date(2026, 4, 1), actor=SYS)
+    page = client_for("kerqin_admin").get("/admin/grading/overview/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "科尔沁区" in html and "奈曼旗" not in html
+    assert "2026-04" in html and "科尔沁有支部企业 — 闪光点" in html and "发展了新党员" in html

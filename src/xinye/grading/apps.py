@@ -9,4 +9,5 @@ class GradingConfig(AppConfig):
     name = "xinye.grading"
     pillar = "institutions"
     verbose_name = _("制度落实 · 空白点→实心点→闪光点")
+    nav_links = [(_("等次总览"), "insights", "grading:overview", "grading.graderule")]
     tick = "xinye.grading.services.tick"  # xinye tick: daily standings and this month's grades
