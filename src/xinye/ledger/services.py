@@ -818,7 +818,8 @@ def organisation_errors(kind: str, enterprises) -> dict:
         errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
     elif kind == UnitKind.JOINT_BRANCH and len(enterprises) > rules.joint_branch_max_units():
         errors["enterprises"] = with_citation(
-            f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业", "ledger.joint_branch_units"
+            f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业",
+            "ledger.joint_branch_units",
         )
     elif kind != UnitKind.JOINT_BRANCH and len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
         errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"

@@ -39,6 +39,7 @@ def _local(rule_key: str) -> str:
     citation = cite(rule_key)
     return f"；{citation}" if citation else ""
 
+
 # Step → the political status it gives the person (细则: 申请人, 积极分子, 发展对象, 预备党员, 正式党员).
 STATUS_AFTER_STEP = {
     1: PoliticalStatus.APPLICANT,
@@ -347,7 +348,8 @@ def extend_probation(case: DevelopmentCase, months: int, decided_on: datetime.da
         )
     if not low <= months <= high:
         raise Refused(
-            f"{SOURCE}第三十四条：延长预备期不能少于 {low} 个月，最长不超过 {high} 个月" + _local("members.probation")
+            f"{SOURCE}第三十四条：延长预备期不能少于 {low} 个月，最长不超过 {high} 个月"
+            + _local("members.probation")
         )
     if not reason:
         raise Refused("请填写延长预备期的原因（支部大会决议）")
