@@ -27,6 +27,7 @@ from xinye.ledger.services import OWN_KINDS
 from xinye.orgs.choices import ResponsibilityRole
 from xinye.orgs.models import Agent, Responsibility
 from xinye.orgs.services import assign_responsibility
+from xinye.rulebook.services import cite
 
 READS = (
     "agent_of",
@@ -529,6 +530,8 @@ def evidence(
         ev.shortfalls.append(
             f"走访慰问 {ev.care_visits} 次，{'未达到' if year_over else '尚未达到'}每年至少 {rule('care_visits_per_year')} 次"
         )
+    if ev.shortfalls and (citation := cite("guidance.visit_frequency")):
+        ev.shortfalls = [f"{s}（{citation}）" for s in ev.shortfalls]
     return ev
 
 

@@ -41,6 +41,7 @@ from xinye.ledger.models import (
 )
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
+from xinye.rulebook.services import with_citation
 
 # The pure rules and queries of this module (no actor: they write nothing).
 READS = (
@@ -704,10 +705,17 @@ def set_committee(org: PartyOrganisation, members, *, actor) -> PartyOrganisatio
         low, high = rules.rule("committee_size")
         if full < need:
             raise Refused(
-                {"committee": f"委员：正式党员不足 {need} 人（现 {full} 人）的支部不设委员会，只设书记"}
+                {
+                    "committee": with_citation(
+                        f"委员：正式党员不足 {need} 人（现 {full} 人）的支部不设委员会，只设书记",
+                        "ledger.committee_size",
+                    )
+                }
             )
         if not low <= len(members) <= high:
-            raise Refused({"committee": f"委员：支部委员会应为 {low}–{high} 人"})
+            raise Refused(
+                {"committee": with_citation(f"委员：支部委员会应为 {low}–{high} 人", "ledger.committee_size")}
+            )
         foreign = PartyMember.objects.filter(pk__in=[m.pk for m in members]).exclude(unit=org.unit).first()
         if foreign is not None:
             raise Refused({"committee": f"委员：{foreign} 不是本组织的党员"})
@@ -816,7 +824,10 @@ def organisation_errors(kind: str, enterprises) -> dict:
     elif kind == UnitKind.JOINT_BRANCH and len(enterprises) < 2:
         errors["enterprises"] = "覆盖企业：联合党支部应覆盖两家及以上企业"
     elif kind == UnitKind.JOINT_BRANCH and len(enterprises) > rules.joint_branch_max_units():
-        errors["enterprises"] = f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业"
+        errors["enterprises"] = with_citation(
+            f"覆盖企业：联合党支部一般不超过 {rules.joint_branch_max_units()} 家企业",
+            "ledger.joint_branch_units",
+        )
     elif kind != UnitKind.JOINT_BRANCH and len(enterprises) > 1 and kind != UnitKind.ONLINE_BRANCH:
         errors["enterprises"] = "覆盖企业：多家企业联合组建请选择“联合党支部”"
     elif len({e.region_id for e in enterprises}) > 1:
@@ -833,7 +844,9 @@ def formation_errors(enterprises, kind: str, date: datetime.date | None = None) 
         full = _full_members(enterprises)
         taken = PartyOrganisation.objects.filter(enterprises__in=enterprises, unit__kind__in=OWN_KINDS)
         if full < need:
-            errors["enterprises"] = f"覆盖企业：正式党员合计 {full} 人，不足 {need} 人，暂不具备组建条件"
+            errors["enterprises"] = with_citation(
+                f"覆盖企业：正式党员合计 {full} 人，不足 {need} 人，暂不具备组建条件", "ledger.branch_size"
+            )
         elif kind != UnitKind.JOINT_BRANCH and taken.exists():
             errors["enterprises"] = "覆盖企业：该企业已有本单位党组织"
     if date and date > local_today():

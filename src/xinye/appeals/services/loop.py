@@ -35,6 +35,7 @@ from xinye.appeals.services.routing import home_unit, route
 from xinye.appeals.uploads import stored_name, validate_photos
 from xinye.core import loops, workdays
 from xinye.core.errors import OutOfScope, Refused
+from xinye.rulebook.services import with_citation
 
 # Read-only helpers and pure rule functions: no actor (the signature test checks every other function).
 READS = (
@@ -466,7 +467,10 @@ def return_task(task: AppealTask, *, actor, reason: str, at=None) -> AppealTask:
     if not reason.strip():
         raise Refused("回退须说明理由")
     now = at or timezone.now()
-    loops.check_return_window(task.assigned_at, now, rules.return_within())
+    try:
+        loops.check_return_window(task.assigned_at, now, rules.return_within())
+    except Refused as exc:  # the window is the loops' (core); the clause that sets it is the rule book's
+        raise Refused(with_citation("；".join(exc.messages), "appeals.return_within")) from None
     apply_task(task, TaskStatus.RETURNED)
     task.return_reason = reason.strip()[:255]
     task.returned_at = now
@@ -486,9 +490,9 @@ def extend_appeal(appeal: Appeal, *, actor, reason: str) -> Appeal:
     """A complaint/complex case may be extended once, with a reason (rules.md)."""
     require(actor, "change", appeal)
     if appeal.limit_kind != LimitKind.COMPLAINT:
-        raise Refused("只有投诉/复杂事项可以延期")
+        raise Refused(with_citation("只有投诉/复杂事项可以延期", "appeals.extension"))
     if appeal.extended:
-        raise Refused("该诉求已延期一次，不能再次延期")
+        raise Refused(with_citation("该诉求已延期一次，不能再次延期", "appeals.extension"))
     if not reason.strip():
         raise Refused("延期须说明理由")
     if not appeal.is_open or appeal.due_at is None:

@@ -31,6 +31,14 @@ from xinye.members.rules import (
 )
 from xinye.members.seed import SOURCE
 from xinye.members.services.common import _fmt, _make_member, _set_status, today
+from xinye.rulebook.services import cite
+
+
+def _local(rule_key: str) -> str:
+    """The city's own clause for the rule, after the national one: "；依据《…若干措施》第二条" (or "")."""
+    citation = cite(rule_key)
+    return f"；{citation}" if citation else ""
+
 
 # Step → the political status it gives the person (细则: 申请人, 积极分子, 发展对象, 预备党员, 正式党员).
 STATUS_AFTER_STEP = {
@@ -142,12 +150,13 @@ def _problems(case, step_no: int, date: datetime.date, actors, late_reason: str)
         if days < min_days:
             problems.append(
                 f"距{from_name}仅 {days} 天，{SOURCE}{interval.source}要求{interval.rule}"
-                f"（至少 {min_days} 天，还差 {min_days - days} 天）"
+                f"（至少 {min_days} 天，还差 {min_days - days} 天）" + _local("members.step_interval")
             )
         if max_days is not None and days > max_days and not late_reason:
             problems.append(
                 f"距{from_name}已 {days} 天，{SOURCE}{interval.source}要求{interval.rule}"
-                f"（最多 {max_days} 天，超出 {days - max_days} 天）；如确因特殊原因超期，请填写超期原因"
+                f"（最多 {max_days} 天，超出 {days - max_days} 天）{_local('members.step_interval')}；"
+                "如确因特殊原因超期，请填写超期原因"
             )
     if step_no == 1 and (too_young := _age_problem(case.practitioner, date)):
         problems.append(too_young)
@@ -177,6 +186,7 @@ def _problems(case, step_no: int, date: datetime.date, actors, late_reason: str)
             problems.append(
                 f"发展对象集中培训仅 {hours.normalize():f} 学时（{days} 天），{SOURCE}第十九条要求不少于"
                 f"{need_days}天或{need_hours.normalize():f}个学时（还差 {(need_hours - hours).normalize():f} 学时）"
+                + _local("members.candidate_training")
             )
     return problems
 
@@ -334,9 +344,13 @@ def extend_probation(case: DevelopmentCase, months: int, decided_on: datetime.da
     if case.probation_extended_months:
         raise Refused(
             f"{SOURCE}第三十四条：预备期只能延长一次（已延长 {case.probation_extended_months} 个月）"
+            + _local("members.probation")
         )
     if not low <= months <= high:
-        raise Refused(f"{SOURCE}第三十四条：延长预备期不能少于 {low} 个月，最长不超过 {high} 个月")
+        raise Refused(
+            f"{SOURCE}第三十四条：延长预备期不能少于 {low} 个月，最长不超过 {high} 个月"
+            + _local("members.probation")
+        )
     if not reason:
         raise Refused("请填写延长预备期的原因（支部大会决议）")
     case.probation_extended_months, case.probation_extended_on = months, decided_on
