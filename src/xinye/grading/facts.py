@@ -1,7 +1,7 @@
 """The distinction facts (亮点) a 闪光点 needs: a small registry, name → a function returning the ids that
 have the distinction over a window. Apps built later add theirs with `register` (e.g. honours' model workers,
-pairing's active pairings), from a face or the lead's wiring; this module implements the facts that exist
-today: volunteer hours and members developed.
+pairing's active pairings); this module implements volunteer hours, members developed, a model worker from
+the 最美 campaigns (honours) and an active pairing (结对共建).
 
 A fact returns enterprise ids (`of="enterprise"`) or party-organisation ids (`of="organisation"`); an
 organisation has a distinction when it or any enterprise it covers has it, an enterprise when it or its
@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 
 from xinye.grading.rules import rule
+from xinye.honours.models import Exemplar
 from xinye.members.models import DevelopmentRecord
+from xinye.pairing.services import active_pairing_ids
 from xinye.volunteers.models import VolunteerHours
 
 
@@ -75,3 +77,20 @@ def members_developed(since: datetime.date, until: datetime.date) -> set[int]:
         .order_by()
     )
     return {r["case__practitioner__enterprise_id"] for r in rows if r["case__practitioner__enterprise_id"]}
+
+
+@register("model_worker", "有先进典型（最美评选）", of="enterprise")
+def model_worker(since: datetime.date, until: datetime.date) -> set[int]:
+    """Enterprises whose practitioner entered the library of models (先进典型) through a campaign of the
+    window's years (honours)."""
+    rows = Exemplar.objects.filter(
+        year__gte=since.year, year__lte=until.year, nominee__practitioner__enterprise__isnull=False
+    ).values_list("nominee__practitioner__enterprise_id", flat=True)
+    return set(rows)
+
+
+@register("active_pairing", "结对共建在期", of="enterprise")
+def active_pairing(since: datetime.date, until: datetime.date) -> set[int]:
+    """Enterprises in a pairing (结对共建) active at the window's end, directly or through their organisation
+    (pairing.services.active_pairing_ids)."""
+    return set(active_pairing_ids(on=until).enterprise_ids)
