@@ -78,10 +78,7 @@ SAME_FLOOR = {
     ("support", "appeals"),
     ("volunteers", "stations"),  # an activity may be held at a service station
     ("pairing", "coverage"),  # pairing.services: the uncovered enterprises no one is paired with
-    (
-        "teams",
-        "guidance",
-    ),  # teams: the yearly assessment reuses the instructors' four grades (AssessmentGrade)
+    ("teams", "guidance"),  # teams: the yearly assessment shares the instructors' base and four grades
     ("teams", "members"),  # teams: training plans list members' courses; hours come from the study records
     ("teams", "stations"),  # teams: a 党员先锋岗 may be at a service station
 }
