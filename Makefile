@@ -29,12 +29,12 @@ demo: env
 	$(RUN) xinye demo --addr $(ADDR)
 
 test: env
-	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not browser"
+	$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser"
 	$(RUN) pytest -m browser; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status
 
 test-pg: env
 	XINYE_DATABASE_URL=$${XINYE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/xinye_ci} \
-		$(RUN) pytest -n $(PYTEST_WORKERS) -m "not browser"
+		$(RUN) pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser"
 
 test-browser: env
 	$(RUN) pytest -m browser

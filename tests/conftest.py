@@ -76,6 +76,26 @@ def rebuild_world_after(django_db_blocker):
         build_world()
 
 
+@pytest.fixture(scope="module")
+def full_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole 通辽 demo (`xinye demo`'s data set) on top of the world, loaded once for a module of tests
+    that only read it (each test's own writes roll back); the database goes back to the plain world after
+    the module. Such a module is marked `xdist_group("full_demo")` so one worker loads it once."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from xinye.core.context import actor_context
+    from xinye.demo import load_demo
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
+        with actor_context(source="system", label="demo"):
+            load_demo()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        build_world()
+
+
 def login(username: str) -> Client:
     from xinye.accounts.models import User
 

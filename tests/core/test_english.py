@@ -171,15 +171,9 @@ EXTRA_PAGES = {
 }
 
 
-@pytest.mark.django_db
-def test_console_in_english(world, client_for):
-    """One test over the whole console with the 通辽 demo loaded (rolled back afterwards): loading it once
-    is most of the cost."""
-    from xinye.core.context import actor_context
-    from xinye.demo import load_demo
-
-    with actor_context(source="system", label="demo"):
-        load_demo()
+def crawl_console_in_english(client_for):
+    """Over the whole console with the 通辽 demo loaded: run by tests/test_full_demo.py, which loads the demo
+    once for every test that reads it."""
     client = client_for("city_admin")
     # Chinese remains the default, with the data loaded
     html = client.get(reverse("coverage:dashboard")).content.decode()

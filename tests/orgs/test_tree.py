@@ -36,15 +36,6 @@ def test_office_has_two_lines(world):
     assert answering.count() == 12
 
 
-@pytest.mark.django_db(transaction=True)
-def test_demo_twice_same_counts(rebuild_world_after):
-    call_command("demo", no_serve=True)
-    first = counts()
-    call_command("demo", no_serve=True)
-    assert counts() == first
-    assert (first["committees"], first["offices"], first["counties"]) == (5, 53, 9)
-
-
 def test_load_regions_cli(world, tmp_path):
     path = tmp_path / "chifeng.csv"
     path.write_text("代码,名称,上级代码\n150400,赤峰市,150000\n150402,红山区,150400\n", encoding="gb18030")

@@ -1,6 +1,8 @@
-"""On the demo: the workbook's figures equal /api/v1/stats/overview, the coverage API and the appeals
-statistics API for the same scope and period (read back with openpyxl); the briefing's opening paragraph
-states the seed's figures (read back with python-docx); the demo loader leaves today's snapshot."""
+"""The whole 通辽 demo data set, loaded once (the `full_demo` fixture) for every test that reads it — loading it
+is most of their cost: the seed's figures through the API (issue 1), the demo's idempotency, the reports of
+the demo against the API (issue 17), and the console crawled in English.
+
+Each test's own writes roll back; the database returns to the plain test world after the module."""
 
 import datetime
 
@@ -9,6 +11,68 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from docx import Document
+
+from tests.core.test_english import crawl_console_in_english
+from tests.coverage.helpers import snapshot
+from tests.orgs.test_tree import counts
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("full_demo")]
+
+
+# --- the seed's figures (was tests/coverage/test_demo_figures.py) ---
+
+
+def test_demo_reproduces_the_seed_figures(full_demo, world, api_client):
+    """`xinye demo` reproduces every figure of the seed through GET /api/v1/stats/overview (as the city
+    admin), and the aggregates it leaves behind equal a full recompute."""
+    from xinye.coverage import aggregates, services
+
+    response = api_client("city_admin").get("/api/v1/stats/overview")
+    assert response.status_code == 200, response.content
+    figures = response.json()
+    assert figures["enterprises"] == 310
+    assert figures["practitioners"] == 10_381
+    assert figures["party_members"] == 350
+    orgs = figures["party_organisations"]
+    assert (orgs["total"], orgs["党委"], orgs["党总支"], orgs["党支部"]) == (53, 1, 0, 52)
+    assert 0 < orgs["联合党支部"] < 52  # some of the 52 branches are joint ones
+    assert figures["instructors"] == 50
+    assert figures["liaisons"] == 179
+    assert figures["industry_committees"] == 5
+    assert figures["industry_offices"] == 53
+    assert figures["coverage"]["work_rate"] == 1.0
+    assert figures["coverage"]["blank"] == 0
+    assert 0 < figures["coverage"]["independent_rate"] <= figures["coverage"]["organisation_rate"] < 1.0
+
+    # The same through the naive scan, and the aggregates equal a full recompute.
+    from xinye.accounts.models import User
+
+    assert services.naive_overview(User.objects.get(username="city_admin")) == figures
+    kept = snapshot()
+    aggregates.refresh()
+    assert snapshot() == kept
+
+    # By county: 9 county-level units, all at 100 % work coverage.
+    rows = api_client("city_admin").get("/api/v1/stats/coverage", {"by": "county"}).json()["rows"]
+    assert len(rows) == 9 and sum(r["enterprises"] for r in rows) == 310
+    assert all(r["work_rate"] == 1.0 for r in rows)
+    # The 应建尽建 list and the joint proposals come out of the demo too, each explained.
+    must = api_client("city_admin").get("/api/v1/coverage/must-form", {"limit": 500}).json()
+    assert must["count"] == figures["must_form"] > 0
+    assert all("应单独组建" in item["reason"] for item in must["items"])
+    proposals = api_client("city_admin").get("/api/v1/coverage/joint-proposals", {"limit": 500}).json()
+    assert all("可联合组建党支部" in p["explanation"] for p in proposals["items"])
+
+
+def test_demo_twice_same_counts(full_demo):
+    """Loading the demo again (the command, as a newcomer re-runs `make demo`) changes no count."""
+    first = counts()
+    call_command("demo", no_serve=True)
+    assert counts() == first
+    assert (first["committees"], first["offices"], first["counties"]) == (5, 53, 9)
+
+
+# --- the reports of the demo (was tests/reports/test_demo.py) ---
 
 
 def _sheet(book, key_title: str):
@@ -62,16 +126,14 @@ def _check_against_api(book, client):
     return overview
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_reports_of_the_demo_agree_with_the_api_and_state_the_seed(
-    world, api_client, tmp_path, rebuild_world_after
+    full_demo, world, api_client, tmp_path
 ):
-    from xinye.core.context import actor_context
-    from xinye.demo import load_demo
+    """On the demo: the workbook's figures equal /api/v1/stats/overview, the coverage API and the appeals
+    statistics API for the same scope and period (read back with openpyxl); the briefing's opening paragraph
+    states the seed's figures (read back with python-docx); the demo loader leaves today's snapshot."""
     from xinye.reports.models import DailySnapshot
 
-    with actor_context(source="system", label="demo"):
-        load_demo()
     assert DailySnapshot.objects.filter(day=timezone.localdate()).count() >= 45  # 9 counties × 5 industries
 
     # The whole city (the CLI without --scope) against the city admin's API.
@@ -120,3 +182,10 @@ def test_the_reports_of_the_demo_agree_with_the_api_and_state_the_seed(
     assert heading.runs[0].font.name == "黑体"
     assert doc.paragraphs[3].runs[0].font.name == "仿宋_GB2312"
     assert doc.paragraphs[3].paragraph_format.line_spacing == 1.5
+
+
+# --- the console in English over the demo's data (tests/core/test_english.py holds the crawl) ---
+
+
+def test_console_in_english(full_demo, world, client_for):
+    crawl_console_in_english(client_for)
