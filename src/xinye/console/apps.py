@@ -7,6 +7,7 @@ REFERENCE_SEEDS = [
     "xinye.members.migrations.0002_seed_reference_data.seed",
     "xinye.orglife.migrations.0002_seed_meeting_rules.seed",
     "xinye.portal.migrations.0004_privacy_notices_v1.publish",
+    "xinye.grading.migrations.0002_default_rules.seed",
 ]
 
 
