@@ -179,6 +179,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("XINYE_SESSION_IDLE_SECONDS", "1800"))
 # renews the session at most once a minute, so the timeout is exact to within that minute.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_INTERVAL_SECONDS = 60
+# …and an absolute cap from sign-in, however active the session (等保 §8.1.4.1; issue 18): 12 hours.
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("XINYE_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 LOGIN_URL = "admin:login"

@@ -1,5 +1,7 @@
 """Login, logout, failed logins and lockouts go to the audit log (等保: 登录审计)."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -11,8 +13,13 @@ def _ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") if request is not None else ""
 
 
+LOGIN_AT = "_login_at"  # when this session signed in: the absolute cap counts from here (等保 §8.1.4.1)
+
+
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT] = int(time.time())  # Django's login() has just given it a new key
     log_event("login", user=user, note="登录成功", ip=_ip(request))
 
 

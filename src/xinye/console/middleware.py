@@ -48,7 +48,9 @@ class RequestContextMiddleware:
 
 class SlidingSessionMiddleware:
     """Renews a live session's expiry (idle timeout, SESSION_COOKIE_AGE) at most once per
-    SESSION_RENEW_INTERVAL_SECONDS, instead of writing the session on every request."""
+    SESSION_RENEW_INTERVAL_SECONDS, instead of writing the session on every request; and ends a signed-in
+    session SESSION_ABSOLUTE_SECONDS after its sign-in however active it was (12 hours by default, 等保
+    §8.1.4.1). Before authentication runs, so the request that crosses the cap is already signed out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,6 +59,10 @@ class SlidingSessionMiddleware:
         session = request.session
         if session.session_key and not session.is_empty():
             now = int(time.time())
+            login_at = session.get("_login_at")
+            if login_at is not None and now - login_at >= settings.SESSION_ABSOLUTE_SECONDS:
+                session.flush()  # the row goes and the next response clears the cookie
+                return self.get_response(request)
             if now - session.get("_renewed_at", 0) >= settings.SESSION_RENEW_INTERVAL_SECONDS:
                 session["_renewed_at"] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
