@@ -203,3 +203,16 @@ def test_joint_proposals_and_unmatched_through_the_api(world, api_client):
         api_client("kerqin_admin").get("/api/v1/coverage/joint-proposals/unmatched", {"limit": 500}).json()
     )
     assert "孤立测试丙" not in {u["name"] for u in kerqin["items"]}
+
+
+def test_the_county_filter_offers_only_the_counties_in_scope(world, client_for):
+    """A county admin picks from its own county, the rider committee from every county, the city from all 9."""
+    import re
+
+    def offered(username: str) -> set[str]:
+        html = client_for(username).get(reverse("coverage:dashboard")).content.decode()
+        return set(re.findall(r'<option value="(15\d{4})"', html))
+
+    assert offered("kerqin_admin") == {"150502"}
+    assert len(offered("city_admin")) == 9
+    assert len(offered("rider_committee_admin")) == 9

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from xinye.accounts.permissions import grants_for, is_system, require
+from xinye.accounts.permissions import grants_for, is_system, require, restrict
 from xinye.core.errors import OutOfScope, Refused
 from xinye.orgs.choices import RegionLevel, ResponsibilityRole, UnitKind
 from xinye.orgs.models import OrgUnit, Region, Responsibility
@@ -154,8 +154,15 @@ def city_region() -> Region:
     return Region.objects.get(code=settings.XINYE_CITY_REGION)
 
 
-def county_regions():
-    return Region.objects.filter(parent__code=settings.XINYE_CITY_REGION).order_by("code")
+def county_regions(user=None):
+    """The city's county-level regions; given a user, only those holding a unit the user may see — a county
+    admin's filter offers its own county, not nine counties of which eight show zeros (issue 17)."""
+    counties = Region.objects.filter(parent__code=settings.XINYE_CITY_REGION).order_by("code")
+    if user is None:
+        return counties
+    held = set(restrict(OrgUnit.objects.all(), user, "view").values_list("region_id", flat=True).distinct())
+    above = set(Region.objects.filter(code__in=held).values_list("parent_id", flat=True))  # a street's county
+    return counties.filter(code__in=held | above)
 
 
 # --- responsibility matrix ---
