@@ -385,3 +385,20 @@ def test_phone_page_for_staff_without_an_agent_says_so(world, client_for):
     page = client_for("kerqin_admin").get("/admin/guidance/my/")
     assert page.status_code == 200 and "本账号未关联党建指导员或驻企联络员" in page.content.decode()
     assert client_for("union_staff").get("/admin/guidance/my/").status_code == 404
+
+
+def test_the_quarter_shortfall_names_the_ended_quarters_it_counts():
+    """A Q1 gap stays in the year's figure, but the line says it is the ended quarters and which one — not a
+    quarter label on a year-to-date rate that visiting everyone this quarter could never clear (issue 17)."""
+    import datetime
+
+    from xinye.guidance.services import evidence
+
+    as_of = datetime.date(2026, 12, 4)
+    visits = [(1, datetime.date(2026, m, 10), False, False) for m in (5, 8, 11)]  # Q2, Q3, Q4; not Q1
+    visits += [(2, datetime.date(2026, m, 10), False, False) for m in (2, 5, 8, 11)]
+    ev = evidence(2026, [1, 2], visits, [], as_of)
+    (line,) = [s for s in ev.shortfalls if "季度" in s]
+    assert "本年已结束的季度中有 1 个企业·季度未走访（第1季度" in line and "83%" in line
+    everyone = evidence(2026, [2], visits, [], as_of)
+    assert not [s for s in everyone.shortfalls if "季度" in s]

@@ -514,11 +514,21 @@ def evidence(
         for start, end in quarters
         if day is None or quarter_of(day)[0] <= start
     ]
-    done = sum(1 for ent, start, end in due if any(v[0] == ent and start <= v[1] <= end for v in in_year))
-    ev.quarter_coverage = done / len(due) if due else 1.0
-    if due and ev.quarter_coverage < 1:
+    missed = [
+        (ent, start)
+        for ent, start, end in due
+        if not any(v[0] == ent and start <= v[1] <= end for v in in_year)
+    ]
+    ev.quarter_coverage = (len(due) - len(missed)) / len(due) if due else 1.0
+    if missed:
+        # Year to date over the quarters that have ended — say so, and which quarters, so that visiting every
+        # enterprise this quarter does not read as still "not covered this quarter" (issue 17).
+        quarters_missed = "、".join(
+            f"第{(m.month - 1) // 3 + 1}季度" for m in sorted({start for _e, start in missed})
+        )
         ev.shortfalls.append(
-            f"季度走访未全覆盖（完成率 {ev.quarter_coverage:.0%}，要求每家企业每季度至少 1 次）"
+            f"本年已结束的季度中有 {len(missed)} 个企业·季度未走访（{quarters_missed}；"
+            f"完成率 {ev.quarter_coverage:.0%}，要求每家企业每季度至少 1 次）"
         )
     year_over = datetime.date(year, 12, 31) <= as_of
     if ev.heart_to_heart < int(rule("heart_to_heart_per_year")):
