@@ -154,3 +154,18 @@ def test_console_lists_render(world, client_for):
     assert a.number in body and reverse("appeals:work", args=[a.pk]) in body
     home = c.get(reverse("admin:index")).content.decode()
     assert "待签收诉求任务" in home and "待处理随手拍" in home
+
+
+def test_the_work_page_shows_photos_as_thumbnails(world, client_for):
+    from tests.appeals.helpers import upload
+
+    a = services.submit_appeal(
+        worker=worker(),
+        category="legal_aid",
+        text="想咨询工伤认定流程",
+        idempotency_key=key(),
+        photos=[upload()],
+    )
+    html = client_for("community_admin").get(reverse("appeals:work", args=[a.pk])).content.decode()
+    photo = a.photos.get()
+    assert f'<img src="{photo.file.url}"' in html
