@@ -84,3 +84,13 @@ def test_another_workers_photo_is_not_found(worker_client):
     sign_in(other, "13900000078")
     assert other.get(f"/m/my/appeals/{appeal.pk}/photos/0/").status_code == 404
     assert Client().get(f"/m/my/appeals/{appeal.pk}/photos/0/").status_code in (302, 403)
+
+
+def test_a_closed_stations_page_lists_the_nearest_open_ones(client, world):
+    community = world["units"]["street-kerqin-1-c1"]
+    closed = make_station(community, lat=43.62, lng=122.26, status="closed", name="已关闭的驿站")
+    near = make_station(community, lat=43.621, lng=122.261, name="隔壁开放驿站")
+    html = client.get(f"/m/s/{closed.code}/").content.decode()
+    assert "本站" in html and 'id="nearest-open"' in html
+    assert near.name in html and near.get_absolute_url() in html
+    assert 'id="nearest-open"' not in client.get(f"/m/s/{near.code}/").content.decode()

@@ -158,6 +158,15 @@ def station(request, code):
     mine = set()
     if worker is not None:
         mine = {s.session_id for s in care_services.signups_for(worker) if s.status == "signed_up"}
+    alternatives = []
+    if station.status != StationStatus.OPEN:  # a closed station's QR code still hangs on its door
+        try:
+            alternatives = [
+                {"station": n.station, "distance_text": distance_text(n.distance), "nav": _nav(n.station)}
+                for n in station_services.nearest(station.latitude, station.longitude, HOME_LIMIT)
+            ]
+        except ValidationError:
+            alternatives = []
     context = {
         "station": station,
         "nav": _nav(station),
@@ -165,6 +174,7 @@ def station(request, code):
         "checked_in": checked_in,
         "offers": offers,
         "mine": mine,
+        "alternatives": alternatives,
     }
     response = render(request, "portal/station.html", context)
     if anonymous:
