@@ -94,3 +94,12 @@ def test_a_closed_stations_page_lists_the_nearest_open_ones(client, world):
     assert "本站" in html and 'id="nearest-open"' in html
     assert near.name in html and near.get_absolute_url() in html
     assert 'id="nearest-open"' not in client.get(f"/m/s/{near.code}/").content.decode()
+
+
+def test_the_nearest_stations_come_first_on_the_home_page(client, world):
+    make_station(world["units"]["street-kerqin-1-c1"], lat=43.62, lng=122.26, name="最近的驿站")
+    html = client.get("/m/", {"lat": "43.6205", "lng": "122.2605"}).content.decode()
+    assert 'id="results"' in html and html.index('id="results"') < html.index('id="geo-form"')
+    assert html.index("最近的驿站") < html.index("按地区查找")
+    plain = client.get("/m/").content.decode()
+    assert 'id="results"' not in plain and 'id="geo-form"' in plain
