@@ -103,3 +103,23 @@ def test_the_nearest_stations_come_first_on_the_home_page(client, world):
     assert html.index("最近的驿站") < html.index("按地区查找")
     plain = client.get("/m/").content.decode()
     assert 'id="results"' not in plain and 'id="geo-form"' in plain
+
+
+def test_station_cards_say_whether_open_now_and_what_they_offer(client, world, time_machine):
+    from xinye.stations.models import open_now
+
+    week = ["08:00-20:00"] * 5 + ["", "10:00-16:00"]
+    time_machine.move_to("2026-12-07 19:59 +0800", tick=False)  # a Monday
+    assert open_now(week, False) and not open_now(["", *week[1:]], False)
+    time_machine.move_to("2026-12-07 20:00 +0800", tick=False)
+    assert not open_now(week, False) and open_now(week, True)
+    time_machine.move_to("2026-12-05 09:00 +0800", tick=False)  # a Saturday: closed that day
+    assert not open_now(week, False)
+
+    community = world["units"]["street-kerqin-1-c1"]
+    make_station(community, name="周末关门驿站", hours=week, amenities=["water", "charging"])
+    html = client.get("/m/", {"lat": "43.6205", "lng": "122.2605"}).content.decode()
+    card = html[html.index("周末关门驿站") :]
+    assert "现在不开放" in card[:400] and "开放中" not in card[:400]
+    api = client.get("/api/v1/stations/nearest", {"lat": "43.6205", "lng": "122.2605"}).json()
+    assert api["items"][0]["open_now"] is False

@@ -38,6 +38,7 @@ class NearestItem(Schema):
     url: str
     amenities: list[str]
     open_24h: bool
+    open_now: bool = Field(description="此刻是否在开放时间内（按每周开放时间，本地时间）")
     green_channel: bool
 
 
@@ -70,6 +71,7 @@ def nearest_item(near: services.Near) -> dict:
         "url": s.get_absolute_url(),
         "amenities": s.amenity_labels(),
         "open_24h": s.open_24h,
+        "open_now": s.open_now(),
         "green_channel": s.green_channel,
     }
 

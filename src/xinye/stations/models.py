@@ -17,6 +17,23 @@ from xinye.stations.choices import WEEKDAYS, Amenity, HostKind, StationStatus, a
 HOURS_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")
 
 
+def open_now(hours, open_24h: bool, at=None) -> bool:
+    """Whether a station with these weekly hours (周一…周日, "08:00-20:00" or empty) is open at `at` (local
+    time, default now). Hours past midnight are not written (the pattern ends at 24:00)."""
+    if open_24h:
+        return True
+    from django.utils import timezone
+
+    at = timezone.localtime(at) if at is not None else timezone.localtime()
+    hours = list(hours or [])
+    today = hours[at.weekday()] if at.weekday() < len(hours) else ""
+    if not today or not HOURS_PATTERN.match(today):
+        return False
+    start, end = today.split("-")
+    now = f"{at:%H:%M}"
+    return start <= now < end
+
+
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -142,6 +159,9 @@ class Station(models.Model):
 
     def amenity_labels(self) -> list[str]:
         return amenity_labels(self.amenities or [], settings.LANGUAGE_CODE)
+
+    def open_now(self, at=None) -> bool:
+        return open_now(self.hours, self.open_24h, at)
 
     def hours_rows(self) -> list[tuple[str, str]]:
         """Weekly hours as (days, hours) rows, consecutive equal days merged: [("周一至周五", "08:00-20:00")]."""

@@ -6,7 +6,7 @@ before and after writing. Refusals are `Refused`/`OutOfScope`."""
 import datetime
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
@@ -18,7 +18,7 @@ from xinye.core import geo
 from xinye.core.errors import Refused
 from xinye.stations import rules
 from xinye.stations.choices import StationStatus, amenity_labels
-from xinye.stations.models import Station, StationCheckIn, StationRegistration
+from xinye.stations.models import Station, StationCheckIn, StationRegistration, open_now
 
 READS = ("nearest", "daily_counts", "next_code", "registration_station")
 
@@ -37,9 +37,13 @@ class Hit:
     open_24h: bool
     green_channel: bool
     region_name: str
+    hours: list = field(default_factory=list)
 
     def get_absolute_url(self) -> str:
         return f"/m/s/{self.code}/"
+
+    def open_now(self, at=None) -> bool:
+        return open_now(self.hours, self.open_24h, at)
 
     def amenity_labels(self) -> list[str]:
         return amenity_labels(self.amenities)
@@ -56,7 +60,7 @@ class Near:
 # every open station (81 against 46 µs a box among the demo's 350; it only grows with the stations).
 NEAREST_SQL = (
     "SELECT s.id, s.code, s.name, s.address, s.latitude, s.longitude, s.amenities, s.open_24h,"
-    " s.green_channel, r.name FROM stations_station s{hint} JOIN orgs_region r ON r.code = s.region_id"
+    " s.green_channel, r.name, s.hours FROM stations_station s{hint} JOIN orgs_region r ON r.code = s.region_id"
     " WHERE s.status = 'open' AND s.latitude >= %s AND s.latitude <= %s"
     " AND s.longitude >= %s AND s.longitude <= %s"
 )
@@ -96,8 +100,19 @@ def nearest(lat: float, lng: float, limit: int = 3) -> list[Near]:
     out = []
     for d, row in inside[:limit]:
         amenities = row[6] if isinstance(row[6], list) else json.loads(row[6] or "[]")
+        hours = row[10] if isinstance(row[10], list) else json.loads(row[10] or "[]")
         hit = Hit(
-            row[0], row[1], row[2], row[3], row[4], row[5], amenities, bool(row[7]), bool(row[8]), row[9]
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            amenities,
+            bool(row[7]),
+            bool(row[8]),
+            row[9],
+            hours,
         )
         out.append(Near(hit, d))
     return out
