@@ -294,3 +294,22 @@ def test_the_portal_stays_chinese_on_an_english_phone(worker_client):
     for label in ("权益保障", "欠薪", "法律援助", "个性化服务"):
         assert label in html
     assert "Unpaid wages" not in html and "Rights protection" not in html
+
+
+def test_the_report_form_has_no_coordinate_boxes_and_lists_landmarks_nearest_first(client, world):
+    from tests.stations.factories import make_station
+    from xinye.stations.models import StationRegistration
+
+    community = world["units"]["street-kerqin-1-c1"]
+    far = make_station(community, code="aaafar", lat=43.70, lng=122.40)
+    home = make_station(community, code="zzhome", lat=43.62, lng=122.26)
+    near = make_station(community, code="mmnear", lat=43.621, lng=122.261)
+    sign_in(client, "13900000099")
+    client.post("/m/register/", {"name": "骑手小赵", "community": community.pk, "station": home.code})
+    worker = Worker.objects.get(phone_hash=keyed_hash("13900000099"))
+    StationRegistration.objects.get_or_create(worker=worker, defaults={"station": home})
+    html = client.get("/m/report/").content.decode()
+    assert 'type="hidden" name="latitude"' in html and 'type="hidden" name="longitude"' in html
+    assert "纬度" not in html
+    order = [html.index(f'value="{s.code}"') for s in (home, near, far)]
+    assert order == sorted(order)

@@ -105,8 +105,13 @@ class ReportForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
     category = forms.ChoiceField(label="问题类别")
     description = forms.CharField(label="问题描述", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-    latitude = forms.FloatField(label="纬度", min_value=-90, max_value=90, required=False)
-    longitude = forms.FloatField(label="经度", min_value=-180, max_value=180, required=False)
+    # Filled by the phone's location ("使用当前位置"), never typed: a rider does not know their coordinates.
+    latitude = forms.FloatField(
+        label="纬度", min_value=-90, max_value=90, required=False, widget=forms.HiddenInput
+    )
+    longitude = forms.FloatField(
+        label="经度", min_value=-180, max_value=180, required=False, widget=forms.HiddenInput
+    )
     near_station = forms.ChoiceField(label="或：就在这个服务站附近", required=False)
 
     def __init__(self, *args, categories=(), stations=(), **kwargs):

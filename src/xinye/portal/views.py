@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xinye.appeals import services as appeal_services
 from xinye.care import services as care_services
+from xinye.core.geo import distance_m
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit, Region
 from xinye.portal import auth, maps, pagecache, rules, services, signin
@@ -548,9 +549,14 @@ def appeal_new(request):
 
 
 def _stations_near_worker(worker):
-    """Without JS there is no GPS: the open stations of the worker's county (or 科尔沁区) as landmarks."""
+    """Without GPS: the open stations of the worker's county (or 科尔沁区) as landmarks, nearest first to the
+    station the worker registered at (the best guess of where they work), else by code."""
     qs = Station.objects.filter(status=StationStatus.OPEN, region_id=worker.region_id or "150502")
-    return [(s.code, s.name) for s in qs.order_by("code").only("code", "name")[:200]]
+    stations = list(qs.order_by("code").only("code", "name", "latitude", "longitude")[:200])
+    home = station_services.registration_station(worker)
+    if home is not None:
+        stations.sort(key=lambda s: distance_m(home.latitude, home.longitude, s.latitude, s.longitude))
+    return [(s.code, s.name) for s in stations]
 
 
 @worker_required
