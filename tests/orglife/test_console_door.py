@@ -79,3 +79,26 @@ def test_no_actor_no_write(branch):
     assert (
         not Meeting.objects.filter(unit=unit).exists() and not OnlineGroup.objects.filter(unit=unit).exists()
     )
+
+
+def test_a_new_meeting_has_its_organisation_chosen_and_everyone_marked_present(branch, world, client_for):
+    """Issue 17: the meeting's organisation preselected, attendance pre-filled with its members as present —
+    the secretary ticks who was absent instead of adding every member by hand."""
+    import re
+
+    unit, members = branch
+    html = (
+        client_for("kerqin_admin")
+        .get(reverse("admin:orglife_meeting_add"), {"unit": unit.pk})
+        .content.decode()
+    )
+    assert re.search(rf'<option value="{unit.pk}"[^>]*selected', html)
+    assert f'name="attendance-TOTAL_FORMS" value="{len(members)}"' in html
+    rows = re.split(r'name="attendance-\d+-member"', html)[1:]
+    chosen = {int(re.search(r'<option value="(\d+)"[^>]*selected', row).group(1)) for row in rows}
+    assert chosen == {m.pk for m in members}
+    statuses = re.findall(r'name="attendance-\d+-status".*?<option value="(\w+)"[^>]*selected', html, re.S)
+    assert statuses == ["present"] * len(members)
+    # without a unit to go by (several organisations in this county's scope), no rows are guessed
+    plain = client_for("kerqin_admin").get(reverse("admin:orglife_meeting_add")).content.decode()
+    assert re.search(r'name="attendance-TOTAL_FORMS" value="[0-3]"', plain)

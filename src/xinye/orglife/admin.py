@@ -12,6 +12,7 @@ from xinye.console.admin import ScopedAdmin
 from xinye.core.errors import OutOfScope
 from xinye.core.filters import FilteredAdmin
 from xinye.orglife import services
+from xinye.orglife.choices import AttendanceStatus
 from xinye.orglife.filters import GROUP_FILTERS, MEETING_FILTERS
 from xinye.orglife.models import Attendance, Meeting, MeetingPhoto, MeetingRule, OnlineGroup
 from xinye.orgs.choices import PARTY_ORG_KINDS
@@ -63,10 +64,36 @@ class AttendanceForm(forms.ModelForm):
         return data
 
 
+def meeting_unit(request):
+    """The organisation a new meeting is for, when the page can tell: `?unit=` (one the user may see), else the
+    user's only party organisation (a 支部书记's own)."""
+    units = _party_units(request)
+    chosen = request.GET.get("unit", "")
+    if chosen.isdigit():
+        return units.filter(pk=int(chosen)).first()
+    only = list(units[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def prefilled_members(request, obj):
+    """On a new meeting's page, its organisation's members, to be marked present by default (issue 17: tick
+    who was absent, not one click and two drop-downs per member)."""
+    if (obj is not None and obj.pk is not None) or request.method != "GET":  # the add view passes a new one
+        return []
+    unit = meeting_unit(request)
+    if unit is None:
+        return []
+    return list(services.org_members(unit).order_by("practitioner__name", "pk"))
+
+
 class AttendanceInline(_ScopedInline):
     model = Attendance
     form = AttendanceForm
     fields = ["member", "status", "reason", "online"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        members = prefilled_members(request, obj)
+        return len(members) if members else super().get_extra(request, obj, **kwargs)
 
 
 class MeetingForm(forms.ModelForm):
@@ -137,6 +164,21 @@ class MeetingAdmin(FilteredAdmin, ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "unit"] if obj is not None else fields  # attendance belongs to the organisation
+
+    def get_changeform_initial_data(self, request):
+        data = super().get_changeform_initial_data(request)
+        unit = meeting_unit(request)
+        if unit is not None:
+            data["unit"] = unit.pk  # the secretary's only organisation, preselected
+        return data
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, AttendanceInline):
+            members = prefilled_members(request, obj)
+            if members:
+                kwargs["initial"] = [{"member": m.pk, "status": AttendanceStatus.PRESENT} for m in members]
+        return kwargs
 
     def validate_object(self, actor, obj, change):
         super().validate_object(actor, obj, change)
