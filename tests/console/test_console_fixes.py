@@ -1,5 +1,5 @@
-"""Error pages in Chinese with a way back (issue 17): a stale station QR code, a console page the role may not
-open; and a 403 leaves one warning line in the server log, not a traceback."""
+"""The console as a new user met it (issue 17): error pages in Chinese with a way back, a 4xx without a
+traceback in the log, single-line inputs for ID numbers and phones."""
 
 import logging
 
@@ -48,3 +48,20 @@ def test_a_4xx_keeps_its_log_line_but_not_the_traceback_and_a_5xx_keeps_both():
 
 def test_the_filter_is_on_djangos_request_logger(settings):
     assert "quiet_client_errors" in settings.LOGGING["loggers"]["django.request"]["filters"]
+
+
+def test_id_number_and_phone_are_single_line_inputs(client, world):
+    """Issue 17: an encrypted ID number or phone is one line of digits, not a 220 px text area."""
+    import re
+
+    from tests.ledger.factories import make_enterprise, make_practitioner
+
+    person = make_practitioner(make_enterprise(world["units"]["djb-kerqin-delivery"]), phone="13912345678")
+    client.force_login(world["users"]["city_admin"])
+    html = client.get(f"/admin/ledger/practitioner/{person.pk}/change/").content.decode()
+    for name in ("id_number", "phone"):
+        assert re.search(rf'<input[^>]*name="{name}"', html), name
+        assert not re.search(rf'<textarea[^>]*name="{name}"', html), name
+    assert re.search(
+        r'<input[^>]*inputmode="tel"[^>]*name="phone"|<input[^>]*name="phone"[^>]*inputmode="tel"', html
+    )
