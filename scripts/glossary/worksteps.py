@@ -13,4 +13,6 @@ GLOSSARY = {
     "已退回，等待重新派单": "Returned; waiting to be dispatched again",
     "状态已改为“%(status)s”": "Status changed to “%(status)s”",
     "已记录处理情况": "Handling recorded",
+    "派单至（已按规则预选，可增减）：": "Dispatch to (preselected by the rules; add or remove): ",
+    "输入单位名称筛选": "Type a unit's name to filter",
 }

@@ -169,3 +169,14 @@ def test_the_work_page_shows_photos_as_thumbnails(world, client_for):
     html = client_for("community_admin").get(reverse("appeals:work", args=[a.pk])).content.decode()
     photo = a.photos.get()
     assert f'<img src="{photo.file.url}"' in html
+
+
+def test_dispatch_offers_a_filterable_checklist_with_the_rules_default_ticked(world, client_for):
+    import re
+
+    a = _appeal()
+    html = client_for("community_admin").get(reverse("appeals:work", args=[a.pk])).content.decode()
+    suggested = services.route(a)
+    assert suggested and 'data-filter-for="dispatch-units"' in html and '<select name="units"' not in html
+    ticked = set(map(int, re.findall(r'name="units" value="(\d+)" checked', html)))
+    assert ticked == {u.pk for u in suggested}

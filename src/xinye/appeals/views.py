@@ -151,6 +151,7 @@ def work(request, pk: int):
             "photos": appeal.photos.all() if shown.any else [],
             "can_change": can_change,
             "suggested": suggested,
+            "suggested_ids": {u.pk for u in suggested},
             "units": units,
             "S": AppealStatus,
             "T": TaskStatus,
