@@ -122,6 +122,19 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Chinese). Django's locale middleware activates the language
+    a request asks for and leaves it active on the thread after the response, so one test's English request
+    would otherwise turn the next test's messages in the same worker into English."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 # --- browser tests: one Playwright driving the system Chromium for the whole session (never a download) ---
 
 CHROMIUM = "/usr/bin/chromium"
