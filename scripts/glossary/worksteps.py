@@ -15,4 +15,7 @@ GLOSSARY = {
     "已记录处理情况": "Handling recorded",
     "派单至（已按规则预选，可增减）：": "Dispatch to (preselected by the rules; add or remove): ",
     "输入单位名称筛选": "Type a unit's name to filter",
+    "培养联系人/入党介绍人（正式党员，可多选）": "Contact persons / introducers (full members; tick one or more)",
+    "输入姓名筛选": "Type a name to filter",
+    "本组织暂无正式党员。": "This organisation has no full members yet.",
 }

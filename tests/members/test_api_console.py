@@ -117,6 +117,23 @@ def test_console_case_page_shows_history_and_next_step(two_branches, client_for)
     assert case.current_step == 4
 
 
+def test_step_actors_are_a_filterable_checklist_of_full_members(two_branches, client_for):
+    inside, outside = two_branches
+    case = _activist_case(inside, "清单测试")
+    contact = f.member(inside, "培养联系人甲")
+    stranger = f.member(outside, "外县党员乙")
+    console = client_for("secretary")
+    page = console.get(reverse("admin:members_developmentcase_change", args=[case.pk])).content.decode()
+    assert 'data-filter-for="step-actors"' in page and "按住 Ctrl" not in page
+    assert f'name="actors" value="{contact.pk}"' in page and f'value="{stranger.pk}"' not in page
+    console.post(
+        reverse("admin:members_developmentcase_step", args=[case.pk]),
+        {"step": 4, "date": "2026-01-10", "actors": [contact.pk, stranger.pk]},
+    )
+    record = case.records.get(step__number=4)
+    assert list(record.actors.all()) == [contact]  # a member outside the scope is never recorded
+
+
 def test_console_pages_render(two_branches, client_for):
     inside, _ = two_branches
     member = f.member(inside, "欠费者")

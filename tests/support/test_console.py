@@ -3,6 +3,7 @@ page's steps through the services, the statistics page, 404 for whoever is neith
 
 from tests.conftest import login
 from tests.ledger.factories import make_enterprise
+from xinye.orgs.models import OrgUnit
 from xinye.support.models import EnterpriseNeed
 
 
@@ -29,7 +30,10 @@ def test_a_need_through_the_console_from_filing_to_closing(world):
 
     url = f"/admin/support/needs/{need.pk}/work/"
     page = county.get(url).content.decode()
-    assert "通辽市总工会" in page  # the default handling unit is suggested
+    assert "通辽市总工会" in page  # the default handling unit is suggested: ticked in the checklist
+    union_unit = OrgUnit.objects.get(code="mass-union")
+    assert 'data-filter-for="dispatch-units"' in page and '<select name="units"' not in page
+    assert f'name="units" value="{union_unit.pk}" checked' in page
     county.post(url, {"action": "dispatch", "text": "请对接保险机构"})
     task = need.tasks.get()
     assert task.unit.code == "mass-union"

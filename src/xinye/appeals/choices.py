@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinye.orgs.choices import UnitKind
+
 
 class AppealCategory(models.TextChoices):
     # 权益保障
@@ -106,3 +108,16 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("逾期催办")
     ESCALATION = "escalation", _("督办（报上级单位）")
     RETURN_VISIT = "return_visit", _("待回访")
+
+
+# The kinds of unit a case can be dispatched to (派单至): the 办理 pages of appeals and of enterprise needs
+# offer every active unit of these kinds, whatever the dispatcher's own scope — a county sends work to the
+# city's departments and mass organisations too.
+DISPATCH_KINDS = (
+    UnitKind.COMMUNITY,
+    UnitKind.STREET,
+    UnitKind.WORK_COMMITTEE,
+    UnitKind.DEPARTMENT,
+    UnitKind.MASS_ORG,
+    UnitKind.INDUSTRY_OFFICE,
+)

@@ -13,22 +13,12 @@ from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, in_scope, restrict
 from xinye.appeals import services
-from xinye.appeals.choices import AppealStatus, TaskStatus
+from xinye.appeals.choices import DISPATCH_KINDS, AppealStatus, TaskStatus
 from xinye.appeals.models import Appeal, AppealReminder, AppealTask
 from xinye.audit.services import log_sensitive_access
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
-from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit
-
-DISPATCH_KINDS = (
-    UnitKind.COMMUNITY,
-    UnitKind.STREET,
-    UnitKind.WORK_COMMITTEE,
-    UnitKind.DEPARTMENT,
-    UnitKind.MASS_ORG,
-    UnitKind.INDUSTRY_OFFICE,
-)
 
 
 def _context(request, title):

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, in_scope, restrict
-from xinye.appeals.choices import TaskStatus
+from xinye.appeals.choices import DISPATCH_KINDS, TaskStatus
 from xinye.core.errors import Refused
 from xinye.orgs.models import OrgUnit
 from xinye.support import services
@@ -41,7 +41,7 @@ def _post(request, need) -> None:
             raise Http404(_("任务不存在或不在您的管辖范围内"))
     if action == "dispatch":
         ids = [int(i) for i in request.POST.getlist("units") if i.isdigit()]
-        units = list(OrgUnit.objects.filter(pk__in=ids, is_active=True)) or None
+        units = list(OrgUnit.objects.filter(pk__in=ids, kind__in=DISPATCH_KINDS, is_active=True)) or None
         services.dispatch_need(need, actor=user, units=units, instruction=text)
     elif action == "reject":
         services.reject_need(need, actor=user, reason=text)
@@ -71,6 +71,7 @@ def work(request, pk: int):
         return redirect("support:work", pk=need.pk)
     user = request.user
     can_change = in_scope(user, "change", need)
+    suggested = services.route_need(need) if can_change else []
     changeable = set(restrict(need.tasks.all(), user, "change").values_list("pk", flat=True))
     tasks = list(need.tasks.select_related("unit", "escalated_to").order_by("assigned_at", "pk"))
     for task in tasks:
@@ -82,10 +83,9 @@ def work(request, pk: int):
             "tasks": tasks,
             "events": need.events.select_related("task__unit").order_by("created_at", "pk"),
             "can_change": can_change,
-            "suggested": services.route_need(need) if can_change else [],
-            "units": restrict(OrgUnit.objects.filter(is_active=True), user, "view").order_by("kind", "path")[
-                :300
-            ]
+            "suggested": suggested,
+            "suggested_ids": {u.pk for u in suggested},
+            "units": OrgUnit.objects.filter(kind__in=DISPATCH_KINDS, is_active=True).order_by("kind", "path")
             if can_change
             else [],
             "S": NeedStatus,
