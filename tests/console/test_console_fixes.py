@@ -65,3 +65,23 @@ def test_id_number_and_phone_are_single_line_inputs(client, world):
     assert re.search(
         r'<input[^>]*inputmode="tel"[^>]*name="phone"|<input[^>]*name="phone"[^>]*inputmode="tel"', html
     )
+
+
+def test_covered_enterprises_are_picked_by_searching_within_scope(client_for, world):
+    """覆盖企业 (and 委员, the online groups' members, a formation's enterprises) are searchable pickers:
+    typing part of a name asks the server, which answers only with what the clerk's scope holds."""
+    from tests.ledger.factories import make_enterprise
+
+    mine = make_enterprise(world["units"]["djb-kerqin-delivery"], name="检索测试科尔沁快送")
+    other = make_enterprise(world["units"]["djb-naiman-delivery"], name="检索测试奈曼快送")
+    console = client_for("kerqin_admin")
+    for model, field in [("partyorganisation", "enterprises"), ("formationcase", "enterprises")]:
+        r = console.get(
+            "/admin/autocomplete/",
+            {"app_label": "ledger", "model_name": model, "field_name": field, "term": "检索测试"},
+        )
+        assert r.status_code == 200, (model, r.status_code)
+        ids = {int(item["id"]) for item in r.json()["results"]}
+        assert mine.pk in ids and other.pk not in ids
+    add = console.get("/admin/ledger/formationcase/add/").content.decode()
+    assert "admin-autocomplete" in add and "selectfilter" not in add.lower()

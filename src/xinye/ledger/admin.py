@@ -352,8 +352,8 @@ class PartyOrganisationAdmin(ScopedAdmin):
     list_filter = [DueForElectionFilter, "region", "industry", "unit__kind", "is_online"]
     search_fields = ["unit__name", "enterprises__name"]
     list_select_related = ["unit", "region", "secretary__practitioner"]
-    autocomplete_fields = ["secretary_user"]
-    filter_horizontal = ["enterprises", "committee"]
+    # searchable pickers (type a name), not the two-pane selector over every enterprise and member in scope
+    autocomplete_fields = ["secretary_user", "enterprises", "committee"]
     # The 书记 is appointed and removed in 三支队伍 (teams.services.appoint/remove, with the history), which
     # keeps this field in step: here it is shown, not edited.
     readonly_fields = ["unit", "region", "industry", "term_years", "secretary"]
@@ -464,8 +464,7 @@ class FormationCaseAdmin(ScopedAdmin):
     list_filter = ["state", "kind", "region", "industry"]
     search_fields = ["name", "enterprise__name", "enterprises__name"]
     list_select_related = ["enterprise", "region"]
-    autocomplete_fields = ["enterprise"]
-    filter_horizontal = ["enterprises"]
+    autocomplete_fields = ["enterprise", "enterprises"]
     inlines = [FormationStepInline]
     nav_icon = "conversion_path"
 

@@ -229,7 +229,7 @@ class OnlineGroupAdmin(FilteredAdmin, ScopedAdmin):
     filters = GROUP_FILTERS
     list_select_related = ["unit"]
     fields = ["unit", "name", "platform", "link", "leader", "members", "is_active"]
-    filter_horizontal = ["members"]
+    autocomplete_fields = ["members"]  # a searchable picker, not a two-pane selector of every member in scope
     nav_icon = "forum"
 
     @admin.display(description=_("成员数"))
