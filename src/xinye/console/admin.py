@@ -25,6 +25,7 @@ from xinye.accounts import writes
 from xinye.accounts.permissions import has_action, in_scope, require_place, restrict
 from xinye.audit.models import ChangeLog
 from xinye.audit.services import log_sensitive_access
+from xinye.console.exports import ListExportMixin
 from xinye.core.errors import OutOfScope, Refused
 from xinye.core.masking import mask
 
@@ -33,7 +34,7 @@ def sensitive_fields(model) -> list:
     return [f for f in model._meta.concrete_fields if getattr(f, "sensitive", False)]
 
 
-class ScopedAdmin(ModelAdmin):
+class ScopedAdmin(ListExportMixin, ModelAdmin):
     """Base for every xinye ModelAdmin."""
 
     list_per_page = 50
