@@ -108,20 +108,8 @@ class ListExportMixin:
         columns = self.export_columns(request)
         title = str(opts.verbose_name_plural)
         data = self._write(request, rows, columns, title, total)
-        from xinye.audit.models import LogAction
-        from xinye.audit.services import log_event
-
-        log_event(
-            LogAction.EXPORT,
-            user=request.user,
-            note=_("导出列表：%(title)s %(n)s 条；条件：%(query)s")
-            % {"title": title, "n": total, "query": query or _("无")},
-        )
-        response = HttpResponse(data, content_type=XLSX)
-        filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        response["Cache-Control"] = "no-store"
-        return response
+        log_export(request.user, title, total, query)
+        return xlsx_response(data, title)
 
     def _value(self, name, obj, sensitive: dict):
         if name in sensitive:  # a sensitive model field in the list: masked, always
@@ -135,49 +123,79 @@ class ListExportMixin:
         return value
 
     def _write(self, request, rows, columns, title, total: int) -> bytes:
-        import xlsxwriter
-
         sensitive = {
             f.name: f.mask for f in self.model._meta.concrete_fields if getattr(f, "sensitive", False)
         }
-        out = io.BytesIO()
-        wb = xlsxwriter.Workbook(
-            out,
-            {
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-                "constant_memory": True,
-                "in_memory": True,
-            },
-        )
-        ws = wb.add_worksheet(title[:31])
-        text = wb.add_format({"num_format": "@"})
-        quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
-        head = wb.add_format({"bold": True, "bg_color": "#DBEAFE", "border": 1, "align": "center"})
-        big = wb.add_format({"bold": True, "font_size": 14})
         headers = [str(label_for_field(name, self.model, self)) for name in columns]
-        ws.write_string(0, 0, title, big)
-        scope = _("导出人：%(user)s；导出时间：%(now)s；共 %(n)s 条") % {
-            "user": request.user.get_username(),
-            "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-            "n": total,
-        }
-        ws.write_string(1, 0, scope)
-        for j, header in enumerate(headers):
-            ws.write_string(2, j, header, head)
-            ws.set_column(j, j, max(10, min(40, len(header) * 2 + 4)))
-        ws.freeze_panes(3, 0)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(2)
-        i = 3
-        for obj in rows.iterator(chunk_size=2000):
-            for j, name in enumerate(columns):
-                value = cell_text(self._value(name, obj, sensitive))
-                if value:
-                    ws.write_string(i, j, value, quoted if value.startswith(FORMULA_STARTS) else text)
-            i += 1
-        wb.close()
-        return out.getvalue()
+        body = (
+            [cell_text(self._value(name, obj, sensitive)) for name in columns]
+            for obj in rows.iterator(chunk_size=2000)
+        )
+        return write_table(title, headers, body, user=request.user, total=total)
+
+
+def write_table(title: str, headers: list[str], rows, *, user, total: int, note: str = "") -> bytes:
+    """One sheet as statistics offices expect it: a title row, who exported it and when (and `note`: the
+    filters), the header row frozen and repeated on every printed page, A4 landscape fitted to width; every
+    cell text, formula-looking text with Excel's quote prefix."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "constant_memory": True,
+            "in_memory": True,
+        },
+    )
+    ws = wb.add_worksheet(title[:31])
+    text = wb.add_format({"num_format": "@"})
+    quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DBEAFE", "border": 1, "align": "center"})
+    big = wb.add_format({"bold": True, "font_size": 14})
+    ws.write_string(0, 0, title, big)
+    scope = _("导出人：%(user)s；导出时间：%(now)s；共 %(n)s 条") % {
+        "user": user.get_username(),
+        "now": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "n": total,
+    }
+    ws.write_string(1, 0, f"{scope}；{note}" if note else scope)
+    for j, header in enumerate(headers):
+        ws.write_string(2, j, header, head)
+        ws.set_column(j, j, max(10, min(40, len(header) * 2 + 4)))
+    ws.freeze_panes(3, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2)
+    for i, values in enumerate(rows, start=3):
+        for j, value in enumerate(values):
+            value = value if isinstance(value, str) else cell_text(value)
+            if value:
+                ws.write_string(i, j, value, quoted if value.startswith(FORMULA_STARTS) else text)
+    wb.close()
+    return out.getvalue()
+
+
+def log_export(user, title: str, n: int, query: str) -> None:
+    """The change log's line for an export: what, how many rows, under which filters (PIPL; domain.md)."""
+    from xinye.audit.models import LogAction
+    from xinye.audit.services import log_event
+
+    log_event(
+        LogAction.EXPORT,
+        user=user,
+        note=_("导出列表：%(title)s %(n)s 条；条件：%(query)s")
+        % {"title": title, "n": n, "query": query or _("无")},
+    )
+
+
+def xlsx_response(data: bytes, title: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
