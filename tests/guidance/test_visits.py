@@ -402,3 +402,33 @@ def test_the_quarter_shortfall_names_the_ended_quarters_it_counts():
     assert "本年已结束的季度中有 1 个企业·季度未走访（第1季度" in line and "83%" in line
     everyone = evidence(2026, [2], visits, [], as_of)
     assert not [s for s in everyone.shortfalls if "季度" in s]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_visit_keeps_its_photos_for_the_record(field, client_for, world):
+    """走访留痕: the instructor's phone page takes photos with the visit, all or none; they show as thumbnails
+    and are served only within the visit's scope."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.appeals.helpers import PNG
+
+    client = client_for("instructor")
+    ent = field["ents"][1]
+    data = {"enterprise": ent.pk, "date": "2026-11-19", "topics": ["care"], "summary": "留痕测试"}
+    bad = SimpleUploadedFile("notes.png", b"not an image at all", content_type="image/png")
+    client.post("/admin/guidance/my/", {**data, "photos": [bad]})
+    assert not Visit.objects.filter(enterprise=ent).exists()  # a bad photo: nothing written
+    photo = SimpleUploadedFile("site.png", PNG, content_type="image/png")
+    r = client.post("/admin/guidance/my/", {**data, "photos": [photo]})
+    assert r.status_code == 302
+    visit = Visit.objects.get(enterprise=ent)
+    (stored,) = visit.photos.all()
+    assert stored.content_type == "image/png" and "site" not in stored.file.name
+    page = client.get("/admin/guidance/my/").content.decode()
+    assert f'<img src="{stored.file.url}"' in page
+    assert client.get(stored.file.url).status_code == 200
+    naiman = client_for("city_admin")  # in scope: the city sees every county
+    assert naiman.get(stored.file.url).status_code == 200
+    assert client_for("community_admin").get(stored.file.url).status_code == 404
+    change = client_for("kerqin_admin").get(f"/admin/guidance/visit/{visit.pk}/change/").content.decode()
+    assert f'<img src="{stored.file.url}"' in change and 'name="photos"' in change

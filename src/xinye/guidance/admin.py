@@ -4,6 +4,7 @@ validate through the services' pure checks (`clean_visit`, `clean_assessment`)."
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts import writes
@@ -42,9 +43,28 @@ class AgentAdmin(ScopedAdmin):
     hide_in_nav = True
 
 
+class PhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one input (the phone's camera roll); checked by the service, all or none."""
+
+    widget = PhotosInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [f for f in files if f]
+
+
 class VisitForm(forms.ModelForm):
     topics = forms.MultipleChoiceField(
         label=_("走访内容"), choices=VisitTopic.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    photos = PhotosField(
+        label=_("走访照片（留痕）"),
+        required=False,
+        help_text=_("可多选，JPEG、PNG 或 WebP，每张不超过 5 MB，一次最多 6 张；保存后显示在下方。"),
     )
 
     class Meta:
@@ -120,7 +140,35 @@ class VisitAdmin(FilteredAdmin, ScopedAdmin):
             require(actor, "change" if change else "add", model=Visit, unit=obj.unit, industry=obj.industry)
 
     def save_object(self, actor, obj, form, change):
-        return services.save_visit(obj, actor=actor)
+        visit = services.save_visit(obj, actor=actor)
+        photos = form.cleaned_data.get("photos") or []
+        if photos:
+            services.add_visit_photos(visit, photos, actor=actor)
+        return visit
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "photo_thumbnails"] if obj is not None else fields
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = [f for f in fields if f != "photos"]  # a reader sees the thumbnails, not the upload
+        if obj is not None and "photo_thumbnails" not in fields:
+            fields.append("photo_thumbnails")
+        return fields
+
+    @admin.display(description=_("已上传的照片"))
+    def photo_thumbnails(self, obj):
+        photos = list(obj.photos.all()) if obj and obj.pk else []
+        if not photos:
+            return _("无")
+        return format_html_join(
+            "",
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" loading="lazy" '
+            'style="display:inline-block;width:96px;height:96px;object-fit:cover;margin:0 6px 6px 0;border-radius:4px"></a>',
+            ((p.file.url, p.file.url, _("走访照片")) for p in photos),
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not VisitProblem:

@@ -102,6 +102,28 @@ class Visit(models.Model):
         return [str(labels.get(t, t)) for t in self.topics or []]
 
 
+class VisitPhoto(models.Model):
+    """A photo taken on a visit (走访留痕): the site, the meeting, the notice board. Type and size checked
+    by the same rules as the portal's photos; served only within the visit's scope (console.views.media)."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("走访记录"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("照片"), upload_to="visits/%Y/%m/")
+    content_type = models.CharField(max_length=32)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    scope = ScopeSpec(unit="visit__unit", industry="visit__industry", enterprise="visit__enterprise")
+
+    class Meta:
+        verbose_name = _("走访照片")
+        verbose_name_plural = _("走访照片")
+        ordering = ["visit_id", "id"]
+
+    def __str__(self):
+        return f"{self.visit} 照片 {self.pk}"
+
+
 class VisitProblem(models.Model):
     """A problem found on a visit, tracked to resolution; it may become an appeal in the appeals loop."""
 

@@ -128,6 +128,7 @@ def my(request):
                 is_heart_to_heart=bool(request.POST.get("is_heart_to_heart")),
                 is_care_visit=bool(request.POST.get("is_care_visit")),
                 problems=[request.POST.get("problem", "")],
+                photos=request.FILES.getlist("photos"),
             )
         except Refused as exc:
             messages.error(request, _errors(exc))
@@ -150,7 +151,9 @@ def my(request):
         topics=VisitTopic.choices,
         today=today,
         evidence=ev,
-        recent=restrict(Visit.objects.filter(agent=agent), request.user).select_related("enterprise")[:10],
+        recent=restrict(Visit.objects.filter(agent=agent), request.user)
+        .select_related("enterprise")
+        .prefetch_related("photos")[:10],
         selected=request.GET.get("enterprise", ""),
     )
     return TemplateResponse(request, "guidance/my.html", context)
