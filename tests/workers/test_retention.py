@@ -149,3 +149,42 @@ def test_a_county_admin_may_not_purge_the_city(rows):
     with pytest.raises(CommandError, match="全市数据"):
         call_command("purge", "--actor", "kerqin_admin", stdout=io.StringIO())
     assert Appeal.objects.get(pk=rows["old"].pk).worker_id is not None
+
+
+def test_old_closed_reports_and_handled_requests_lose_the_person_and_keep_the_rest(rows, world):
+    from tests.workers.matrix_types import _rights_request
+    from xinye.hazards.models import HazardReport
+    from xinye.workers.choices import RightsStatus
+
+    unit, worker = world["units"]["street-kerqin-1-c1"], rows["old_worker"]
+    common = {"category": "manhole", "description": "井盖缺失", "latitude": 43.6, "longitude": 122.2}
+    old = HazardReport.objects.create(
+        worker=worker,
+        unit=unit,
+        region=unit.region,
+        status="closed",
+        closed_at=YEARS_AGO,
+        idempotency_key=str(uuid.uuid4()),
+        **common,
+    )
+    young = HazardReport.objects.create(
+        worker=worker,
+        unit=unit,
+        region=unit.region,
+        status="closed",
+        closed_at=WEEK_AGO,
+        idempotency_key=str(uuid.uuid4()),
+        **common,
+    )
+    handled = _rights_request(unit, world)
+    handled.status, handled.answer, handled.handled_at = RightsStatus.DONE, "已更正", YEARS_AGO
+    handled.save()
+    open_one = _rights_request(unit, world)
+
+    retention.purge(actor=system_actor("test"), now=NOW)
+
+    old.refresh_from_db(), young.refresh_from_db(), handled.refresh_from_db(), open_one.refresh_from_db()
+    assert old.worker_id is None and (old.category, old.unit_id, old.status) == ("manhole", unit.pk, "closed")
+    assert young.worker_id == worker.pk
+    assert handled.worker_id is None and handled.wrong == handled.answer == "" and handled.status == "done"
+    assert open_one.worker_id is not None and open_one.wrong == "姓名错了"  # an open request is never purged
