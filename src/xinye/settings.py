@@ -271,6 +271,21 @@ if os.environ.get("XINYE_PUBLIC_BASE_URL"):
     XINYE_PUBLIC_BASE_URL = os.environ["XINYE_PUBLIC_BASE_URL"]
 if os.environ.get("XINYE_SMS_BACKEND"):
     XINYE_SMS_BACKEND = os.environ["XINYE_SMS_BACKEND"]
+
+
+def _retention_days(items: list[str]) -> dict:
+    """XINYE_RETENTION_DAYS="closed_appeals=1825,sms_codes=7": days per kind of record, overriding the
+    defaults in xinye.workers.rules (docs/operations.md, Retention)."""
+    out = {}
+    for item in items:
+        kind, _, days = item.partition("=")
+        if not days.strip().isdigit():
+            raise ValueError(f"XINYE_RETENTION_DAYS：“{item}”应写成 类型=天数，例如 closed_appeals=1825")
+        out[kind.strip()] = int(days)
+    return out
+
+
+XINYE_RETENTION_DAYS = _retention_days(env_list("XINYE_RETENTION_DAYS"))
 # Open311 clients: "key1:label1,key2:label2" (staff API tokens are accepted as api_key too).
 XINYE_OPEN311_KEYS = dict(
     item.split(":", 1) if ":" in item else (item, "open311") for item in env_list("XINYE_OPEN311_KEYS")

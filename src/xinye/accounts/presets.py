@@ -52,6 +52,7 @@ def local_admin(actions: list) -> dict:
         "orgs.agent": actions,  # the instructors and liaisons (guidance's people, kept in orgs)
         "workers.worker": actions,
         "workers.consent": actions,
+        "workers.rightsrequest": actions,  # the personal-data rights queue (PIPL art. 44–47)
         **REFERENCE,
     }
 
@@ -135,6 +136,11 @@ BUILTIN_ROLES = [
             "hazards.*": MANAGE,
             "volunteers.*": MANAGE,
             "workers.*": ["view"],
+            "workers.rightsrequest": [
+                "view",
+                "change",
+                "view_sensitive",
+            ],  # corrections of records the community holds
             "ledger.enterprise": ["view"],
             "care.*": MANAGE,
             "pairing.*": MANAGE,

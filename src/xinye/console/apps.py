@@ -28,6 +28,7 @@ class ConsoleConfig(AppConfig):
 
     name = "xinye.console"
     verbose_name = "工作台"
+    tick = "xinye.console.retention.tick"  # xinye tick (core.ticks): the daily retention purge (xinye purge)
 
     def ready(self):
         from django.contrib import admin

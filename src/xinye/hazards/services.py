@@ -8,6 +8,7 @@ keys. Staff steps call `require(actor, "change", report)` before and after the w
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from xinye.accounts.permissions import has_action, require
@@ -27,6 +28,7 @@ from xinye.hazards.choices import (
 )
 from xinye.hazards.models import HazardEvent, HazardReport
 from xinye.orgs.models import OrgUnit
+from xinye.orgs.services import require_citywide
 
 # Read-only helpers: no actor (the signature test checks every other public function).
 READS = ("apply", "route_report", "locate_report", "nearby_duplicates", "duplicates_of")
@@ -406,3 +408,23 @@ def anonymise_worker(*, worker) -> int:
         report.anonymise()
         report.save()
     return len(reports)
+
+
+@transaction.atomic
+def anonymise_closed_reports(*, actor, before, dry_run: bool = False) -> int:
+    """Retention (`xinye purge`): a report closed before `before` loses the person — the worker link and the
+    photo — and keeps the place, category, dates, unit and outcome the statistics count."""
+    require_citywide(actor=actor, action="change", model=HazardReport)
+    rows = HazardReport.objects.filter(status=HazardStatus.CLOSED, closed_at__lt=before).filter(
+        Q(worker__isnull=False) | ~Q(photo="")
+    )
+    if dry_run:
+        return rows.count()
+    count = 0
+    for report in rows.iterator():
+        if report.photo:
+            report.photo.delete(save=False)
+        report.anonymise()
+        report.save()
+        count += 1
+    return count

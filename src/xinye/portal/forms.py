@@ -86,6 +86,28 @@ class ProfileForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=18, required=False, help_text="留空即删除")
 
 
+class CorrectionForm(forms.Form):
+    """A correction request (PIPL art. 46): which record, what is wrong, what it should be."""
+
+    record = forms.ChoiceField(label="需要更正的记录", error_messages={"required": "请选择需要更正的记录"})
+    wrong = forms.CharField(
+        label="哪里有误",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写“哪里有误”", "max_length": "“哪里有误”不能超过 500 字"},
+    )
+    should_be = forms.CharField(
+        label="应更正为",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写“应更正为”", "max_length": "“应更正为”不能超过 500 字"},
+    )
+
+    def __init__(self, *args, records=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record"].choices = _with_blank(records)
+
+
 class AppealForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput)
     region = forms.ChoiceField(label="所在旗县区", required=False, help_text="未备案时用于确定由哪里办理")

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from xinye.appeals import services as appeal_services
+from xinye.audit.services import log_sensitive_access
 from xinye.care import services as care_services
 from xinye.core.geo import distance_m
 from xinye.orgs.choices import UnitKind
@@ -23,6 +24,7 @@ from xinye.portal.auth import current_worker, worker_required
 from xinye.portal.forms import (
     AppealForm,
     CodeForm,
+    CorrectionForm,
     FixedChoices,
     PhoneForm,
     ProfileForm,
@@ -400,8 +402,91 @@ def mydata(request):
         "registration_station": station_services.registration_station(worker),
         "submissions": _own_counts(worker),
         "sensitive_given": worker_services.has_consent(worker, NoticeKind.SENSITIVE),
+        "rights_requests": worker.rights_requests.exclude(kind="access").select_related("unit")[:20],
     }
     return render(request, "portal/mydata.html", context)
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"  # personal data: never kept by a browser or a proxy
+    return response
+
+
+@worker_required
+def mydata_all(request):
+    """Everything xinye holds about the signed-in worker, unmasked for them alone (PIPL art. 45); logged."""
+    worker = request.worker
+    sections = []
+    for title, value in services.worker_data(worker).items():
+        rows = value if isinstance(value, list) else ([value] if value else [])
+        sections.append((title, [list(row.items()) for row in rows]))
+    log_sensitive_access("view_sensitive", obj=worker, reason="本人查阅个人信息")
+    return _no_store(render(request, "portal/mydata_all.html", {"sections": sections}))
+
+
+@worker_required
+def mydata_download(request):
+    """The same as a JSON file (查阅复制, PIPL art. 45): logged, and recorded in the holding unit's queue."""
+    data = services.download_data(worker=request.worker)
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="xinye-my-data-{stamp}.json"'
+    return _no_store(response)
+
+
+@worker_required
+def correction(request):
+    """Ask the unit holding a record to correct it (PIPL art. 46); answered within 15 working days."""
+    worker = request.worker
+    records = [(key, label) for key, label, _unit in services.correction_records(worker)]
+    form = CorrectionForm(
+        request.POST or None, records=records, initial={"record": request.GET.get("record")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.request_correction(worker=worker, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            due = timezone.localtime(req.due_at).strftime("%Y-%m-%d")
+            messages.success(request, f"已提交更正申请，{req.unit.name}将在 {due} 前答复")
+            return redirect("portal:mydata")
+    return render(request, "portal/correction.html", {"form": form})
+
+
+@worker_required
+def withdraw(request):
+    """Withdraw a consent, after reading exactly what it stops (services.WITHDRAWAL_EFFECTS)."""
+    worker = request.worker
+    given = {kind: worker_services.has_consent(worker, kind) for kind in NoticeKind.values}
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in NoticeKind.values:
+            messages.error(request, "请选择要撤回的同意")
+        elif request.POST.get("confirm") != "1":
+            messages.error(request, "请勾选“我已了解撤回后的影响”")
+        elif not given[kind]:
+            messages.error(request, "您没有可撤回的该项同意")
+        else:
+            services.withdraw_consent(worker=worker, kind=kind)
+            if kind == NoticeKind.GENERAL:
+                auth.logout_worker(request)
+                messages.success(request, "已撤回同意并退出登录；如需再次使用，登录后重新同意即可")
+                return redirect("portal:home")
+            messages.success(request, "已撤回敏感个人信息处理同意，已删除您的身份证号")
+            return redirect("portal:mydata")
+        return redirect("portal:withdraw")
+    kinds = [
+        {
+            "kind": kind,
+            "label": NoticeKind(kind).label,
+            "given": given[kind],
+            "effects": services.WITHDRAWAL_EFFECTS[kind],
+        }
+        for kind in (NoticeKind.GENERAL, NoticeKind.SENSITIVE)
+    ]
+    return render(request, "portal/withdraw.html", {"kinds": kinds, "keeps": services.WITHDRAWAL_KEEPS})
 
 
 def _own_counts(worker) -> list[tuple[str, int]]:

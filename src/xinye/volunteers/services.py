@@ -10,6 +10,7 @@ from django.utils import timezone
 from xinye.accounts import writes
 from xinye.accounts.permissions import actor_user, require
 from xinye.core.errors import OutOfScope, Refused
+from xinye.orgs.services import require_citywide
 from xinye.volunteers.choices import ActivityCategory, ActivityStatus, SignupStatus
 from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
 
@@ -246,3 +247,39 @@ def anonymise_worker(*, worker) -> int:
     """Volunteer records belong to the person: deleting their data removes the profile and its hours."""
     deleted, _ = VolunteerProfile.objects.filter(worker=worker).delete()
     return deleted
+
+
+@transaction.atomic
+def withdraw_worker(*, worker) -> int:
+    """The worker withdrew their consent (PIPL art. 15): their profile leaves the roster (`is_active`
+    off: no longer listed to organisers, no new sign-ups) and sign-ups for activities not yet begun are
+    cancelled. Past hours stay (they happened). Returns the number of sign-ups cancelled."""
+    profile = VolunteerProfile.objects.filter(worker=worker).first()
+    if profile is None:
+        return 0
+    if profile.is_active:
+        profile.is_active = False
+        profile.save()
+    pending = VolunteerSignup.objects.filter(
+        profile=profile, status=SignupStatus.SIGNED_UP, activity__starts_at__gt=timezone.now()
+    )
+    count = 0
+    for signup in pending:
+        signup.status = SignupStatus.CANCELLED
+        signup.save()
+        count += 1
+    return count
+
+
+@transaction.atomic
+def purge_cancelled_signups(*, actor, before, dry_run: bool = False) -> int:
+    """Cancelled sign-ups (withdrawn registrations) older than `before` are deleted: nothing counts them."""
+    require_citywide(actor=actor, action="delete", model=VolunteerSignup)
+    rows = VolunteerSignup.objects.filter(status=SignupStatus.CANCELLED, signed_up_at__lt=before)
+    if dry_run:
+        return rows.count()
+    count = 0
+    for row in rows:
+        row.delete()
+        count += 1
+    return count

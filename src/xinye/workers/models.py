@@ -5,13 +5,16 @@ Moved here from `portal` (issue 12, redesign item 4) so that appeals, hazards, s
 point at a worker without depending on the worker pages. The tables keep their names (`portal_*`): the move
 changed Django's state only (workers/migrations/0001_initial.py)."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.crypto import keyed_hash
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
 from xinye.ledger.choices import Occupation
+from xinye.workers.choices import RightsKind, RightsStatus
 
 
 class Worker(models.Model):
@@ -135,3 +138,56 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.worker} · {self.notice}"
+
+
+class RightsRequest(models.Model):
+    """A worker's request under PIPL art. 44–47, handled by `unit` — the unit that holds the record — by
+    `due_at` (15 working days, workers.rules). Access, withdrawal and deletion are done by the worker
+    themself at once and recorded done; a correction waits for staff, who make it and answer, or refuse
+    with a reason. The worker link goes when they delete their data (the request stays for the queue's
+    figures); `xinye purge` erases what was asked and answered after the retention period."""
+
+    worker = models.ForeignKey(
+        Worker,
+        verbose_name=_("从业人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rights_requests",
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=RightsKind.choices)
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("办理单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    record = models.CharField(_("涉及记录"), max_length=128, blank=True)
+    wrong = EncryptedTextField(_("错误内容"), mask="text")
+    should_be = EncryptedTextField(_("应更正为"), mask="text")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=RightsStatus.choices, default=RightsStatus.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(_("提出时间"), default=timezone.now, db_index=True)
+    due_at = models.DateTimeField(_("办理时限"))
+    answer = EncryptedTextField(_("答复"), mask="text")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    scope = ScopeSpec(unit="unit")
+
+    class Meta:
+        verbose_name = _("个人信息权利请求")
+        verbose_name_plural = _("个人信息权利请求")
+        ordering = ["status", "due_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == RightsStatus.OPEN and self.due_at < timezone.now()

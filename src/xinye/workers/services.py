@@ -13,19 +13,25 @@ from django.db import transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
-from xinye.accounts.permissions import require
+from xinye.accounts.permissions import actor_user, require
+from xinye.core import loops, workdays
 from xinye.core.crypto import keyed_hash
 from xinye.core.errors import Refused
 from xinye.core.validators import clean_id_number
 from xinye.ledger.models import Practitioner
 from xinye.orgs.services import require_citywide
-from xinye.workers.models import Consent, NoticeKind, PrivacyNotice, Worker
+from xinye.workers import rules
+from xinye.workers.choices import RIGHTS_TRANSITIONS, RightsKind, RightsStatus
+from xinye.workers.models import Consent, NoticeKind, PrivacyNotice, RightsRequest, Worker
 
 READS = (
     "worker_for_phone",
     "current_notice_id",
     "forget_current_notices",
     "has_consent",
+    "clean_correction",
+    "clean_rights_answer",
+    "rights_due_at",
 )
 
 # --- workers and consent ----------------------------------------------------------------------------
@@ -185,3 +191,127 @@ def delete_worker(*, worker: Worker) -> None:
     """Delete the worker row and their consents (PIPL art. 47). The rows of other apps that point at the
     worker must have let go of the person first (portal.services.delete_worker_data does both)."""
     worker.delete()
+
+
+# --- rights requests (PIPL art. 44–47) --------------------------------------------------------------
+
+RIGHTS_TEXT_MAX = 500
+
+
+def rights_due_at(start=None):
+    """When a request made at `start` must be answered: 15 working days on the working-day calendar."""
+    return workdays.add(start or timezone.now(), rules.rights_request_span())
+
+
+def clean_correction(*, record: str, wrong: str, should_be: str) -> tuple[str, str, str]:
+    """A correction names the record, what is wrong and what it should be; refuses naming the field."""
+    errors = {}
+    record, wrong, should_be = ((v or "").strip() for v in (record, wrong, should_be))
+    if not record:
+        errors["record"] = ["请选择需要更正的记录"]
+    for field, value, label in (("wrong", wrong, "哪里有误"), ("should_be", should_be, "应更正为")):
+        if not value:
+            errors[field] = [f"请填写“{label}”"]
+        elif len(value) > RIGHTS_TEXT_MAX:
+            errors[field] = [f"“{label}”不能超过 {RIGHTS_TEXT_MAX} 字（现有 {len(value)} 字）"]
+    if errors:
+        raise Refused(errors)
+    return record[:128], wrong, should_be
+
+
+@transaction.atomic
+def request_correction(*, worker: Worker, unit, record: str, wrong: str, should_be: str) -> RightsRequest:
+    """The worker asks for a correction of a record `unit` holds (PIPL art. 46): a task in that unit's
+    queue, due in 15 working days. The portal names the record and its unit (portal.services)."""
+    record, wrong, should_be = clean_correction(record=record, wrong=wrong, should_be=should_be)
+    if unit is None:
+        raise Refused({"record": ["找不到负责该记录的单位，请拨打服务站电话咨询"]})
+    now = timezone.now()
+    return RightsRequest.objects.create(
+        worker=worker,
+        kind=RightsKind.CORRECTION,
+        unit=unit,
+        record=record,
+        wrong=wrong,
+        should_be=should_be,
+        created_at=now,
+        due_at=rights_due_at(now),
+    )
+
+
+@transaction.atomic
+def record_self_service(*, worker: Worker, kind: str, unit, record: str = "") -> RightsRequest | None:
+    """What the worker did themself at once — a download of their data, a withdrawal, a deletion — recorded
+    as a request already done, so the unit's queue and its figures show every exercise of a right. A worker
+    with no unit at all (never registered, nothing filed) leaves no row: no unit holds anything of theirs."""
+    if kind not in (RightsKind.ACCESS, RightsKind.WITHDRAWAL, RightsKind.DELETION):
+        raise Refused({"kind": [f"该类型须由单位办理：{kind}"]})
+    if unit is None:
+        return None
+    now = timezone.now()
+    return RightsRequest.objects.create(
+        worker=worker,
+        kind=kind,
+        unit=unit,
+        record=record[:128],
+        status=RightsStatus.DONE,
+        created_at=now,
+        due_at=rights_due_at(now),
+        handled_at=now,
+    )
+
+
+def clean_rights_answer(answer: str) -> str:
+    """An answer is required (what was corrected, or why not) and at most 500 characters."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise Refused({"answer": ["请填写答复：更正了什么，或不予更正的理由"]})
+    if len(answer) > RIGHTS_TEXT_MAX:
+        raise Refused({"answer": [f"答复不能超过 {RIGHTS_TEXT_MAX} 字（现有 {len(answer)} 字）"]})
+    return answer
+
+
+@transaction.atomic
+def answer_rights_request(request: RightsRequest, *, actor, accept: bool, answer: str) -> RightsRequest:
+    """Staff of the holding unit answer a correction: done (they made the correction in the record, and say
+    so) or refused (with the reason). The worker sees the state and the answer under 我的数据."""
+    require(actor, "change", request)
+    request = RightsRequest.objects.select_for_update().get(pk=request.pk)
+    answer = clean_rights_answer(answer)
+    loops.apply_transition(
+        request, RIGHTS_TRANSITIONS, RightsStatus.DONE if accept else RightsStatus.REFUSED, RightsStatus
+    )
+    request.answer = answer
+    request.handled_by = actor_user(actor)
+    request.handled_at = timezone.now()
+    request.save()
+    require(actor, "change", request)
+    return request
+
+
+# --- retention (xinye purge) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def purge_rights_requests(*, actor, before, dry_run: bool = False) -> int:
+    """Handled requests older than `before` lose what was asked and answered and the worker link; kind,
+    unit, dates and outcome stay for the figures."""
+    require_citywide(actor=actor, action="change", model=RightsRequest)
+    rows = RightsRequest.objects.exclude(status=RightsStatus.OPEN).filter(handled_at__lt=before)
+    rows = rows.exclude(worker__isnull=True, record="")  # already purged
+    if dry_run:
+        return rows.count()
+    count = 0
+    for row in rows:
+        row.worker, row.record, row.wrong, row.should_be, row.answer = None, "", "", "", ""
+        row.save()
+        count += 1
+    return count
+
+
+@transaction.atomic
+def purge_consent_ips(*, actor, before, dry_run: bool = False) -> int:
+    """The IP address kept with a consent is dropped after the retention period; the consent stays."""
+    require_citywide(actor=actor, action="change", model=Consent)
+    rows = Consent.objects.filter(given_at__lt=before, ip__isnull=False)
+    return rows.count() if dry_run else rows.update(ip=None)

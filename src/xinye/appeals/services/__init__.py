@@ -5,5 +5,6 @@
 from xinye.appeals.services.loop import *  # noqa: F403
 from xinye.appeals.services.loop import APPEAL_TRANSITIONS, CATEGORIES, STAFF_SOURCES, TASK_TRANSITIONS  # noqa: F401
 from xinye.appeals.services.reminders import *  # noqa: F403
+from xinye.appeals.services.retention import *  # noqa: F403
 from xinye.appeals.services.routing import *  # noqa: F403
 from xinye.appeals.services.statistics import *  # noqa: F403
