@@ -263,12 +263,9 @@ def county_map(viewer, width: int = 760, height: int = 820) -> dict:
     """The county map drawn server-side as SVG shapes: each county's outline coloured by its work coverage,
     its name and rate, and the open stations in scope as dots (at most MAP_STATIONS)."""
     geo = counties_geojson()
-    rings = [
-        (f["properties"]["code"], f["properties"]["name"], f["geometry"]["coordinates"][0])
-        for f in geo["features"]
-    ]
-    lons = [x for _c, _n, ring in rings for x, _y in ring]
-    lats = [y for _c, _n, ring in rings for _x, y in ring]
+    rings = [(f["properties"], f["geometry"]["coordinates"][0]) for f in geo["features"]]
+    lons = [x for _p, ring in rings for x, _y in ring]
+    lats = [y for _p, ring in rings for _x, y in ring]
     west, east, south, north = min(lons), max(lons), min(lats), max(lats)
     squeeze = math.cos(math.radians((south + north) / 2))  # equirectangular, true to scale at mid-latitude
     scale = min((width - 20) / ((east - west) * squeeze), (height - 20) / (north - south))
@@ -290,24 +287,21 @@ def county_map(viewer, width: int = 760, height: int = 820) -> dict:
             if west <= lon <= east and south <= lat <= north:
                 dots.append(xy(lon, lat))
     shapes = []
-    for code, name, ring in rings:
-        points = [xy(lon, lat) for lon, lat in ring]
+    for props, ring in rings:
+        code = props["code"]
         row = rates.get(code)
         rate = row["work_rate"] if row and row["enterprises"] else None
-        xs, ys = [p[0] for p in points[:-1]], [p[1] for p in points[:-1]]
-        cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+        x, y = xy(*props["label"])  # a hand-placed point: the zone inside 科尔沁区 is labelled beside it
         shapes.append(
             {
                 "code": code,
-                "name": name,
-                "d": "M" + " L".join(f"{x},{y}" for x, y in points) + " Z",
+                "name": props.get("short") or props["name"],
+                "d": "M" + " L".join(f"{px},{py}" for px, py in (xy(lon, lat) for lon, lat in ring)) + " Z",
                 "fill": _colour(rate),
                 "rate": _rate(rate) if rate is not None else "—",
                 "stations": stations_by_county.get(code, 0),
-                "x": round(cx, 1),
-                "y": round(cy, 1),
-                "small": max(xs) - min(xs)
-                < 90,  # the development zone, 霍林郭勒: labelled beside, not inside
+                "x": x,
+                "y": y,
             }
         )
     return {"width": width, "height": height, "shapes": shapes, "dots": dots}
