@@ -25,3 +25,16 @@ register(
         console=False,  # derived data: written by xinye tick, shown in the reports, not edited
     )
 )
+
+
+def _display_link(unit, world):
+    """A display link of the wall screen showing `unit`'s scope."""
+    from xinye.reports.models import DisplayLink
+
+    key = f"matrix-{unit.pk}-{DisplayLink.objects.count()}"
+    return DisplayLink.objects.create(
+        name=f"{unit.name}大屏", unit=unit, prefix=key[:8], key_hash=DisplayLink.hash_key(key)
+    )
+
+
+register(MatrixType("reports.displaylink", _display_link))

@@ -29,6 +29,7 @@ AUDITED_APPS = {
     "care",
     "plans",
     "grading",
+    "reports",  # the display links of the wall screen (snapshots are audit_exclude: derived figures)
 }
 
 

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, object_type
+from xinye.reports import dashboard
 
 PILLARS = [
     ("who", _("一、谁负责")),
@@ -91,14 +92,43 @@ def sidebar(request) -> list[dict]:
     return groups
 
 
+# Where each headline figure of the 工作台 leads: (url name, query string, what the list requires).
+HEADLINE_LINKS = {
+    "enterprises": ("admin:ledger_enterprise_changelist", "", "ledger.enterprise"),
+    "practitioners": ("admin:ledger_practitioner_changelist", "", "ledger.practitioner"),
+    "party_members": ("admin:ledger_partymember_changelist", "", "ledger.partymember"),
+    "organisations": ("admin:ledger_partyorganisation_changelist", "", "ledger.partyorganisation"),
+    "agents": ("admin:orgs_agent_changelist", "?is_active__exact=1", "orgs.agent"),
+    "coverage": ("coverage:dashboard", "", "coverage.coveragecell"),
+}
+
+
+def headline_with_links(request) -> list[dict]:
+    """The 工作台's headline figures (`reports.dashboard.headline`), each linked to the list it counts when
+    the user may open that list."""
+    figures = dashboard.headline(request.user)
+    for figure in figures:
+        url_name, query, requires = HEADLINE_LINKS.get(figure["key"], (None, "", None))
+        if url_name and may_open(request.user, requires):
+            try:
+                figure["link"] = reverse(url_name) + query
+            except NoReverseMatch:
+                pass
+    return figures
+
+
 def dashboard_callback(request, context):
-    """The console home: each app may contribute cards through `dashboard_cards(request)`, on its AppConfig
-    or — when the cards are built by its pages — in its `views` module (a face, which the AppConfig, a floor
-    below, does not import)."""
+    """The console home (工作台): the headline figures of the user's scope first, then the charts (trends and
+    the county or industry comparison, `reports.dashboard`), then the worklist — the cards each app
+    contributes through `dashboard_cards(request)`, on its AppConfig or — when the cards are built by its
+    pages — in its `views` module (a face, which the AppConfig, a floor below, does not import)."""
     cards = []
     for config in apps.get_app_configs():
         provider = getattr(config, "dashboard_cards", None) or _views_cards(config)
         if provider is not None:
             cards.extend(provider(request))
+    context["xinye_headline"] = headline_with_links(request)
+    context["xinye_charts"] = {k: v for k, v in dashboard.charts(request.user).items() if v}
     context["xinye_cards"] = cards
+    context["xinye_screen"] = has_action(request.user, "view", "reports.dailysnapshot")
     return context

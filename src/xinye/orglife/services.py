@@ -336,8 +336,7 @@ def _arrears(member, as_of):
 
 
 def org_inputs(organisations, period: hc.HealthPeriod, as_of: datetime.date, *, dues: bool = True):
-    """OrgInput for each PartyOrganisation (a restricted queryset), in a fixed number of queries
-    (plus one per member for dues arrears when `dues`)."""
+    """OrgInput for each PartyOrganisation (a restricted queryset), in a fixed number of queries."""
     orgs = list(organisations.select_related("unit", "region").prefetch_related("committee"))
     units = {o.unit_id: o for o in orgs}
     lookback = min(period.start, as_of) - datetime.timedelta(days=400)
@@ -345,9 +344,10 @@ def org_inputs(organisations, period: hc.HealthPeriod, as_of: datetime.date, *, 
     for m in Meeting.objects.filter(unit_id__in=units, date__gte=lookback, date__lte=max(period.end, as_of)):
         meetings[m.unit_id].append(hc.MeetingInput(m.kind, m.date, m.expected, m.present, m.quorum_met, m.pk))
     members = defaultdict(list)
-    member_rows = list(
-        PartyMember.objects.filter(unit_id__in=units).select_related("practitioner").order_by("pk")
-    )
+    # the dues payments in one query (members.services.paid_months reads the prefetch): the console home
+    # ran one query per member here, most of the 工作台's time (issue 17)
+    member_qs = PartyMember.objects.filter(unit_id__in=units).select_related("practitioner").order_by("pk")
+    member_rows = list(member_qs.prefetch_related("dues_payments") if dues else member_qs)
     last_present = dict(
         Attendance.objects.filter(
             member__in=member_rows, status=AttendanceStatus.PRESENT, meeting__date__lte=as_of

@@ -8,4 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("制度落实 · 统计报表与简报")
     # `xinye tick` writes the day's snapshot once a day (core.ticks).
     tick = "xinye.reports.services.tick"
-    nav_links = [(_("统计报表与工作简报"), "summarize", "reports:index", "export:reports.dailysnapshot")]
+    nav_links = [
+        (_("统计报表与工作简报"), "summarize", "reports:index", "export:reports.dailysnapshot"),
+        (_("工作大屏"), "tv", "screen:staff", "reports.dailysnapshot"),
+    ]

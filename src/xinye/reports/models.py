@@ -6,6 +6,9 @@ history by `xinye report backfill`; derived data, so left out of the change log 
 the figures are logged where they happen).
 """
 
+import hashlib
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -84,3 +87,50 @@ class DailySnapshot(models.Model):
 
     def __str__(self):
         return f"{self.day} · {self.region_id} · {self.get_industry_display()}"
+
+
+class DisplayLink(models.Model):
+    """A revocable link that shows the wall screen (`/screen/k/<key>/`) of one unit's scope without a staff
+    login, for an office TV. Only the key's SHA-256 is stored; the key is shown once, when the link is made.
+    The screen carries no personal data, so the link grants nothing beyond those figures; revoking it
+    (`revoked_at`) makes the address answer 404 at the next refresh."""
+
+    name = models.CharField(_("名称"), max_length=64, help_text=_("如：市委组织部三楼会议室大屏"))
+    unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("展示范围"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("大屏展示该单位及其下级的汇总数据"),
+    )
+    prefix = models.CharField(_("前缀"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True, editable=False)
+
+    scope = ScopeSpec(unit="unit")
+
+    class Meta:
+        verbose_name = _("大屏展示链接")
+        verbose_name_plural = _("大屏展示链接")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}…）"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -8,12 +8,16 @@
   and the day's visits, check-ins and appeals; coverage statuses and agents keep no history (left empty).
 - `export_statistics` / `export_briefing`: write a file for a scope and period and log the export
   (the change log's "export", as the ledger's exports are).
+- `create_display_link(name=…, unit=…, *, actor)` / `revoke_display_link(link, *, actor)`: the wall screen's
+  revocable links for an office TV (created and revoked in the console, both in the change log);
+  `display_link(key)` finds a live one.
 Reading the snapshots for a scope (trends, changes) is `reports.trends`.
 """
 
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -22,7 +26,7 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from xinye.accounts.permissions import has_action, is_system
+from xinye.accounts.permissions import actor_user, has_action, is_system, require
 from xinye.appeals.models import Appeal
 from xinye.audit.services import log_sensitive_access
 from xinye.core.errors import OutOfScope, Refused
@@ -31,12 +35,12 @@ from xinye.guidance.models import Visit
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 from xinye.orgs.models import OrgUnit
 from xinye.reports.briefing import write_briefing
-from xinye.reports.context import Period, Scope
-from xinye.reports.models import DailySnapshot
+from xinye.reports.context import SCOPE_KINDS, Period, Scope
+from xinye.reports.models import DailySnapshot, DisplayLink
 from xinye.reports.workbook import write_workbook
 from xinye.stations.models import StationCheckIn
 
-READS = ()
+READS = ("display_link", "clean_display_link")
 
 # The stock figures a back-fill can rebuild (an organisation without a founding date is not counted).
 BACKFILLED = ("enterprises", "practitioners", "party_members", "organisations")
@@ -303,3 +307,61 @@ def export_briefing(target, scope: Scope, period: Period, *, actor) -> None:
     _check_export(actor)
     write_briefing(target, scope, period)
     log_sensitive_access("export", model=DailySnapshot, reason=f"工作简报 {period.label} {scope.name}")
+
+
+# --- the wall screen's display links ---
+
+
+def clean_display_link(name: str, unit) -> None:
+    """A display link needs a name and a unit one may report for (a Refused naming the field)."""
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = "名称：请填写，如“市委组织部三楼会议室大屏”"
+    if unit is None:
+        errors["unit"] = "展示范围：请选择一个单位"
+    elif unit.kind not in SCOPE_KINDS:
+        errors["unit"] = (
+            f"展示范围：{unit.name} 不是可汇总统计的单位（应为组织部、两新工委、行业党委或行业党建办）"
+        )
+    if errors:
+        raise Refused(errors)
+
+
+@transaction.atomic
+def create_display_link(*, name: str, unit, actor) -> tuple[DisplayLink, str]:
+    """A new display link showing `unit`'s scope on the wall screen: the saved link and its key, which is
+    shown this once (only its hash is kept). The actor must be allowed to add links in `unit`."""
+    clean_display_link(name, unit)
+    require(actor, "add", model=DisplayLink, unit=unit)
+    key = secrets.token_urlsafe(24)
+    link = DisplayLink(
+        name=name.strip(),
+        unit=unit,
+        prefix=key[:8],
+        key_hash=DisplayLink.hash_key(key),
+        created_by=actor_user(actor),
+    )
+    link.save()
+    require(actor, "add", link)
+    return link, key
+
+
+@transaction.atomic
+def revoke_display_link(link: DisplayLink, *, actor) -> DisplayLink:
+    """Revoke a display link (idempotent): its address answers 404 from the next refresh on."""
+    require(actor, "change", link)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def display_link(key: str) -> DisplayLink | None:
+    """The live (not revoked) display link with this key, or None."""
+    if not key or len(key) > 64:
+        return None
+    return (
+        DisplayLink.objects.select_related("unit")
+        .filter(key_hash=DisplayLink.hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
