@@ -227,3 +227,17 @@ def test_bad_dates_and_paths_are_clear_messages(logged, tmp_path):
     assert code == 2 and "--since" in out and "YYYY-MM-DD" in out
     code, out = run("export", "--since", "2026-01-01", "--out", str(tmp_path / "missing" / "x.jsonl"))
     assert code == 2 and "无法写入" in out
+
+
+def test_an_auditor_verifies_from_the_console(logged, client_for):
+    client = client_for("auditor")
+    listing = client.get("/admin/audit/changelog/").content.decode()
+    assert "校验哈希链" in listing and f"#{logged[0].seq}" in listing
+    page = client.get("/admin/audit/changelog/verify/?run=1").content.decode()
+    assert "哈希链完好" in page
+    sql("UPDATE {table} SET username = 'someone' WHERE id = %s", [logged[1].pk])
+    page = client.get("/admin/audit/changelog/verify/?run=1").content.decode()
+    assert "发现断裂" in page and str(logged[1].pk) in page and "内容或哈希与记录时不符" in page
+    page = client.get("/admin/audit/changelog/verify/?run=1&since=2026-99-01").content.decode()
+    assert "格式不对" in page
+    assert client_for("kerqin_admin").get("/admin/audit/changelog/verify/?run=1").status_code == 404
