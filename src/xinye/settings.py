@@ -207,6 +207,9 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The change log is kept at least 183 days (等保 2.0 §8.1.4.3, 网络安全法 art. 21); `xinye audit purge` refuses
+# younger days, and a lower value than 183 is refused (audit.services.retention_days, `check`).
+XINYE_AUDIT_RETENTION_DAYS = int(os.environ.get("XINYE_AUDIT_RETENTION_DAYS", "183"))
 XINYE_IMPORT_MAX_BYTES = int(os.environ.get("XINYE_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 CACHES = {

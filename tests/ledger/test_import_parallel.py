@@ -261,13 +261,16 @@ def test_bulk_cipher_matches_the_field_functions(settings):
 )
 def test_the_written_out_change_log_snapshot_is_the_json_of_its_fields(name):
     """The helper writes each new person's change-log `after` field by field (not through json's encoder):
-    it must read back as exactly those fields, in LOG_CREATE_KEYS order, whatever the name holds."""
+    it must read back as exactly those fields, whatever the name holds, and be the canonical JSON the change
+    log's hash chain is computed over (audit.chain.canonical_json)."""
     import json
+
+    from xinye.audit.chain import canonical_json
 
     values = (name, "150502********1234", "138****5678", 42, "蒙古族", "", "other", "理货员", "masses")
     text = check._create_log(*values)
     parsed = json.loads(text)
-    assert list(parsed) == list(check.LOG_CREATE_KEYS)
+    assert text == canonical_json(parsed)
     assert parsed == dict(zip(check.LOG_CREATE_KEYS, values, strict=True))
 
 

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +13,19 @@ class AuditConfig(AppConfig):
         from xinye.audit import signals
 
         signals.connect_all()
+        checks.register(check_retention)
+
+
+def check_retention(app_configs, **kwargs):
+    """`xinye check` (and every start of the server) fails when the log's retention is below the minimum."""
+    from xinye.audit.services import MIN_RETENTION_DAYS
+
+    days = getattr(settings, "XINYE_AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS)
+    if days < MIN_RETENTION_DAYS:
+        return [
+            checks.Error(
+                f"XINYE_AUDIT_RETENTION_DAYS={days} 低于法定最短保留期 {MIN_RETENTION_DAYS} 天",
+                id="xinye_audit.E001",
+            )
+        ]
+    return []

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.scope import ScopeSpec
@@ -20,6 +21,7 @@ class LogAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     TOKEN = "token", _("令牌")
+    PURGE = "purge", _("清除过期日志")
 
 
 class ImmutableLogError(Exception):
@@ -29,10 +31,13 @@ class ImmutableLogError(Exception):
 class ChangeLog(models.Model):
     """Who did what to which object, when, through which channel, with before/after values.
 
-    Sensitive values are stored masked. Rows cannot be changed or deleted through the application.
+    Sensitive values are stored masked. Rows cannot be changed or deleted through the application, and each
+    row carries a hash chained to the previous row of its chain (one chain per day and shard, `audit.chain`),
+    so a change, deletion or insertion made around the application is found by `xinye audit verify`.
     """
 
-    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # set by the writer before hashing (audit.chain), not at save: the hash covers it
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("用户"),
@@ -64,6 +69,12 @@ class ChangeLog(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
     changed_fields = models.JSONField(_("变更字段"), default=list, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    # The chain position (audit.chain): the local day of `time`, the shard of that day, the row's number in
+    # the chain from 1, and SHA-256 over the previous row's hash and this row's canonical JSON.
+    chain_day = models.DateField(_("链日期"))
+    chain_shard = models.PositiveSmallIntegerField(_("链分片"), default=0)
+    seq = models.BigIntegerField(_("链序号"))
+    hash = models.CharField(_("哈希"), max_length=64)
 
     scope = ScopeSpec(everywhere=True)
 
@@ -72,6 +83,11 @@ class ChangeLog(models.Model):
         verbose_name_plural = _("操作日志")
         ordering = ["-time", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain_day", "chain_shard", "seq"], name="audit_changelog_chain_seq"
+            )
+        ]
 
     def __str__(self):
         return f"{self.time:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_repr}"
@@ -83,3 +99,23 @@ class ChangeLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableLogError(_("操作日志不可删除"))
+
+
+class ChainHead(models.Model):
+    """The last link of one chain of the change log (a day × shard): its sequence number and hash. A writer
+    locks the head row while it appends (PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, so a second writer
+    takes another shard of the day instead of waiting), and `verify` checks that each chain ends where its
+    head says — which finds rows deleted from the end of a chain."""
+
+    day = models.DateField(_("链日期"))
+    shard = models.PositiveSmallIntegerField(_("链分片"))
+    seq = models.BigIntegerField(_("最后序号"), default=0)
+    hash = models.CharField(_("最后哈希"), max_length=64)
+
+    class Meta:
+        verbose_name = _("日志链头")
+        verbose_name_plural = _("日志链头")
+        constraints = [models.UniqueConstraint(fields=["day", "shard"], name="audit_chainhead_day_shard")]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}/{self.shard} #{self.seq}"

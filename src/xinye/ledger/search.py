@@ -17,7 +17,6 @@ import datetime
 import re
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from xinye.accounts.permissions import actor_user, is_system
@@ -67,15 +66,13 @@ def check_rate(actor) -> None:
 
 
 def _log(actor, model, kind: str, term: str, hits: int) -> None:
-    from xinye.audit.models import ChangeLog
     from xinye.audit.services import log_event
 
     label = "公民身份号码" if kind == "id_number" else "手机号"
     user = actor_user(actor)
-    entry = log_event("view_sensitive", user=user, note=f"{hits} 条；{LOG_MARK}按{label} {mask(kind, term)}")
-    ChangeLog.objects.filter(pk=entry.pk).update(
-        content_type=ContentType.objects.get_for_model(model),
-        object_repr=str(model._meta.verbose_name_plural),
+    # one row, written whole: a row of the change log is never updated after it is chained
+    log_event(
+        "view_sensitive", user=user, note=f"{hits} 条；{LOG_MARK}按{label} {mask(kind, term)}", model=model
     )
 
 
