@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
@@ -59,7 +59,7 @@ def verify(request):
     if user.is_verified():
         return HttpResponseRedirect(_next_url(request))
     if services.otp_device(user) is None:
-        return HttpResponseRedirect(f"/admin/otp/setup/?next={_next_url(request)}")
+        return HttpResponseRedirect(f"/admin/otp/setup/?{urlencode({'next': _next_url(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = services.otp_wait_seconds(user)
@@ -92,7 +92,7 @@ def setup(request):
     are then shown once. The page keeps the same key across reloads until it is confirmed."""
     user = request.user
     if services.otp_device(user) is not None:
-        return HttpResponseRedirect(f"/admin/otp/?next={_next_url(request)}")
+        return HttpResponseRedirect(f"/admin/otp/?{urlencode({'next': _next_url(request)})}")
     device = services.start_enrolment(user, actor=user)
     form = CodeForm(request.POST or None)
     form.fields["otp_token"].help_text = _("扫码后，输入验证器上显示的 6 位数字以确认。")
