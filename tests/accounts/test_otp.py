@@ -258,3 +258,13 @@ def test_otp_code_command_prints_the_demo_accounts_current_code(world):
         call_command("otp", "code", "own_phone_admin", stdout=io.StringIO())
     with pytest.raises(CommandError, match="尚未启用"):
         call_command("otp", "code", "kerqin_admin", stdout=io.StringIO())
+
+
+def test_the_token_form_names_a_bad_address(world):
+    from django.core.exceptions import ValidationError
+
+    token, _key = create_token(world["users"]["city_admin"], actor=SYSTEM)
+    token.allowed_ips = "10.0.0.0/8\n10.0.0.300"
+    with pytest.raises(ValidationError) as exc:
+        token.full_clean()  # what the console's token page runs before saving
+    assert "“10.0.0.300”不是有效的 IP 地址或网段" in exc.value.message_dict["allowed_ips"][0]

@@ -29,7 +29,7 @@ class Command(XinyeCommand):
         if otp_users:
             self.stdout.write("")
             self.stdout.write(
-                f"{'、'.join(otp_users)} 须使用双因素认证：输入密码后，再输入 `xinye otp code 用户名` 打印的 6 位动态验证码"
+                f"{'、'.join(otp_users)} 须使用双因素认证：输入密码后，在另一个终端运行 `.venv/bin/xinye otp code 用户名`，输入它打印的 6 位动态验证码"
                 "（每 30 秒更换，每个只能用一次）。"
             )
         self.stdout.write("")
