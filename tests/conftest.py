@@ -97,11 +97,15 @@ def full_demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def login(username: str) -> Client:
+    """A client signed in as the demo account — past the second factor too, for the accounts that use it
+    (tests/accounts/otp.py; tests/accounts/test_otp.py proves a session without it reads nothing)."""
+    from tests.accounts.otp import pass_second_factor
     from xinye.accounts.models import User
 
+    user = User.objects.get(username=username)
     client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+    client.force_login(user)
+    return pass_second_factor(client, user)
 
 
 @pytest.fixture

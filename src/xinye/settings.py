@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "ninja",
     # xinye, one app per domain noun; order is also the order demo data loads in.
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
+    "xinye.console.middleware.SecondFactorMiddleware",  # …or is sent to the code step / enrolment first
     "xinye.console.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,6 +187,17 @@ SESSION_RENEW_INTERVAL_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("XINYE_SESSION_ABSOLUTE_SECONDS", str(12 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# Second factor (等保 §8.1.4.1 d; issue 18): TOTP (RFC 6238, django-otp) for the roles below, and for every
+# console account when the city sets XINYE_OTP_REQUIRED_FOR_ALL. A user with a device always gives its code.
+XINYE_OTP_REQUIRED_ROLES = ("city_admin", "sysadmin", "secadmin", "auditor")
+XINYE_OTP_REQUIRED_FOR_ALL = os.environ.get("XINYE_OTP_REQUIRED_FOR_ALL", "false").lower() in (
+    "1",
+    "true",
+    "yes",
+)
+XINYE_OTP_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "新业"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code, wait 1, 2, 4 … seconds before the next is checked
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 

@@ -3,6 +3,8 @@ the login page, the search box, the filters, the action bar."""
 
 import re
 
+from tests.accounts.otp import pass_second_factor
+
 # unfold's English as a new user met it in the Chinese console
 LEFT_IN_ENGLISH = (
     "Welcome back to",
@@ -29,6 +31,7 @@ def test_the_login_page_is_chinese(client):
 
 def test_a_list_page_with_filters_and_actions_is_chinese(client, world):
     client.force_login(world["users"]["city_admin"])
+    pass_second_factor(client, world["users"]["city_admin"])
     html = client.get("/admin/ledger/enterprise/").content.decode()
     assert not [w for w in LEFT_IN_ENGLISH if w in html], [w for w in LEFT_IN_ENGLISH if w in html]
     assert "搜索功能和栏目" in html

@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
+from tests.accounts.otp import pass_second_factor
 from xinye.core.logs import QuietClientErrors
 
 
@@ -20,6 +21,7 @@ def test_a_stale_station_qr_code_gets_a_chinese_404_with_the_way_back(client, wo
 
 def test_a_console_page_outside_the_role_is_a_chinese_403_back_to_the_workbench(client, world):
     client.force_login(world["users"]["auditor"])
+    pass_second_factor(client, world["users"]["auditor"])
     r = client.get("/admin/ledger/enterprise/")
     assert r.status_code == 403
     html = r.content.decode()
@@ -58,6 +60,7 @@ def test_id_number_and_phone_are_single_line_inputs(client, world):
 
     person = make_practitioner(make_enterprise(world["units"]["djb-kerqin-delivery"]), phone="13912345678")
     client.force_login(world["users"]["city_admin"])
+    pass_second_factor(client, world["users"]["city_admin"])
     html = client.get(f"/admin/ledger/practitioner/{person.pk}/change/").content.decode()
     for name in ("id_number", "phone"):
         assert re.search(rf'<input[^>]*name="{name}"', html), name

@@ -19,6 +19,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.accounts.otp import pass_second_factor
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
@@ -107,6 +109,7 @@ def test_the_browser_language_is_followed_without_a_choice(world):
     for accept, words in (("en-GB,en;q=0.9", "1. Who is responsible"), ("zh-CN,zh;q=0.9", "一、谁负责")):
         client = Client(HTTP_ACCEPT_LANGUAGE=accept)
         client.force_login(world["users"]["city_admin"])
+        pass_second_factor(client, world["users"]["city_admin"])
         assert words in client.get("/admin/").content.decode()
 
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from tests.accounts.otp import pass_second_factor
 from tests.guidance import helpers
 from xinye.accounts.permissions import system_actor
 from xinye.core.errors import OutOfScope
@@ -160,6 +161,7 @@ def client_for_page(world, username):
 
     c = Client()
     c.force_login(world["users"][username])
+    pass_second_factor(c, world["users"][username])
     return c
 
 

@@ -9,6 +9,7 @@ import uuid
 import openpyxl
 import pytest
 
+from tests.accounts.otp import pass_second_factor
 from tests.ledger.factories import make_enterprise, make_practitioner
 from xinye.accounts.models import User
 from xinye.accounts.permissions import system_actor
@@ -41,6 +42,7 @@ def _client(user):
 
     client = Client()
     client.force_login(user)
+    pass_second_factor(client, user)
     return client
 
 

@@ -1,8 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from xinye.accounts import services
@@ -62,9 +64,10 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
-    list_display = ["username", "display_name", "is_active", "is_staff", "last_login"]
+    list_display = ["username", "display_name", "is_active", "is_staff", "second_factor", "last_login"]
     list_filter = ["is_active", "is_staff"]
     search_fields = ["username", "display_name"]
+    actions = ["reset_second_factor"]
     fieldsets = [
         (None, {"fields": ["username", "password", "display_name", "email"]}),
         (_("状态"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
@@ -72,6 +75,35 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
     readonly_fields = ["last_login", "date_joined"]
     inlines = [RoleAssignmentInline]
     nav_icon = "person"
+
+    @admin.display(description=_("双因素认证"))
+    def second_factor(self, obj):
+        enrolled = TOTPDevice.objects.filter(user=obj, confirmed=True).exists()
+        return gettext("已启用") if enrolled else gettext("未启用")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not services.is_security_admin(request.user):
+            actions.pop("reset_second_factor", None)  # only the 安全管理员 resets (等保三员分立)
+        return actions
+
+    @admin.action(description=_("重置双因素认证（下次登录时重新绑定验证器）"))
+    def reset_second_factor(self, request, queryset):
+        done = []
+        for user in queryset:
+            try:
+                services.reset_second_factor(user, actor=request.user)
+            except Refused as exc:
+                for message in exc.messages:
+                    self.message_user(request, f"{user.username}：{message}", level=messages.ERROR)
+            else:
+                done.append(user.username)
+        if done:
+            self.message_user(
+                request,
+                gettext("已重置 %(names)s 的双因素认证；其下次登录时须重新绑定验证器。")
+                % {"names": "、".join(done)},
+            )
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -128,7 +160,16 @@ class ApiTokenAdmin(ScopedAdmin):
     list_display = ["prefix", "user", "name", "created_at", "last_used_at", "expires_at", "revoked_at"]
     list_filter = ["revoked_at"]
     readonly_fields = ["prefix", "user", "created_at", "last_used_at"]
-    fields = ["prefix", "user", "name", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    fields = [
+        "prefix",
+        "user",
+        "name",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+        "allowed_ips",
+    ]
     actions = ["revoke"]
     nav_icon = "token"
 

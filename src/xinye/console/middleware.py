@@ -8,9 +8,12 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
+from django.utils.http import urlencode
 
+from xinye.accounts.services import otp_device, otp_required
 from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
 
 
@@ -66,6 +69,47 @@ class SlidingSessionMiddleware:
             if now - session.get("_renewed_at", 0) >= settings.SESSION_RENEW_INTERVAL_SECONDS:
                 session["_renewed_at"] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
+
+
+# Paths an account that has not passed the second factor may still reach: signing in and out, the second
+# factor's own pages, static files, health checks. The portal (/m/) signs workers in by SMS, not staff; the
+# API answers a session only after the second factor (api.auth) and its tokens are unaffected.
+SECOND_FACTOR_OPEN = (
+    "/admin/login/",
+    "/admin/logout/",
+    "/admin/otp/",
+    "/admin/jsi18n/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+    "/readyz",
+    "/m/",
+    "/api/",
+    "/open311/",
+)
+
+
+class SecondFactorMiddleware:
+    """After authentication and django-otp's middleware: a signed-in account that must use the second factor
+    (accounts.services.otp_required), or that has an authenticator, and whose session has not passed it,
+    reaches nothing but the code step (/admin/otp/) — or, without an authenticator yet, its enrolment
+    (/admin/otp/setup/). 等保 §8.1.4.1 d."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path == "/" or path.startswith(SECOND_FACTOR_OPEN):
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return self.get_response(request)
+        device = otp_device(user)
+        if device is None and not otp_required(user):
+            return self.get_response(request)
+        step = "/admin/otp/" if device is not None else "/admin/otp/setup/"
+        return HttpResponseRedirect(f"{step}?{urlencode({'next': request.get_full_path()})}")
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

@@ -2,7 +2,7 @@
 
 from xinye.accounts.models import User
 from xinye.accounts.permissions import system_actor
-from xinye.accounts.services import assign_role
+from xinye.accounts.services import assign_role, enrol_demo_device, otp_required
 from xinye.core.choices import Industry
 
 DEMO_PASSWORD = "Xinye@Demo2026"
@@ -39,5 +39,12 @@ def load(world: dict) -> None:
         if not user.role_assignments.filter(role__code=role).exists():
             assign_role(user, role, OrgUnit.objects.get(code=unit_code), actor=ACTOR, industry=industry)
         users[username] = user
+    # The accounts that must use the second factor get an authenticator whose current code
+    # `xinye otp code USERNAME` prints: nobody trying the demo is locked out of it.
+    world["otp_users"] = []
+    for username, user in users.items():
+        if otp_required(user):
+            enrol_demo_device(user, actor=ACTOR)
+            world["otp_users"].append(username)
     world["users"] = users
     world["logins"] = [(u, d, r) for u, d, r, _c, _i in DEMO_ACCOUNTS]

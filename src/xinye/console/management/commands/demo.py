@@ -25,6 +25,13 @@ class Command(XinyeCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, display, role in world.get("logins", []):
             self.stdout.write(f"  {username:<24} {display}（{role}）")
+        otp_users = world.get("otp_users", [])
+        if otp_users:
+            self.stdout.write("")
+            self.stdout.write(
+                f"{'、'.join(otp_users)} 须使用双因素认证：输入密码后，在另一个终端运行 `.venv/bin/xinye otp code 用户名`，输入它打印的 6 位动态验证码"
+                "（每 30 秒更换，每个只能用一次）。"
+            )
         self.stdout.write("")
         self.stdout.write(f"工作台：http://{options['addr']}/admin/    从业人员：http://{options['addr']}/m/")
         if not options["no_serve"]:
