@@ -181,11 +181,9 @@ def finish(
         job = Job.objects.select_for_update().get(pk=job.pk)
         if job.state != JobState.RUNNING:
             raise Refused({"state": f"任务状态为“{job.get_state_display()}”，不能标记完成"})
-        figures = live_progress(job)
-        job.done = figures["done"] or job.done
-        job.total = figures["total"] or job.total or job.done or None
-        if job.total and job.done < job.total:
-            job.done = job.total
+        # done: the estimate of the total (an upper bound) gives way to what was actually done
+        job.done = live_progress(job)["done"] or job.done
+        job.total = job.done or None
         if file_path is not None:
             with open(file_path, "rb") as fh:
                 job.result.save(file_name or Path(file_path).name, File(fh), save=False)
