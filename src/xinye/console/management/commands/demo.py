@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,8 @@ class Command(XinyeCommand):
             # from warning about the collected-files folder a demo never fills
             Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
             worker = None if options["no_worker"] else self._start_worker()
+            # a SIGTERM (systemd, `timeout`, kill) unwinds like Ctrl-C, so the worker is stopped with the server
+            signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
             try:
                 call_command("runserver", options["addr"], use_reloader=False, insecure_serving=True)
             finally:
