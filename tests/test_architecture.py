@@ -26,7 +26,9 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("core",),
     ("accounts", "audit"),
     # The rule book sits beside the tree: every app's refusals may cite the clause that sets their rule.
-    ("orgs", "rulebook"),
+    # Background jobs (Job, the django-tasks task): low enough for the ledger's imports and the reports to
+    # start them; they know only accounts and core.
+    ("orgs", "rulebook", "jobs"),
     ("ledger",),
     # The worker identity (Worker, its consents, the privacy notices), pointed at by appeals, hazards,
     # stations and volunteers: below them. See docs/architecture.md, "workers and portal".

@@ -64,12 +64,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     # xinye, one app per domain noun; order is also the order demo data loads in.
     "xinye.core",
     "xinye.orgs",
     "xinye.rulebook",
     "xinye.accounts",
     "xinye.audit",
+    "xinye.jobs",
     "xinye.ledger",
     "xinye.workers",
     "xinye.coverage",
@@ -226,6 +229,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # younger days, and a lower value than 183 is refused (audit.services.retention_days, `check`).
 XINYE_AUDIT_RETENTION_DAYS = int(os.environ.get("XINYE_AUDIT_RETENTION_DAYS", "183"))
 XINYE_IMPORT_MAX_BYTES = int(os.environ.get("XINYE_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# A survey sheet larger than this is checked and written by the worker (a background job with progress), not
+# in the request; smaller ones stay in the request as before (docs/operations.md, "Background jobs").
+XINYE_IMPORT_ASYNC_BYTES = int(os.environ.get("XINYE_IMPORT_ASYNC_BYTES", str(2 * 1024 * 1024)))
+
+# Long work off the request thread (issue 18 item 11): django-tasks, the backport of Django 6's tasks
+# framework, with its database backend — the queue is a table, the worker is `xinye worker`. Tests run
+# the worker loop in-process (tests/jobs). XINYE_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+# runs every job inside the request that starts it (no worker; for a one-off tool, not for production).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("XINYE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A running job whose worker has not reported for this long is taken as interrupted (the worker died) and
+# marked failed by `xinye tick` and by the next `xinye worker` to start (xinye.jobs.services.recover).
+XINYE_JOB_STALE_SECONDS = int(os.environ.get("XINYE_JOB_STALE_SECONDS", "900"))
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}

@@ -6,6 +6,8 @@ class LedgerConfig(AppConfig):
     name = "xinye.ledger"
     pillar = "build"
     verbose_name = _("怎么建 · 摸排台账")
+    # a large survey sheet is checked and written by `xinye worker` (ledger/jobs.py, XINYE_IMPORT_ASYNC_BYTES)
+    job_kinds = {"ledger.import": "xinye.ledger.jobs.run_import"}
     nav_links = [
         (_("换届提醒"), "event_repeat", "ledger:due_for_election", "ledger.partyorganisation"),
         # The import/export pages (imports/, views_io.py): open to whoever may import or export a ledger.

@@ -1,5 +1,7 @@
 """Console wizard for the survey sheets: upload → preview (with progress) → confirm → commit → result,
 plus template downloads and exports. The import itself is `ledger.imports` pipeline (`run_import`).
+A file above XINYE_IMPORT_ASYNC_BYTES is previewed and committed by `xinye worker` instead of in the request
+(`ledger.jobs`): the run opens the job's page in 我的任务, which leads back to the result page when done.
 
 A job is a saved upload plus a small JSON file (kind, owner, result) in a private directory outside MEDIA,
 named by a random token; only its owner may see or commit it.
@@ -24,6 +26,8 @@ from django.views.decorators.http import require_POST
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.core.errors import Refused
+from xinye.jobs import services as jobs
+from xinye.jobs.choices import FINISHED
 from xinye.ledger.api_io import XLSX, check_upload
 from xinye.ledger.exporters import check_export, export_ledger, write_template
 from xinye.ledger.imports.kinds import IMPORTERS
@@ -143,9 +147,30 @@ _PAGE_HEAD = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><
 """
 
 
+def _in_background(request, token: str, job: dict, commit: bool):
+    """A large file: the preview or the commit as a background job (one at a time per phase), then its page."""
+    phase = "commit" if commit else "check"
+    known = job.get("jobs", {}).get(phase)
+    earlier = jobs.mine(request.user).filter(token=known).first() if known else None
+    # a job under way, or a finished preview, is shown again; a failed one (or a new commit) starts afresh
+    if earlier is not None and (earlier.state not in FINISHED or (not commit and earlier.state == "done")):
+        return redirect("jobs:detail", token=known)
+    title = (_("%(ledger)s台账写入") if commit else _("%(ledger)s台账预检")) % {"ledger": _label(job["kind"])}
+    background = jobs.start(
+        "ledger.import",
+        actor=request.user,
+        title=f"{title}：{job['file_name']}",
+        params={"token": token, "state_file": str(_job_path(token)), "commit": commit},
+        unit_label=_("行"),
+    )
+    job.setdefault("jobs", {})[phase] = background.token.hex
+    _save_job(token, job)
+    return redirect("jobs:detail", token=background.token.hex)
+
+
 def run(request, token: str):
     """Runs the preview (GET) or the commit (POST from the preview page) and streams progress lines; at the
-    end the browser moves on to the result page."""
+    end the browser moves on to the result page. A large file runs in the background instead."""
     job = _load_job(request, token)
     kind = job["kind"]
     spec = SPECS[kind]
@@ -154,6 +179,8 @@ def run(request, token: str):
         raise Http404
     if commit and not job.get("result", {}).get("error") == 0:
         raise PermissionDenied(_("请先预检，预检无误后才能写入"))
+    if Path(job["path"]).stat().st_size > settings.XINYE_IMPORT_ASYNC_BYTES:
+        return _in_background(request, token, job, commit)
     importer = IMPORTERS[kind](request.user, progress_every=PROGRESS_EVERY)
     user = request.user
     result_url = reverse("ledger_io:result", args=[token])

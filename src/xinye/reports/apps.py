@@ -12,3 +12,8 @@ class ReportsConfig(AppConfig):
         (_("统计报表与工作简报"), "summarize", "reports:index", "export:reports.dailysnapshot"),
         (_("工作大屏"), "tv", "screen:staff", "reports.dailysnapshot"),
     ]
+    # the console builds both reports as background jobs (reports/jobs.py, run by `xinye worker`)
+    job_kinds = {
+        "reports.statistics": "xinye.reports.jobs.build_statistics",
+        "reports.briefing": "xinye.reports.jobs.build_briefing",
+    }

@@ -289,10 +289,11 @@ def _check_export(actor) -> None:
         raise OutOfScope()
 
 
-def export_statistics(target, scope: Scope, period: Period, *, actor) -> int:
-    """Write the statistics workbook and log the export; returns the number of sheets."""
+def export_statistics(target, scope: Scope, period: Period, *, actor, tables=None) -> int:
+    """Write the statistics workbook and log the export; returns the number of sheets. `tables`: the sheets
+    already built (the background job builds them one by one, reporting its progress)."""
     _check_export(actor)
-    sheets = write_workbook(target, scope, period)
+    sheets = write_workbook(target, scope, period, tables=tables)
     log_sensitive_access(
         "export",
         model=DailySnapshot,
@@ -302,10 +303,10 @@ def export_statistics(target, scope: Scope, period: Period, *, actor) -> int:
     return sheets
 
 
-def export_briefing(target, scope: Scope, period: Period, *, actor) -> None:
-    """Write the Word briefing and log the export."""
+def export_briefing(target, scope: Scope, period: Period, *, actor, tables=None) -> None:
+    """Write the Word briefing and log the export (`tables`: as for `export_statistics`)."""
     _check_export(actor)
-    write_briefing(target, scope, period)
+    write_briefing(target, scope, period, tables=tables)
     log_sensitive_access("export", model=DailySnapshot, reason=f"工作简报 {period.label} {scope.name}")
 
 

@@ -1,27 +1,29 @@
-"""Console pages: choose a period and a scope, download the statistics workbook or the Word briefing.
+"""Console pages: choose a period and a scope, start the statistics workbook or the Word briefing.
 
-The scope picker offers only the units the user may see; the files are built through the same services
-as the CLI (`reports.services.export_*`), which log every export.
+The scope picker offers only the units the user may see. A report is built off the request, as a background
+job (`reports.jobs`, run by `xinye worker`): the button records the job and opens its page in 我的任务, which
+follows the progress and offers the file when it is done. The file is built through the same services as
+the CLI (`reports.services.export_*`), which log every export.
 """
 
-import tempfile
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from xinye.accounts.permissions import has_action
 from xinye.core.errors import Refused
-from xinye.reports import services
+from xinye.jobs import services as jobs
 from xinye.reports.context import parse_period, resolve_scope, scope_units
+from xinye.reports.jobs import BRIEFING, STATISTICS, job_title
 from xinye.reports.models import DailySnapshot
 from xinye.reports.sheets import registered
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _check(request):
@@ -42,30 +44,37 @@ def index(request):
     return TemplateResponse(request, "reports/index.html", context)
 
 
-def _download(request, kind: str):
+def _start(request, kind: str):
+    """POST: check the period and the scope now (a refusal is shown on the form), then queue the job."""
     _check(request)
+    if request.method != "POST":  # an old bookmark: back to the form, filled in
+        query = urlencode({k: request.GET.get(k, "") for k in ("period", "scope")})
+        return redirect(f"{reverse('reports:index')}?{query}")
+    period_text, code = request.POST.get("period", ""), request.POST.get("scope", "")
     try:
-        period = parse_period(request.GET.get("period"))
-        scope = resolve_scope(request.user, request.GET.get("scope"))
+        period = parse_period(period_text)
+        scope = resolve_scope(request.user, code)
     except Refused as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return redirect("reports:index")
-    suffix, content_type = (".xlsx", XLSX) if kind == "statistics" else (".docx", DOCX)
-    out = tempfile.NamedTemporaryFile(suffix=suffix)  # noqa: SIM115 — closed by the FileResponse
-    if kind == "statistics":
-        services.export_statistics(out.name, scope, period, actor=request.user)
-        name = f"{scope.name}统计报表{period.label}.xlsx"
-    else:
-        services.export_briefing(out.name, scope, period, actor=request.user)
-        name = f"{scope.name}工作简报{period.label}.docx"
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=name, content_type=content_type)
+        return redirect(f"{reverse('reports:index')}?{urlencode({'period': period_text, 'scope': code})}")
+    job = jobs.start(
+        kind,
+        actor=request.user,
+        title=job_title(kind, scope.name, period.label),
+        scope_name=scope.name,
+        params={"period": period.label, "scope": code},
+        unit_label=_("张表"),
+    )
+    messages.info(request, _("已提交后台生成，完成后可在本页或“我的任务”中下载。"))
+    return redirect("jobs:detail", token=job.token.hex)
 
 
+@require_http_methods(["GET", "POST"])
 def statistics(request):
-    return _download(request, "statistics")
+    return _start(request, STATISTICS)
 
 
+@require_http_methods(["GET", "POST"])
 def briefing(request):
-    return _download(request, "briefing")
+    return _start(request, BRIEFING)
