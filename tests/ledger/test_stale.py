@@ -183,11 +183,8 @@ def test_openapi_declares_if_match_and_412(world, api_client):
     assert "ETag" in read["responses"]["200"]["headers"]
     assert "If-Match" not in {p["name"] for p in read.get("parameters", [])}
     # an object that is not versioned declares nothing of it
-    stations = doc["paths"].get("/api/v1/stations/{int:station_id}") or doc["paths"].get(
-        "/api/v1/stations/{station_id}"
-    )
-    if stations is not None:
-        assert "headers" not in stations["get"]["responses"]["200"]
+    stations = doc["paths"]["/api/v1/stations/{station_id}"]["get"]
+    assert "headers" not in stations["responses"]["200"]
 
 
 def _update(kind, obj, version, value):
@@ -212,9 +209,8 @@ def test_two_saves_from_the_same_version_through_the_services(world, kind):
     with pytest.raises(Stale):
         with transaction.atomic():
             _update(kind, second, 1, "第二次保存")
-    stored = model.objects.get(pk=obj.pk)
-    assert stored.version == 2
-    assert "第一次保存" in str(stored.__dict__) and "第二次保存" not in str(stored.__dict__)
+    field = "home_organisation" if kind == "party member" else "name"
+    assert model.objects.filter(pk=obj.pk).values_list(field, "version").get() == ("第一次保存", 2)
 
 
 def test_the_check_is_in_the_update_itself(world):
