@@ -18,7 +18,7 @@ from xinye.core.errors import Stale
 
 class XinyeAPI(NinjaAPI):
     """NinjaAPI with conditional requests on versioned objects (`api.conditional`): the answer carries the
-    ETag of the object the request named, and the OpenAPI document declares ETag, If-Match, 412 and 409."""
+    ETag of the object the request named, and the OpenAPI document declares ETag, If-Match and 412."""
 
     def create_response(self, request, data, *, status=None, temporal_response=None):
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
@@ -71,8 +71,9 @@ def _invalid(request, exc):
 
 @api.exception_handler(Stale)
 def _stale(request, exc):
-    """Someone saved the row since the caller read it: 412 when the caller's If-Match named the old version,
-    409 when a write without If-Match lost a race (another write landed between its read and its UPDATE)."""
+    """Someone saved the row since the caller read it: 412 when the caller's If-Match named the old version.
+    A write without If-Match is not checked, so today it never gets here; a service that checks a version of
+    its own (a stale refusal without If-Match) would answer 409 Conflict."""
     status = 412 if request.headers.get("If-Match") is not None else 409
     return api.create_response(request, {"detail": refusal_messages(exc)[0]}, status=status)
 

@@ -10,12 +10,12 @@ version of the row, not the bytes). A write (PATCH, or a POST action such as `/a
   new tag;
 - it does not match (someone saved since) → **412 Precondition Failed**, `{"detail": "此记录已被他人于 HH:MM
   修改（用户名）…"}`, the current tag in `ETag`, nothing written;
-- no `If-Match` → the write goes through as it always did (existing clients keep working); only if another
-  write lands between this request's read and its own UPDATE is it refused, with **409**.
+- no `If-Match` → the write goes through as it always did, unchecked (existing clients keep working; the last
+  write wins, so a client that must not overwrite someone else's change sends `If-Match`).
 
 `If-Match: *` matches any existing row; several tags (`"3", "4"`) match if one does; `W/"3"` is read as `"3"`.
 A view opts in with `get_versioned(...)` instead of `get_scoped(...)` and `@conditional()` (the OpenAPI
-document then declares the header, the 412 and the 409); `Endpoints.detail`/`update` do both by themselves.
+document then declares the header and the 412); `Endpoints.detail`/`update` do both by themselves.
 """
 
 from xinye.accounts import writes
@@ -36,7 +36,7 @@ def operation_id(view) -> str:
 
 def conditional(kind: str = "write"):
     """Marks a view for the OpenAPI document: "read" declares the ETag of its 200, "write" also the
-    If-Match header and the 412/409 answers. Put it under the `@router.…` decorator."""
+    If-Match header and the 412 answer. Put it under the `@router.…` decorator."""
 
     def mark(view):
         CONDITIONAL[operation_id(view)] = kind
@@ -92,7 +92,7 @@ def get_versioned(request, queryset, action: str = "change", *, etag: bool = Tru
 
 def add_etag(request, response) -> None:
     """Set the ETag of the object this request named (its version now, after any write) on a success, a
-    412 or a 409 — so a refused client learns the version to start again from."""
+    412 (or a 409) — so a refused client learns the version to start again from."""
     obj = getattr(request, ETAG_OF, None)
     if obj is None or not (200 <= response.status_code < 300 or response.status_code in (409, 412)):
         return
@@ -126,7 +126,7 @@ _DETAIL = {
 
 
 def document(schema: dict) -> dict:
-    """Declare ETag, If-Match, 412 and 409 on the operations marked `@conditional` (in place)."""
+    """Declare ETag, If-Match and 412 on the operations marked `@conditional` (in place)."""
     for path_item in schema.get("paths", {}).values():
         for op in path_item.values():
             kind = CONDITIONAL.get(op.get("operationId")) if isinstance(op, dict) else None
@@ -143,11 +143,4 @@ def document(schema: dict) -> dict:
                 "headers": dict(_ETAG_HEADER),
                 "content": _DETAIL,
             }
-            op["responses"].setdefault(
-                "409",
-                {
-                    "description": "修改期间此记录被他人修改（未带 If-Match），本次修改未保存",
-                    "content": _DETAIL,
-                },
-            )
     return schema
