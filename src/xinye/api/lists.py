@@ -14,6 +14,8 @@
   the payload as keywords — the service stays the write door. Answers 201 with the row.
 - update (PATCH): the row in scope for "change" (else 404), the service called with the fields sent, the
   row read back.
+- detail and update of a versioned model answer with its `ETag`; update honours `If-Match` (412 when stale,
+  `api.conditional`).
 
 `name` is the view's function name, so operation ids stay what they were when the endpoints were written
 by hand (`xinye_<app>_api_<name>`). Anything with another shape stays an ordinary `@router` function.
@@ -27,7 +29,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field, create_model
 
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.conditional import conditional, get_versioned, tag
 from xinye.core.filters import FilterSet
+from xinye.core.versioning import Versioned
 
 _PATH_PARAM = re.compile(r"\{(?:(\w+):)?(\w+)\}")
 
@@ -84,10 +88,11 @@ class Endpoints:
         def view(request, key_in: Path[key]):  # type: ignore[valid-type]
             (value,) = key_in.dict().values()
             obj = get_scoped(request, queryset() if callable(queryset) else queryset, pk=value)
+            tag(request, obj)  # a versioned object answers with its ETag
             return then(request, obj) if then is not None else obj
 
         self.router.get(path, response=schema, summary=summary, description=description)(
-            self._named(view, name)
+            _documented(queryset, "read", self._named(view, name))
         )
 
     def create(self, path, name, payload, schema, service, *, summary, model, refs=None, read_back=None):
@@ -116,11 +121,20 @@ class Endpoints:
 
         def view(request, key_in: Path[key], data: payload):  # type: ignore[valid-type]
             (value,) = key_in.dict().values()
-            obj = get_scoped(request, queryset, "change", pk=value)
+            obj = get_versioned(request, queryset, "change", pk=value)  # If-Match honoured (412)
             service(obj, actor=request.user, **data.dict(exclude_unset=True))
             return scoped(request, queryset).get(pk=obj.pk)
 
-        self.router.patch(path, response=schema, summary=summary)(self._named(view, name))
+        self.router.patch(path, response=schema, summary=summary)(
+            _documented(queryset, "write", self._named(view, name))
+        )
+
+
+def _documented(queryset, kind: str, view):
+    """Mark `view` for the OpenAPI document's ETag/If-Match when its rows are versioned (a callable
+    queryset is built once here: building a queryset reads nothing)."""
+    model = (queryset() if callable(queryset) else queryset).model
+    return conditional(kind)(view) if issubclass(model, Versioned) else view
 
 
 def query_schema(filters: FilterSet | None, name: str) -> type[Schema]:

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.conditional import conditional, get_versioned, tag
 from xinye.api.lists import Endpoints
 from xinye.appeals import services
 from xinye.appeals.filters import APPEAL_FILTERS, REMINDER_FILTERS, TASK_FILTERS
@@ -356,7 +357,8 @@ def create_appeal(request, payload: AppealIn):
 
 
 def _appeal_for_change(request, appeal_id):
-    return get_scoped(request, Appeal.objects.all(), "change", pk=appeal_id)
+    """The appeal a step changes: 404 outside scope, 412 on a stale If-Match; the answer carries its ETag."""
+    return get_versioned(request, Appeal.objects.all(), "change", pk=appeal_id)
 
 
 def _detail(request, appeal):
@@ -365,6 +367,7 @@ def _detail(request, appeal):
 
 
 @router.post("/appeals/{appeal_id}/accept", response=AppealDetail, summary="受理")
+@conditional()
 def accept(request, appeal_id: int):
     appeal = _appeal_for_change(request, appeal_id)
     services.accept_appeal(appeal, actor=request.user)
@@ -372,6 +375,7 @@ def accept(request, appeal_id: int):
 
 
 @router.post("/appeals/{appeal_id}/reject", response=AppealDetail, summary="不予受理")
+@conditional()
 def reject(request, appeal_id: int, payload: ReasonIn):
     appeal = _appeal_for_change(request, appeal_id)
     services.reject_appeal(appeal, actor=request.user, reason=payload.text)
@@ -381,6 +385,7 @@ def reject(request, appeal_id: int, payload: ReasonIn):
 @router.post(
     "/appeals/{appeal_id}/dispatch", response=AppealDetail, summary="派单（不指定单位则按规则默认派单）"
 )
+@conditional()
 def dispatch(request, appeal_id: int, payload: DispatchIn):
     appeal = _appeal_for_change(request, appeal_id)
     units = list(OrgUnit.objects.filter(pk__in=payload.units, is_active=True)) if payload.units else None
@@ -391,6 +396,7 @@ def dispatch(request, appeal_id: int, payload: DispatchIn):
 
 
 @router.post("/appeals/{appeal_id}/extend", response=AppealDetail, summary="延期（投诉/复杂事项，限一次）")
+@conditional()
 def extend(request, appeal_id: int, payload: ReasonIn):
     appeal = _appeal_for_change(request, appeal_id)
     services.extend_appeal(appeal, actor=request.user, reason=payload.text)
@@ -398,6 +404,7 @@ def extend(request, appeal_id: int, payload: ReasonIn):
 
 
 @router.post("/appeals/{appeal_id}/answer", response=AppealDetail, summary="答复诉求人")
+@conditional()
 def answer(request, appeal_id: int, payload: ReasonIn):
     appeal = _appeal_for_change(request, appeal_id)
     services.answer_appeal(appeal, actor=request.user, answer=payload.text)
@@ -405,6 +412,7 @@ def answer(request, appeal_id: int, payload: ReasonIn):
 
 
 @router.post("/appeals/{appeal_id}/close", response=AppealDetail, summary="办结")
+@conditional()
 def close(request, appeal_id: int):
     appeal = _appeal_for_change(request, appeal_id)
     services.close_appeal(appeal, actor=request.user)
@@ -412,6 +420,7 @@ def close(request, appeal_id: int):
 
 
 @router.post("/appeals/{appeal_id}/visit", response=AppealDetail, summary="回访（可记录满意度）")
+@conditional()
 def visit(request, appeal_id: int, payload: VisitIn):
     appeal = _appeal_for_change(request, appeal_id)
     services.return_visit(appeal, actor=request.user, note=payload.note, satisfied=payload.satisfied)
@@ -433,6 +442,7 @@ endpoints.list(
     response=TaskDetail,
     summary="诉求任务详情（承办单位可见诉求内容与提出人联系方式）",
 )
+@conditional("read")
 def get_task(request, task_id: int):
     task = get_scoped(
         request, AppealTask.objects.select_related("unit", "appeal", "escalated_to"), pk=task_id
@@ -440,6 +450,7 @@ def get_task(request, task_id: int):
     shown = services.disclosure(request.user, task.appeal)
     task._shown = shown.task(task.pk)
     task._filer = services.filer_contact(task.appeal) if task._shown else ("", "")
+    tag(request, task)
     if task._shown:
         log_sensitive_access(
             "view_sensitive",
@@ -450,30 +461,41 @@ def get_task(request, task_id: int):
     return task
 
 
-def _task_for_change(request, task_id):
-    return get_scoped(request, AppealTask.objects.select_related("appeal", "unit"), "change", pk=task_id)
+def _task_for_change(request, task_id, *, etag: bool = True):
+    """The task a step changes: 404 outside scope, 412 on a stale If-Match; the answer carries its ETag."""
+    return get_versioned(
+        request, AppealTask.objects.select_related("appeal", "unit"), "change", etag=etag, pk=task_id
+    )
 
 
 @router.post("/appeal-tasks/{task_id}/sign", response=TaskOut, summary="签收")
+@conditional()
 def sign(request, task_id: int):
     return services.sign_task(_task_for_change(request, task_id), actor=request.user)
 
 
 @router.post("/appeal-tasks/{task_id}/progress", response={201: EventOut}, summary="记录办理进展")
+@conditional()
 def progress(request, task_id: int, payload: ProgressIn):
     event = services.add_progress(
-        _task_for_change(request, task_id), actor=request.user, note=payload.note, public=payload.public
+        # the answer is the new event, not the task: no task ETag on it
+        _task_for_change(request, task_id, etag=False),
+        actor=request.user,
+        note=payload.note,
+        public=payload.public,
     )
     event._shown = True  # the note the caller has just written
     return Status(201, event)
 
 
 @router.post("/appeal-tasks/{task_id}/answer", response=TaskOut, summary="承办单位答复")
+@conditional()
 def task_answer(request, task_id: int, payload: ReasonIn):
     return services.answer_task(_task_for_change(request, task_id), actor=request.user, answer=payload.text)
 
 
 @router.post("/appeal-tasks/{task_id}/finish", response=TaskOut, summary="承办单位办结")
+@conditional()
 def task_finish(request, task_id: int):
     return services.finish_task(_task_for_change(request, task_id), actor=request.user)
 
@@ -481,6 +503,7 @@ def task_finish(request, task_id: int):
 @router.post(
     "/appeal-tasks/{task_id}/return", response=TaskOut, summary="回退（派错单位，2 个工作日内，须说明理由）"
 )
+@conditional()
 def task_return(request, task_id: int, payload: ReasonIn):
     return services.return_task(_task_for_change(request, task_id), actor=request.user, reason=payload.text)
 

@@ -17,11 +17,12 @@ from xinye.appeals.choices import (
 from xinye.core.bulk import next_pk
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
+from xinye.core.versioning import Versioned
 
 CATEGORY_LABELS = dict(AppealCategory.choices)
 
 
-class Appeal(PublicCase):
+class Appeal(Versioned, PublicCase):
     """A worker's request for help. `unit` is the worker's community (or the routing unit when the worker
     has none), so that community sees it; the work itself is split into AppealTasks, one per unit.
     The text is about a person: encrypted at rest and masked for roles without view_sensitive."""
@@ -145,7 +146,7 @@ class AppealPhoto(models.Model):
         return self.file.name
 
 
-class AppealTask(CaseTask):
+class AppealTask(Versioned, CaseTask):
     """One unit's share of an appeal (派单): signed, handled, answered, finished — or sent back (回退)
     when mis-routed. `unit` is the assigned unit: a community sees its own tasks only."""
 

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinye.accounts import writes
 from xinye.accounts.permissions import has_action, in_scope, restrict
 from xinye.appeals import services
 from xinye.appeals.choices import DISPATCH_KINDS, AppealStatus, TaskStatus
@@ -36,6 +37,11 @@ def _appeal_for(request, pk) -> Appeal:
     return appeal
 
 
+def _version(value: str | None) -> int | None:
+    """A posted version; absent or not a number (an old page, a hand-made request): no expectation."""
+    return int(value) if value and value.isdigit() else None
+
+
 def _post(request, appeal) -> str:
     """Take the posted step; return what happened, in one sentence for the message bar."""
     action = request.POST.get("action", "")
@@ -49,6 +55,12 @@ def _post(request, appeal) -> str:
         )
         if task is None:
             raise Http404(_("任务不存在或不在您的管辖范围内"))
+    # Stale edits (issue 18 item 4): the page posts the versions it showed; a step taken on a row someone
+    # changed since is refused, naming who and when. Recording progress adds an event and edits no row.
+    if task is not None and action != "progress":
+        writes.expect_version(task, _version(request.POST.get("task_version")))
+    elif task is None:
+        writes.expect_version(appeal, _version(request.POST.get("version")))
     text = request.POST.get("text", "").strip()
     if action == "accept":
         services.accept_appeal(appeal, actor=user)
@@ -102,7 +114,7 @@ def work(request, pk: int):
         try:
             messages.success(request, _post(request, appeal))
         except ValidationError as exc:  # Refused: a rule said no (OutOfScope goes on as a 404)
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, "；".join(writes.refusal_messages(exc)))
         return redirect("appeals:work", pk=appeal.pk)
     user = request.user
     shown = services.disclosure(user, appeal)

@@ -9,8 +9,13 @@ Writes: `save_model` and `delete_model` call the admin's `save_object` / `delete
 the app's service function (the generic `accounts.writes` door by default); the form validates through
 `validate_object` (the services' pure checks and the actor's scope) so a refusal shows beside the form.
 A refusal raised by the service itself (a race) rolls the whole request back and is shown as a message.
+
+Stale edits (issue 18 item 4): the change form of a `Versioned` model carries the version it was loaded at
+(a hidden field); saving it after someone else saved the row re-shows the form with the user's input and
+「此记录已被他人于 HH:MM 修改（用户名）…」, and nothing is saved.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -26,8 +31,9 @@ from xinye.accounts.permissions import has_action, in_scope, require_place, rest
 from xinye.audit.models import ChangeLog
 from xinye.audit.services import log_sensitive_access
 from xinye.console.exports import ListExportMixin
-from xinye.core.errors import OutOfScope, Refused
+from xinye.core.errors import OutOfScope, Refused, Stale
 from xinye.core.masking import mask
+from xinye.core.versioning import Versioned
 
 
 def sensitive_fields(model) -> list:
@@ -40,6 +46,8 @@ class ScopedAdmin(ListExportMixin, ModelAdmin):
     list_per_page = 50
     warn_unsaved_form = True
     compressed_fields = True
+    # Inside the change form: the hidden version field of a Versioned model (stale edits are refused).
+    change_form_after_template = "console/version_field.html"
 
     # --- queryset and object lookups: one door ---
     def get_queryset(self, request):
@@ -237,7 +245,7 @@ class ScopedAdmin(ListExportMixin, ModelAdmin):
             return self._refused(request, exc)
 
     def _refused(self, request, exc: Refused):
-        for message in exc.messages:
+        for message in writes.refusal_messages(exc):
             self.message_user(request, message, level=messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
 
@@ -251,22 +259,43 @@ def add_refusal(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+VERSION_FIELD = "xinye_version"
+
+
 def _bind_form(form_class, model_admin, actor, change: bool):
     """The admin's form class for one request, validating through the admin's `validate_object` with this
-    request's actor (the ModelAdmin itself is shared between requests and keeps no request)."""
+    request's actor (the ModelAdmin itself is shared between requests and keeps no request).
+
+    The change form of a `Versioned` model also carries the version it was loaded at (`VERSION_FIELD`,
+    hidden): when the row has moved on by the time it is posted, the form is shown again with the user's
+    input and who changed the row and when; the save itself checks that version too (`core.versioning`)."""
+    versioned = change and issubclass(model_admin.model, Versioned)
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        if versioned and self.instance.pk is not None:
+            self.fields[VERSION_FIELD].initial = self.instance.version
 
     def _post_clean(self):
         form_class._post_clean(self)
         if self.errors:
             return
         try:
+            if versioned:
+                posted = (self.cleaned_data.get(VERSION_FIELD) or "").strip()
+                writes.expect_version(self.instance, int(posted) if posted.isdigit() else None)
             model_admin.validate_object(actor, self.instance, change)
+        except Stale as exc:
+            self.add_error(None, writes.refusal_messages(exc))
         except OutOfScope:
             self.add_error(None, "所选单位不在您的管辖范围内")
         except ValidationError as exc:
             add_refusal(self, exc)
 
-    return type(form_class.__name__, (form_class,), {"_post_clean": _post_clean, "xinye_actor": actor})
+    attrs = {"__init__": __init__, "_post_clean": _post_clean, "xinye_actor": actor}
+    if versioned:
+        attrs[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+    return type(form_class.__name__, (form_class,), attrs)
 
 
 class ReadOnlyInline(TabularInline):

@@ -313,7 +313,10 @@ class PartyMemberAdmin(ScopedAdmin):
 
     def save_object(self, actor, obj, form, change):
         return services.save_party_member(
-            obj.practitioner, actor=actor, **_form_fields(form, services.MEMBER_FIELDS)
+            obj.practitioner,
+            actor=actor,
+            version=obj.version if change else None,  # the version the form was loaded at (stale edits)
+            **_form_fields(form, services.MEMBER_FIELDS),
         )
 
     def delete_object(self, actor, obj):

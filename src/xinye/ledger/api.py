@@ -12,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action, in_scope
 from xinye.api.common import get_scoped, require, scoped
+from xinye.api.conditional import conditional, get_versioned
 from xinye.api.lists import Endpoints
 from xinye.audit.services import log_sensitive_access
 from xinye.core.masking import mask
@@ -270,8 +271,9 @@ def create_enterprise(request, payload: EnterpriseIn):
 
 
 @router.patch("/enterprises/{int:enterprise_id}", response=EnterpriseDetail, summary="修改企业")
+@conditional()
 def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
-    ent = get_scoped(request, Enterprise.objects.all(), "change", pk=enterprise_id)
+    ent = get_versioned(request, Enterprise.objects.all(), "change", pk=enterprise_id)  # If-Match: 412
     services.update_enterprise(
         ent, actor=request.user, **_enterprise_fields(request, payload.dict(exclude_unset=True))
     )
@@ -395,8 +397,9 @@ def create_practitioner(request, payload: PractitionerIn):
 
 
 @router.patch("/practitioners/{int:practitioner_id}", response=PractitionerOut, summary="修改从业人员")
+@conditional()
 def update_practitioner(request, practitioner_id: int, payload: PractitionerPatch):
-    p = get_scoped(request, Practitioner.objects.all(), "change", pk=practitioner_id)
+    p = get_versioned(request, Practitioner.objects.all(), "change", pk=practitioner_id)  # If-Match: 412
     data = payload.dict(exclude_unset=True)
     if data.get("enterprise") is not None:
         data["enterprise"] = get_scoped(request, Enterprise.objects.all(), pk=data["enterprise"])

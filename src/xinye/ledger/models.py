@@ -8,6 +8,7 @@ from xinye.core.choices import Industry
 from xinye.core.crypto import keyed_hash
 from xinye.core.fields import EncryptedTextField
 from xinye.core.scope import ScopeSpec
+from xinye.core.versioning import Versioned
 from xinye.ledger.choices import (
     CoordSystem,
     Education,
@@ -21,7 +22,7 @@ from xinye.ledger.choices import (
 from xinye.orgs.choices import UnitKind
 
 
-class Enterprise(models.Model):
+class Enterprise(Versioned, models.Model):
     """A new-business enterprise or a platform's local site (摸排: fixed place, ≥10 staff, real operations).
 
     Owned by the county 行业党建办 of its industry (`unit`), in its county (`region`).
@@ -80,7 +81,7 @@ class BirthDateField(models.DateField):
     mask = "birth_date"
 
 
-class Practitioner(models.Model):
+class Practitioner(Versioned, models.Model):
     """A worker in a new-business enterprise (从业人员). ID and phone are encrypted; gender and birth date
     are derived from the ID number."""
 
@@ -211,7 +212,7 @@ class PartyOrganisation(models.Model):
         return self.unit.name
 
 
-class PartyMember(models.Model):
+class PartyMember(Versioned, models.Model):
     """Party details of a practitioner who is a (probationary or full) member."""
 
     practitioner = models.OneToOneField(

@@ -15,9 +15,11 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 
 from xinye.accounts.permissions import actor_user, has_action, in_scope, is_system, require
+from xinye.accounts.writes import expect_version
 from xinye.core.choices import Industry
 from xinye.core.errors import Refused
 from xinye.core.validators import clean_id_number, clean_mobile, clean_uscc, normalise
+from xinye.core.versioning import bump
 from xinye.ledger import rules, signals
 from xinye.ledger.choices import (
     OWN_ORGANISATION_KINDS,
@@ -244,14 +246,14 @@ def update_enterprise(ent: Enterprise, *, actor, **fields) -> Enterprise:
     # Denormalised copies follow the enterprise (scope filters rely on them).
     Practitioner.objects.filter(enterprise=ent).exclude(
         unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry
-    ).update(unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry)
+    ).update(unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry, version=bump())
     PartyMember.objects.filter(enterprise=ent).exclude(region_id=ent.region_id, industry=ent.industry).update(
-        region_id=ent.region_id, industry=ent.industry
+        region_id=ent.region_id, industry=ent.industry, version=bump()
     )
     # Unorganised members sit at the enterprise's office: they follow it to the new one.
     PartyMember.objects.filter(enterprise=ent, unit__kind=UnitKind.INDUSTRY_OFFICE).exclude(
         unit=ent.unit
-    ).update(unit=ent.unit)
+    ).update(unit=ent.unit, version=bump())
     signals.send([ent.pk], ent.party_organisations.values_list("pk", flat=True))
     return ent
 
@@ -502,9 +504,14 @@ def clean_member(m: PartyMember) -> None:
 
 
 @transaction.atomic
-def save_party_member(practitioner: Practitioner, *, actor, **fields) -> PartyMember:
-    """Create or update the party details of a practitioner; keeps 政治面貌 in step (预备/正式党员)."""
+def save_party_member(
+    practitioner: Practitioner, *, actor, version: int | None = None, **fields
+) -> PartyMember:
+    """Create or update the party details of a practitioner; keeps 政治面貌 in step (预备/正式党员).
+    `version`: the version of the member row the writer edited — a row changed since is refused (Stale)."""
     member = PartyMember.objects.filter(practitioner=practitioner).first()
+    if member is not None:
+        expect_version(member, version)
     if member is None:
         require(actor, "view", practitioner)
         member = PartyMember(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from xinye.audit.services import record_bulk, record_bulk_prepared
 from xinye.core.bulk import insert_rows
 from xinye.core.masking import mask
+from xinye.core.versioning import bump
 from xinye.ledger import services, signals
 from xinye.ledger.choices import PARTY_STATUSES, PoliticalStatus
 from xinye.ledger.imports.check import (
@@ -44,9 +45,10 @@ def _bulk_update_grouped(model, updates: list[tuple[int, dict]]) -> None:
     """bulk_update per set of changed fields, so no object writes a field it did not change."""
     groups: dict[tuple, list] = {}
     for pk, values in updates:
-        groups.setdefault(tuple(sorted(values)), []).append(model(pk=pk, **values))
+        groups.setdefault(tuple(sorted(values)), []).append(model(pk=pk, **values, version=bump()))
     for names, objs in groups.items():
-        model.objects.bulk_update(objs, list(names), batch_size=500)
+        # Each row moves to its next version: an edit opened before the import is refused (stale edits).
+        model.objects.bulk_update(objs, [*names, "version"], batch_size=500)
 
 
 def announce_changed(enterprise_ids) -> None:
@@ -241,14 +243,16 @@ def enterprises(imp, plan) -> None:
         logs.append((old.pk, old.name, _masked_log(before, sensitive), _masked_log(changed, sensitive)))
         imp.touched.add(old.pk)
     if plan["update"]:
-        names = sorted({k for item in plan["update"] for k in item["changed"]} | {"updated_at"})
+        names = sorted({k for item in plan["update"] for k in item["changed"]} | {"updated_at", "version"})
+        for item in plan["update"]:
+            item["old"].version = bump()  # the next version: an edit opened before the import is refused
         Enterprise.objects.bulk_update([i["old"] for i in plan["update"]], names, batch_size=500)
         for item in plan["update"]:
             ent = item["old"]
             # Denormalised copies follow the enterprise (scope filters rely on them).
             Practitioner.objects.filter(enterprise=ent).exclude(
                 unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry
-            ).update(unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry)
+            ).update(unit_id=ent.unit_id, region_id=ent.region_id, industry=ent.industry, version=bump())
         record_bulk("update", Enterprise, logs)
 
 
