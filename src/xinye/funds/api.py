@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import Year, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.funds import exporters, services
 from xinye.funds.filters import ALLOCATION_FILTERS, DISBURSEMENT_FILTERS, SPENDING_FILTERS
@@ -21,7 +21,7 @@ endpoints = Endpoints(router, __name__)
 TAG = "党建经费"
 
 
-class UnitRef(Schema):
+class FundsUnitRef(Schema):
     id: int
     name: str
 
@@ -31,7 +31,7 @@ class AllocationOut(Schema):
     kind: str
     kind_label: str
     year: int
-    unit: UnitRef
+    unit: FundsUnitRef
     county: str
     county_name: str
     industry: str
@@ -227,7 +227,7 @@ endpoints.detail(
 class ApplyIn(Schema):
     kind: str = Field(description="startup（建设启动资金）或 work（党建工作经费）")
     unit_id: int
-    year: int
+    year: Year
     amount: Decimal
     purpose: str = ""
 
@@ -279,13 +279,13 @@ def approve(request, allocation_id: int, payload: ApproveIn):
     return _read(request, allocation)
 
 
-class ReasonIn(Schema):
+class FundsReasonIn(Schema):
     reason: str
     date: datetime.date | None = None
 
 
 @router.post("/funds/allocations/{int:allocation_id}/reject", response=AllocationOut, summary="不予批准")
-def reject(request, allocation_id: int, payload: ReasonIn):
+def reject(request, allocation_id: int, payload: FundsReasonIn):
     allocation = _for_approve(request, allocation_id)
     services.reject(allocation, actor=request.user, reason=payload.reason)
     return _read(request, allocation)
@@ -307,14 +307,14 @@ def disburse(request, allocation_id: int, payload: DisburseIn):
     return Status(201, entry)
 
 
-class CloseIn(Schema):
+class FundsCloseIn(Schema):
     performance: str = Field(description="excellent、good、pass、poor")
     note: str = ""
     date: datetime.date | None = None
 
 
 @router.post("/funds/allocations/{int:allocation_id}/close", response=AllocationOut, summary="年度结算与绩效")
-def close(request, allocation_id: int, payload: CloseIn):
+def close(request, allocation_id: int, payload: FundsCloseIn):
     allocation = _for_approve(request, allocation_id)
     services.close_year(allocation, actor=request.user, **payload.dict())
     return _read(request, allocation)
@@ -386,7 +386,7 @@ endpoints.detail(
 @router.post(
     "/funds/disbursements/{int:disbursement_id}/reverse", response={201: DisbursementOut}, summary="冲销拨付"
 )
-def reverse_disbursement(request, disbursement_id: int, payload: ReasonIn):
+def reverse_disbursement(request, disbursement_id: int, payload: FundsReasonIn):
     entry = get_scoped(request, Disbursement.objects.all(), "approve", pk=disbursement_id)
     counter = services.reverse_disbursement(
         entry, actor=request.user, reason=payload.reason, date=payload.date
@@ -395,7 +395,7 @@ def reverse_disbursement(request, disbursement_id: int, payload: ReasonIn):
 
 
 class ExportQuery(Schema):
-    year: int | None = None
+    year: Year | None = None
     county: str | None = None
     kind: str | None = None
     purpose: str | None = None
@@ -425,7 +425,7 @@ endpoints.detail("/funds/spending/{spending_id}", "get_spending", _spending, Spe
 
 
 @router.post("/funds/spending/{int:spending_id}/reverse", response={201: SpendingOut}, summary="冲销支出")
-def reverse_spending(request, spending_id: int, payload: ReasonIn):
+def reverse_spending(request, spending_id: int, payload: FundsReasonIn):
     line = get_scoped(request, Spending.objects.all(), "add", pk=spending_id)
     counter = services.reverse_spending(line, actor=request.user, reason=payload.reason, date=payload.date)
     return Status(201, counter)

@@ -9,7 +9,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import Months, Year, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
@@ -48,7 +48,7 @@ TAG = "党员队伍：发展党员、组织关系、党费与学习"
 # --- schemas ---
 
 
-class StepOut(Schema):
+class MembersStepOut(Schema):
     number: int
     stage: int
     stage_name: str
@@ -189,12 +189,12 @@ class StepIn(Schema):
 
 
 class ExtendIn(Schema):
-    months: int
+    months: Months
     decided_on: datetime.date
     reason: str
 
 
-class CloseIn(Schema):
+class MembersCloseIn(Schema):
     date: datetime.date
     reason: str
 
@@ -456,7 +456,7 @@ class ImportOut(Schema):
 # --- reference rules ---
 
 
-@router.get("/members/development-steps", response=list[StepOut], summary="发展党员25个步骤")
+@router.get("/members/development-steps", response=list[MembersStepOut], summary="发展党员25个步骤")
 def list_steps(request):
     return DevelopmentStep.objects.all()
 
@@ -536,7 +536,7 @@ def extend(request, pk: int, payload: ExtendIn):
 @router.post(
     "/members/development-cases/{pk}/close", response=CaseDetail, summary="终止培养/取消预备党员资格"
 )
-def close(request, pk: int, payload: CloseIn):
+def close(request, pk: int, payload: MembersCloseIn):
     case = get_scoped(request, _cases, "change", pk=pk)
     return services.close_case(case, payload.date, payload.reason, actor=request.user)
 
@@ -553,7 +553,7 @@ def _unit_filter(request, qs, unit: int | None, region: str | None, unit_field: 
 
 
 @router.get("/members/pipeline", response=PipelineOut, summary="发展党员梯队（常态化发展党员）")
-def pipeline(request, unit: int | None = None, region: str | None = None, year: int | None = None):
+def pipeline(request, unit: int | None = None, region: str | None = None, year: Year | None = None):
     require(request, "view", DevelopmentCase)
     cases = _unit_filter(request, scoped(request, DevelopmentCase.objects.all()), unit, region)
     members = _unit_filter(request, scoped(request, PartyMember.objects.all()), unit, region)
@@ -700,7 +700,7 @@ def member_dues(request, member_id: int, month: datetime.date | None = None):
 
 @router.get("/members/dues/arrears", response=list[ArrearsOut], summary="欠缴党费名单")
 @paginate(LimitOffsetPagination)
-def arrears(request, unit: int | None = None, region: str | None = None, min_months: int = 1):
+def arrears(request, unit: int | None = None, region: str | None = None, min_months: Months = 1):
     require(request, "view", DuesPayment)
     members = _unit_filter(request, scoped(request, PartyMember.objects.all()), unit, region)
     rows = services.arrears_list(members)
