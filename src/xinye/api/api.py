@@ -111,13 +111,20 @@ def _http_error(request, exc):
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
-    errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": _chinese(e)} for e in exc.errors
-    ]
+    errors = [{"field": _field(e.get("loc", ())), "message": _chinese(e)} for e in exc.errors]
     detail = "请求参数有误"
     if len(errors) == 1:
         detail += f"：{errors[0]['field'] or _('请求体')} {errors[0]['message']}"
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def _field(loc) -> str:
+    """The client's name for the field: ("query", "offset") → offset; ("body", "payload", "items", 0, "id") →
+    items.0.id (the body's parameter name is the view's, not the client's)."""
+    parts = list(loc[1:])
+    if loc and loc[0] == "body" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts)
 
 
 def _chinese(error: dict) -> str:
@@ -206,7 +213,10 @@ def _bounded(view):
             # a parameter model's own name (filters_in, payload, ninja_pagination) is not the client's field
             found = _out_of_range(value, "" if isinstance(value, BaseModel) else name)
             if found:
-                raise ValidationError({found[0]: _("数值超出允许范围（绝对值不超过 2⁶³−1）")})
+                field = found[0]
+                raise ValidationError(
+                    {field: _("%(field)s 数值超出允许范围（绝对值不超过 2⁶³−1）") % {"field": field}}
+                )
         return view(request, **values)
 
     return checked

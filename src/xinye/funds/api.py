@@ -4,17 +4,22 @@ and the spending list as Excel. Amounts are decimal strings in yuan; posted entr
 (a mistake is reversed by a counter-entry)."""
 
 import datetime
-from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from xinye.api.common import Year, get_scoped, require, scoped
+from xinye.api.common import Year, decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.funds import exporters, services
 from xinye.funds.filters import ALLOCATION_FILTERS, DISBURSEMENT_FILTERS, SPENDING_FILTERS
 from xinye.funds.models import Allocation, Disbursement, Spending
 from xinye.orgs.models import OrgUnit
+
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+ALLOCATION_AMOUNT = decimal_of(Allocation, "amount")
+DISBURSEMENT_AMOUNT = decimal_of(Disbursement, "amount")
+SPENDING_AMOUNT = decimal_of(Spending, "amount")
 
 router = Router()
 endpoints = Endpoints(router, __name__)
@@ -228,7 +233,7 @@ class ApplyIn(Schema):
     kind: str = Field(description="startup（建设启动资金）或 work（党建工作经费）")
     unit_id: int
     year: Year
-    amount: Decimal
+    amount: ALLOCATION_AMOUNT
     purpose: str = ""
 
 
@@ -252,7 +257,7 @@ def apply(request, payload: ApplyIn):
 
 
 class ApplicationPatch(Schema):
-    amount: Decimal | None = None
+    amount: ALLOCATION_AMOUNT | None = None
     purpose: str | None = None
 
 
@@ -268,7 +273,7 @@ def _for_approve(request, allocation_id):
 
 
 class ApproveIn(Schema):
-    amount: Decimal | None = Field(None, description="批准金额，缺省为申请金额")
+    amount: ALLOCATION_AMOUNT | None = Field(None, description="批准金额，缺省为申请金额")
     note: str = ""
 
 
@@ -292,7 +297,7 @@ def reject(request, allocation_id: int, payload: FundsReasonIn):
 
 
 class DisburseIn(Schema):
-    amount: Decimal | None = Field(None, description="拨付金额，缺省为尚未拨付的批准金额")
+    amount: DISBURSEMENT_AMOUNT | None = Field(None, description="拨付金额，缺省为尚未拨付的批准金额")
     date: datetime.date | None = None
     voucher: str = ""
     note: str = ""
@@ -323,7 +328,7 @@ def close(request, allocation_id: int, payload: FundsCloseIn):
 class SpendingIn(Schema):
     date: datetime.date
     purpose: str = Field(description="training、activity、venue、care、honours")
-    amount: Decimal
+    amount: SPENDING_AMOUNT
     description: str = ""
 
 
@@ -346,7 +351,7 @@ def record_spending_with_receipt(
     allocation_id: int,
     date: Form[datetime.date],
     purpose: Form[str],
-    amount: Form[Decimal],
+    amount: Form[SPENDING_AMOUNT],
     description: Form[str] = "",
     receipt: File[UploadedFile] = None,
 ):

@@ -9,7 +9,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import Months, Year, get_scoped, require, scoped
+from xinye.api.common import Months, Year, decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
@@ -39,6 +39,13 @@ from xinye.members.models import (
     TransferLetter,
 )
 from xinye.orgs.models import OrgUnit
+
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+INCOME_DECLARATION_NET_INCOME = decimal_of(IncomeDeclaration, "net_income")
+DUES_PAYMENT_AMOUNT = decimal_of(DuesPayment, "amount")
+COURSE_HOURS = decimal_of(Course, "hours")
+STUDY_RECORD_HOURS = decimal_of(StudyRecord, "hours")
 
 router = Router()
 endpoints = Endpoints(router, __name__)
@@ -338,7 +345,7 @@ class DeclarationOut(Schema):
 class DeclarationIn(Schema):
     member_id: int
     month: datetime.date
-    net_income: Decimal
+    net_income: INCOME_DECLARATION_NET_INCOME
     basis: str = DuesBasis.WAGE
 
 
@@ -361,7 +368,7 @@ class PaymentIn(Schema):
     member_id: int
     month_from: datetime.date
     month_to: datetime.date
-    amount: Decimal
+    amount: DUES_PAYMENT_AMOUNT
     paid_on: datetime.date
     note: str = ""
 
@@ -401,7 +408,7 @@ class CourseIn(Schema):
     unit_id: int
     kind: str = CourseKind.THEORY
     mode: str = "offline"
-    hours: Decimal = Decimal("1")
+    hours: COURSE_HOURS = Decimal("1")
     held_on: datetime.date | None = None
     provider: str = ""
 
@@ -431,7 +438,7 @@ class StudyIn(Schema):
     course_id: int | None = None
     title: str = ""
     kind: str | None = None
-    hours: Decimal | None = None
+    hours: STUDY_RECORD_HOURS | None = None
     points: int | None = None
 
 

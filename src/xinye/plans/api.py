@@ -7,13 +7,17 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from xinye.api.common import get_scoped
+from xinye.api.common import decimal_of, get_scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.orgs.models import OrgUnit
 from xinye.plans import drives, indicators, ranking, services
 from xinye.plans.filters import DRIVE_FILTERS, NOTICE_FILTERS, PLAN_FILTERS, TASK_FILTERS
-from xinye.plans.models import Drive, Plan, PlanNotice, PlanTask
+from xinye.plans.models import Drive, Goal, Plan, PlanNotice, PlanTask
+
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+GOAL_REPORTED_VALUE = decimal_of(Goal, "reported_value")
 
 router = Router()
 endpoints = Endpoints(router, __name__)
@@ -143,7 +147,7 @@ class ReportIn(Schema):
 
 
 class GoalReportIn(Schema):
-    value: Decimal
+    value: GOAL_REPORTED_VALUE
     evidence: str = ""
 
 
@@ -190,8 +194,6 @@ def supervise(request, payload: SupervisionIn):
 
 @router.post("/goals/{goal_id}/report", response=GoalOut, summary="填报目标完成值（须附佐证）")
 def report_goal(request, goal_id: int, payload: GoalReportIn):
-    from xinye.plans.models import Goal
-
     goal = get_scoped(request, Goal.objects.select_related("plan__owner"), "change", pk=goal_id)
     services.report_goal(goal, value=payload.value, evidence=payload.evidence, actor=request.user)
     goal.refresh_from_db()

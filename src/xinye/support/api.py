@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints, query_schema
 from xinye.ledger.models import Enterprise
 from xinye.orgs.models import OrgUnit
@@ -39,6 +39,12 @@ from xinye.support.models import (
     PolicyReach,
     Product,
 )
+
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+ENTERPRISE_NEED_AMOUNT = decimal_of(EnterpriseNeed, "amount")
+POLICY_REACH_BENEFIT = decimal_of(PolicyReach, "benefit")
+MATCH_AMOUNT = decimal_of(Match, "amount")
 
 router = Router()
 endpoints = Endpoints(router, __name__)
@@ -158,7 +164,7 @@ class NeedIn(Schema):
     kind: str
     title: str
     details: str = ""
-    amount: Decimal | None = None
+    amount: ENTERPRISE_NEED_AMOUNT | None = None
     contact: str = ""
 
 
@@ -338,7 +344,7 @@ class ReachIn(Schema):
     enterprise: int
     kind: str = Field(description="told（已告知）或 taken_up（已享受）")
     date: datetime.date | None = None
-    benefit: Decimal | None = None
+    benefit: POLICY_REACH_BENEFIT | None = None
     note: str = ""
 
 
@@ -498,7 +504,7 @@ class MatchIn(Schema):
 
 class OutcomeIn(Schema):
     status: str = Field(description="concluded（已达成）或 declined（未达成）")
-    amount: Decimal | None = None
+    amount: MATCH_AMOUNT | None = None
     workers_covered: int = Field(0, ge=0)
     concluded_on: datetime.date | None = None
     note: str = ""

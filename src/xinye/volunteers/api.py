@@ -5,12 +5,17 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.orgs.models import OrgUnit
 from xinye.volunteers import services
 from xinye.volunteers.filters import ACTIVITY_FILTERS, PROFILE_FILTERS
-from xinye.volunteers.models import VolunteerActivity, VolunteerProfile, VolunteerSignup
+from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
+
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+VOLUNTEER_ACTIVITY_HOURS = decimal_of(VolunteerActivity, "hours")
+VOLUNTEER_HOURS = decimal_of(VolunteerHours, "hours")  # a confirmed signup credits VolunteerHours
 
 router = Router()
 endpoints = Endpoints(router, __name__)
@@ -74,7 +79,7 @@ class VolunteersActivityIn(Schema):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     capacity: int = 20
-    hours: Decimal | None = None
+    hours: VOLUNTEER_ACTIVITY_HOURS | None = None
     description: str = ""
 
 
@@ -94,7 +99,7 @@ class SignupOut(Schema):
 
 class VolunteersConfirmIn(Schema):
     attended: bool = True
-    hours: Decimal | None = None
+    hours: VOLUNTEER_HOURS | None = None
     note: str = ""
 
 
