@@ -60,7 +60,7 @@ def test_tree_only_shows_scope(world, api_client):
 def test_validation_error_is_chinese_json(world, api_client):
     response = api_client("city_admin").get("/api/v1/org-units", {"limit": "abc"})
     assert response.status_code == 422
-    assert response.json()["detail"] == "请求参数有误"
+    assert response.json()["detail"] == "请求参数有误：limit 须为整数"
 
 
 def test_responsibility_lookup_and_gaps(world, api_client, settings):

@@ -77,7 +77,7 @@ def test_bad_choice_is_a_chinese_422(api_client):
 
 def test_a_badly_typed_parameter_is_a_422_too(api_client):
     r = api_client("kerqin_admin").get("/api/v1/org-units", {"parent": "abc"})
-    assert r.status_code == 422 and r.json()["detail"] == "请求参数有误"
+    assert r.status_code == 422 and r.json()["detail"] == "请求参数有误：parent 须为整数"
 
 
 def test_detail_outside_scope_is_404_and_list_leaves_it_out(api_client, world):

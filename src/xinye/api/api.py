@@ -1,14 +1,18 @@
 """The API at /api/v1/ (django-ninja). Each app contributes `router` in its api.py; found automatically."""
 
+import functools
 import importlib
 import pkgutil
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import REF_TEMPLATE
+from pydantic import BaseModel
 
 from xinye.accounts.writes import refusal_messages
 from xinye.api import conditional
@@ -16,9 +20,50 @@ from xinye.api.auth import AUTH
 from xinye.core.errors import Stale
 
 
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every error answer: `detail` in Chinese; `errors` lists the fields at fault (422)."""
+
+    detail: str
+    errors: list[ErrorItem] | None = None
+
+
+# The error answers an operation can give, declared in the OpenAPI document from what the operation takes:
+# every authenticated one can answer 401, 403 and 404 (a path parameter, a reference in a filter or a body, or
+# the caller's own record, looked up in scope); one with a body 400 (not JSON); one with any input 422 (a bad
+# value or `Refused`).
+ERROR_RESPONSES = {
+    400: "请求体不是有效的 JSON",
+    401: "未登录或令牌无效",
+    403: "无权执行此操作",
+    404: "对象不存在或不在您的管辖范围内",
+    422: "请求参数有误，或规则不允许（Refused）：detail 为中文说明，errors 列出字段",
+}
+
+
+def _error_codes(operation: dict) -> list[int]:
+    params = operation.get("parameters") or []
+    body = "requestBody" in operation
+    codes = []
+    if body:
+        codes.append(400)
+    if operation.get("security"):
+        codes += [401, 403, 404]
+    elif any(p.get("in") == "path" for p in params):
+        codes.append(404)
+    if body or params:
+        codes.append(422)
+    return codes
+
+
 class XinyeAPI(NinjaAPI):
-    """NinjaAPI with conditional requests on versioned objects (`api.conditional`): the answer carries the
-    ETag of the object the request named, and the OpenAPI document declares ETag, If-Match and 412."""
+    """NinjaAPI whose OpenAPI document also declares the error answers (issue 18 item 10), with conditional
+    requests on versioned objects (`api.conditional`): the answer carries the ETag of the object the request
+    named, and the document declares ETag, If-Match and 412."""
 
     def create_response(self, request, data, *, status=None, temporal_response=None):
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
@@ -26,9 +71,24 @@ class XinyeAPI(NinjaAPI):
         return response
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return conditional.document(schema)
+        document = conditional.document(
+            super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        )
+        error = ErrorOut.model_json_schema(ref_template=REF_TEMPLATE)
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas.update(error.pop("$defs", {}))
+        schemas["ErrorOut"] = error
+        content = {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model="ErrorOut")}}}
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                for code in _error_codes(operation):
+                    responses.setdefault(code, {"description": ERROR_RESPONSES[code], "content": content})
+        return document
 
+
+# ninja's own refusals, in Chinese (they reach the client through `_http_error`)
+NINJA_MESSAGES = {"Cannot parse request body": "请求体不是有效的 JSON", "CSRF check Failed": "CSRF 校验失败"}
 
 api = XinyeAPI(
     title="新业 API",
@@ -57,16 +117,121 @@ def _forbidden(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = NINJA_MESSAGES.get(str(exc), str(exc))
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
-    errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]), "message": e.get("msg", "")}
-        for e in exc.errors
-    ]
-    return api.create_response(request, {"detail": "请求参数有误", "errors": errors}, status=422)
+    errors = [{"field": _field(e.get("loc", ())), "message": _chinese(e)} for e in exc.errors]
+    detail = "请求参数有误"
+    if len(errors) == 1:
+        detail += f"：{errors[0]['field'] or _('请求体')} {errors[0]['message']}"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def _field(loc) -> str:
+    """The client's name for the field: ("query", "offset") → offset; ("body", "payload", "items", 0, "id") →
+    items.0.id (the body's parameter name is the view's, not the client's)."""
+    parts = list(loc[1:])
+    if loc and loc[0] == "body" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts)
+
+
+def _chinese(error: dict) -> str:
+    """pydantic's reason for a bad value, in Chinese (its own messages are English)."""
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    messages = {
+        "missing": _("为必填项"),
+        "none_required": _("须为空"),
+        "int_parsing": _("须为整数"),
+        "int_type": _("须为整数"),
+        "int_from_float": _("须为整数"),
+        "float_parsing": _("须为数字"),
+        "float_type": _("须为数字"),
+        "decimal_parsing": _("须为数字"),
+        "decimal_type": _("须为数字"),
+        "finite_number": _("须为有限的数"),
+        "bool_parsing": _("须为 true 或 false"),
+        "bool_type": _("须为 true 或 false"),
+        "string_type": _("须为文本"),
+        "list_type": _("须为列表"),
+        "dict_type": _("须为对象"),
+        "model_type": _("须为对象"),
+        "model_attributes_type": _("须为对象"),
+        "date_parsing": _("须为日期（YYYY-MM-DD）"),
+        "date_from_datetime_parsing": _("须为日期（YYYY-MM-DD）"),
+        "date_type": _("须为日期（YYYY-MM-DD）"),
+        "datetime_parsing": _("须为日期时间（ISO 8601）"),
+        "datetime_from_date_parsing": _("须为日期时间（ISO 8601）"),
+        "datetime_type": _("须为日期时间（ISO 8601）"),
+        "time_parsing": _("须为时间（HH:MM）"),
+        "uuid_parsing": _("须为 UUID"),
+        "json_invalid": _("不是有效的 JSON"),
+        "string_pattern_mismatch": _("格式不符"),
+        "enum": _("须为以下之一：{expected}"),
+        "literal_error": _("须为以下之一：{expected}"),
+        "greater_than": _("须大于 {gt}"),
+        "greater_than_equal": _("须不小于 {ge}"),
+        "less_than": _("须小于 {lt}"),
+        "less_than_equal": _("须不大于 {le}"),
+        "string_too_short": _("至少 {min_length} 个字符"),
+        "string_too_long": _("最多 {max_length} 个字符"),
+        "too_short": _("至少 {min_length} 项"),
+        "too_long": _("最多 {max_length} 项"),
+        "decimal_max_digits": _("最多 {max_digits} 位数字"),
+        "decimal_max_places": _("小数最多 {decimal_places} 位"),
+        "decimal_whole_digits": _("整数部分最多 {whole_digits} 位"),
+    }
+    if kind in messages:
+        return messages[kind].format(**{k: v for k, v in ctx.items()})
+    if kind in ("value_error", "assertion_error") and isinstance(ctx.get("error"), Exception):
+        return str(ctx["error"])  # our own validators raise with a Chinese message
+    return _("取值无效")
+
+
+# Every integer a client sends must fit a signed 64-bit column (SQLite's INTEGER, PostgreSQL's bigint):
+# a larger one is refused at the door, for every operation, before any query sees it.
+INT_LIMIT = 2**63 - 1
+
+
+def _out_of_range(value, path: str):
+    """The first integer in `value` (a parsed parameter or body) beyond INT_LIMIT, as (field, value)."""
+    if isinstance(value, BaseModel):
+        value = value.__dict__
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return (path, value) if abs(value) > INT_LIMIT else None
+    if isinstance(value, dict):
+        items = ((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+    elif isinstance(value, list | tuple | set):
+        items = ((f"{path}.{i}", v) for i, v in enumerate(value))
+    else:
+        return None
+    for sub_path, sub in items:
+        found = _out_of_range(sub, sub_path)
+        if found:
+            return found
+    return None
+
+
+def _bounded(view):
+    @functools.wraps(view)
+    def checked(request, **values):
+        for name, value in values.items():
+            # a parameter model's own name (filters_in, payload, ninja_pagination) is not the client's field
+            found = _out_of_range(value, "" if isinstance(value, BaseModel) else name)
+            if found:
+                field = found[0]
+                raise ValidationError(
+                    {field: _("%(field)s 数值超出允许范围（绝对值不超过 2⁶³−1）") % {"field": field}}
+                )
+        return view(request, **values)
+
+    return checked
 
 
 @api.exception_handler(Stale)
@@ -105,6 +270,10 @@ def _mount_app_routers() -> None:
             router = getattr(module, "router", None)
             if router is not None:
                 api.add_router("", router, tags=[getattr(module, "TAG", config.verbose_name)])
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                operation.view_func = _bounded(operation.view_func)
 
 
 _mount_app_routers()

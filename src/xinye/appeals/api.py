@@ -25,16 +25,16 @@ endpoints = Endpoints(router, __name__)
 TAG = "诉求办理"
 
 
-class UnitRef(Schema):
+class AppealsUnitRef(Schema):
     id: int
     name: str
 
 
-class TaskOut(Schema):
+class AppealsTaskOut(Schema):
     id: int
     appeal_id: int
     appeal_number: str | None
-    unit: UnitRef
+    unit: AppealsUnitRef
     status: str
     status_label: str
     instruction: str
@@ -47,7 +47,7 @@ class TaskOut(Schema):
     finished_at: datetime.datetime | None
     return_reason: str
     overdue: bool
-    escalated_to: UnitRef | None
+    escalated_to: AppealsUnitRef | None
     green: bool
 
     @staticmethod
@@ -67,7 +67,7 @@ class TaskOut(Schema):
         return obj.is_overdue
 
 
-class EventOut(Schema):
+class AppealsEventOut(Schema):
     at: datetime.datetime = Field(..., alias="created_at")
     kind: str
     kind_label: str
@@ -101,7 +101,7 @@ class AppealOut(Schema):
     status: str
     status_label: str
     text: str
-    unit: UnitRef
+    unit: AppealsUnitRef
     region: str
     submitted_at: datetime.datetime
     accepted_at: datetime.datetime | None
@@ -138,8 +138,8 @@ class AppealOut(Schema):
 
 class AppealDetail(AppealOut):
     answer: str
-    tasks: list[TaskOut]
-    events: list[EventOut]
+    tasks: list[AppealsTaskOut]
+    events: list[AppealsEventOut]
 
     @staticmethod
     def resolve_answer(obj):
@@ -158,7 +158,7 @@ class AppealDetail(AppealOut):
         return events
 
 
-class TaskDetail(TaskOut):
+class TaskDetail(AppealsTaskOut):
     """A task with what its unit needs to do the work: the appeal's text, the filer's name and phone for
     回访, its own answer — in clear for the handling unit (logged), lengths only otherwise."""
 
@@ -184,7 +184,7 @@ class TaskDetail(TaskOut):
         return obj.answer if obj._shown else mask("text", obj.answer)
 
 
-class AppealIn(Schema):
+class AppealsAppealIn(Schema):
     category: str
     text: str
     idempotency_key: str
@@ -193,16 +193,16 @@ class AppealIn(Schema):
     enterprise: int | None = None
 
 
-class ReasonIn(Schema):
+class AppealsReasonIn(Schema):
     text: str = ""
 
 
-class DispatchIn(Schema):
+class AppealsDispatchIn(Schema):
     units: list[int] = []
     instruction: str = ""
 
 
-class VisitIn(Schema):
+class AppealsVisitIn(Schema):
     note: str = ""
     satisfied: bool | None = None
 
@@ -226,18 +226,18 @@ class RatesOut(Schema):
     satisfaction_rate: float | None
 
 
-class StatsOut(Schema):
-    unit: UnitRef | None
+class AppealsStatsOut(Schema):
+    unit: AppealsUnitRef | None
     from_date: datetime.date | None
     to_date: datetime.date | None
     total: RatesOut
     by_unit: list[RatesOut]
     green: RatesOut
     green_by_unit: list[RatesOut]
-    overdue: list[TaskOut]
+    overdue: list[AppealsTaskOut]
 
 
-class StatsQuery(Schema):
+class AppealsStatsQuery(Schema):
     unit: int | None = None
     from_: datetime.date | None = Field(None, alias="from", description="派单日期起（含），如 2026-11-01")
     to: datetime.date | None = Field(None, description="派单日期止（含）")
@@ -248,7 +248,7 @@ class ReminderOut(Schema):
     kind: str
     appeal_id: int
     task_id: int | None
-    unit: UnitRef
+    unit: AppealsUnitRef
     message: str
     created_at: datetime.datetime
     read_at: datetime.datetime | None
@@ -288,8 +288,10 @@ def _rates(d: dict) -> dict:
     return {k: (float(v) if k.endswith("_rate") and v is not None else v) for k, v in d.items()}
 
 
-@router.get("/appeals/stats", response=StatsOut, summary="诉求办理统计：响应率、解决率、满意率、逾期清单")
-def appeal_stats(request, filters: Query[StatsQuery]):
+@router.get(
+    "/appeals/stats", response=AppealsStatsOut, summary="诉求办理统计：响应率、解决率、满意率、逾期清单"
+)
+def appeal_stats(request, filters: Query[AppealsStatsQuery]):
     if not has_action(request.user, "view", AppealTask):
         raise Http404
     unit, start, end = filters.unit, filters.from_, filters.to
@@ -327,7 +329,7 @@ endpoints.detail(
 
 
 @router.post("/appeals", response={201: AppealDetail}, summary="录入诉求（工作人员代录、走访收集）")
-def create_appeal(request, payload: AppealIn):
+def create_appeal(request, payload: AppealsAppealIn):
     require(request, "add", Appeal)
     # A retry returns the first appeal, but only to whoever filed it: keys such as `visit-problem-<pk>`
     # are guessable, and another unit's appeal must not come back through this door.
@@ -376,7 +378,7 @@ def accept(request, appeal_id: int):
 
 @router.post("/appeals/{appeal_id}/reject", response=AppealDetail, summary="不予受理")
 @conditional()
-def reject(request, appeal_id: int, payload: ReasonIn):
+def reject(request, appeal_id: int, payload: AppealsReasonIn):
     appeal = _appeal_for_change(request, appeal_id)
     services.reject_appeal(appeal, actor=request.user, reason=payload.text)
     return _detail(request, appeal)
@@ -386,7 +388,7 @@ def reject(request, appeal_id: int, payload: ReasonIn):
     "/appeals/{appeal_id}/dispatch", response=AppealDetail, summary="派单（不指定单位则按规则默认派单）"
 )
 @conditional()
-def dispatch(request, appeal_id: int, payload: DispatchIn):
+def dispatch(request, appeal_id: int, payload: AppealsDispatchIn):
     appeal = _appeal_for_change(request, appeal_id)
     units = list(OrgUnit.objects.filter(pk__in=payload.units, is_active=True)) if payload.units else None
     if payload.units and len(units) != len(set(payload.units)):
@@ -397,7 +399,7 @@ def dispatch(request, appeal_id: int, payload: DispatchIn):
 
 @router.post("/appeals/{appeal_id}/extend", response=AppealDetail, summary="延期（投诉/复杂事项，限一次）")
 @conditional()
-def extend(request, appeal_id: int, payload: ReasonIn):
+def extend(request, appeal_id: int, payload: AppealsReasonIn):
     appeal = _appeal_for_change(request, appeal_id)
     services.extend_appeal(appeal, actor=request.user, reason=payload.text)
     return _detail(request, appeal)
@@ -405,7 +407,7 @@ def extend(request, appeal_id: int, payload: ReasonIn):
 
 @router.post("/appeals/{appeal_id}/answer", response=AppealDetail, summary="答复诉求人")
 @conditional()
-def answer(request, appeal_id: int, payload: ReasonIn):
+def answer(request, appeal_id: int, payload: AppealsReasonIn):
     appeal = _appeal_for_change(request, appeal_id)
     services.answer_appeal(appeal, actor=request.user, answer=payload.text)
     return _detail(request, appeal)
@@ -421,7 +423,7 @@ def close(request, appeal_id: int):
 
 @router.post("/appeals/{appeal_id}/visit", response=AppealDetail, summary="回访（可记录满意度）")
 @conditional()
-def visit(request, appeal_id: int, payload: VisitIn):
+def visit(request, appeal_id: int, payload: AppealsVisitIn):
     appeal = _appeal_for_change(request, appeal_id)
     services.return_visit(appeal, actor=request.user, note=payload.note, satisfied=payload.satisfied)
     return _detail(request, appeal)
@@ -431,7 +433,7 @@ endpoints.list(
     "/appeal-tasks",
     "list_tasks",
     AppealTask.objects.select_related("unit", "appeal", "escalated_to"),
-    TaskOut,
+    AppealsTaskOut,
     filters=TASK_FILTERS,
     summary="诉求任务（本单位承办的）",
 )
@@ -468,13 +470,13 @@ def _task_for_change(request, task_id, *, etag: bool = True):
     )
 
 
-@router.post("/appeal-tasks/{task_id}/sign", response=TaskOut, summary="签收")
+@router.post("/appeal-tasks/{task_id}/sign", response=AppealsTaskOut, summary="签收")
 @conditional()
 def sign(request, task_id: int):
     return services.sign_task(_task_for_change(request, task_id), actor=request.user)
 
 
-@router.post("/appeal-tasks/{task_id}/progress", response={201: EventOut}, summary="记录办理进展")
+@router.post("/appeal-tasks/{task_id}/progress", response={201: AppealsEventOut}, summary="记录办理进展")
 @conditional()
 def progress(request, task_id: int, payload: ProgressIn):
     event = services.add_progress(
@@ -488,23 +490,25 @@ def progress(request, task_id: int, payload: ProgressIn):
     return Status(201, event)
 
 
-@router.post("/appeal-tasks/{task_id}/answer", response=TaskOut, summary="承办单位答复")
+@router.post("/appeal-tasks/{task_id}/answer", response=AppealsTaskOut, summary="承办单位答复")
 @conditional()
-def task_answer(request, task_id: int, payload: ReasonIn):
+def task_answer(request, task_id: int, payload: AppealsReasonIn):
     return services.answer_task(_task_for_change(request, task_id), actor=request.user, answer=payload.text)
 
 
-@router.post("/appeal-tasks/{task_id}/finish", response=TaskOut, summary="承办单位办结")
+@router.post("/appeal-tasks/{task_id}/finish", response=AppealsTaskOut, summary="承办单位办结")
 @conditional()
 def task_finish(request, task_id: int):
     return services.finish_task(_task_for_change(request, task_id), actor=request.user)
 
 
 @router.post(
-    "/appeal-tasks/{task_id}/return", response=TaskOut, summary="回退（派错单位，2 个工作日内，须说明理由）"
+    "/appeal-tasks/{task_id}/return",
+    response=AppealsTaskOut,
+    summary="回退（派错单位，2 个工作日内，须说明理由）",
 )
 @conditional()
-def task_return(request, task_id: int, payload: ReasonIn):
+def task_return(request, task_id: int, payload: AppealsReasonIn):
     return services.return_task(_task_for_change(request, task_id), actor=request.user, reason=payload.text)
 
 

@@ -17,7 +17,7 @@ endpoints = Endpoints(router, __name__)
 TAG = "暖心服务"
 
 
-class UnitRef(Schema):
+class CareUnitRef(Schema):
     id: int
     name: str
 
@@ -55,7 +55,7 @@ class OfferOut(Schema):
     title: str
     county: str
     county_name: str
-    unit: UnitRef
+    unit: CareUnitRef
     station: StationRef | None
     contact: str
     phone: str

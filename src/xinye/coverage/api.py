@@ -149,7 +149,7 @@ class ProposalMember(Schema):
     full_members: int
 
 
-class ProposalOut(Schema):
+class CoverageProposalOut(Schema):
     region: str
     region_name: str
     industries: list[str]
@@ -159,7 +159,7 @@ class ProposalOut(Schema):
     enterprises: list[ProposalMember]
 
 
-class GapOut(Schema):
+class CoverageGapOut(Schema):
     id: int
     name: str
     region: str
@@ -259,7 +259,9 @@ def coverage_must_form(request, region: str | None = None, industry: str | None 
     return qs.order_by("-coverage__members_full", "pk")
 
 
-@router.get("/coverage/joint-proposals", response=list[ProposalOut], summary="联合组建建议（含文字说明）")
+@router.get(
+    "/coverage/joint-proposals", response=list[CoverageProposalOut], summary="联合组建建议（含文字说明）"
+)
 @paginate(LimitOffsetPagination)
 def coverage_joint_proposals(request, region: str | None = None, industry: str | None = None):
     require(request, "view", CoverageCell)
@@ -286,7 +288,7 @@ def coverage_joint_unmatched(request, region: str | None = None, industry: str |
     return unmatched
 
 
-@router.get("/coverage/gaps", response=list[GapOut], summary="责任缺位：必需责任角色无人负责的企业")
+@router.get("/coverage/gaps", response=list[CoverageGapOut], summary="责任缺位：必需责任角色无人负责的企业")
 @paginate(LimitOffsetPagination)
 def coverage_gaps(request, region: str | None = None, industry: str | None = None):
     require(request, "view", CoverageCell)

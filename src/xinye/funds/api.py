@@ -4,24 +4,29 @@ and the spending list as Excel. Amounts are decimal strings in yuan; posted entr
 (a mistake is reversed by a counter-entry)."""
 
 import datetime
-from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import Year, decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.funds import exporters, services
 from xinye.funds.filters import ALLOCATION_FILTERS, DISBURSEMENT_FILTERS, SPENDING_FILTERS
 from xinye.funds.models import Allocation, Disbursement, Spending
 from xinye.orgs.models import OrgUnit
 
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+ALLOCATION_AMOUNT = decimal_of(Allocation, "amount")
+DISBURSEMENT_AMOUNT = decimal_of(Disbursement, "amount")
+SPENDING_AMOUNT = decimal_of(Spending, "amount")
+
 router = Router()
 endpoints = Endpoints(router, __name__)
 TAG = "党建经费"
 
 
-class UnitRef(Schema):
+class FundsUnitRef(Schema):
     id: int
     name: str
 
@@ -31,7 +36,7 @@ class AllocationOut(Schema):
     kind: str
     kind_label: str
     year: int
-    unit: UnitRef
+    unit: FundsUnitRef
     county: str
     county_name: str
     industry: str
@@ -227,8 +232,8 @@ endpoints.detail(
 class ApplyIn(Schema):
     kind: str = Field(description="startup（建设启动资金）或 work（党建工作经费）")
     unit_id: int
-    year: int
-    amount: Decimal
+    year: Year
+    amount: ALLOCATION_AMOUNT
     purpose: str = ""
 
 
@@ -252,7 +257,7 @@ def apply(request, payload: ApplyIn):
 
 
 class ApplicationPatch(Schema):
-    amount: Decimal | None = None
+    amount: ALLOCATION_AMOUNT | None = None
     purpose: str | None = None
 
 
@@ -268,7 +273,7 @@ def _for_approve(request, allocation_id):
 
 
 class ApproveIn(Schema):
-    amount: Decimal | None = Field(None, description="批准金额，缺省为申请金额")
+    amount: ALLOCATION_AMOUNT | None = Field(None, description="批准金额，缺省为申请金额")
     note: str = ""
 
 
@@ -279,20 +284,20 @@ def approve(request, allocation_id: int, payload: ApproveIn):
     return _read(request, allocation)
 
 
-class ReasonIn(Schema):
+class FundsReasonIn(Schema):
     reason: str
     date: datetime.date | None = None
 
 
 @router.post("/funds/allocations/{int:allocation_id}/reject", response=AllocationOut, summary="不予批准")
-def reject(request, allocation_id: int, payload: ReasonIn):
+def reject(request, allocation_id: int, payload: FundsReasonIn):
     allocation = _for_approve(request, allocation_id)
     services.reject(allocation, actor=request.user, reason=payload.reason)
     return _read(request, allocation)
 
 
 class DisburseIn(Schema):
-    amount: Decimal | None = Field(None, description="拨付金额，缺省为尚未拨付的批准金额")
+    amount: DISBURSEMENT_AMOUNT | None = Field(None, description="拨付金额，缺省为尚未拨付的批准金额")
     date: datetime.date | None = None
     voucher: str = ""
     note: str = ""
@@ -307,14 +312,14 @@ def disburse(request, allocation_id: int, payload: DisburseIn):
     return Status(201, entry)
 
 
-class CloseIn(Schema):
+class FundsCloseIn(Schema):
     performance: str = Field(description="excellent、good、pass、poor")
     note: str = ""
     date: datetime.date | None = None
 
 
 @router.post("/funds/allocations/{int:allocation_id}/close", response=AllocationOut, summary="年度结算与绩效")
-def close(request, allocation_id: int, payload: CloseIn):
+def close(request, allocation_id: int, payload: FundsCloseIn):
     allocation = _for_approve(request, allocation_id)
     services.close_year(allocation, actor=request.user, **payload.dict())
     return _read(request, allocation)
@@ -323,7 +328,7 @@ def close(request, allocation_id: int, payload: CloseIn):
 class SpendingIn(Schema):
     date: datetime.date
     purpose: str = Field(description="training、activity、venue、care、honours")
-    amount: Decimal
+    amount: SPENDING_AMOUNT
     description: str = ""
 
 
@@ -346,7 +351,7 @@ def record_spending_with_receipt(
     allocation_id: int,
     date: Form[datetime.date],
     purpose: Form[str],
-    amount: Form[Decimal],
+    amount: Form[SPENDING_AMOUNT],
     description: Form[str] = "",
     receipt: File[UploadedFile] = None,
 ):
@@ -386,7 +391,7 @@ endpoints.detail(
 @router.post(
     "/funds/disbursements/{int:disbursement_id}/reverse", response={201: DisbursementOut}, summary="冲销拨付"
 )
-def reverse_disbursement(request, disbursement_id: int, payload: ReasonIn):
+def reverse_disbursement(request, disbursement_id: int, payload: FundsReasonIn):
     entry = get_scoped(request, Disbursement.objects.all(), "approve", pk=disbursement_id)
     counter = services.reverse_disbursement(
         entry, actor=request.user, reason=payload.reason, date=payload.date
@@ -395,7 +400,7 @@ def reverse_disbursement(request, disbursement_id: int, payload: ReasonIn):
 
 
 class ExportQuery(Schema):
-    year: int | None = None
+    year: Year | None = None
     county: str | None = None
     kind: str | None = None
     purpose: str | None = None
@@ -425,7 +430,7 @@ endpoints.detail("/funds/spending/{spending_id}", "get_spending", _spending, Spe
 
 
 @router.post("/funds/spending/{int:spending_id}/reverse", response={201: SpendingOut}, summary="冲销支出")
-def reverse_spending(request, spending_id: int, payload: ReasonIn):
+def reverse_spending(request, spending_id: int, payload: FundsReasonIn):
     line = get_scoped(request, Spending.objects.all(), "add", pk=spending_id)
     counter = services.reverse_spending(line, actor=request.user, reason=payload.reason, date=payload.date)
     return Status(201, counter)

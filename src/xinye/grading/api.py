@@ -3,7 +3,7 @@ by month, the 闪光点 list, one enterprise's grade in words, and the rule tabl
 
 from ninja import Router, Schema
 
-from xinye.api.common import require
+from xinye.api.common import Months, require
 from xinye.api.lists import Endpoints
 from xinye.grading import services
 from xinye.grading.filters import RULE_FILTERS, SNAPSHOT_FILTERS
@@ -62,7 +62,7 @@ class EnterpriseGradeOut(Schema):
     explanation: str
 
 
-class RuleOut(Schema):
+class GradingRuleOut(Schema):
     id: int
     subject: str
     grade: str
@@ -72,7 +72,7 @@ class RuleOut(Schema):
     note: str
 
 
-class SnapshotOut(Schema):
+class GradingSnapshotOut(Schema):
     id: int
     month: str
     subject: str
@@ -103,7 +103,7 @@ def stats_grades(request, by: str | None = None, region: str | None = None, indu
 
 
 @router.get("/stats/grades/history", response=HistoryOut, summary="等次变化（按月）")
-def grades_history(request, months: int = 12, region: str | None = None, industry: str | None = None):
+def grades_history(request, months: Months = 12, region: str | None = None, industry: str | None = None):
     require(request, "view", GradeSnapshot)
     items = services.history(request.user, max(1, min(months, 60)), region, industry)
     return {"items": items, "count": len(items)}
@@ -125,18 +125,18 @@ endpoints.list(
     "/grade-rules",
     "list_grade_rules",
     GradeRule.objects.all(),
-    RuleOut,
+    GradingRuleOut,
     filters=RULE_FILTERS,
     summary="评定规则表",
 )
 endpoints.detail(
-    "/grade-rules/{rule_id}", "get_grade_rule", GradeRule.objects.all(), RuleOut, summary="评定规则"
+    "/grade-rules/{rule_id}", "get_grade_rule", GradeRule.objects.all(), GradingRuleOut, summary="评定规则"
 )
 endpoints.list(
     "/grade-snapshots",
     "list_grade_snapshots",
     GradeSnapshot.objects.all(),
-    SnapshotOut,
+    GradingSnapshotOut,
     filters=SNAPSHOT_FILTERS,
     summary="等次记录（按月）",
 )
@@ -144,6 +144,6 @@ endpoints.detail(
     "/grade-snapshots/{snapshot_id}",
     "get_grade_snapshot",
     GradeSnapshot.objects.all(),
-    SnapshotOut,
+    GradingSnapshotOut,
     summary="等次记录",
 )

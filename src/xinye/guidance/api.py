@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import Year, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.guidance import services
@@ -53,7 +53,7 @@ class UnassignedOut(Schema):
     reason: str
 
 
-class ProposalOut(Schema):
+class GuidanceProposalOut(Schema):
     items: list[ProposalItemOut]
     notes: list[str]
     unassigned: list[UnassignedOut]
@@ -66,7 +66,7 @@ class ConfirmItem(Schema):
     kind: str
 
 
-class ConfirmIn(Schema):
+class GuidanceConfirmIn(Schema):
     items: list[ConfirmItem]
 
 
@@ -79,7 +79,7 @@ def _assignable(request):
     return scoped(request, Enterprise.objects.filter(is_active=True), "change")
 
 
-@router.post("/assignments/propose", response=ProposalOut, summary="生成分级分片分配方案（不写入）")
+@router.post("/assignments/propose", response=GuidanceProposalOut, summary="生成分级分片分配方案（不写入）")
 def propose(request, payload: ProposeIn):
     enterprises = _assignable(request)
     if payload.region:
@@ -97,7 +97,7 @@ def propose(request, payload: ProposeIn):
 
 
 @router.post("/assignments/confirm", response=ConfirmOut, summary="确认分配，写入责任矩阵")
-def confirm(request, payload: ConfirmIn):
+def confirm(request, payload: GuidanceConfirmIn):
     _assignable(request)
     recorded = services.confirm_assignment([i.dict() for i in payload.items], actor=request.user)
     return {"recorded": len(recorded)}
@@ -151,7 +151,7 @@ class VisitOut(Schema):
         return list(obj.problems.all())
 
 
-class VisitIn(Schema):
+class GuidanceVisitIn(Schema):
     date: datetime.date | None = None
     enterprise_id: int | None = None
     site_note: str = ""
@@ -172,7 +172,7 @@ endpoints.detail("/visits/{visit_id}", "get_visit", _visits, VisitOut, summary="
 endpoints.create(
     "/visits",
     "create_visit",
-    VisitIn,
+    GuidanceVisitIn,
     VisitOut,
     services.record_visit,
     model=Visit,
@@ -225,12 +225,12 @@ def problem_status(request, problem_id: int, payload: ProblemStatusIn):
     )
 
 
-class AppealIn(Schema):
+class GuidanceAppealIn(Schema):
     category: str | None = None  # an appeals category (wages, school, hardship, … other)
 
 
 @router.post("/visit-problems/{problem_id}/appeal", response=ProblemOut, summary="问题转为诉求")
-def problem_to_appeal(request, problem_id: int, payload: AppealIn):
+def problem_to_appeal(request, problem_id: int, payload: GuidanceAppealIn):
     problem = get_scoped(request, VisitProblem.objects.select_related("visit"), "change", pk=problem_id)
     services.convert_problem_to_appeal(problem, actor=request.user, category=payload.category)
     problem.refresh_from_db()
@@ -307,7 +307,7 @@ class EvidenceOut(Schema):
     summary: str
 
 
-class AssessmentOut(Schema):
+class GuidanceAssessmentOut(Schema):
     id: int
     agent_id: int
     agent_name: str
@@ -336,7 +336,7 @@ _assessments = InstructorAssessment.objects.select_related("agent")
 
 class AssessmentIn(Schema):
     agent_id: int
-    year: int
+    year: Year
     grade: str
     comment: str = ""
 
@@ -345,21 +345,25 @@ endpoints.list(
     "/assessments",
     "list_assessments",
     _assessments,
-    AssessmentOut,
+    GuidanceAssessmentOut,
     filters=ASSESSMENT_FILTERS,
     summary="指导员年度考核（含系统统计的依据）",
 )
 
 
 @router.get("/assessments/evidence", response=EvidenceOut, summary="某人某年度的考核依据")
-def assessment_evidence(request, agent: int, year: int):
+def assessment_evidence(request, agent: int, year: Year):
     require(request, "view", InstructorAssessment)
     obj = get_scoped(request, Agent.objects.all(), pk=agent)
     return services.evidence_for(obj, year)
 
 
 endpoints.detail(
-    "/assessments/{assessment_id}", "get_assessment", _assessments, AssessmentOut, summary="年度考核详情"
+    "/assessments/{assessment_id}",
+    "get_assessment",
+    _assessments,
+    GuidanceAssessmentOut,
+    summary="年度考核详情",
 )
 
 
@@ -367,7 +371,7 @@ endpoints.create(
     "/assessments",
     "create_assessment",
     AssessmentIn,
-    AssessmentOut,
+    GuidanceAssessmentOut,
     services.assess,
     model=InstructorAssessment,
     refs={"agent_id": ("agent", Agent.objects.all())},

@@ -16,7 +16,7 @@ endpoints = Endpoints(router, __name__)
 TAG = "随手拍"
 
 
-class UnitRef(Schema):
+class HazardsUnitRef(Schema):
     id: int
     name: str
 
@@ -42,7 +42,7 @@ class HazardOut(Schema):
     status_label: str
     close_reason: str
     duplicate_of_id: int | None
-    unit: UnitRef
+    unit: HazardsUnitRef
     region: str
     source: str
     created_at: datetime.datetime
@@ -86,7 +86,7 @@ class NearOut(Schema):
 HazardDetail.model_rebuild()
 
 
-class StatusIn(Schema):
+class HazardsStatusIn(Schema):
     status: str
     note: str = ""
 
@@ -96,7 +96,7 @@ class NoteIn(Schema):
     public: bool = True
 
 
-class CloseIn(Schema):
+class HazardsCloseIn(Schema):
     reason: str
     note: str = ""
     duplicate_of: int | None = None
@@ -115,7 +115,7 @@ endpoints.detail(
 
 
 @router.post("/hazards/{report_id}/status", response=HazardDetail, summary="确认 / 开始处理 / 重新打开")
-def set_status(request, report_id: int, payload: StatusIn):
+def set_status(request, report_id: int, payload: HazardsStatusIn):
     report = get_scoped(request, HazardReport.objects.all(), "change", pk=report_id)
     return services.set_status(report, payload.status, actor=request.user, note=payload.note)
 
@@ -132,7 +132,7 @@ def add_note(request, report_id: int, payload: NoteIn):
     response=HazardDetail,
     summary="关闭（已处理 / 不属于本单位职责 / 重复上报）",
 )
-def close(request, report_id: int, payload: CloseIn):
+def close(request, report_id: int, payload: HazardsCloseIn):
     report = get_scoped(request, HazardReport.objects.all(), "change", pk=report_id)
     dup = None
     if payload.duplicate_of is not None:

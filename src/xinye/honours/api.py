@@ -25,7 +25,7 @@ router = Router()
 endpoints = Endpoints(router, __name__)
 
 
-class UnitRef(Schema):
+class HonoursUnitRef(Schema):
     id: int
     name: str
 
@@ -37,7 +37,7 @@ class CampaignOut(Schema):
     year: int
     industry: str
     group: str
-    organiser: UnitRef
+    organiser: HonoursUnitRef
     quota: int
     stage: str
     stage_label: str

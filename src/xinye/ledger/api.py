@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action, in_scope
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import Days, get_scoped, require, scoped
 from xinye.api.conditional import conditional, get_versioned
 from xinye.api.lists import Endpoints
 from xinye.audit.services import log_sensitive_access
@@ -129,7 +129,7 @@ class OwnerOut(Schema):
     holders: list[str]
 
 
-class OrgRef(Schema):
+class LedgerOrgRef(Schema):
     id: int
     name: str
     kind: str
@@ -140,7 +140,7 @@ class EnterpriseDetail(EnterpriseOut):
     practitioners: int
     party_members: int
     full_members: int
-    organisations: list[OrgRef]
+    organisations: list[LedgerOrgRef]
 
     @staticmethod
     def resolve_owners(obj):
@@ -614,7 +614,7 @@ endpoints.list(
 )
 @paginate(LimitOffsetPagination)
 def organisations_due(
-    request, days: int | None = None, region: str | None = None, industry: str | None = None
+    request, days: Days | None = None, region: str | None = None, industry: str | None = None
 ):
     qs = services.due_for_election(_orgs_qs(request), days=days)
     if region:
@@ -636,7 +636,7 @@ endpoints.detail(
 # --- formation workflow ---
 
 
-class StepOut(Schema):
+class LedgerStepOut(Schema):
     id: int
     from_state: str
     to_state: str
@@ -703,7 +703,7 @@ class FormationOut(Schema):
 
 
 class FormationDetail(FormationOut):
-    steps: list[StepOut]
+    steps: list[LedgerStepOut]
     next_states: list[str]
 
     @staticmethod

@@ -9,7 +9,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import Months, Year, decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
@@ -40,6 +40,13 @@ from xinye.members.models import (
 )
 from xinye.orgs.models import OrgUnit
 
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+INCOME_DECLARATION_NET_INCOME = decimal_of(IncomeDeclaration, "net_income")
+DUES_PAYMENT_AMOUNT = decimal_of(DuesPayment, "amount")
+COURSE_HOURS = decimal_of(Course, "hours")
+STUDY_RECORD_HOURS = decimal_of(StudyRecord, "hours")
+
 router = Router()
 endpoints = Endpoints(router, __name__)
 TAG = "党员队伍：发展党员、组织关系、党费与学习"
@@ -48,7 +55,7 @@ TAG = "党员队伍：发展党员、组织关系、党费与学习"
 # --- schemas ---
 
 
-class StepOut(Schema):
+class MembersStepOut(Schema):
     number: int
     stage: int
     stage_name: str
@@ -189,12 +196,12 @@ class StepIn(Schema):
 
 
 class ExtendIn(Schema):
-    months: int
+    months: Months
     decided_on: datetime.date
     reason: str
 
 
-class CloseIn(Schema):
+class MembersCloseIn(Schema):
     date: datetime.date
     reason: str
 
@@ -338,7 +345,7 @@ class DeclarationOut(Schema):
 class DeclarationIn(Schema):
     member_id: int
     month: datetime.date
-    net_income: Decimal
+    net_income: INCOME_DECLARATION_NET_INCOME
     basis: str = DuesBasis.WAGE
 
 
@@ -361,7 +368,7 @@ class PaymentIn(Schema):
     member_id: int
     month_from: datetime.date
     month_to: datetime.date
-    amount: Decimal
+    amount: DUES_PAYMENT_AMOUNT
     paid_on: datetime.date
     note: str = ""
 
@@ -401,7 +408,7 @@ class CourseIn(Schema):
     unit_id: int
     kind: str = CourseKind.THEORY
     mode: str = "offline"
-    hours: Decimal = Decimal("1")
+    hours: COURSE_HOURS = Decimal("1")
     held_on: datetime.date | None = None
     provider: str = ""
 
@@ -431,7 +438,7 @@ class StudyIn(Schema):
     course_id: int | None = None
     title: str = ""
     kind: str | None = None
-    hours: Decimal | None = None
+    hours: STUDY_RECORD_HOURS | None = None
     points: int | None = None
 
 
@@ -456,7 +463,7 @@ class ImportOut(Schema):
 # --- reference rules ---
 
 
-@router.get("/members/development-steps", response=list[StepOut], summary="发展党员25个步骤")
+@router.get("/members/development-steps", response=list[MembersStepOut], summary="发展党员25个步骤")
 def list_steps(request):
     return DevelopmentStep.objects.all()
 
@@ -536,7 +543,7 @@ def extend(request, pk: int, payload: ExtendIn):
 @router.post(
     "/members/development-cases/{pk}/close", response=CaseDetail, summary="终止培养/取消预备党员资格"
 )
-def close(request, pk: int, payload: CloseIn):
+def close(request, pk: int, payload: MembersCloseIn):
     case = get_scoped(request, _cases, "change", pk=pk)
     return services.close_case(case, payload.date, payload.reason, actor=request.user)
 
@@ -553,7 +560,7 @@ def _unit_filter(request, qs, unit: int | None, region: str | None, unit_field: 
 
 
 @router.get("/members/pipeline", response=PipelineOut, summary="发展党员梯队（常态化发展党员）")
-def pipeline(request, unit: int | None = None, region: str | None = None, year: int | None = None):
+def pipeline(request, unit: int | None = None, region: str | None = None, year: Year | None = None):
     require(request, "view", DevelopmentCase)
     cases = _unit_filter(request, scoped(request, DevelopmentCase.objects.all()), unit, region)
     members = _unit_filter(request, scoped(request, PartyMember.objects.all()), unit, region)
@@ -700,7 +707,7 @@ def member_dues(request, member_id: int, month: datetime.date | None = None):
 
 @router.get("/members/dues/arrears", response=list[ArrearsOut], summary="欠缴党费名单")
 @paginate(LimitOffsetPagination)
-def arrears(request, unit: int | None = None, region: str | None = None, min_months: int = 1):
+def arrears(request, unit: int | None = None, region: str | None = None, min_months: Months = 1):
     require(request, "view", DuesPayment)
     members = _unit_filter(request, scoped(request, PartyMember.objects.all()), unit, region)
     rows = services.arrears_list(members)

@@ -207,7 +207,7 @@ def create_group(request, payload: OnlineGroupIn):
     return Status(201, scoped(request, _groups).get(pk=group.pk))
 
 
-class RuleOut(Schema):
+class OrglifeRuleOut(Schema):
     kind: str
     kind_label: str
     period: str
@@ -221,7 +221,7 @@ class RuleOut(Schema):
         return obj.get_kind_display()
 
 
-@router.get("/orglife/meeting-rules", response=list[RuleOut], summary="会议频次规则")
+@router.get("/orglife/meeting-rules", response=list[OrglifeRuleOut], summary="会议频次规则")
 def meeting_rules(request):
     require(request, "view", MeetingRule)
     return list(MeetingRule.objects.all())

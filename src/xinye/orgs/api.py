@@ -32,7 +32,7 @@ class RegionOut(Schema):
         return obj.parent_id
 
 
-class UnitRef(Schema):
+class OrgsUnitRef(Schema):
     id: int
     code: str
     name: str
@@ -47,8 +47,8 @@ class UnitOut(Schema):
     kind_label: str
     industry: str
     region: str
-    parent: UnitRef | None
-    answers_to: UnitRef | None
+    parent: OrgsUnitRef | None
+    answers_to: OrgsUnitRef | None
     depth: int
 
     @staticmethod
@@ -61,8 +61,8 @@ class UnitOut(Schema):
 
 
 class UnitDetail(UnitOut):
-    children: list[UnitRef]
-    guided_units: list[UnitRef]
+    children: list[OrgsUnitRef]
+    guided_units: list[OrgsUnitRef]
 
     @staticmethod
     def resolve_children(obj):
@@ -89,7 +89,7 @@ TreeNode.model_rebuild()
 class HolderOut(Schema):
     role: str
     role_label: str
-    unit: UnitRef | None
+    unit: OrgsUnitRef | None
     agent: str | None
     since: str | None
 
@@ -102,7 +102,7 @@ class OwnersOut(Schema):
     missing_roles: list[str]
 
 
-class GapOut(Schema):
+class OrgsGapOut(Schema):
     object_id: int
     object: str
     missing_roles: list[str]
@@ -218,7 +218,7 @@ def _model_for(object_type: str):
         raise Http404
 
 
-@router.get("/responsibilities/{object_type}/gaps", response=list[GapOut], summary="责任缺位的对象")
+@router.get("/responsibilities/{object_type}/gaps", response=list[OrgsGapOut], summary="责任缺位的对象")
 @paginate(LimitOffsetPagination)
 def responsibility_gaps(request, object_type: str, role: str | None = None):
     model = _model_for(object_type)

@@ -311,7 +311,7 @@ def clean_unit(unit: OrgUnit) -> None:
     parent = unit.parent if unit.parent_id else None
     if parent is not None and unit.pk and parent.path.startswith(unit.path or "\0"):
         errors["parent"] = ["上级单位不能是本单位或其下级"]
-    if unit.answers_to_id:
+    if unit.answers_to_id and "answers_to" not in errors:  # full_clean named one that does not exist
         guide = unit.answers_to
         if guide.kind != UnitKind.INDUSTRY_COMMITTEE:
             errors["answers_to"] = ["业务指导单位必须是行业党委"]
@@ -376,6 +376,13 @@ def delete_unit(unit: OrgUnit, *, actor) -> None:
     require(actor, "delete", unit)
     if unit.children.exists():
         raise Refused(f"“{unit.name}”还有下级单位，不能删除")
+    # A unit still answering for something (or answered for) would silently drop out of the responsibility
+    # matrix with its rows (issue 18 item 10: it ended in a 500): the responsibilities move first.
+    answered_for = Responsibility.objects.filter(
+        content_type=ContentType.objects.get_for_model(OrgUnit), object_id=unit.pk
+    )
+    if unit.responsibilities.exists() or answered_for.exists():
+        raise Refused(f"“{unit.name}”仍承担或对应责任关系，不能删除；请先在责任矩阵中移交，或改为停用")
     try:
         unit.delete()
     except ProtectedError:

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import Year, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.ledger.choices import CoverageStatus
@@ -22,7 +22,7 @@ router = Router()
 endpoints = Endpoints(router, __name__)
 
 
-class Ref(Schema):
+class PairingRef(Schema):
     id: int
     name: str
 
@@ -35,7 +35,7 @@ class PartnerOut(Schema):
 
 class PairingOut(Schema):
     id: int
-    host: Ref
+    host: PairingRef
     host_sector: str
     host_sector_label: str
     partner: PartnerOut
@@ -87,7 +87,7 @@ class PairingOut(Schema):
         return obj.last_activity_on
 
 
-class ActivityOut(Schema):
+class PairingActivityOut(Schema):
     id: int
     pairing_id: int
     held_on: datetime.date
@@ -115,7 +115,7 @@ class PlanItemOut(Schema):
     links: list[str]
 
 
-class PlanOut(Schema):
+class PairingPlanOut(Schema):
     id: int
     pairing_id: int
     year: int
@@ -140,7 +140,7 @@ class ReviewOut(Schema):
         return obj.get_rating_display()
 
 
-class ActivityIn(Schema):
+class PairingActivityIn(Schema):
     held_on: datetime.date
     title: str
     links: list[str]
@@ -164,12 +164,12 @@ _plans = PairingPlan.objects.prefetch_related("items")
 _reviews = PairingReview.objects.all()
 
 
-class StatsQuery(Schema):
-    year: int | None = Field(None, description="活动统计的年度，默认今年")
+class PairingStatsQuery(Schema):
+    year: Year | None = Field(None, description="活动统计的年度，默认今年")
     county: str | None = Field(None, description="旗县区代码")
 
 
-class StatsOut(Schema):
+class PairingStatsOut(Schema):
     pairings: int = Field(description="在结对期内的结对数")
     activities: int = Field(description="年度共建活动数")
     by_link: dict[str, int] = Field(description="六联各类活动数（一项活动可计入多类）")
@@ -179,8 +179,8 @@ class StatsOut(Schema):
     quarter: dict[str, str]
 
 
-@router.get("/stats/pairings", response=StatsOut, summary="结对共建统计")
-def pairing_stats(request, q: Query[StatsQuery]):
+@router.get("/stats/pairings", response=PairingStatsOut, summary="结对共建统计")
+def pairing_stats(request, q: Query[PairingStatsQuery]):
     """Active pairs in scope, the year's activities with their count under each of the 六联, and the active
     pairs without any activity this quarter."""
     require(request, "view", Pairing)  # a role without pairings gets 403, not a page of zeros
@@ -242,10 +242,10 @@ endpoints.detail("/pairings/{int:pairing_id}", "get_pairing", _pairings, Pairing
 
 @router.post(
     "/pairings/{int:pairing_id}/activities",
-    response={201: ActivityOut},
+    response={201: PairingActivityOut},
     summary="记录共建活动（结对双方均可）",
 )
-def log_activity(request, pairing_id: int, payload: ActivityIn):
+def log_activity(request, pairing_id: int, payload: PairingActivityIn):
     pairing = get_scoped(request, Pairing.objects.all(), pk=pairing_id)
     activity = services.log_activity(pairing, actor=request.user, **payload.dict())
     return Status(201, scoped(request, _activities).get(pk=activity.pk))
@@ -255,16 +255,24 @@ endpoints.list(
     "/pairing-activities",
     "list_activities",
     _activities,
-    ActivityOut,
+    PairingActivityOut,
     filters=ACTIVITY_FILTERS,
     ordering=("-held_on", "-id"),
     summary="共建活动",
 )
 endpoints.detail(
-    "/pairing-activities/{int:activity_id}", "get_activity", _activities, ActivityOut, summary="共建活动详情"
+    "/pairing-activities/{int:activity_id}",
+    "get_activity",
+    _activities,
+    PairingActivityOut,
+    summary="共建活动详情",
 )
-endpoints.list("/pairing-plans", "list_plans", _plans, PlanOut, filters=PLAN_FILTERS, summary="年度共建计划")
-endpoints.detail("/pairing-plans/{int:plan_id}", "get_plan", _plans, PlanOut, summary="年度共建计划详情")
+endpoints.list(
+    "/pairing-plans", "list_plans", _plans, PairingPlanOut, filters=PLAN_FILTERS, summary="年度共建计划"
+)
+endpoints.detail(
+    "/pairing-plans/{int:plan_id}", "get_plan", _plans, PairingPlanOut, summary="年度共建计划详情"
+)
 endpoints.list(
     "/pairing-reviews", "list_reviews", _reviews, ReviewOut, filters=REVIEW_FILTERS, summary="年度评估"
 )

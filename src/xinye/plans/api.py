@@ -7,19 +7,23 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from xinye.api.common import get_scoped
+from xinye.api.common import decimal_of, get_scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.orgs.models import OrgUnit
 from xinye.plans import drives, indicators, ranking, services
 from xinye.plans.filters import DRIVE_FILTERS, NOTICE_FILTERS, PLAN_FILTERS, TASK_FILTERS
-from xinye.plans.models import Drive, Plan, PlanNotice, PlanTask
+from xinye.plans.models import Drive, Goal, Plan, PlanNotice, PlanTask
+
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+GOAL_REPORTED_VALUE = decimal_of(Goal, "reported_value")
 
 router = Router()
 endpoints = Endpoints(router, __name__)
 
 
-class UnitRef(Schema):
+class PlansUnitRef(Schema):
     id: int
     name: str
 
@@ -48,11 +52,11 @@ class GoalOut(Schema):
         return "live" if obj.is_live else "reported"
 
 
-class PlanOut(Schema):
+class PlansPlanOut(Schema):
     id: int
     year: int
     title: str
-    owner: UnitRef
+    owner: PlansUnitRef
     summary: str
     goals: list[GoalOut]
 
@@ -61,13 +65,13 @@ class PlanOut(Schema):
         return list(obj.goals.all())
 
 
-class TaskOut(Schema):
+class PlansTaskOut(Schema):
     id: int
     title: str
     details: str
     month: datetime.date
-    issuer: UnitRef
-    office: UnitRef
+    issuer: PlansUnitRef
+    office: PlansUnitRef
     status: str
     state: str = Field(description="按期完成 / 逾期完成 / 逾期 / 临期 / 当前状态")
     sign_due: datetime.date
@@ -88,7 +92,7 @@ class TaskOut(Schema):
 class NoticeOut(Schema):
     id: int
     kind: str
-    unit: UnitRef
+    unit: PlansUnitRef
     task_id: int | None
     message: str
     reply_required: bool
@@ -101,7 +105,7 @@ class NoticeOut(Schema):
 class DriveOut(Schema):
     id: int
     title: str
-    owner: UnitRef
+    owner: PlansUnitRef
     start: datetime.date
     deadline: datetime.date
     description: str
@@ -112,17 +116,19 @@ _tasks = PlanTask.objects.select_related("issuer", "office")
 _notices = PlanNotice.objects.select_related("unit")
 _drives = Drive.objects.select_related("owner")
 
-endpoints.list("/plans", "list_plans", _plans, PlanOut, filters=PLAN_FILTERS, summary="工作方案与年度目标")
-endpoints.detail("/plans/{plan_id}", "get_plan", _plans, PlanOut, summary="工作方案详情")
+endpoints.list(
+    "/plans", "list_plans", _plans, PlansPlanOut, filters=PLAN_FILTERS, summary="工作方案与年度目标"
+)
+endpoints.detail("/plans/{plan_id}", "get_plan", _plans, PlansPlanOut, summary="工作方案详情")
 endpoints.list(
     "/plan-tasks",
     "list_tasks",
     _tasks,
-    TaskOut,
+    PlansTaskOut,
     filters=TASK_FILTERS,
     summary="月度任务（?status=overdue 逾期）",
 )
-endpoints.detail("/plan-tasks/{task_id}", "get_task", _tasks, TaskOut, summary="月度任务详情")
+endpoints.detail("/plan-tasks/{task_id}", "get_task", _tasks, PlansTaskOut, summary="月度任务详情")
 endpoints.list(
     "/plan-notices", "list_notices", _notices, NoticeOut, filters=NOTICE_FILTERS, summary="督办与提醒"
 )
@@ -131,7 +137,7 @@ endpoints.list("/drives", "list_drives", _drives, DriveOut, filters=DRIVE_FILTER
 endpoints.detail("/drives/{drive_id}", "get_drive", _drives, DriveOut, summary="专项行动详情")
 
 
-class TextIn(Schema):
+class PlansTextIn(Schema):
     text: str
 
 
@@ -141,7 +147,7 @@ class ReportIn(Schema):
 
 
 class GoalReportIn(Schema):
-    value: Decimal
+    value: GOAL_REPORTED_VALUE
     evidence: str = ""
 
 
@@ -156,13 +162,13 @@ def _task_for_change(request, task_id):
     return get_scoped(request, PlanTask.objects.all(), "change", pk=task_id)
 
 
-@router.post("/plan-tasks/{task_id}/sign", response=TaskOut, summary="签收任务")
+@router.post("/plan-tasks/{task_id}/sign", response=PlansTaskOut, summary="签收任务")
 def sign(request, task_id: int):
     task = services.sign_task(_task_for_change(request, task_id), actor=request.user)
     return _tasks.get(pk=task.pk)
 
 
-@router.post("/plan-tasks/{task_id}/reports", response=TaskOut, summary="报送进展、月报或完成报告")
+@router.post("/plan-tasks/{task_id}/reports", response=PlansTaskOut, summary="报送进展、月报或完成报告")
 def report(request, task_id: int, payload: ReportIn):
     task = _task_for_change(request, task_id)
     services.report_task(task, actor=request.user, text=payload.text, kind=payload.kind)
@@ -170,7 +176,7 @@ def report(request, task_id: int, payload: ReportIn):
 
 
 @router.post("/plan-notices/{notice_id}/reply", response=NoticeOut, summary="回复督办")
-def reply(request, notice_id: int, payload: TextIn):
+def reply(request, notice_id: int, payload: PlansTextIn):
     notice = get_scoped(request, PlanNotice.objects.all(), "change", pk=notice_id)
     return services.reply_notice(notice, actor=request.user, reply=payload.text)
 
@@ -188,8 +194,6 @@ def supervise(request, payload: SupervisionIn):
 
 @router.post("/goals/{goal_id}/report", response=GoalOut, summary="填报目标完成值（须附佐证）")
 def report_goal(request, goal_id: int, payload: GoalReportIn):
-    from xinye.plans.models import Goal
-
     goal = get_scoped(request, Goal.objects.select_related("plan__owner"), "change", pk=goal_id)
     services.report_goal(goal, value=payload.value, evidence=payload.evidence, actor=request.user)
     goal.refresh_from_db()

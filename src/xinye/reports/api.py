@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from ninja import Router, Schema
 
-from xinye.api.common import require
+from xinye.api.common import Days, require
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.reports import trends
@@ -19,7 +19,7 @@ TAG = "制度落实 · 统计报表"
 FIGURES = [name for name, _label in SNAPSHOT_FIGURES]
 
 
-class SnapshotOut(Schema):
+class ReportsSnapshotOut(Schema):
     id: int
     day: datetime.date
     unit: int
@@ -63,7 +63,7 @@ endpoints.list(
     "/reports/snapshots",
     "list_snapshots",
     DailySnapshot.objects.all(),
-    SnapshotOut,
+    ReportsSnapshotOut,
     filters=SNAPSHOT_FILTERS,
     summary="每日统计快照（旗县区×行业）",
 )
@@ -71,13 +71,13 @@ endpoints.detail(
     "/reports/snapshots/{pk}",
     "get_snapshot",
     DailySnapshot.objects.all(),
-    SnapshotOut,
+    ReportsSnapshotOut,
     summary="统计快照详情",
 )
 
 
 @router.get("/reports/trend", response=TrendOut, summary="某项指标的逐日趋势（本人管辖范围）")
-def trend(request, figure: str = "enterprises", days: int = 30):
+def trend(request, figure: str = "enterprises", days: Days = 30):
     """figure 为快照指标之一（enterprises、practitioners、party_members、organisations、independent、joint、work、
     blank、instructors、liaisons、visits、checkins、appeals）；days 为截至今天的天数（1–400）。没有快照的日期为 null。"""
     require(request, "view", DailySnapshot)

@@ -14,7 +14,7 @@ router = Router()
 TAG = "规则手册"
 
 
-class RuleOut(Schema):
+class RulebookRuleOut(Schema):
     key: str
     label: str
 
@@ -24,7 +24,7 @@ class ClauseOut(Schema):
     label: str
     heading: str
     text: str
-    rules: list[RuleOut]
+    rules: list[RulebookRuleOut]
 
 
 class DocumentOut(Schema):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from xinye.api.common import get_scoped
+from xinye.api.common import Days, get_scoped
 from xinye.api.lists import Endpoints
 from xinye.stations import geo, rules, services
 from xinye.stations.filters import STATION_FILTERS
@@ -149,7 +149,7 @@ endpoints.detail(
 
 
 @router.get("/stations/{int:station_id}/checkins", response=list[DayCount], summary="服务站每日签到数")
-def station_checkins(request, station_id: int, days: int = 14):
+def station_checkins(request, station_id: int, days: Days = 14):
     station = get_scoped(request, Station.objects.all(), pk=station_id)
     days = max(1, min(days, 366))
     counts = services.daily_counts([station], days).get(station.pk, {})
@@ -163,11 +163,11 @@ def station_checkins(request, station_id: int, days: int = 14):
     ]
 
 
-class StatusIn(Schema):
+class StationsStatusIn(Schema):
     status: str
 
 
 @router.post("/stations/{int:station_id}/status", response=StationOut, summary="开放/暂停/关闭服务站")
-def change_status(request, station_id: int, payload: StatusIn):
+def change_status(request, station_id: int, payload: StationsStatusIn):
     station = get_scoped(request, Station.objects.select_related("unit"), "change", pk=station_id)
     return services.set_status(station, payload.status, actor=request.user)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints, query_schema
 from xinye.ledger.models import Enterprise
 from xinye.orgs.models import OrgUnit
@@ -40,12 +40,18 @@ from xinye.support.models import (
     Product,
 )
 
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+ENTERPRISE_NEED_AMOUNT = decimal_of(EnterpriseNeed, "amount")
+POLICY_REACH_BENEFIT = decimal_of(PolicyReach, "benefit")
+MATCH_AMOUNT = decimal_of(Match, "amount")
+
 router = Router()
 endpoints = Endpoints(router, __name__)
 TAG = "精准服务企业"
 
 
-class Ref(Schema):
+class SupportRef(Schema):
     id: int
     name: str
 
@@ -53,7 +59,7 @@ class Ref(Schema):
 class NeedOut(Schema):
     id: int
     number: str
-    enterprise: Ref
+    enterprise: SupportRef
     kind: str
     kind_label: str
     title: str
@@ -61,7 +67,7 @@ class NeedOut(Schema):
     amount: Decimal | None
     county: str
     county_name: str
-    unit: Ref
+    unit: SupportRef
     status: str
     status_label: str
     submitted_at: datetime.datetime
@@ -99,16 +105,16 @@ class NeedOut(Schema):
 class NeedBrief(Schema):
     id: int
     number: str
-    enterprise: Ref
+    enterprise: SupportRef
     kind: str
     title: str
     details: str
 
 
-class TaskOut(Schema):
+class SupportTaskOut(Schema):
     id: int
     need: NeedBrief
-    unit: Ref
+    unit: SupportRef
     status: str
     status_label: str
     instruction: str
@@ -121,7 +127,7 @@ class TaskOut(Schema):
     finished_at: datetime.datetime | None
     return_reason: str
     overdue: bool
-    escalated_to: Ref | None
+    escalated_to: SupportRef | None
 
     @staticmethod
     def resolve_status_label(obj):
@@ -132,7 +138,7 @@ class TaskOut(Schema):
         return obj.is_overdue
 
 
-class EventOut(Schema):
+class SupportEventOut(Schema):
     at: datetime.datetime = Field(..., alias="created_at")
     kind: str
     actor: str = Field(..., alias="actor_label")
@@ -141,8 +147,8 @@ class EventOut(Schema):
 
 
 class NeedDetail(NeedOut):
-    tasks: list[TaskOut]
-    events: list[EventOut]
+    tasks: list[SupportTaskOut]
+    events: list[SupportEventOut]
 
     @staticmethod
     def resolve_tasks(obj):
@@ -158,20 +164,20 @@ class NeedIn(Schema):
     kind: str
     title: str
     details: str = ""
-    amount: Decimal | None = None
+    amount: ENTERPRISE_NEED_AMOUNT | None = None
     contact: str = ""
 
 
-class DispatchIn(Schema):
+class SupportDispatchIn(Schema):
     units: list[int] = Field(default_factory=list, description="承办单位 id；不填则按规则默认派单")
     instruction: str = ""
 
 
-class TextIn(Schema):
+class SupportTextIn(Schema):
     text: str
 
 
-class CloseIn(Schema):
+class SupportCloseIn(Schema):
     resolved: bool
 
 
@@ -220,7 +226,7 @@ def _task(request, task_id):
 @router.post(
     "/enterprise-needs/{need_id}/dispatch", response=NeedDetail, summary="派单（不指定单位则按规则默认派单）"
 )
-def dispatch(request, need_id: int, payload: DispatchIn):
+def dispatch(request, need_id: int, payload: SupportDispatchIn):
     need = _need(request, need_id)
     units = None
     if payload.units:
@@ -232,48 +238,57 @@ def dispatch(request, need_id: int, payload: DispatchIn):
 
 
 @router.post("/enterprise-needs/{need_id}/reject", response=NeedDetail, summary="不予受理")
-def reject(request, need_id: int, payload: TextIn):
+def reject(request, need_id: int, payload: SupportTextIn):
     need = _need(request, need_id)
     services.reject_need(need, actor=request.user, reason=payload.text)
     return _needs.get(pk=need.pk)
 
 
 @router.post("/enterprise-needs/{need_id}/answer", response=NeedDetail, summary="答复企业")
-def answer(request, need_id: int, payload: TextIn):
+def answer(request, need_id: int, payload: SupportTextIn):
     need = _need(request, need_id)
     services.answer_need(need, actor=request.user, answer=payload.text)
     return _needs.get(pk=need.pk)
 
 
 @router.post("/enterprise-needs/{need_id}/close", response=NeedDetail, summary="办结（记录需求是否解决）")
-def close(request, need_id: int, payload: CloseIn):
+def close(request, need_id: int, payload: SupportCloseIn):
     need = _need(request, need_id)
     services.close_need(need, actor=request.user, resolved=payload.resolved)
     return _needs.get(pk=need.pk)
 
 
 endpoints.list(
-    "/enterprise-need-tasks", "list_tasks", _tasks, TaskOut, filters=TASK_FILTERS, summary="企业需求承办任务"
+    "/enterprise-need-tasks",
+    "list_tasks",
+    _tasks,
+    SupportTaskOut,
+    filters=TASK_FILTERS,
+    summary="企业需求承办任务",
 )
-endpoints.detail("/enterprise-need-tasks/{task_id}", "get_task", _tasks, TaskOut, summary="承办任务详情")
+endpoints.detail(
+    "/enterprise-need-tasks/{task_id}", "get_task", _tasks, SupportTaskOut, summary="承办任务详情"
+)
 
 
-@router.post("/enterprise-need-tasks/{task_id}/sign", response=TaskOut, summary="签收")
+@router.post("/enterprise-need-tasks/{task_id}/sign", response=SupportTaskOut, summary="签收")
 def sign_task(request, task_id: int):
     task = _task(request, task_id)
     services.sign_need_task(task, actor=request.user)
     return _tasks.get(pk=task.pk)
 
 
-@router.post("/enterprise-need-tasks/{task_id}/answer", response=TaskOut, summary="承办单位答复办理结果")
-def answer_task(request, task_id: int, payload: TextIn):
+@router.post(
+    "/enterprise-need-tasks/{task_id}/answer", response=SupportTaskOut, summary="承办单位答复办理结果"
+)
+def answer_task(request, task_id: int, payload: SupportTextIn):
     task = _task(request, task_id)
     services.answer_need_task(task, actor=request.user, answer=payload.text)
     return _tasks.get(pk=task.pk)
 
 
-@router.post("/enterprise-need-tasks/{task_id}/return", response=TaskOut, summary="回退（派单有误）")
-def return_task(request, task_id: int, payload: TextIn):
+@router.post("/enterprise-need-tasks/{task_id}/return", response=SupportTaskOut, summary="回退（派单有误）")
+def return_task(request, task_id: int, payload: SupportTextIn):
     task = _task(request, task_id)
     services.return_need_task(task, actor=request.user, reason=payload.text)
     return _tasks.get(pk=task.pk)
@@ -296,7 +311,7 @@ class PolicyOut(Schema):
     effective_until: datetime.date | None
     in_force: bool
     county: str
-    unit: Ref
+    unit: SupportRef
 
     @staticmethod
     def resolve_industries(obj):
@@ -318,7 +333,7 @@ class PolicyOut(Schema):
 class ReachOut(Schema):
     id: int
     policy_id: int
-    enterprise: Ref
+    enterprise: SupportRef
     kind: str
     date: datetime.date
     benefit: Decimal | None
@@ -329,7 +344,7 @@ class ReachIn(Schema):
     enterprise: int
     kind: str = Field(description="told（已告知）或 taken_up（已享受）")
     date: datetime.date | None = None
-    benefit: Decimal | None = None
+    benefit: POLICY_REACH_BENEFIT | None = None
     note: str = ""
 
 
@@ -420,7 +435,7 @@ class InstitutionOut(Schema):
     contact: str
     phone: str
     county: str
-    unit: Ref
+    unit: SupportRef
     is_active: bool
     products: list[ProductOut]
 
@@ -439,8 +454,8 @@ class MatchEventOut(Schema):
     held_on: datetime.date
     place: str
     county: str
-    unit: Ref
-    institutions: list[Ref]
+    unit: SupportRef
+    institutions: list[SupportRef]
     notes: str
 
     @staticmethod
@@ -455,8 +470,8 @@ class MatchEventOut(Schema):
 class MatchOut(Schema):
     id: int
     event_id: int | None
-    enterprise: Ref
-    institution: Ref
+    enterprise: SupportRef
+    institution: SupportRef
     product_id: int | None
     need_id: int | None
     kind: str
@@ -489,7 +504,7 @@ class MatchIn(Schema):
 
 class OutcomeIn(Schema):
     status: str = Field(description="concluded（已达成）或 declined（未达成）")
-    amount: Decimal | None = None
+    amount: MATCH_AMOUNT | None = None
     workers_covered: int = Field(0, ge=0)
     concluded_on: datetime.date | None = None
     note: str = ""
@@ -573,12 +588,12 @@ def record_outcome(request, match_id: int, payload: OutcomeIn):
 # --- statistics ---
 
 
-class StatsQuery(Schema):
+class SupportStatsQuery(Schema):
     county: str | None = Field(None, description="旗县区代码，如 150502；不填为本辖区全部")
 
 
 @router.get("/stats/enterprise-services", summary="精准服务企业统计")
-def stats(request, q: Query[StatsQuery]):
+def stats(request, q: Query[SupportStatsQuery]):
     """Needs by kind, status and on time; policy reach; financing and cover totals by county — over what the
     caller may see (a county its own enterprises)."""
     needs, tasks = scoped(request, EnterpriseNeed.objects.all()), scoped(request, NeedTask.objects.all())

@@ -9,7 +9,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import Year, get_scoped, require, scoped
 from xinye.api.lists import Endpoints, query_schema
 from xinye.core.errors import Refused
 from xinye.ledger.models import PartyMember, PartyOrganisation
@@ -37,7 +37,7 @@ endpoints = Endpoints(router, __name__)
 TAG = "三支队伍"
 
 
-class OrgRef(Schema):
+class TeamsOrgRef(Schema):
     id: int
     name: str
 
@@ -56,7 +56,7 @@ class WorkerOut(Schema):
     full_time: bool
     management_level: str | None = Field(description="senior / middle，或 null")
     enterprise_post: str | None = Field(description="交叉任职：在企业管理层担任的职务，或 null")
-    organisation: OrgRef
+    organisation: TeamsOrgRef
     county: str
     industry: str
     since: datetime.date
@@ -113,7 +113,7 @@ class AppointIn(Schema):
     enterprise_post: str = ""
     since: datetime.date | None = None
     term_ends_on: datetime.date | None = None
-    birth_year: int | None = None
+    birth_year: Year | None = None
     education: str = ""
 
 
@@ -152,7 +152,7 @@ class WorkerPatch(Schema):
     enterprise_post: str | None = None
     term_ends_on: datetime.date | None = None
     dispatched_from: str | None = None
-    birth_year: int | None = None
+    birth_year: Year | None = None
     education: str | None = None
 
 
@@ -223,7 +223,7 @@ def stats_party_workers_structure(
 
 class ReserveOut(Schema):
     id: int
-    organisation: OrgRef
+    organisation: TeamsOrgRef
     member_id: int
     name: str
     post: str
@@ -245,7 +245,7 @@ endpoints.detail(
 )
 
 
-class PlanOut(Schema):
+class TeamsPlanOut(Schema):
     id: int
     year: int
     title: str
@@ -265,8 +265,10 @@ class PlanOut(Schema):
 
 
 _plans = TrainingPlan.objects.prefetch_related("courses")
-endpoints.list("/training-plans", "list_plans", _plans, PlanOut, filters=PLAN_FILTERS, summary="年度培训计划")
-endpoints.detail("/training-plans/{plan_id}", "get_plan", _plans, PlanOut, summary="年度培训计划详情")
+endpoints.list(
+    "/training-plans", "list_plans", _plans, TeamsPlanOut, filters=PLAN_FILTERS, summary="年度培训计划"
+)
+endpoints.detail("/training-plans/{plan_id}", "get_plan", _plans, TeamsPlanOut, summary="年度培训计划详情")
 
 
 class CompletionOut(Schema):
@@ -323,7 +325,7 @@ endpoints.detail(
 )
 
 
-class AssessmentOut(Schema):
+class TeamsAssessmentOut(Schema):
     id: int
     worker_id: int
     name: str
@@ -347,18 +349,22 @@ endpoints.list(
     "/team-assessments",
     "list_assessments",
     _assessments,
-    AssessmentOut,
+    TeamsAssessmentOut,
     filters=ASSESSMENT_FILTERS,
     summary="书记和党务工作者年度考核",
 )
 endpoints.detail(
-    "/team-assessments/{assessment_id}", "get_assessment", _assessments, AssessmentOut, summary="年度考核详情"
+    "/team-assessments/{assessment_id}",
+    "get_assessment",
+    _assessments,
+    TeamsAssessmentOut,
+    summary="年度考核详情",
 )
 
 
 class VanguardOut(Schema):
     id: int
-    organisation: OrgRef
+    organisation: TeamsOrgRef
     member_id: int
     name: str
     kind: str

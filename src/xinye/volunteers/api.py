@@ -5,19 +5,24 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.orgs.models import OrgUnit
 from xinye.volunteers import services
 from xinye.volunteers.filters import ACTIVITY_FILTERS, PROFILE_FILTERS
-from xinye.volunteers.models import VolunteerActivity, VolunteerProfile, VolunteerSignup
+from xinye.volunteers.models import VolunteerActivity, VolunteerHours, VolunteerProfile, VolunteerSignup
+
+# Decimal inputs bounded as their column stores them (issue 18 item 10: more digits were stored, then every
+# read of the list failed)
+VOLUNTEER_ACTIVITY_HOURS = decimal_of(VolunteerActivity, "hours")
+VOLUNTEER_HOURS = decimal_of(VolunteerHours, "hours")  # a confirmed signup credits VolunteerHours
 
 router = Router()
 endpoints = Endpoints(router, __name__)
 TAG = "志愿服务"
 
 
-class UnitRef(Schema):
+class VolunteersUnitRef(Schema):
     id: int
     name: str
 
@@ -25,7 +30,7 @@ class UnitRef(Schema):
 class ProfileOut(Schema):
     id: int
     worker: str
-    unit: UnitRef
+    unit: VolunteersUnitRef
     region: str
     industry: str
     skills: str
@@ -46,11 +51,11 @@ class ProfileOut(Schema):
         return services.hours_for(obj.worker)
 
 
-class ActivityOut(Schema):
+class VolunteersActivityOut(Schema):
     id: int
     title: str
     category: str
-    unit: UnitRef
+    unit: VolunteersUnitRef
     region: str
     place: str
     starts_at: datetime.datetime
@@ -66,7 +71,7 @@ class ActivityOut(Schema):
         return obj.region_id
 
 
-class ActivityIn(Schema):
+class VolunteersActivityIn(Schema):
     unit: int
     title: str
     category: str
@@ -74,7 +79,7 @@ class ActivityIn(Schema):
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     capacity: int = 20
-    hours: Decimal | None = None
+    hours: VOLUNTEER_ACTIVITY_HOURS | None = None
     description: str = ""
 
 
@@ -92,9 +97,9 @@ class SignupOut(Schema):
         return str(obj.profile.worker)
 
 
-class ConfirmIn(Schema):
+class VolunteersConfirmIn(Schema):
     attended: bool = True
-    hours: Decimal | None = None
+    hours: VOLUNTEER_HOURS | None = None
     note: str = ""
 
 
@@ -125,22 +130,26 @@ endpoints.list(
     "/volunteer-activities",
     "list_activities",
     _activities,
-    ActivityOut,
+    VolunteersActivityOut,
     filters=ACTIVITY_FILTERS,
     summary="志愿活动",
 )
 endpoints.create(
     "/volunteer-activities",
     "create_activity",
-    ActivityIn,
-    ActivityOut,
+    VolunteersActivityIn,
+    VolunteersActivityOut,
     services.publish_activity,
     model=VolunteerActivity,
     refs={"unit": ("unit", OrgUnit.objects.all())},
     summary="发布志愿活动",
 )
 endpoints.detail(
-    "/volunteer-activities/{activity_id}", "get_activity", _activities, ActivityOut, summary="志愿活动详情"
+    "/volunteer-activities/{activity_id}",
+    "get_activity",
+    _activities,
+    VolunteersActivityOut,
+    summary="志愿活动详情",
 )
 
 
@@ -153,7 +162,7 @@ def list_signups(request, activity_id: int):
 @router.post(
     "/volunteer-signups/{signup_id}/confirm", response=SignupOut, summary="确认参加（计入时长）或未到"
 )
-def confirm(request, signup_id: int, payload: ConfirmIn):
+def confirm(request, signup_id: int, payload: VolunteersConfirmIn):
     signup = get_scoped(
         request, VolunteerSignup.objects.select_related("activity", "profile__worker"), "change", pk=signup_id
     )
