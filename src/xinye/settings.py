@@ -170,7 +170,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "xinye.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Whose address counts: the one function in core (its docstring says why), also for axes.
+AXES_CLIENT_IP_CALLABLE = "xinye.core.net.client_ip"
+# The reverse proxies whose X-Forwarded-For is believed ("10.0.0.2,10.1.0.0/24"); empty: none, the connecting
+# address is the client's. Set it to the production proxy's address, or five bad logins lock out all staff.
+XINYE_TRUSTED_PROXIES = env_list("XINYE_TRUSTED_PROXIES")
 
 # Session: 30 minutes idle, refreshed on each request; stored server-side so logout really ends it.
 SESSION_ENGINE = "xinye.core.sessions.db"

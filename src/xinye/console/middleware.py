@@ -12,6 +12,7 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 
 from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
+from xinye.core.net import client_ip
 
 
 def _source_for(path: str) -> str:
@@ -35,7 +36,7 @@ class RequestContextMiddleware:
             Actor(
                 request_id=request.request_id,
                 source=_source_for(request.path),
-                ip=request.META.get("REMOTE_ADDR", ""),
+                ip=client_ip(request),
             )
         )
         try:
@@ -103,7 +104,7 @@ class ActorMiddleware:
                     user=user,
                     request_id=request.request_id,
                     source=_source_for(request.path),
-                    ip=request.META.get("REMOTE_ADDR", ""),
+                    ip=client_ip(request),
                 )
             )
             try:
