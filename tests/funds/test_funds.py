@@ -11,6 +11,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.core.images import JPEG
 from tests.funds.factories import make_allocation, make_branch
 from xinye.accounts.models import User
 from xinye.accounts.permissions import system_actor
@@ -509,7 +510,7 @@ def test_the_console_flow_including_reject_and_close(world, branch, client_for):
     assert allocation.status == "disbursed" and allocation.amount == D("4500.00")
 
     spending_add = reverse("admin:funds_spending_add")
-    receipt = SimpleUploadedFile("shouju.jpg", b"\xff\xd8\xff receipt", content_type="image/jpeg")
+    receipt = SimpleUploadedFile("shouju.jpg", JPEG, content_type="image/jpeg")
     data = {
         "allocation": allocation.pk,
         "date": "2026-04-01",

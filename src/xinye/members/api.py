@@ -12,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from xinye.api.common import get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
+from xinye.core.uploads import check_csv_upload
 from xinye.core.masking import mask
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
@@ -777,6 +778,7 @@ def hours(
 )
 def study_import(request, file: File[UploadedFile], commit: bool = False, platform: str = "学习强国"):
     require(request, "import", StudyRecord)
+    check_csv_upload(file, kind="study")
     result = import_study_csv(
         file.read(), actor=request.user, commit=commit, platform=platform, today=services.today()
     )
