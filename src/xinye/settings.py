@@ -244,11 +244,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Error reports (the DEBUG page, mails to admins) hide personal form fields and mask ID and mobile numbers.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "xinye.core.logs.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "xinye.core.logs.PersonalDataReporter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"quiet_client_errors": {"()": "xinye.core.logs.QuietClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "quiet_client_errors": {"()": "xinye.core.logs.QuietClientErrors"},
+        "personal_data": {"()": "xinye.core.logs.RedactPersonalData"},  # ID and mobile numbers masked
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "loggers": {"django.request": {"filters": ["quiet_client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("XINYE_LOG_LEVEL", "WARNING")},
 }

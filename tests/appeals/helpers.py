@@ -6,9 +6,9 @@ import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-_phones = itertools.count(1)
-
 from tests.core.images import JPEG, PNG, WEBP  # noqa: F401 — real images: uploads are decoded
+
+_phones = itertools.count(1)
 
 
 def worker(unit_code="street-kerqin-1-c1", **extra):

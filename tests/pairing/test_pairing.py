@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.core.images import PNG
 from tests.conftest import login
+from tests.core.images import PNG
 from tests.ledger.factories import make_enterprise
 from tests.pairing.factories import END, START, make_activity, make_enterprise_org, make_host, make_pairing
 from xinye.accounts.models import User

@@ -12,8 +12,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from xinye.api.common import get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
-from xinye.core.uploads import check_csv_upload
 from xinye.core.masking import mask
+from xinye.core.uploads import check_csv_upload
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
 from xinye.members.choices import CourseKind, Direction, DuesBasis
