@@ -214,23 +214,27 @@ def check_document(file, *, max_bytes: int | None = None, label: str = "文件")
     if ext is None:
         allowed = "、".join(sorted({e.upper() for e in DOCUMENT_EXTENSIONS.values()}))
         raise UploadRefused(f"{label}{shown}的类型“.{suffix or '无扩展名'}”不受支持，可上传 {allowed}")
+    if ext in ("jpg", "png", "webp") and kind in ("jpg", "png", "webp"):
+        return check_image(file, label=label)  # a PNG called .jpg is still a photo (re-encoded as what it is)
     if _MAGIC_OF[ext] != kind:
         raise UploadRefused(f"{label}{shown}的内容不是扩展名所示的 {ext.upper()} 文件")
-    if ext in ("jpg", "png", "webp"):
-        return check_image(file, label=label)
     return ext
 
 
 def clean_document(file, *, max_bytes: int | None = None, label: str = "文件") -> ContentFile:
-    """The document checked; a photo is re-encoded without its EXIF, anything else stored as it is, under a
-    random name with its real extension."""
+    """The document checked; a photo is re-encoded without its EXIF, anything else stored as it is. Staff
+    name their documents (批复, 票据) and see that name in the console, so it is kept, with the extension of
+    what the file really is; the file is served only through its record's scope (console.views.media)."""
     ext = check_document(file, max_bytes=max_bytes, label=label)
+    stem = Path(str(getattr(file, "name", "") or "")).stem[:80] or "file"
     if ext in ("jpg", "png", "webp"):
-        return clean_image(file, label=label)
+        cleaned = clean_image(file, label=label)
+        cleaned.name = f"{stem}.{Path(cleaned.name).suffix.lstrip('.')}"
+        return cleaned
     file.seek(0)
     data = file.read()
     file.seek(0)
-    return ContentFile(data, name=stored_name(ext))
+    return ContentFile(data, name=f"{stem}.{ext}")
 
 
 # --- spreadsheets for imports -------------------------------------------------------------------------------
