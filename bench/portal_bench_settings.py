@@ -21,3 +21,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "E
 # Persistent connections, as production has them (settings.py: CONN_MAX_AGE=60 for SQLite and PostgreSQL);
 # XINYE_BENCH_CONN_MAX_AGE=0 shows the cost of reconnecting (and re-running SQLite's PRAGMAs) per request.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("XINYE_BENCH_CONN_MAX_AGE", "60"))  # noqa: F405
+# The load generator writes its cookies by name (sessionid=…; csrftoken=…); production's __Host- names
+# (settings_prod) change nothing on the measured paths.
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"

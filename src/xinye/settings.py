@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
     "xinye.console.middleware.SecondFactorMiddleware",  # …or is sent to the code step / enrolment first
     "xinye.console.middleware.ActorMiddleware",
+    "xinye.console.middleware.NoStoreMiddleware",  # Cache-Control: no-store where personal data may show
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xinye.console.middleware.ContentSecurityPolicyMiddleware",
@@ -177,7 +178,11 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "xinye.accounts.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Whose address counts: the one function in core (its docstring says why), also for axes.
+AXES_CLIENT_IP_CALLABLE = "xinye.core.net.client_ip"
+# The reverse proxies whose X-Forwarded-For is believed ("10.0.0.2,10.1.0.0/24"); empty: none, the connecting
+# address is the client's. Set it to the production proxy's address, or five bad logins lock out all staff.
+XINYE_TRUSTED_PROXIES = env_list("XINYE_TRUSTED_PROXIES")
 
 # Session: 30 minutes idle, refreshed on each request; stored server-side so logout really ends it.
 SESSION_ENGINE = "xinye.core.sessions.db"
@@ -268,7 +273,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],  # no inline script: behaviours live in static files (console/behaviours.js)
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
@@ -278,11 +283,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Error reports (the DEBUG page, mails to admins) hide personal form fields and mask ID and mobile numbers.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "xinye.core.logs.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "xinye.core.logs.PersonalDataReporter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"quiet_client_errors": {"()": "xinye.core.logs.QuietClientErrors"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "quiet_client_errors": {"()": "xinye.core.logs.QuietClientErrors"},
+        "personal_data": {"()": "xinye.core.logs.RedactPersonalData"},  # ID and mobile numbers masked
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "loggers": {"django.request": {"filters": ["quiet_client_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("XINYE_LOG_LEVEL", "WARNING")},
 }

@@ -6,11 +6,9 @@ import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-_phones = itertools.count(1)
+from tests.core.images import JPEG, PNG, WEBP  # noqa: F401 — real images: uploads are decoded
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
-WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64
+_phones = itertools.count(1)
 
 
 def worker(unit_code="street-kerqin-1-c1", **extra):

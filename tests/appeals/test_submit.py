@@ -109,7 +109,11 @@ def test_text_is_encrypted_at_rest(world):
 def test_photos_checked_by_magic_bytes_not_extension(world):
     assert validate_image(upload(PNG, "a.jpg"))[0] == "image/png"
     assert validate_image(upload(JPEG, "a.png"))[0] == "image/jpeg"
-    assert validate_image(upload(WEBP, "a.bin"))[0] == "image/webp"
+    assert validate_image(upload(WEBP, "IMG_0001"))[0] == "image/webp"
+    with pytest.raises(ValidationError, match="扩展名"):  # an image under a name a browser would run
+        validate_image(upload(PNG, "a.html"))
+    with pytest.raises(ValidationError, match="已损坏"):  # the right first bytes, but no image
+        validate_image(upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "a.png"))
     with pytest.raises(ValidationError, match="不是 JPEG、PNG 或 WebP"):
         validate_image(upload(b"GIF89a" + b"\x00" * 20, "a.png"))
     with pytest.raises(ValidationError, match="超过 5 MB"):

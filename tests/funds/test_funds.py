@@ -11,6 +11,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.core.images import JPEG
 from tests.funds.factories import make_allocation, make_branch
 from xinye.accounts.models import User
 from xinye.accounts.permissions import system_actor
@@ -509,7 +510,7 @@ def test_the_console_flow_including_reject_and_close(world, branch, client_for):
     assert allocation.status == "disbursed" and allocation.amount == D("4500.00")
 
     spending_add = reverse("admin:funds_spending_add")
-    receipt = SimpleUploadedFile("shouju.jpg", b"\xff\xd8\xff receipt", content_type="image/jpeg")
+    receipt = SimpleUploadedFile("shouju.jpg", JPEG, content_type="image/jpeg")
     data = {
         "allocation": allocation.pk,
         "date": "2026-04-01",
@@ -615,3 +616,24 @@ def test_the_console_home_shows_applications_to_review_and_the_balance(
     secretary = secretary_of(branch, "home_secretary")
     page = client_for(secretary.username).get(reverse("admin:index")).content.decode()
     assert "待审核经费申请" not in page and "本年度经费余额" in page
+
+
+def test_tab_and_carriage_return_led_texts_are_neutralised_in_the_spending_list(
+    branch, kerqin, city, client_for
+):
+    """Issue 18 item 8: texts led by a tab or CR (the service trims them) and by = or @ come out as text."""
+    allocation = paid(branch, kerqin, city, "5000.00")
+    for i, text in enumerate(["\t=1+1", "\r@SUM(A1)", "正常摘要"]):
+        services.record_spending(
+            allocation,
+            actor=kerqin,
+            date=datetime.date(2026, 5, 1 + i),
+            purpose="care",
+            amount="10",
+            description=text,
+        )
+    response = client_for("kerqin_admin").get("/api/v1/funds/exports/spending", {"year": 2026})
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = {c.value.strip(): c for row in ws.iter_rows(min_row=4) for c in row if isinstance(c.value, str)}
+    assert cells["=1+1"].quotePrefix and cells["@SUM(A1)"].quotePrefix
+    assert not cells["正常摘要"].quotePrefix

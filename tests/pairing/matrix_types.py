@@ -2,12 +2,11 @@ import datetime
 
 from django.core.files.base import ContentFile
 
+from tests.core.images import PNG
 from tests.ledger.factories import make_enterprise
 from tests.matrix import MatrixType, office_for_placement, party_unit_for_placement, register
 from tests.pairing.factories import make_activity, make_pairing
 from xinye.pairing.models import ActivityEvidence, PairingPlan, PairingReview, PlanItem
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def _pairing(unit, world):

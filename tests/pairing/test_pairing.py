@@ -9,6 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import login
+from tests.core.images import PNG
 from tests.ledger.factories import make_enterprise
 from tests.pairing.factories import END, START, make_activity, make_enterprise_org, make_host, make_pairing
 from xinye.accounts.models import User
@@ -26,7 +27,6 @@ OFFICE = "djb-kerqin-delivery"
 OTHER_OFFICE = "djb-naiman-delivery"
 # 2026-11-20, a Friday in the fourth quarter (2026-10-01 … 2026-12-31), 10:00 in 通辽
 NOV_20 = datetime.datetime(2026, 11, 20, 2, 0, tzinfo=datetime.UTC)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def _secretary_of(unit, username):

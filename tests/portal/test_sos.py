@@ -68,7 +68,7 @@ def test_the_numbers_stand_above_the_appeal_form_and_on_a_filed_emergency(worker
     assert appeal.number and appeal.number in page
     assert _calls(page)[:3] == ["110", "120", "122"] and "0475-8211003" in _calls(page)
     shown = worker_client.get(f"/m/my/appeals/{appeal.pk}/photos/0/")
-    assert shown.status_code == 200 and b"".join(shown.streaming_content) == PNG
+    assert shown.status_code == 200 and b"".join(shown.streaming_content).startswith(PNG[:8])  # re-encoded
     assert worker_client.get(f"/m/my/appeals/{appeal.pk}/photos/1/").status_code == 404
 
 

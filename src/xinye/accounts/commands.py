@@ -1,6 +1,7 @@
 """Base for xinye's management commands: the change log records them as source "cli"."""
 
 import getpass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -36,3 +37,18 @@ class XinyeCommand(BaseCommand):
         with actor_context(user, source=self.source, label=label):
             options["actor_user"] = user if user is not None else system_actor(label)
             return super().execute(*args, **options)
+
+    def output_file(self, path) -> str:
+        """A file the command will write: its directory is created if missing; a path that cannot be written
+        (a parent that is a file, no permission) ends the command with a Chinese message and exit code 2,
+        before any work is done, never with a traceback."""
+        target = Path(str(path))
+        if target.is_dir():
+            raise CommandError(f"无法写入 {path}：这是一个目录，请给出文件名", returncode=2)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CommandError(f"无法创建目录 {target.parent}：{exc.strerror or exc}", returncode=2) from None
+        if not target.parent.is_dir():
+            raise CommandError(f"无法写入 {path}：{target.parent} 不是目录", returncode=2)
+        return str(path)

@@ -7,10 +7,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from xinye.audit.services import log_event
+from xinye.core.net import client_ip
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_ip(request)
 
 
 LOGIN_AT = "_login_at"  # when this session signed in: the absolute cap counts from here (等保 §8.1.4.1)

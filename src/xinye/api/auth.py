@@ -6,6 +6,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from xinye.accounts.services import authenticate_token, otp_device, otp_required, token_for_key
 from xinye.core.context import Actor, set_actor
+from xinye.core.net import client_ip
 
 
 class TokenAuth(HttpBearer):
@@ -23,7 +24,7 @@ class TokenAuth(HttpBearer):
                 user=user,
                 request_id=getattr(request, "request_id", ""),
                 source="api",
-                ip=request.META.get("REMOTE_ADDR", ""),
+                ip=client_ip(request),
             )
         )
         return user

@@ -15,7 +15,7 @@ from xinye.appeals.choices import (
     ReminderKind,
 )
 from xinye.core.bulk import next_pk
-from xinye.core.fields import EncryptedTextField
+from xinye.core.fields import EncryptedTextField, PhotoField
 from xinye.core.scope import ScopeSpec
 from xinye.core.versioning import Versioned
 
@@ -132,7 +132,7 @@ class AppealPhoto(models.Model):
     appeal = models.ForeignKey(
         Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="photos"
     )
-    file = models.FileField(_("照片"), upload_to="appeals/%Y/%m/")
+    file = PhotoField(_("照片"), upload_to="appeals/%Y/%m/")
     content_type = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
 

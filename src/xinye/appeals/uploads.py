@@ -1,54 +1,23 @@
-"""Photo uploads from the portal: type by magic bytes (never the file name) and size, Chinese messages."""
-
-import secrets
+"""Photo uploads from the portal (appeals, and hazard reports through them): the checks are core.uploads's
+(type by magic bytes and extension, size, decoded), the stored file is re-encoded without EXIF by the
+model's `PhotoField`. Kept as this app's door for its callers: a list of at most MAX_PHOTOS."""
 
 from django.core.exceptions import ValidationError
 
 from xinye.appeals import rules
+from xinye.core.uploads import check_image, stored_name
 
-SIGNATURES = [
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-]
+__all__ = ["stored_name", "validate_image", "validate_photos"]
 
-
-def stored_name(ext: str) -> str:
-    """A file name for an uploaded photo that says nothing about its record and cannot be guessed from it
-    (an appeal number or a report id would let anyone who knows one try the URL; the file is served only
-    through the record's scope in any case, console.views.media)."""
-    return f"{secrets.token_urlsafe(18)}.{ext}"
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, ext in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, ext
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 def validate_image(file, *, max_bytes: int | None = None) -> tuple[str, str]:
-    """Check one uploaded file is a JPEG, PNG or WebP image of at most 5 MiB; returns (content type, ext)."""
-    max_bytes = max_bytes or rules.setting("XINYE_UPLOAD_MAX_BYTES", rules.MAX_PHOTO_BYTES)
-    name = getattr(file, "name", "") or "照片"
-    size = getattr(file, "size", None)
-    if size is None:
-        pos = file.tell()
-        file.seek(0, 2)
-        size = file.tell()
-        file.seek(pos)
-    if size == 0:
-        raise ValidationError(f"照片“{name}”是空文件")
-    if size > max_bytes:
-        raise ValidationError(f"照片“{name}”超过 {max_bytes // (1024 * 1024)} MB，请压缩后再上传")
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    kind = sniff(head)
-    if kind is None:
-        raise ValidationError(f"照片“{name}”不是 JPEG、PNG 或 WebP 格式的图片")
-    return kind
+    """Check one uploaded photo (core.uploads.check_image); returns (content type, ext)."""
+    ext = check_image(
+        file, max_bytes=max_bytes or rules.setting("XINYE_UPLOAD_MAX_BYTES", rules.MAX_PHOTO_BYTES)
+    )
+    return CONTENT_TYPES[ext], ext
 
 
 def validate_photos(files) -> list[tuple[object, str, str]]:

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 
 from xinye.accounts.services import otp_device, otp_required
 from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
+from xinye.core.net import client_ip
 
 
 def _source_for(path: str) -> str:
@@ -38,7 +39,7 @@ class RequestContextMiddleware:
             Actor(
                 request_id=request.request_id,
                 source=_source_for(request.path),
-                ip=request.META.get("REMOTE_ADDR", ""),
+                ip=client_ip(request),
             )
         )
         try:
@@ -147,7 +148,7 @@ class ActorMiddleware:
                     user=user,
                     request_id=request.request_id,
                     source=_source_for(request.path),
-                    ip=request.META.get("REMOTE_ADDR", ""),
+                    ip=client_ip(request),
                 )
             )
             try:
@@ -243,3 +244,35 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 update["img-src"] = [*update.get("img-src", []), *origins]
                 parts.update = update
         return parts
+
+
+# pages that show personal data to whoever is signed in: never kept by a browser or a proxy (等保; issue 18
+# item 9). The console's admin views say so themselves (never_cache); this covers the rest of the console,
+# the API and the worker's 我的 pages and sign-in steps.
+NO_STORE_PREFIXES = ("/admin/", "/api/", "/m/my/", "/m/login/", "/m/register/", "/m/consent/")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on responses that may carry personal data — the console, the API,
+    the portal's 我的 pages, and any portal page answered to a signed-in worker — unless the view chose its
+    own caching (a public station page, a static file)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" in response:
+            return response
+        path = request.path_info
+        signed_in_worker = path.startswith("/m/") and _worker_session(request)
+        if path.startswith(NO_STORE_PREFIXES) or signed_in_worker:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+def _worker_session(request) -> bool:
+    from xinye.portal.auth import SESSION_KEY
+
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get(SESSION_KEY))

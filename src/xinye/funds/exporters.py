@@ -12,11 +12,11 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from xinye.audit.services import log_sensitive_access
+from xinye.core.exports import is_formula_like
 from xinye.funds.choices import SpendingPurpose
 from xinye.funds.models import Spending
 from xinye.funds.services import CENT, ZERO
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 HEADERS = (
     ("序号", 6),
     ("支出日期", 12),
@@ -73,7 +73,7 @@ def write_spending(out, lines, *, unit_name: str, period: str, title: str = "党
             ws.write_datetime(i, j, datetime.datetime.combine(value, datetime.time()), date_fmt)
         else:
             value = str(value)
-            ws.write_string(i, j, value, quoted if value.startswith(FORMULA_STARTS) else text)
+            ws.write_string(i, j, value, quoted if is_formula_like(value) else text)
 
     for j, (_header, width) in enumerate(HEADERS):
         ws.set_column(j, j, width)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
+from xinye.core.fields import DocumentField
 from xinye.core.scope import ScopeSpec
 from xinye.funds.choices import AllocationStatus, FundKind, Performance, SpendingPurpose
 
@@ -145,7 +146,7 @@ class Spending(models.Model):
     purpose = models.CharField(_("用途"), max_length=16, choices=SpendingPurpose.choices)
     amount = models.DecimalField(_("金额（元）"), **MONEY)
     description = models.CharField(_("摘要"), max_length=255, blank=True)
-    receipt = models.FileField(_("票据"), upload_to=receipt_path, blank=True, max_length=255)
+    receipt = DocumentField(_("票据"), upload_to=receipt_path, blank=True, max_length=255)
     reverses = models.OneToOneField(
         "self",
         verbose_name=_("冲销的支出"),

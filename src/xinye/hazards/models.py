@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinye.appeals.cases import CaseEvent, PublicCase
+from xinye.core.fields import PhotoField
 from xinye.core.scope import ScopeSpec
 from xinye.hazards.choices import (
     OPEN_STATES,
@@ -39,7 +40,7 @@ class HazardReport(PublicCase):
         _("原始坐标系"), max_length=8, choices=CoordSystem.choices, default=CoordSystem.WGS84
     )
     address = models.CharField(_("地址"), max_length=255, blank=True)
-    photo = models.FileField(_("照片"), upload_to="hazards/%Y/%m/", blank=True)
+    photo = PhotoField(_("照片"), upload_to="hazards/%Y/%m/", blank=True)
     media_url = models.URLField(_("图片链接（Open311）"), blank=True)
     unit = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("处理单位"), on_delete=models.PROTECT, related_name="hazard_reports"

@@ -5,13 +5,14 @@ make a nominee ineligible, and the library of models (先进典型) the winners 
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
+from xinye.core.fields import PhotoField
 from xinye.core.scope import ScopeSpec
+from xinye.core.uploads import check_image
 from xinye.honours.choices import (
     STAGE_ENDS,
     CampaignKind,
@@ -22,21 +23,11 @@ from xinye.honours.choices import (
     Stage,
 )
 
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-
 
 def validate_photo(file) -> None:
-    """A model's photo is a JPEG, PNG or WebP image (by its bytes, not its name) of at most 5 MB."""
-    if file.size > PHOTO_MAX_BYTES:
-        raise ValidationError(_("照片不能超过 5 MB"))
-    file.seek(0)
-    head = file.read(12)
-    file.seek(0)
-    if not (
-        head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"))
-        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
-    ):
-        raise ValidationError(_("只能上传 JPEG、PNG 或 WebP 格式的照片"))
+    """A photo is a JPEG, PNG or WebP image (by its bytes, not its name) within the upload limits; the one
+    check is core.uploads.check_image (kept under this name: the migrations refer to it)."""
+    check_image(file)
 
 
 class Campaign(models.Model):
@@ -313,7 +304,7 @@ class ExemplarPhoto(models.Model):
     exemplar = models.ForeignKey(
         Exemplar, verbose_name=_("先进典型"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.FileField(_("照片"), upload_to="honours/%Y/%m/", validators=[validate_photo])
+    image = PhotoField(_("照片"), upload_to="honours/%Y/%m/", validators=[validate_photo])
     caption = models.CharField(_("说明"), max_length=64, blank=True)
     sort = models.IntegerField(_("排序"), default=0)
 

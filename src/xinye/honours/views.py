@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from xinye.core.choices import Industry
+from xinye.core.net import client_ip
 from xinye.honours import services
 from xinye.honours.choices import PUBLIC_NOMINEE_STATUSES, NomineeStatus, Stage
 from xinye.honours.models import Campaign, Exemplar, Nominee
@@ -67,7 +68,7 @@ def vote(request, pk):
     if request.method != "POST":
         return redirect("honours:nominee", pk=item.pk)
     try:
-        services.vote(item, worker=request.worker, ip=request.META.get("REMOTE_ADDR") or None)
+        services.vote(item, worker=request.worker, ip=client_ip(request) or None)
     except ValidationError as exc:
         messages.error(request, _reason(exc))
     else:

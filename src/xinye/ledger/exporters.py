@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 
 from xinye.core.errors import Refused
+from xinye.core.exports import is_formula_like
 from xinye.core.masking import mask
 from xinye.ledger.choices import MembershipHeld
 from xinye.ledger.imports.pipeline import acting_as
 from xinye.ledger.imports.specs import SPECS, Spec, get_spec
 from xinye.ledger.models import Enterprise, PartyMember, PartyOrganisation, Practitioner
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 TITLE_ROW, HEADER_ROW = 0, 1  # data from the third row; the importer finds the header under the title
 
 
@@ -86,7 +86,7 @@ class _Writer:
             self.ws.write_datetime(i, j, datetime.datetime.combine(value, datetime.time()), self.date)
         else:
             text = str(value)
-            self.ws.write_string(i, j, text, self.quoted if text.startswith(FORMULA_STARTS) else self.text)
+            self.ws.write_string(i, j, text, self.quoted if is_formula_like(text) else self.text)
 
     def close(self) -> None:
         notes = self.wb.add_worksheet("填写说明")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
 from xinye.core.crypto import keyed_hash
-from xinye.core.fields import EncryptedTextField
+from xinye.core.fields import DocumentField, EncryptedTextField
 from xinye.core.scope import ScopeSpec
 from xinye.core.versioning import Versioned
 from xinye.ledger.choices import (
@@ -383,9 +383,7 @@ class FormationStep(models.Model):
         related_name="+",
     )
     actor_name = models.CharField(_("经办人姓名"), max_length=64, blank=True)
-    document = models.FileField(
-        _("文件（批复、会议记录等）"), upload_to="ledger/formation/%Y/%m/", blank=True
-    )
+    document = DocumentField(_("文件（批复、会议记录等）"), upload_to="ledger/formation/%Y/%m/", blank=True)
     note = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 

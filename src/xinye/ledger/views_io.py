@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -210,8 +211,8 @@ def run(request, token: str):
             job["result"] = {"usage_error": str(exc)}
         _save_job(token, job)
         yield (
-            f'<p>{done_line}<a href="{result_url}">{see_result}</a></p>'
-            f"<script>location.replace({json.dumps(result_url)})</script></body></html>"
+            f'<p>{done_line}<a href="{result_url}" data-go="{escape(result_url)}">{see_result}</a></p>'
+            f'<script src="{escape(static("console/behaviours.js"))}"></script></body></html>'
         )
 
     response = StreamingHttpResponse(stream(), content_type="text/html; charset=utf-8")

@@ -13,6 +13,7 @@ from xinye.api.common import Months, Year, decimal_of, get_scoped, require, scop
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
+from xinye.core.uploads import check_csv_upload
 from xinye.ledger.models import PartyMember, Practitioner
 from xinye.members import services
 from xinye.members.choices import CourseKind, Direction, DuesBasis
@@ -784,6 +785,7 @@ def hours(
 )
 def study_import(request, file: File[UploadedFile], commit: bool = False, platform: str = "学习强国"):
     require(request, "import", StudyRecord)
+    check_csv_upload(file, kind="study")
     result = import_study_csv(
         file.read(), actor=request.user, commit=commit, platform=platform, today=services.today()
     )

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.crypto import keyed_hash
-from xinye.core.fields import EncryptedTextField
+from xinye.core.fields import DocumentField, EncryptedTextField
 from xinye.core.scope import ScopeSpec
 from xinye.members.choices import (
     CaseStatus,
@@ -163,7 +163,7 @@ class DevelopmentDocument(models.Model):
         DevelopmentRecord, verbose_name=_("步骤记录"), on_delete=models.CASCADE, related_name="documents"
     )
     title = models.CharField(_("材料名称"), max_length=128)
-    file = models.FileField(_("文件"), upload_to="members/development/%Y/%m/", blank=True)
+    file = DocumentField(_("文件"), upload_to="members/development/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     scope = ScopeSpec(unit="record__case__unit", enterprise="record__case__practitioner__enterprise")

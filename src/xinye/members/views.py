@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.core.errors import Refused
+from xinye.core.uploads import check_csv_upload
 from xinye.ledger.models import PartyMember
 from xinye.members import services
 from xinye.members.importers import StudyImportResult, import_study_csv
@@ -121,6 +122,7 @@ def study_import(request):
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         try:
+            check_csv_upload(upload, kind="study")
             result = import_study_csv(
                 upload.read(),
                 actor=request.user,

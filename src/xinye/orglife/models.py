@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
+from xinye.core.fields import PhotoField
 from xinye.core.scope import ScopeSpec
 from xinye.orglife.choices import AttendanceStatus, MeetingKind, Period, RuleCondition
 
@@ -159,7 +160,7 @@ class MeetingPhoto(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="photos"
     )
-    file = models.FileField(_("照片"), upload_to="orglife/meetings/%Y/%m/")
+    file = PhotoField(_("照片"), upload_to="orglife/meetings/%Y/%m/")
     caption = models.CharField(_("说明"), max_length=128, blank=True)
 
     scope = ScopeSpec(unit="meeting__unit", industry="meeting__industry")

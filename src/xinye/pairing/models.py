@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
+from xinye.core.fields import DocumentField
 from xinye.core.scope import ScopeSpec
 from xinye.pairing.choices import EvidenceKind, HostSector, Link, Rating, Side
 
@@ -212,7 +213,7 @@ class ActivityEvidence(models.Model):
         PairingActivity, verbose_name=_("共建活动"), on_delete=models.CASCADE, related_name="evidence"
     )
     kind = models.CharField(_("类别"), max_length=16, choices=EvidenceKind.choices)
-    file = models.FileField(_("文件"), upload_to="pairing/%Y/%m/")
+    file = DocumentField(_("文件"), upload_to="pairing/%Y/%m/")
     caption = models.CharField(_("说明"), max_length=128, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

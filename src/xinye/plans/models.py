@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xinye.core.fields import DocumentField
 from xinye.core.scope import ScopeSpec
 from xinye.plans.choices import Indicator, NoticeKind, ReportKind, ScoreKey, TaskStatus
 
@@ -46,7 +47,7 @@ class Goal(models.Model):
     unit_label = models.CharField(_("计量单位"), max_length=8, blank=True)
     reported_value = models.DecimalField(_("填报值"), max_digits=12, decimal_places=2, null=True, blank=True)
     evidence = models.TextField(_("佐证说明"), blank=True)
-    evidence_file = models.FileField(_("佐证材料"), upload_to="plans/evidence/%Y/%m/", blank=True)
+    evidence_file = DocumentField(_("佐证材料"), upload_to="plans/evidence/%Y/%m/", blank=True)
     reported_at = models.DateTimeField(_("填报时间"), null=True, blank=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -135,7 +136,7 @@ class TaskReport(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=ReportKind.choices, default=ReportKind.PROGRESS)
     text = models.TextField(_("内容"))
-    attachment = models.FileField(_("附件"), upload_to="plans/reports/%Y/%m/", blank=True)
+    attachment = DocumentField(_("附件"), upload_to="plans/reports/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True, on_delete=models.SET_NULL

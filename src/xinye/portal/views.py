@@ -17,6 +17,7 @@ from xinye.appeals import services as appeal_services
 from xinye.audit.services import log_sensitive_access
 from xinye.care import services as care_services
 from xinye.core.geo import distance_m
+from xinye.core.net import client_ip
 from xinye.orgs.choices import UnitKind
 from xinye.orgs.models import OrgUnit, Region
 from xinye.portal import auth, maps, pagecache, rules, services, signin
@@ -52,7 +53,7 @@ def _reason(exc) -> str:
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def _nav(station):

@@ -11,17 +11,16 @@ from __future__ import annotations
 import xlsxwriter
 from django.utils import timezone
 
+from xinye.core import exports
 from xinye.reports.context import Period, Scope
 from xinye.reports.sheets import HOURS, MONEY, RATE, TEXT, Sheet, Table, build_all
 
 READS = ("write_workbook", "safe_text", "sheet_name")
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
 
 def safe_text(value: str) -> str:
-    """A text cell that a spreadsheet would read as a formula is neutralised with a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """A text cell that a spreadsheet would read as a formula is neutralised (core.exports)."""
+    return exports.safe_text(value)
 
 
 def sheet_name(index: int, title: str) -> str:

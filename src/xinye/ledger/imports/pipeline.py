@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from xinye.accounts.permissions import actor_user, is_system, unit_in_scope
 from xinye.core.context import actor_context, current_actor
+from xinye.core.uploads import UploadRefused, check_sheet
 from xinye.ledger.imports.check import (
     BATCH,
     ENTERPRISE_REF_FIELDS,
@@ -153,6 +154,10 @@ class Importer:
             raise ImportUsageError(
                 f"不支持的文件类型“{path.suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件"
             )
+        try:  # before any reader opens it: size, type by content, zip bomb, XML entities, the row limit
+            check_sheet(path, kind=self.spec.kind, name=file_name or path.name)
+        except UploadRefused as exc:
+            raise ImportUsageError("；".join(exc.messages)) from None
         result.file_hash = file_sha256(path)
         already = (
             ImportBatch.objects.filter(kind=self.spec.kind, file_hash=result.file_hash, committed=True)

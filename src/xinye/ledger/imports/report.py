@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from xinye.core.exports import is_formula_like
 from xinye.core.masking import mask
 from xinye.core.validators import normalise
 from xinye.ledger.imports.normalise import cell_text
@@ -137,6 +138,7 @@ def error_report(kind: str, path, result: ImportResult, out) -> None:
     )
     ws = wb.add_worksheet("错误报告")
     text = wb.add_format({"num_format": "@"})
+    quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
     bad = wb.add_format({"font_color": "#B91C1C", "text_wrap": True})
     head = wb.add_format({"bold": True, "bg_color": "#FDE68A"})
     width = 0
@@ -153,7 +155,8 @@ def error_report(kind: str, path, result: ImportResult, out) -> None:
             if isinstance(cell, int | float) and not isinstance(cell, bool):
                 ws.write_number(i, j, cell)
             else:
-                ws.write_string(i, j, cell_text(cell), text)
+                value = cell_text(cell)  # the uploaded file's own cells: a formula there stays text here
+                ws.write_string(i, j, value, quoted if is_formula_like(value) else text)
         if i == header_index:
             ws.write_string(i, width, "错误说明", head)
         elif number in by_row:

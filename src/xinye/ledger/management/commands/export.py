@@ -23,6 +23,7 @@ class Command(XinyeCommand):
         kind = options["kind"]
         if kind not in SPECS:
             raise CommandError(f"未知的台账类型“{kind}”，可选：{'、'.join(SPECS)}", returncode=2)
+        options["output"] = self.output_file(options["output"])
         try:
             count = export_ledger(
                 kind,

@@ -55,6 +55,7 @@ class Command(XinyeCommand):
             if not unit_in_scope(actor, "import", model, unit):
                 raise CommandError(f"{unit.name}不在 {actor.username} 的导入范围内", returncode=2)
 
+        report = self.output_file(options["report"]) if options.get("report") else None
         every_rows = max(1, options["progress_every"])
         last = {"rows": 0, "at": time.monotonic()}
 
@@ -93,9 +94,12 @@ class Command(XinyeCommand):
             self.stdout.write(
                 f"……另有 {result.warning_count - SHOWN_ERRORS} 处警告，见 --report 生成的报告。"
             )
-        if options.get("report"):
-            error_report(kind, path, result, options["report"])
-            self.stdout.write(f"错误报告已写入 {options['report']}")
+        if report:
+            try:
+                error_report(kind, path, result, report)
+            except OSError as exc:
+                raise CommandError(f"无法写入 {report}：{exc.strerror or exc}", returncode=2) from None
+            self.stdout.write(f"错误报告已写入 {report}")
         if result.error_count:
             raise CommandError(f"有 {result.error_count} 处错误，未写入任何数据", returncode=1)
         if result.already is not None:

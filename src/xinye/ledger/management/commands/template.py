@@ -19,5 +19,9 @@ class Command(XinyeCommand):
         if kind not in SPECS:
             raise CommandError(f"未知的台账类型“{kind}”，可选：{'、'.join(SPECS)}", returncode=2)
         out = options.get("output") or f"{SPECS[kind].label}台账模板.xlsx"
-        write_template(kind, out)
+        out = self.output_file(out)
+        try:
+            write_template(kind, out)
+        except OSError as exc:
+            raise CommandError(f"无法写入 {out}：{exc.strerror or exc}", returncode=2) from None
         self.stdout.write(f"模板已写入 {out}")

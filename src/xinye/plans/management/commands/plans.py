@@ -52,7 +52,7 @@ class Command(XinyeCommand):
         notices = restrict(PlanNotice.objects.all(), actor, "view")
         doc = bulletin.build(month, items, today, tasks=tasks, notices=notices)
         try:
-            doc.save(options["out"])
+            doc.save(self.output_file(options["out"]))
         except OSError as exc:
             raise CommandError(f"无法写入 {options['out']}：{exc.strerror}") from None
         self.stdout.write(f"已生成 {options['out']}（{len(items)} 个行业党建办）")

@@ -57,6 +57,7 @@ class Command(XinyeCommand):
             scope = resolve_scope(actor, options["scope"])
         except Refused as exc:
             raise CommandError(_messages(exc), returncode=2) from exc
+        options["out"] = self.output_file(options["out"])
         started = time.monotonic()
         try:
             if what == "statistics":
