@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinye.core.choices import Industry
+from xinye.core.fields import PhotoField
 from xinye.core.scope import ScopeSpec
 from xinye.guidance.choices import AssessmentGrade, ProblemStatus
 from xinye.orgs.models import Agent
@@ -109,7 +110,7 @@ class VisitPhoto(models.Model):
     visit = models.ForeignKey(
         Visit, verbose_name=_("走访记录"), on_delete=models.CASCADE, related_name="photos"
     )
-    file = models.FileField(_("照片"), upload_to="visits/%Y/%m/")
+    file = PhotoField(_("照片"), upload_to="visits/%Y/%m/")
     content_type = models.CharField(max_length=32)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
