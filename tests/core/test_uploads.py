@@ -101,6 +101,9 @@ def test_import_refuses_the_bomb_before_a_reader_opens_it(world, tmp_path, monke
 
 def test_console_import_of_a_bomb_shows_the_reason(client_for, tmp_path, settings):
     settings.XINYE_IMPORT_DIR = str(tmp_path / "jobs")
+    settings.XINYE_IMPORT_ASYNC_BYTES = (
+        50 * 1024 * 1024
+    )  # checked in the request (a larger file: by the worker)
     client = client_for("city_admin")
     bomb = SimpleUploadedFile("bomb.xlsx", sheets.zip_bomb())
     r = client.post("/admin/ledger-io/upload/", {"kind": "practitioners", "file": bomb})

@@ -103,7 +103,7 @@ def test_admin_converts_gcj02_input_to_wgs84(client_for, world):
         "entered_lat": glat,
         "entered_lng": glng,
         "amenities": ["rest", "wifi"],
-        "hours_text": "08:00-20:00,08:00-20:00,08:00-20:00,08:00-20:00,08:00-20:00,,",
+        **_week(["08:00-20:00"] * 5 + ["", ""]),
         "contact_phone": "13904751234",
         "photos-TOTAL_FORMS": 0,
         "photos-INITIAL_FORMS": 0,
@@ -184,14 +184,16 @@ def test_admin_refuses_bad_hours_in_chinese(client_for, world):
         "latitude": 43.62,
         "longitude": 122.25,
         "coord_source": "wgs84",
-        "hours_text": "8点到晚上",
+        **_week(["08:00-20:00", "09:00-", "20:00-08:00"] + [""] * 4),
         "contact_phone": "",
         "photos-TOTAL_FORMS": 0,
         "photos-INITIAL_FORMS": 0,
     }
     response = client_for("community_admin").post("/admin/stations/station/add/", data)
     assert response.status_code == 200
-    assert "开放时间应为 7 项" in response.content.decode()
+    html = response.content.decode()
+    assert "周二：请同时填写开门和关门时间" in html and "周三：关门时间应晚于开门时间" in html
+    assert 'value="09:00"' in html  # what was typed is kept
     assert not Station.objects.filter(code="adm2").exists()
 
 
@@ -208,3 +210,22 @@ def test_the_station_of_registration_is_replaced_kept_or_dropped(world):
     assert services.registration_station(worker) == second and first.registrations.count() == 0
     services.record_registration(worker=worker, station=None)
     assert services.registration_station(worker) is None
+
+
+def _week(days):
+    """The per-day hours editor's fields: hours_text_0 … hours_text_13 (open and close for 周一 … 周日)."""
+    out = {}
+    for i, day in enumerate(days):
+        start, _sep, end = day.partition("-")
+        out[f"hours_text_{2 * i}"], out[f"hours_text_{2 * i + 1}"] = start, end
+    return out
+
+
+def test_the_hours_editor_shows_a_row_per_day_with_the_saved_times(client_for, world):
+    station = make_station(world["units"]["street-kerqin-1-c1"])
+    station.hours = ["08:00-20:00"] * 6 + [""]
+    station.save()
+    html = client_for("community_admin").get(f"/admin/stations/station/{station.pk}/change/").content.decode()
+    table = html[html.index('id="week-hours"') :]
+    table = table[: table.index("</table>")]
+    assert table.count('type="time"') == 14 and "周日" in table and 'value="08:00"' in table

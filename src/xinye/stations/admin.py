@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from unfold.widgets import INPUT_CLASSES, UnfoldAdminDecimalFieldWidget, UnfoldAdminSelectWidget
 
 from xinye.accounts import writes
 from xinye.console.admin import ScopedAdmin
@@ -14,26 +15,92 @@ from xinye.stations.choices import Amenity
 from xinye.stations.filters import STATION_FILTERS
 from xinye.stations.models import HOURS_PATTERN, Station, StationCheckIn, StationPhoto
 
+DAYS = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
+
+
+class WeekHoursWidget(forms.MultiWidget):
+    """The week's hours as a small table: for each day an opening and a closing time (time pickers); both
+    empty = closed that day. Replaces one comma-separated box of seven items (issue 17)."""
+
+    template_name = "stations/widgets/week_hours.html"
+
+    def __init__(self, attrs=None):
+        time = {"type": "time", "class": " ".join(INPUT_CLASSES).replace("max-w-2xl", "w-32")}
+        super().__init__([forms.TimeInput(attrs=time, format="%H:%M") for _ in range(14)], attrs)
+
+    def decompress(self, value):
+        # the initial value is the stored week joined by commas (a list would be taken as the 14 parts)
+        days = (value or "").split(",") if isinstance(value, str) else list(value or [])
+        out = []
+        for day in days[:7] + [""] * (7 - len(days[:7])):
+            start, _sep, end = (day or "").partition("-")
+            out += [start, end]
+        return out
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        subs = context["widget"]["subwidgets"]
+        context["widget"]["days"] = [
+            {"label": DAYS[i], "open": subs[2 * i], "close": subs[2 * i + 1]} for i in range(7)
+        ]
+        return context
+
+
+class WeekHoursField(forms.MultiValueField):
+    """Seven days of "HH:MM-HH:MM" (or "" for closed), as `Station.hours` stores them."""
+
+    widget = WeekHoursWidget
+
+    def __init__(self, **kwargs):
+        fields = [forms.CharField(required=False) for _ in range(14)]
+        super().__init__(fields, require_all_fields=False, required=False, **kwargs)
+
+    def compress(self, values):
+        values = list(values or []) + [""] * (14 - len(values or []))
+        hours, errors = [], []
+        for i in range(7):
+            start, end = (values[2 * i] or "").strip()[:5], (values[2 * i + 1] or "").strip()[:5]
+            if not start and not end:
+                hours.append("")
+                continue
+            day = DAYS[i]
+            if not start or not end:
+                errors.append(_("%(day)s：请同时填写开门和关门时间，或都留空表示不开放") % {"day": day})
+            elif not HOURS_PATTERN.match(f"{start}-{end}"):
+                errors.append(_("%(day)s：时间应形如 08:00") % {"day": day})
+            elif end <= start:
+                errors.append(_("%(day)s：关门时间应晚于开门时间") % {"day": day})
+            hours.append(f"{start}-{end}")
+        if errors:
+            raise forms.ValidationError(errors)
+        return hours
+
 
 class StationForm(forms.ModelForm):
-    """Amenities as checkboxes, hours as one line, and coordinates in any system (converted to WGS-84)."""
+    """Amenities as checkboxes, the week's hours day by day, and coordinates in any system (converted to
+    WGS-84)."""
 
     amenities = forms.MultipleChoiceField(
         label=_("服务项目"), choices=Amenity.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    hours_text = forms.CharField(
+    hours_text = WeekHoursField(
         label=_("每周开放时间"),
-        required=False,
-        help_text=_("周一至周日 7 项，用逗号分隔，如 08:00-20:00,…；不开放的一天留空"),
+        help_text=_("每天填开门和关门时间；不开放的一天两项都留空"),
     )
     entered_system = forms.ChoiceField(
         label=_("按其他坐标系录入（可选）"),
         choices=[("", "—")] + [c for c in CoordSystem.choices if c[0] != CoordSystem.WGS84],
         required=False,
         help_text=_("从高德/腾讯（GCJ-02）或百度（BD-09）拾取的坐标，保存时换算为 WGS-84"),
+        widget=UnfoldAdminSelectWidget,
     )
-    entered_lat = forms.FloatField(label=_("拾取纬度"), required=False)
-    entered_lng = forms.FloatField(label=_("拾取经度"), required=False)
+    # bordered single-line inputs like the rest of the form (a bare FloatField renders without unfold's style)
+    entered_lat = forms.FloatField(
+        label=_("拾取纬度"), required=False, widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "any"})
+    )
+    entered_lng = forms.FloatField(
+        label=_("拾取经度"), required=False, widget=UnfoldAdminDecimalFieldWidget(attrs={"step": "any"})
+    )
 
     class Meta:
         model = Station
@@ -71,10 +138,8 @@ class StationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        hours = [h.strip() for h in (data.get("hours_text") or "").replace("，", ",").split(",")]
-        if len(hours) != 7 or any(h and not HOURS_PATTERN.match(h) for h in hours):
-            self.add_error("hours_text", _("开放时间应为 7 项（周一至周日），每项形如 08:00-20:00 或留空"))
-        else:
+        hours = data.get("hours_text")
+        if hours is not None and "hours_text" not in self.errors:
             self.instance.hours = hours
         system = data.get("entered_system")
         if system:
