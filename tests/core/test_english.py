@@ -57,6 +57,8 @@ class ChromeText(HTMLParser):
         text = data.strip()
         if not text or any(tag in NOT_TEXT for tag, _a in self.stack):
             return
+        if any("data-name" in a for _t, a in self.stack):
+            return  # a checklist's item (a unit's or a member's name, marked data-name): data, not chrome
         in_sidebar = any(a.get("id") == "nav-sidebar" for _t, a in self.stack)
         if in_sidebar or any(tag in CHROME for tag, _a in self.stack):
             self.texts.append(text)
