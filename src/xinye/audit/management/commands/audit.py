@@ -9,30 +9,11 @@ from django.core.management.base import CommandError
 from xinye.accounts.commands import XinyeCommand
 from xinye.audit import chain
 from xinye.audit.models import ChangeLog, LogAction
-from xinye.audit.services import log_event, purge
+from xinye.audit.services import LOG_COLUMNS, log_event, purge
 from xinye.core.errors import Refused
 
-EXPORT_FIELDS = (
-    "id",
-    "time",
-    "user_id",
-    "username",
-    "request_id",
-    "source",
-    "ip",
-    "action",
-    "content_type_id",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "changed_fields",
-    "note",
-    "chain_day",
-    "chain_shard",
-    "seq",
-    "hash",
-)
+# a row's columns as the export writes them: the log's own columns (services.LOG_COLUMNS), keys by their ids
+EXPORT_FIELDS = ("id", *(f"{c}_id" if c in ("user", "content_type") else c for c in LOG_COLUMNS))
 
 
 def _date(text: str, option: str) -> datetime.date:
