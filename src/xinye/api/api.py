@@ -32,16 +32,27 @@ class ErrorOut(Schema):
     errors: list[ErrorItem] | None = None
 
 
-# The error answers an operation can give, declared in the OpenAPI document from what the operation takes:
-# every authenticated one can answer 401, 403 and 404 (a path parameter, a reference in a filter or a body, or
-# the caller's own record, looked up in scope); one with a body 400 (not JSON); one with any input 422 (a bad
-# value or `Refused`).
+# The error answers an operation can give — the one table of them — declared in the OpenAPI document from what
+# the operation takes: every authenticated one can answer 401, 403 and 404 (a path parameter, a reference in a
+# filter or a body, or the caller's own record, looked up in scope); one with a body 400 (not JSON); one marked
+# `@conditional("write")` 412 (a stale If-Match, `api.conditional`); one with any input 422 (a bad value or
+# `Refused`).
 ERROR_RESPONSES = {
     400: "请求体不是有效的 JSON",
     401: "未登录或令牌无效",
     403: "无权执行此操作",
     404: "对象不存在或不在您的管辖范围内",
+    412: "If-Match 与对象当前版本不符：此记录已被他人修改，本次修改未保存",
     422: "请求参数有误，或规则不允许（Refused）：detail 为中文说明，errors 列出字段",
+}
+# A 412 also carries the current version (to start again from) and its body is `detail` alone.
+_STALE = {
+    "headers": conditional.ETAG_HEADER,
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+        }
+    },
 }
 
 
@@ -55,6 +66,8 @@ def _error_codes(operation: dict) -> list[int]:
         codes += [401, 403, 404]
     elif any(p.get("in") == "path" for p in params):
         codes.append(404)
+    if conditional.is_write(operation):
+        codes.append(412)
     if body or params:
         codes.append(422)
     return codes
@@ -83,7 +96,8 @@ class XinyeAPI(NinjaAPI):
             for operation in operations.values():
                 responses = operation["responses"]
                 for code in _error_codes(operation):
-                    responses.setdefault(code, {"description": ERROR_RESPONSES[code], "content": content})
+                    answer = {"description": ERROR_RESPONSES[code], "content": content}
+                    responses.setdefault(code, answer | _STALE if code == 412 else answer)
         return document
 
 

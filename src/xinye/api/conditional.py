@@ -101,7 +101,7 @@ def add_etag(request, response) -> None:
         response["ETag"] = f'"{version}"'
 
 
-_ETAG_HEADER = {
+ETAG_HEADER = {
     "ETag": {
         "description": '对象当前版本（强校验标签，如 `"3"`）；修改时放入 If-Match',
         "schema": {"type": "string"},
@@ -114,19 +114,16 @@ _IF_MATCH = {
     "schema": {"type": "string"},
     "description": '读取时得到的 ETag（如 `"3"`）。与当前版本不符时返回 412，什么也不修改；不带此头则照常修改。',
 }
-_DETAIL = {
-    "application/json": {
-        "schema": {
-            "type": "object",
-            "properties": {"detail": {"type": "string"}},
-            "required": ["detail"],
-        }
-    }
-}
+
+
+def is_write(operation: dict) -> bool:
+    """Whether the operation is marked `@conditional("write")`: it honours If-Match, so it can answer 412."""
+    return CONDITIONAL.get(operation.get("operationId")) == "write"
 
 
 def document(schema: dict) -> dict:
-    """Declare ETag, If-Match and 412 on the operations marked `@conditional` (in place)."""
+    """Declare the ETag of the 2xx answers and the If-Match header on the operations marked `@conditional`
+    (in place). Their 412 is in the one table of error answers (`api.api.ERROR_RESPONSES`)."""
     for path_item in schema.get("paths", {}).values():
         for op in path_item.values():
             kind = CONDITIONAL.get(op.get("operationId")) if isinstance(op, dict) else None
@@ -134,13 +131,7 @@ def document(schema: dict) -> dict:
                 continue
             for status, response in op.get("responses", {}).items():
                 if str(status).startswith("2"):
-                    response.setdefault("headers", {}).update(_ETAG_HEADER)
-            if kind != "write":
-                continue
-            op.setdefault("parameters", []).append(dict(_IF_MATCH))
-            op["responses"]["412"] = {
-                "description": "If-Match 与对象当前版本不符：此记录已被他人修改，本次修改未保存",
-                "headers": dict(_ETAG_HEADER),
-                "content": _DETAIL,
-            }
+                    response.setdefault("headers", {}).update(ETAG_HEADER)
+            if kind == "write":
+                op.setdefault("parameters", []).append(dict(_IF_MATCH))
     return schema
