@@ -1,18 +1,15 @@
-// 我的任务: the job page polls its status until the job has finished, then reloads (no inline script: CSP)
+// 我的任务: the job page polls its status (core/poll.js) until the job has finished, then reloads
 (function () {
   var box = document.getElementById("job");
-  function poll() {
-    fetch(box.dataset.statusUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-      .then(function (r) { return r.json(); })
-      .then(function (s) {
-        if (s.finished) { location.reload(); return; }
-        document.getElementById("job-state").textContent = s.state_label;
-        document.getElementById("job-text").textContent = s.text;
-        var bar = document.getElementById("job-progress");
-        if (s.percent === null) { bar.removeAttribute("value"); } else { bar.value = s.percent; }
-        setTimeout(poll, 1500);
-      })
-      .catch(function () { setTimeout(poll, 5000); });
-  }
-  if (box && box.dataset.finished !== "1") setTimeout(poll, 1000);
+  if (!box || box.dataset.finished === "1") return;
+  window.xinyePoll(box.dataset.statusUrl, {
+    first: 1000, every: 1500, retry: 5000,
+    receive: function (s) {
+      if (s.finished) { location.reload(); return false; }
+      document.getElementById("job-state").textContent = s.state_label;
+      document.getElementById("job-text").textContent = s.text;
+      var bar = document.getElementById("job-progress");
+      if (s.percent === null) { bar.removeAttribute("value"); } else { bar.value = s.percent; }
+    }
+  });
 })();

@@ -1,6 +1,6 @@
 /* Charts of the console's 工作台 and of the wall screen, drawn with the Chart.js that django-unfold bundles.
    The figures come from the page's json_script (no inline script: the CSP forbids it); the wall screen
-   fetches them again from its JSON twin every `data-refresh` seconds and updates in place. */
+   fetches them again from its JSON twin every `data-refresh` seconds (core/poll.js) and updates in place. */
 (function () {
   "use strict";
   var COLOURS = ["#c0141c", "#f07b3f", "#2e75b6", "#a6a6a6"];
@@ -102,13 +102,6 @@
     drawAll("screen-chart-", d.charts, true, drawn);
   }
 
-  function refresh() {
-    fetch(screen.dataset.url, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
-      if (r.status === 404 || r.status === 403) { window.location.reload(); return null; }  // revoked: show it
-      return r.ok ? r.json() : null;
-    }).then(function (d) { if (d) { update(d); } }).catch(function () { /* offline: keep the last figures */ });
-  }
-
   function tick() {
     var now = new Date();
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
@@ -117,5 +110,8 @@
   }
   tick();
   setInterval(tick, 10000);
-  setInterval(refresh, (parseInt(screen.dataset.refresh, 10) || 60) * 1000);
+  // a revoked display link answers 404 (403 for a staff page whose login ended): reload to show it; offline,
+  // keep the last figures (core/poll.js)
+  var every = (parseInt(screen.dataset.refresh, 10) || 60) * 1000;
+  window.xinyePoll(screen.dataset.url, { every: every, gone: [403, 404], receive: update });
 })();
