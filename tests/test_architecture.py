@@ -71,7 +71,7 @@ FACE_PACKAGES = {"management"}
 SAME_FLOOR = {
     ("accounts", "audit"),  # accounts.signals: log-ins and log-outs go to the change log
     ("guidance", "appeals"),  # guidance.services: an instructor's enterprises' open appeals
-    ("hazards", "appeals"),  # hazards.services: the shared photo uploads (→ a PublicCase base, item 5)
+    ("hazards", "appeals"),  # hazards.services: the routing helpers and the PublicCase base (item 5)
     ("hazards", "stations"),  # hazards.services: the nearest station to a report
     ("orglife", "members"),  # orglife.services: the members of a meeting's organisation
     ("care", "stations"),  # care.models: a service may be held at a station (its page lists it)

@@ -13,8 +13,8 @@ from xinye.accounts.permissions import system_actor
 from xinye.appeals import services
 from xinye.appeals.choices import AppealCategory, AppealStatus
 from xinye.appeals.models import Appeal
-from xinye.appeals.uploads import validate_image
 from xinye.core.errors import OutOfScope, Refused
+from xinye.core.uploads import check_image
 
 
 def test_same_key_twice_gives_one_appeal(world):
@@ -107,17 +107,17 @@ def test_text_is_encrypted_at_rest(world):
 
 
 def test_photos_checked_by_magic_bytes_not_extension(world):
-    assert validate_image(upload(PNG, "a.jpg"))[0] == "image/png"
-    assert validate_image(upload(JPEG, "a.png"))[0] == "image/jpeg"
-    assert validate_image(upload(WEBP, "IMG_0001"))[0] == "image/webp"
+    assert check_image(upload(PNG, "a.jpg")) == "png"
+    assert check_image(upload(JPEG, "a.png")) == "jpg"
+    assert check_image(upload(WEBP, "IMG_0001")) == "webp"
     with pytest.raises(ValidationError, match="扩展名"):  # an image under a name a browser would run
-        validate_image(upload(PNG, "a.html"))
+        check_image(upload(PNG, "a.html"))
     with pytest.raises(ValidationError, match="已损坏"):  # the right first bytes, but no image
-        validate_image(upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "a.png"))
+        check_image(upload(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "a.png"))
     with pytest.raises(ValidationError, match="不是 JPEG、PNG 或 WebP"):
-        validate_image(upload(b"GIF89a" + b"\x00" * 20, "a.png"))
+        check_image(upload(b"GIF89a" + b"\x00" * 20, "a.png"))
     with pytest.raises(ValidationError, match="超过 5 MB"):
-        validate_image(upload(PNG + b"\x00" * (5 * 1024 * 1024), "big.png"))
+        check_image(upload(PNG + b"\x00" * (5 * 1024 * 1024), "big.png"))
     w = worker()
     with pytest.raises(ValidationError, match="最多上传 3 张"):
         services.submit_appeal(
@@ -135,6 +135,31 @@ def test_photos_checked_by_magic_bytes_not_extension(world):
         photos=[upload(), upload(JPEG, "x.jpg")],
     )
     assert sorted(p.content_type for p in a.photos.all()) == ["image/jpeg", "image/png"]
+
+
+def test_a_7th_photo_is_refused_on_each_appeal_path(world):
+    """The portal's worker and the staff filing an appeal: more photos than appeals.rules.MAX_PHOTOS (3) are
+    refused with the Chinese message, and nothing is written."""
+    before = Appeal.objects.count()
+    with pytest.raises(ValidationError, match="最多上传 3 张照片（本次选择了 7 张）"):
+        services.submit_appeal(
+            worker=worker(),
+            category="other",
+            text="附上七张现场照片说明情况",
+            idempotency_key=key(),
+            photos=[upload() for _ in range(7)],
+        )
+    with pytest.raises(ValidationError, match="最多上传 3 张照片（本次选择了 7 张）"):
+        services.file_appeal(
+            actor=world["users"]["kerqin_admin"],
+            source="staff",
+            category="other",
+            text="附上七张现场照片说明情况",
+            region=world["units"]["lxgw-kerqin"].region,
+            idempotency_key=key(),
+            photos=[upload() for _ in range(7)],
+        )
+    assert Appeal.objects.count() == before
 
 
 def test_rate_limit_per_worker(world, settings):

@@ -177,3 +177,19 @@ def test_documents_checked_by_extension_and_bytes(name, data, reason):
 def test_documents_accepted():
     assert check_document(SimpleUploadedFile("批复.pdf", b"%PDF-1.7\n...")) == "pdf"
     assert check_document(SimpleUploadedFile("receipt.png", PNG)) == "png"
+
+
+def test_a_7th_photo_is_refused_and_each_photo_is_checked_once(monkeypatch):
+    """clean_photos: at most MAX_PHOTOS (6) by default, named in Chinese; each photo checked and re-encoded
+    once, and the field stores what it made without a second pass."""
+    from xinye.core import uploads
+
+    photos = [SimpleUploadedFile(f"p{i}.png", PNG) for i in range(7)]
+    with pytest.raises(UploadRefused, match="最多上传 6 张照片（本次选择了 7 张）"):
+        uploads.clean_photos(photos)
+    calls = []
+    real = uploads.check_image
+    monkeypatch.setattr(uploads, "check_image", lambda f, **kw: calls.append(f) or real(f, **kw))
+    cleaned = uploads.clean_photos(photos[:6])
+    assert len(cleaned) == 6 and len(calls) == 6
+    assert {uploads.content_type(c) for c in cleaned} == {"image/png"}

@@ -432,3 +432,25 @@ def test_a_visit_keeps_its_photos_for_the_record(field, client_for, world):
     assert client_for("community_admin").get(stored.file.url).status_code == 404
     change = client_for("kerqin_admin").get(f"/admin/guidance/visit/{visit.pk}/change/").content.decode()
     assert f'<img src="{stored.file.url}"' in change and 'name="photos"' in change
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_7th_visit_photo_is_refused_and_6_are_kept(field, client_for, world):
+    """走访留痕 takes at most six photos at a time (core.uploads.MAX_PHOTOS): a 7th refuses them all with the
+    Chinese message on the phone page, nothing written; six are kept."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.appeals.helpers import PNG
+
+    client = client_for("instructor")
+    ent = field["ents"][1]
+    data = {"enterprise": ent.pk, "date": "2026-11-19", "topics": ["care"], "summary": "七张照片"}
+
+    def photos(n):
+        return [SimpleUploadedFile(f"site{i}.png", PNG, content_type="image/png") for i in range(n)]
+
+    r = client.post("/admin/guidance/my/", {**data, "photos": photos(7)}, follow=True)
+    assert "最多上传 6 张照片（本次选择了 7 张）" in r.content.decode()
+    assert not Visit.objects.filter(enterprise=ent).exists()
+    client.post("/admin/guidance/my/", {**data, "photos": photos(6)})
+    assert Visit.objects.get(enterprise=ent).photos.count() == 6

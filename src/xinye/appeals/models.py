@@ -127,7 +127,7 @@ class Appeal(Versioned, PublicCase):
 
 
 class AppealPhoto(models.Model):
-    """A photo attached to an appeal (type and size checked by appeals.uploads)."""
+    """A photo attached to an appeal (checked and re-encoded by core.uploads, at most rules.MAX_PHOTOS)."""
 
     appeal = models.ForeignKey(
         Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="photos"
@@ -136,7 +136,7 @@ class AppealPhoto(models.Model):
     content_type = models.CharField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    scope = ScopeSpec(unit="appeal__unit")
+    scope = ScopeSpec(unit="appeal__unit", enterprise="appeal__enterprise")  # as its appeal's
 
     class Meta:
         verbose_name = _("诉求照片")

@@ -41,7 +41,8 @@ class _CheckedFieldFile(models.fields.files.FieldFile):
     def save(self, name, content, save=True):
         if not getattr(content, "name", None):
             content.name = name  # the extension the caller gave is checked against the bytes
-        cleaned = self.field.clean_upload(content)
+        # a CleanFile was checked and cleaned already (uploads.clean_photos, before the caller wrote anything)
+        cleaned = content if isinstance(content, uploads.CleanFile) else self.field.clean_upload(content)
         super().save(cleaned.name, cleaned, save)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 
 from xinye.core.errors import Refused
 
@@ -41,6 +42,8 @@ IMPORT_MAX_ROWS = {  # XINYE_IMPORT_MAX_ROWS, rows per kind of sheet ("default" 
     "default": 200_000,
 }
 
+MAX_PHOTOS = 6  # photos in one upload (a visit's 走访留痕); the portal's appeals allow fewer (appeals.rules)
+
 PHOTO_EXTENSIONS = {"jpg": "jpg", "jpeg": "jpg", "png": "png", "webp": "webp"}
 DOCUMENT_EXTENSIONS = {
     **PHOTO_EXTENSIONS,
@@ -59,6 +62,11 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Office formats (.do
 
 class UploadRefused(Refused):
     """An upload failed a check; the message names the file and the reason, in Chinese."""
+
+
+class CleanFile(ContentFile):
+    """A photo `clean_image` made: checked, re-encoded without metadata, under a random name. A checked field
+    (core.fields) stores it as it is instead of checking it a second time; only `clean_image` makes one."""
 
 
 def setting(name: str, default):
@@ -194,7 +202,26 @@ def clean_image(file, *, max_bytes: int | None = None, label: str = "照片") ->
         raise UploadRefused(f"{label}{shown}已损坏，无法读取") from exc
     finally:
         file.seek(0)
-    return ContentFile(out.getvalue(), name=stored_name(kind))
+    return CleanFile(out.getvalue(), name=stored_name(kind))
+
+
+PHOTO_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def clean_photos(files, *, limit: int = MAX_PHOTOS, label: str = "照片") -> list[CleanFile]:
+    """The photos of one upload, all checked and cleaned (`clean_image`) before the caller writes anything,
+    so one bad photo stores none: at most `limit` of them (empty entries of a form are skipped). Give the
+    results to a PhotoField's `save()`; `content_type` tells a result's MIME type."""
+    files = [f for f in (files or ()) if f]
+    if len(files) > limit:
+        message = gettext("最多上传 %(limit)s 张照片（本次选择了 %(count)s 张）")
+        raise UploadRefused(message % {"limit": limit, "count": len(files)})
+    return [clean_image(f, label=label) for f in files]
+
+
+def content_type(cleaned: ContentFile) -> str:
+    """The MIME type of a cleaned photo, from the extension `clean_image` named it with."""
+    return PHOTO_CONTENT_TYPES[Path(cleaned.name).suffix.lstrip(".")]
 
 
 # --- documents (receipts, evidence, approvals) --------------------------------------------------------------

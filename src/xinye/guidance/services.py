@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from xinye.accounts.permissions import actor_user, is_system, require, restrict
 from xinye.appeals.services import file_appeal
+from xinye.core import uploads
 from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import assignment
 from xinye.guidance.choices import AssessmentGrade, DueStatus, ProblemStatus, VisitTopic
@@ -285,21 +286,18 @@ def save_visit(visit: Visit, *, actor, problems=()) -> Visit:
 
 @transaction.atomic
 def add_visit_photos(visit: Visit, files, *, actor) -> list[VisitPhoto]:
-    """走访留痕: photos of a visit, checked like the portal's (JPEG, PNG or WebP by their bytes, at most 5 MB,
-    at most 6 at a time), stored under names that say nothing about the visit; all or none."""
-    from django.core.exceptions import ValidationError
-
-    from xinye.appeals.uploads import stored_name, validate_photos
-
+    """走访留痕: photos of a visit, checked like every photo (core.uploads: JPEG, PNG or WebP by their bytes,
+    at most 5 MB, at most MAX_PHOTOS = 6 at a time), stored re-encoded under names that say nothing about
+    the visit; all or none."""
     require(actor, "view", visit)
     try:
-        checked = validate_photos(files)
-    except ValidationError as exc:
+        checked = uploads.clean_photos(files)
+    except uploads.UploadRefused as exc:
         raise Refused({"photos": "；".join(exc.messages)}) from None
     saved = []
-    for file, content_type, ext in checked:
-        photo = VisitPhoto(visit=visit, content_type=content_type)
-        photo.file.save(stored_name(ext), file, save=True)
+    for cleaned in checked:
+        photo = VisitPhoto(visit=visit, content_type=uploads.content_type(cleaned))
+        photo.file.save(cleaned.name, cleaned, save=True)
         require(actor, "add", photo)
         saved.append(photo)
     return saved

@@ -14,8 +14,7 @@ from django.utils import timezone
 from xinye.accounts.permissions import has_action, require
 from xinye.appeals.cases import CaseEvent
 from xinye.appeals.services import community_of_region, county_work_committee, fixed_unit, serves
-from xinye.appeals.uploads import stored_name, validate_image
-from xinye.core import geo
+from xinye.core import geo, uploads
 from xinye.core.errors import OutOfScope, Refused
 from xinye.hazards import rules
 from xinye.hazards.choices import (
@@ -299,7 +298,7 @@ def _submit(
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise Refused("位置坐标超出范围")
     lat, lng = geo.to_wgs84(latitude, longitude, coord_system)
-    checked = validate_image(photo) if photo else None
+    checked = uploads.clean_photos([photo], limit=1)
     if worker is not None:
         _check_rate(worker)
     unit = route_report(category=category, latitude=lat, longitude=lng, worker=worker)
@@ -321,8 +320,8 @@ def _submit(
                 idempotency_key=idempotency_key,
                 client_label=client_label[:64],
             )
-            if checked:
-                report.photo.save(stored_name(checked[1]), photo, save=True)
+            for cleaned in checked:
+                report.photo.save(cleaned.name, cleaned, save=True)
             _event(
                 report,
                 actor=reporter,

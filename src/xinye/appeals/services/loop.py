@@ -32,8 +32,7 @@ from xinye.appeals.choices import (
 )
 from xinye.appeals.models import Appeal, AppealEvent, AppealPhoto, AppealTask
 from xinye.appeals.services.routing import home_unit, route
-from xinye.appeals.uploads import stored_name, validate_photos
-from xinye.core import loops, workdays
+from xinye.core import loops, uploads, workdays
 from xinye.core.errors import OutOfScope, Refused
 from xinye.rulebook.services import with_citation
 
@@ -167,9 +166,9 @@ def _insert(appeal: Appeal, checked, *, actor, note: str, label: str) -> Appeal:
     """Write a checked new appeal, its photos and its first event (inside the caller's transaction).
     `save()` gives the row its number (SQ + date + id) through the ORM, so the change log records it."""
     appeal.save()
-    for file, content_type, ext in checked:
-        photo = AppealPhoto(appeal=appeal, content_type=content_type)
-        photo.file.save(stored_name(ext), file, save=True)
+    for cleaned in checked:
+        photo = AppealPhoto(appeal=appeal, content_type=uploads.content_type(cleaned))
+        photo.file.save(cleaned.name, cleaned, save=True)
     _event(
         appeal,
         EventKind.SUBMITTED,
@@ -205,7 +204,7 @@ def submit_appeal(
     # the rate limit, which the first submission counts itself into) also gets its first appeal.
     try:
         category, text = _clean_submission(category, text)
-        checked = validate_photos(photos)
+        checked = uploads.clean_photos(photos, limit=rules.MAX_PHOTOS)
         enterprise = worker.practitioner.enterprise if worker.practitioner_id else None
         unit_id, region_id = _home_ids(worker, region, enterprise)
         _check_rate(worker)
@@ -278,7 +277,7 @@ def file_appeal(
     if source not in STAFF_SOURCES:
         raise Refused({"source": f"未知的诉求来源：{source}"})
     category, text = _clean_submission(category, text)
-    checked = validate_photos(photos)
+    checked = uploads.clean_photos(photos, limit=rules.MAX_PHOTOS)
     unit_id, region_id = _home_ids(None, region, enterprise)
     appeal = Appeal(
         worker=None,
