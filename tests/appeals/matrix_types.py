@@ -1,12 +1,12 @@
-"""Permission-matrix registrations: appeals (owned by the 属地 unit), tasks (owned by the assigned unit —
-a community sees its own tasks only) and reminders."""
+"""Permission-matrix registrations: appeals (owned by the 属地 unit), their photos, tasks (owned by the
+assigned unit — a community sees its own tasks only) and reminders."""
 
 import uuid
 
 from tests.appeals.helpers import worker
 from tests.ledger.factories import make_enterprise
 from tests.matrix import MatrixType, register
-from xinye.appeals.models import Appeal, AppealReminder, AppealTask
+from xinye.appeals.models import Appeal, AppealPhoto, AppealReminder, AppealTask
 
 
 def _appeal(unit, world):
@@ -37,6 +37,13 @@ def _task(unit, world):
     return AppealTask.objects.create(appeal=appeal, unit=unit, instruction="请核实")
 
 
+def _photo(unit, world):
+    # scope hangs from the appeal (ScopeSpec "appeal__unit"); the row names a file without storing one
+    return AppealPhoto.objects.create(
+        appeal=_appeal(unit, world), file="appeals/matrix.png", content_type="image/png"
+    )
+
+
 def _reminder(unit, world):
     appeal = _appeal(unit, world)
     return AppealReminder.objects.create(
@@ -61,6 +68,11 @@ register(
         api_list="/api/v1/appeal-tasks",
         enterprise_of=lambda o: o.appeal.enterprise,
     )
+)
+# An appeal's photos: no console page or API of their own (added with the appeal, served by
+# console.views.media through restrict() with view_sensitive), so the matrix proves the one door.
+register(
+    MatrixType("appeals.appealphoto", _photo, console=False, enterprise_of=lambda p: p.appeal.enterprise)
 )
 register(MatrixType("appeals.appealreminder", _reminder, api_list="/api/v1/appeal-reminders"))
 __all__ = ["worker"]

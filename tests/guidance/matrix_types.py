@@ -2,7 +2,7 @@ import datetime
 
 from tests.guidance import helpers
 from tests.matrix import MatrixType, register
-from xinye.guidance.models import InstructorAssessment, Visit, VisitProblem
+from xinye.guidance.models import InstructorAssessment, Visit, VisitPhoto, VisitProblem
 
 
 def _visit(unit, world):
@@ -13,6 +13,13 @@ def _visit(unit, world):
 
 def _problem(unit, world):
     return VisitProblem.objects.create(visit=_visit(unit, world), description="充电桩不足")
+
+
+def _photo(unit, world):
+    # scope hangs from the visit (ScopeSpec "visit__unit"); the row names a file without storing one
+    return VisitPhoto.objects.create(
+        visit=_visit(unit, world), file="visits/matrix.png", content_type="image/png"
+    )
 
 
 def _assessment(unit, world):
@@ -39,6 +46,9 @@ register(
         change_data=lambda p: {"description": "改", "status": "resolved"},
     )
 )
+# 走访留痕 photos: no console page or API of their own (added with their visit, served by console.views.media
+# through restrict()), so the matrix proves the one door for every action and role.
+register(MatrixType("guidance.visitphoto", _photo, console=False, enterprise_of=lambda p: p.visit.enterprise))
 register(
     MatrixType(
         "guidance.instructorassessment",
