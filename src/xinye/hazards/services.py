@@ -34,7 +34,7 @@ from xinye.orgs.services import require_citywide
 from xinye.stations.services import nearest as nearest_stations
 
 # Read-only helpers: no actor (the signature test checks every other public function).
-READS = ("apply", "route_report", "locate_report", "nearby_duplicates", "duplicates_of")
+READS = ("apply", "route_report", "locate_report", "nearby_duplicates", "duplicates_of", "place")
 
 TRANSITIONS = {
     HazardStatus.OPEN: {HazardStatus.ACKNOWLEDGED, HazardStatus.IN_PROGRESS, HazardStatus.CLOSED},
