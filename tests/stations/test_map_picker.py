@@ -102,3 +102,23 @@ def test_hazard_pages_show_the_point_and_the_nearest_station_on_a_map(client_for
         assert f"<title>{station.name}</title>" in figure
         caption = figure[figure.index("<figcaption") :]
         assert "纬度 43.617200，经度 122.263000" in caption and "最近驿站：和平驿站，相距" in caption
+
+
+def test_gcj02_tiles_are_shifted_under_the_wgs84_outlines(settings):
+    # a hazard's close-up: 高德-style tiles must sit where the WGS-84 point is, not ~500 m off
+    point = (43.6172, 122.2630)
+    settings.XINYE_MAP_TILES = {**TILES, "coord": "wgs84"}
+    plain = maps.outline_map(around=[point], width=420, height=300)["tiles"]
+    settings.XINYE_MAP_TILES = {**TILES, "coord": "gcj02"}
+    shifted = maps.outline_map(around=[point], width=420, height=300)["tiles"]
+    k = float(maps.outline_map(around=[point], width=420, height=300)["k"])
+    gx, gy = maps.unit_xy(*maps.to_tile_system(*point, "gcj02"))
+    wx, wy = maps.unit_xy(*point)
+    by_url = {t["url"]: t for t in plain}
+    common = [t for t in shifted if t["url"] in by_url]
+    assert common
+    dx = common[0]["x"] - by_url[common[0]["url"]]["x"]
+    dy = common[0]["y"] - by_url[common[0]["url"]]["y"]
+    # the layer moves back by exactly the GCJ-02 offset at this scale (to the rounding of 0.1 px)
+    assert dx == pytest.approx(-(gx - wx) * k, abs=0.3) and dy == pytest.approx(-(gy - wy) * k, abs=0.3)
+    assert abs(dx) + abs(dy) > 20  # and the offset is visible at this scale

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from xinye.core import geo
+
 GEOJSON = pathlib.Path(__file__).resolve().parent / "static" / "core" / "tongliao-counties.geojson"
 TILE = 256
 MAX_ZOOM = 17
@@ -58,6 +60,20 @@ def unit_xy(lat: float, lng: float) -> tuple[float, float]:
     lat = max(min(lat, MAX_LAT), -MAX_LAT)
     sin = math.sin(math.radians(lat))
     return (lng + 180.0) / 360.0, 0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)
+
+
+def unit_latlng(x: float, y: float) -> tuple[float, float]:
+    """The inverse of `unit_xy` (console/map.js does the same for a click)."""
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y)))), x * 360.0 - 180.0
+
+
+def to_tile_system(lat: float, lng: float, system: str) -> tuple[float, float]:
+    """A WGS-84 point in the tiles' coordinate system (高德/腾讯-style tiles are drawn in GCJ-02)."""
+    if system == "gcj02":
+        return geo.wgs84_to_gcj02(lat, lng)
+    if system == "bd09":
+        return geo.wgs84_to_bd09(lat, lng)
+    return lat, lng
 
 
 def world_pixel(lat: float, lng: float, zoom: int) -> tuple[float, float]:
@@ -139,11 +155,16 @@ def outline_map(
 
 
 def _tiles(config: dict, k: float, cx: float, cy: float, width: int, height: int) -> list[dict]:
-    """The tiles covering the box at the zoom just below the map's scale, each stretched to its place."""
+    """The tiles covering the box at the zoom just below the map's scale, each stretched to its place.
+
+    Tiles in GCJ-02 (or BD-09) are laid out around the box's centre converted to their system: the shift
+    between the systems changes by metres only across a city, so one shift puts the whole layer under the
+    WGS-84 outlines and markers (the ~500 m offset would otherwise show on a hazard's close-up)."""
     zoom = max(0, min(MAX_ZOOM + 1, math.floor(math.log2(k / TILE))))
     n = 2**zoom
     size = k / n  # a tile's side in the map's pixels
-    left, top = cx * k - width / 2, cy * k - height / 2
+    tx_c, ty_c = unit_xy(*to_tile_system(*unit_latlng(cx, cy), config.get("coord", "wgs84")))
+    left, top = tx_c * k - width / 2, ty_c * k - height / 2
     subdomains = config.get("subdomains", "abc")
     tiles = []
     for tx in range(math.floor(left / size), math.floor((left + width) / size) + 1):

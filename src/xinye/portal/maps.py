@@ -8,8 +8,7 @@ to the tiles' coordinate system (GCJ-02 for 高德/腾讯-style tiles).
 
 from dataclasses import dataclass
 
-from xinye.core import geo
-from xinye.core.maps import MAX_ZOOM, MIN_ZOOM, TILE, tile_origins, tiles_config, world_pixel
+from xinye.core.maps import MAX_ZOOM, MIN_ZOOM, TILE, tile_origins, tiles_config, to_tile_system, world_pixel
 
 __all__ = ["Marker", "static_map", "tile_origins", "tiles_config", "world_pixel"]
 
@@ -20,14 +19,6 @@ class Marker:
     title: str
     lat: float
     lng: float
-
-
-def _to_tile_system(lat: float, lng: float, system: str) -> tuple[float, float]:
-    if system == "gcj02":
-        return geo.wgs84_to_gcj02(lat, lng)
-    if system == "bd09":
-        return geo.wgs84_to_bd09(lat, lng)
-    return lat, lng
 
 
 def static_map(
@@ -44,8 +35,8 @@ def static_map(
     if config is None:
         return None
     system = config.get("coord", "wgs84")
-    points = [_to_tile_system(m.lat, m.lng, system) for m in markers]
-    clat, clng = _to_tile_system(*center, system)
+    points = [to_tile_system(m.lat, m.lng, system) for m in markers]
+    clat, clng = to_tile_system(*center, system)
     margin = 24
     zoom = MAX_ZOOM
     while zoom > MIN_ZOOM:
