@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 
 from xinye.accounts.services import otp_device, otp_required
 from xinye.core.context import Actor, new_request_id, reset_actor, set_actor
+from xinye.core.maps import tile_origins
 from xinye.core.net import client_ip
 
 
@@ -234,10 +235,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update = dict(parts.update or {})
             update["script-src"] = [*update.get("script-src", []), "'unsafe-eval'"]
             parts.update = update
-        elif kind == "portal":
-            from xinye.portal.maps import tile_origins
-
-            # the configured map tile server, the one outside origin (or its {s} subdomains) the portal may load
+        if kind in ("console", "portal"):
+            # the configured map tile server, the one outside origin (or its {s} subdomains) the portal's
+            # station map and the console's maps (station picker, hazard place) may load images from
             origins = tile_origins()
             if origins:
                 update = dict(parts.update or {})

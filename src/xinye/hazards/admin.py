@@ -3,6 +3,7 @@ go through the 处理 page (hazards:work) and its services."""
 
 from django.contrib import admin
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,7 @@ class HazardReportAdmin(FilteredAdmin, ScopedAdmin):
         names = [
             f.name for f in self.model._meta.concrete_fields if f.name not in ("idempotency_key", "worker")
         ]
-        return ["work_link", "nearby", *names]
+        return ["work_link", "place_map", "nearby", *names]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if self.get_object(request, object_id) is None:
@@ -65,6 +66,11 @@ class HazardReportAdmin(FilteredAdmin, ScopedAdmin):
             reverse("hazards:work", args=[obj.pk]),
             _("进入处理页面 →"),
         )
+
+    @admin.display(description=_("位置示意"))
+    def place_map(self, obj):
+        """The reported point and the nearest station on a small map; the figures stay as its caption."""
+        return render_to_string("console/map.html", services.place(obj))
 
     @admin.display(description=_("附近疑似重复（50 米内、同类、未关闭）"))
     def nearby(self, obj):

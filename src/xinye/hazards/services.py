@@ -7,14 +7,16 @@ keys. Staff steps call `require(actor, "change", report)` before and after the w
 `Refused` or `OutOfScope`.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, require
 from xinye.appeals.cases import CaseEvent
 from xinye.appeals.services import community_of_region, county_work_committee, fixed_unit, serves
-from xinye.core import geo, uploads
+from xinye.core import geo, maps, uploads
 from xinye.core.errors import OutOfScope, Refused
 from xinye.hazards import rules
 from xinye.hazards.choices import (
@@ -28,9 +30,10 @@ from xinye.hazards.choices import (
 from xinye.hazards.models import HazardEvent, HazardReport
 from xinye.orgs.models import OrgUnit
 from xinye.orgs.services import require_citywide
+from xinye.stations.services import nearest as nearest_stations
 
 # Read-only helpers: no actor (the signature test checks every other public function).
-READS = ("apply", "route_report", "locate_report", "nearby_duplicates", "duplicates_of")
+READS = ("apply", "route_report", "locate_report", "nearby_duplicates", "duplicates_of", "place")
 
 TRANSITIONS = {
     HazardStatus.OPEN: {HazardStatus.ACKNOWLEDGED, HazardStatus.IN_PROGRESS, HazardStatus.CLOSED},
@@ -427,3 +430,26 @@ def anonymise_closed_reports(*, actor, before, dry_run: bool = False) -> int:
         report.save()
         count += 1
     return count
+
+
+def place(report: HazardReport) -> dict:
+    """The report's place for the console (issue 17): a small map with the reported point and the nearest
+    open station (within the nearest-station search's reach), and the caption stating both in figures."""
+    here = (report.latitude, report.longitude)
+    markers = [{"lat": here[0], "lng": here[1], "kind": "report", "title": _("上报位置")}]
+    caption = _("上报位置：纬度 %(lat).6f，经度 %(lng).6f（WGS-84）") % {"lat": here[0], "lng": here[1]}
+    try:
+        near = nearest_stations(*here, 1)
+    except ValidationError:  # a stored point out of range: the map shows the city without a station
+        near = []
+    if near:
+        station, metres = near[0].station, near[0].distance
+        markers.append(
+            {"lat": station.latitude, "lng": station.longitude, "kind": "station", "title": station.name}
+        )
+        caption += _("；最近驿站：%(name)s，相距 %(metres)s 米") % {
+            "name": station.name,
+            "metres": round(metres),
+        }
+    around = [(m["lat"], m["lng"]) for m in markers]
+    return {"map": maps.outline_map(markers, width=420, height=300, around=around), "caption": caption}

@@ -53,6 +53,7 @@ def work(request, pk: int):
         "title": _("随手拍处理：#%(pk)s %(category)s")
         % {"pk": report.pk, "category": report.get_category_display()},
         "report": report,
+        "place": services.place(report),
         "events": report.events.order_by("created_at", "pk"),
         "duplicates": services.duplicates_of(report),
         "can_change": in_scope(request.user, "change", report),

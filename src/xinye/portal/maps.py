@@ -6,17 +6,11 @@ one); otherwise the portal shows the list alone. Stations are stored in WGS-84 a
 to the tiles' coordinate system (GCJ-02 for 高德/腾讯-style tiles).
 """
 
-import math
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from django.conf import settings
+from xinye.core.maps import MAX_ZOOM, MIN_ZOOM, TILE, tile_origins, tiles_config, to_tile_system, world_pixel
 
-from xinye.core import geo
-
-TILE = 256
-MAX_ZOOM = 17
-MIN_ZOOM = 10
+__all__ = ["Marker", "static_map", "tile_origins", "tiles_config", "world_pixel"]
 
 
 @dataclass(frozen=True)
@@ -25,46 +19,6 @@ class Marker:
     title: str
     lat: float
     lng: float
-
-
-def tiles_config() -> dict | None:
-    config = getattr(settings, "XINYE_MAP_TILES", None) or {}
-    return config if config.get("url") else None
-
-
-def tile_origins() -> list[str]:
-    """The tile server's origins, for the content security policy's img-src: one per subdomain when the URL
-    spreads tiles over `{s}` (a.tiles…, b.tiles…, c.tiles…), as the map draws from each of them."""
-    config = tiles_config()
-    if config is None:
-        return []
-    url = config["url"]
-    names = config.get("subdomains", "abc") if "{s}" in url else "-"
-    origins = []
-    for name in names:
-        parts = urlsplit(url.replace("{s}", name))
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in origins:
-            origins.append(origin)
-    return origins
-
-
-def world_pixel(lat: float, lng: float, zoom: int) -> tuple[float, float]:
-    """Web Mercator pixel coordinates of a point at `zoom` (256-pixel tiles)."""
-    scale = TILE * (2**zoom)
-    lat = max(min(lat, 85.05112878), -85.05112878)
-    x = (lng + 180.0) / 360.0 * scale
-    sin = math.sin(math.radians(lat))
-    y = (0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)) * scale
-    return x, y
-
-
-def _to_tile_system(lat: float, lng: float, system: str) -> tuple[float, float]:
-    if system == "gcj02":
-        return geo.wgs84_to_gcj02(lat, lng)
-    if system == "bd09":
-        return geo.wgs84_to_bd09(lat, lng)
-    return lat, lng
 
 
 def static_map(
@@ -81,8 +35,8 @@ def static_map(
     if config is None:
         return None
     system = config.get("coord", "wgs84")
-    points = [_to_tile_system(m.lat, m.lng, system) for m in markers]
-    clat, clng = _to_tile_system(*center, system)
+    points = [to_tile_system(m.lat, m.lng, system) for m in markers]
+    clat, clng = to_tile_system(*center, system)
     margin = 24
     zoom = MAX_ZOOM
     while zoom > MIN_ZOOM:

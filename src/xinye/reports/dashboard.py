@@ -11,10 +11,7 @@ the wall screen shows all of it to a room.
 from __future__ import annotations
 
 import datetime
-import functools
-import json
 import math
-import pathlib
 
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -23,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.appeals.models import Appeal
+from xinye.core.maps import counties_geojson
 from xinye.coverage import services as coverage
 from xinye.coverage.models import CoverageCell
 from xinye.orgs.models import Region
@@ -48,7 +46,6 @@ MONTHS = 12
 # How many stations the map draws as dots at most (a province has tens of thousands: the counties' colours
 # carry the figure, the dots only show where the stations are).
 MAP_STATIONS = 3000
-GEOJSON = pathlib.Path(__file__).resolve().parent / "static" / "reports" / "tongliao-counties.geojson"
 
 
 def _rate(value: float) -> str:
@@ -242,13 +239,6 @@ def activity(viewer, limit: int = 8) -> list[dict]:
         }
         for region, category, status, at in rows
     ]
-
-
-@functools.cache
-def counties_geojson() -> dict:
-    """The bundled outlines of 通辽's nine county-level units (simplified, approximate: drawn for a wall
-    screen, not for measuring), keyed by region code in `properties.code`."""
-    return json.loads(GEOJSON.read_text(encoding="utf-8"))
 
 
 def _colour(rate: float | None) -> str:

@@ -1,13 +1,15 @@
 from django import forms
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import INPUT_CLASSES, UnfoldAdminDecimalFieldWidget, UnfoldAdminSelectWidget
 
 from xinye.accounts import writes
 from xinye.console.admin import ScopedAdmin
-from xinye.core import geo
+from xinye.core import geo, maps
 from xinye.core.filters import FilteredAdmin
 from xinye.ledger.choices import CoordSystem
 from xinye.stations import services
@@ -76,6 +78,29 @@ class WeekHoursField(forms.MultiValueField):
         return hours
 
 
+class PointPickerWidget(UnfoldAdminDecimalFieldWidget):
+    """The 经度 input followed by a map of the city (issue 17): a click on the map fills 纬度 and 经度, typing
+    in them moves the marker (console/map.js). The map is hidden until the script runs, so without script
+    the two inputs work alone; a point outside the city's outline is flagged under the map, not refused
+    (the outlines are approximate)."""
+
+    lat_input = "id_latitude"
+
+    class Media:
+        js = ["console/map.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__({"step": "any", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        lng_input = (attrs or {}).get("id") or f"id_{name}"
+        picker = {"lat": self.lat_input, "lng": lng_input}
+        return mark_safe(
+            field + render_to_string("console/map.html", {"map": maps.outline_map(), "picker": picker})
+        )  # noqa: S308 - both parts are rendered by escaping templates
+
+
 class StationForm(forms.ModelForm):
     """Amenities as checkboxes, the week's hours day by day, and coordinates in any system (converted to
     WGS-84)."""
@@ -125,6 +150,7 @@ class StationForm(forms.ModelForm):
             "contact_name",
             "contact_phone",
         ]
+        widgets = {"longitude": PointPickerWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
