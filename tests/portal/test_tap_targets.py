@@ -20,7 +20,7 @@ ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts"
 MIN = 44
 PHONE = "13904752222"
 
-AUDIT = """() => {
+AUDIT = """(min) => {
   const out = [];
   const sel = 'a[href], button, select, input[type=checkbox], input[type=radio], input[type=submit], input[type=button]';
   for (const el of document.querySelectorAll(sel)) {
@@ -35,19 +35,23 @@ AUDIT = """() => {
       const own = (el.textContent || '').trim().length;
       if (block && (block.textContent || '').trim().length > own + 1) continue;  // inline in running text
     }
-    if (r.width + 0.5 < %(min)d || r.height + 0.5 < %(min)d) {
+    if (r.width + 0.5 < min || r.height + 0.5 < min) {
       const name = (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '');
       out.push(`${el.tagName.toLowerCase()}${name} "${(el.textContent || el.value || el.name || '').trim().slice(0, 20)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
     }
   }
   return out;
-}""" % {"min": MIN}
+}"""
 
 
 @pytest.fixture
 def phone(browser, artifacts):
     context = browser.new_context(
-        viewport={"width": 375, "height": 812}, device_scale_factor=1, is_mobile=True, has_touch=True, locale="zh-CN"
+        viewport={"width": 375, "height": 812},
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
     )
     page = context.new_page()
     yield page
@@ -58,7 +62,7 @@ def _audit(page, url, name, failures):
     page.goto(url)
     page.wait_for_load_state("load")
     page.screenshot(path=str(ARTIFACTS / f"portal-tap-{name}.png"), full_page=True)
-    for problem in page.evaluate(AUDIT):
+    for problem in page.evaluate(AUDIT, MIN):
         failures.append(f"{name} ({url}): {problem}")
 
 
