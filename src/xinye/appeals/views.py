@@ -17,6 +17,7 @@ from xinye.appeals import services
 from xinye.appeals.choices import DISPATCH_KINDS, AppealStatus, TaskStatus
 from xinye.appeals.models import Appeal, AppealReminder, AppealTask
 from xinye.audit.services import log_sensitive_access
+from xinye.console.exports import statistics_export
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.orgs.models import OrgUnit
@@ -170,6 +171,7 @@ def _parse_date(value: str | None):
         return None
 
 
+@statistics_export(AppealTask)
 def stats(request):
     """Rates per assigned unit over a period; the unit filter narrows to one unit's subtree."""
     if not has_action(request.user, "view", AppealTask):

@@ -12,7 +12,10 @@ starts with = + - @ or a tab/carriage return gets Excel's quote prefix. The expo
 from __future__ import annotations
 
 import datetime
+import functools
 import io
+import re
+from html.parser import HTMLParser
 from urllib.parse import quote
 
 from django.conf import settings
@@ -20,7 +23,7 @@ from django.contrib import messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -199,3 +202,304 @@ def xlsx_response(data: bytes, title: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Statistics pages (custom admin views): `?format=xlsx` exports the tables the page shows ---------------
+#
+# A statistics page is a view that renders one or more <table>s of figures. `@statistics_export(Model)` gives
+# it `?format=xlsx`: the view runs as usual (same filters from the query string, same scope — the view itself
+# restricts — same masking, since the figures come from the rendered page), and every <table> of the page
+# becomes a sheet of one workbook: a title row naming the page, a row naming who exported it, their scope and
+# the filters shown in the page's form, the frozen header row, then the rows exactly as shown (totals included).
+# A table marked `data-no-export` is left out. The 导出 Excel button is `{% statistics_export_button %}`
+# (console_exports tag library): shown only to a user who holds `export` on the page's type — the same rule
+# as the lists' button — and carrying the page's query string.
+
+
+def _scope_caption(user) -> str:
+    """The user's scope in words: each role and the unit it is bound to."""
+    parts = []
+    for ra in user.role_assignments.select_related("role", "unit"):
+        industry = f"（{ra.get_industry_display()}）" if ra.industry else ""
+        parts.append(f"{ra.role.name}@{ra.unit.name}{industry}")
+    return "、".join(parts) or (_("全市") if user.is_superuser else _("无"))
+
+
+class _PageTables(HTMLParser):
+    """The <table>s of a rendered page (cells as the text shown), the heading before each, and the values of
+    the page's GET form (its filters) labelled as on the page."""
+
+    HEADINGS = {"h1", "h2", "h3", "h4"}
+    SKIP = {"script", "style", "template"}
+    BLOCKS = {"br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self.filters: list[tuple[str, str]] = []
+        self._stack: list[dict] = []  # open tables (nested tables become their own)
+        self._cell: list[str] | None = None
+        self._cell_span = 1
+        self._heading: list[str] | None = None
+        self._last_heading = ""
+        self._skip = 0
+        self._hidden = 0
+        self._form = 0
+        self._label: list[str] | None = None
+        self._pending_label = ""  # a <label for=…> closed before its control
+        self._select: dict | None = None
+        self._option: dict | None = None
+        self._depth_hidden: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in self.SKIP:
+            self._skip += 1
+            return
+        if tag == "form" and (a.get("method") or "get").lower() == "get":
+            self._form += 1
+        if self._form and tag == "label":
+            self._label = []
+        if self._form and tag == "select":
+            self._select = {
+                "name": a.get("name", ""),
+                "label": self._label_text(),
+                "chosen": None,
+                "first": None,
+            }
+        if self._select is not None and tag == "option":
+            self._option = {"selected": "selected" in a, "text": []}
+        if (
+            self._form
+            and tag == "input"
+            and a.get("name")
+            and a.get("type", "text") not in ("hidden", "submit")
+        ):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.filters.append((self._label_text() or a["name"], _("是")))
+            elif a.get("value"):
+                self.filters.append((self._label_text() or a["name"], a["value"]))
+        if tag in self.HEADINGS:
+            self._heading = []
+        self._block(tag)
+        if tag == "table":
+            self._stack.append(
+                {
+                    "name": self._last_heading,
+                    "rows": [],
+                    "head": 0,
+                    "in_head": False,
+                    "skip": "data-no-export" in a,
+                    "row": None,
+                }
+            )
+        elif self._stack:
+            t = self._stack[-1]
+            if tag == "thead":
+                t["in_head"] = True
+            elif tag == "tr":
+                t["row"] = []
+            elif tag in ("td", "th") and t["row"] is not None:
+                self._cell = []
+                try:
+                    self._cell_span = max(1, min(50, int(a.get("colspan", 1))))
+                except ValueError:
+                    self._cell_span = 1
+
+    def _block(self, tag):
+        if self._cell is not None and tag in self.BLOCKS:
+            self._cell.append(" ")  # <br>, list items, paragraphs in a cell: a space, as the eye reads it
+
+    def _label_text(self) -> str:
+        if self._label:
+            return " ".join("".join(self._label).split())
+        text, self._pending_label = self._pending_label, ""
+        return text
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skip = max(0, self._skip - 1)
+            return
+        if tag == "form" and self._form:
+            self._form -= 1
+        if tag == "label" and self._label is not None:
+            self._pending_label = " ".join("".join(self._label).split())
+            self._label = None
+        if tag == "option" and self._option is not None and self._select is not None:
+            text = " ".join("".join(self._option["text"]).split())
+            if self._select["first"] is None:
+                self._select["first"] = text
+            if self._option["selected"]:
+                self._select["chosen"] = text
+            self._option = None
+        if tag == "select" and self._select is not None:
+            s = self._select
+            if s["chosen"]:
+                self.filters.append((s["label"] or s["name"], s["chosen"]))
+            self._select = None
+        self._block(tag)
+        if tag in self.HEADINGS and self._heading is not None:
+            self._last_heading = " ".join("".join(self._heading).split())
+            self._heading = None
+        if not self._stack:
+            return
+        t = self._stack[-1]
+        if tag in ("td", "th") and self._cell is not None and t["row"] is not None:
+            text = " ".join("".join(self._cell).split())
+            t["row"].extend([text] + [""] * (self._cell_span - 1))
+            t["spans"] = t.get("spans", 0) + (self._cell_span > 1)
+            self._cell = None
+        elif tag == "tr" and t["row"] is not None:
+            note = (
+                sum(1 for c in t["row"] if c) == 1
+                and t.get("spans")
+                and len(t["row"]) > 1
+                and not t["in_head"]
+            )
+            t["spans"] = 0
+            if any(t["row"]) and not note:  # not "该期间没有任务。" spanning an empty table
+                t["rows"].append(t["row"])
+                if t["in_head"]:
+                    t["head"] += 1
+            t["row"] = None
+        elif tag == "thead":
+            t["in_head"] = False
+        elif tag == "table":
+            self._stack.pop()
+            if not t["skip"] and t["rows"]:
+                self.tables.append(t)
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._heading is not None:
+            self._heading.append(data)
+        if self._label is not None and self._select is None:
+            self._label.append(data)
+        if self._option is not None:
+            self._option["text"].append(data)
+
+
+def page_tables(html: str) -> tuple[list[tuple[str, list[str], list[list[str]]]], list[tuple[str, str]]]:
+    """[(heading, header row, body rows)] of every exportable table in `html`, and the form's filters."""
+    parser = _PageTables()
+    parser.feed(html)
+    parser.close()
+    tables = []
+    for t in parser.tables:
+        head = t["head"] or 1  # a table without <thead>: its first row is the header
+        headers = [" / ".join(filter(None, col)) for col in zip(*t["rows"][:head], strict=False)]
+        width = max(len(r) for r in t["rows"])
+        headers += [""] * (width - len(headers))
+        tables.append((t["name"], headers, t["rows"][head:]))
+    return tables, parser.filters
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(c for c in name if c not in "[]:*?/\\")[:28] or "Sheet"
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base[:26]}_{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def write_tables(title: str, tables, *, user, note: str = "") -> bytes:
+    """Several tables, one sheet each, each sheet laid out as `write_table` lays out one."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "in_memory": True,
+        },
+    )
+    text = wb.add_format({"num_format": "@"})
+    quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DBEAFE", "border": 1, "align": "center"})
+    big = wb.add_format({"bold": True, "font_size": 14})
+    used: set[str] = set()
+    now = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    for name, headers, rows in tables or [(title, [str(_("（本页没有数据）"))], [])]:
+        ws = wb.add_worksheet(_sheet_name(name if name and name != title else title, used))
+        ws.write_string(0, 0, f"{title} · {name}" if name and name != title else title, big)
+        who = _("导出人：%(user)s；导出时间：%(now)s；共 %(n)s 行") % {
+            "user": user.get_username(),
+            "now": now,
+            "n": len(rows),
+        }
+        ws.write_string(1, 0, f"{who}；{note}" if note else who)
+        for j, header in enumerate(headers):
+            ws.write_string(2, j, header, head)
+            ws.set_column(j, j, max(10, min(40, len(header) * 2 + 4)))
+        ws.freeze_panes(3, 0)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(2)
+        for i, values in enumerate(rows, start=3):
+            for j, value in enumerate(values):
+                if value:
+                    ws.write_string(i, j, value, quoted if value.startswith(FORMULA_STARTS) else text)
+    wb.close()
+    return out.getvalue()
+
+
+def statistics_export(model):
+    """Give a statistics page (a view, or a ModelAdmin method view) `?format=xlsx`: the tables it shows, under
+    the same query string and scope, refused (403, as the lists) without the `export` action on `model`."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            request = args[0] if isinstance(args[0], HttpRequest) else args[1]
+            if request.GET.get("format") != "xlsx":
+                return view(*args, **kwargs)
+            if not has_action(request.user, "export", model):
+                raise PermissionDenied
+            query = request.GET.copy()
+            del query["format"]
+            request.GET = query
+            response = view(*args, **kwargs)
+            if getattr(response, "status_code", 200) != 200 or "html" not in response.get("Content-Type", ""):
+                return response  # a redirect, a refusal: as the page would answer
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            tables, filters = page_tables(response.content.decode(response.charset or "utf-8"))
+            title = _page_title(response) or str(model._meta.verbose_name_plural)
+            conditions = "；".join(f"{label.rstrip('：:')}={value}" for label, value in filters) or _("无")
+            note = _("范围：%(scope)s；条件：%(conditions)s") % {
+                "scope": _scope_caption(request.user),
+                "conditions": conditions,
+            }
+            data = write_tables(title, tables, user=request.user, note=note)
+            log_export(request.user, title, sum(len(rows) for _n, _h, rows in tables), query.urlencode())
+            return xlsx_response(data, title)
+
+        wrapped.export_model = model
+        return wrapped
+
+    return decorate
+
+
+def _page_title(response) -> str:
+    context = getattr(response, "context_data", None) or {}
+    if context.get("title"):
+        return str(context["title"])
+    match = re.search(r"<title>(.*?)</title>", response.content.decode(response.charset or "utf-8"), re.S)
+    return strip_tags(match.group(1)).split("|")[0].strip() if match else ""
+
+
+def may_export_page(request) -> bool:
+    """The statistics page being shown has an export and the user holds `export` on its type."""
+    match = getattr(request, "resolver_match", None)
+    model = getattr(getattr(match, "func", None), "export_model", None)
+    return model is not None and has_action(request.user, "export", model)

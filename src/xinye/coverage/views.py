@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from xinye.accounts.permissions import has_action
+from xinye.console.exports import statistics_export
 from xinye.core.choices import Industry
 from xinye.core.errors import Refused
 from xinye.coverage import engine, services
@@ -89,6 +90,7 @@ def _bars(rows, label_key, region, industry, link_key):
     return out
 
 
+@statistics_export(CoverageCell)
 def dashboard(request):
     """Overview figures for the user's scope, bars by county and industry, 应建尽建 and joint proposals."""
     _check(request)
@@ -198,6 +200,7 @@ def dashboard(request):
     return TemplateResponse(request, "coverage/dashboard.html", context)
 
 
+@statistics_export(CoverageCell)
 def enterprises(request):
     """The enterprises behind a figure, filtered by status, county, industry or 应建尽建."""
     _check(request)
@@ -249,6 +252,7 @@ def enterprises(request):
     return TemplateResponse(request, "coverage/enterprises.html", context)
 
 
+@statistics_export(CoverageCell)
 def proposals(request):
     """Every joint-branch proposal with its explanation, and the enterprises that could not be grouped."""
     _check(request)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, in_scope, require, restrict
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin, add_refusal
+from xinye.console.exports import statistics_export
 from xinye.core.context import current_actor
 from xinye.core.filters import FilteredAdmin
 from xinye.funds import exporters, services
@@ -295,6 +296,7 @@ class AllocationAdmin(FilteredAdmin, ScopedAdmin):
             back=reverse("admin:funds_allocation_change", args=[allocation.pk]),
         )
 
+    @statistics_export(Allocation)
     def balances_view(self, request):
         """经费收支统计: the caller's funds of one year by county, industry, kind and organisation."""
         if not has_action(request.user, "view", Allocation):

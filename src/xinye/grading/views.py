@@ -6,12 +6,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action
+from xinye.console.exports import statistics_export
 from xinye.core.choices import Industry
 from xinye.grading import services
 from xinye.grading.models import GradeRule
 from xinye.orgs.models import Region
 
 
+@statistics_export(GradeRule)
 def overview(request):
     if not has_action(request.user, "view", GradeRule):
         raise Http404

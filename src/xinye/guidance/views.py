@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.core.errors import OutOfScope, Refused
 from xinye.guidance import services
 from xinye.guidance.assignment import KIND_LABELS
@@ -33,6 +34,7 @@ def _errors(exc: Refused) -> str:
 # --- assignment (分级分片) ---
 
 
+@statistics_export(Agent)
 def assignment(request):
     """Per county: the proposal table (checkbox per row, another agent selectable), and a confirm button."""
     if not has_action(request.user, "change", Enterprise) or not has_action(request.user, "view", Agent):
@@ -159,6 +161,7 @@ def my(request):
     return TemplateResponse(request, "guidance/my.html", context)
 
 
+@statistics_export(Visit)
 def overdue(request):
     """Enterprises not yet visited this quarter, by agent (staff view; instructors see their own), among the
     enterprises the reader may see (a 行业党委 or 主管部门: its industry's)."""
@@ -187,6 +190,7 @@ def overdue(request):
     return TemplateResponse(request, "guidance/overdue.html", context)
 
 
+@statistics_export(InstructorAssessment)
 def assessments(request):
     """The yearly assessment of each agent in scope with the evidence beside it; grades recorded here."""
     if not has_action(request.user, "view", InstructorAssessment):

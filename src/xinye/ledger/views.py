@@ -6,10 +6,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.ledger import rules, services
 from xinye.ledger.models import PartyOrganisation
 
 
+@statistics_export(PartyOrganisation)
 def due_for_election(request):
     """Organisations whose term ends within the notice period (default 90 days), overdue ones first."""
     if not has_action(request.user, "view", PartyOrganisation):

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.core.errors import Refused
 from xinye.core.uploads import check_csv_upload
 from xinye.ledger.models import PartyMember
@@ -44,6 +45,7 @@ def _regions():
     return Region.objects.filter(level__in=["county", "zone"]).order_by("code")
 
 
+@statistics_export(DevelopmentCase)
 def pipeline(request):
     """Applicants, activists, development targets and probationary members per organisation (常态化)."""
     if not has_action(request.user, "view", DevelopmentCase):
@@ -61,6 +63,7 @@ def pipeline(request):
     )
 
 
+@statistics_export(DuesPayment)
 def arrears(request):
     """Members with unpaid dues months; 3 consecutive months flagged, 6 alarmed (党章 art. 9)."""
     if not has_action(request.user, "view", DuesPayment):
@@ -81,6 +84,7 @@ def arrears(request):
     )
 
 
+@statistics_export(StudyRecord)
 def study_hours(request):
     """Study hours by member, organisation or kind over a period."""
     if not has_action(request.user, "view", StudyRecord):

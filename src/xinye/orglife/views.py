@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.core.choices import Industry
 from xinye.core.errors import Refused
 from xinye.orglife import services
@@ -36,6 +37,7 @@ def _period(request):
         raise Http404("；".join(exc.messages)) from None
 
 
+@statistics_export(Meeting)
 def health_list(request):
     if not has_action(request.user, "view", Meeting):
         raise Http404
@@ -80,6 +82,7 @@ def health_list(request):
     return TemplateResponse(request, "orglife/health_list.html", context)
 
 
+@statistics_export(Meeting)
 def health_detail(request, unit_id: int):
     if not has_action(request.user, "view", Meeting):
         raise Http404

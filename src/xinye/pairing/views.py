@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.ledger.models import Enterprise
 from xinye.pairing import services
 from xinye.pairing.choices import Link
 from xinye.pairing.models import Pairing
 
 
+@statistics_export(Pairing)
 def overview(request):
     if not has_action(request.user, "view", Pairing):
         raise Http404

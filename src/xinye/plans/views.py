@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.core.errors import OutOfScope
 from xinye.plans import bulletin, drives, ranking, services
 from xinye.plans.models import Drive, PlanNotice, PlanTask
@@ -43,6 +44,7 @@ def _month(request):
         raise Http404(_("月份格式应为 YYYY-MM")) from None
 
 
+@statistics_export(PlanTask)
 def ranking_page(request):
     month = _month(request)
     try:
@@ -74,6 +76,7 @@ def bulletin_download(request):
     return response
 
 
+@statistics_export(PlanTask)
 def board(request):
     if not has_action(request.user, "view", PlanTask):
         raise Http404
@@ -94,6 +97,7 @@ def board(request):
     return render(request, "plans/board.html", context)
 
 
+@statistics_export(Drive)
 def drive_progress(request, pk):
     drive = restrict(Drive.objects.select_related("owner", "owner__region"), request.user, "view")
     drive = drive.filter(pk=pk).first()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.stations import qr, services
 from xinye.stations.models import Station
 
@@ -45,6 +46,7 @@ def qr_svg(request, pk):
     return response
 
 
+@statistics_export(Station)
 def checkins(request):
     """Check-ins per station and day for the last 14 days, for the stations in the user's scope."""
     if not has_action(request.user, "view", Station):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, in_scope, restrict
 from xinye.appeals.choices import DISPATCH_KINDS, TaskStatus
+from xinye.console.exports import statistics_export
 from xinye.core.errors import Refused
 from xinye.orgs.models import OrgUnit
 from xinye.support import services
@@ -95,6 +96,7 @@ def work(request, pk: int):
     return TemplateResponse(request, "support/work.html", context)
 
 
+@statistics_export(EnterpriseNeed)
 def stats(request):
     """The figures over what the user may see, optionally one county."""
     if not has_action(request.user, "view", EnterpriseNeed) and not has_action(

@@ -8,11 +8,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.core.choices import Industry
 from xinye.teams import services
 from xinye.teams.models import PartyWorker
 
 
+@statistics_export(PartyWorker)
 def overview(request):
     if not has_action(request.user, "view", PartyWorker):
         raise Http404

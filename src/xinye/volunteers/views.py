@@ -6,10 +6,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.exports import statistics_export
 from xinye.volunteers import services
 from xinye.volunteers.models import VolunteerProfile
 
 
+@statistics_export(VolunteerProfile)
 def totals(request):
     if not has_action(request.user, "view", VolunteerProfile):
         raise Http404
