@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from xinye.portal import signin
 from xinye.portal.models import SmsCode, SmsOutbox
+from xinye.portal import sms
 from xinye.portal.sms import OUTBOX, drill_down_file, flush_outbox, last_code_for
 
 PHONE = "13904750001"
@@ -23,6 +24,7 @@ def drill_gateway(settings, tmp_path):
     settings.XINYE_SMS_BACKEND = "xinye.portal.sms.DrillBackend"
     settings.XINYE_SMS_DRILL_DOWN_FILE = str(tmp_path / "sms-down")
     settings.XINYE_SMS_TIMEOUT = 0.2
+    sms._gateway_down_until[0] = 0.0
     return drill_down_file()
 
 
@@ -52,6 +54,7 @@ def test_the_next_accepted_code_flushes_the_queue(db, drill_gateway):
     drill_gateway.touch()
     signin.request_code(PHONE)
     drill_gateway.unlink()
+    sms._gateway_down_until[0] = 0.0  # the process's pause after the failure is over
     other = "13904750002"
     assert signin.request_code(other).delayed is False
     assert {m.phone for m in OUTBOX} == {PHONE, other}
@@ -82,6 +85,17 @@ def test_sign_in_page_says_the_code_is_delayed(client, db, drill_gateway):
     html = client.post("/m/login/", {"phone": PHONE, "step": "send"}).content.decode()
     assert "短信通道暂时繁忙，验证码已排队" in html and "139****0001" in html
     drill_gateway.unlink()
+    sms._gateway_down_until[0] = 0.0
     client2 = type(client)()
     html = client2.post("/m/login/", {"phone": "13904750003", "step": "send"}).content.decode()
     assert "验证码已发送至 139****0003" in html and "已排队" not in html
+
+
+def test_after_a_timeout_the_process_queues_without_waiting_again(db, drill_gateway, settings):
+    settings.XINYE_SMS_TIMEOUT = 1
+    drill_gateway.touch()
+    signin.request_code(PHONE)  # waits out the timeout once
+    started = time.monotonic()
+    assert signin.request_code("13904750002").delayed
+    assert time.monotonic() - started < 0.5  # queued straight away
+    assert SmsOutbox.objects.count() == 2

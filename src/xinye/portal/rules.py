@@ -18,6 +18,12 @@ def sms_timeout_seconds() -> float:
     return _get("XINYE_SMS_TIMEOUT", 3)
 
 
+def sms_retry_after_seconds() -> float:
+    """After the gateway failed, a server process queues codes straight away for this long before it tries
+    the gateway again (`xinye tick` always tries)."""
+    return _get("XINYE_SMS_RETRY_AFTER", 30)
+
+
 def code_ttl_seconds() -> int:
     """A sign-in code lives 5 minutes (issue #4)."""
     return _get("XINYE_SMS_CODE_TTL", 300)

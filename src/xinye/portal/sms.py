@@ -87,26 +87,31 @@ def last_code_for(phone: str) -> str | None:
 
 CLAIM_SECONDS = 60  # a sender that died holding an entry gives it back after this long
 
+# This process saw the gateway fail: until this time.monotonic() it queues codes without waiting out another
+# timeout (a gateway that is down would otherwise hold a server process for the timeout on every sign-in).
+_gateway_down_until = [0.0]
+
 
 def deliver(phone: str, code: str, *, expires_at: datetime.datetime) -> bool:
     """Send a sign-in code now; if the gateway fails or times out, queue it for `flush_outbox`.
     Returns True when the gateway took it, False when it was queued (the sign-in page then says so)."""
     minutes = max(1, rules.code_ttl_seconds() // 60)
-    try:
-        get_backend().send_code(phone, code, minutes)
-    except Exception as exc:  # noqa: BLE001 - any gateway failure: the code waits in the outbox
-        logger.warning("SMS gateway failed (%s); code queued for %s", type(exc).__name__, phone[:3] + "****")
-        SmsOutbox.objects.create(
-            phone=encrypt(phone),
-            code=encrypt(code),
-            expires_at=expires_at,
-            last_error=f"{type(exc).__name__}: {exc}"[:200],
-            attempts=1,
-        )
-        return False
-    if SmsOutbox.objects.filter(sent_at__isnull=True, dropped_at__isnull=True).exists():
-        flush_outbox(limit=20)  # the gateway answers again: send what waited
-    return True
+    error = "gateway failed within the last minute"
+    if time.monotonic() >= _gateway_down_until[0]:
+        try:
+            get_backend().send_code(phone, code, minutes)
+        except Exception as exc:  # noqa: BLE001 - any gateway failure: the code waits in the outbox
+            _gateway_down_until[0] = time.monotonic() + rules.sms_retry_after_seconds()
+            error = f"{type(exc).__name__}: {exc}"
+        else:
+            if SmsOutbox.objects.filter(sent_at__isnull=True, dropped_at__isnull=True).exists():
+                flush_outbox(limit=20)  # the gateway answers again: send what waited
+            return True
+    logger.warning("SMS gateway unavailable (%s); code queued for %s", error, phone[:3] + "****")
+    SmsOutbox.objects.create(
+        phone=encrypt(phone), code=encrypt(code), expires_at=expires_at, last_error=error[:200]
+    )
+    return False
 
 
 @dataclass
