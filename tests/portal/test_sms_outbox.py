@@ -25,7 +25,8 @@ def drill_gateway(settings, tmp_path):
     settings.XINYE_SMS_DRILL_DOWN_FILE = str(tmp_path / "sms-down")
     settings.XINYE_SMS_TIMEOUT = 0.2
     sms._gateway_down_until[0] = 0.0
-    return drill_down_file()
+    yield drill_down_file()
+    sms._gateway_down_until[0] = 0.0  # the pause is this process's: not carried into other tests
 
 
 def test_gateway_down_queues_the_code_quickly_and_tick_sends_it_when_back(db, drill_gateway):
