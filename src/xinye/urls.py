@@ -26,6 +26,7 @@ def _app_pages():
             patterns.append(path(getattr(module, "url_prefix", f"admin/{config.label}/"), include(module)))
     return patterns
 
+
 handler500 = "xinye.console.views.server_error"  # a database outage answers 503 (core/outage.py)
 
 urlpatterns = [

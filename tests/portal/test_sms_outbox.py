@@ -8,9 +8,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from xinye.portal import signin
+from xinye.portal import signin, sms
 from xinye.portal.models import SmsCode, SmsOutbox
-from xinye.portal import sms
 from xinye.portal.sms import OUTBOX, drill_down_file, flush_outbox, last_code_for
 
 PHONE = "13904750001"

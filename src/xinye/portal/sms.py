@@ -68,7 +68,9 @@ class DrillBackend(ConsoleBackend):
 
 
 def drill_down_file() -> Path:
-    return Path(getattr(settings, "XINYE_SMS_DRILL_DOWN_FILE", "") or Path(settings.VAR_DIR) / "sms-gateway-down")
+    return Path(
+        getattr(settings, "XINYE_SMS_DRILL_DOWN_FILE", "") or Path(settings.VAR_DIR) / "sms-gateway-down"
+    )
 
 
 def get_backend() -> BaseBackend:
