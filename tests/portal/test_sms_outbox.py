@@ -99,3 +99,14 @@ def test_after_a_timeout_the_process_queues_without_waiting_again(db, drill_gate
     assert signin.request_code("13904750002").delayed
     assert time.monotonic() - started < 0.5  # queued straight away
     assert SmsOutbox.objects.count() == 2
+
+
+def test_outbox_entries_go_with_the_sign_in_codes_retention(db, drill_gateway):
+    from xinye.accounts.permissions import system_actor
+    from xinye.portal.services import purge_sms_codes
+
+    drill_gateway.touch()
+    with time_machine.travel(T0, tick=False):
+        signin.request_code(PHONE)
+    purge_sms_codes(actor=system_actor("purge"), before=T0 + datetime.timedelta(days=31))
+    assert not SmsOutbox.objects.exists() and not SmsCode.objects.exists()
