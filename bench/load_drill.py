@@ -219,7 +219,11 @@ class OwnRedis:
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()  # SIGTERM: redis shuts down (without saving: --save "")
-            self.proc.wait(10)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
 
 
 # --- the load ---------------------------------------------------------------------------------------------
@@ -521,7 +525,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one procedure, read top to 
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        wait_ready(port)
+        wait_ready(port, timeout=600)  # five workers booting Django on a busy 2-core machine
         rng = random.Random(18)
         makers = build_requests(port, codes, sessions, staff_cookie, rng)
         # warm every route in every process (first render, first connection) before counting
@@ -694,14 +698,17 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915 - one procedure, read top to 
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
-            server.wait(30)
-        if redis is not None:
-            redis.stop()
-        if pg is not None:
             try:
-                pg.stop()
-            except subprocess.CalledProcessError:
-                pass
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(10)
+        for stop in (redis.stop if redis else None, pg.stop if pg else None):
+            try:
+                if stop is not None:
+                    stop()
+            except (subprocess.SubprocessError, OSError) as exc:
+                print(f"cleanup: {exc}")
         if os.environ.get("XINYE_DRILL_KEEP"):
             print(f"kept {tmp}")
         else:
