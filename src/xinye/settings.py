@@ -152,7 +152,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("XINYE_TEST_SQLITE")}  # None → in memory
 else:
+    # a persistent connection that died (PostgreSQL restarted) is replaced on the next request, and a server
+    # that does not answer fails the request within seconds (503, core/outage.py) instead of hanging it
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", int(os.environ.get("XINYE_DB_CONNECT_TIMEOUT", "3"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -251,6 +257,13 @@ TASKS = {
 # A running job whose worker has not reported for this long is taken as interrupted (the worker died) and
 # marked failed by `xinye tick` and by the next `xinye worker` to start (xinye.jobs.services.recover).
 XINYE_JOB_STALE_SECONDS = int(os.environ.get("XINYE_JOB_STALE_SECONDS", "900"))
+
+# /readyz (console/health.py): not ready under this much free space in the data directory; the newest file
+# in the backup directory (`xinye backup`'s default target) is reported and flagged when older than this.
+XINYE_READYZ_MIN_FREE_PERCENT = float(os.environ.get("XINYE_READYZ_MIN_FREE_PERCENT", "5"))
+XINYE_READYZ_MIN_FREE_MB = int(os.environ.get("XINYE_READYZ_MIN_FREE_MB", "500"))
+XINYE_READYZ_BACKUP_MAX_HOURS = float(os.environ.get("XINYE_READYZ_BACKUP_MAX_HOURS", "26"))
+XINYE_BACKUP_DIR = Path(os.environ.get("XINYE_BACKUP_DIR", VAR_DIR / "backups"))
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}

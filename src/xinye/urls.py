@@ -27,6 +27,8 @@ def _app_pages():
     return patterns
 
 
+handler500 = "xinye.console.views.server_error"  # a database outage answers 503 (core/outage.py)
+
 urlpatterns = [
     path("", console_views.home, name="home"),
     path("healthz", console_views.healthz, name="healthz"),

@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     name = "xinye.portal"
     pillar = "role"
     verbose_name = _("作用发挥 · 从业人员")
+    tick = "xinye.portal.sms.tick"  # sends the sign-in codes the SMS gateway did not take
 
     def ready(self):
         from django.db.models.signals import post_save

@@ -12,6 +12,18 @@ def sms_backend() -> str:
     return _get("XINYE_SMS_BACKEND", "xinye.portal.sms.ConsoleBackend")
 
 
+def sms_timeout_seconds() -> float:
+    """How long a sign-in waits for the SMS gateway before queueing the code instead (a gateway that does
+    not answer must not hold the worker on a spinning page, nor a server process)."""
+    return _get("XINYE_SMS_TIMEOUT", 3)
+
+
+def sms_retry_after_seconds() -> float:
+    """After the gateway failed, a server process queues codes straight away for this long before it tries
+    the gateway again (`xinye tick` always tries)."""
+    return _get("XINYE_SMS_RETRY_AFTER", 30)
+
+
 def code_ttl_seconds() -> int:
     """A sign-in code lives 5 minutes (issue #4)."""
     return _get("XINYE_SMS_CODE_TTL", 300)

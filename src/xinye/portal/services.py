@@ -26,7 +26,7 @@ from xinye.honours.models import Nominee, Objection, Vote
 from xinye.orgs.models import OrgUnit
 from xinye.orgs.services import require_citywide
 from xinye.portal import rules
-from xinye.portal.models import SmsCode
+from xinye.portal.models import SmsCode, SmsOutbox
 from xinye.stations import services as stations
 from xinye.volunteers import services as volunteers
 from xinye.workers import services as workers
@@ -312,10 +312,13 @@ def withdraw_consent(*, worker: Worker, kind: str) -> None:
 @transaction.atomic
 def purge_sms_codes(*, actor, before, dry_run: bool = False) -> int:
     """Sign-in codes older than `before` are deleted: they are the SMS rate-limit rows too, whose longest
-    window is an hour (portal.rules.code_rate_limits); the codes are single use and live 5 minutes."""
+    window is an hour (portal.rules.code_rate_limits); the codes are single use and live 5 minutes. So are
+    the outbox entries of codes the gateway did not take (sent or dropped long before `before`)."""
     require_citywide(actor=actor, action="delete", model=Worker)
     rows = SmsCode.objects.filter(created_at__lt=before)
+    queued = SmsOutbox.objects.filter(created_at__lt=before)
     if dry_run:
-        return rows.count()
+        return rows.count() + queued.count()
     deleted, _ = rows.delete()
-    return deleted
+    dropped, _ = queued.delete()
+    return deleted + dropped

@@ -5,6 +5,7 @@ per IP instead, and every refusal is a `Refused` with its Chinese reason."""
 import datetime
 import hmac
 import secrets
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from xinye.core.errors import Refused
 from xinye.core.validators import clean_mobile as _clean_mobile
 from xinye.portal import rules
 from xinye.portal.models import SmsCode
+from xinye.portal.sms import deliver
 from xinye.workers.models import NoticeKind, Worker
 from xinye.workers.services import give_consent, worker_for_phone
 
@@ -36,10 +38,14 @@ def _code_hash(phone: str, code: str) -> str:
     return keyed_hash(f"sms-code:{phone}:{code}")
 
 
-def request_code(phone: str, *, ip: str | None = None) -> str:
-    """Send a 6-digit sign-in code to `phone` (rate-limited per phone and per IP). Returns the clean phone."""
-    from xinye.portal.sms import get_backend
+class CodeRequest(NamedTuple):
+    phone: str  # the clean phone
+    delayed: bool  # the gateway did not take it: queued, it arrives when the gateway answers again
 
+
+def request_code(phone: str, *, ip: str | None = None) -> CodeRequest:
+    """Send a 6-digit sign-in code to `phone` (rate-limited per phone and per IP). The gateway gets a short
+    timeout; a code it does not take is queued (sms.deliver), and `delayed` says so."""
     phone = clean_mobile(phone)
     phone_hash = keyed_hash(phone)
     now = timezone.now()
@@ -69,8 +75,8 @@ def request_code(phone: str, *, ip: str | None = None) -> str:
             created_at=now,
             expires_at=now + datetime.timedelta(seconds=ttl),
         )
-    get_backend().send_code(phone, code, max(1, ttl // 60))
-    return phone
+    delivered = deliver(phone, code, expires_at=now + datetime.timedelta(seconds=ttl))
+    return CodeRequest(phone, delayed=not delivered)
 
 
 def verify_code(phone: str, code: str) -> str:

@@ -235,15 +235,21 @@ def login(request):
         form = PhoneForm(request.POST)
         if form.is_valid():
             try:
-                phone = signin.request_code(form.cleaned_data["phone"], ip=_ip(request))
+                sent = signin.request_code(form.cleaned_data["phone"], ip=_ip(request))
             except ValidationError as exc:
                 form.add_error("phone", _reason(exc))
             else:
+                phone = sent.phone
                 code_form = CodeForm(initial={"phone": phone})
                 return render(
                     request,
                     "portal/login_code.html",
-                    {"form": code_form, "next": next_url, "masked": phone[:3] + "****" + phone[-4:]},
+                    {
+                        "form": code_form,
+                        "next": next_url,
+                        "masked": phone[:3] + "****" + phone[-4:],
+                        "delayed": sent.delayed,
+                    },
                 )
         return render(request, "portal/login.html", {"form": form, "next": next_url})
     return render(request, "portal/login.html", {"form": PhoneForm(), "next": next_url})

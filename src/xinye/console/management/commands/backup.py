@@ -84,7 +84,7 @@ class Command(XinyeCommand):
     def handle(self, *args, **options):
         suffix = ".sqlite3" if is_sqlite() else ".dump"
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 — a local file name
-        output = Path(options["output"] or Path(settings.VAR_DIR) / "backups")
+        output = Path(options["output"] or settings.XINYE_BACKUP_DIR)
         if output.suffix == "" or output.is_dir():
             output.mkdir(parents=True, exist_ok=True)
             target = output / f"xinye-{stamp}{suffix}"
