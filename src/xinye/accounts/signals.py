@@ -15,7 +15,8 @@ def _ip(request) -> str:
     return client_ip(request)
 
 
-SECOND_FACTOR = "second_factor"  # in a failed login's credentials: a wrong code, already logged by the service
+# in a failed login's credentials: a wrong second-factor code, already logged by the service
+SECOND_FACTOR = "second_factor"
 
 
 def clear_failures(request, user) -> None:
@@ -23,9 +24,7 @@ def clear_failures(request, user) -> None:
     AXES_RESET_ON_SUCCESS would do at the password step, moved to the end of the second one)."""
     if request is not None:
         AxesProxyHandler.update_request(request)
-        AxesProxyHandler.get_implementation().reset_user_attempts(
-            request, {"username": user.get_username()}
-        )
+        AxesProxyHandler.get_implementation().reset_user_attempts(request, {"username": user.get_username()})
 
 
 LOGIN_AT = "_login_at"  # when this session signed in: the absolute cap counts from here (等保 §8.1.4.1)

@@ -82,7 +82,9 @@ def verify(request):
                 return HttpResponseRedirect(_next_url(request))
             # a wrong code is a failed login for django-axes: counted for the account and the address
             # under the same limit as a wrong password, and locks the same way
-            user_login_failed.send(__name__, credentials={**credentials, SECOND_FACTOR: True}, request=request)
+            user_login_failed.send(
+                __name__, credentials={**credentials, SECOND_FACTOR: True}, request=request
+            )
             if getattr(request, "axes_locked_out", False):
                 logout(request)
                 return locked_out(request)
