@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 # Where `make demo` serves: `make demo ADDR=127.0.0.1:8101` when port 8000 is taken.
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test test-pg test-browser lint format bench check env clean messages
+.PHONY: demo test test-pg test-browser lint format bench check env clean messages audit
 
 $(UV):
 	@echo "uv not found: installing it into .tools/ (no global install)"
@@ -52,6 +52,9 @@ lint: env
 format: env
 	$(RUN) ruff check --fix src tests bench
 	$(RUN) ruff format src tests bench
+
+audit: env  # pip-audit over the locked dependencies; fails on a finding (scripts/audit.py)
+	UV=$(abspath $(UV)) $(RUN) python scripts/audit.py
 
 check: env
 	$(RUN) xinye makemigrations --check --dry-run

@@ -181,7 +181,10 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("XINYE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A wrong second-factor code counts like a wrong password (accounts.views.verify), so the count is cleared
+# only when signing in is complete — after the code, or at the password for an account without one
+# (accounts.signals) — not by the password step alone, which would let a code be guessed five at a time.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "xinye.accounts.views.locked_out"
 AXES_VERBOSE = False
 # Whose address counts: the one function in core (its docstring says why), also for axes.

@@ -268,3 +268,46 @@ def test_the_token_form_names_a_bad_address(world):
     with pytest.raises(ValidationError) as exc:
         token.full_clean()  # what the console's token page runs before saving
     assert "“10.0.0.300”不是有效的 IP 地址或网段" in exc.value.message_dict["allowed_ips"][0]
+
+
+def _wrong(device):
+    near = {code_at(device, s) for s in (-2, -1, 0, 1, 2)}
+    return next(f"{n:06d}" for n in range(1000000) if f"{n:06d}" not in near)
+
+
+def test_wrong_codes_count_as_failed_logins_and_lock_like_wrong_passwords(world):
+    from axes.models import AccessAttempt
+
+    device = otp_device(world["users"]["city_admin"])
+    wrong = _wrong(device)
+    client = Client()
+    _password(client, "city_admin")
+    for _ in range(2):
+        assert _code(client, wrong).status_code == 200
+    # signing in again with the password does not wipe the count: codes cannot be guessed five at a time
+    client = Client()
+    _password(client, "city_admin")
+    for _ in range(2):
+        assert _code(client, wrong).status_code == 200
+    response = _code(client, wrong)  # the fifth wrong code
+    assert response.status_code == 429 and "锁定" in response.content.decode()
+    assert sum(a.failures_since_start for a in AccessAttempt.objects.filter(username="city_admin")) >= 5
+    assert ChangeLog.objects.filter(action="lockout", note__contains="city_admin").exists()
+    assert ChangeLog.objects.filter(action="login_failed", note__contains="动态验证码").count() == 5
+    assert not ChangeLog.objects.filter(action="login_failed", note__startswith="登录失败").exists()
+    # the half-signed-in session is ended, and the right password and then the right code are refused
+    assert client.get("/admin/").status_code == 302
+    assert _password(Client(), "city_admin", ip="10.0.0.7").status_code == 429
+    assert _code(client, code_at(device))["Location"].startswith("/admin/login/")  # signed out: no code taken
+
+
+def test_the_right_code_clears_the_wrong_ones(world):
+    from axes.models import AccessAttempt
+
+    device = otp_device(world["users"]["auditor"])
+    client = Client()
+    _password(client, "auditor")
+    for _ in range(4):
+        _code(client, _wrong(device))
+    assert _code(client, code_at(device)).status_code == 302
+    assert not AccessAttempt.objects.filter(username="auditor").exists()

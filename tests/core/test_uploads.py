@@ -193,3 +193,17 @@ def test_a_7th_photo_is_refused_and_each_photo_is_checked_once(monkeypatch):
     cleaned = uploads.clean_photos(photos[:6])
     assert len(cleaned) == 6 and len(calls) == 6
     assert {uploads.content_type(c) for c in cleaned} == {"image/png"}
+
+
+def test_a_bomb_for_the_worker_is_refused_at_upload_before_it_is_queued(client_for, tmp_path, settings):
+    from xinye.jobs.models import Job
+
+    settings.XINYE_IMPORT_DIR = str(tmp_path / "jobs")
+    settings.XINYE_IMPORT_ASYNC_BYTES = 1024  # the bomb (about 2 MB) would go to the worker
+    client = client_for("city_admin")
+    bomb = SimpleUploadedFile("bomb.xlsx", sheets.zip_bomb())
+    r = client.post("/admin/ledger-io/upload/", {"kind": "practitioners", "file": bomb}, follow=True)
+    page = r.content.decode()
+    assert "压缩炸弹" in page and "bomb.xlsx" in page
+    assert not Job.objects.exists()  # nothing queued
+    assert not any((tmp_path / "jobs").iterdir())  # nor the upload kept

@@ -6,8 +6,11 @@ import base64
 import io
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,6 +21,7 @@ from django_otp import login as otp_login
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from xinye.accounts import services
+from xinye.accounts.signals import SECOND_FACTOR, clear_failures
 from xinye.core.errors import Refused
 
 
@@ -60,6 +64,11 @@ def verify(request):
         return HttpResponseRedirect(_next_url(request))
     if services.otp_device(user) is None:
         return HttpResponseRedirect(f"/admin/otp/setup/?{urlencode({'next': _next_url(request)})}")
+    credentials = {"username": user.get_username()}
+    if AxesProxyHandler.is_locked(request, credentials):
+        # locked (wrong passwords or wrong codes of this account or address): the half-signed-in session ends
+        logout(request)
+        return locked_out(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = services.otp_wait_seconds(user)
@@ -69,7 +78,16 @@ def verify(request):
             device = services.verify_second_factor(user, form.cleaned_data["otp_token"])
             if device is not None:
                 otp_login(request, device)
+                clear_failures(request, user)
                 return HttpResponseRedirect(_next_url(request))
+            # a wrong code is a failed login for django-axes: counted for the account and the address
+            # under the same limit as a wrong password, and locks the same way
+            user_login_failed.send(
+                __name__, credentials={**credentials, SECOND_FACTOR: True}, request=request
+            )
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return locked_out(request)
             form.add_error(
                 "otp_token",
                 _("动态验证码不正确、已使用过或已过期：请输入验证器上当前显示的验证码，或一个未用过的恢复码"),

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from xinye.accounts.permissions import has_action, restrict
 from xinye.core.errors import Refused
+from xinye.core.uploads import UploadRefused, check_sheet
 from xinye.jobs import services as jobs
 from xinye.jobs.choices import FINISHED
 from xinye.ledger.api_io import XLSX, check_upload
@@ -136,6 +137,15 @@ def upload(request):
     with open(path, "wb") as fh:
         for chunk in uploaded.chunks():
             fh.write(chunk)
+    if path.stat().st_size > settings.XINYE_IMPORT_ASYNC_BYTES:
+        # a file for the worker is checked here, before it is queued (a bomb is refused at once, not later
+        # in 我的任务); a smaller one is checked by the importer as it runs in the request
+        try:
+            check_sheet(path, kind=kind, name=uploaded.name)
+        except UploadRefused as exc:
+            path.unlink(missing_ok=True)
+            messages.error(request, str(exc))
+            return redirect("ledger_io:index")
     _save_job(
         token, {"kind": kind, "file_name": uploaded.name, "path": str(path), "user_id": request.user.pk}
     )
