@@ -245,7 +245,7 @@ def test_no_lower_floor_imports_a_higher_one():
 
 
 def private_imports():
-    """"path:line: importer imports name from module" for every `from xinye.<app>… import _name` whose
+    """ "path:line: importer imports name from module" for every `from xinye.<app>… import _name` whose
     module lies in another app: a leading underscore means "this app's own", so another app that needs it
     asks for a public function instead (gap 3 of gaps2: grading used coverage's `_by_enterprise`)."""
     found = []

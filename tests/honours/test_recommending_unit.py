@@ -44,9 +44,13 @@ def test_the_campaign_itself_lies_outside_the_recommending_county(setting):
 def test_the_recommending_county_reads_its_nomination_and_only_its_own(setting):
     kerqin, kailu = setting["kerqin_admin"], setting["kailu_admin"]
     ours, theirs = setting["ours"], setting["theirs"]
-    mine = set(restrict(Nominee.objects.filter(campaign=setting["campaign"]), kerqin).values_list("pk", flat=True))
+    mine = set(
+        restrict(Nominee.objects.filter(campaign=setting["campaign"]), kerqin).values_list("pk", flat=True)
+    )
     assert mine == {ours.pk}
-    other = set(restrict(Nominee.objects.filter(campaign=setting["campaign"]), kailu).values_list("pk", flat=True))
+    other = set(
+        restrict(Nominee.objects.filter(campaign=setting["campaign"]), kailu).values_list("pk", flat=True)
+    )
     assert other == {theirs.pk}
     assert in_scope(kerqin, "export", ours)
     # reading is all: the recommending unit neither changes nor deletes the nomination, nor reviews it

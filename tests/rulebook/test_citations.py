@@ -35,7 +35,11 @@ def test_an_informational_rule_is_not_also_cited():
 
 
 def test_the_informational_rules_today():
-    assert set(INFORMATIONAL) == {"orglife.meeting_frequency", "guidance.instructor_quota", "appeals.time_limits"}
+    assert set(INFORMATIONAL) == {
+        "orglife.meeting_frequency",
+        "guidance.instructor_quota",
+        "appeals.time_limits",
+    }
 
 
 def test_the_console_says_which_links_are_informational(world, client_for):
