@@ -244,6 +244,46 @@ def test_no_lower_floor_imports_a_higher_one():
     assert not gone, f"fixed — delete from KNOWN_VIOLATIONS: {sorted(gone)}"
 
 
+def private_imports():
+    """ "path:line: importer imports name from module" for every `from xinye.<app>… import _name` whose
+    module lies in another app: a leading underscore means "this app's own", so another app that needs it
+    asks for a public function instead (gap 3 of gaps2: grading used coverage's `_by_enterprise`)."""
+    found = []
+    for path in source_modules():
+        importer = module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            absolute = isinstance(node, ast.ImportFrom) and not node.level
+            if not (absolute and (node.module or "").startswith("xinye.")):
+                continue
+            if place(importer)[0] == node.module.split(".")[1]:
+                continue
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    where = f"{path.relative_to(SRC.parent.parent)}:{node.lineno}"
+                    found.append(f"{where}: {importer} imports {alias.name} from {node.module}")
+    return found
+
+
+def test_no_app_imports_another_apps_private_names():
+    found = private_imports()
+    assert not found, "private names imported across apps — make them public (and document them):\n" + (
+        "\n".join(found)
+    )
+
+
+def test_private_imports_sees_a_cross_app_underscore(tmp_path, monkeypatch):
+    pkg = tmp_path / "xinye"
+    for app in ("grading", "coverage"):
+        (pkg / app).mkdir(parents=True)
+        (pkg / app / "__init__.py").write_text("")
+    (pkg / "grading" / "services.py").write_text("from xinye.coverage.services import _hidden, shown\n")
+    (pkg / "coverage" / "services.py").write_text("from xinye.coverage.models import _own\n")
+    monkeypatch.setitem(globals(), "SRC", pkg)  # the scan reads the module's SRC
+    found = private_imports()
+    assert len(found) == 1 and "_hidden" in found[0] and "grading" in found[0]
+
+
 # --- the write door: services take a required actor ---------------------------------------------------
 
 

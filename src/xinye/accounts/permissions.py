@@ -239,6 +239,8 @@ def _grant_q(grant: Grant, model, user, action: str = "view") -> Q | None:
         q |= Q(**{spec.own: user})
     if grant.industry:
         q &= Q(**{spec.industry_lookup: grant.industry})
+    if spec.reader and action in READ_ONLY_ACTIONS:  # the row's reading unit (ScopeSpec.reader): view only
+        q |= reduce(or_, (Q(**{f"{spec.reader_path_lookup}__startswith": p}) for p in grant.prefixes))
     return q
 
 

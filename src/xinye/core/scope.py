@@ -11,6 +11,9 @@ Each scoped model declares `scope = ScopeSpec(...)`. A spec names lookup paths, 
 - partner: path to a second OrgUnit that shares the row with its owner (a pairing's enterprise side, issue 15):
   a grant whose subtree holds that unit reads and writes the row as the owner's does (the industry filter
   still applies), and an assigned role reaches it through the organisations of its enterprises.
+- reader: path to a unit that reads the row but never writes it (a nomination's recommending unit, which
+  follows its nominee through review, vote and result in a campaign run above it): a grant whose subtree
+  holds that unit may view and export the row; every other action still needs the owner's scope.
 """
 
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ class ScopeSpec:
     own: str | None = None
     everywhere: bool = False
     partner: str | None = None
+    reader: str | None = None
 
     @property
     def path_lookup(self) -> str:
@@ -34,6 +38,10 @@ class ScopeSpec:
         if self.industry:
             return self.industry
         return f"{self.unit}__industry" if self.unit else "industry"
+
+    @property
+    def reader_path_lookup(self) -> str | None:
+        return f"{self.reader}__path" if self.reader else None
 
     @property
     def partner_path_lookup(self) -> str | None:

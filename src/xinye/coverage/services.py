@@ -3,6 +3,8 @@
 - `overview(user, ...)`, `coverage_rows(...)`, `proposals_for(...)`: the read side used by API and console.
 - `naive_overview(user, ...)`: the same figures by scanning the ledger (baseline for the benchmark, and
   the path for roles scoped to their assigned enterprises).
+- `by_enterprise(user)`: whether the user's figures are computed over a set of enterprises (instructors,
+  liaisons, a bound 支部书记) rather than over cells of the org tree; grading asks it too.
 Every function starts from `restrict()`; a filter value that is not valid is refused (`Refused`, 422).
 The aggregates they read are kept current by coverage.aggregates.
 """
@@ -30,6 +32,7 @@ from xinye.orgs.choices import UnitKind
 
 # Every public function here reads; none writes (the aggregates are kept by coverage.aggregates).
 READS = (
+    "by_enterprise",
     "region_q",
     "check_filters",
     "visible_cells",
@@ -48,7 +51,7 @@ READS = (
 # --- reading: scope, filters, figures ---
 
 
-def _by_enterprise(user) -> bool:
+def by_enterprise(user) -> bool:
     """Roles whose scope is a set of enterprises rather than a subtree of the org tree get figures computed
     over those enterprises: instructors and liaisons (their assigned enterprises) and a 支部书记 bound to a
     party organisation (the enterprises it covers, which belong to the 行业党建办 and so lie outside the
@@ -142,7 +145,7 @@ def _figures(totals: dict, instructors: int, liaisons: int, committees: int, off
 def overview(user, region: str | None = None, industry: str | None = None) -> dict:
     """The statistics overview for `user`'s scope, summed over the cells they may see (no ledger scan)."""
     check_filters(region, industry)
-    if _by_enterprise(user):
+    if by_enterprise(user):
         return naive_overview(user, region, industry)
     cells = visible_cells(user, region, industry)
     agg = cells.aggregate(**{f: Sum(f) for f in CELL_SUM_FIELDS})
@@ -244,7 +247,7 @@ def coverage_rows(
     if by not in BY_KEYS:
         raise Refused("分组：只能是 county、industry 或 county_industry")
     check_filters(region, industry)
-    if _by_enterprise(user):
+    if by_enterprise(user):
         qs = EnterpriseCoverage.objects.filter(enterprise__in=_visible_enterprises(user).values("pk"))
         qs = qs.filter(region_q(region))
         if industry:

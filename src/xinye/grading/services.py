@@ -19,8 +19,7 @@ from xinye.accounts import writes
 from xinye.accounts.permissions import has_action, is_system, restrict
 from xinye.core.errors import OutOfScope, Refused
 from xinye.coverage.models import EnterpriseCoverage, OrganisationPlacement
-from xinye.coverage.services import _by_enterprise as by_enterprise
-from xinye.coverage.services import check_filters, region_q, visible_cells
+from xinye.coverage.services import by_enterprise, check_filters, region_q, visible_cells
 from xinye.grading import engine, facts
 from xinye.grading.choices import CoverageNeed, Grade, Subject
 from xinye.grading.models import GradeRule, GradeSnapshot, OrganisationStanding

@@ -129,7 +129,8 @@ class Nominee(models.Model):
     votes = models.PositiveIntegerField(_("得票"), default=0)
     created_at = models.DateTimeField(_("推荐时间"), auto_now_add=True)
 
-    scope = ScopeSpec(unit="campaign__unit", industry="campaign__industry")
+    # the recommending unit follows its nominations (status, result) in a campaign run above it: view only
+    scope = ScopeSpec(unit="campaign__unit", industry="campaign__industry", reader="nominated_by_unit")
 
     class Meta:
         verbose_name = _("候选人")

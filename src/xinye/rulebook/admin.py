@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from xinye.console.admin import ReadOnlyInline, ScopedAdmin
 from xinye.core.errors import Refused
 from xinye.rulebook import services
+from xinye.rulebook.keys import INFORMATIONAL
 from xinye.rulebook.models import Clause, RuleDocument, RuleLink
 
 
@@ -80,12 +81,17 @@ class ClauseAdmin(ScopedAdmin):
 @admin.register(RuleLink)
 class RuleLinkAdmin(ScopedAdmin):
     nav_icon = "link"
-    list_display = ("rule_key", "document_code", "clause_number", "citation")
+    list_display = ("rule_key", "document_code", "clause_number", "citation", "enforced_by")
     fields = ("rule_key", "document_code", "clause_number", "note")
 
     @admin.display(description=_("拒绝时显示的依据"))
     def citation(self, obj):
         return services.cite(obj.rule_key) or "—"
+
+    @admin.display(description=_("执行方式"))
+    def enforced_by(self, obj):
+        """Whether a refusal cites this rule, or it is informational (keys.INFORMATIONAL says how it shows)."""
+        return INFORMATIONAL.get(obj.rule_key) or _("拒绝时引用")
 
     def validate_object(self, actor, obj, change):
         super().validate_object(actor, obj, change)

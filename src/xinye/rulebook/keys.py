@@ -23,6 +23,20 @@ RULE_KEYS = {
     "appeals.return_within": _("派错单位的退回时限"),
 }
 
+# Rules the product enforces by a reminder, a figure or a shortfall on a page — never by refusing a write —
+# so no refusal cites them: their link to a clause is informational (the rule book shows where the figure
+# comes from). Every other key is cited by a refusal; tests/rulebook/test_citations.py holds both lists to it.
+INFORMATIONAL = {
+    # the meetings' shortfalls are listed per organisation (组织生活 pages, the grading facts); holding a
+    # meeting is never refused for coming too early or too late
+    "orglife.meeting_frequency": _("以组织生活完成情况和缺项提示体现，不拒绝登记"),
+    # the quota is how many enterprises an instructor should answer for: shown on the assignment pages and in
+    # the yearly assessment; a county short of instructors may exceed it, so an assignment is never refused
+    "guidance.instructor_quota": _("以指导员联系企业数统计和年度考核体现，不拒绝分配"),
+    # the time limits set each appeal's deadlines; passing one triggers 催办 and 督办 (the tick), not a refusal
+    "appeals.time_limits": _("以办理期限、超时催办和督办体现，不拒绝办理"),
+}
+
 
 def choices() -> list[tuple[str, str]]:
     return [(k, f"{k} · {v}") for k, v in RULE_KEYS.items()]
