@@ -709,7 +709,8 @@ def committee_errors(org: PartyOrganisation, size: int) -> dict:
     if full < need:
         return {
             "post": with_citation(
-                f"职务：正式党员不足 {need} 人（现 {full} 人）的支部不设委员会，只设书记", "ledger.committee_size"
+                f"职务：正式党员不足 {need} 人（现 {full} 人）的支部不设委员会，只设书记",
+                "ledger.committee_size",
             )
         }
     if size > high:
