@@ -193,15 +193,14 @@ def test_committee_needs_seven_full_members(office):
     ent = make_enterprise(office)
     members = [make_member(ent) for _ in range(4)]
     org = services.create_party_organisation(kind=UnitKind.BRANCH, enterprises=[ent], actor=SYSTEM)
-    with pytest.raises(ValidationError) as exc:
-        services.set_committee(org, members[:3], actor=SYSTEM)
-    assert "只设书记" in _errors(exc)["committee"][0]
+    PartyMember.objects.filter(enterprise=ent).update(unit=org.unit)
+    assert "只设书记" in services.committee_errors(org, 1)["post"]
     services.set_secretary(org, members[0], actor=SYSTEM)
     assert org.secretary == members[0]
     members += [make_member(ent) for _ in range(3)]
     PartyMember.objects.filter(enterprise=ent).update(unit=org.unit)
-    services.set_committee(org, members[:3], actor=SYSTEM)
-    assert org.committee.count() == 3
+    assert services.committee_errors(org, 7) == {}
+    assert "至多 7 人" in services.committee_errors(org, 8)["post"]
 
 
 def test_coverage_status_work_and_blank(office):

@@ -11,10 +11,10 @@ from xinye.accounts.permissions import system_actor
 from xinye.appeals import services as appeals
 from xinye.core.errors import Refused
 from xinye.demo import rulebook as rulebook_demo
-from xinye.ledger import services as ledger
 from xinye.ledger.models import PartyOrganisation
 from xinye.rulebook import services
 from xinye.rulebook.models import Clause, RuleDocument, RuleLink, cn_number
+from xinye.teams import services as teams
 
 SYS = system_actor("test")
 PLAN = "关于加强新业态、新就业群体党的建设的实施方案"
@@ -108,8 +108,10 @@ def test_refusals_cite_the_clause(book, world):
     unit = helpers.branch(world["units"]["djb-kerqin-delivery"])
     members = [helpers.member(unit) for _ in range(3)]
     with pytest.raises(Refused) as exc:
-        ledger.set_committee(PartyOrganisation.objects.get(unit=unit), members, actor=SYS)
-    assert exc.value.message_dict["committee"][0].endswith(f"（依据《{PLAN}》第六条）")
+        teams.appoint(
+            PartyOrganisation.objects.get(unit=unit), post="committee_member", member=members[0], actor=SYS
+        )
+    assert exc.value.message_dict["post"][0].endswith(f"（依据《{PLAN}》第六条）")
 
 
 def test_refusals_read_as_before_without_a_rule_book(world):

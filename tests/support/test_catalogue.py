@@ -236,13 +236,15 @@ def test_api_catalogues_city_rows_for_every_county_own_rows_for_the_county(world
         content_type="application/json",
     )
     assert outcome.status_code == 200 and outcome.json()["amount"] == "300000.00"
-    # but the city's bank is not the county's to edit
+    # but the city's bank is not the county's to edit: it reads it (read-only), a change is forbidden
     assert (
         kerqin_admin.post(
             f"/admin/support/institution/{setup['bank'].pk}/change/", {"name": "改名", "kind": "bank"}
         ).status_code
-        == 404
+        == 403
     )
+    setup["bank"].refresh_from_db()
+    assert setup["bank"].name == "农业银行通辽分行"
     # nor may it record another county's enterprise
     other = kerqin_admin.post(
         "/api/v1/financing-matches",

@@ -52,6 +52,15 @@ def member_of(org, *, is_full=True):
     return make_member(org.enterprises.first(), is_full=is_full, unit=org.unit)
 
 
+def with_committee_room(org, full=7):
+    """Give the organisation `full` full members, so it may have a 支部委员会 (支部工作条例: ≥ 7)."""
+    from xinye.ledger.models import PartyMember
+
+    for _ in range(full - PartyMember.objects.filter(unit=org.unit, is_full=True).count()):
+        member_of(org)
+    return org
+
+
 def make_worker(org, *, post="party_worker", member=None, **extra) -> PartyWorker:
     member = member if member is not None else member_of(org)
     worker = PartyWorker(

@@ -43,6 +43,12 @@ def test_the_demo_fills_every_figure(world, api_client):
     items = client.get("/api/v1/party-workers", {"post": "secretary", "limit": 100}).json()
     assert items["count"] == 53
     assert ReserveCandidate.objects.exists() and TrainingPlan.objects.exists()
+    # the committee the ledger shows is the roster's 委员, in every organisation
+    from xinye.teams.services import committee_of
+
+    for org in PartyOrganisation.objects.prefetch_related("committee"):
+        assert set(org.committee.all()) == set(committee_of(org)), org
+    assert PartyOrganisation.objects.filter(committee__isnull=False).exists()
     assert TeamAssessment.objects.exists() and VanguardPost.objects.exists()
     # the seed's figures stay as they were
     overview = client.get("/api/v1/stats/overview").json()

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from tests.ledger.factories import make_member
-from tests.teams.factories import make_org, make_worker, member_of
+from tests.teams.factories import make_org, make_worker, member_of, with_committee_room
 from xinye.accounts.permissions import system_actor
 from xinye.audit.models import ChangeLog
 from xinye.core.errors import Refused
@@ -97,7 +97,7 @@ def test_a_dispatched_secretary_names_the_dispatching_unit(org, office):
 
 
 def test_cross_appointment_needs_level_and_post(org):
-    member = member_of(org)
+    member = member_of(with_committee_room(org))
     with pytest.raises(Refused) as exc:
         services.appoint(
             org, post="committee_member", member=member, enterprise_post="副总经理", actor=SYSTEM
@@ -222,7 +222,7 @@ def test_alerts_with_a_frozen_clock_and_the_tick_reminds_once(office):
 
 
 def test_cross_appointment_rate_full_part_and_structure(office):
-    a, b = make_org(office), make_org(office)
+    a, b = with_committee_room(make_org(office)), make_org(office)
     services.appoint(a, post="secretary", member=member_of(a), full_time=True, actor=SYSTEM)
     services.appoint(
         a,
@@ -321,6 +321,7 @@ def test_the_roster_api_lists_who_serves_and_the_history_on_request(org, api_cli
 
 
 def test_training_completion_from_the_learning_records(org, office):
+    with_committee_room(org)
     secretary = services.appoint(org, post="secretary", member=member_of(org), actor=SYSTEM)
     worker = services.appoint(org, post="party_worker", member=member_of(org), actor=SYSTEM)
     outsider = services.appoint(

@@ -4,10 +4,11 @@ Every party organisation keeps the 书记 the ledger gave it (a full member), ap
 organisation's founding; in every fourth organisation an earlier 书记 served first (调任 after about a year
 and a half) — the history. Five organisations (never the demo secretary's) have since received a 书记
 dispatched from outside (外部选派, 专职), the former one staying on as 党务工作者. Each organisation has a
-党务工作者 (about a quarter 专职); those with ≥ 7 full members have two 委员. About four in ten 书记 and some
-委员 hold a middle or senior management post in the enterprise (交叉任职). Reserve candidates, yearly
-training plans (each county's 两新工委 and each 行业党委, with their courses and study records), subsidies and
-commendations, last year's assessment, and 党员先锋岗/亮身份 complete it.
+党务工作者 (about a quarter 专职); the 委员 the ledger gave an organisation (the 党委's five) are appointed from
+its founding — from then on the roster is their source and keeps the ledger's field in step. About four in
+ten 书记 and some 委员 hold a middle or senior management post in the enterprise (交叉任职). Reserve
+candidates, yearly training plans (each county's 两新工委 and each 行业党委, with their courses and study
+records), subsidies and commendations, last year's assessment, and 党员先锋岗/亮身份 complete it.
 
 It writes nothing the seed's figures count (no practitioner, member or organisation), and it leaves the
 ledger's 书记 as it was except for the five dispatched ones (an outsider, not in the ledger: empty there).
@@ -61,6 +62,9 @@ def load_roster(rng, today, world) -> dict:
         )
     )
     orgs.sort(key=lambda o: o.pk)
+    ledger_committee = defaultdict(list)
+    for org in PartyOrganisation.objects.prefetch_related("committee"):
+        ledger_committee[org.pk] = sorted(org.committee.all(), key=lambda m: m.pk)
     dispatched_slots = [
         i
         for i, o in enumerate(orgs)
@@ -71,7 +75,8 @@ def load_roster(rng, today, world) -> dict:
         members = _members(org, by_unit)
         secretary = org.secretary
         founded = org.founded_on or today - 1000 * DAY
-        others = [m for m in members if secretary is None or m.pk != secretary.pk]
+        committee = ledger_committee.get(org.pk, [])
+        others = [m for m in members if (secretary is None or m.pk != secretary.pk) and m not in committee]
         since = founded
         if i % 4 == 1 and others:
             earlier = others.pop(0)
@@ -128,21 +133,19 @@ def load_roster(rng, today, world) -> dict:
                 full_time=rng.random() < 0.25,
                 actor=DEMO,
             )
-        if len(members) >= 7:
-            for k, member in enumerate(m for m in others[:2]):
-                level, post = (
-                    COMMITTEE_POSTS[(i + k) % len(COMMITTEE_POSTS)] if rng.random() < 0.35 else ("", "")
-                )
-                services.appoint(
-                    org,
-                    post="committee_member",
-                    member=member,
-                    since=since,
-                    management_level=level,
-                    enterprise_post=post,
-                    actor=DEMO,
-                )
-            others = others[2:]
+        # The 委员 the ledger gave it (the roster is their source from now on: appointing them keeps the
+        # ledger's field as it was, so orglife's demo meetings, planned before, still fit).
+        for k, member in enumerate(committee):
+            level, post = COMMITTEE_POSTS[(i + k) % len(COMMITTEE_POSTS)] if rng.random() < 0.35 else ("", "")
+            services.appoint(
+                org,
+                post="committee_member",
+                member=member,
+                since=founded,
+                management_level=level,
+                enterprise_post=post,
+                actor=DEMO,
+            )
         if i % 2 == 0 and others:
             services.add_reserve(
                 org, others[-1], note="列入后备书记人选，重点培养", on=today - (90 + i) * DAY, actor=DEMO

@@ -356,10 +356,10 @@ class PartyOrganisationAdmin(ScopedAdmin):
     search_fields = ["unit__name", "enterprises__name"]
     list_select_related = ["unit", "region", "secretary__practitioner"]
     # searchable pickers (type a name), not the two-pane selector over every enterprise and member in scope
-    autocomplete_fields = ["secretary_user", "enterprises", "committee"]
-    # The 书记 is appointed and removed in 三支队伍 (teams.services.appoint/remove, with the history), which
-    # keeps this field in step: here it is shown, not edited.
-    readonly_fields = ["unit", "region", "industry", "term_years", "secretary"]
+    autocomplete_fields = ["secretary_user", "enterprises"]
+    # The 书记 and the 委员 are appointed and removed in 三支队伍 (teams.services.appoint/remove, with the
+    # history), which keeps these fields in step: here they are shown, not edited.
+    readonly_fields = ["unit", "region", "industry", "term_years", "secretary", "committee_names"]
     fields = [
         "unit",
         "region",
@@ -367,7 +367,7 @@ class PartyOrganisationAdmin(ScopedAdmin):
         "enterprises",
         "secretary",
         "secretary_user",
-        "committee",
+        "committee_names",
         "founded_on",
         "term_years",
         "next_election_on",
@@ -393,13 +393,17 @@ class PartyOrganisationAdmin(ScopedAdmin):
 
     def save_object(self, actor, obj, form, change):
         fields = _form_fields(form, services.ORGANISATION_FIELDS)
-        for name in ("enterprises", "committee"):
-            if name in form.changed_data:
-                fields[name] = form.cleaned_data[name]
+        if "enterprises" in form.changed_data:
+            fields["enterprises"] = form.cleaned_data["enterprises"]
         return services.update_party_organisation(obj, actor=actor, **fields)
 
     def save_related(self, request, form, formsets, change):
-        pass  # the covered enterprises and the committee were written by the service, with their rules
+        pass  # the covered enterprises were written by the service, with their rules
+
+    @admin.display(description=_("委员"))
+    def committee_names(self, obj):
+        names = [m.practitioner.name for m in obj.committee.select_related("practitioner").order_by("pk")]
+        return "、".join(names) or _("（无：委员在三支队伍中任免）")
 
     def delete_object(self, actor, obj):
         services.delete_party_organisation(obj, actor=actor)

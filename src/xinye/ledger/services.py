@@ -48,6 +48,7 @@ from xinye.rulebook.services import with_citation
 # The pure rules and queries of this module (no actor: they write nothing).
 READS = (
     "clean_choice_alias",
+    "committee_errors",
     "local_today",
     "add_years",
     "age_on",
@@ -632,10 +633,10 @@ ORGANISATION_FIELDS = ("founded_on", "term_years", "next_election_on", "is_onlin
 
 @transaction.atomic
 def update_party_organisation(
-    org: PartyOrganisation, *, actor, enterprises=None, secretary=..., committee=None, **fields
+    org: PartyOrganisation, *, actor, enterprises=None, secretary=..., **fields
 ) -> PartyOrganisation:
     """Change an organisation's record: dates and term, the enterprises it covers (same county; a 联合党支部
-    at least two), its 书记 and committee (through `set_secretary`/`set_committee`'s rules)."""
+    at least two), its 书记 (through `set_secretary`'s rules). Its 委员 are the teams roster's."""
     require(actor, "change", org)
     before = set(org.enterprises.values_list("pk", flat=True))
     _set(org, fields, ORGANISATION_FIELDS)
@@ -654,8 +655,6 @@ def update_party_organisation(
         org.enterprises.set(enterprises)
     if secretary is not ...:
         set_secretary(org, secretary, actor=actor)
-    if committee is not None:
-        set_committee(org, committee, actor=actor)
     require(actor, "change", org)
     signals.send(before | set(org.enterprises.values_list("pk", flat=True)), [org.pk])
     return org
@@ -701,32 +700,31 @@ def set_secretary(org: PartyOrganisation, member: PartyMember | None, *, actor, 
     return org
 
 
+def committee_errors(org: PartyOrganisation, size: int) -> dict:
+    """支部工作条例: a branch with ≥ 7 full members elects a committee of 3–5 (≤ 7); below that a 书记 only.
+    The teams roster checks it before a 委员 is appointed (`size`: the 委员 serving after it)."""
+    full = PartyMember.objects.filter(unit=org.unit, is_full=True).count()
+    need = rules.rule("committee_min_full_members")
+    _low, high = rules.rule("committee_size")
+    if full < need:
+        return {
+            "post": with_citation(
+                f"职务：正式党员不足 {need} 人（现 {full} 人）的支部不设委员会，只设书记",
+                "ledger.committee_size",
+            )
+        }
+    if size > high:
+        return {"post": with_citation(f"职务：支部委员会至多 {high} 人（已满）", "ledger.committee_size")}
+    return {}
+
+
 @transaction.atomic
 def set_committee(org: PartyOrganisation, members, *, actor) -> PartyOrganisation:
-    """支部工作条例: a branch with ≥ 7 full members elects a committee of 3–5 (≤ 7); below that a 书记 only."""
+    """Record the 委员 serving now. The roster is the source of truth: only the teams app's steps
+    (`teams.services.appoint` / `remove`, with the history and `committee_errors`) call this, to keep the
+    field in step — as `set_secretary` for the 书记; the console and the API show it, never edit it."""
     require(actor, "change", org)
-    members = list(members)
-    if members:
-        full = PartyMember.objects.filter(unit=org.unit, is_full=True).count()
-        need = rules.rule("committee_min_full_members")
-        low, high = rules.rule("committee_size")
-        if full < need:
-            raise Refused(
-                {
-                    "committee": with_citation(
-                        f"委员：正式党员不足 {need} 人（现 {full} 人）的支部不设委员会，只设书记",
-                        "ledger.committee_size",
-                    )
-                }
-            )
-        if not low <= len(members) <= high:
-            raise Refused(
-                {"committee": with_citation(f"委员：支部委员会应为 {low}–{high} 人", "ledger.committee_size")}
-            )
-        foreign = PartyMember.objects.filter(pk__in=[m.pk for m in members]).exclude(unit=org.unit).first()
-        if foreign is not None:
-            raise Refused({"committee": f"委员：{foreign} 不是本组织的党员"})
-    org.committee.set(members)
+    org.committee.set(list(members))
     return org
 
 

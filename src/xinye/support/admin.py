@@ -61,6 +61,27 @@ class _CatalogueChoices:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class _CatalogueList:
+    """A catalogue's list and pages show what the user reads of it (`services.visible`, as the API's): a
+    county's (or a community's) staff see the city's policies, banks, insurers, products and events beside
+    their own — read-only, since changing and deleting stay restrict's "change"/"delete", the owning unit's."""
+
+    def get_queryset(self, request):
+        own = super().get_queryset(request)
+        return own | own.model._default_manager.filter(
+            pk__in=services.visible(own.model, request.user).values("pk")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if super().has_view_permission(request, obj):
+            return True
+        return (
+            obj is not None
+            and super().has_view_permission(request)
+            and services.visible(type(obj), request.user).filter(pk=obj.pk).exists()
+        )
+
+
 def _run(model_admin, request, queryset, step, done: str) -> None:
     """Apply one loop step to each selected row through its service; a refusal names the row."""
     count = 0
@@ -247,7 +268,7 @@ class ReachInline(ReadOnlyInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(FilteredAdmin, ScopedAdmin):
+class PolicyAdmin(_CatalogueList, FilteredAdmin, ScopedAdmin):
     nav_icon = "policy"
     list_display = (
         "title",
@@ -339,7 +360,7 @@ class ProductInline(ReadOnlyInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(FilteredAdmin, ScopedAdmin):
+class InstitutionAdmin(_CatalogueList, FilteredAdmin, ScopedAdmin):
     nav_icon = "account_balance"
     list_display = ("name", "kind", "contact", "phone", "unit", "is_active")
     filters = INSTITUTION_FILTERS
@@ -353,7 +374,7 @@ class InstitutionAdmin(FilteredAdmin, ScopedAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(FilteredAdmin, ScopedAdmin):
+class ProductAdmin(_CatalogueList, FilteredAdmin, ScopedAdmin):
     nav_icon = "inventory_2"
     list_display = ("name", "institution", "kind", "max_amount", "is_active")
     filters = PRODUCT_FILTERS
@@ -374,7 +395,7 @@ class MatchInline(ReadOnlyInline):
 
 
 @admin.register(MatchEvent)
-class MatchEventAdmin(_CatalogueChoices, FilteredAdmin, ScopedAdmin):
+class MatchEventAdmin(_CatalogueList, _CatalogueChoices, FilteredAdmin, ScopedAdmin):
     nav_icon = "handshake"
     list_display = ("title", "held_on", "place", "unit")
     filters = EVENT_FILTERS

@@ -1,7 +1,9 @@
 """The roster of the three teams: appointment and removal (the history), the changes that are no new
 appointment, the reserve pool and 党员先锋岗. Every write requires the actor in the organisation's scope; a
-书记's appointment or removal needs the approve grant (上级党组织 decides, not the branch itself). The ledger's
-`PartyOrganisation.secretary` is kept in step through `ledger.services.set_secretary`."""
+书记's appointment or removal needs the approve grant (上级党组织 decides, not the branch itself). The roster
+is the source of truth: the ledger's `PartyOrganisation.secretary` and `.committee` (the 委员 the console, the
+API, orglife's health check and its 支委会 quorum read) are kept in step through
+`ledger.services.set_secretary` / `set_committee` in the same transaction."""
 
 import datetime
 
@@ -15,7 +17,15 @@ from xinye.ledger.choices import Education
 from xinye.teams.choices import ManagementLevel, Post, ReserveStatus, Source, VanguardKind
 from xinye.teams.models import PartyWorker, ReserveCandidate, VanguardPost
 
-READS = ("today", "is_member_of", "clean_appointment", "clean_vanguard", "current", "check_post_grant")
+READS = (
+    "today",
+    "is_member_of",
+    "clean_appointment",
+    "clean_vanguard",
+    "current",
+    "check_post_grant",
+    "committee_of",
+)
 
 # The fields of a serving person that change without a new appointment (专兼职, 交叉任职, term, the
 # dispatching unit's name, an outsider's birth year and education).
@@ -37,6 +47,17 @@ def today() -> datetime.date:
 def current(qs=None):
     """The people serving now (no 离任日期)."""
     return (qs if qs is not None else PartyWorker.objects.all()).filter(until__isnull=True)
+
+
+def committee_of(organisation) -> list:
+    """The ledger members serving as 委员 of the organisation now, by appointment (an outsider not in the
+    ledger is on the roster only)."""
+    rows = current().filter(organisation=organisation, post=Post.COMMITTEE_MEMBER, member__isnull=False)
+    return [w.member for w in rows.select_related("member").order_by("since", "pk")]
+
+
+def _sync_committee(organisation, actor) -> None:
+    ledger_services.set_committee(organisation, committee_of(organisation), actor=actor)
 
 
 def is_member_of(member, organisation) -> bool:
@@ -101,6 +122,11 @@ def clean_appointment(
         serving = current().filter(organisation=organisation, post=post, member=member)
         if serving.exists():
             raise Refused({"member": f"党员：{member} 已在本组织担任{Post(post).label}"})
+    if post == Post.COMMITTEE_MEMBER:
+        size = current().filter(organisation=organisation, post=Post.COMMITTEE_MEMBER).count() + 1
+        errors = ledger_services.committee_errors(organisation, size)
+        if errors:
+            raise Refused(errors)
 
 
 def check_post_grant(actor, organisation, post: str, action: str) -> None:
@@ -181,6 +207,8 @@ def appoint(
             organisation, member, actor=actor, dispatched=source == Source.DISPATCHED
         )
     worker.save()
+    if post == Post.COMMITTEE_MEMBER:
+        _sync_committee(organisation, actor)
     if member is not None:
         for candidate in ReserveCandidate.objects.filter(
             organisation=organisation, member=member, post=post, status=ReserveStatus.ACTIVE
@@ -217,6 +245,8 @@ def remove(worker: PartyWorker, *, actor, on: datetime.date | None = None, reaso
     org = worker.organisation
     if worker.post == Post.SECRETARY and (org.secretary_id is None or org.secretary_id == worker.member_id):
         ledger_services.set_secretary(org, None, actor=actor)
+    if worker.post == Post.COMMITTEE_MEMBER:
+        _sync_committee(org, actor)
     require(actor, "change", worker)
     return worker
 
@@ -258,6 +288,8 @@ def delete_worker(worker: PartyWorker, *, actor) -> None:
     worker.delete()
     if worker.post == Post.SECRETARY and worker.until is None and org.secretary_id == worker.member_id:
         ledger_services.set_secretary(org, None, actor=actor)
+    if worker.post == Post.COMMITTEE_MEMBER:
+        _sync_committee(org, actor)
 
 
 # --- the reserve pool ---
