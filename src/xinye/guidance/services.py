@@ -43,6 +43,7 @@ READS = (
     "evidence_many",
     "is_field_agent",
     "overdue_list",
+    "overdue_counts",
     "propose_for",
     "quarter_label",
     "quarter_of",
@@ -526,7 +527,9 @@ def overdue_counts(agents, enterprises, as_of: datetime.date | None = None) -> t
     )
     pending = Q(this_q__lt=need)
     overdue = pending & Q(prev_q__lt=need) & ~Q(since__gte=q_start, since__isnull=False)
-    totals = pairs.aggregate(pending=Count("agent_id", filter=pending), overdue=Count("agent_id", filter=overdue))
+    totals = pairs.aggregate(
+        pending=Count("agent_id", filter=pending), overdue=Count("agent_id", filter=overdue)
+    )
     return totals["overdue"], totals["pending"]
 
 
