@@ -49,13 +49,13 @@ class GuidanceConfig(AppConfig):
                 }
             ]
         agents = restrict(Agent.objects.filter(is_active=True), request.user)
-        rows = services.overdue_list(agents, restrict(Enterprise.objects.all(), request.user))
+        overdue, pending = services.overdue_counts(agents, restrict(Enterprise.objects.all(), request.user))
         return [
             {
                 "title": _("季度走访逾期"),
-                "value": sum(1 for _a, r in rows if r.status == "overdue"),
+                "value": overdue,
                 "note": _("上季度和本季度均未走访的企业（人次）；本季度待走访共 %(count)s 项")
-                % {"count": len(rows)},
+                % {"count": pending},
                 "link": reverse("guidance:overdue"),
             }
         ]

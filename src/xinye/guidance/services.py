@@ -44,6 +44,7 @@ READS = (
     "evidence_many",
     "is_field_agent",
     "overdue_list",
+    "overdue_counts",
     "propose_for",
     "quarter_label",
     "quarter_of",
@@ -476,6 +477,58 @@ def overdue_list(agents, enterprises, as_of: datetime.date | None = None) -> lis
     order = {DueStatus.OVERDUE: 0, DueStatus.DUE: 1}
     out.sort(key=lambda t: (order[t[1].status], t[0].region_id, t[0].name, t[1].enterprise_name))
     return out
+
+
+def overdue_counts(agents, enterprises, as_of: datetime.date | None = None) -> tuple[int, int]:
+    """(overdue, not yet visited this quarter): the two figures `overdue_list` gives for the same agents (a
+    restricted queryset) and enterprises (the reader's restricted queryset), counted in one aggregate query
+    instead of listed — the console home's card, which at province scale listed 100,000s of (agent,
+    enterprise) pairs in Python for two numbers (issue 17)."""
+    from django.db.models import Count, Max, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    as_of = as_of or today()
+    need = int(rule("visits_per_quarter"))
+    q_start, _q_end = quarter_of(as_of)
+    prev_start, _prev_end = quarter_of(q_start - datetime.timedelta(days=1))
+
+    def visits(since, until):
+        return Coalesce(
+            Subquery(
+                Visit.objects.filter(
+                    agent_id=OuterRef("agent_id"),
+                    enterprise_id=OuterRef("object_id"),
+                    date__gte=since,
+                    date__lte=until,
+                )
+                .order_by()
+                .values("agent_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        )
+
+    pairs = (
+        Responsibility.objects.filter(
+            content_type=_enterprise_ct(),
+            agent_id__in=agents.values("pk"),
+            object_id__in=enterprises.values("pk"),
+        )
+        .order_by()
+        .values("agent_id", "object_id")  # one row per (agent, enterprise), as overdue_list keys them
+        .annotate(
+            since=Max("since"),
+            this_q=visits(q_start, as_of),
+            prev_q=visits(prev_start, q_start - datetime.timedelta(days=1)),
+        )
+    )
+    pending = Q(this_q__lt=need)
+    overdue = pending & Q(prev_q__lt=need) & ~Q(since__gte=q_start, since__isnull=False)
+    totals = pairs.aggregate(
+        pending=Count("agent_id", filter=pending), overdue=Count("agent_id", filter=overdue)
+    )
+    return totals["overdue"], totals["pending"]
 
 
 # --- yearly evidence and assessment ---

@@ -101,6 +101,9 @@ class EnterpriseAdmin(ScopedAdmin):
     ]
     search_fields = ["name", "uscc", "address"]
     list_select_related = ["region", "unit"]
+    # A filtered list counts its own rows only, not the whole scope's as well (Django admin counts twice
+    # otherwise: a second COUNT over 100,000s of rows on every filtered page, issue 17).
+    show_full_result_count = False
     autocomplete_fields = ["unit"]
     readonly_fields = ["owners", "practitioner_count", "status_label"]
     fieldsets = [
@@ -232,6 +235,7 @@ class PractitionerAdmin(ScopedAdmin):
     list_filter = ["region", "industry", "occupation", "political_status", "gender", "ethnicity", "education"]
     search_fields = ["name", "enterprise__name"]
     list_select_related = ["enterprise", "region"]
+    show_full_result_count = False  # as EnterpriseAdmin: one COUNT per page over millions of rows, not two
     autocomplete_fields = ["enterprise"]
     readonly_fields = ["gender", "birth_date", "unit", "region", "industry"]
     fields = [
