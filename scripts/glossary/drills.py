@@ -6,5 +6,4 @@ GLOSSARY = {
     "服务暂时不可用": "Service temporarily unavailable",
     "情况紧急请直接拨打": "In an emergency call",
     "从业人员服务首页": "Worker portal home",
-    "工作台": "Console",
 }

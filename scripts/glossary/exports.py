@@ -2,8 +2,6 @@
 
 GLOSSARY = {
     "全市": "Whole city",
-    "无": "none",
-    "是": "yes",
     "（本页没有数据）": "(no data on this page)",
     "导出人：%(user)s；导出时间：%(now)s；共 %(n)s 行": "Exported by %(user)s at %(now)s; %(n)s rows",
     "范围：%(scope)s；条件：%(conditions)s": "Scope: %(scope)s; filters: %(conditions)s",
