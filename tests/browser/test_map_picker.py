@@ -24,6 +24,7 @@ def test_clicking_the_map_fills_the_coordinates_and_saves_them(
     assert page.input_value("#id_latitude") == "" and page.input_value("#id_longitude") == ""
 
     county = page.locator('figure[data-map-picker] path[data-code="150502"]')  # 科尔沁区
+    county.scroll_into_view_if_needed()
     box = county.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     lat, lng = float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude"))

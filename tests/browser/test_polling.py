@@ -2,6 +2,7 @@
 then shows the download, and the wall screen fetches fresh figures on its timer — with no console error."""
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,7 +67,8 @@ def test_the_wall_screen_refreshes_on_its_timer(
     errors = _errors(page)
     page.goto(f"{live_server.url}/screen/k/{key}/")
     page.evaluate("document.getElementById('screen-updated').textContent = '—'")
-    page.wait_for_function("document.getElementById('screen-updated').textContent !== '—'", timeout=15000)
+    # expect() polls from Playwright's side: wait_for_function would eval a string, which the page's CSP forbids
+    expect(page.locator("#screen-updated")).not_to_have_text("—", timeout=15000)
     assert not errors, errors
     # revoked: the next fetch answers 404 and the screen reloads to show it
     services.revoke_display_link(link, actor=city_admin)

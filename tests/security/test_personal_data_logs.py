@@ -38,10 +38,14 @@ def captured():
     ]
     assert handlers, "the console handler carries the personal-data filter"
     stream = io.StringIO()
-    previous = [h.setStream(stream) for h in handlers]
+    # Swap the stream without setStream(): that flushes the old one, which pytest's
+    # capture may already have closed when another test on this worker ran first.
+    previous = [h.stream for h in handlers]
+    for h in handlers:
+        h.stream = stream
     yield stream
     for handler, old in zip(handlers, previous, strict=True):
-        handler.setStream(old)
+        handler.stream = old
 
 
 @override_settings(ROOT_URLCONF=__name__)
