@@ -189,3 +189,11 @@ def test_the_reports_of_the_demo_agree_with_the_api_and_state_the_seed(
 
 def test_console_in_english(full_demo, world, client_for):
     crawl_console_in_english(client_for)
+
+
+def test_the_module_runs_on_one_worker(request):
+    """The demo is loaded once only if xdist keeps this module together (--dist loadgroup): pytest 9.2 broke
+    the grouping silently (the demo loaded on both workers, a minute of the suite), hence the pin in
+    pyproject.toml and this check."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@full_demo"), request.node.nodeid
