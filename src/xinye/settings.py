@@ -276,9 +276,11 @@ if os.environ.get("XINYE_REDIS_URL"):
     # database, so a Redis restart signs nobody out and logout still deletes the stored session). Rate limits
     # are counted in the database and station pages cached per process (portal/pagecache.py), not here.
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis down = an empty cache, not an error (core/cache.py); short timeouts so a hung Redis holds no request
+        "BACKEND": "xinye.core.cache.RedisCache",
         "LOCATION": os.environ["XINYE_REDIS_URL"],
         "KEY_PREFIX": "xinye",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
     SESSION_ENGINE = "xinye.core.sessions.cached_db"
 
