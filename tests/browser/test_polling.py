@@ -2,8 +2,8 @@
 then shows the download, and the wall screen fetches fresh figures on its timer — with no console error."""
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
