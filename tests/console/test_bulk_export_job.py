@@ -61,7 +61,9 @@ def test_the_job_builds_the_same_file_as_the_request(client_for, world, settings
     data = _job_file(client, started)
     assert _rows(data) == expected
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
-    cell = next(c for row in ws.iter_rows(min_row=4) for c in row if c.value and "异步导出公式" in str(c.value))
+    cell = next(
+        c for row in ws.iter_rows(min_row=4) for c in row if c.value and "异步导出公式" in str(c.value)
+    )
     assert cell.data_type == "s" and cell.quotePrefix
     job = Job.objects.get()
     assert job.result_name.endswith(".xlsx") and job.summary == "5 条" and job.done == 5
@@ -76,7 +78,9 @@ def test_masking_is_kept_in_the_job(client_for, world, settings):
     ent = make_enterprise(world["units"]["djb-kerqin-delivery"], name="异步脱敏企业")
     people = [make_practitioner(ent, phone=f"1390475{i:04d}") for i in range(3)]
     client = client_for("kerqin_admin")
-    expected = _rows(client.get("/admin/ledger/practitioner/export/", {"enterprise__id__exact": ent.pk}).content)
+    expected = _rows(
+        client.get("/admin/ledger/practitioner/export/", {"enterprise__id__exact": ent.pk}).content
+    )
     settings.XINYE_EXPORT_SYNC_ROWS = 1
     started = client.get("/admin/ledger/practitioner/export/", {"enterprise__id__exact": ent.pk})
     data = _job_file(client, started)

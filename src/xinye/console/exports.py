@@ -25,8 +25,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-from django.conf import settings
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -243,7 +243,9 @@ def write_table(
         out = io.BytesIO()
         wb = xlsxwriter.Workbook(out, {**options, "constant_memory": True, "in_memory": True})
     else:
-        wb = xlsxwriter.Workbook(str(path), {**options, "constant_memory": True, "tmpdir": str(Path(path).parent)})
+        wb = xlsxwriter.Workbook(
+            str(path), {**options, "constant_memory": True, "tmpdir": str(Path(path).parent)}
+        )
     ws = wb.add_worksheet(title[:31])
     text = wb.add_format({"num_format": "@"})
     quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
