@@ -260,6 +260,9 @@ TASKS = {
 # A running job whose worker has not reported for this long is taken as interrupted (the worker died) and
 # marked failed by `xinye tick` and by the next `xinye worker` to start (xinye.jobs.services.recover).
 XINYE_JOB_STALE_SECONDS = int(os.environ.get("XINYE_JOB_STALE_SECONDS", "900"))
+# A console list export (导出 Excel) of more rows than this is built as a background job (我的任务) instead of
+# in the request: the same rows, columns and masking, streamed to the file (xinye.console.exports).
+XINYE_EXPORT_SYNC_ROWS = int(os.environ.get("XINYE_EXPORT_SYNC_ROWS", "5000"))
 
 # /readyz (console/health.py): not ready under this much free space in the data directory; the newest file
 # in the backup directory (`xinye backup`'s default target) is reported and flagged when older than this.

@@ -33,5 +33,10 @@ register(
         "workers.rightsrequest",
         _rights_request,
         change_data=lambda o: {"decision": "done", "answer": "已更正"},
+        api_detail="/api/v1/rights-requests/{pk}",
+        api_list="/api/v1/rights-requests",
+        api_writes=[
+            ("post", "/api/v1/rights-requests/{pk}/answer", {"decision": "done", "answer": "已更正"})
+        ],
     )
 )

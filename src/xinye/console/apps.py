@@ -29,6 +29,8 @@ class ConsoleConfig(AppConfig):
     name = "xinye.console"
     verbose_name = "工作台"
     tick = "xinye.console.retention.tick"  # xinye tick (core.ticks): the daily retention purge (xinye purge)
+    # a list export above XINYE_EXPORT_SYNC_ROWS rows is built as a background job (console/exports.py)
+    job_kinds = {"console.list_export": "xinye.console.exports.build_list_export"}
 
     def ready(self):
         from django.contrib import admin

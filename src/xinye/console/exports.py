@@ -7,6 +7,12 @@ action on its type. The file is the list as the clerk sees it: the same column h
 ledger's own, with a reason (`ledger.exporters`). Cells are written as text, never as formulas: a value that
 starts with = + - @ or a tab/carriage return gets Excel's quote prefix. The export is refused above
 `XINYE_LIST_EXPORT_MAX_ROWS` (default 50,000) with the count and the way to narrow it.
+
+Above `XINYE_EXPORT_SYNC_ROWS` (default 5,000) rows the file is built off the request, as a background job
+(`console.list_export`, run by `xinye worker`), and the user is sent to the job's page in 我的任务: the job
+recreates the list's request (the same path and query string, as its starter) and goes through the same
+ModelAdmin code — changelist, scope, columns, masking — streaming the rows to the file in bounded memory
+(xlsxwriter's constant_memory, the rows read in chunks), and logs the export as the request would.
 """
 
 from __future__ import annotations
@@ -16,21 +22,27 @@ import functools
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import quote
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import redirect
+from django.test import RequestFactory
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.core.errors import Refused
 from xinye.core.masking import mask
+from xinye.jobs import services as jobs
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,6 +50,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def max_rows() -> int:
     return int(getattr(settings, "XINYE_LIST_EXPORT_MAX_ROWS", 50_000))
+
+
+def sync_rows() -> int:
+    """Up to this many rows a list is exported in the request; above, as a background job."""
+    return int(getattr(settings, "XINYE_EXPORT_SYNC_ROWS", 5_000))
+
+
+LIST_EXPORT = "console.list_export"  # the job kind (ConsoleConfig.job_kinds)
 
 
 def cell_text(value) -> str:
@@ -108,8 +128,21 @@ class ListExportMixin:
                 % {"total": total, "limit": max_rows()},
             )
             return back
-        columns = self.export_columns(request)
         title = str(opts.verbose_name_plural)
+        if total > sync_rows():
+            job = jobs.start(
+                LIST_EXPORT,
+                actor=request.user,
+                title=_("导出列表：%(title)s") % {"title": title},
+                params={"model": opts.label_lower, "path": request.path, "query": query},
+                unit_label=_("条"),
+            )
+            messages.info(
+                request,
+                _("共 %(total)s 条，已提交后台导出，完成后可在本页或“我的任务”中下载。") % {"total": total},
+            )
+            return redirect("jobs:detail", token=job.token.hex)
+        columns = self.export_columns(request)
         data = self._write(request, rows, columns, title, total)
         log_export(request.user, title, total, query)
         return xlsx_response(data, title)
@@ -125,7 +158,8 @@ class ListExportMixin:
             return dict(field.flatchoices).get(value, value)
         return value
 
-    def _write(self, request, rows, columns, title, total: int) -> bytes:
+    def _write(self, request, rows, columns, title, total: int, *, path=None, progress=None) -> bytes | None:
+        """The sheet of `rows`: returned as bytes, or — with `path` — streamed to that file (the job)."""
         sensitive = {
             f.name: f.mask for f in self.model._meta.concrete_fields if getattr(f, "sensitive", False)
         }
@@ -134,26 +168,84 @@ class ListExportMixin:
             [cell_text(self._value(name, obj, sensitive)) for name in columns]
             for obj in rows.iterator(chunk_size=2000)
         )
-        return write_table(title, headers, body, user=request.user, total=total)
+        if progress is not None:
+            body = _reporting(body, progress, total)
+        return write_table(title, headers, body, user=request.user, total=total, path=path)
 
 
-def write_table(title: str, headers: list[str], rows, *, user, total: int, note: str = "") -> bytes:
+def _reporting(rows, progress, total: int, every: int = 500):
+    done = 0
+    progress(0, total)
+    for row in rows:
+        yield row
+        done += 1
+        if done % every == 0:
+            progress(done, total)
+    progress(done, total, _("写入文件"))
+
+
+def build_list_export(job, *, actor, progress) -> jobs.Outcome:
+    """The job behind a large 导出 Excel: the list's request recreated as its starter (the same path and
+    query string) goes through the same ModelAdmin code as the request would — may they still export it,
+    the changelist's filters, search and ordering, the export scope, the columns, the masking — and the
+    rows are streamed to the file; the export is logged as in the request."""
+    params = job.params
+    try:
+        model = apps.get_model(params["model"])
+    except (KeyError, LookupError, ValueError):
+        raise Refused({"model": _("未知的列表，未导出。")}) from None
+    model_admin = admin.site._registry.get(model)
+    request = RequestFactory().get(params.get("path", "/"), QueryDict(params.get("query", "")))
+    request.user = actor
+    if model_admin is None or not (
+        model_admin.may_export_list(request) and model_admin.has_view_permission(request)
+    ):
+        raise Refused({"export": _("您已无权导出该列表，未导出。")})
+    try:
+        cl = model_admin.get_changelist_instance(request)
+    except Exception:  # noqa: BLE001 - an invalid filter, as the request would say
+        raise Refused({"query": _("筛选条件无效，未导出。")}) from None
+    rows = restrict(cl.queryset, actor, "export")
+    total = rows.count()
+    if total > max_rows():
+        raise Refused(
+            {
+                "query": _(
+                    "当前列表共 %(total)s 条，超过单次导出上限 %(limit)s 条：请先按区县、行业等条件筛选后再导出。"
+                )
+                % {"total": total, "limit": max_rows()}
+            }
+        )
+    title = str(model._meta.verbose_name_plural)
+    path = jobs.partial_dir(job) / "result.xlsx"  # offered only once `finish` has moved it into place
+    columns = model_admin.export_columns(request)
+    model_admin._write(request, rows, columns, title, total, path=path, progress=progress)
+    log_export(actor, title, total, params.get("query", ""))
+    return jobs.Outcome(
+        file_path=path,
+        file_name=f"{title}_{timezone.localdate():%Y%m%d}.xlsx",
+        summary=_("%(n)s 条") % {"n": total},
+    )
+
+
+def write_table(
+    title: str, headers: list[str], rows, *, user, total: int, note: str = "", path=None
+) -> bytes | None:
     """One sheet as statistics offices expect it: a title row, who exported it and when (and `note`: the
     filters), the header row frozen and repeated on every printed page, A4 landscape fitted to width; every
-    cell text, formula-looking text with Excel's quote prefix."""
+    cell text, formula-looking text with Excel's quote prefix. Returned as bytes, or — with `path` — written
+    to that file row by row (constant_memory: each row is flushed to a temporary file beside it as it is
+    written, so memory stays bounded whatever the number of rows)."""
     import xlsxwriter
 
-    out = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        out,
-        {
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "constant_memory": True,
-            "in_memory": True,
-        },
-    )
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    if path is None:
+        out = io.BytesIO()
+        wb = xlsxwriter.Workbook(out, {**options, "constant_memory": True, "in_memory": True})
+    else:
+        wb = xlsxwriter.Workbook(
+            str(path), {**options, "constant_memory": True, "tmpdir": str(Path(path).parent)}
+        )
     ws = wb.add_worksheet(title[:31])
     text = wb.add_format({"num_format": "@"})
     quoted = wb.add_format({"num_format": "@", "quote_prefix": True})
@@ -180,7 +272,7 @@ def write_table(title: str, headers: list[str], rows, *, user, total: int, note:
             if value:
                 ws.write_string(i, j, value, quoted if value.startswith(FORMULA_STARTS) else text)
     wb.close()
-    return out.getvalue()
+    return out.getvalue() if path is None else None
 
 
 def log_export(user, title: str, n: int, query: str) -> None:

@@ -3,14 +3,16 @@
 import datetime
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from xinye.api.common import Days, require
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
+from xinye.jobs.api import JobsJobOut, api_path
 from xinye.reports import trends
 from xinye.reports.context import Scope
 from xinye.reports.filters import SNAPSHOT_FILTERS
+from xinye.reports.jobs import BRIEFING, STATISTICS, start_report
 from xinye.reports.models import SNAPSHOT_FIGURES, DailySnapshot
 
 router = Router()
@@ -92,3 +94,44 @@ def trend(request, figure: str = "enterprises", days: Days = 30):
         "figure": figure,
         "points": [{"day": d, "value": v} for d, v in trends.trend(scope, figure, span)],
     }
+
+
+class ReportsJobIn(Schema):
+    period: str = Field("", description="统计期 YYYY-MM（如 2026-11），默认本月")
+    scope: str = Field("", description="单位编码（本人管辖范围内），默认本人全部管辖范围")
+
+
+class ReportsJobStartedOut(Schema):
+    """A report queued as a background job: follow it at `url` (GET), download it from `job.download` once
+    `job.state` is done."""
+
+    url: str
+    job: JobsJobOut
+
+
+def _start(request, kind: str, payload: ReportsJobIn):
+    require(request, "export", DailySnapshot)  # the console's rule for both reports
+    period = payload.period or f"{timezone.localdate():%Y-%m}"
+    job = start_report(kind, actor=request.user, period=period, scope=payload.scope, channel="api")
+    return Status(202, {"url": api_path(job), "job": job})
+
+
+@router.post(
+    "/reports/statistics",
+    response={202: ReportsJobStartedOut},
+    summary="生成统计报表（Excel，后台任务）：返回 202 与任务地址",
+)
+def start_statistics(request, payload: ReportsJobIn):
+    """与工作台“统计报表与工作简报”同一服务与权限（导出统计快照）；范围与统计期当即校验（422），生成在后台进行，
+    进度与结果见 GET /jobs/{token}。"""
+    return _start(request, STATISTICS, payload)
+
+
+@router.post(
+    "/reports/briefing",
+    response={202: ReportsJobStartedOut},
+    summary="生成工作简报（Word，后台任务）：返回 202 与任务地址",
+)
+def start_briefing(request, payload: ReportsJobIn):
+    """与工作台同一服务与权限；生成在后台进行，进度与结果见 GET /jobs/{token}。"""
+    return _start(request, BRIEFING, payload)

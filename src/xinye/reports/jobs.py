@@ -7,6 +7,9 @@ that left their scope meanwhile is refused, not reported.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+from xinye.jobs import services as jobs
 from xinye.jobs.services import Outcome, partial_dir
 from xinye.reports import services
 from xinye.reports.context import parse_period, resolve_scope
@@ -18,6 +21,22 @@ STATISTICS, BRIEFING = "reports.statistics", "reports.briefing"
 def job_title(kind: str, scope_name: str, period_label: str) -> str:
     what = "统计报表" if kind == STATISTICS else "工作简报"
     return f"{scope_name}{what}{period_label}"
+
+
+def start_report(kind: str, *, actor, period: str, scope: str, channel: str = "console"):
+    """Queue the statistics workbook or the briefing for `actor`: the period and the scope are checked now
+    (`Refused` with the reason), as the console's form and the API both need, then the job is recorded.
+    The caller has checked that `actor` holds `export` on the daily snapshots."""
+    resolved_period = parse_period(period)
+    resolved_scope = resolve_scope(actor, scope)
+    return jobs.start(
+        kind,
+        actor=actor,
+        title=job_title(kind, resolved_scope.name, resolved_period.label),
+        scope_name=resolved_scope.name,
+        params={"period": resolved_period.label, "scope": scope, "channel": channel},
+        unit_label=_("张表"),
+    )
 
 
 def _tables(scope, period, progress):

@@ -19,9 +19,8 @@ from django.views.decorators.http import require_http_methods
 
 from xinye.accounts.permissions import has_action
 from xinye.core.errors import Refused
-from xinye.jobs import services as jobs
-from xinye.reports.context import parse_period, resolve_scope, scope_units
-from xinye.reports.jobs import BRIEFING, STATISTICS, job_title
+from xinye.reports.context import scope_units
+from xinye.reports.jobs import BRIEFING, STATISTICS, start_report
 from xinye.reports.models import DailySnapshot
 from xinye.reports.sheets import registered
 
@@ -52,20 +51,11 @@ def _start(request, kind: str):
         return redirect(f"{reverse('reports:index')}?{query}")
     period_text, code = request.POST.get("period", ""), request.POST.get("scope", "")
     try:
-        period = parse_period(period_text)
-        scope = resolve_scope(request.user, code)
+        job = start_report(kind, actor=request.user, period=period_text, scope=code)
     except Refused as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(f"{reverse('reports:index')}?{urlencode({'period': period_text, 'scope': code})}")
-    job = jobs.start(
-        kind,
-        actor=request.user,
-        title=job_title(kind, scope.name, period.label),
-        scope_name=scope.name,
-        params={"period": period.label, "scope": code},
-        unit_label=_("张表"),
-    )
     messages.info(request, _("已提交后台生成，完成后可在本页或“我的任务”中下载。"))
     return redirect("jobs:detail", token=job.token.hex)
 
