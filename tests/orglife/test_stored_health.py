@@ -184,3 +184,57 @@ def helpers_client(world, username):
     c.force_login(world["users"][username])
     pass_second_factor(c, world["users"][username])
     return c
+
+
+def test_the_health_list_pages_this_quarter_from_the_stored_results(world, branch, monkeypatch):
+    from xinye.orglife import views
+
+    monkeypatch.setattr(views, "HEALTH_PAGE", 2)
+    parent = world["units"]["djb-kerqin-delivery"]
+    names = [f"列表党支部{i}" for i in range(3)]
+    for name in names:
+        helpers.branch(parent, name)
+    naiman = helpers.branch(world["units"]["djb-naiman-delivery"], "奈曼列表党支部")
+    services.tick(actor=SYSTEM)
+    client = helpers_client(world, "kerqin_admin")
+    scoped = restrict(PartyOrganisation.objects.all(), world["users"]["kerqin_admin"])
+    order = [
+        r.organisation.unit.name
+        for r in OrgHealth.objects.filter(organisation__in=scoped).order_by("normal", "score", "name", "pk")
+    ]
+    seen = []
+    for number in range(1, (len(order) + 1) // 2 + 1):
+        r = client.get("/admin/orglife/health/", {"all": "1", "page": number})
+        assert r.status_code == 200
+        html = r.content.decode()
+        assert "截至" in html and "奈曼列表党支部" not in html
+        seen += [h.name for h in r.context["results"]]
+        assert len(r.context["results"]) <= 2
+    assert seen == order and len(order) >= 4
+    assert r.context["total"] == scoped.count()
+    assert r.context["bad_count"] == sum(1 for normal, _s, _a in live(scoped).values() if not normal)
+    # the rows shown are assessed live: what each is missing is listed
+    assert all(h.missing or h.normal for h in r.context["results"])
+    city = helpers_client(world, "city_admin").get(
+        "/admin/orglife/health/", {"all": "1", "region": naiman.region_id}
+    )
+    assert [h.name for h in city.context["results"]][:1] and "奈曼列表党支部" in city.content.decode()
+    # another period is assessed live, without the stored rows' time
+    past = client.get("/admin/orglife/health/", {"period": "2025Q1", "all": "1"})
+    assert past.status_code == 200 and past.context["computed_at"] is None
+
+
+def test_the_plans_indicator_of_organisations_running_reads_the_stored_results(world, branch):
+    from xinye.plans.choices import Indicator
+    from xinye.plans.indicators import live_value
+
+    unit, members = branch
+    record(unit, members)
+    kerqin = {"region": unit.region_id}
+    today = services.today()
+    orgs = PartyOrganisation.objects.filter(region_id=unit.region_id)
+    expected = sum(1 for normal, _s, _a in live(orgs).values() if normal)
+    assert live_value(Indicator.ORGS_RUNNING, kerqin, today.year, today) == expected
+    assert OrgHealth.objects.filter(unit=unit, stale=False).exists()  # read from (and stored in) the rows
+    everyone = sum(1 for normal, _s, _a in live(PartyOrganisation.objects.all()).values() if normal)
+    assert live_value(Indicator.ORGS_RUNNING, {}, today.year, today) == everyone
