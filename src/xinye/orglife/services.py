@@ -30,6 +30,7 @@ READS = (
     "clean_attendance",
     "clean_group",
     "clean_meeting",
+    "current_period",
     "org_inputs",
     "org_members",
     "quorum",
@@ -514,17 +515,6 @@ def refresh_health(*, actor, organisations=None, as_of: datetime.date | None = N
     if organisations is None:  # organisations dissolved since: their rows go (CASCADE covers the usual case)
         OrgHealth.objects.exclude(organisation_id__in=PartyOrganisation.objects.values("pk")).delete()
     return done
-
-
-def mark_stale(unit_ids=(), organisation_ids=()) -> None:
-    """The results of these organisations (by unit or by record) are out of date: the next read recomputes
-    them. Called by signals.py when a meeting, attendance, member, dues payment or committee changes."""
-    unit_ids = {i for i in unit_ids if i}
-    organisation_ids = {i for i in organisation_ids if i}
-    if unit_ids:
-        OrgHealth.objects.filter(unit_id__in=unit_ids, stale=False).update(stale=True)
-    if organisation_ids:
-        OrgHealth.objects.filter(organisation_id__in=organisation_ids, stale=False).update(stale=True)
 
 
 def stored_health(organisations, as_of: datetime.date | None = None):

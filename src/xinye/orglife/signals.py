@@ -11,11 +11,22 @@ coverage listens to it. A change of the meeting rules marks every row stale.
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from xinye.orglife import services
+
+def mark_stale(unit_ids=(), organisation_ids=()) -> None:
+    """The results of these organisations (by unit or by record) are out of date: the next read recomputes
+    them (a flag on a derived cache, like coverage's aggregates: no actor, not in the change log)."""
+    from xinye.orglife.models import OrgHealth
+
+    unit_ids = {i for i in unit_ids if i}
+    organisation_ids = {i for i in organisation_ids if i}
+    if unit_ids:
+        OrgHealth.objects.filter(unit_id__in=unit_ids, stale=False).update(stale=True)
+    if organisation_ids:
+        OrgHealth.objects.filter(organisation_id__in=organisation_ids, stale=False).update(stale=True)
 
 
 def _stale_units(*unit_ids):
-    services.mark_stale(unit_ids=unit_ids)
+    mark_stale(unit_ids=unit_ids)
 
 
 def meeting_changed(sender, instance, raw=False, **kwargs):
@@ -55,7 +66,7 @@ def dues_changed(sender, instance, raw=False, **kwargs):
 
 def organisation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        services.mark_stale(organisation_ids=[instance.pk])
+        mark_stale(organisation_ids=[instance.pk])
 
 
 def committee_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -63,11 +74,11 @@ def committee_changed(sender, instance, action, reverse, pk_set, **kwargs):
         return
     if reverse:  # a member's committee seats changed: pk_set are organisations (all of them when cleared)
         if pk_set:
-            services.mark_stale(organisation_ids=pk_set)
+            mark_stale(organisation_ids=pk_set)
         else:
-            services.mark_stale(organisation_ids=instance.committee_of.values_list("pk", flat=True))
+            mark_stale(organisation_ids=instance.committee_of.values_list("pk", flat=True))
         return
-    services.mark_stale(organisation_ids=[instance.pk])
+    mark_stale(organisation_ids=[instance.pk])
 
 
 def group_changed(sender, instance, raw=False, **kwargs):
@@ -102,7 +113,7 @@ def enterprises_changed(sender, enterprise_ids=(), organisation_ids=(), **kwargs
             .values_list("unit_id", flat=True)
             .distinct()
         )
-    services.mark_stale(unit_ids=units, organisation_ids=organisation_ids)
+    mark_stale(unit_ids=units, organisation_ids=organisation_ids)
 
 
 def connect() -> None:
