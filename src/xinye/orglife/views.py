@@ -112,7 +112,8 @@ def health_list(request):
         "industry": industry,
         "industries": Industry.choices,
         "counties": sorted(
-            {(o.region_id, regions.get(o.region_id, o.region_id)) for o in _organisations(request)}
+            (code, regions.get(code, code))
+            for code in _organisations(request).order_by().values_list("region_id", flat=True).distinct()
         ),
         "show_all": show_all,
         "page": page,
