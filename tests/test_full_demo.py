@@ -187,6 +187,25 @@ def test_the_reports_of_the_demo_agree_with_the_api_and_state_the_seed(
 # --- the console in English over the demo's data (tests/core/test_english.py holds the crawl) ---
 
 
+def test_the_stored_health_of_every_demo_organisation_equals_the_live_one(full_demo, world):
+    """After `xinye tick`, orglife's stored health (the 工作台's card) equals `assess_all` for every demo
+    organisation, and the card counts what the live assessment counts (tests/orglife/test_stored_health.py)."""
+    from xinye.accounts.permissions import system_actor
+    from xinye.ledger.models import PartyOrganisation
+    from xinye.orglife import services
+    from xinye.orglife.models import OrgHealth
+
+    services.tick(actor=system_actor("test"))
+    live = {
+        h.org_id: (h.normal, h.score, h.alarms) for h in services.assess_all(PartyOrganisation.objects.all())
+    }
+    stored = {r.unit_id: (r.normal, r.score, r.alarms) for r in OrgHealth.objects.all()}
+    assert len(stored) == PartyOrganisation.objects.count() >= 53
+    assert stored == live
+    counts = services.stored_counts(PartyOrganisation.objects.all())
+    assert counts["bad"] == sum(1 for normal, _s, _a in live.values() if not normal) > 0
+
+
 def test_console_in_english(full_demo, world, client_for):
     crawl_console_in_english(client_for)
 

@@ -197,3 +197,45 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.get_status_display()}"
+
+
+class OrgHealth(models.Model):
+    """An organisation's health in the current quarter as last computed (derived from its meetings, members,
+    dues and committee by `orglife.health`; one row per party organisation).
+
+    A cache, like coverage's aggregates: `services.refresh_health` rebuilds the rows (`xinye tick` daily,
+    in batches), the writes behind a result mark its row stale (signals.py) and the next read recomputes
+    stale and missing rows. Excluded from the change log: the meetings, attendance, members and dues it is
+    computed from are logged where they are written."""
+
+    organisation = models.OneToOneField(
+        "ledger.PartyOrganisation",
+        verbose_name=_("党组织"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stored_health",
+    )
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        "orgs.Region", verbose_name=_("旗县区"), on_delete=models.CASCADE, related_name="+"
+    )
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, blank=True)
+    name = models.CharField(_("名称"), max_length=255)
+    period = models.CharField(_("考核期"), max_length=16)
+    as_of = models.DateField(_("评估日期"))
+    computed_at = models.DateTimeField(_("计算时间"))
+    normal = models.BooleanField(_("正常运转"), default=False)
+    score = models.PositiveSmallIntegerField(_("得分"), default=0)
+    alarms = models.PositiveIntegerField(_("告警党员数"), default=0)
+    stale = models.BooleanField(_("待重算"), default=False, db_index=True)
+
+    scope = ScopeSpec(unit="unit", industry="industry")
+    audit_exclude = True  # derived figures; the changes behind them are logged where they happen
+
+    class Meta:
+        verbose_name = _("党组织运转情况（存储）")
+        verbose_name_plural = _("党组织运转情况（存储）")
+        indexes = [models.Index(fields=["normal", "score", "name"], name="orglife_health_order")]
+
+    def __str__(self):
+        return f"{self.organisation_id} · {self.period} · {self.score}"

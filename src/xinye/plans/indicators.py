@@ -79,6 +79,9 @@ def live_value(indicator: str, area: dict, year: int, today: datetime.date) -> D
         return Decimal(qs.count())
     if indicator == Indicator.ORGS_RUNNING:
         orgs = PartyOrganisation.objects.filter(_q(area, unit=None))
+        if year == today.year and today == orglife.today():
+            # this year, today: the quarter in progress, counted over orglife's stored results (issue 17)
+            return Decimal(orglife.stored_health(orgs, today).filter(normal=True).count())
         period = str(year) if year < today.year else None  # this year: the quarter in progress
         return Decimal(sum(1 for h in orglife.assess_all(orgs, period, as_of=end) if h.normal))
     raise ValueError(indicator)
