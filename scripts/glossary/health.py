@@ -1,6 +1,7 @@
 """English for the health work: orglife's stored organisation health (issue 17)."""
 
 GLOSSARY = {
+    "变更标记次数": "Change marks",
     "党组织运转情况（存储）": "Stored organisation health",
     "评估日期": "Assessed as of",
     "计算时间": "Computed at",

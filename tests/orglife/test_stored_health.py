@@ -77,6 +77,27 @@ def test_after_a_tick_every_stored_result_equals_the_live_one(world, branch):
         services.refresh_health(actor=world["users"]["city_admin"])
 
 
+def test_a_write_during_a_refresh_leaves_the_row_stale(world, branch, monkeypatch):
+    """A meeting recorded while the tick computes: the result was computed from the inputs before it, so the
+    row must stay marked for the next read rather than look current."""
+    unit, members = branch
+    mine = PartyOrganisation.objects.filter(unit=unit)
+    services.tick(actor=SYSTEM)
+    assess = services.assess_all
+
+    def assess_then_a_write_lands(*args, **kwargs):
+        results = assess(*args, **kwargs)  # the inputs are read: now someone records a meeting
+        record(unit, members)
+        return results
+
+    monkeypatch.setattr(services, "assess_all", assess_then_a_write_lands)
+    services.refresh_health(actor=SYSTEM, organisations=mine)
+    monkeypatch.undo()
+    assert OrgHealth.objects.get(unit=unit).stale  # not overwritten by the result computed before the write
+    services.stored_health(mine)
+    assert not OrgHealth.objects.get(unit=unit).stale and stored(mine) == live(mine)
+
+
 def test_a_meeting_members_dues_and_committee_update_the_stored_result(world, branch):
     unit, (a, b, c) = branch
     mine = PartyOrganisation.objects.filter(unit=unit)

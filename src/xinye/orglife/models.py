@@ -228,6 +228,9 @@ class OrgHealth(models.Model):
     score = models.PositiveSmallIntegerField(_("得分"), default=0)
     alarms = models.PositiveIntegerField(_("告警党员数"), default=0)
     stale = models.BooleanField(_("待重算"), default=False, db_index=True)
+    # every mark adds one (signals.mark_stale); a refresh that sees it change while it computed marks the row
+    # stale again, so a write during a refresh is never covered by a result computed before it
+    marks = models.PositiveBigIntegerField(_("变更标记次数"), default=0)
 
     scope = ScopeSpec(unit="unit", industry="industry")
     audit_exclude = True  # derived figures; the changes behind them are logged where they happen

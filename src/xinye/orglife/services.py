@@ -476,6 +476,8 @@ def _store(organisations, as_of: datetime.date) -> int:
     if not orgs:
         return 0
     now = timezone.now()
+    # the marks before the inputs are read: a write committed while this batch computes changes them
+    marks_before = dict(OrgHealth.objects.filter(unit_id__in=orgs).values_list("organisation_id", "marks"))
     rows = [
         OrgHealth(
             organisation_id=orgs[h.org_id].pk,
@@ -496,6 +498,10 @@ def _store(organisations, as_of: datetime.date) -> int:
     OrgHealth.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["organisation"], update_fields=list(HEALTH_FIELDS)
     )
+    marks_after = OrgHealth.objects.filter(unit_id__in=orgs).values_list("organisation_id", "marks")
+    changed = [pk for pk, marks in marks_after if marks != marks_before.get(pk, 0)]
+    if changed:  # written to during the computation: this result may predate the write
+        OrgHealth.objects.filter(organisation_id__in=changed).update(stale=True)
     return len(rows)
 
 

@@ -9,6 +9,7 @@ stale (one UPDATE, no assessment inside the writer's transaction); the next read
 coverage listens to it. A change of the meeting rules marks every row stale.
 """
 
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 
@@ -19,10 +20,13 @@ def mark_stale(unit_ids=(), organisation_ids=()) -> None:
 
     unit_ids = {i for i in unit_ids if i}
     organisation_ids = {i for i in organisation_ids if i}
+    # even a row already stale counts the mark: a refresh computing it now must see that it changed
     if unit_ids:
-        OrgHealth.objects.filter(unit_id__in=unit_ids, stale=False).update(stale=True)
+        OrgHealth.objects.filter(unit_id__in=unit_ids).update(stale=True, marks=F("marks") + 1)
     if organisation_ids:
-        OrgHealth.objects.filter(organisation_id__in=organisation_ids, stale=False).update(stale=True)
+        OrgHealth.objects.filter(organisation_id__in=organisation_ids).update(
+            stale=True, marks=F("marks") + 1
+        )
 
 
 def _stale_units(*unit_ids):

@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                 ('score', models.PositiveSmallIntegerField(default=0, verbose_name='得分')),
                 ('alarms', models.PositiveIntegerField(default=0, verbose_name='告警党员数')),
                 ('stale', models.BooleanField(db_index=True, default=False, verbose_name='待重算')),
+                ('marks', models.PositiveBigIntegerField(default=0, verbose_name='变更标记次数')),
                 ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.region', verbose_name='旗县区')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.orgunit')),
             ],
