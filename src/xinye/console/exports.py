@@ -30,6 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console.search import logged_query, token_expired
 from xinye.core.masking import mask
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -92,6 +93,8 @@ class ListExportMixin:
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         query = request.GET.urlencode()
         back = HttpResponseRedirect(f"{changelist}?{query}" if query else changelist)
+        if token_expired(request):  # never the whole list for a search that is gone: the list says why
+            return back
         try:
             cl = self.get_changelist_instance(request)
         except Exception:  # an invalid filter in the URL: the list itself shows the message
@@ -111,7 +114,7 @@ class ListExportMixin:
         columns = self.export_columns(request)
         title = str(opts.verbose_name_plural)
         data = self._write(request, rows, columns, title, total)
-        log_export(request.user, title, total, query)
+        log_export(request.user, title, total, logged_query(request))
         return xlsx_response(data, title)
 
     def _value(self, name, obj, sensitive: dict):
