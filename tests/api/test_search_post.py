@@ -11,7 +11,9 @@ PHONE = "13904751122"
 
 @pytest.fixture
 def people(world):
-    kerqin = make_enterprise(world["units"]["djb-kerqin-delivery"], name="接口查询配送站", contact_phone=PHONE)
+    kerqin = make_enterprise(
+        world["units"]["djb-kerqin-delivery"], name="接口查询配送站", contact_phone=PHONE
+    )
     naiman = make_enterprise(world["units"]["djb-naiman-delivery"], name="接口查询奈曼站")
     return {
         "mine": make_practitioner(kerqin, name="接口查询甲", id_number=ID_NUMBER, phone=PHONE),

@@ -76,7 +76,9 @@ class Endpoints:
         view = paginate(LimitOffsetPagination)(self._named(view, name))
         self.router.get(path, response=list[schema], summary=summary, description=description)(view)
 
-    def search(self, path, name, queryset, schema, *, summary, filters: FilterSet, ordering=(), description=None):
+    def search(
+        self, path, name, queryset, schema, *, summary, filters: FilterSet, ordering=(), description=None
+    ):
         """The POST twin of a list whose search takes personal data (a whole ID number or phone): the same
         filters as a JSON body, so the term stays out of the URL and the access logs (issue 18 item 8); the
         same scope, answer and pagination (`limit`, `offset` stay in the query string)."""
