@@ -28,5 +28,7 @@ def test_nearest_stations_by_a_posted_position(world):
         r = client.post(path, {"lat": "43.6205", "lng": "122.2605", "csrfmiddlewaretoken": token})
         assert r.status_code == 200 and "位置隐私驿站" in r.content.decode()
     # without the token a POST is refused (CSRF), and a link with ?lat=&lng= still works
-    assert Client(enforce_csrf_checks=True).post("/m/", {"lat": "43.6205", "lng": "122.2605"}).status_code == 403
+    assert (
+        Client(enforce_csrf_checks=True).post("/m/", {"lat": "43.6205", "lng": "122.2605"}).status_code == 403
+    )
     assert "位置隐私驿站" in client.get("/m/", {"lat": "43.6205", "lng": "122.2605"}).content.decode()
