@@ -101,3 +101,25 @@ def test_a_starter_who_lost_the_right_gets_a_failed_job_and_no_file(client_for, 
     run_worker()
     job = Job.objects.get()
     assert job.state == "failed" and "无权导出" in job.error and not job.result
+
+
+def test_a_search_kept_out_of_the_url_is_exported_by_the_job_too(client_for, world, settings):
+    """The console's search keeps its term in the session under a token (console.search); the job has no
+    session, so the term travels with the job itself: the same rows as in the request, and the export's log
+    line masks a phone."""
+    ent = make_enterprise(world["units"]["djb-kerqin-delivery"], name="令牌导出企业")
+    person = make_practitioner(ent, phone="13904751234")
+    make_practitioner(ent, phone="13904755678")
+    client = client_for("kerqin_admin")
+    found = client.post(
+        "/admin/search/", {"q": person.phone, "list": "/admin/ledger/practitioner/", "params": ""}
+    )
+    assert found.status_code == 303 and person.phone not in found["Location"]
+    query = found["Location"].split("?", 1)[1]
+    expected = _rows(client.get(f"/admin/ledger/practitioner/export/?{query}").content)
+    assert len(expected) == 2 + 1  # the title, the header and the one person searched for
+    settings.XINYE_EXPORT_SYNC_ROWS = 0
+    data = _job_file(client, client.get(f"/admin/ledger/practitioner/export/?{query}"))
+    assert _rows(data) == expected
+    log = ChangeLog.objects.filter(action="export").latest("pk")
+    assert person.phone not in log.note and "1 条" in log.note

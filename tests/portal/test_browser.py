@@ -48,7 +48,7 @@ def test_rider_finds_checks_in_signs_in_and_files_an_appeal(phone, live_server, 
     page = phone
     base = live_server.url
 
-    # 1. nearest stations by the phone's location (JS fills lat/lng and submits the plain GET form)
+    # 1. nearest stations by the phone's location (JS fills lat/lng and POSTs the form: no location in the URL)
     page.goto(f"{base}/m/")
     page.click("#locate")
     page.wait_for_selector("#results .card")

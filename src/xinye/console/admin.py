@@ -31,6 +31,7 @@ from xinye.accounts.permissions import has_action, in_scope, require_place, rest
 from xinye.audit.models import ChangeLog
 from xinye.audit.services import log_sensitive_access
 from xinye.console.exports import ListExportMixin
+from xinye.console.search import PrivateSearchMixin
 from xinye.core.errors import OutOfScope, Refused, Stale
 from xinye.core.masking import mask
 from xinye.core.versioning import Versioned
@@ -40,8 +41,8 @@ def sensitive_fields(model) -> list:
     return [f for f in model._meta.concrete_fields if getattr(f, "sensitive", False)]
 
 
-class ScopedAdmin(ListExportMixin, ModelAdmin):
-    """Base for every xinye ModelAdmin."""
+class ScopedAdmin(PrivateSearchMixin, ListExportMixin, ModelAdmin):
+    """Base for every xinye ModelAdmin. Its list's search keeps the term out of the URL (console.search)."""
 
     list_per_page = 50
     warn_unsaved_form = True

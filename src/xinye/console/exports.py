@@ -40,6 +40,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
+from xinye.console import search
+from xinye.console.search import logged_query, term_of, token_expired
 from xinye.core.errors import Refused
 from xinye.core.masking import mask
 from xinye.jobs import services as jobs
@@ -112,6 +114,8 @@ class ListExportMixin:
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         query = request.GET.urlencode()
         back = HttpResponseRedirect(f"{changelist}?{query}" if query else changelist)
+        if token_expired(request):  # never the whole list for a search that is gone: the list says why
+            return back
         try:
             cl = self.get_changelist_instance(request)
         except Exception:  # an invalid filter in the URL: the list itself shows the message
@@ -134,7 +138,14 @@ class ListExportMixin:
                 LIST_EXPORT,
                 actor=request.user,
                 title=_("导出列表：%(title)s") % {"title": title},
-                params={"model": opts.label_lower, "path": request.path, "query": query},
+                # the search term travels with the job (its row is not in the change log, and only its
+                # starter reads it), as the session held it: never in a URL (console.search)
+                params={
+                    "model": opts.label_lower,
+                    "path": request.path,
+                    "query": query,
+                    "search": term_of(request),
+                },
                 unit_label=_("条"),
             )
             messages.info(
@@ -144,7 +155,7 @@ class ListExportMixin:
             return redirect("jobs:detail", token=job.token.hex)
         columns = self.export_columns(request)
         data = self._write(request, rows, columns, title, total)
-        log_export(request.user, title, total, query)
+        log_export(request.user, title, total, logged_query(request))
         return xlsx_response(data, title)
 
     def _value(self, name, obj, sensitive: dict):
@@ -197,6 +208,8 @@ def build_list_export(job, *, actor, progress) -> jobs.Outcome:
     model_admin = admin.site._registry.get(model)
     request = RequestFactory().get(params.get("path", "/"), QueryDict(params.get("query", "")))
     request.user = actor
+    token, term = request.GET.get(search.TOKEN_VAR), params.get("search")
+    request.session = {search.SESSION_KEY: {token: term}} if token and term is not None else {}
     if model_admin is None or not (
         model_admin.may_export_list(request) and model_admin.has_view_permission(request)
     ):
@@ -220,7 +233,7 @@ def build_list_export(job, *, actor, progress) -> jobs.Outcome:
     path = jobs.partial_dir(job) / "result.xlsx"  # offered only once `finish` has moved it into place
     columns = model_admin.export_columns(request)
     model_admin._write(request, rows, columns, title, total, path=path, progress=progress)
-    log_export(actor, title, total, params.get("query", ""))
+    log_export(actor, title, total, logged_query(request))
     return jobs.Outcome(
         file_path=path,
         file_name=f"{title}_{timezone.localdate():%Y%m%d}.xlsx",

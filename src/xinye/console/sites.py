@@ -5,10 +5,28 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import sites
 from django.contrib.admin.apps import AdminConfig
+from django.urls import path
 from unfold.sites import UnfoldAdminSite
+
+from xinye.console.search import PrivateSearchMixin, search_view
 
 
 class XinyeAdminSite(UnfoldAdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every list's search keeps its term out of the URL (console.search), the third-party admins' too
+        # (groups, lockouts, authenticators, jobs): their ModelAdmin gets the mixin here.
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, PrivateSearchMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (PrivateSearchMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        return super().register(model_or_iterable, admin_class, **options)
+
+    def get_urls(self):
+        return [path("search/", self.admin_view(search_view), name="list_search"), *super().get_urls()]
+
     def get_app_list(self, request, app_label=None):
         from xinye.console.navigation import PILLARS
 

@@ -253,6 +253,17 @@ endpoints.list(
     instructor or liaison is assigned to), `q` (name, credit code, or a whole contact phone — logged and
     rate-limited, see ledger.search).""",
 )
+endpoints.search(
+    "/enterprises/search",
+    "search_enterprises",
+    _enterprises,
+    EnterpriseOut,
+    filters=ENTERPRISE_FILTERS,
+    ordering=("region_id", "industry", "name", "pk"),
+    summary="新业态企业台账（POST 查询）",
+    description="""`GET /enterprises` with the filters as a JSON body instead of the query string, for a search by a
+    whole contact phone: the number stays out of URLs and access logs. Same scope, answer and pagination.""",
+)
 endpoints.detail(
     "/enterprises/{int:enterprise_id}",
     "get_enterprise",
@@ -376,6 +387,18 @@ endpoints.list(
     description="""Filters: `region`, `industry`, `status` (政治面貌: masses, league, …, full), `enterprise`, `occupation`,
     `q` (a name, or a whole ID number / phone found through its keyed hash: logged, rate-limited, never
     partial digits — see ledger.search).""",
+)
+endpoints.search(
+    "/practitioners/search",
+    "search_practitioners",
+    _practitioners,
+    PractitionerOut,
+    filters=PRACTITIONER_FILTERS,
+    ordering=("enterprise_id", "name", "pk"),
+    summary="从业人员台账（POST 查询）",
+    description="""`GET /practitioners` with the filters as a JSON body instead of the query string, for a search by
+    a whole ID number or phone (`{"q": "…"}`): the number stays out of URLs and access logs. Same scope,
+    answer and pagination.""",
 )
 endpoints.detail(
     "/practitioners/{int:practitioner_id}",

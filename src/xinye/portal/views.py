@@ -83,10 +83,17 @@ def _streets_by_county():
     return list(groups.items())
 
 
+def _location(request) -> tuple[float | None, float | None]:
+    """The phone's position for one search. The pages' forms POST it (issue 18 item 8: a person's location
+    stays out of URLs, access logs and the Referer); a `?lat=&lng=` link still works."""
+    data = request.POST if request.method == "POST" else request.GET
+    return _float(data.get("lat")), _float(data.get("lng"))
+
+
 def home(request):
-    """Nearest stations to the phone's location (GET lat/lng, filled by portal.js or typed), or the open
-    stations of a chosen county/street."""
-    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    """Nearest stations to the phone's location (lat/lng filled by portal.js), or the open stations of a
+    chosen county/street."""
+    lat, lng = _location(request)
     region, street = request.GET.get("region") or "", request.GET.get("street") or ""
     results, error, mode = [], "", ""
     if lat is not None and lng is not None:
@@ -588,7 +595,7 @@ def sos(request):
     """紧急求助 (/m/sos/): no sign-in, no form to fill before help — 110/120/122/119 as call buttons at the
     top, then the nearest open stations and their communities' phones (by the phone's location when given),
     then the way to file an emergency appeal online."""
-    lat, lng = _float(request.GET.get("lat")), _float(request.GET.get("lng"))
+    lat, lng = _location(request)
     return render(
         request,
         "portal/sos.html",
