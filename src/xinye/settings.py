@@ -365,7 +365,16 @@ XINYE_REQUIRED_RESPONSIBILITIES = {
     "ledger.enterprise": ["industry_committee", "county_office", "department", "community", "liaison"],
 }
 
+
+def _static(path: str) -> str:
+    from django.templatetags.static import static  # at request time: the storage is configured by then
+
+    return static(path)
+
+
 UNFOLD = {
+    # every console page: the autocomplete pickers POST what is typed (console/static/console/private-ajax.js)
+    "SCRIPTS": [lambda request: _static("console/private-ajax.js")],
     "SITE_TITLE": _("新业 · 新就业群体党建工作平台"),
     "SITE_HEADER": _("新业"),
     "SITE_SUBHEADER": _("新业态新就业群体党建"),

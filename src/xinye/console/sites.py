@@ -5,10 +5,17 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import sites
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.urls import path
 from unfold.sites import UnfoldAdminSite
 
 from xinye.console.search import PrivateSearchMixin, search_view
+
+
+class PrivateAutocompleteJsonView(AutocompleteJsonView):
+    def post(self, request, *args, **kwargs):
+        request.GET = request.POST  # the same parameters: term, page, app_label, model_name, field_name
+        return self.get(request, *args, **kwargs)
 
 
 class XinyeAdminSite(UnfoldAdminSite):
@@ -23,6 +30,11 @@ class XinyeAdminSite(UnfoldAdminSite):
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         return super().register(model_or_iterable, admin_class, **options)
+
+    def autocomplete_view(self, request):
+        """The pickers' search (`/admin/autocomplete/`) also answers a POST with the same parameters in the
+        body (console/static/console/private-ajax.js sends it so): the typed name stays out of the URL."""
+        return PrivateAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         return [path("search/", self.admin_view(search_view), name="list_search"), *super().get_urls()]

@@ -1,0 +1,35 @@
+"""Issue 18 item 8 in a browser: typing a name into a console picker (select2) sends it in a POST body — no
+request URL carries it — and the picker still offers the person."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_picker_posts_what_is_typed(browser, live_server, world, rebuild_world_after):
+    from tests.ledger.factories import make_enterprise, make_practitioner
+
+    make_practitioner(
+        make_enterprise(world["units"]["djb-kerqin-delivery"], name="选择器企业"), name="欧阳选择"
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    urls, searches = [], []
+    page.on("request", lambda r: urls.append(r.url))
+    page.on(
+        "request",
+        lambda r: "/admin/autocomplete/" in r.url and searches.append((r.method, r.post_data or "")),
+    )
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "kerqin_admin")
+    page.fill("input[name=password]", "Xinye@Demo2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/ledger/partymember/add/")
+    page.locator("#id_practitioner").locator("xpath=following-sibling::span[1]").click()
+    page.keyboard.type("欧阳")
+    option = page.locator(".select2-results__option", has_text="欧阳选择")
+    option.wait_for(timeout=15000)
+    assert searches and all(method == "POST" for method, _body in searches), searches
+    assert any("term=" in body for _method, body in searches)
+    assert not [u for u in urls if "term=" in u or "%E6%AC%A7" in u], urls  # 欧 never in an address
+    page.close()
