@@ -301,7 +301,7 @@ endpoints.detail(
 )
 
 
-# --- writes: every write the console offers, through the same service (issue: pairing writes over the API) ---
+# --- writes: every write the console offers, through the same service and the same grants ---
 
 
 def _changes(payload) -> dict:
