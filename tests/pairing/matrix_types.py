@@ -59,7 +59,9 @@ register(
                     "links": ["venue"],
                     "participants": 5,
                 },
-            )
+            ),
+            ("post", "/api/v1/pairings/{pk}/plans", {"year": 2026, "content": "全年计划"}),
+            ("post", "/api/v1/pairings/{pk}/reviews", {"year": 2026, "rating": "good", "text": "成效明显"}),
         ],
     )
 )
@@ -70,6 +72,7 @@ register(
         api_detail="/api/v1/pairing-activities/{pk}",
         api_list="/api/v1/pairing-activities",
         enterprise_of=lambda a: a.pairing.enterprise,
+        api_writes=[("post", "/api/v1/pairing-activities/{pk}/evidence", {"caption": "合影"})],
     )
 )
 register(
@@ -79,11 +82,32 @@ register(
         api_detail="/api/v1/pairing-plans/{pk}",
         api_list="/api/v1/pairing-plans",
         enterprise_of=lambda p: p.pairing.enterprise,
+        api_writes=[
+            ("post", "/api/v1/pairing-plans/{pk}/items", {"month": 5, "title": "走访", "links": ["venue"]})
+        ],
     )
 )
-register(MatrixType("pairing.planitem", _item, enterprise_of=lambda i: i.plan.pairing.enterprise))
 register(
-    MatrixType("pairing.activityevidence", _evidence, enterprise_of=lambda e: e.activity.pairing.enterprise)
+    MatrixType(
+        "pairing.planitem",
+        _item,
+        enterprise_of=lambda i: i.plan.pairing.enterprise,
+        api_writes=[
+            ("patch", "/api/v1/pairing-plan-items/{pk}", {"title": "改"}),
+            ("delete", "/api/v1/pairing-plan-items/{pk}", {}),
+        ],
+    )
+)
+register(
+    MatrixType(
+        "pairing.activityevidence",
+        _evidence,
+        enterprise_of=lambda e: e.activity.pairing.enterprise,
+        api_writes=[
+            ("patch", "/api/v1/pairing-evidence/{pk}", {"caption": "改"}),
+            ("delete", "/api/v1/pairing-evidence/{pk}", {}),
+        ],
+    )
 )
 register(
     MatrixType(

@@ -242,6 +242,9 @@ class PairingPlanAdmin(FilteredAdmin, ScopedAdmin):
     def save_object(self, actor, obj, form, change):
         return services.save_plan_object(obj, actor=actor)
 
+    def delete_object(self, actor, obj):
+        services.delete_plan(obj, actor=actor)
+
 
 class PlanItemForm(LinksForm):
     class Meta:

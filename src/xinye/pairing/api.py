@@ -1,22 +1,35 @@
 """结对共建 under /api/v1/: the pairs (`GET /pairings`, each with the 六联 its activities covered as `links`),
 their activities (`POST /pairings/{id}/activities` logs one from either side), plans and reviews, the
-statistics (`GET /stats/pairings`) and the uncovered enterprises no one is paired with."""
+statistics (`GET /stats/pairings`) and the uncovered enterprises no one is paired with.
+
+Every write the console offers has its endpoint here, through the same service function with the caller as
+the actor and the same permission codes: the model's action (`add`, `change`, `delete`) or 403, the row in
+the caller's scope for that action or 404, a rule's refusal 422 with the Chinese reason and the field."""
 
 import datetime
+from typing import Annotated
 
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from xinye.api.common import Year, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.ledger.choices import CoverageStatus
-from xinye.ledger.models import Enterprise
+from xinye.ledger.models import Enterprise, PartyOrganisation
+from xinye.orgs.models import OrgUnit
 from xinye.pairing import services
 from xinye.pairing.choices import Link
 from xinye.pairing.filters import ACTIVITY_FILTERS, PAIRING_FILTERS, PLAN_FILTERS, REVIEW_FILTERS
-from xinye.pairing.models import Pairing, PairingActivity, PairingPlan, PairingReview
+from xinye.pairing.models import (
+    ActivityEvidence,
+    Pairing,
+    PairingActivity,
+    PairingPlan,
+    PairingReview,
+    PlanItem,
+)
 
 router = Router()
 endpoints = Endpoints(router, __name__)
@@ -110,6 +123,7 @@ class PairingActivityOut(Schema):
 
 
 class PlanItemOut(Schema):
+    id: int
     month: int
     title: str
     links: list[str]
@@ -140,12 +154,17 @@ class ReviewOut(Schema):
         return obj.get_rating_display()
 
 
+LINKS = "六联：organisation、venue、activity、information、service、team，可多选"
+Participants = Annotated[int, Field(le=100000, description="参加人数，至少 1")]
+Title = Annotated[str, Field(max_length=128)]
+
+
 class PairingActivityIn(Schema):
     held_on: datetime.date
-    title: str
-    links: list[str]
-    participants: int
-    place: str = ""
+    title: Title
+    links: list[str] = Field(description=LINKS)
+    participants: Participants
+    place: Title = ""
     summary: str = ""
 
 
@@ -247,6 +266,7 @@ endpoints.detail("/pairings/{int:pairing_id}", "get_pairing", _pairings, Pairing
 )
 def log_activity(request, pairing_id: int, payload: PairingActivityIn):
     pairing = get_scoped(request, Pairing.objects.all(), pk=pairing_id)
+    require(request, "add", PairingActivity)  # seen without the grant: 403, as the console has no add button
     activity = services.log_activity(pairing, actor=request.user, **payload.dict())
     return Status(201, scoped(request, _activities).get(pk=activity.pk))
 
@@ -279,3 +299,283 @@ endpoints.list(
 endpoints.detail(
     "/pairing-reviews/{int:review_id}", "get_review", _reviews, ReviewOut, summary="年度评估详情"
 )
+
+
+# --- writes: every write the console offers, through the same service and the same grants ---
+
+
+def _changes(payload) -> dict:
+    """The fields a PATCH sent; an explicit null is refused (no field of these rows may be emptied so)."""
+    changes = payload.dict(exclude_unset=True)
+    for field, value in changes.items():
+        if value is None:
+            raise Refused({field: f"{field} 不能为 null：不修改请不要发送该字段"})
+    return changes
+
+
+def _target(request, action: str, queryset, pk):
+    """The row an action edits, checked as the console checks it: a row the caller cannot see is 404 before
+    any permission check (a 403 would confirm it exists); a row seen without the model's `action` is 403;
+    then the row in scope for that action, else 404."""
+    get_scoped(request, queryset, pk=pk)
+    require(request, action, queryset.model)
+    return get_scoped(request, queryset, action, pk=pk)
+
+
+def _parent(request, queryset, pk, model):
+    """The row a new `model` row is added under: 404 unless the caller sees it, then 403 without `add`."""
+    parent = get_scoped(request, queryset, pk=pk)
+    require(request, "add", model)
+    return parent
+
+
+class PairingIn(Schema):
+    unit: int = Field(description="结对党组织（机关、国企、事业单位或社区的党组织）的组织单位 id")
+    host_sector: str = Field(description="结对单位类别：organ、soe、institution、community")
+    partner_org: int | None = Field(None, description="企业党组织 id（与 enterprise 二选一）")
+    enterprise: int | None = Field(None, description="未建党组织的企业 id（与 partner_org 二选一）")
+    starts_on: datetime.date
+    ends_on: datetime.date
+    goals: str = ""
+
+
+class PairingPatch(Schema):
+    host_sector: str | None = Field(None, description="结对单位类别：organ、soe、institution、community")
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = Field(None, description="结对结束：改截止日期")
+    goals: str | None = None
+
+
+@router.post("/pairings", response={201: PairingOut}, summary="登记结对（结对双方均须在本人管辖范围内）")
+def create_pairing(request, payload: PairingIn):
+    require(request, "add", Pairing)
+    unit = get_scoped(request, OrgUnit.objects.all(), pk=payload.unit)
+    partner_org = (
+        get_scoped(request, PartyOrganisation.objects.all(), pk=payload.partner_org)
+        if payload.partner_org is not None
+        else None
+    )
+    enterprise = (
+        get_scoped(request, Enterprise.objects.all(), pk=payload.enterprise)
+        if payload.enterprise is not None
+        else None
+    )
+    pairing = services.create_pairing(
+        unit=unit,
+        host_sector=payload.host_sector,
+        partner_org=partner_org,
+        enterprise=enterprise,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        goals=payload.goals,
+        actor=request.user,
+    )
+    return Status(201, scoped(request, _pairings()).get(pk=pairing.pk))
+
+
+@router.patch(
+    "/pairings/{int:pairing_id}", response=PairingOut, summary="修改结对（期限、类别、目标；双方不能修改）"
+)
+def update_pairing(request, pairing_id: int, payload: PairingPatch):
+    pairing = _target(request, "change", Pairing.objects.all(), pairing_id)
+    services.update_pairing(pairing, actor=request.user, **_changes(payload))
+    return scoped(request, _pairings()).get(pk=pairing.pk)
+
+
+@router.delete(
+    "/pairings/{int:pairing_id}", response={204: None}, summary="删除误录的结对（已有活动的不能删除）"
+)
+def delete_pairing(request, pairing_id: int):
+    services.delete_pairing(_target(request, "delete", Pairing.objects.all(), pairing_id), actor=request.user)
+    return Status(204, None)
+
+
+class PairingActivityPatch(Schema):
+    held_on: datetime.date | None = None
+    title: Title | None = None
+    links: list[str] | None = Field(None, description=LINKS)
+    participants: Participants | None = None
+    place: Title | None = None
+    summary: str | None = None
+
+
+@router.patch("/pairing-activities/{int:activity_id}", response=PairingActivityOut, summary="修改共建活动")
+def update_activity(request, activity_id: int, payload: PairingActivityPatch):
+    activity = _target(request, "change", PairingActivity.objects.all(), activity_id)
+    services.update_activity(activity, actor=request.user, **_changes(payload))
+    return scoped(request, _activities).get(pk=activity.pk)
+
+
+@router.delete(
+    "/pairing-activities/{int:activity_id}", response={204: None}, summary="删除误录的共建活动（连同佐证）"
+)
+def delete_activity(request, activity_id: int):
+    activity = _target(request, "delete", PairingActivity.objects.all(), activity_id)
+    services.delete_activity(activity, actor=request.user)
+    return Status(204, None)
+
+
+class PairingEvidenceOut(Schema):
+    id: int
+    activity_id: int
+    kind: str
+    kind_label: str
+    caption: str
+    name: str
+    uploaded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.file.name.rsplit("/", 1)[-1]
+
+
+CAPTION_MAX = ActivityEvidence._meta.get_field("caption").max_length
+
+
+class PairingEvidencePatch(Schema):
+    caption: Title
+
+
+@router.post(
+    "/pairing-activities/{int:activity_id}/evidence",
+    response={201: PairingEvidenceOut},
+    summary="上传活动佐证（照片或文件，10 MB 以内）",
+)
+def add_evidence(request, activity_id: int, file: File[UploadedFile] = None, caption: Form[str] = ""):
+    activity = _parent(request, PairingActivity.objects.all(), activity_id, ActivityEvidence)
+    if len(caption) > CAPTION_MAX:
+        raise Refused({"caption": f"说明最多 {CAPTION_MAX} 个字符"})
+    evidence = services.add_evidence(activity, file=file, caption=caption, actor=request.user)
+    return Status(201, evidence)
+
+
+@router.patch(
+    "/pairing-evidence/{int:evidence_id}", response=PairingEvidenceOut, summary="修改活动佐证的说明"
+)
+def update_evidence(request, evidence_id: int, payload: PairingEvidencePatch):
+    evidence = _target(request, "change", ActivityEvidence.objects.all(), evidence_id)
+    return services.update_evidence(evidence, actor=request.user, caption=payload.caption)
+
+
+@router.delete("/pairing-evidence/{int:evidence_id}", response={204: None}, summary="删除活动佐证")
+def delete_evidence(request, evidence_id: int):
+    evidence = _target(request, "delete", ActivityEvidence.objects.all(), evidence_id)
+    services.delete_evidence(evidence, actor=request.user)
+    return Status(204, None)
+
+
+class PairingPlanIn(Schema):
+    year: Year
+    content: str
+
+
+class PairingPlanPatch(Schema):
+    year: Year | None = None
+    content: str | None = None
+
+
+@router.post(
+    "/pairings/{int:pairing_id}/plans",
+    response={200: PairingPlanOut, 201: PairingPlanOut},
+    summary="写年度共建计划（该年已有计划则修改之）",
+)
+def save_plan(request, pairing_id: int, payload: PairingPlanIn):
+    pairing = _parent(request, Pairing.objects.all(), pairing_id, PairingPlan)
+    existed = PairingPlan.objects.filter(pairing=pairing, year=payload.year).exists()
+    if existed:
+        require(request, "change", PairingPlan)
+    plan = services.save_plan(pairing, year=payload.year, content=payload.content, actor=request.user)
+    return Status(200 if existed else 201, scoped(request, _plans).get(pk=plan.pk))
+
+
+@router.patch("/pairing-plans/{int:plan_id}", response=PairingPlanOut, summary="修改年度共建计划")
+def update_plan(request, plan_id: int, payload: PairingPlanPatch):
+    plan = _target(request, "change", PairingPlan.objects.select_related("pairing"), plan_id)
+    services.update_plan(plan, actor=request.user, **_changes(payload))
+    return scoped(request, _plans).get(pk=plan.pk)
+
+
+@router.delete(
+    "/pairing-plans/{int:plan_id}", response={204: None}, summary="删除年度共建计划（连同计划活动）"
+)
+def delete_plan(request, plan_id: int):
+    services.delete_plan(_target(request, "delete", PairingPlan.objects.all(), plan_id), actor=request.user)
+    return Status(204, None)
+
+
+class PairingPlanItemOut(PlanItemOut):
+    plan_id: int
+
+
+class PairingPlanItemIn(Schema):
+    month: int = Field(description="计划月份，1–12")
+    title: Title
+    links: list[str] = Field(description=LINKS)
+
+
+class PairingPlanItemPatch(Schema):
+    month: int | None = Field(None, description="计划月份，1–12")
+    title: Title | None = None
+    links: list[str] | None = Field(None, description=LINKS)
+
+
+@router.post("/pairing-plans/{int:plan_id}/items", response={201: PairingPlanItemOut}, summary="添加计划活动")
+def add_plan_item(request, plan_id: int, payload: PairingPlanItemIn):
+    plan = _parent(request, PairingPlan.objects.all(), plan_id, PlanItem)
+    item = services.add_plan_item(plan, actor=request.user, **payload.dict())
+    return Status(201, item)
+
+
+@router.patch("/pairing-plan-items/{int:item_id}", response=PairingPlanItemOut, summary="修改计划活动")
+def update_plan_item(request, item_id: int, payload: PairingPlanItemPatch):
+    item = _target(request, "change", PlanItem.objects.all(), item_id)
+    return services.update_plan_item(item, actor=request.user, **_changes(payload))
+
+
+@router.delete("/pairing-plan-items/{int:item_id}", response={204: None}, summary="删除计划活动")
+def delete_plan_item(request, item_id: int):
+    services.delete_plan_item(_target(request, "delete", PlanItem.objects.all(), item_id), actor=request.user)
+    return Status(204, None)
+
+
+class PairingReviewIn(Schema):
+    year: Year
+    rating: str = Field(description="评价等次：excellent（好）、good（较好）、fair（一般）、poor（差）")
+    text: str
+
+
+class PairingReviewPatch(Schema):
+    year: Year | None = None
+    rating: str | None = Field(None, description="评价等次：excellent、good、fair、poor")
+    text: str | None = None
+
+
+@router.post(
+    "/pairings/{int:pairing_id}/reviews",
+    response={200: ReviewOut, 201: ReviewOut},
+    summary="写年度评估（该年已有评估则修改之）",
+)
+def review_pairing(request, pairing_id: int, payload: PairingReviewIn):
+    pairing = _parent(request, Pairing.objects.all(), pairing_id, PairingReview)
+    existed = PairingReview.objects.filter(pairing=pairing, year=payload.year).exists()
+    if existed:
+        require(request, "change", PairingReview)
+    review = services.review_pairing(pairing, actor=request.user, **payload.dict())
+    return Status(200 if existed else 201, review)
+
+
+@router.patch("/pairing-reviews/{int:review_id}", response=ReviewOut, summary="修改年度评估")
+def update_review(request, review_id: int, payload: PairingReviewPatch):
+    review = _target(request, "change", PairingReview.objects.select_related("pairing"), review_id)
+    return services.update_review(review, actor=request.user, **_changes(payload))
+
+
+@router.delete("/pairing-reviews/{int:review_id}", response={204: None}, summary="删除年度评估")
+def delete_review(request, review_id: int):
+    review = _target(request, "delete", PairingReview.objects.all(), review_id)
+    services.delete_review(review, actor=request.user)
+    return Status(204, None)

@@ -129,7 +129,7 @@ def clean_activity(pairing: Pairing, *, held_on, participants, links, today=None
 def evidence_kind(file) -> str:
     """What an uploaded file is, by its bytes: a photo (JPEG, PNG, WebP) or a document (PDF, Word/Excel/WPS).
     Refuses anything else and anything over 10 MB."""
-    if file is None:
+    if not file:  # None, or a file field with no file in it (an upload without its file)
         raise Refused({"file": "请选择要上传的照片或文件"})
     if file.size > EVIDENCE_MAX_BYTES:
         raise Refused({"file": "文件不能超过 10 MB"})
@@ -287,6 +287,27 @@ def save_plan_object(plan: PairingPlan, *, actor) -> PairingPlan:
 
 
 @transaction.atomic
+def update_plan(plan: PairingPlan, *, actor, **fields) -> PairingPlan:
+    """Change a yearly plan's year or content (the console's form: `save_plan_object`)."""
+    unknown = set(fields) - {"year", "content"}
+    if unknown:
+        raise Refused({sorted(unknown)[0]: "该字段不能修改"})
+    require(actor, "change", plan)
+    for field, value in fields.items():
+        setattr(plan, field, value)
+    if not (plan.content or "").strip():
+        raise Refused({"content": "请填写计划内容"})
+    plan.content = plan.content.strip()
+    return save_plan_object(plan, actor=actor)
+
+
+@transaction.atomic
+def delete_plan(plan: PairingPlan, *, actor) -> None:
+    """Remove a yearly plan written by mistake, with its planned activities."""
+    writes.delete(plan, actor=actor)
+
+
+@transaction.atomic
 def add_plan_item(plan: PairingPlan, *, month: int, title: str, links, actor) -> PlanItem:
     """Add a planned activity to a yearly plan: a month of that year, a title, its 六联 tags."""
     require(actor, "change", plan)
@@ -302,6 +323,18 @@ def save_plan_item(item: PlanItem, *, actor) -> PlanItem:
         raise Refused({"title": "请填写计划活动"})
     item.links = clean_links(item.links)
     return writes.save(item, actor=actor)
+
+
+@transaction.atomic
+def update_plan_item(item: PlanItem, *, actor, **fields) -> PlanItem:
+    """Change a planned activity's month, title or 六联 tags."""
+    unknown = set(fields) - {"month", "title", "links"}
+    if unknown:
+        raise Refused({sorted(unknown)[0]: "该字段不能修改"})
+    require(actor, "change", item)
+    for field, value in fields.items():
+        setattr(item, field, value.strip() if field == "title" and isinstance(value, str) else value)
+    return save_plan_item(item, actor=actor)
 
 
 @transaction.atomic
@@ -391,6 +424,14 @@ def save_evidence(evidence: ActivityEvidence, *, actor) -> ActivityEvidence:
 
 
 @transaction.atomic
+def update_evidence(evidence: ActivityEvidence, *, actor, caption: str) -> ActivityEvidence:
+    """Change an evidence's caption (a wrong file is deleted and uploaded again)."""
+    require(actor, "change", evidence)
+    evidence.caption = caption or ""
+    return save_evidence(evidence, actor=actor)
+
+
+@transaction.atomic
 def delete_evidence(evidence: ActivityEvidence, *, actor) -> None:
     writes.delete(evidence, actor=actor)
 
@@ -420,6 +461,18 @@ def save_review(review: PairingReview, *, actor) -> PairingReview:
         raise Refused({"year": f"该结对已有 {review.year} 年评估，请直接修改"})
     review.reviewed_by = actor_user(actor) or review.reviewed_by
     return writes.save(review, actor=actor)
+
+
+@transaction.atomic
+def update_review(review: PairingReview, *, actor, **fields) -> PairingReview:
+    """Change a review's year, rating or reasons (the console's form: `save_review`)."""
+    unknown = set(fields) - {"year", "rating", "text"}
+    if unknown:
+        raise Refused({sorted(unknown)[0]: "该字段不能修改"})
+    require(actor, "change", review)
+    for field, value in fields.items():
+        setattr(review, field, value.strip() if field == "text" and isinstance(value, str) else value)
+    return save_review(review, actor=actor)
 
 
 @transaction.atomic
