@@ -8,6 +8,7 @@ from xinye.teams.services.figures import (
     Figures,
     TickResult,
     age_band,
+    alerts,
     organisations_without_secretary,
     scoped_organisations,
     stats,
