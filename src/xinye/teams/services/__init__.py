@@ -64,6 +64,7 @@ __all__ = [
     "TickResult",
     "add_reserve",
     "age_band",
+    "alerts",
     "appoint",
     "assess",
     "check_post_grant",
