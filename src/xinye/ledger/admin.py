@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, require, restrict
 from xinye.console.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin, add_refusal
+from xinye.console.paginator import BoundedCountPaginator
 from xinye.core.context import current_actor
 from xinye.core.errors import Refused
 from xinye.ledger import search, services
-from xinye.ledger.choices import CoverageStatus, FormationState
+from xinye.ledger.choices import ETHNICITIES, CoverageStatus, FormationState
 from xinye.ledger.models import (
     ChoiceAlias,
     Enterprise,
@@ -217,6 +218,29 @@ class PartyMemberInline(admin.StackedInline):
         return has_action(request.user, "view", PartyMember)
 
 
+class EthnicityFilter(admin.SimpleListFilter):
+    """民族: the 56 names of GB/T 3304, then 其他 (a name outside them) and 未填写 — a fixed list, not a DISTINCT
+    over the scope's practitioners (issue 17: 0.6 s at 1,000,000); all 56 are offered whatever the scope holds.
+    `?ethnicity=蒙古族` is the parameter the list used before."""
+
+    title = _("民族")
+    parameter_name = "ethnicity"
+    OTHER, BLANK = "_other", "_blank"
+
+    def lookups(self, request, model_admin):
+        return [(name, name) for name in ETHNICITIES] + [(self.OTHER, _("其他")), (self.BLANK, _("未填写"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.OTHER:
+            return queryset.exclude(ethnicity__in=ETHNICITIES).exclude(ethnicity="")
+        if value == self.BLANK:
+            return queryset.filter(ethnicity="")
+        if value:
+            return queryset.filter(ethnicity=value)
+        return queryset
+
+
 @admin.register(Practitioner)
 class PractitionerAdmin(ScopedAdmin):
     form = PractitionerForm
@@ -232,10 +256,19 @@ class PractitionerAdmin(ScopedAdmin):
         "enterprise",
         "region",
     ]
-    list_filter = ["region", "industry", "occupation", "political_status", "gender", "ethnicity", "education"]
+    list_filter = [
+        "region",
+        "industry",
+        "occupation",
+        "political_status",
+        "gender",
+        EthnicityFilter,
+        "education",
+    ]
     search_fields = ["name", "enterprise__name"]
     list_select_related = ["enterprise", "region"]
     show_full_result_count = False  # as EnterpriseAdmin: one COUNT per page over millions of rows, not two
+    paginator = BoundedCountPaginator  # and that one stops at XINYE_LIST_COUNT_LIMIT rows ("10,000+")
     autocomplete_fields = ["enterprise"]
     readonly_fields = ["gender", "birth_date", "unit", "region", "industry"]
     fields = [

@@ -22,7 +22,7 @@ class TeamsConfig(AppConfig):
 
         if not has_action(request.user, "view", PartyWorker):
             return []
-        s = services.stats(request.user)
+        s = services.alerts(request.user)
         return [
             {
                 "title": _("三支队伍预警"),

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from xinye.accounts.permissions import restrict
 from xinye.core.choices import Industry
@@ -29,6 +29,7 @@ READS = (
     "age_band",
     "team_figures",
     "stats",
+    "alerts",
     "structure",
 )
 
@@ -227,6 +228,50 @@ def stats(
 ) -> dict:
     """The contract of GET /api/v1/stats/party-workers over the user's scope (see Figures.as_dict)."""
     return team_figures(scoped_organisations(user, region, industry), on=on).get("", Figures()).as_dict()
+
+
+def alerts(user, on: datetime.date | None = None) -> dict:
+    """The console home card's three figures over the user's scope — organisations without a 书记, 书记 terms
+    ending within the notice period, 交叉任职率 — equal to `stats`'s, in two aggregate queries instead of
+    every organisation and person in Python (issue 17: 1.2 s at 17,000 organisations)."""
+    on = on or today()
+    orgs = scoped_organisations(user)
+    serving = current().filter(organisation=OuterRef("pk"), since__lte=on)
+    figures = (
+        orgs.order_by()
+        .annotate(
+            has_secretary=Exists(serving.filter(post=Post.SECRETARY)),
+            is_cross=Exists(
+                serving.filter(post__in=(Post.SECRETARY, Post.COMMITTEE_MEMBER)).exclude(management_level="")
+            ),
+        )
+        .aggregate(
+            organisations=Count("pk"),
+            without=Count("pk", filter=Q(has_secretary=False)),
+            crossed=Count("pk", filter=Q(is_cross=True)),
+        )
+    )
+    notice = on + datetime.timedelta(days=rules.rule("term_notice_days"))
+    ending = (
+        current()
+        .filter(
+            organisation__in=orgs.values("pk"),
+            since__lte=on,
+            post=Post.SECRETARY,
+            term_ends_on__gte=on,
+            term_ends_on__lte=notice,
+        )
+        .order_by()
+        .count()
+    )
+    total, cross = figures["organisations"], figures["crossed"]
+    return {
+        "organisations": total,
+        "organisations_without_secretary": figures["without"],
+        "terms_ending_90d": ending,
+        "cross_appointed_organisations": cross,
+        "cross_appointment_rate": round(cross / total, 4) if total else 0.0,
+    }
 
 
 def structure(
