@@ -5,12 +5,13 @@ page stays reachable."""
 from urllib.parse import quote
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.ledger.factories import make_enterprise, make_practitioner
-from xinye.ledger.admin import PractitionerAdmin
 from xinye.ledger.choices import ETHNICITIES
+from xinye.ledger.models import Practitioner
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/ledger/practitioner/"
@@ -86,7 +87,8 @@ def test_below_the_limit_the_count_is_exact(people, client_for):
 
 def test_above_the_limit_it_says_so_and_every_page_is_reachable(people, client_for, settings, monkeypatch):
     settings.XINYE_LIST_COUNT_LIMIT = 2
-    monkeypatch.setattr(PractitionerAdmin, "list_per_page", 1)
+    # the registered admin itself: another test may have re-imported xinye.ledger.admin on this worker
+    monkeypatch.setattr(admin.site._registry[Practitioner], "list_per_page", 1)
     client = client_for("kerqin_admin")
     first = " ".join(client.get(URL, {"q": "测民"}).content.decode().split())
     assert "2+ 从业人员（超过部分不计数）" in first and "下一页" in first
