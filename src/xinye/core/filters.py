@@ -137,6 +137,9 @@ class FilterSet:
     def apply(self, queryset, params: Mapping, *, actor=None):
         """Narrow `queryset` by the parameters given (missing or empty ones are ignored). `actor` is passed
         to filters declared `with_actor` and to the search."""
+        for name, value in params.items():  # PostgreSQL text cannot hold NUL: refused, never a 500
+            if isinstance(value, str) and "\x00" in value:
+                raise Refused({name: f"参数 {name} 含有空字符（\\x00），请删除后重试"})
         for f in self.filters:
             queryset = f.apply(queryset, params.get(f.name), actor=actor)
         if self.search is not None:
