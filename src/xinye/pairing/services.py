@@ -231,16 +231,22 @@ def save_pairing(pairing: Pairing, *, actor) -> Pairing:
     return writes.save(pairing, actor=actor)
 
 
+def _assign(obj, fields: dict, allowed: set, *, actor, refusal: str = "该字段不能修改", strip: str = ""):
+    """The update_* functions' common part: only `allowed` fields (else `refusal` on the first other one),
+    the actor may change `obj`, then the values set (`strip`: the one text field trimmed)."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise Refused({sorted(unknown)[0]: refusal})
+    require(actor, "change", obj)
+    for field, value in fields.items():
+        setattr(obj, field, value.strip() if field == strip and isinstance(value, str) else value)
+
+
 @transaction.atomic
 def update_pairing(pairing: Pairing, *, actor, **fields) -> Pairing:
     """Change a pair's period, sector or goals (the sides of a pair are not changed: end it, pair anew)."""
     allowed = {"host_sector", "starts_on", "ends_on", "goals"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise Refused({sorted(unknown)[0]: "结对双方不能修改：请结束本结对并重新结对"})
-    require(actor, "change", pairing)
-    for field, value in fields.items():
-        setattr(pairing, field, value)
+    _assign(pairing, fields, allowed, actor=actor, refusal="结对双方不能修改：请结束本结对并重新结对")
     return save_pairing(pairing, actor=actor)
 
 
@@ -289,12 +295,7 @@ def save_plan_object(plan: PairingPlan, *, actor) -> PairingPlan:
 @transaction.atomic
 def update_plan(plan: PairingPlan, *, actor, **fields) -> PairingPlan:
     """Change a yearly plan's year or content (the console's form: `save_plan_object`)."""
-    unknown = set(fields) - {"year", "content"}
-    if unknown:
-        raise Refused({sorted(unknown)[0]: "该字段不能修改"})
-    require(actor, "change", plan)
-    for field, value in fields.items():
-        setattr(plan, field, value)
+    _assign(plan, fields, {"year", "content"}, actor=actor)
     if not (plan.content or "").strip():
         raise Refused({"content": "请填写计划内容"})
     plan.content = plan.content.strip()
@@ -328,12 +329,7 @@ def save_plan_item(item: PlanItem, *, actor) -> PlanItem:
 @transaction.atomic
 def update_plan_item(item: PlanItem, *, actor, **fields) -> PlanItem:
     """Change a planned activity's month, title or 六联 tags."""
-    unknown = set(fields) - {"month", "title", "links"}
-    if unknown:
-        raise Refused({sorted(unknown)[0]: "该字段不能修改"})
-    require(actor, "change", item)
-    for field, value in fields.items():
-        setattr(item, field, value.strip() if field == "title" and isinstance(value, str) else value)
+    _assign(item, fields, {"month", "title", "links"}, actor=actor, strip="title")
     return save_plan_item(item, actor=actor)
 
 
@@ -391,12 +387,7 @@ def save_activity(activity: PairingActivity, *, actor) -> PairingActivity:
 @transaction.atomic
 def update_activity(activity: PairingActivity, *, actor, **fields) -> PairingActivity:
     allowed = {"held_on", "title", "links", "participants", "place", "summary"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise Refused({sorted(unknown)[0]: "该字段不能修改"})
-    require(actor, "change", activity)
-    for field, value in fields.items():
-        setattr(activity, field, value)
+    _assign(activity, fields, allowed, actor=actor)
     return save_activity(activity, actor=actor)
 
 
@@ -466,12 +457,7 @@ def save_review(review: PairingReview, *, actor) -> PairingReview:
 @transaction.atomic
 def update_review(review: PairingReview, *, actor, **fields) -> PairingReview:
     """Change a review's year, rating or reasons (the console's form: `save_review`)."""
-    unknown = set(fields) - {"year", "rating", "text"}
-    if unknown:
-        raise Refused({sorted(unknown)[0]: "该字段不能修改"})
-    require(actor, "change", review)
-    for field, value in fields.items():
-        setattr(review, field, value.strip() if field == "text" and isinstance(value, str) else value)
+    _assign(review, fields, {"year", "rating", "text"}, actor=actor, strip="text")
     return save_review(review, actor=actor)
 
 
