@@ -6,8 +6,20 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_picker_posts_what_is_typed(browser, live_server, world, rebuild_world_after):
+def test_the_picker_posts_what_is_typed(browser, live_server, world, rebuild_world_after, monkeypatch):
     from tests.ledger.factories import make_enterprise, make_practitioner
+    from xinye.console.sites import PrivateAutocompleteJsonView
+
+    # What the server received: the browser's own report of a request's body is not dependable (a CI run's
+    # Chromium gave none), so the body's terms are read where they arrive.
+    received = []
+    original_post = PrivateAutocompleteJsonView.post
+
+    def recording_post(self, request, *args, **kwargs):
+        received.append(request.POST.get("term"))
+        return original_post(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(PrivateAutocompleteJsonView, "post", recording_post)
 
     make_practitioner(
         make_enterprise(world["units"]["djb-kerqin-delivery"], name="选择器企业"), name="欧阳选择"
@@ -17,7 +29,7 @@ def test_the_picker_posts_what_is_typed(browser, live_server, world, rebuild_wor
     page.on("request", lambda r: urls.append(r.url))
     page.on(
         "request",
-        lambda r: "/admin/autocomplete/" in r.url and searches.append((r.method, r.post_data or "")),
+        lambda r: "/admin/autocomplete/" in r.url and searches.append(r.method),
     )
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("input[name=username]", "kerqin_admin")
@@ -29,7 +41,7 @@ def test_the_picker_posts_what_is_typed(browser, live_server, world, rebuild_wor
     page.keyboard.type("欧阳")
     option = page.locator(".select2-results__option", has_text="欧阳选择")
     option.wait_for(timeout=15000)
-    assert searches and all(method == "POST" for method, _body in searches), searches
-    assert any("term=" in body for _method, body in searches)
+    assert searches and all(method == "POST" for method in searches), searches
+    assert "欧阳" in received, received
     assert not [u for u in urls if "term=" in u or "%E6%AC%A7" in u], urls  # 欧 never in an address
     page.close()
