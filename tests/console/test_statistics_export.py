@@ -194,3 +194,27 @@ def test_formula_looking_cells_stay_text(world):
     cells = [ws.cell(row=r, column=1) for r in (4, 5, 6)]
     assert [c.value for c in cells] == ["=1+1", "@SUM(A1)", "正常"]
     assert all(c.data_type == "s" for c in cells) and cells[0].quotePrefix and not cells[2].quotePrefix
+
+
+def test_a_paged_table_exports_every_row_not_the_page_shown(client_for, world, settings):
+    from tests.ledger.factories import make_enterprise
+    from xinye.coverage import aggregates
+
+    for i in range(57):
+        make_enterprise(world["units"]["djb-kerqin-delivery"], name=f"分页导出企业{i:02d}")
+    aggregates.refresh()  # their coverage rows, as `xinye coverage-refresh` writes them
+    console = client_for("kerqin_admin")
+    url = reverse("coverage:enterprises")
+    def ours(rows):
+        return {cell for row in rows for cell in row if cell.startswith("分页导出企业")}
+
+    assert len(ours(_page_rows(console.get(url).content.decode()))) == 50  # the page shows 50 rows
+    for page in ("1", "2"):  # whichever page is on screen: the whole table
+        sheet = _workbook(console.get(url, {"format": "xlsx", "page": page})).worksheets[0]
+        assert ours(_sheet_rows(sheet)[3:]) == {f"分页导出企业{i:02d}" for i in range(57)}
+    settings.XINYE_EXPORT_SYNC_ROWS = 20  # a statistics page is exported in the request: capped
+    before = ChangeLog.objects.filter(action="export").count()
+    response = console.get(url, {"format": "xlsx"}, follow=True)
+    assert response.redirect_chain and "format=xlsx" not in response.redirect_chain[-1][0]
+    assert "超过单次导出上限 20 条" in response.content.decode()
+    assert ChangeLog.objects.filter(action="export").count() == before

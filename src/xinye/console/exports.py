@@ -30,6 +30,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
@@ -52,6 +53,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def max_rows() -> int:
     return int(getattr(settings, "XINYE_LIST_EXPORT_MAX_ROWS", 50_000))
+
+
+def too_many_rows(total: int, limit: int | None = None) -> str:
+    """The refusal of an export over its limit (`max_rows()` unless said): the count, the limit and how to
+    narrow it."""
+    return _(
+        "当前列表共 %(total)s 条，超过单次导出上限 %(limit)s 条：请先按区县、行业等条件筛选后再导出。"
+    ) % {"total": total, "limit": max_rows() if limit is None else limit}
 
 
 def sync_rows() -> int:
@@ -124,13 +133,7 @@ class ListExportMixin:
         rows = restrict(cl.queryset, request.user, "export")
         total = rows.count()
         if total > max_rows():
-            messages.error(
-                request,
-                _(
-                    "当前列表共 %(total)s 条，超过单次导出上限 %(limit)s 条：请先按区县、行业等条件筛选后再导出。"
-                )
-                % {"total": total, "limit": max_rows()},
-            )
+            messages.error(request, too_many_rows(total))
             return back
         title = str(opts.verbose_name_plural)
         if total > sync_rows():
@@ -221,14 +224,7 @@ def build_list_export(job, *, actor, progress) -> jobs.Outcome:
     rows = restrict(cl.queryset, actor, "export")
     total = rows.count()
     if total > max_rows():
-        raise Refused(
-            {
-                "query": _(
-                    "当前列表共 %(total)s 条，超过单次导出上限 %(limit)s 条：请先按区县、行业等条件筛选后再导出。"
-                )
-                % {"total": total, "limit": max_rows()}
-            }
-        )
+        raise Refused({"query": too_many_rows(total)})
     title = str(model._meta.verbose_name_plural)
     path = jobs.partial_dir(job) / "result.xlsx"  # offered only once `finish` has moved it into place
     columns = model_admin.export_columns(request)
@@ -558,6 +554,27 @@ def write_tables(title: str, tables, *, user, note: str = "") -> bytes:
     return out.getvalue()
 
 
+_EXPORTING = "_xinye_exporting_statistics"
+
+
+class _TooManyRows(Exception):
+    def __init__(self, total: int):
+        self.total = total
+
+
+def paged(request, objects, per_page: int):
+    """A statistics page's long table, paged: the page the request asks for — or, while the page is being
+    exported (`?format=xlsx`), one page holding every row, so the workbook has the whole table and not the
+    screenful shown. A statistics page is exported in the request (its figures are read off the rendered
+    page), so the export is refused above `XINYE_EXPORT_SYNC_ROWS` rows with the count and how to narrow it."""
+    if not getattr(request, _EXPORTING, False):
+        return Paginator(objects, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(objects, sync_rows())
+    if paginator.count > sync_rows():
+        raise _TooManyRows(paginator.count)
+    return paginator.page(1)
+
+
 def statistics_export(model):
     """Give a statistics page (a view, or a ModelAdmin method view) `?format=xlsx`: the tables it shows, under
     the same query string and scope, refused (403, as the lists) without the `export` action on `model`."""
@@ -573,7 +590,12 @@ def statistics_export(model):
             query = request.GET.copy()
             del query["format"]
             request.GET = query
-            response = view(*args, **kwargs)
+            setattr(request, _EXPORTING, True)
+            try:
+                response = view(*args, **kwargs)
+            except _TooManyRows as too_many:
+                messages.error(request, too_many_rows(too_many.total, sync_rows()))
+                return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
             if getattr(response, "status_code", 200) != 200 or "html" not in response.get("Content-Type", ""):
                 return response  # a redirect, a refusal: as the page would answer
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):

@@ -3,7 +3,6 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from xinye.accounts.permissions import has_action
-from xinye.console.exports import statistics_export
+from xinye.console.exports import paged, statistics_export
 from xinye.core.choices import Industry
 from xinye.core.errors import Refused
 from xinye.coverage import engine, services
@@ -212,7 +211,7 @@ def enterprises(request):
     qs = services.enterprise_rows(
         request.user, status=status, region=region, industry=industry, must_form=must_form
     )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paged(request, qs, 50)
     heading = " · ".join(
         x
         for x in (

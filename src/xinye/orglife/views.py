@@ -4,7 +4,6 @@ from collections import Counter
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -12,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinye.accounts.permissions import has_action, restrict
-from xinye.console.exports import statistics_export
+from xinye.console.exports import paged, statistics_export
 from xinye.core.choices import Industry
 from xinye.core.errors import Refused
 from xinye.orglife import services
@@ -80,9 +79,7 @@ def health_list(request):
         for r in bad_rows.values("industry").annotate(n=Count("pk")).order_by():
             by_industry[industry_names.get(r["industry"], r["industry"] or "—")] += r["n"]
         listed = (stored if show_all else bad_rows).order_by("normal", "score", "name", "pk")
-        page = Paginator(listed.values_list("organisation_id", flat=True), HEALTH_PAGE).get_page(
-            request.GET.get("page")
-        )
+        page = paged(request, listed.values_list("organisation_id", flat=True), HEALTH_PAGE)
         ids = list(page.object_list)
         shown = {h.org_id: h for h in services.assess_all(orgs.filter(pk__in=ids), period)}
         unit_of = dict(orgs.filter(pk__in=ids).values_list("pk", "unit_id"))
