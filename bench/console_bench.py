@@ -7,7 +7,8 @@ Django's test client (the real middleware, a logged-in session) the server time 
 
   * 工作台 — the console home `/admin/` (headline, charts, every app's worklist cards);
   * 从业人员 — the practitioners changelist, first page, default filters;
-  * 搜索“张” — the same changelist searched for 张;
+  * 搜索“张” — the same changelist searched for 张 (about 7 % of the bench's names, as of a real city's),
+    for 张伟 (a common full name) and for 乌兰图雅 (no such person: the whole ledger must be ruled out);
   * 企业 — the enterprises changelist, first page;
   * 覆盖 — the coverage page `/admin/coverage/`.
 
@@ -37,6 +38,8 @@ PAGES = (
     ("工作台", "/admin/"),
     ("从业人员", "/admin/ledger/practitioner/"),
     ("搜索“张”", "/admin/ledger/practitioner/?q=%E5%BC%A0"),
+    ("搜索“张伟”", "/admin/ledger/practitioner/?q=%E5%BC%A0%E4%BC%9F"),
+    ("搜索“乌兰图雅”（无此人）", "/admin/ledger/practitioner/?q=%E4%B9%8C%E5%85%B0%E5%9B%BE%E9%9B%85"),
     ("企业", "/admin/ledger/enterprise/"),
     ("覆盖", "/admin/coverage/"),
 )

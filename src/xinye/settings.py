@@ -159,6 +159,10 @@ else:
     DATABASES["default"]["OPTIONS"].setdefault(
         "connect_timeout", int(os.environ.get("XINYE_DB_CONNECT_TIMEOUT", "3"))
     )
+    # No JIT for the app's queries: they are short and LIMITed, but on a province's ledger the planner's
+    # costs pass jit_above_cost and each such query spent ~50 ms compiling (measured on the console's
+    # searches at 5,000,000 practitioners) to save nothing. Reports and psql sessions keep the server's JIT.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -266,6 +270,10 @@ XINYE_EXPORT_SYNC_ROWS = int(os.environ.get("XINYE_EXPORT_SYNC_ROWS", "5000"))
 # The practitioners list counts its rows up to this many (console/paginator.py): above, it says "10,000+" and
 # pages on with 上一页/下一页 — an exact COUNT over a million rows cost 0.24–0.36 s on every page (issue 17).
 XINYE_LIST_COUNT_LIMIT = int(os.environ.get("XINYE_LIST_COUNT_LIMIT", "10000"))
+XINYE_SEARCH_COUNT_LIMIT = int(os.environ.get("XINYE_SEARCH_COUNT_LIMIT", "1000"))  # the same, for a search
+# A 工作台 card's aggregate over a whole scope is kept per viewer until a write changes what it counts, and at
+# most this many seconds (core/cards.py); 0 computes it on every view.
+XINYE_CARD_SECONDS = int(os.environ.get("XINYE_CARD_SECONDS", "60"))
 
 # /readyz (console/health.py): not ready under this much free space in the data directory; the newest file
 # in the backup directory (`xinye backup`'s default target) is reported and flagged when older than this.

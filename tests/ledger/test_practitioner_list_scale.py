@@ -85,8 +85,21 @@ def test_below_the_limit_the_count_is_exact(people, client_for):
     assert "4 从业人员" in " ".join(html.split()) and "超过部分不计数" not in html
 
 
-def test_above_the_limit_it_says_so_and_every_page_is_reachable(people, client_for, settings, monkeypatch):
+def test_a_search_counts_to_its_own_lower_limit(people, client_for, settings):
     settings.XINYE_LIST_COUNT_LIMIT = 2
+    settings.XINYE_SEARCH_COUNT_LIMIT = 3
+    client = client_for("kerqin_admin")
+    listed = " ".join(client.get(URL).content.decode().split())
+    assert "2+ 从业人员（超过部分不计数）" in listed  # the whole list: the list's limit
+    searched = " ".join(client.get(URL, {"q": "测民"}).content.decode().split())
+    assert "3+ 从业人员（超过部分不计数）" in searched  # 4 found: the search's limit
+    settings.XINYE_SEARCH_COUNT_LIMIT = 1000
+    searched = " ".join(client.get(URL, {"q": "测民"}).content.decode().split())
+    assert "4 从业人员" in searched and "超过部分不计数" not in searched
+
+
+def test_above_the_limit_it_says_so_and_every_page_is_reachable(people, client_for, settings, monkeypatch):
+    settings.XINYE_SEARCH_COUNT_LIMIT = 2
     # the registered admin itself: another test may have re-imported xinye.ledger.admin on this worker
     monkeypatch.setattr(admin.site._registry[Practitioner], "list_per_page", 1)
     client = client_for("kerqin_admin")

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
 
     name = "xinye.core"
     verbose_name = "基础"
+
+    def ready(self):
+        from xinye.core import textsearch  # noqa: F401  (registers the `has_text` lookup)

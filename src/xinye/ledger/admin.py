@@ -14,11 +14,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from xinye.accounts.permissions import has_action, require, restrict
 from xinye.console.admin import ReadOnlyAdmin, ReadOnlyInline, ScopedAdmin, add_refusal
 from xinye.console.paginator import BoundedCountPaginator
+from xinye.console.search import term_of
 from xinye.core.context import current_actor
 from xinye.core.errors import Refused
 from xinye.ledger import search, services
@@ -289,12 +291,22 @@ class PractitionerAdmin(ScopedAdmin):
     inlines = [PartyMemberInline]
     nav_icon = "badge"
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        searched = bool(request.GET.get("q") or term_of(request))  # `?q=` or the console's search token
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, searched=searched)
+
     def get_search_results(self, request, queryset, search_term):
-        """A whole ID number or phone is found through its keyed hash (logged, rate-limited, in scope)."""
+        """A whole ID number or phone is found through its keyed hash (logged, rate-limited, in scope);
+        otherwise each word of the term is in the name or the enterprise's name (`search.practitioner_text`,
+        index-served on PostgreSQL: the `search_fields` above only say what is searched)."""
         found = _number_search(request, queryset, search_term, id_field="id_hash", phone_field="phone_hash")
         if found is not None:
             return found, False
-        return super().get_search_results(request, queryset, search_term)
+        for bit in smart_split(search_term):
+            if bit[:1] in "\"'" and bit[-1:] == bit[:1]:
+                bit = unescape_string_literal(bit)
+            queryset = queryset.filter(search.practitioner_text(bit))
+        return queryset, False
 
     def validate_object(self, actor, obj, change):
         if obj.enterprise_id is None:

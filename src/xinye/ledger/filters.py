@@ -58,7 +58,7 @@ ENTERPRISE_FILTERS = FilterSet(
         ("name", "uscc"),
         id_field=None,
         phone_field="contact_phone_hash",
-        plain=lambda qs, q: qs.filter(Q(name__icontains=q) | Q(uscc=q.strip().upper())),
+        plain=lambda qs, q: qs.filter(Q(name__has_text=q) | Q(uscc=q.strip().upper())),
         description="企业名称、统一社会信用代码，或完整的联系电话（查询留痕、限频）",
     ),
 )
@@ -76,7 +76,7 @@ PRACTITIONER_FILTERS = FilterSet(
         ("name",),
         id_field="id_hash",
         phone_field="phone_hash",
-        plain=lambda qs, q: qs.filter(name__icontains=q.strip()),
+        plain=lambda qs, q: qs.filter(name__has_text=q.strip()),
         description="姓名，或完整的公民身份号码 / 手机号（查询留痕、限频，不支持部分号码）",
     ),
 )

@@ -95,3 +95,31 @@ def by_number(queryset, term: str, *, actor, id_field: str | None, phone_field: 
     rows = queryset.filter(**{field: keyed_hash(number)})
     _log(actor, queryset.model, kind, number, rows.count())
     return rows
+
+
+# --- names ---
+
+# A term matching more enterprises than this is searched through the join instead of a list of their ids.
+ENTERPRISE_IDS_LIMIT = 500
+
+
+def practitioner_text(term: str):
+    """The condition 'the practitioner's name, or their enterprise's name, contains `term`' (the console's
+    list search and its pickers), written so PostgreSQL can answer it from the two names' character indexes
+    (core.textsearch): the enterprises are looked up first, and a handful of them becomes a list of ids
+    beside the name's own index — an OR across the join would read every practitioner to rule one out."""
+    from django.db.models import Q
+
+    from xinye.ledger.models import Enterprise
+
+    match = Q(name__has_text=term)
+    ids = list(
+        Enterprise.objects.filter(name__has_text=term)
+        .order_by()
+        .values_list("pk", flat=True)[: ENTERPRISE_IDS_LIMIT + 1]
+    )
+    if not ids:
+        return match
+    if len(ids) > ENTERPRISE_IDS_LIMIT:
+        return match | Q(enterprise__name__has_text=term)
+    return match | Q(enterprise_id__in=ids)
