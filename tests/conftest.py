@@ -127,6 +127,15 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cards():
+    """The 工作台's kept figures (core/cards.py) are forgotten between tests: a test's data is rolled back
+    without the model signals that would change their generation."""
+    from xinye.core import cards
+
+    cards.forget_all()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language (Chinese). Django's locale middleware activates the language
     a request asks for and leaves it active on the thread after the response, so one test's English request

@@ -161,7 +161,7 @@ else:
     )
     # No JIT for the app's queries: they are short and LIMITed, but on a province's ledger the planner's
     # costs pass jit_above_cost and each such query spent ~50 ms compiling (measured on the console's
-    # searches at 5,000,000 practitioners) to save nothing. Reports and psql sessions keep the server's JIT.
+    # searches at 5,000,000 practitioners) to save nothing. Other clients (psql …) keep the server's setting.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -99,3 +99,46 @@ def test_the_card_on_the_console_home_shows_the_counted_figures(world, client_fo
     (overdue, pending), _ = figures_both_ways(world["users"]["kerqin_admin"])
     html = client_for("kerqin_admin").get("/admin/").content.decode()
     assert "季度走访逾期" in html and f"本季度待走访共 {pending} 项" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_card_is_kept_per_viewer_until_a_visit_is_recorded(world, client_for):
+    """core/cards.py: a second view of the home page does not count the pairs again; recording a visit (or
+    a new assignment) does, for every viewer."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    spread(world)
+
+    def card(client):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/admin/").content.decode()
+        counted = any("guidance_visit" in q["sql"] and "orgs_responsibility" in q["sql"] for q in queries)
+        return int(re.search(r"本季度待走访共 (\d+) 项", html).group(1)), counted
+
+    kerqin, city = client_for("kerqin_admin"), client_for("city_admin")
+    assert card(kerqin) == (3, True)
+    assert card(kerqin) == (3, False)  # kept
+    assert card(city) == (4, True)  # another viewer, another scope: its own figure
+    wang, station = Agent.objects.get(name="王指导"), Enterprise.objects.get(name="上季度站")
+    Visit.objects.create(agent=wang, enterprise=station, date=dt.date(2026, 11, 10))
+    assert card(kerqin) == (2, True)  # counted afresh after the visit
+    assert card(city) == (3, True)
+    assign_responsibility(station, "liaison", agent=Agent.objects.get(name="李联络"), actor=SYSTEM)
+    assert card(city) == (4, True)  # a new (agent, enterprise) pair, not yet visited this quarter
+
+
+@time_machine.travel(NOW, tick=False)
+def test_without_keeping_every_view_counts(world, client_for, settings):
+    settings.XINYE_CARD_SECONDS = 0
+    spread(world)
+    kerqin = client_for("kerqin_admin")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            kerqin.get("/admin/")
+        assert any("guidance_visit" in q["sql"] and "orgs_responsibility" in q["sql"] for q in queries)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+OVERDUE_CARD = "guidance.overdue"
+
 
 class GuidanceConfig(AppConfig):
     name = "xinye.guidance"
@@ -22,12 +24,23 @@ class GuidanceConfig(AppConfig):
         (_("指导员与联络员"), "support_agent", "admin:orgs_agent_changelist", "orgs.agent"),
     ]
 
+    def ready(self):
+        from xinye.core import cards
+        from xinye.guidance.models import Visit
+        from xinye.ledger.models import Enterprise
+        from xinye.orgs.models import Agent, Responsibility
+
+        # what the 季度走访逾期 card counts: an enterprise's save does not change it (its unit moving to
+        # another county is left to the card's minute), its delete does
+        cards.watch(OVERDUE_CARD, Visit, Responsibility, Agent, deletes_only=(Enterprise,))
+
     def dashboard_cards(self, request):
         """Console home: for an instructor/liaison, their enterprises due this quarter; for staff, the overdue
         quarterly visits in their scope."""
         from django.urls import reverse
 
-        from xinye.accounts.permissions import has_action, restrict
+        from xinye.accounts.permissions import has_action, restrict, scope_signature
+        from xinye.core import cards
         from xinye.guidance import services
         from xinye.guidance.models import Visit
         from xinye.ledger.models import Enterprise
@@ -48,8 +61,14 @@ class GuidanceConfig(AppConfig):
                     "link": reverse("guidance:my"),
                 }
             ]
-        agents = restrict(Agent.objects.filter(is_active=True), request.user)
-        overdue, pending = services.overdue_counts(agents, restrict(Enterprise.objects.all(), request.user))
+
+        def counts():
+            agents = restrict(Agent.objects.filter(is_active=True), request.user)
+            return services.overdue_counts(agents, restrict(Enterprise.objects.all(), request.user))
+
+        # one aggregate over every (agent, enterprise) pair of the scope: kept until a visit, an assignment
+        # or an agent changes (core.cards; watched in ready())
+        overdue, pending = cards.figure(OVERDUE_CARD, scope_signature(request.user), counts)
         return [
             {
                 "title": _("季度走访逾期"),
