@@ -205,6 +205,7 @@ def test_a_paged_table_exports_every_row_not_the_page_shown(client_for, world, s
     aggregates.refresh()  # their coverage rows, as `xinye coverage-refresh` writes them
     console = client_for("kerqin_admin")
     url = reverse("coverage:enterprises")
+
     def ours(rows):
         return {cell for row in rows for cell in row if cell.startswith("分页导出企业")}
 
