@@ -36,6 +36,11 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=3, help="每项计时次数（取中位数）")
     parser.add_argument("--seed", type=int, default=20261128)
     parser.add_argument("--keep", action="store_true", help="保留生成的 SQLite 数据库（默认结束后删除）")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="数据库已由 console_bench.py / 上次运行生成（--database-url）：不再生成，直接计时",
+    )
     return parser.parse_args()
 
 
@@ -63,16 +68,21 @@ def run(args, workdir: Path):
     from xinye.reports.context import parse_period, resolve_scope
 
     print(f"数据库：{connection.vendor}（{connection.settings_dict['NAME']}）")
-    with actor_context(source="system", label="bench"):
-        orgs_demo.load({})
-        accounts_demo.load({})
-    print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
-    print(f"  原始 SQL 写入用时 {coverage_bench.build_ledger(args):.1f} 秒")
-    t = time.monotonic()
-    aggregates.refresh()
-    print(f"  全量重算覆盖统计用时 {time.monotonic() - t:.1f} 秒")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if args.reuse:
+        from xinye.ledger.models import Enterprise, Practitioner
+
+        print(f"沿用已有台账：{Enterprise.objects.count():,} 家企业，{Practitioner.objects.count():,} 名从业人员")
+    else:
+        with actor_context(source="system", label="bench"):
+            orgs_demo.load({})
+            accounts_demo.load({})
+        print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
+        print(f"  原始 SQL 写入用时 {coverage_bench.build_ledger(args):.1f} 秒")
+        t = time.monotonic()
+        aggregates.refresh()
+        print(f"  全量重算覆盖统计用时 {time.monotonic() - t:.1f} 秒")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     actor = system_actor("bench")
     period = parse_period(None)

@@ -11,6 +11,14 @@ def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     for table in TABLES:
+        with schema_editor.connection.cursor() as cursor:  # an interrupted earlier run left it INVALID
+            cursor.execute(
+                "SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE c.relname = %s AND NOT i.indisvalid",
+                [f"{table}_name_chars"],
+            )
+            if cursor.fetchone():
+                schema_editor.execute(f"DROP INDEX CONCURRENTLY {table}_name_chars")
         schema_editor.execute(
             f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {table}_name_chars "
             f"ON {table} USING gin (string_to_array(lower(name), NULL))"
