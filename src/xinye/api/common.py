@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404
+from ninja import Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -14,6 +15,13 @@ from xinye.accounts.permissions import has_action, restrict
 Year = Annotated[int, Field(ge=1900, le=2100, description="年份，1900–2100")]
 Days = Annotated[int, Field(ge=0, le=36500, description="天数，0–36500")]
 Months = Annotated[int, Field(ge=0, le=1200, description="月数，0–1200")]
+
+
+class UnitRef(Schema):
+    """An organisation unit named in another object's answer (its owner, its handler …)."""
+
+    id: int
+    name: str
 
 
 def decimal_of(model, field: str):

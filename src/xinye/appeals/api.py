@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from xinye.accounts.permissions import has_action, restrict
-from xinye.api.common import get_scoped, require, scoped
+from xinye.api.common import UnitRef, get_scoped, require, scoped
 from xinye.api.conditional import conditional, get_versioned, tag
 from xinye.api.lists import Endpoints
 from xinye.appeals import services
@@ -25,16 +25,11 @@ endpoints = Endpoints(router, __name__)
 TAG = "诉求办理"
 
 
-class AppealsUnitRef(Schema):
-    id: int
-    name: str
-
-
 class AppealsTaskOut(Schema):
     id: int
     appeal_id: int
     appeal_number: str | None
-    unit: AppealsUnitRef
+    unit: UnitRef
     status: str
     status_label: str
     instruction: str
@@ -47,7 +42,7 @@ class AppealsTaskOut(Schema):
     finished_at: datetime.datetime | None
     return_reason: str
     overdue: bool
-    escalated_to: AppealsUnitRef | None
+    escalated_to: UnitRef | None
     green: bool
 
     @staticmethod
@@ -101,7 +96,7 @@ class AppealOut(Schema):
     status: str
     status_label: str
     text: str
-    unit: AppealsUnitRef
+    unit: UnitRef
     region: str
     submitted_at: datetime.datetime
     accepted_at: datetime.datetime | None
@@ -227,7 +222,7 @@ class RatesOut(Schema):
 
 
 class AppealsStatsOut(Schema):
-    unit: AppealsUnitRef | None
+    unit: UnitRef | None
     from_date: datetime.date | None
     to_date: datetime.date | None
     total: RatesOut
@@ -248,7 +243,7 @@ class ReminderOut(Schema):
     kind: str
     appeal_id: int
     task_id: int | None
-    unit: AppealsUnitRef
+    unit: UnitRef
     message: str
     created_at: datetime.datetime
     read_at: datetime.datetime | None

@@ -5,6 +5,7 @@ import datetime
 
 from ninja import Field, Query, Router, Schema
 
+from xinye.api.common import UnitRef
 from xinye.api.lists import Endpoints
 from xinye.care import services
 from xinye.care.choices import ServiceKind
@@ -15,11 +16,6 @@ from xinye.core.errors import Refused
 router = Router()
 endpoints = Endpoints(router, __name__)
 TAG = "暖心服务"
-
-
-class CareUnitRef(Schema):
-    id: int
-    name: str
 
 
 class StationRef(Schema):
@@ -55,7 +51,7 @@ class OfferOut(Schema):
     title: str
     county: str
     county_name: str
-    unit: CareUnitRef
+    unit: UnitRef
     station: StationRef | None
     contact: str
     phone: str

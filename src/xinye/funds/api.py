@@ -8,7 +8,7 @@ import datetime
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from xinye.api.common import Year, decimal_of, get_scoped, require, scoped
+from xinye.api.common import UnitRef, Year, decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.funds import exporters, services
 from xinye.funds.filters import ALLOCATION_FILTERS, DISBURSEMENT_FILTERS, SPENDING_FILTERS
@@ -26,17 +26,12 @@ endpoints = Endpoints(router, __name__)
 TAG = "党建经费"
 
 
-class FundsUnitRef(Schema):
-    id: int
-    name: str
-
-
 class AllocationOut(Schema):
     id: int
     kind: str
     kind_label: str
     year: int
-    unit: FundsUnitRef
+    unit: UnitRef
     county: str
     county_name: str
     industry: str

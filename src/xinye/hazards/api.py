@@ -5,7 +5,7 @@ import datetime
 
 from ninja import Router, Schema
 
-from xinye.api.common import get_scoped
+from xinye.api.common import UnitRef, get_scoped
 from xinye.api.lists import Endpoints
 from xinye.hazards import services
 from xinye.hazards.filters import HAZARD_FILTERS
@@ -14,11 +14,6 @@ from xinye.hazards.models import HazardReport
 router = Router()
 endpoints = Endpoints(router, __name__)
 TAG = "随手拍"
-
-
-class HazardsUnitRef(Schema):
-    id: int
-    name: str
 
 
 class HazardEventOut(Schema):
@@ -42,7 +37,7 @@ class HazardOut(Schema):
     status_label: str
     close_reason: str
     duplicate_of_id: int | None
-    unit: HazardsUnitRef
+    unit: UnitRef
     region: str
     source: str
     created_at: datetime.datetime

@@ -9,7 +9,7 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from xinye.api.common import get_scoped
+from xinye.api.common import UnitRef, get_scoped
 from xinye.api.lists import Endpoints
 from xinye.honours import services
 from xinye.honours.filters import (
@@ -25,11 +25,6 @@ router = Router()
 endpoints = Endpoints(router, __name__)
 
 
-class HonoursUnitRef(Schema):
-    id: int
-    name: str
-
-
 class CampaignOut(Schema):
     id: int
     kind: str
@@ -37,7 +32,7 @@ class CampaignOut(Schema):
     year: int
     industry: str
     group: str
-    organiser: HonoursUnitRef
+    organiser: UnitRef
     quota: int
     stage: str
     stage_label: str

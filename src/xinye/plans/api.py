@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from xinye.api.common import decimal_of, get_scoped
+from xinye.api.common import UnitRef, decimal_of, get_scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.orgs.models import OrgUnit
@@ -21,11 +21,6 @@ GOAL_REPORTED_VALUE = decimal_of(Goal, "reported_value")
 
 router = Router()
 endpoints = Endpoints(router, __name__)
-
-
-class PlansUnitRef(Schema):
-    id: int
-    name: str
 
 
 class GoalOut(Schema):
@@ -56,7 +51,7 @@ class PlansPlanOut(Schema):
     id: int
     year: int
     title: str
-    owner: PlansUnitRef
+    owner: UnitRef
     summary: str
     goals: list[GoalOut]
 
@@ -70,8 +65,8 @@ class PlansTaskOut(Schema):
     title: str
     details: str
     month: datetime.date
-    issuer: PlansUnitRef
-    office: PlansUnitRef
+    issuer: UnitRef
+    office: UnitRef
     status: str
     state: str = Field(description="按期完成 / 逾期完成 / 逾期 / 临期 / 当前状态")
     sign_due: datetime.date
@@ -92,7 +87,7 @@ class PlansTaskOut(Schema):
 class NoticeOut(Schema):
     id: int
     kind: str
-    unit: PlansUnitRef
+    unit: UnitRef
     task_id: int | None
     message: str
     reply_required: bool
@@ -105,7 +100,7 @@ class NoticeOut(Schema):
 class DriveOut(Schema):
     id: int
     title: str
-    owner: PlansUnitRef
+    owner: UnitRef
     start: datetime.date
     deadline: datetime.date
     description: str

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from xinye.api.common import decimal_of, get_scoped, require, scoped
+from xinye.api.common import UnitRef, decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.orgs.models import OrgUnit
 from xinye.volunteers import services
@@ -22,15 +22,10 @@ endpoints = Endpoints(router, __name__)
 TAG = "志愿服务"
 
 
-class VolunteersUnitRef(Schema):
-    id: int
-    name: str
-
-
 class ProfileOut(Schema):
     id: int
     worker: str
-    unit: VolunteersUnitRef
+    unit: UnitRef
     region: str
     industry: str
     skills: str
@@ -55,7 +50,7 @@ class VolunteersActivityOut(Schema):
     id: int
     title: str
     category: str
-    unit: VolunteersUnitRef
+    unit: UnitRef
     region: str
     place: str
     starts_at: datetime.datetime

@@ -11,7 +11,7 @@ from typing import Literal
 from ninja import Field, Router, Schema
 
 from xinye.accounts.permissions import in_scope
-from xinye.api.common import get_scoped
+from xinye.api.common import UnitRef, get_scoped
 from xinye.api.lists import Endpoints
 from xinye.audit.services import log_sensitive_access
 from xinye.core.masking import mask
@@ -24,18 +24,13 @@ endpoints = Endpoints(router, __name__)
 TAG = "个人信息权利请求"
 
 
-class WorkersUnitRef(Schema):
-    id: int
-    name: str
-
-
 class RightsRequestOut(Schema):
     """`due_at` is the deadline (15 working days from `created_at`); `overdue` an open request past it."""
 
     id: int
     kind: str
     kind_label: str
-    unit: WorkersUnitRef
+    unit: UnitRef
     record: str
     status: str
     status_label: str
