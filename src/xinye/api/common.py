@@ -17,11 +17,15 @@ Days = Annotated[int, Field(ge=0, le=36500, description="天数，0–36500")]
 Months = Annotated[int, Field(ge=0, le=1200, description="月数，0–1200")]
 
 
-class UnitRef(Schema):
-    """An organisation unit named in another object's answer (its owner, its handler …)."""
+class Ref(Schema):
+    """An object named in another object's answer (its enterprise, its secretary …): its id and name."""
 
     id: int
     name: str
+
+
+class UnitRef(Ref):
+    """An organisation unit named in another object's answer (its owner, its handler …)."""
 
 
 def decimal_of(model, field: str):

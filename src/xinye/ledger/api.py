@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from xinye.accounts.permissions import has_action, in_scope
-from xinye.api.common import Days, get_scoped, require, scoped
+from xinye.api.common import Days, Ref, get_scoped, require, scoped
 from xinye.api.conditional import conditional, get_versioned
 from xinye.api.lists import Endpoints
 from xinye.audit.services import log_sensitive_access
@@ -524,11 +524,6 @@ endpoints.detail(
 # --- party organisations ---
 
 
-class MemberRef(Schema):
-    id: int
-    name: str
-
-
 class OrganisationOut(Schema):
     id: int
     unit: int
@@ -538,7 +533,7 @@ class OrganisationOut(Schema):
     region: str
     industry: str
     enterprises: list[int]
-    secretary: MemberRef | None
+    secretary: Ref | None
     founded_on: str | None
     term_years: int
     next_election_on: str | None
@@ -591,7 +586,7 @@ class OrganisationDue(OrganisationOut):
 
 
 class OrganisationDetail(OrganisationOut):
-    committee: list[MemberRef]
+    committee: list[Ref]
     members: int
     full_members: int
 

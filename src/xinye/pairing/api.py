@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from xinye.api.common import Year, get_scoped, require, scoped
+from xinye.api.common import Ref, Year, get_scoped, require, scoped
 from xinye.api.lists import Endpoints
 from xinye.core.errors import Refused
 from xinye.ledger.choices import CoverageStatus
@@ -35,11 +35,6 @@ router = Router()
 endpoints = Endpoints(router, __name__)
 
 
-class PairingRef(Schema):
-    id: int
-    name: str
-
-
 class PartnerOut(Schema):
     kind: str = Field(description="organisation（企业党组织）或 enterprise（未建党组织的企业）")
     id: int
@@ -48,7 +43,7 @@ class PartnerOut(Schema):
 
 class PairingOut(Schema):
     id: int
-    host: PairingRef
+    host: Ref
     host_sector: str
     host_sector_label: str
     partner: PartnerOut

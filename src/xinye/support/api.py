@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from xinye.api.common import decimal_of, get_scoped, require, scoped
+from xinye.api.common import Ref, decimal_of, get_scoped, require, scoped
 from xinye.api.lists import Endpoints, query_schema
 from xinye.ledger.models import Enterprise
 from xinye.orgs.models import OrgUnit
@@ -51,15 +51,10 @@ endpoints = Endpoints(router, __name__)
 TAG = "精准服务企业"
 
 
-class SupportRef(Schema):
-    id: int
-    name: str
-
-
 class NeedOut(Schema):
     id: int
     number: str
-    enterprise: SupportRef
+    enterprise: Ref
     kind: str
     kind_label: str
     title: str
@@ -67,7 +62,7 @@ class NeedOut(Schema):
     amount: Decimal | None
     county: str
     county_name: str
-    unit: SupportRef
+    unit: Ref
     status: str
     status_label: str
     submitted_at: datetime.datetime
@@ -105,7 +100,7 @@ class NeedOut(Schema):
 class NeedBrief(Schema):
     id: int
     number: str
-    enterprise: SupportRef
+    enterprise: Ref
     kind: str
     title: str
     details: str
@@ -114,7 +109,7 @@ class NeedBrief(Schema):
 class SupportTaskOut(Schema):
     id: int
     need: NeedBrief
-    unit: SupportRef
+    unit: Ref
     status: str
     status_label: str
     instruction: str
@@ -127,7 +122,7 @@ class SupportTaskOut(Schema):
     finished_at: datetime.datetime | None
     return_reason: str
     overdue: bool
-    escalated_to: SupportRef | None
+    escalated_to: Ref | None
 
     @staticmethod
     def resolve_status_label(obj):
@@ -311,7 +306,7 @@ class PolicyOut(Schema):
     effective_until: datetime.date | None
     in_force: bool
     county: str
-    unit: SupportRef
+    unit: Ref
 
     @staticmethod
     def resolve_industries(obj):
@@ -333,7 +328,7 @@ class PolicyOut(Schema):
 class ReachOut(Schema):
     id: int
     policy_id: int
-    enterprise: SupportRef
+    enterprise: Ref
     kind: str
     date: datetime.date
     benefit: Decimal | None
@@ -435,7 +430,7 @@ class InstitutionOut(Schema):
     contact: str
     phone: str
     county: str
-    unit: SupportRef
+    unit: Ref
     is_active: bool
     products: list[ProductOut]
 
@@ -454,8 +449,8 @@ class MatchEventOut(Schema):
     held_on: datetime.date
     place: str
     county: str
-    unit: SupportRef
-    institutions: list[SupportRef]
+    unit: Ref
+    institutions: list[Ref]
     notes: str
 
     @staticmethod
@@ -470,8 +465,8 @@ class MatchEventOut(Schema):
 class MatchOut(Schema):
     id: int
     event_id: int | None
-    enterprise: SupportRef
-    institution: SupportRef
+    enterprise: Ref
+    institution: Ref
     product_id: int | None
     need_id: int | None
     kind: str
