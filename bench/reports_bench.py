@@ -71,7 +71,9 @@ def run(args, workdir: Path):
     if args.reuse:
         from xinye.ledger.models import Enterprise, Practitioner
 
-        print(f"沿用已有台账：{Enterprise.objects.count():,} 家企业，{Practitioner.objects.count():,} 名从业人员")
+        print(
+            f"沿用已有台账：{Enterprise.objects.count():,} 家企业，{Practitioner.objects.count():,} 名从业人员"
+        )
     else:
         with actor_context(source="system", label="bench"):
             orgs_demo.load({})

@@ -22,6 +22,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -64,7 +65,10 @@ def watch(name: str, *models, deletes_only=()) -> None:
 
 def _receiver(name):
     def changed(sender, **kwargs):
+        # now, and again once the write is committed: a view computed between the two (it read the rows
+        # before the commit) must not keep its figure under the new generation
         invalidate(name)
+        transaction.on_commit(lambda: invalidate(name))
 
     return changed
 
