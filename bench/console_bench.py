@@ -81,26 +81,6 @@ def signed_in(client, user):
     return client
 
 
-def build(args):
-    from django.db import connection
-
-    from xinye.core.context import actor_context
-    from xinye.coverage import aggregates
-    from xinye.demo import accounts as accounts_demo
-    from xinye.demo import orgs as orgs_demo
-
-    with actor_context(source="system", label="bench"):
-        orgs_demo.load({})
-        accounts_demo.load({})
-    print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
-    print(f"  原始 SQL 写入用时 {coverage_bench.build_ledger(args):.1f} 秒", flush=True)
-    t = time.monotonic()
-    aggregates.refresh()
-    print(f"  全量重算覆盖统计用时 {time.monotonic() - t:.1f} 秒", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def stored_health():
     """What `xinye tick` does once a day: orglife's stored health of every organisation (the 工作台's card
     reads it). Idempotent: nothing to do when today's rows are there."""
@@ -138,7 +118,7 @@ def run(args, workdir: Path):
 
     print(f"数据库：{connection.vendor}（{connection.settings_dict['NAME']}）")
     if not args.reuse:
-        build(args)
+        coverage_bench.build_world(args)
     stored_health()
 
     floor_client = Client()

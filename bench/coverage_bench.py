@@ -554,6 +554,28 @@ def main():
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def build_world(args) -> None:
+    """The benches' database: the demo's tree and accounts, `build_ledger`'s enterprises and practitioners,
+    the coverage aggregates over them (as `xinye coverage-refresh` writes them) and fresh planner statistics."""
+    from django.db import connection
+
+    from xinye.core.context import actor_context
+    from xinye.coverage import aggregates
+    from xinye.demo import accounts as accounts_demo
+    from xinye.demo import orgs as orgs_demo
+
+    with actor_context(source="system", label="bench"):
+        orgs_demo.load({})
+        accounts_demo.load({})
+    print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
+    print(f"  原始 SQL 写入用时 {build_ledger(args):.1f} 秒", flush=True)
+    t = time.monotonic()
+    aggregates.refresh()
+    print(f"  全量重算覆盖统计（coverage-refresh）用时 {time.monotonic() - t:.1f} 秒", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def run(args, workdir: Path):
     setup_django(args, workdir)
     from django.db import connection
@@ -562,26 +584,10 @@ def run(args, workdir: Path):
     from xinye.accounts.models import User
     from xinye.accounts.permissions import system_actor
     from xinye.accounts.services import create_token
-    from xinye.core.context import actor_context
-    from xinye.coverage import aggregates, services
-    from xinye.demo import accounts as accounts_demo
-    from xinye.demo import orgs as orgs_demo
+    from xinye.coverage import services
 
     print(f"数据库：{connection.vendor}（{connection.settings_dict['NAME']}）")
-    with actor_context(source="system", label="bench"):
-        orgs_demo.load({})
-        accounts_demo.load({})
-    print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
-    print(f"  原始 SQL 写入用时 {build_ledger(args):.1f} 秒")
-    t = time.monotonic()
-    aggregates.refresh()
-    print(f"  全量重算覆盖统计（coverage-refresh）用时 {time.monotonic() - t:.1f} 秒")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    build_world(args)
 
     print("")
     print(f"{'账号':<16}{'接口中位数':>12}{'接口 P95':>12}{'逐次扫描中位数':>16}{'倍数':>10}  企业/从业人员")

@@ -21,7 +21,6 @@ import random
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -114,20 +113,9 @@ def run(args, workdir: Path):
     from xinye.accounts.models import User
     from xinye.accounts.permissions import system_actor
     from xinye.accounts.services import create_token
-    from xinye.core.context import actor_context
-    from xinye.coverage import aggregates
-    from xinye.demo import accounts as accounts_demo
-    from xinye.demo import orgs as orgs_demo
 
     print(f"数据库：{connection.vendor}（{connection.settings_dict['NAME']}）")
-    with actor_context(source="system", label="bench"):
-        orgs_demo.load({})
-        accounts_demo.load({})
-    print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
-    print(f"  原始 SQL 写入用时 {coverage_bench.build_ledger(args):.1f} 秒")
-    t = time.monotonic()
-    aggregates.refresh()
-    print(f"  全量重算覆盖统计用时 {time.monotonic() - t:.1f} 秒")
+    coverage_bench.build_world(args)
     print(f"  写入党组织评定依据 {write_standings(args.seed):,} 条")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

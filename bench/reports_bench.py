@@ -60,10 +60,7 @@ def run(args, workdir: Path):
 
     from xinye.accounts.models import User
     from xinye.accounts.permissions import system_actor
-    from xinye.core.context import actor_context
-    from xinye.coverage import aggregates, services
-    from xinye.demo import accounts as accounts_demo
-    from xinye.demo import orgs as orgs_demo
+    from xinye.coverage import services
     from xinye.reports import services as reports
     from xinye.reports.context import parse_period, resolve_scope
 
@@ -75,16 +72,7 @@ def run(args, workdir: Path):
             f"沿用已有台账：{Enterprise.objects.count():,} 家企业，{Practitioner.objects.count():,} 名从业人员"
         )
     else:
-        with actor_context(source="system", label="bench"):
-            orgs_demo.load({})
-            accounts_demo.load({})
-        print(f"生成台账：{args.enterprises:,} 家企业，{args.practitioners:,} 名从业人员 …", flush=True)
-        print(f"  原始 SQL 写入用时 {coverage_bench.build_ledger(args):.1f} 秒")
-        t = time.monotonic()
-        aggregates.refresh()
-        print(f"  全量重算覆盖统计用时 {time.monotonic() - t:.1f} 秒")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        coverage_bench.build_world(args)
 
     actor = system_actor("bench")
     period = parse_period(None)
