@@ -99,7 +99,8 @@ class Filter:
 
 
 class Search:
-    """The free-text parameter `q`: any of `fields` contains the term (case-insensitive)."""
+    """The free-text parameter `q`: any of `fields` contains the term (case-insensitive; `has_text`, see
+    core.textsearch)."""
 
     name = "q"
 
@@ -120,7 +121,7 @@ class Search:
             return found
         match = Q()
         for f in self.fields:
-            match |= Q(**{f"{f}__icontains": term})
+            match |= Q(**{f"{f}__has_text": term})  # icontains, index-served where the column has one
         return queryset.filter(match)
 
 

@@ -20,7 +20,7 @@ SQLite (the embedded default, a city's ledger at most) runs the plain `icontains
 
 from __future__ import annotations
 
-from django.db.models import CharField, Lookup
+from django.db.models import CharField, Lookup, TextField
 from django.db.models.lookups import IContains
 
 # (table, column) pairs that have the character index (see ledger/migrations/0006_name_character_index.py).
@@ -39,6 +39,7 @@ def characters(sql: str) -> str:
 
 
 @CharField.register_lookup
+@TextField.register_lookup
 class HasText(Lookup):
     """`icontains`, served on PostgreSQL by the character index where the column has one."""
 
