@@ -463,6 +463,16 @@ def delete_evidence(request, evidence_id: int):
     return Status(204, None)
 
 
+def _for_year(request, model, pairing_id: int, year: int):
+    """(the pairing, whether it has its `model` row for `year` already): a pair's plan and review are one per
+    year, written by one POST — adding the year's row, or changing it, which needs the change grant too."""
+    pairing = _parent(request, Pairing.objects.all(), pairing_id, model)
+    existed = model.objects.filter(pairing=pairing, year=year).exists()
+    if existed:
+        require(request, "change", model)
+    return pairing, existed
+
+
 class PairingPlanIn(Schema):
     year: Year
     content: str
@@ -479,10 +489,7 @@ class PairingPlanPatch(Schema):
     summary="写年度共建计划（该年已有计划则修改之）",
 )
 def save_plan(request, pairing_id: int, payload: PairingPlanIn):
-    pairing = _parent(request, Pairing.objects.all(), pairing_id, PairingPlan)
-    existed = PairingPlan.objects.filter(pairing=pairing, year=payload.year).exists()
-    if existed:
-        require(request, "change", PairingPlan)
+    pairing, existed = _for_year(request, PairingPlan, pairing_id, payload.year)
     plan = services.save_plan(pairing, year=payload.year, content=payload.content, actor=request.user)
     return Status(200 if existed else 201, scoped(request, _plans).get(pk=plan.pk))
 
@@ -555,10 +562,7 @@ class PairingReviewPatch(Schema):
     summary="写年度评估（该年已有评估则修改之）",
 )
 def review_pairing(request, pairing_id: int, payload: PairingReviewIn):
-    pairing = _parent(request, Pairing.objects.all(), pairing_id, PairingReview)
-    existed = PairingReview.objects.filter(pairing=pairing, year=payload.year).exists()
-    if existed:
-        require(request, "change", PairingReview)
+    pairing, existed = _for_year(request, PairingReview, pairing_id, payload.year)
     review = services.review_pairing(pairing, actor=request.user, **payload.dict())
     return Status(200 if existed else 201, review)
 
