@@ -2,16 +2,14 @@
 
 import pytest
 
+from tests.browser.helpers import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_county_admin_sees_their_tree(browser, live_server, world, rebuild_world_after, artifacts):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "kerqin_admin")
-    page.fill("input[name=password]", "Xinye@Demo2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in(page, live_server.url, "kerqin_admin")
     assert "一、谁负责" in page.content()
     page.click("text=一、谁负责")  # expand the pillar's group in the sidebar
     page.click("text=组织树")

@@ -3,6 +3,7 @@ moves the marker, and the saved station has the clicked coordinates."""
 
 import pytest
 
+from tests.browser.helpers import sign_in
 from xinye.stations.models import Station
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,11 +14,7 @@ def test_clicking_the_map_fills_the_coordinates_and_saves_them(
 ):
     unit = world["units"]["street-kerqin-1-c1"]
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "kerqin_admin")
-    page.fill("input[name=password]", "Xinye@Demo2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in(page, live_server.url, "kerqin_admin")
     page.goto(f"{live_server.url}/admin/stations/station/add/")
     figure = page.locator("figure[data-map-picker]")
     assert figure.is_visible()  # the script showed the map

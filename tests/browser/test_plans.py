@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 
+from tests.browser.helpers import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -19,11 +21,7 @@ def test_committee_sees_overdue_work_and_the_ranking(
     start = timezone.make_aware(datetime.datetime(2026, 3, 2, 9))
     make_task(office, title="报送骑手站点台账", due=datetime.date(2026, 3, 6), now=start)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "rider_committee_admin")
-    page.fill("input[name=password]", "Xinye@Demo2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in(page, live_server.url, "rider_committee_admin")
     assert "逾期任务" in page.content()
     page.goto(f"{live_server.url}/admin/plans/board/")
     board = page.inner_text("#overdue")

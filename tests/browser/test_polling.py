@@ -5,6 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -28,11 +30,7 @@ def test_the_job_page_follows_its_job_until_the_download(browser, live_server, w
 
     page = browser.new_page(locale="zh-CN")
     errors = _errors(page)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", "kerqin_admin")
-    page.fill("input[name=password]", "Xinye@Demo2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    sign_in(page, live_server.url, "kerqin_admin")
     csrf = next(c["value"] for c in page.context.cookies() if c["name"].endswith("csrftoken"))
     started = page.request.post(
         f"{live_server.url}/admin/reports/statistics.xlsx",
