@@ -9,6 +9,7 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -292,7 +293,7 @@ class PractitionerAdmin(ScopedAdmin):
     nav_icon = "badge"
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        searched = bool(request.GET.get("q") or term_of(request))  # `?q=` or the console's search token
+        searched = bool(request.GET.get(SEARCH_VAR) or term_of(request))  # `?q=` or the console's search token
         return self.paginator(queryset, per_page, orphans, allow_empty_first_page, searched=searched)
 
     def get_search_results(self, request, queryset, search_term):
