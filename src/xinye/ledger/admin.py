@@ -293,7 +293,8 @@ class PractitionerAdmin(ScopedAdmin):
     nav_icon = "badge"
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        searched = bool(request.GET.get(SEARCH_VAR) or term_of(request))  # `?q=` or the console's search token
+        # `?q=` or the console's search token
+        searched = bool(request.GET.get(SEARCH_VAR) or term_of(request))
         return self.paginator(queryset, per_page, orphans, allow_empty_first_page, searched=searched)
 
     def get_search_results(self, request, queryset, search_term):
