@@ -9,6 +9,9 @@ BOOTSTRAP_PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 PYTEST_WORKERS ?= 2
+# Python keeps its compiled modules in __pycache__/ (ignored by git): where the machine sets
+# PYTHONDONTWRITEBYTECODE, every test worker, CLI call and subprocess compiled every module again (~2 s each).
+unexport PYTHONDONTWRITEBYTECODE
 # Where `make demo` serves: `make demo ADDR=127.0.0.1:8101` when port 8000 is taken.
 ADDR ?= 127.0.0.1:8000
 

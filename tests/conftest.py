@@ -18,6 +18,9 @@ def pytest_configure(config):
     # Argon2 is the production hasher (tested in tests/accounts); tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = True
+    from tests import migrated
+
+    migrated.install()  # the migrated SQLite test database is copied from var/test-db/ (tests/migrated.py)
 
 
 def build_world() -> dict:
@@ -50,7 +53,17 @@ def world_extensions():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _migrate_from_template():
+    from tests import migrated
+
+    migrated.activate()  # until the databases exist (django_db_setup below): tests/migrated.py
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrate_from_template, django_db_setup, django_db_blocker):
+    from tests import migrated
+
+    migrated.activate(False)  # a test that runs migrate itself migrates for real
     with django_db_blocker.unblock():
         build_world()
 
