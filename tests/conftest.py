@@ -89,24 +89,48 @@ def rebuild_world_after(django_db_blocker):
         build_world()
 
 
+_FULL_DEMO = {"loaded": False}
+
+
 @pytest.fixture(scope="module")
 def full_demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The whole 通辽 demo (`xinye demo`'s data set) on top of the world, loaded once for a module of tests
-    that only read it (each test's own writes roll back); the database goes back to the plain world after
-    the module. Such a module is marked `xdist_group("full_demo")` so one worker loads it once."""
-    from django.core.management import call_command
+    """The whole 通辽 demo (`xinye demo`'s data set) on top of the world, for tests that only read it (each
+    test's own writes roll back). Loaded once for a run of such tests, whichever modules they are in: every
+    test using it is marked `xdist_group("full_demo")`, so one worker gets them all, one after the other;
+    after the last of them (`pytest_runtest_teardown` below) the database goes back to the plain world."""
     from django.test import override_settings
 
     from xinye.core.context import actor_context
     from xinye.demo import load_demo
 
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
-        with actor_context(source="system", label="demo"):
-            load_demo()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-        build_world()
+    if not _FULL_DEMO["loaded"]:
+        with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media")):
+            with actor_context(source="system", label="demo"):
+                load_demo()
+        _FULL_DEMO["loaded"] = True
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests on the full demo run last, one after the other (one load, one unload)."""
+    on_demo = [item for item in items if "full_demo" in getattr(item, "fixturenames", ())]
+    if on_demo:
+        moved = set(on_demo)
+        items[:] = [item for item in items if item not in moved] + on_demo
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _FULL_DEMO["loaded"] and (nextitem is None or "full_demo" not in nextitem.fixturenames):
+        from django.core.management import call_command
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("flush", interactive=False, verbosity=0)
+            build_world()
+        _FULL_DEMO["loaded"] = False
+    return result
 
 
 def login(username: str) -> Client:

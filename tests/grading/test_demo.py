@@ -12,21 +12,13 @@ from xinye.coverage.services import overview
 from xinye.grading import services
 from xinye.grading.models import GradeSnapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("full_demo")]
 
 
-def test_the_demo_history_shows_blanks_becoming_solid(world):
-    from xinye.demo import accounts, coverage, grading, guidance, ledger, orglife, orgs
+def test_the_demo_history_shows_blanks_becoming_solid(full_demo, world):
+    from xinye.demo import grading
 
     demo: dict = {}
-    with actor_context(source="system", label="demo"):
-        orgs.load(demo)
-        accounts.load(demo)
-        ledger.load(demo)
-        coverage.load(demo)
-        guidance.load(demo)
-        orglife.load(demo)
-        grading.load(demo)
     city = User.objects.get(username="city_admin")
     months = services.history(city, 60)
     today = timezone.localdate()

@@ -5,19 +5,15 @@ idempotent."""
 import pytest
 
 from tests.conftest import login
-from tests.ledger.test_demo import _load_ledger_demo
 from xinye.core.context import actor_context
 from xinye.demo import pairing as pairing_demo
 from xinye.ledger.models import PartyOrganisation
 from xinye.pairing.models import Pairing, PairingActivity
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("full_demo")]
 
 
-def test_the_demo_pairs_cover_all_six_links_and_some_are_silent(world):
-    _load_ledger_demo()
-    with actor_context(source="system", label="demo"):
-        pairing_demo.load({})
+def test_the_demo_pairs_cover_all_six_links_and_some_are_silent(full_demo, world):
     counts = (Pairing.objects.count(), PairingActivity.objects.count())
     assert counts[0] >= 15 and counts[1] >= 60
     assert set(Pairing.objects.values_list("host_sector", flat=True)) == {

@@ -1,16 +1,18 @@
 """The demo plans: the city's and five committees' plans with live goals, tasks to all 53 offices with a
 mix of on-time, late and overdue, a ranking per finished month, the drive; idempotent."""
 
+import pytest
 from django.utils import timezone
 
 from xinye.demo import plans as plans_demo
 from xinye.plans import services
 from xinye.plans.models import Drive, Goal, OfficeScore, Plan, PlanNotice, PlanTask
 
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("full_demo")]
 
-def test_the_demo_plans_tasks_and_rankings(world):
+
+def test_the_demo_plans_tasks_and_rankings(full_demo, world):
     today = timezone.localdate()
-    plans_demo.load({})
     assert Plan.objects.filter(year=today.year).count() == 6
     assert Goal.objects.filter(indicator="reported").exclude(evidence="").count() == 6
     offices = set(PlanTask.objects.values_list("office_id", flat=True))

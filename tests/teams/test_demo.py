@@ -5,25 +5,13 @@ import pytest
 
 from xinye.core.context import actor_context
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("full_demo")]
 
 
-def test_the_demo_fills_every_figure(world, api_client):
-    from xinye.demo import accounts as accounts_demo
-    from xinye.demo import ledger as ledger_demo
-    from xinye.demo import members as members_demo
-    from xinye.demo import orgs as orgs_demo
+def test_the_demo_fills_every_figure(full_demo, world, api_client):
     from xinye.demo import teams as teams_demo
     from xinye.ledger.models import PartyOrganisation
     from xinye.teams.models import PartyWorker, ReserveCandidate, TeamAssessment, TrainingPlan, VanguardPost
-
-    with actor_context(source="system", label="demo"):
-        demo_world: dict = {}
-        orgs_demo.load(demo_world)
-        accounts_demo.load(demo_world)
-        ledger_demo.load(demo_world)
-        members_demo.load(demo_world)
-        teams_demo.load(demo_world)
 
     client = api_client("city_admin")
     stats = client.get("/api/v1/stats/party-workers").json()
@@ -56,5 +44,5 @@ def test_the_demo_fills_every_figure(world, api_client):
     # idempotent
     counts = (PartyWorker.objects.count(), TrainingPlan.objects.count(), VanguardPost.objects.count())
     with actor_context(source="system", label="demo"):
-        teams_demo.load(demo_world)
+        teams_demo.load({})
     assert (PartyWorker.objects.count(), TrainingPlan.objects.count(), VanguardPost.objects.count()) == counts
