@@ -94,10 +94,26 @@ class Grant:
     # join to the tree and the path test (at 100,000 enterprises a semi-join per card of the 工作台).
     whole_tree: bool = False
 
+    def __post_init__(self):
+        # the patterns in a hashable form, the key of `_granted_actions` (not a field: not compared)
+        object.__setattr__(self, "_pattern_items", _pattern_items(self.patterns))
+
     def allows(self, action: str, otype: str) -> bool:
         if action not in READ_ONLY_ACTIONS and not self.root and otype in citywide_types():
             return False
-        return any(pattern_matches(p, otype) and action in actions for p, actions in self.patterns.items())
+        return action in _granted_actions(self._pattern_items, otype)
+
+
+def _pattern_items(patterns: dict) -> tuple:
+    return tuple((p, frozenset(actions)) for p, actions in patterns.items())
+
+
+@functools.lru_cache(maxsize=8192)
+def _granted_actions(pattern_items: tuple, otype: str) -> frozenset:
+    """Every action some pattern of a role grants on `otype`. A console page asks `allows` some 500 times
+    (the app list and the sidebar ask every registered type for each action), each a scan of the role's
+    patterns; the answer depends only on the patterns, so it is worked out once per role and type."""
+    return frozenset(a for p, actions in pattern_items if pattern_matches(p, otype) for a in actions)
 
 
 def citywide_types() -> frozenset[str]:
@@ -180,17 +196,33 @@ def scope_signature(user) -> str:
 
 
 def clear_cache(user) -> None:
-    for attr in ("_xinye_grants", "_xinye_assigned", "_xinye_assigned_units", "_xinye_covered"):
+    for attr in (
+        "_xinye_grants",
+        "_xinye_actions",
+        "_xinye_assigned",
+        "_xinye_assigned_units",
+        "_xinye_covered",
+    ):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
 def has_action(user, action: str, model_or_otype) -> bool:
-    """Whether the user may do `action` on this object type anywhere at all (menus, buttons)."""
+    """Whether the user may do `action` on this object type anywhere at all (menus, buttons). Kept on the
+    user object with its grants (once per request: a console page asks some 500 times)."""
     if is_system(user):
         return True
     otype = model_or_otype if isinstance(model_or_otype, str) else object_type(model_or_otype)
-    return any(g.allows(action, otype) for g in grants_for(user))
+    key = (action, otype)
+    known = getattr(user, "_xinye_actions", None)
+    if known is not None and key in known:
+        return known[key]
+    grants = grants_for(user)
+    if not grants:
+        return False
+    known = user.__dict__.setdefault("_xinye_actions", {})
+    known[key] = any(g.allows(action, otype) for g in grants)
+    return known[key]
 
 
 class ScopeLookups:

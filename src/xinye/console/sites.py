@@ -40,6 +40,14 @@ class XinyeAdminSite(UnfoldAdminSite):
         return [path("search/", self.admin_view(search_view), name="list_search"), *super().get_urls()]
 
     def get_app_list(self, request, app_label=None):
+        # Built once per request: the home page asks for it twice (its app list, and each_context's
+        # available_apps), and each build asks every registered ModelAdmin for its permissions.
+        kept = request.__dict__.setdefault("_xinye_app_lists", {})
+        if app_label not in kept:
+            kept[app_label] = self._ordered_app_list(request, app_label)
+        return kept[app_label]
+
+    def _ordered_app_list(self, request, app_label):
         from xinye.console.navigation import PILLARS
 
         order = {code: i for i, (code, _title) in enumerate(PILLARS)}
