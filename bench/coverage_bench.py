@@ -572,6 +572,14 @@ def build_world(args) -> None:
     t = time.monotonic()
     aggregates.refresh()
     print(f"  全量重算覆盖统计（coverage-refresh）用时 {time.monotonic() - t:.1f} 秒", flush=True)
+    from xinye.guidance import pairs
+
+    t = time.monotonic()
+    count = pairs.rebuild()  # the raw SQL sent no signals: the stored (agent, enterprise) pairs
+    print(
+        f"  走访对象状态（guidance.pairs.rebuild）：{count:,} 对，用时 {time.monotonic() - t:.1f} 秒",
+        flush=True,
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -13,7 +13,7 @@ from xinye.accounts.permissions import restrict, system_actor
 from xinye.guidance import services
 from xinye.guidance.models import Visit
 from xinye.ledger.models import Enterprise
-from xinye.orgs.models import Agent, Responsibility
+from xinye.orgs.models import Agent
 from xinye.orgs.services import assign_responsibility
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,12 @@ def spread(world):
     }
     ents |= {n: helpers.enterprise(naiman, n) for n in ("奈曼逾期站", "奈曼已走访站")}
     for name, e in ents.items():
-        assign_responsibility(e, "instructor", agent=wang if "奈曼" not in name else li, actor=SYSTEM)
+        since = dt.date(2026, 10, 2) if name == "新分配站" else None
+        assign_responsibility(
+            e, "instructor", agent=wang if "奈曼" not in name else li, since=since, actor=SYSTEM
+        )
     assign_responsibility(ents["逾期站"], "liaison", agent=wang, actor=SYSTEM)  # two roles, one pair
     assign_responsibility(ents["逾期站"], "liaison", agent=li, actor=SYSTEM)  # a Naiman agent in Kerqin
-    Responsibility.objects.filter(object_id=ents["新分配站"].pk).update(since=dt.date(2026, 10, 2))
     visits = [
         (wang, "已走访站", dt.date(2026, 10, 15)),
         (wang, "上季度站", dt.date(2026, 8, 1)),

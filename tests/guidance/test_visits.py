@@ -63,15 +63,16 @@ def test_quarterly_due_and_overdue_list(field):
 @time_machine.travel(NOW, tick=False)
 def test_the_console_home_counts_what_the_overdue_list_lists(field):
     """The 工作台's card counts in the database (issue 17) and must state the same two figures as the list."""
-    from xinye.orgs.models import Agent, Responsibility
+    from xinye.orgs.models import Agent
 
     agent, (e1, e2, e3) = field["agent"], field["ents"]
     _visit(agent, e1, dt.date(2026, 10, 15))
     _visit(agent, e2, dt.date(2026, 8, 1))
     _visit(agent, e3, dt.date(2026, 5, 1))
     fresh = helpers.enterprise(e1.unit, "美团外卖新华站")  # assigned this quarter: due, not overdue
-    assign_responsibility(fresh, "instructor", agent=agent, actor=system_actor("test"))
-    Responsibility.objects.filter(object_id=fresh.pk).update(since=dt.date(2026, 10, 2))
+    assign_responsibility(
+        fresh, "instructor", agent=agent, since=dt.date(2026, 10, 2), actor=system_actor("test")
+    )
     helpers.enterprise(e1.unit, "未分配站")  # nobody's: in neither figure
     agents, enterprises = Agent.objects.filter(pk=agent.pk), Enterprise.objects.all()
     listed = services.overdue_list(agents, enterprises)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from xinye.audit.services import record_bulk, snapshot
+from xinye.guidance import pairs
 from xinye.guidance.choices import AssessmentGrade, ProblemStatus, VisitTopic
 from xinye.guidance.models import InstructorAssessment, Visit, VisitProblem
 from xinye.orgs.models import Agent
@@ -143,6 +144,7 @@ def _visits(rng: random.Random, today: datetime.date) -> None:
     Visit.objects.bulk_create(visits, batch_size=1000)
     assert visits and visits[0].pk is not None, "bulk_create must return keys (SQLite ≥ 3.35, PostgreSQL)"
     record_bulk("create", Visit, [(v.pk, str(v.date), None, snapshot(v)) for v in visits])
+    pairs.rebuild()  # bulk-created visits send no signals: the stored pairs' last visits (guidance.pairs)
 
     problems = []
     for v in visits:

@@ -4,6 +4,14 @@ from django.utils.translation import gettext_lazy as _
 OVERDUE_CARD = "guidance.overdue"
 
 
+def _sees_all(user, model) -> bool:
+    """The user's scope on `model` is every row (the city's grant at the only root: `scope_q` gives Q())."""
+    from xinye.accounts.permissions import scope_q
+
+    q = scope_q(user, "view", model)
+    return q is not None and not q
+
+
 class GuidanceConfig(AppConfig):
     name = "xinye.guidance"
     pillar = "build"
@@ -33,6 +41,9 @@ class GuidanceConfig(AppConfig):
         # what the 季度走访逾期 card counts: an enterprise's save does not change it (its unit moving to
         # another county is left to the card's minute), its delete does
         cards.watch(OVERDUE_CARD, Visit, Responsibility, Agent, deletes_only=(Enterprise,))
+        from xinye.guidance import pairs
+
+        pairs.connect()  # the stored (agent, enterprise) pairs the card counts
 
     def dashboard_cards(self, request):
         """Console home: for an instructor/liaison, their enterprises due this quarter; for staff, the overdue
@@ -64,7 +75,10 @@ class GuidanceConfig(AppConfig):
 
         def counts():
             agents = restrict(Agent.objects.filter(is_active=True), request.user)
-            return services.overdue_counts(agents, restrict(Enterprise.objects.all(), request.user))
+            everything = all(_sees_all(request.user, model) for model in (Agent, Enterprise))
+            return services.overdue_counts(
+                agents, restrict(Enterprise.objects.all(), request.user), everything=everything
+            )
 
         # one aggregate over every (agent, enterprise) pair of the scope: kept until a visit, an assignment
         # or an agent changes (core.cards; watched in ready())

@@ -125,6 +125,37 @@ class VisitPhoto(models.Model):
         return f"{self.visit} 照片 {self.pk}"
 
 
+class VisitPair(models.Model):
+    """One (agent, enterprise) pair of the responsibility matrix with what its quarterly-visit status needs:
+    the latest assignment date, the date of the agent's last visit to the enterprise, whether the agent is
+    active. Derived (guidance/pairs.py keeps it from the model signals of responsibilities, visits and
+    agents), so the 工作台's 季度走访逾期 card counts one table instead of grouping every responsibility
+    joined to the agents, the enterprises and the visits (issue 17: 116,667 pairs at province scale)."""
+
+    agent = models.ForeignKey(
+        Agent, verbose_name=_("指导员/联络员"), on_delete=models.CASCADE, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "ledger.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateField(_("分配日期"), null=True, blank=True)
+    last_visit = models.DateField(_("上次走访日期"), null=True, blank=True)
+    agent_active = models.BooleanField(_("在岗"), default=True)
+
+    scope = ScopeSpec(unit="enterprise__unit", industry="enterprise__industry", enterprise="enterprise")
+    audit_exclude = True  # derived; the assignments and visits behind it are logged where they are written
+
+    class Meta:
+        verbose_name = _("走访对象状态")
+        verbose_name_plural = _("走访对象状态")
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "enterprise"], name="guidance_visitpair_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.agent_id} → {self.enterprise_id}"
+
+
 class VisitProblem(models.Model):
     """A problem found on a visit, tracked to resolution; it may become an appeal in the appeals loop."""
 

@@ -126,14 +126,20 @@ def overdue_list(agents, enterprises, as_of: datetime.date | None = None) -> lis
     return out
 
 
-def overdue_counts(agents, enterprises, as_of: datetime.date | None = None) -> tuple[int, int]:
+def overdue_counts(
+    agents, enterprises, as_of: datetime.date | None = None, *, everything: bool = False, stored: bool = True
+) -> tuple[int, int]:
     """(overdue, not yet visited this quarter): the two figures `overdue_list` gives for the same agents (a
     restricted queryset) and enterprises (the reader's restricted queryset), counted in one aggregate query
     instead of listed — the console home's card, which at province scale listed 100,000s of (agent,
     enterprise) pairs in Python for two numbers (issue 17).
 
-    "Visited enough" is a filter (EXISTS, which the database runs as one anti-join over the quarter's visits),
-    not a per-pair count in the select list (a subquery per responsibility row: 0.8 s at 116,667 pairs)."""
+    Today, with one visit a quarter (the rule's default) and no visit dated later, it counts the stored
+    pairs (`guidance.pairs`: one row per pair with its last visit; with `everything` — the reader sees every
+    agent and enterprise — without a join). Otherwise, or with `stored=False`, the live aggregate over the
+    responsibilities: "visited enough" is a filter (EXISTS, which the database runs as one anti-join over the
+    quarter's visits), not a per-pair count in the select list (a subquery per responsibility row: 0.8 s at
+    116,667 pairs)."""
     from django.db.models import Count, Exists, Max, OuterRef, Q
 
     as_of = as_of or today()
@@ -142,6 +148,18 @@ def overdue_counts(agents, enterprises, as_of: datetime.date | None = None) -> t
         return 0, 0  # every enterprise has had its visits
     q_start, _q_end = quarter_of(as_of)
     prev_start, _prev_end = quarter_of(q_start - datetime.timedelta(days=1))
+    if stored and need == 1 and as_of >= today() and not Visit.objects.filter(date__gt=as_of).exists():
+        # today, one visit a quarter: the stored pairs (guidance.pairs) say it from their last visit date —
+        # unless a visit is dated after today (the visit form refuses one; a clock set back could leave one),
+        # which would hide an earlier visit this quarter; a reader who sees every agent and enterprise
+        # (`everything`) counts them without a join
+        from xinye.guidance import pairs
+        from xinye.guidance.models import VisitPair
+
+        rows = VisitPair.objects.filter(agent_active=True)
+        if not everything:
+            rows = rows.filter(agent_id__in=agents.values("pk"), enterprise_id__in=enterprises.values("pk"))
+        return pairs.due_counts(rows, q_start, prev_start)
 
     def visited(since, until):
         """At least `need` visits of the pair's agent to its enterprise between the two dates."""
