@@ -40,16 +40,35 @@ def _enterprise_ct():
 
 def refresh(pairs: Iterable[tuple[int | None, int | None]]) -> None:
     """Recompute the rows of these (agent id, enterprise id) pairs from the responsibilities, the visits and
-    the agents: written when the pair is assigned, deleted when it no longer is."""
+    the agents: written when the pair is assigned, deleted when it no longer is. In the writer's transaction
+    (a signal), or in one of its own."""
+    from django.db import transaction
+
+    pairs = {(a, e) for a, e in pairs if a and e}
+    if pairs:
+        with transaction.atomic():
+            _refresh(pairs)
+
+
+def _refresh(pairs: set[tuple[int, int]]) -> None:
     from xinye.guidance.models import Visit, VisitPair
     from xinye.ledger.models import Enterprise
     from xinye.orgs.models import Agent, Responsibility
 
-    pairs = {(a, e) for a, e in pairs if a and e}
-    if not pairs:
-        return
     agents = {a for a, _e in pairs}
     enterprises = {e for _a, e in pairs}
+    pair_q = Q()
+    for agent_id, enterprise_id in pairs:
+        pair_q |= Q(agent_id=agent_id, object_id=enterprise_id)
+    # Two writers of one pair (two visits recorded at once) take turns here: each reads the visits after the
+    # other has committed, so the later write never stores an older last visit (PostgreSQL row locks; SQLite
+    # already runs one writer at a time).
+    list(
+        Responsibility.objects.select_for_update()
+        .filter(pair_q, content_type=_enterprise_ct())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     since = {}
     for row in (
         Responsibility.objects.filter(
