@@ -133,3 +133,20 @@ def test_a_visit_dated_after_today_falls_back_to_the_live_count(world):
         stored, live = figures(world["users"]["city_admin"])
     assert stored == live
     assert not any("guidance_visitpair" in q["sql"] for q in queries.captured_queries)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_cli_rebuilds_the_pairs_after_a_write_around_the_signals(world, capsys):
+    from django.core.management import call_command
+
+    wang, _li, ents = build(world)
+    Visit.objects.filter(agent=wang, enterprise=ents["上季度站"]).update(
+        date=dt.date(2026, 11, 2)
+    )  # no signal
+    city = world["users"]["city_admin"]
+    stored, live = figures(city)
+    assert stored != live  # the stored pair still says August
+    call_command("visit_pairs_refresh")
+    assert "已重算走访对象" in capsys.readouterr().out
+    stored, live = figures(city)
+    assert stored == live == (3, 4)
