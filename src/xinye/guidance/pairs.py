@@ -31,11 +31,54 @@ BATCH = 5000
 
 
 def _enterprise_ct():
-    from django.contrib.contenttypes.models import ContentType
+    from xinye.guidance.services.assignment import _enterprise_ct
 
+    return _enterprise_ct()
+
+
+def _pair_filter(pairs, enterprise_field: str = "object_id") -> Q:
+    """These (agent id, enterprise id) pairs: on a responsibility (`object_id`) or a VisitPair."""
+    q = Q()
+    for agent_id, enterprise_id in pairs:
+        q |= Q(agent_id=agent_id, **{enterprise_field: enterprise_id})
+    return q
+
+
+def _rows(pair_q: Q | None = None) -> list:
+    """The VisitPair rows that the responsibilities (those matching `pair_q`; all when None), the visits and
+    the agents make: one per (agent, enterprise) pair whose enterprise still exists (a deleted enterprise's
+    leftover responsibilities make none)."""
+    from xinye.guidance.models import Visit, VisitPair
     from xinye.ledger.models import Enterprise
+    from xinye.orgs.models import Agent, Responsibility
 
-    return ContentType.objects.get_for_model(Enterprise)
+    since = {
+        (row["agent_id"], row["object_id"]): row["since"]
+        for row in Responsibility.objects.filter(
+            pair_q or Q(),
+            content_type=_enterprise_ct(),
+            agent__isnull=False,
+            object_id__in=Enterprise.objects.values("pk"),
+        )
+        .order_by()
+        .values("agent_id", "object_id")
+        .annotate(since=Max("since"))
+    }
+    visits, agents = Visit.objects.filter(enterprise__isnull=False), Agent.objects.all()
+    if pair_q is not None:  # a few pairs: their agents' and enterprises' rows only
+        ids = {a for a, _e in since}
+        visits = visits.filter(agent_id__in=ids, enterprise_id__in={e for _a, e in since})
+        agents = agents.filter(pk__in=ids)
+    last = {
+        (row["agent_id"], row["enterprise_id"]): row["last"]
+        for row in visits.order_by().values("agent_id", "enterprise_id").annotate(last=Max("date"))
+    }
+    active = dict(agents.values_list("pk", "is_active"))
+    return [
+        VisitPair(agent_id=a, enterprise_id=e, since=s, last_visit=last.get((a, e)), agent_active=active[a])
+        for (a, e), s in since.items()
+        if a in active
+    ]
 
 
 def refresh(pairs: Iterable[tuple[int | None, int | None]]) -> None:
@@ -44,74 +87,33 @@ def refresh(pairs: Iterable[tuple[int | None, int | None]]) -> None:
     (a signal), or in one of its own."""
     from django.db import transaction
 
+    from xinye.guidance.models import VisitPair
+    from xinye.orgs.models import Responsibility
+
     pairs = {(a, e) for a, e in pairs if a and e}
-    if pairs:
-        with transaction.atomic():
-            _refresh(pairs)
-
-
-def _refresh(pairs: set[tuple[int, int]]) -> None:
-    from xinye.guidance.models import Visit, VisitPair
-    from xinye.ledger.models import Enterprise
-    from xinye.orgs.models import Agent, Responsibility
-
-    agents = {a for a, _e in pairs}
-    enterprises = {e for _a, e in pairs}
-    pair_q = Q()
-    for agent_id, enterprise_id in pairs:
-        pair_q |= Q(agent_id=agent_id, object_id=enterprise_id)
-    # Two writers of one pair (two visits recorded at once) take turns here: each reads the visits after the
-    # other has committed, so the later write never stores an older last visit (PostgreSQL row locks; SQLite
-    # already runs one writer at a time).
-    list(
-        Responsibility.objects.select_for_update()
-        .filter(pair_q, content_type=_enterprise_ct())
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    since = {}
-    for row in (
-        Responsibility.objects.filter(
-            content_type=_enterprise_ct(), agent_id__in=agents, object_id__in=enterprises
+    if not pairs:
+        return
+    pair_q = _pair_filter(pairs)
+    with transaction.atomic():
+        # Two writers of one pair (two visits recorded at once) take turns here: each reads the visits after
+        # the other has committed, so the later write never stores an older last visit (PostgreSQL row locks;
+        # SQLite already runs one writer at a time).
+        list(
+            Responsibility.objects.select_for_update()
+            .filter(pair_q, content_type=_enterprise_ct())
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        .order_by()
-        .values("agent_id", "object_id")
-        .annotate(since=Max("since"))
-    ):
-        if (row["agent_id"], row["object_id"]) in pairs:
-            since[(row["agent_id"], row["object_id"])] = row["since"]
-    existing = set(Enterprise.objects.filter(pk__in=enterprises).values_list("pk", flat=True))
-    assigned = {p for p in since if p[1] in existing}  # a deleted enterprise's leftover rows: no pair
-    last = {
-        (row["agent_id"], row["enterprise_id"]): row["last"]
-        for row in Visit.objects.filter(agent_id__in=agents, enterprise_id__in=enterprises)
-        .order_by()
-        .values("agent_id", "enterprise_id")
-        .annotate(last=Max("date"))
-    }
-    active = dict(Agent.objects.filter(pk__in=agents).values_list("pk", "is_active"))
-    gone = Q()
-    for agent_id, enterprise_id in pairs - assigned:
-        gone |= Q(agent_id=agent_id, enterprise_id=enterprise_id)
-    if gone:
-        VisitPair.objects.filter(gone).delete()
-    _write(
-        VisitPair(
-            agent_id=a,
-            enterprise_id=e,
-            since=since[(a, e)],
-            last_visit=last.get((a, e)),
-            agent_active=active[a],
-        )
-        for a, e in assigned
-        if a in active
-    )
+        rows = _rows(pair_q)
+        gone = pairs - {(r.agent_id, r.enterprise_id) for r in rows}
+        if gone:
+            VisitPair.objects.filter(_pair_filter(gone, "enterprise_id")).delete()
+        _write(rows)
 
 
-def _write(rows) -> None:
+def _write(rows: list) -> None:
     from xinye.guidance.models import VisitPair
 
-    rows = list(rows)
     for start in range(0, len(rows), BATCH):
         VisitPair.objects.bulk_create(
             rows[start : start + BATCH],
@@ -132,38 +134,13 @@ def rebuild() -> int:
     signals). Returns the number of pairs."""
     from django.db import transaction
 
-    from xinye.guidance.models import Visit, VisitPair
-    from xinye.ledger.models import Enterprise
-    from xinye.orgs.models import Agent, Responsibility
+    from xinye.guidance.models import VisitPair
 
     with transaction.atomic():
         VisitPair.objects.all().delete()
-        since = {
-            (row["agent_id"], row["object_id"]): row["since"]
-            for row in Responsibility.objects.filter(
-                content_type=_enterprise_ct(),
-                agent__isnull=False,
-                object_id__in=Enterprise.objects.values("pk"),
-            )
-            .order_by()
-            .values("agent_id", "object_id")
-            .annotate(since=Max("since"))
-        }
-        last = {
-            (row["agent_id"], row["enterprise_id"]): row["last"]
-            for row in Visit.objects.filter(enterprise__isnull=False)
-            .order_by()
-            .values("agent_id", "enterprise_id")
-            .annotate(last=Max("date"))
-        }
-        active = dict(Agent.objects.values_list("pk", "is_active"))
-        _write(
-            VisitPair(
-                agent_id=a, enterprise_id=e, since=s, last_visit=last.get((a, e)), agent_active=active[a]
-            )
-            for (a, e), s in since.items()
-        )
-    return len(since)
+        rows = _rows()
+        _write(rows)
+    return len(rows)
 
 
 def due_counts(rows, q_start: datetime.date, prev_start: datetime.date) -> tuple[int, int]:
