@@ -12,9 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.guidance import helpers
-from xinye.accounts.permissions import restrict, system_actor
+from tests.guidance.test_overdue_card import NOW, READERS, SYSTEM  # the same date and readers
+from xinye.accounts.permissions import restrict, sees_everything
 from xinye.guidance import pairs, services
-from xinye.guidance.apps import _sees_all
 from xinye.guidance.models import Visit, VisitPair
 from xinye.ledger.models import Enterprise
 from xinye.ledger.services import delete_enterprise
@@ -22,9 +22,6 @@ from xinye.orgs.models import Agent, Responsibility
 from xinye.orgs.services import assign_responsibility
 
 pytestmark = pytest.mark.django_db
-SYSTEM = system_actor("test")
-NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
-READERS = ("city_admin", "kerqin_admin", "rider_committee_admin", "transport_dept", "community_admin")
 
 
 def build(world):
@@ -54,7 +51,7 @@ def build(world):
 def figures(user):
     agents = restrict(Agent.objects.filter(is_active=True), user)
     enterprises = restrict(Enterprise.objects.all(), user)
-    everything = _sees_all(user, Agent) and _sees_all(user, Enterprise)
+    everything = sees_everything(user, Agent) and sees_everything(user, Enterprise)
     stored = services.overdue_counts(agents, enterprises, everything=everything)
     live = services.overdue_counts(agents, enterprises, stored=False)
     return stored, live

@@ -332,6 +332,14 @@ def scope_q(user, action: str, model) -> Q | None:
     return reduce(or_, parts)
 
 
+def sees_everything(user, model, action: str = "view") -> bool:
+    """Whether `user`'s scope for `action` on `model` is every row (`scope_q` gives Q(): the system, or a
+    grant at the only root of the tree without an industry) — a count over a table kept for the whole city
+    then needs no join to the scope."""
+    q = scope_q(user, action, model)
+    return q is not None and not q
+
+
 def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     q = scope_q(user, action, queryset.model)
     if q is None:

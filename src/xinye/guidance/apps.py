@@ -4,14 +4,6 @@ from django.utils.translation import gettext_lazy as _
 OVERDUE_CARD = "guidance.overdue"
 
 
-def _sees_all(user, model) -> bool:
-    """The user's scope on `model` is every row (the city's grant at the only root: `scope_q` gives Q())."""
-    from xinye.accounts.permissions import scope_q
-
-    q = scope_q(user, "view", model)
-    return q is not None and not q
-
-
 class GuidanceConfig(AppConfig):
     name = "xinye.guidance"
     pillar = "build"
@@ -50,7 +42,7 @@ class GuidanceConfig(AppConfig):
         quarterly visits in their scope."""
         from django.urls import reverse
 
-        from xinye.accounts.permissions import has_action, restrict, scope_signature
+        from xinye.accounts.permissions import has_action, restrict, scope_signature, sees_everything
         from xinye.core import cards
         from xinye.guidance import services
         from xinye.guidance.models import Visit
@@ -75,7 +67,7 @@ class GuidanceConfig(AppConfig):
 
         def counts():
             agents = restrict(Agent.objects.filter(is_active=True), request.user)
-            everything = all(_sees_all(request.user, model) for model in (Agent, Enterprise))
+            everything = all(sees_everything(request.user, model) for model in (Agent, Enterprise))
             return services.overdue_counts(
                 agents, restrict(Enterprise.objects.all(), request.user), everything=everything
             )
